@@ -1,0 +1,165 @@
+"""One error hierarchy for everything a user can get wrong.
+
+Every leaf also subclasses the matching built-in exception, so ``except ValueError`` in a caller's
+code keeps working, and carries structured fields (file, row, column, indicator, plugin, path) from
+which the message is built. The command line prints ``str(error)`` and exits with ``exit_code``;
+it never shows a traceback for a ``VisesError`` unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+#: Exit codes of the ``vises`` command (documented in docs/cli.md).
+EXIT_OK = 0
+EXIT_INVALID_DATA = 1
+EXIT_USAGE = 2
+
+_LOCATION_FIELDS = ("file", "sheet", "path", "row", "column", "indicator", "node", "plugin")
+
+
+class VisesError(Exception):
+    """Base class of every error vises raises on purpose.
+
+    ``message`` says what is wrong, ``hint`` how to fix it; the location fields say where. They
+    are joined as ``file 'grid.toml', path nodes[3].weight: <message> (hint: <hint>)``.
+    """
+
+    exit_code: int = EXIT_USAGE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        file: str | None = None,
+        sheet: str | None = None,
+        path: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        indicator: str | None = None,
+        node: str | None = None,
+        plugin: str | None = None,
+    ) -> None:
+        self.message = message
+        self.hint = hint
+        self.file = None if file is None else str(file)
+        self.sheet = sheet
+        self.path = path
+        self.row = row
+        self.column = column
+        self.indicator = indicator
+        self.node = node
+        self.plugin = plugin
+        super().__init__(self._render())
+
+    @property
+    def location(self) -> str:
+        """Where the problem is, e.g. ``file 'data.csv', row 4, column 'hours'``."""
+        parts = []
+        for name in _LOCATION_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            parts.append(f"{name} {value}" if isinstance(value, int) else f"{name} {value!r}")
+        return ", ".join(parts)
+
+    def _render(self) -> str:
+        where = self.location
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+    def with_context(self, **fields: Any) -> VisesError:
+        """Return a copy with location fields filled in where still empty (e.g. the file name)."""
+        values = {name: getattr(self, name) for name in _LOCATION_FIELDS}
+        for name, value in fields.items():
+            if values.get(name) is None:
+                values[name] = value
+        clone = type(self).__new__(type(self))
+        VisesError.__init__(clone, self.message, hint=self.hint, **values)
+        for key, value in self.__dict__.items():
+            if key not in values and key not in ("message", "hint"):
+                setattr(clone, key, value)
+        return clone
+
+
+class ConfigError(VisesError, ValueError):
+    """A grid, model or option is malformed (wrong key, wrong type, impossible value)."""
+
+
+class GridError(ConfigError):
+    """A grid is inconsistent: duplicate codes, cycles, unknown parents, bad weights."""
+
+
+class DataError(VisesError, ValueError):
+    """A dataset cannot be read or does not fit its grid."""
+
+    exit_code = EXIT_INVALID_DATA
+
+
+class UnitError(DataError):
+    """A unit is unknown or incompatible with the indicator's unit."""
+
+
+class MethodError(ConfigError):
+    """A normaliser or aggregator is unknown, or its parameters are wrong."""
+
+
+class PluginError(VisesError, RuntimeError):
+    """A plugin failed to load, raised in a hook, or conflicts with another plugin."""
+
+
+class ReportError(VisesError, RuntimeError):
+    """A report cannot be produced (unknown format, missing optional library, unwritable file)."""
+
+
+class SroiError(ConfigError):
+    """An SROI value map is malformed (fractions outside 0–1, negative duration, currencies)."""
+
+
+class MissingDependencyError(VisesError, ImportError):
+    """An optional library is needed for this feature; the hint names the extra to install."""
+
+    def __init__(self, package: str, extra: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs the optional package {package!r}, which is not installed",
+            hint=f"pip install 'vises[{extra}]'",
+        )
+
+
+class ValidationError(VisesError, ValueError):
+    """Several problems found at once; ``problems`` holds each one as a ``VisesError``."""
+
+    def __init__(self, problems: Sequence[VisesError], *, what: str = "input") -> None:
+        self.problems: tuple[VisesError, ...] = tuple(problems)
+        self.what = what
+        count = len(self.problems)
+        lines = [f"{count} problem{'s' if count != 1 else ''} in {what}:"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+        # Data problems are "invalid data" (exit 1); anything else is an input error (exit 2).
+        if self.problems and all(isinstance(p, DataError) for p in self.problems):
+            self.exit_code = EXIT_INVALID_DATA
+
+    def _render(self) -> str:
+        return self.message
+
+
+class GridValidationError(ValidationError, GridError):
+    """All the problems of one grid, reported together."""
+
+
+class DataValidationError(ValidationError, DataError):
+    """All the problems of one dataset, reported together."""
+
+    exit_code = EXIT_INVALID_DATA
+
+
+def raise_all(problems: Iterable[VisesError], *, what: str, kind: type[ValidationError] = ValidationError) -> None:
+    """Raise ``kind`` carrying every problem, or do nothing when there are none."""
+    collected = list(problems)
+    if collected:
+        raise kind(collected, what=what)
