@@ -1,0 +1,175 @@
+"""The public entry points: load a grid, load data, score, validate, render.
+
+They accept what a user has at hand (a file path, a registered grid name, a pandas DataFrame, a
+mapping of columns) and hand over to the readers, the plugin registry and the scoring engine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import ConfigError, DataError, VisesError
+from .model import Dataset, Grid, Pooling
+
+PathLike = str | os.PathLike[str]
+
+_GRID_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+
+
+def _registry() -> Any:
+    from .plugins import get_registry
+
+    return get_registry()
+
+
+def load_grid(source: Grid | PathLike, *, weighting: str | Mapping[str, float] | None = None) -> Grid:
+    """Load a grid from a file (TOML, YAML, JSON or a COINr iMeta CSV) or by its registered name.
+
+    ``weighting`` applies a registered weighting variant (by key) or a mapping ``code -> weight``.
+    """
+    if isinstance(source, Grid):
+        grid = source
+    else:
+        path = Path(source)
+        looks_like_file = path.suffix.lower() in (*_GRID_SUFFIXES, ".csv") or os.sep in str(source)
+        if path.is_file():
+            grid = _read_grid_file(path)
+        elif looks_like_file:
+            raise ConfigError(
+                "grid file not found",
+                file=str(source),
+                hint="check the path, or give the name of a registered grid (see 'vises grids')",
+            )
+        else:
+            grid = _registry().grid(str(source))
+    if weighting is not None:
+        grid = _apply_weighting(grid, weighting)
+    return grid
+
+
+def _read_grid_file(path: Path) -> Grid:
+    from .io.coinr import is_coinr_meta, read_coinr_meta
+    from .io.grid_files import read_grid
+
+    if path.suffix.lower() == ".csv":
+        if is_coinr_meta(path):
+            return read_coinr_meta(path)
+        raise ConfigError(
+            "a CSV grid must be a COINr iMeta table (columns Level, iCode, Parent, Direction, Weight, Type)",
+            file=str(path),
+        )
+    return read_grid(path, resolve=_registry().resolve)
+
+
+def _apply_weighting(grid: Grid, weighting: str | Mapping[str, float]) -> Grid:
+    from .io.variants import apply_weighting
+
+    if isinstance(weighting, str):
+        record = _registry().weighting(weighting)
+        return apply_weighting(grid, record.weights, name=weighting)
+    return apply_weighting(grid, dict(weighting), name="custom")
+
+
+def load_data(
+    source: Dataset | PathLike | Any,
+    *,
+    grid: Grid | None = None,
+    evaluations: PathLike | None = None,
+) -> Dataset:
+    """Read a dataset from a file (by suffix, through the registered readers), a DataFrame or a
+    mapping of columns. A sibling ``<name>.evaluations.toml`` (or ``evaluations=``) adds the VISES
+    framing: organisation profiles, evaluative questions, stakeholders, methods, narrative."""
+    if isinstance(source, Dataset):
+        dataset = source
+    elif isinstance(source, Mapping):
+        from .io.frames import from_columns
+
+        dataset = from_columns(source, grid=grid)
+    elif hasattr(source, "columns") and hasattr(source, "iloc"):
+        from .io.frames import from_frame
+
+        dataset = from_frame(source, grid=grid)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise DataError("data file not found", file=str(source), hint="check the path")
+        dataset = _read_data_file(path, grid)
+        if evaluations is None:
+            sibling = path.with_name(path.stem + ".evaluations.toml")
+            if sibling.is_file():
+                evaluations = sibling
+    if evaluations is not None:
+        from .io.evaluations import read_evaluations
+
+        profiles, records = read_evaluations(evaluations)
+        dataset = attrs.evolve(
+            dataset,
+            organisation_profiles={**dataset.organisation_profiles, **profiles},
+            evaluations=(*dataset.evaluations, *records),
+        )
+    return dataset
+
+
+def _read_data_file(path: Path, grid: Grid | None) -> Dataset:
+    if path.suffix.lower() == ".csv":
+        from .io.coinr import is_coinr_data, read_coinr_data
+
+        if is_coinr_data(path):
+            return read_coinr_data(path, grid=grid)
+    reader = _registry().reader_for(path)
+    return reader.read(path, grid=grid)
+
+
+def score(
+    grid: Grid | PathLike,
+    data: Dataset | PathLike | Any,
+    *,
+    weighting: str | Mapping[str, float] | None = None,
+    pooling: Pooling | str | None = None,
+) -> Any:
+    """Score ``data`` on ``grid`` and return ``vises.results.Results``.
+
+    ``grid`` may be a ``Grid``, a grid file or a registered name; ``data`` a ``Dataset``, a data
+    file, a DataFrame or a mapping of columns. ``pooling`` = ``"pooled"`` (default: normalisation
+    parameters fitted on all periods at once, so progress shows) or ``"per_period"``.
+    """
+    from .scoring import score as run
+
+    grid = load_grid(grid, weighting=weighting)
+    dataset = load_data(data, grid=grid)
+    return run(grid, dataset, pooling=pooling, registry=_registry())
+
+
+def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:
+    """Every problem of a dataset against a grid (an empty list when it is fine to score)."""
+    from .errors import ValidationError
+    from .validate import validate_dataset
+
+    grid = load_grid(grid)
+    try:
+        dataset = load_data(data, grid=grid)
+    except ValidationError as exc:
+        return list(exc.problems)
+    except VisesError as exc:
+        return [exc]
+    return list(validate_dataset(grid, dataset, file=dataset.source))
+
+
+def render(
+    results: Any,
+    format: str = "table",
+    *,
+    lang: str | None = None,
+    view: str = "network",
+    organisation: str | None = None,
+    period: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> str | bytes:
+    """Render results with a registered report format (``table``, ``markdown``, ``csv``, ...)."""
+    spec = _registry().report_format(format)
+    return spec.render(results, lang=lang, view=view, organisation=organisation, period=period, options=dict(options or {}))
