@@ -14,6 +14,7 @@ import difflib
 import importlib
 import os
 import re
+import sys
 import threading
 import warnings
 from collections.abc import Iterable, Mapping
@@ -129,6 +130,16 @@ def _describe(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, VisesError) else f"{type(exc).__name__}: {exc}"
 
 
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside this module."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def _did_you_mean(name: str, keys: Iterable[str]) -> str:
     keys = sorted(keys)
     close = difflib.get_close_matches(name, keys, n=3, cutoff=0.6)
@@ -183,9 +194,11 @@ class Registry:
         self._failures: list[PluginFailure] = []
         self._records: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
         self._conflicts: dict[str, dict[str, PluginError]] = {kind: {} for kind in _KINDS}
-        self._record_owner: dict[str, dict[str, _Plugin]] = {kind: {} for kind in _KINDS}
+        self._record_owner: dict[str, dict[str, tuple[_Plugin, str]]] = {kind: {} for kind in _KINDS}
         self._suffixes: dict[str, Reader] = {}
         self._suffix_conflicts: dict[str, PluginError] = {}
+        self._collected: set[str] = set()
+        self._strict_error: PluginError | None = None
         self._grids: dict[str, Grid] = {}
         self._grids_loading: list[str] = []
         self._lock = threading.RLock()
@@ -221,14 +234,18 @@ class Registry:
             if plugin is not None:
                 registry._register(plugin, plugin.ident, obj)
         registry._check_pending()
-        registry._collect()
-        if registry.strict and registry._failures:
-            lines = "\n".join(f"  - {failure.message}" for failure in registry._failures)
-            raise PluginError(
-                f"{len(registry._failures)} plugin failure(s) in strict mode:\n{lines}",
+        registry._raise_if_strict(0)
+        return registry
+
+    def _raise_if_strict(self, since: int) -> None:
+        new = self._failures[since:]
+        if self.strict and new:
+            lines = "\n".join(f"  - {failure.message}" for failure in new)
+            self._strict_error = PluginError(
+                f"{len(new)} plugin failure(s) in strict mode:\n{lines}",
                 hint=f"fix or uninstall the plugin, or unset {STRICT_ENV}",
             )
-        return registry
+            raise self._strict_error
 
     def _fail(self, plugin: _Plugin, error: str, *, hook: str | None = None, exception: BaseException | None = None) -> None:
         failure = PluginFailure(
@@ -238,7 +255,7 @@ class Registry:
         plugin.errors.append(error if hook is None else f"{hook}: {error}")
         plugin.status = "failed"
         if not self.strict:
-            warnings.warn(failure.message, VisesPluginWarning, stacklevel=4)
+            warnings.warn(failure.message, VisesPluginWarning, stacklevel=_caller_level())
 
     def _new_plugin(self, name: str, distribution: str | None, version: str | None) -> _Plugin | None:
         """Book a plugin under ``name``; a second distribution using the same name is allowed to load,
@@ -328,26 +345,50 @@ class Registry:
             raise TypeError("registration hooks cannot be wrappers")
         return impl.function(**{arg: kwargs[arg] for arg in impl.argnames if arg in kwargs})
 
-    def _collect(self) -> None:
-        for impl in self.pm.hook.vises_register_units.get_hookimpls():
-            self._add_units(self._owner[impl.plugin_name], impl)
-        for kind, spec in _KINDS.items():
-            for impl in getattr(self.pm.hook, spec.hook).get_hookimpls():
-                plugin = self._owner[impl.plugin_name]
-                try:
-                    records = list(self._call(plugin, impl, spec.hook, {}) or ())
-                    bad = [r for r in records if not self._is_record(kind, r)]
-                    if bad:
-                        raise TypeError(
-                            f"expected {spec.record.__name__ if spec.record is not object else 'Indicator'} records, "
-                            f"got {', '.join(sorted({type(r).__name__ for r in bad}))}"
-                        )
-                except Exception as exc:
-                    self._fail(plugin, _describe(exc), hook=spec.hook, exception=exc)
-                    continue
-                for record in records:
-                    self._add(kind, plugin, record)
-        self._index_readers()
+    def _ensure(self, kind: str) -> None:
+        """Call every plugin's registration hook for ``kind`` the first time it is needed.
+
+        Hooks run lazily, one kind at a time, so a command that only needs report formats never
+        runs (nor pays the imports of) the grid hooks; unit definitions always come first.
+        """
+        if kind in self._collected:
+            if self._strict_error is not None:
+                raise self._strict_error
+            return
+        with self._lock:
+            if kind in self._collected:
+                return self._ensure(kind)
+            since = len(self._failures)
+            if "units" not in self._collected:
+                self._collected.add("units")
+                for impl in self.pm.hook.vises_register_units.get_hookimpls():
+                    self._add_units(self._owner[impl.plugin_name], impl)
+            if kind != "units":
+                self._collected.add(kind)
+                self._collect(kind)
+            self._raise_if_strict(since)
+
+    def _ensure_all(self) -> None:
+        for kind in ("units", *_KINDS):
+            self._ensure(kind)
+
+    def _collect(self, kind: str) -> None:
+        spec = _KINDS[kind]
+        for impl in getattr(self.pm.hook, spec.hook).get_hookimpls():
+            plugin = self._owner[impl.plugin_name]
+            try:
+                records = list(self._call(plugin, impl, spec.hook, {}) or ())
+                bad = [r for r in records if not self._is_record(kind, r)]
+                if bad:
+                    expected = "Indicator" if spec.record is object else spec.record.__name__
+                    raise TypeError(f"expected {expected} records with a non-empty {spec.key_attr}, got {', '.join(sorted({type(r).__name__ for r in bad}))}")
+            except Exception as exc:
+                self._fail(plugin, _describe(exc), hook=spec.hook, exception=exc)
+                continue
+            for record in records:
+                self._add(kind, plugin, record, impl.plugin_name)
+        if kind == "readers":
+            self._index_readers()
 
     def _is_record(self, kind: str, record: Any) -> bool:
         spec = _KINDS[kind]
@@ -387,7 +428,7 @@ class Registry:
             return name
         return f"{plugin.name}.{name}"
 
-    def _add(self, kind: str, plugin: _Plugin, record: Any) -> None:
+    def _add(self, kind: str, plugin: _Plugin, record: Any, source: str) -> None:
         key = self._key(kind, plugin, getattr(record, _KINDS[kind].key_attr))
         if kind != "indicators":
             changes: dict[str, Any] = {"plugin": plugin.name}
@@ -396,26 +437,26 @@ class Registry:
             record = attrs.evolve(record, **changes)
         table = self._records[kind]
         if key in table or key in self._conflicts[kind]:
-            first = self._plugin_of(kind, key)
+            first, first_source = self._record_owner[kind][key]
             error = PluginError(
-                f"{_KINDS[kind].noun} {key!r} is provided twice: by {self._who(first)} and by {self._who(plugin)}",
+                f"{_KINDS[kind].noun} {key!r} is provided twice: by {self._who(first, first_source)} "
+                f"and by {self._who(plugin, source)}",
                 hint=f"uninstall one of them, or disable one with {DISABLE_ENV}",
             )
-            table.pop(key, None)
+            if table.pop(key, None) is not None:
+                first.provides[kind].remove(key)
             self._conflicts[kind][key] = error
             self._fail(plugin, error.message, hook=_KINDS[kind].hook, exception=error)
             return
         table[key] = record
         plugin.provides.setdefault(kind, []).append(key)
-        self._record_owner[kind][key] = plugin
-
-    def _plugin_of(self, kind: str, key: str) -> _Plugin:
-        return self._record_owner[kind][key]
+        self._record_owner[kind][key] = (plugin, source)
 
     @staticmethod
-    def _who(plugin: _Plugin) -> str:
-        dist = f"distribution {plugin.distribution} {plugin.version or '?'}" if plugin.distribution else "(in-process)"
-        return f"plugin {plugin.name!r} {dist}"
+    def _who(plugin: _Plugin, source: str) -> str:
+        dist = f"distribution {plugin.distribution} {plugin.version or '?'}" if plugin.distribution else "in-process"
+        module = f", module {source}" if plugin.name == CORE_NAME else ""
+        return f"plugin {plugin.name!r} ({dist}{module})"
 
     def _index_readers(self) -> None:
         owners: dict[str, str] = {}
@@ -431,14 +472,19 @@ class Registry:
                     )
                     del self._suffixes[suffix]
                     self._suffix_conflicts[suffix] = error
-                    self._fail(self._plugin_of("readers", key), error.message, hook="vises_register_readers", exception=error)
+                    self._fail(self._record_owner["readers"][key][0], error.message, hook="vises_register_readers", exception=error)
                     continue
                 self._suffixes[suffix] = reader
                 owners[suffix] = key
 
     # -- lookups --------------------------------------------------------------------------------
 
+    def _table(self, kind: str) -> Mapping[str, Any]:
+        self._ensure(kind)
+        return MappingProxyType(self._records[kind])
+
     def _lookup(self, kind: str, key: str) -> Any:
+        self._ensure(kind)
         if key in self._conflicts[kind]:
             raise self._conflicts[kind][key]
         try:
@@ -452,35 +498,36 @@ class Registry:
 
     @property
     def normalisers(self) -> Mapping[str, NormaliserSpec]:
-        return MappingProxyType(self._records["normalisers"])
+        return self._table("normalisers")
 
     def aggregator(self, name: str) -> AggregatorSpec:
         return self._lookup("aggregators", name)
 
     @property
     def aggregators(self) -> Mapping[str, AggregatorSpec]:
-        return MappingProxyType(self._records["aggregators"])
+        return self._table("aggregators")
 
     def indicator(self, key: str) -> Indicator:
         return self._lookup("indicators", key)
 
     @property
     def indicators(self) -> Mapping[str, Indicator]:
-        return MappingProxyType(self._records["indicators"])
+        return self._table("indicators")
 
     def weighting(self, key: str) -> Weighting:
         return self._lookup("weightings", key)
 
     @property
     def weightings(self) -> Mapping[str, Weighting]:
-        return MappingProxyType(self._records["weightings"])
+        return self._table("weightings")
 
     @property
     def readers(self) -> Mapping[str, Reader]:
-        return MappingProxyType(self._records["readers"])
+        return self._table("readers")
 
     def reader_for(self, path: os.PathLike[str] | str) -> Reader:
         """The reader whose suffix matches the end of the file name (the longest match wins)."""
+        self._ensure("readers")
         name = Path(path).name.lower()
         matches = [s for s in (*self._suffixes, *self._suffix_conflicts) if name.endswith(s)]
         if not matches:
@@ -500,18 +547,18 @@ class Registry:
 
     @property
     def report_formats(self) -> Mapping[str, ReportFormat]:
-        return MappingProxyType(self._records["report_formats"])
+        return self._table("report_formats")
 
     @property
     def financial_proxies(self) -> Mapping[str, FinancialProxy]:
-        return MappingProxyType(self._records["financial_proxies"])
+        return self._table("financial_proxies")
 
     def financial_proxy(self, key: str) -> FinancialProxy:
         return self._lookup("financial_proxies", key)
 
     @property
     def grid_sources(self) -> Mapping[str, GridSource]:
-        return MappingProxyType(self._records["grids"])
+        return self._table("grids")
 
     def grid(self, code: str) -> Grid:
         """The grid registered as ``code`` (loaded from its file once, then cached)."""
@@ -556,15 +603,18 @@ class Registry:
 
     @property
     def plugins(self) -> list[PluginInfo]:
+        self._ensure_all()
         return [plugin.info() for plugin in self._plugins.values()]
 
     def plugin(self, name: str) -> PluginInfo:
+        self._ensure_all()
         if name not in self._plugins:
             raise PluginError(f"unknown plugin {name!r}", hint=_did_you_mean(name, self._plugins))
         return self._plugins[name].info()
 
     @property
     def failures(self) -> list[PluginFailure]:
+        self._ensure_all()
         return list(self._failures)
 
     def provenance(self) -> dict[str, str]:

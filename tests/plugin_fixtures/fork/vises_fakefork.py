@@ -1,0 +1,10 @@
+"""A second distribution that uses the same entry-point name ``fake`` and provides ``fake.demo`` too."""
+
+from vises.hookspecs import hookimpl
+from vises.model import Grid
+from vises.records import GridSource
+
+
+@hookimpl
+def vises_register_grids():
+    return [GridSource(code="demo", grid=Grid(code="demo")), GridSource(code="only_in_fork", grid=Grid(code="x"))]

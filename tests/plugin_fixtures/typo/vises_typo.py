@@ -1,0 +1,9 @@
+"""A plugin with a misspelt hook name, which pluggy alone would silently ignore."""
+
+from vises.hookspecs import hookimpl
+from vises.records import GridSource
+
+
+@hookimpl
+def vises_register_gridz():
+    return [GridSource(code="lost", path="lost.toml")]

@@ -1,0 +1,371 @@
+"""The plugin manager: discovery, namespacing, failure isolation, conflicts and the registry API."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import sys
+import types
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vises import hookspecs, plugins
+from vises.errors import ConfigError, DataError, MethodError, PluginError, ReportError
+from vises.hookspecs import hookimpl
+from vises.model import Grid, Indicator
+from vises.plugins import CORE_PLUGINS, PluginFailure, Registry, VisesPluginWarning
+from vises.records import AggregatorSpec, GridSource, Reader, ReportFormat, Weighting
+
+FIXTURES = Path(__file__).parent / "plugin_fixtures"
+
+pytestmark = pytest.mark.filterwarnings("ignore::vises.plugins.VisesPluginWarning")
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(plugins.STRICT_ENV, raising=False)
+    monkeypatch.delenv(plugins.DISABLE_ENV, raising=False)
+
+
+@pytest.fixture
+def site(monkeypatch: pytest.MonkeyPatch):
+    """Put fixture distributions (by directory name) on sys.path, as if they were installed."""
+
+    def add(*names: str) -> None:
+        for name in names:
+            monkeypatch.syspath_prepend(str(FIXTURES / name))
+        importlib.invalidate_caches()
+
+    return add
+
+
+def build(**kwargs) -> Registry:
+    """A registry of the entry points only (the core is tested separately), warnings captured."""
+    kwargs.setdefault("core", False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VisesPluginWarning)
+        return Registry.build(**kwargs)
+
+
+def failures_of(registry: Registry, plugin: str) -> list[PluginFailure]:
+    return [failure for failure in registry.failures if failure.plugin == plugin]
+
+
+class Demo:
+    """An in-process plugin object."""
+
+    @hookimpl
+    def vises_register_grids(self):
+        return [GridSource(code="g", grid=Grid(code="whatever"))]
+
+    @hookimpl
+    def vises_register_aggregators(self):
+        return [AggregatorSpec(name="maximum", aggregate=lambda s, w, **k: np.nanmax(s, axis=1))]
+
+
+def test_installed_plugin_is_discovered_and_namespaced(site) -> None:
+    site("good")
+    registry = build()
+    assert registry.failures == []
+    grid = registry.grid("fake.demo")
+    assert grid.code == "fake.demo" and grid.plugin == "fake"
+    assert registry.grid("fake.demo") is grid  # cached
+    assert registry.normaliser("fake.share").plugin == "fake"
+    assert "share" not in registry.normalisers
+    assert registry.report_format("fake.shout").render(None) == "SCORES!\n"
+    assert registry.indicator("fake.meals_served").unit == "meal"
+    assert registry.resolve("indicator", "fake.meals_served") is registry.indicator("fake.meals_served")
+    assert registry.resolve("grid", "fake.demo") is grid
+    # a bare grid code in a weighting means the plugin's own grid
+    assert registry.weighting("fake.jobs_first").grid == "fake.demo"
+    info = registry.plugin("fake")
+    assert (info.distribution, info.version, info.status) == ("fakeplugin", "1.0", "ok")
+    assert info.provides["grids"] == ("fake.demo",)
+    assert "vises_register_grids" in info.hooks
+    assert registry.provenance() == {"fake": "1.0"}
+
+
+def test_plugin_units_are_defined(site) -> None:
+    from vises import units
+
+    site("good")
+    build().normalisers  # any lookup runs the unit hook first
+    assert units.conversion("meals", "repas") == (1.0, 0.0)
+
+
+def test_broken_plugins_are_reported_and_the_others_keep_working(site) -> None:
+    site("good", "broken")
+    with pytest.warns(VisesPluginWarning) as caught:
+        registry = Registry.build(core=False)
+        registry.grid_sources
+    assert registry.grid("fake.demo").plugin == "fake"
+    (imported,) = failures_of(registry, "brokenimport")
+    assert (imported.distribution, imported.version, imported.hook) == ("brokenimport", "2.0", None)
+    assert "vises_dependency_that_does_not_exist" in imported.error
+    (hooked,) = failures_of(registry, "brokenhook")
+    assert (hooked.distribution, hooked.version, hooked.hook) == ("brokenhook", "3.1", "vises_register_grids")
+    assert "the grid catalogue is corrupt" in hooked.message and "brokenhook 3.1" in hooked.message
+    messages = [str(w.message) for w in caught]
+    assert any("brokenimport 2.0" in m for m in messages) and any("brokenhook 3.1" in m for m in messages)
+    statuses = {info.name: info.status for info in registry.plugins}
+    assert statuses == {"fake": "ok", "brokenimport": "failed", "brokenhook": "failed"}
+
+
+def test_strict_mode_raises(site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site("broken")
+    monkeypatch.setenv(plugins.STRICT_ENV, "1")
+    with pytest.raises(PluginError, match="brokenimport 2.0"):
+        Registry.build(core=False)
+
+
+def test_strict_mode_raises_on_hook_failure_when_hook_runs(site) -> None:
+    site("broken")
+    registry = Registry.build(core=False, strict=True, disabled=["brokenimport"])
+    with pytest.raises(PluginError, match="the grid catalogue is corrupt"):
+        registry.grid_sources
+    with pytest.raises(PluginError):  # stays broken, no half-built registry
+        registry.grid_sources
+
+
+def test_disable_skips_entry_points(site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site("good", "broken")
+    monkeypatch.setenv(plugins.DISABLE_ENV, "brokenimport, brokenhook")
+    registry = build()
+    assert registry.failures == []
+    statuses = {info.name: info.status for info in registry.plugins}
+    assert statuses == {"fake": "ok", "brokenimport": "disabled", "brokenhook": "disabled"}
+    assert "vises_brokenimport" not in sys.modules
+    assert registry.provenance() == {"fake": "1.0"}
+
+
+def test_same_key_from_two_distributions_names_both(site) -> None:
+    site("good", "fork")
+    registry = build()
+    with pytest.raises(PluginError) as caught:
+        registry.grid("fake.demo")
+    assert "fakeplugin 1.0" in str(caught.value) and "fakeplugin_fork 1.5" in str(caught.value)
+    assert "fake.demo" not in registry.grid_sources
+    assert registry.grid("fake.only_in_fork").plugin == "fake"  # keys that do not clash still work
+    assert any("provided twice" in failure.error for failure in registry.failures)
+
+
+def test_misspelt_hook_is_caught(site) -> None:
+    site("typo")
+    registry = build()
+    (failure,) = registry.failures
+    assert failure.plugin == "typo" and failure.distribution == "typoplugin"
+    assert failure.hook == "vises_register_gridz"
+    assert "did you mean 'vises_register_grids'" in failure.error
+
+
+def test_misspelt_hook_in_strict_mode(site) -> None:
+    site("typo")
+    with pytest.raises(PluginError, match="vises_register_gridz"):
+        Registry.build(core=False, strict=True)
+
+
+def test_in_process_plugin_and_register_plugin() -> None:
+    registry = build(entry_points=False, extra_plugins={"demo": Demo()})
+    assert registry.grid("demo.g").code == "demo.g"
+    assert registry.aggregator("demo.maximum").plugin == "demo"
+    plugins.register_plugin(Demo(), name="other")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", VisesPluginWarning)
+            assert plugins.get_registry().grid("other.g").plugin == "other"
+            assert plugins.get_registry() is plugins.get_registry()
+        assert plugins.get_registry().provenance()["other"] == "in-process"
+    finally:
+        plugins.unregister_plugin("other")
+    with pytest.raises(PluginError, match="no in-process plugin"):
+        plugins.unregister_plugin("other")
+
+
+def test_unknown_names_list_the_available_ones() -> None:
+    registry = build(entry_points=False, extra_plugins={"demo": Demo()})
+    with pytest.raises(MethodError, match=r"did you mean 'demo.maximum'") as caught:
+        registry.aggregator("maximum")
+    assert isinstance(caught.value, ConfigError)
+    with pytest.raises(ConfigError, match=r"unknown grid 'demo.h'.*available: demo.g"):
+        registry.grid("demo.h")
+    with pytest.raises(ReportError, match="unknown report format"):
+        registry.report_format("pdf")
+    with pytest.raises(ConfigError, match="kind"):
+        registry.resolve("node", "x")
+
+
+def test_reader_for_picks_by_suffix_and_lists_known_ones(tmp_path: Path) -> None:
+    class Readers:
+        @hookimpl
+        def vises_register_readers(self):
+            return [
+                Reader(name="ods", suffixes=(".ods",), read=lambda path, **k: None),
+                Reader(name="csvgz", suffixes=(".csv.gz", ".CSVZ"), read=lambda path, **k: None),
+            ]
+
+    registry = build(entry_points=False, extra_plugins={"r": Readers()})
+    assert registry.reader_for(tmp_path / "DATA.ODS").name == "ods"
+    assert registry.reader_for("x/y.csv.gz").plugin == "r"
+    assert registry.reader_for("y.csvz").name == "csvgz"
+    with pytest.raises(DataError, match=r"\.csv\.gz, \.csvz, \.ods") as caught:
+        registry.reader_for("data.sav")
+    assert caught.value.file == "data.sav"
+
+
+def test_two_readers_for_one_suffix_conflict() -> None:
+    def readers(name):
+        class R:
+            @hookimpl
+            def vises_register_readers(self):
+                return [Reader(name=name, suffixes=(".ods",), read=lambda path, **k: None)]
+
+        return R()
+
+    registry = build(entry_points=False, extra_plugins={"a": readers("one"), "b": readers("two")})
+    with pytest.raises(PluginError, match=r"'a.one' and 'b.two'"):
+        registry.reader_for("x.ods")
+
+
+def test_wrong_records_are_the_plugins_failure() -> None:
+    class Wrong:
+        @hookimpl
+        def vises_register_grids(self):
+            return [Grid(code="not-a-source")]
+
+        @hookimpl
+        def vises_register_report_formats(self):
+            return [ReportFormat(name="ok", suffix=".txt", render=str)]
+
+    registry = build(entry_points=False, extra_plugins={"wrong": Wrong()})
+    assert "wrong.ok" in registry.report_formats
+    (failure,) = registry.failures
+    assert failure.hook == "vises_register_grids" and "expected GridSource" in failure.error
+
+
+def test_bad_unit_line_is_the_plugins_failure() -> None:
+    class BadUnits:
+        @hookimpl
+        def vises_register_units(self):
+            return [42]
+
+    registry = build(entry_points=False, extra_plugins={"badunits": BadUnits()})
+    (failure,) = registry.failures
+    assert failure.hook == "vises_register_units" and "pint definition lines" in failure.error
+
+
+def test_plugin_name_must_be_a_namespace() -> None:
+    registry = build(entry_points=False, extra_plugins={"Bad.Name": Demo()})
+    (failure,) = registry.failures
+    assert "lower case" in failure.error
+    assert registry.grid_sources == {}
+
+
+def test_circular_extends_is_an_error() -> None:
+    class Loop:
+        @hookimpl
+        def vises_register_grids(self):
+            return [GridSource(code="a", path="a.toml")]
+
+    registry = build(entry_points=False, extra_plugins={"loop": Loop()})
+    registry._grids_loading.append("loop.a")  # as if loop.a were being read and extended itself
+    with pytest.raises(ConfigError, match="circle: loop.a -> loop.a"):
+        registry.grid("loop.a")
+
+
+def test_grid_source_needs_grid_or_path() -> None:
+    class Empty:
+        @hookimpl
+        def vises_register_grids(self):
+            return [GridSource(code="nothing")]
+
+    registry = build(entry_points=False, extra_plugins={"empty": Empty()})
+    with pytest.raises(PluginError, match="neither a grid nor a path"):
+        registry.grid("empty.nothing")
+
+
+def test_commands_cannot_replace_existing_ones(site) -> None:
+    import click
+
+    site("good", "broken")
+
+    class Hijack:
+        @hookimpl
+        def vises_register_commands(self, cli):
+            @cli.command(name="plugins")
+            def evil() -> None:
+                """Not the real one."""
+
+    @click.group()
+    def cli() -> None:
+        """Test group."""
+
+    @cli.command(name="plugins")
+    def real() -> None:
+        """The real one."""
+
+    registry = build(disabled=["brokenimport"], extra_plugins={"hijack": Hijack()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VisesPluginWarning)
+        new = registry.register_commands(cli)
+    assert cli.commands["plugins"] is real
+    assert "fake-hello" in cli.commands
+    assert {failure.plugin for failure in new} == {"hijack", "brokenhook"}
+    assert registry.plugin("fake").provides["commands"] == ("fake-hello",)
+
+
+def test_registry_is_lazy(site) -> None:
+    site("good")
+    registry = build()
+    assert registry._collected == set()
+    registry.report_formats
+    assert registry._collected == {"units", "report_formats"}
+
+
+def test_core_plugin_modules_load() -> None:
+    """Every core module that exists registers as part of plugin ``vises`` with bare method names."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VisesPluginWarning)
+        registry = Registry.build(entry_points=False)
+    present = [name for name in CORE_PLUGINS if _module_exists(name)]
+    core = registry.plugin("vises")
+    assert core.modules == tuple(present)
+    assert [f for f in registry.failures if any(name in f.error for name in present)] == []
+    for key in (*registry.normalisers, *registry.aggregators, *registry.readers, *registry.report_formats):
+        assert not key.startswith("vises.")
+    assert all(key.startswith("vises.") for key in registry.grid_sources)
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def test_every_hook_is_documented() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#+ `?(vises_\w+)", docs, flags=re.M))
+    assert set(plugins.hook_names()) == documented
+    assert set(plugins.hook_names()) == {n for n in dir(hookspecs) if n.startswith("vises_")}
+
+
+@given(st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True), st.from_regex(r"[a-z][a-z0-9_.]{0,12}", fullmatch=True))
+def test_keys_are_namespaced_by_plugin(plugin_name: str, code: str) -> None:
+    module = types.SimpleNamespace(
+        vises_register_weightings=hookimpl(lambda: [Weighting(code=code, grid="g", weights={})]),
+    )
+    registry = build(entry_points=False, extra_plugins={plugin_name: module})
+    assert list(registry.weightings) == [f"{plugin_name}.{code}"]
+    assert registry.weighting(f"{plugin_name}.{code}").plugin == plugin_name
+
+
+def test_indicator_records_keep_their_code() -> None:
+    module = types.SimpleNamespace(vises_register_indicators=hookimpl(lambda: [Indicator(code="x")]))
+    registry = build(entry_points=False, extra_plugins={"cat": module})
+    assert registry.indicator("cat.x").code == "x"
