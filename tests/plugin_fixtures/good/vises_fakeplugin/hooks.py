@@ -68,3 +68,15 @@ def vises_register_commands(cli):
     def fake_hello() -> None:
         """Say hello from the fake plugin."""
         click.echo("hello from fake")
+
+    @cli.command(name="fake-fail")
+    def fake_fail() -> None:
+        """Fail the way a user error fails."""
+        from vises.errors import DataError
+
+        raise DataError("the fake data is wrong", file="fake.csv", row=3, hint="fix row 3")
+
+    @cli.command(name="fake-crash")
+    def fake_crash() -> None:
+        """Fail the way a bug fails."""
+        raise ZeroDivisionError("fake bug")

@@ -1,0 +1,193 @@
+"""The ``vises`` command: in-process with click's runner for most, a real subprocess where it matters."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vises import plugins
+from vises.cli import EXIT_INTERNAL, cli
+from vises.hookspecs import hookimpl
+from vises.model import Grid, Indicator, Method, Node
+from vises.records import GridSource, ReportFormat
+
+FIXTURES = Path(__file__).parent / "plugin_fixtures"
+
+pytestmark = pytest.mark.filterwarnings("ignore::vises.plugins.VisesPluginWarning")
+
+
+def run(*args: str, pythonpath: tuple[str, ...] = (), env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real entry point (``python -m vises``) in a fresh process."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("VISES_")}
+    environ["PYTHONPATH"] = os.pathsep.join([*(str(FIXTURES / p) for p in pythonpath), environ.get("PYTHONPATH", "")])
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "vises", *args], capture_output=True, text=True, env=environ, timeout=60)
+
+
+class Mini:
+    """An in-process plugin with a tiny grid and a text format, so the CLI can run without files."""
+
+    @hookimpl
+    def vises_register_grids(self):
+        grid = Grid(
+            code="mini",
+            label={"en": "Mini grid", "fr": "Mini grille"},
+            nodes=(Node(code="all", label={"en": "All"}), Node(code="half", parent="all", weight=3.0)),
+            indicators=(
+                Indicator(code="a", parent="half", label={"en": "A", "fr": "A fr"}, unit="hour"),
+                Indicator(code="b", parent="all", normaliser=Method(name="zscore")),
+            ),
+        )
+        return [GridSource(code="mini", grid=grid, summary="two indicators")]
+
+    @hookimpl
+    def vises_register_report_formats(self):
+        return [ReportFormat(name="bin", suffix=".bin", render=lambda r, **k: b"\x00", binary=True)]
+
+
+@pytest.fixture
+def mini():
+    plugins.register_plugin(Mini(), name="mini")
+    yield
+    plugins.unregister_plugin("mini")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_help_is_fast_and_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "from vises.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "heavy = [m for m in ('pint', 'pandas', 'matplotlib', 'openpyxl', 'jinja2', 'babel') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    environ = {**os.environ, "PYTHONPATH": str(FIXTURES / "good")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=60)
+    assert "HEAVY []" in done.stdout, done.stdout + done.stderr
+    assert "fake-hello" in done.stdout  # plugin commands are listed, yet the plugin's unit hook did not run
+
+
+def test_plugin_commands_and_errors_in_a_subprocess() -> None:
+    done = run("fake-hello", pythonpath=("good",))
+    assert (done.returncode, done.stdout) == (0, "hello from fake\n")
+
+    done = run("fake-fail", pythonpath=("good",))
+    assert done.returncode == 1
+    assert "Error: file 'fake.csv', row 3: the fake data is wrong (hint: fix row 3)" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+    done = run("fake-crash", pythonpath=("good",))
+    assert done.returncode == EXIT_INTERNAL
+    assert "internal error (ZeroDivisionError: fake bug)" in done.stderr and "Traceback" not in done.stderr
+
+    done = run("--debug", "fake-crash", pythonpath=("good",))
+    assert "Traceback" in done.stderr and "ZeroDivisionError" in done.stderr
+
+
+def test_bad_arguments_exit_2_without_traceback(tmp_path: Path) -> None:
+    for args in (("score",), ("nosuchcommand",), ("score", str(tmp_path / "missing.csv"), "--grid", "x")):
+        done = run(*args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Error" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_broken_plugins_are_listed_and_strict_mode_fails() -> None:
+    done = run("plugins", "--json", pythonpath=("good", "broken"))
+    assert done.returncode == 0, done.stderr
+    listed = {info["name"]: info for info in json.loads(done.stdout)}
+    assert listed["fake"]["status"] == "ok" and listed["fake"]["version"] == "1.0"
+    assert listed["brokenimport"]["status"] == "failed" and listed["brokenimport"]["distribution"] == "brokenimport"
+    assert "Warning: plugin 'brokenimport' (distribution brokenimport 2.0)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+    done = run("grids", pythonpath=("broken",), env={"VISES_STRICT_PLUGINS": "1"})
+    assert done.returncode == 2
+    assert "Error:" in done.stderr and "brokenimport 2.0" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_plugins_table(runner: CliRunner, mini) -> None:
+    result = runner.invoke(cli, ["plugins"])
+    assert result.exit_code == 0, result.output
+    assert "mini" in result.output and "(in-process)" in result.output and "1 grids" in result.output
+    assert "\nvises " not in result.output
+    result = runner.invoke(cli, ["plugins", "--all", "--json"])
+    assert "vises" in {info["name"] for info in json.loads(result.output)}
+
+
+def test_grids_and_indicators(runner: CliRunner, mini) -> None:
+    result = runner.invoke(cli, ["grids", "--json"])
+    assert {"code": "mini.mini", "plugin": "mini", "summary": "two indicators", "path": None} in json.loads(result.output)
+    result = runner.invoke(cli, ["indicators", "--grid", "mini.mini", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    assert "A fr" in result.output and "hour" in result.output
+    result = runner.invoke(cli, ["indicators", "--grid", "mini.mini", "--json"])
+    assert [row["code"] for row in json.loads(result.output)] == ["a", "b"]
+
+
+def test_unknown_grid_says_what_exists(runner: CliRunner, mini) -> None:
+    result = runner.invoke(cli, ["indicators", "--grid", "mini"])
+    assert result.exit_code == 2
+    assert "unknown grid 'mini'" in result.output and "did you mean 'mini.mini'" in result.output
+
+
+def test_bad_lang_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["indicators", "--lang", "de"])
+    assert result.exit_code == 2 and "'de' is not one of" in result.output
+
+
+def test_binary_format_needs_output_and_unknown_format_lists_available(runner: CliRunner, mini, tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("organisation,period,a,b\nx,2024,1,2\n", encoding="utf-8")
+    result = runner.invoke(cli, ["score", str(data), "--grid", "mini.mini", "--format", "mini.bin"])
+    assert result.exit_code == 2 and "binary" in result.output and "-o report.bin" in result.output
+    result = runner.invoke(cli, ["score", str(data), "--grid", "mini.mini", "--format", "nope"])
+    assert result.exit_code == 2 and "unknown report format 'nope'" in result.output and "mini.bin" in result.output
+    result = runner.invoke(cli, ["score", str(data), "--grid", "mini.mini", "--format", "mini.bin", "-o", str(data)])
+    assert result.exit_code == 2 and "refusing to overwrite" in result.output
+    assert data.read_text(encoding="utf-8").startswith("organisation")
+
+
+def test_show_draws_the_tree_with_weights(runner: CliRunner, mini) -> None:
+    pytest.importorskip("vises.validate")
+    result = runner.invoke(cli, ["show", "mini.mini", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("mini.mini (version 1): Mini grid")
+    assert any(line.startswith("├── half  w=3 (75%)") for line in lines)
+    assert any("└── b  w=1 (25%)" in line and "zscore" in line for line in lines)
+
+
+def test_score_and_validate_end_to_end(runner: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("vises.validate")
+    pytest.importorskip("vises.io.csv_data")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        registry = plugins.get_registry()
+    if "csv" not in registry.report_formats or "csv" not in {r.name for r in registry.readers.values()}:
+        pytest.skip("the csv reader and report format are not there yet")
+    grid = registry.grid("vises.social_economy")
+    codes = [ind.code for ind in grid.scored_indicators]
+    data = tmp_path / "data.csv"
+    rows = ["organisation,period," + ",".join(codes)]
+    for org, base in (("a", 10.0), ("b", 40.0), ("c", 70.0)):
+        rows.append(f"{org},2024," + ",".join(str(base + i) for i in range(len(codes))))
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(data), "--grid", "vises.social_economy"])
+    assert result.exit_code == 0, result.output
+    assert "3 rows" in result.output and "ready to score" in result.output
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(cli, ["score", str(data), "--grid", "vises.social_economy", "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[0].startswith("organisation") and "social_economy" in header
