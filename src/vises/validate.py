@@ -1,0 +1,425 @@
+"""Grid and dataset validation: every problem at once, each naming where it is and how to fix it.
+
+It also holds the one place where a grid's defaults are resolved (``effective_normaliser``,
+``effective_aggregator``, ``effective_min_coverage``), so the validator and the scoring engine can
+never disagree about which method applies where.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .errors import DataError, GridError, GridValidationError, MethodError, UnitError, VisesError
+from .model import Dataset, Direction, Grid, Indicator, Kind, Method, Node
+
+#: Kinds whose default normaliser is the method of the same name (``scale``, ``binary``, ``category``).
+_QUALITATIVE = (Kind.SCALE, Kind.BINARY, Kind.CATEGORY)
+
+
+# -- effective methods ------------------------------------------------------------------------------
+
+
+def _ancestors(grid: Grid, parent: str | None) -> Iterable[Node]:
+    """The nodes above an item, nearest first (stops at unknown parents and at cycles)."""
+    by_code = {node.code: node for node in grid.nodes}
+    seen: set[str] = set()
+    while parent is not None and parent in by_code and parent not in seen:
+        seen.add(parent)
+        node = by_code[parent]
+        yield node
+        parent = node.parent
+
+
+def effective_normaliser(grid: Grid, indicator: Indicator) -> Method:
+    """The normaliser that applies to ``indicator``.
+
+    Its own; else the nearest ancestor node's ``normaliser``; else, for scale, binary and category
+    indicators, the method of that name with the ``low``/``high`` of the grid default (0 and 100
+    when the default does not say); else the grid default.
+    """
+    if indicator.normaliser is not None:
+        return indicator.normaliser
+    for node in _ancestors(grid, indicator.parent):
+        if node.normaliser is not None:
+            return node.normaliser
+    default = grid.defaults.normaliser
+    if indicator.kind in _QUALITATIVE:
+        low = default.params.get("low", 0.0)
+        high = default.params.get("high", 100.0)
+        return Method(name=indicator.kind.value, params={"low": low, "high": high})
+    return default
+
+
+def effective_aggregator(grid: Grid, node: Node) -> Method:
+    """The node's own aggregator, else the grid default."""
+    return node.aggregator if node.aggregator is not None else grid.defaults.aggregator
+
+
+def effective_min_coverage(grid: Grid, node: Node) -> float:
+    """The node's own minimum coverage (share of its weight present, 0–1), else the grid default."""
+    return float(node.min_coverage if node.min_coverage is not None else grid.defaults.min_coverage)
+
+
+# -- grid -----------------------------------------------------------------------------------------
+
+
+def _hint_for(name: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+class _GridChecker:
+    """Collects the problems of one grid; each ``check_*`` method adds to ``problems``."""
+
+    def __init__(self, grid: Grid, *, normalisers: Mapping[str, Any] | None, aggregators: Mapping[str, Any] | None, file: str | None) -> None:
+        self.grid = grid
+        self.normalisers = normalisers
+        self.aggregators = aggregators
+        self.file = file
+        self.problems: list[VisesError] = []
+        self.node_by_code = {node.code: node for node in grid.nodes}
+        self.indicator_codes = {ind.code for ind in grid.indicators}
+        self.node_index = {node.code: i for i, node in enumerate(grid.nodes)}
+
+    def error(self, message: str, *, path: str | None = None, hint: str | None = None, kind: type[VisesError] = GridError, **where: Any) -> None:
+        self.problems.append(kind(message, file=self.file, path=path, hint=hint, **where))
+
+    def run(self) -> list[VisesError]:
+        self.check_codes()
+        self.check_tree()
+        self.check_weights()
+        self.check_indicators()
+        self.check_coverage()
+        self.check_methods()
+        return self.problems
+
+    def check_codes(self) -> None:
+        seen: dict[str, str] = {}
+        items = [(f"nodes[{i}]", n.code) for i, n in enumerate(self.grid.nodes)]
+        items += [(f"indicators[{i}]", ind.code) for i, ind in enumerate(self.grid.indicators)]
+        for place, code in items:
+            if not code or not code.strip():
+                self.error("a code must not be empty", path=f"{place}.code")
+            elif code in seen:
+                self.error(f"duplicate code {code!r} (also at {seen[code]})", path=f"{place}.code", hint="give every node and indicator its own code")
+            else:
+                seen[code] = place
+
+    def check_tree(self) -> None:
+        roots = [node.code for node in self.grid.nodes if node.parent is None]
+        if len(roots) != 1:
+            listed = ", ".join(repr(code) for code in roots) or "none"
+            self.error(
+                f"a grid needs exactly one root node (a node without parent); found {len(roots)}: {listed}",
+                path="nodes",
+                hint="give every node but the top one a parent",
+            )
+        for prefix, items in (("nodes", self.grid.nodes), ("indicators", self.grid.indicators)):
+            for i, item in enumerate(items):
+                where = {"node": item.code} if prefix == "nodes" else {"indicator": item.code}
+                path = f"{prefix}[{i}].parent"
+                if item.parent is None:
+                    if prefix == "indicators" and item.scored:
+                        self.error("an indicator needs a parent node", path=path, **where)
+                elif item.parent in self.indicator_codes and item.parent not in self.node_by_code:
+                    self.error(f"parent {item.parent!r} is an indicator; only nodes can have children", path=path, **where)
+                elif item.parent not in self.node_by_code:
+                    self.error(f"unknown parent {item.parent!r}", path=path, hint=_hint_for(item.parent, self.node_by_code), **where)
+                elif item.parent == item.code:
+                    self.error("a node cannot be its own parent", path=path, **where)
+        reported: set[str] = set()
+        for node in self.grid.nodes:
+            chain = [node.code]
+            parent = node.parent
+            while parent is not None and parent in self.node_by_code:
+                if parent in chain:
+                    cycle = chain[chain.index(parent):] + [parent]
+                    if not reported.intersection(cycle):
+                        self.error(
+                            f"the parents form a cycle: {' -> '.join(cycle)}",
+                            path=f"nodes[{self.node_index[parent]}].parent",
+                            node=parent,
+                        )
+                    reported.update(cycle)
+                    break
+                chain.append(parent)
+                parent = self.node_by_code[parent].parent
+
+    def check_weights(self) -> None:
+        for prefix, items in (("nodes", self.grid.nodes), ("indicators", self.grid.indicators)):
+            for i, item in enumerate(items):
+                weight = item.weight
+                if not math.isfinite(weight) or weight < 0:
+                    self.error(f"weight must be a finite number >= 0, got {weight!r}", path=f"{prefix}[{i}].weight", **{"node" if prefix == "nodes" else "indicator": item.code})
+        for i, node in enumerate(self.grid.nodes):
+            children = [child for child in self.grid.children(node.code) if getattr(child, "scored", True)]
+            if not children:
+                self.error("node has no children", path=f"nodes[{i}]", node=node.code, hint="add indicators or sub-nodes under it, or drop it")
+            elif all(child.weight == 0 for child in children):
+                self.error("all the weights of this node's children are 0, so it cannot be scored", path=f"nodes[{i}]", node=node.code)
+
+    def check_indicators(self) -> None:
+        for i, ind in enumerate(self.grid.indicators):
+            place = f"indicators[{i}]"
+            if ind.kind in (Kind.SCALE, Kind.CATEGORY) and not ind.levels:
+                self.error(f"a {ind.kind.value} indicator needs levels", path=f"{place}.levels", indicator=ind.code)
+            if ind.kind is Kind.CATEGORY:
+                for j, level in enumerate(ind.levels):
+                    if level.score is None:
+                        self.error(f"category level {level.value!r} needs a score", path=f"{place}.levels[{j}].score", indicator=ind.code)
+            values = [level.value for level in ind.levels]
+            for value in {v for v in values if values.count(v) > 1}:
+                self.error(f"level value {value!r} appears more than once", path=f"{place}.levels", indicator=ind.code)
+            for j, level in enumerate(ind.levels):
+                if level.score is not None and not math.isfinite(level.score):
+                    self.error(f"level score must be finite, got {level.score!r}", path=f"{place}.levels[{j}].score", indicator=ind.code)
+            if ind.direction is Direction.TARGET and ind.target is None:
+                self.error("direction 'target' needs a target value", path=f"{place}.target", indicator=ind.code)
+            if ind.minimum is not None and ind.maximum is not None and ind.minimum > ind.maximum:
+                self.error(f"minimum {ind.minimum:g} is greater than maximum {ind.maximum:g}", path=f"{place}.minimum", indicator=ind.code)
+
+    def check_coverage(self) -> None:
+        places = [("defaults.min_coverage", self.grid.defaults.min_coverage, None)]
+        places += [(f"nodes[{i}].min_coverage", n.min_coverage, n.code) for i, n in enumerate(self.grid.nodes)]
+        for path, value, node in places:
+            if value is not None and not (0.0 <= value <= 1.0):
+                self.error(f"min_coverage is a share of the weight and must be between 0 and 1, got {value!r}", path=path, node=node)
+
+    # -- methods ------------------------------------------------------------------------------------
+
+    def _spec(self, table: Mapping[str, Any] | None, method: Method, *, kind: str, path: str, **where: Any) -> Any:
+        if table is None:
+            return None
+        if method.name in table:
+            return table[method.name]
+        self.error(f"unknown {kind} {method.name!r}", path=path, hint=_hint_for(method.name, list(table)) or f"see 'vises methods' for the {kind}s available", kind=MethodError, **where)
+        return None
+
+    def _range(self, spec: Any, method: Method, *, path: str, **where: Any) -> tuple[float | None, float | None] | None:
+        try:
+            low, high = spec.output_range(method.params)
+        except Exception as exc:  # a plugin's output_range may reject bad params in its own way
+            self.error(f"parameters of {method.describe()} are not valid: {exc}", path=path, kind=MethodError, **where)
+            return None
+        return (None if low is None else float(low), None if high is None else float(high))
+
+    def check_methods(self) -> None:
+        grid = self.grid
+        self._spec(self.normalisers, grid.defaults.normaliser, kind="normaliser", path="defaults.normaliser")
+        self._spec(self.aggregators, grid.defaults.aggregator, kind="aggregator", path="defaults.aggregator")
+        ranges: dict[str, tuple[float | None, float | None] | None] = {}
+        for i, ind in enumerate(grid.indicators):
+            if not ind.scored:
+                continue
+            method = effective_normaliser(grid, ind)
+            path = f"indicators[{i}].normaliser"
+            spec = self._spec(self.normalisers, method, kind="normaliser", path=path, indicator=ind.code)
+            if spec is None:
+                continue
+            kinds = tuple(getattr(spec, "kinds", ()) or ())
+            if kinds and ind.kind.value not in kinds:
+                self.error(
+                    f"normaliser {method.name!r} does not accept {ind.kind.value} indicators (it takes {', '.join(kinds)})",
+                    path=path,
+                    indicator=ind.code,
+                    kind=MethodError,
+                    hint=f"set the indicator's normaliser, e.g. normaliser = {ind.kind.value!r}" if ind.kind in _QUALITATIVE else None,
+                )
+            ranges[ind.code] = self._range(spec, method, path=path, indicator=ind.code)
+        for i, node in enumerate(grid.nodes):
+            if node.normaliser is not None:
+                self._spec(self.normalisers, node.normaliser, kind="normaliser", path=f"nodes[{i}].normaliser", node=node.code)
+        specs = {}
+        for i, node in enumerate(grid.nodes):
+            specs[node.code] = self._spec(self.aggregators, effective_aggregator(grid, node), kind="aggregator", path=f"nodes[{i}].aggregator", node=node.code)
+        if self.normalisers is None or self.aggregators is None:
+            return
+        for code in self._bottom_up():
+            node = self.node_by_code[code]
+            children = [child for child in grid.children(code) if getattr(child, "scored", True)]
+            child_ranges = [ranges.get(child.code) for child in children]
+            known = [r for r in child_ranges if r is not None]
+            if known and len(known) == len(child_ranges):
+                lows = [r[0] for r in known]
+                highs = [r[1] for r in known]
+                ranges[code] = (None if None in lows else min(lows), None if None in highs else max(highs))  # type: ignore[type-var]
+            spec = specs.get(code)
+            if spec is None or not getattr(spec, "requires_positive", False):
+                continue
+            offending = [
+                child.code
+                for child, r in zip(children, child_ranges)
+                if r is not None and (r[0] is None or r[0] <= 0) and child.weight > 0
+            ]
+            if offending:
+                name = effective_aggregator(grid, node).name
+                self.error(
+                    f"aggregator {name!r} needs every child score > 0, but {', '.join(repr(c) for c in offending)} can score 0 or less",
+                    path=f"nodes[{self.node_index[code]}].aggregator",
+                    node=code,
+                    kind=MethodError,
+                    hint='normalise to 1–100 instead of 0–100, e.g. normaliser = { method = "minmax", low = 1, high = 100 } '
+                    "(as COINr recommends), or use another aggregator such as 'arithmetic'",
+                )
+
+    def _bottom_up(self) -> list[str]:
+        """Node codes, children before parents (nodes in cycles or under unknown parents left out)."""
+        depth: dict[str, int] = {}
+        for node in self.grid.nodes:
+            chain = list(_ancestors(self.grid, node.parent))
+            if chain and chain[-1].parent is not None:
+                continue
+            depth[node.code] = len(chain)
+        return sorted(depth, key=lambda code: -depth[code])
+
+
+def validate_grid(
+    grid: Grid,
+    *,
+    normalisers: Mapping[str, Any] | None = None,
+    aggregators: Mapping[str, Any] | None = None,
+    file: str | None = None,
+) -> list[VisesError]:
+    """Every problem of ``grid`` (an empty list when it is consistent).
+
+    Method names are checked only when the ``normalisers`` / ``aggregators`` mappings (name ->
+    spec) are given; so is the rule that ``requires_positive`` aggregators get positive inputs.
+    """
+    return _GridChecker(grid, normalisers=normalisers, aggregators=aggregators, file=file).run()
+
+
+def check_grid(
+    grid: Grid,
+    *,
+    normalisers: Mapping[str, Any] | None = None,
+    aggregators: Mapping[str, Any] | None = None,
+    file: str | None = None,
+) -> Grid:
+    """Return ``grid`` unchanged, or raise ``GridValidationError`` listing all its problems."""
+    problems = validate_grid(grid, normalisers=normalisers, aggregators=aggregators, file=file)
+    if problems:
+        where = f"grid {grid.code!r}" + (f" ({file})" if file else "")
+        raise GridValidationError(problems, what=where)
+    return grid
+
+
+# -- dataset --------------------------------------------------------------------------------------
+
+
+def _string_array(values: np.ndarray) -> np.ndarray:
+    return np.array(["" if v is None else str(v) for v in values.tolist()], dtype=object)
+
+
+def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, first_row: int = 2) -> list[VisesError]:
+    """Every problem of ``dataset`` against ``grid``.
+
+    ``first_row`` is the spreadsheet row of the dataset's first row (2 below a one-line header),
+    so problems name the row the user sees.
+    """
+    file = file if file is not None else dataset.source
+    problems: list[VisesError] = []
+    indicators = {ind.code: ind for ind in grid.indicators}
+    for code in dataset.columns:
+        if code not in indicators:
+            problems.append(
+                DataError(
+                    "column is not an indicator of the grid",
+                    file=file,
+                    column=code,
+                    hint=_hint_for(code, indicators)
+                    or f"remove it, add it to grid {grid.code!r}, or name it '{code}.comment' to keep it as text",
+                )
+            )
+    for ind in grid.indicators:
+        if ind.scored and ind.code not in dataset.columns:
+            problems.append(DataError("indicator column is missing", file=file, column=ind.code, indicator=ind.code, hint="add the column (leave cells empty where values are missing)"))
+    for code, column in dataset.columns.items():
+        ind = indicators.get(code)
+        if ind is None or not ind.scored:
+            continue
+        present = ~column.missing()
+        if column.not_applicable is not None:
+            present &= ~np.asarray(column.not_applicable, dtype=bool)
+        if ind.kind in _QUALITATIVE:
+            allowed = list(ind.level_scores())
+            if column.numeric:
+                text = np.array([_format_number(v) for v in column.values.tolist()], dtype=object)
+            else:
+                text = _string_array(column.values)
+            bad = present & ~np.isin(text, np.array(allowed, dtype=object))
+            for row in np.flatnonzero(bad):
+                problems.append(
+                    DataError(
+                        f"{text[row]!r} is not a level of this {ind.kind.value} indicator; allowed: {', '.join(repr(a) for a in allowed)}",
+                        file=file,
+                        row=int(row) + first_row,
+                        column=code,
+                        indicator=code,
+                    )
+                )
+            continue
+        if not column.numeric:
+            problems.append(DataError("a quantity indicator needs numbers, got text", file=file, column=code, indicator=code))
+            continue
+        values = column.values.astype(np.float64, copy=False)
+        if column.unit is not None or ind.unit is not None:
+            try:
+                from .units import conversion
+
+                factor, offset = conversion(column.unit, ind.unit, column=code, indicator=code)
+            except UnitError as exc:
+                problems.append(exc.with_context(file=file, column=code, indicator=code))
+                continue
+            if (factor, offset) != (1.0, 0.0):
+                values = values * factor + offset
+        with np.errstate(invalid="ignore"):
+            low = present & (values < ind.minimum) if ind.minimum is not None else np.zeros(len(values), bool)
+            high = present & (values > ind.maximum) if ind.maximum is not None else np.zeros(len(values), bool)
+        for row in np.flatnonzero(low | high):
+            bound = f"below the minimum {ind.minimum:g}" if low[row] else f"above the maximum {ind.maximum:g}"
+            problems.append(
+                DataError(f"value {values[row]:g} is {bound}", file=file, row=int(row) + first_row, column=code, indicator=code, hint="check the value and its unit")
+            )
+    problems += _duplicate_rows(dataset, file=file, first_row=first_row)
+    return problems
+
+
+def _format_number(value: Any) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _duplicate_rows(dataset: Dataset, *, file: str | None, first_row: int) -> list[VisesError]:
+    if len(dataset) < 2:
+        return []
+    keys = np.char.add(np.char.add(dataset.organisations.astype(str), "\x1f"), dataset.periods.astype(str))
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    repeated = np.flatnonzero((counts[inverse] > 1) & (np.arange(len(keys)) != first[inverse]))
+    return [
+        DataError(
+            f"organisation {str(dataset.organisations[row])!r}, period {str(dataset.periods[row])!r} appears again "
+            f"(first at row {int(first[inverse[row]]) + first_row})",
+            file=file,
+            row=int(row) + first_row,
+            hint="keep one row per organisation and period",
+        )
+        for row in repeated
+    ]
+
+
+__all__ = [
+    "check_grid",
+    "effective_aggregator",
+    "effective_min_coverage",
+    "effective_normaliser",
+    "validate_dataset",
+    "validate_grid",
+]
