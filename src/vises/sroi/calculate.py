@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..errors import SroiError, ValidationError
+from ..errors import SroiError, ValidationError, VisesError
 from .model import InputKind, QuantityRef, ValueMap, check, currency_factor
 
 
@@ -108,12 +108,12 @@ def _quantity_from(results: Any, ref: QuantityRef, *, where: str, path: str) -> 
         row = results.row(ref.organisation, ref.period)
     except (KeyError, LookupError, ValueError) as exc:
         raise SroiError(f"{where}: the results have no row for organisation {ref.organisation!r}, period {ref.period!r}",
-                        path=path, hint="check the organisation and period against the scored dataset") from exc
+                        path=path, hint=f"check the organisation and period against the scored dataset ({_why(exc)})") from exc
     try:
         raw = results.raw(ref.indicator)
     except (KeyError, LookupError, ValueError) as exc:
-        raise SroiError(f"{where}: the results have no indicator {ref.indicator!r}", path=path,
-                        hint="use the code of a quantity indicator of the scored grid") from exc
+        raise SroiError(f"{where}: the results have no raw values for indicator {ref.indicator!r}", path=path,
+                        hint=f"use the code of a quantity indicator of the scored grid ({_why(exc)})") from exc
     value = float(np.asarray(raw, dtype=np.float64)[row])
     if math.isnan(value):
         raise SroiError(f"{where}: indicator {ref.indicator!r} has no value for {ref.organisation!r}, {ref.period!r}",
@@ -121,6 +121,10 @@ def _quantity_from(results: Any, ref: QuantityRef, *, where: str, path: str) -> 
     if value < 0:
         raise SroiError(f"{where}: indicator {ref.indicator!r} gives a negative quantity {value}", path=path)
     return value
+
+
+def _why(exc: Exception) -> str:
+    return exc.message if isinstance(exc, VisesError) else str(exc)
 
 
 def year_one(p: Prepared) -> np.ndarray:

@@ -1,0 +1,44 @@
+"""The ``vises sroi`` command, added to the ``vises`` group through the plugin hook.
+
+The command's work (reading the map, calculating, rendering) is imported inside it, so listing
+the commands stays cheap. Errors are ``VisesError``s left to the CLI layer, which prints them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..hookspecs import hookimpl
+
+
+@hookimpl
+def vises_register_commands(cli: Any) -> None:
+    import click
+
+    from .render import FORMATS
+
+    @cli.command("sroi")
+    @click.argument("model", type=click.Path(dir_okay=False, path_type=str))
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                  help="Output format.")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=str),
+                  help="Write to this file (atomically) instead of standard output.")
+    @click.option("--sensitivity", "with_sensitivity", is_flag=True,
+                  help="Add the sensitivity analysis (tornado table and switching values).")
+    def sroi(model: str, fmt: str, output: str | None, with_sensitivity: bool) -> None:
+        """Compute the social return on investment of the value map MODEL (TOML, YAML or JSON).
+
+        SROI is optional in VISES: one monetised view next to the scores, never the whole story.
+        """
+        from . import evaluate, load_model, sensitivity
+        from .render import render, write_output
+
+        value_map = load_model(model)
+        result = evaluate(value_map)
+        report = sensitivity(value_map) if with_sensitivity else None
+        text = render(result, fmt=fmt, report=report)
+        if output:
+            write_output(text, output)
+            click.echo(f"SROI written to {output}", err=True)
+        else:
+            click.echo(text, nl=False)
