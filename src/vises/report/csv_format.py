@@ -1,0 +1,78 @@
+"""The CSV report: one row per organisation and period, one column per grid node, machine numbers.
+
+Columns are ``organisation``, ``period``, then every code of ``Results.codes`` (indicators'
+normalised scores, then every aggregate, the root last), headed by the codes themselves. Values
+are written with ``repr(float)`` so they read back to exactly the same float; a missing score is
+an empty cell. The provenance comes first as ``#`` comment lines (read with
+``pandas.read_csv(path, comment="#")``), or not at all with ``options={"provenance": False}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .views import check_view, parse_options, report_lang
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..results import Results
+
+
+def provenance_lines(results: Results) -> list[str]:
+    """The provenance as ``# key: value`` lines."""
+    data = results.provenance
+    plugins = ", ".join(f"{name} {version}" for name, version in sorted((data.get("plugins") or {}).items()))
+    methods = "; ".join(f"{code}={method}" for code, method in (data.get("methods") or {}).items())
+    return [
+        f"# vises {data.get('vises_version', '')}",
+        f"# grid: {data.get('grid', results.grid.code)} {data.get('grid_version', results.grid.version)}",
+        f"# plugins: {plugins}",
+        f"# pooling: {data.get('pooling', '')}",
+        f"# methods: {methods}",
+        f"# created: {data.get('created', '')}",
+    ]
+
+
+def _cell(value: float) -> str:
+    return "" if np.isnan(value) else repr(float(value))
+
+
+def render_csv(
+    results: Results,
+    *,
+    lang: str | None = None,
+    view: str = "network",
+    organisation: str | None = None,
+    period: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> str:
+    """Scores as CSV: every row for the network view, the one chosen row for the profile view.
+
+    ``lang`` is checked but changes nothing: column heads are codes, numbers are machine numbers.
+    """
+    check_view(view)
+    opts = parse_options(options)
+    report_lang(results, lang)
+    if view == "profile":
+        if organisation is None and len(set(results.organisations)) == 1:
+            organisation = str(results.organisations[0])
+        if organisation is None:
+            from ..errors import ConfigError
+
+            raise ConfigError("the profile view needs an organisation", hint="pass organisation=")
+        rows = np.array([results.row(organisation, period)])
+    else:
+        rows = np.lexsort((results.organisations, results.periods))
+    buffer = io.StringIO()
+    if opts.provenance:
+        buffer.write("\n".join(line.replace("\n", " ") for line in provenance_lines(results)) + "\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["organisation", "period", *results.codes])
+    block = results.scores[rows]
+    for position, row in enumerate(rows):
+        writer.writerow([results.organisations[row], results.periods[row], *(_cell(v) for v in block[position])])
+    return buffer.getvalue()
