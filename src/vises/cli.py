@@ -174,6 +174,24 @@ def grids(as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def methods(as_json: bool) -> None:
+    """List the normalisers, aggregators, readers and report formats grids and commands can use."""
+    registry = _registry()
+    tables = {
+        "normaliser": registry.normalisers,
+        "aggregator": registry.aggregators,
+        "reader": registry.readers,
+        "report format": registry.report_formats,
+    }
+    rows = [(kind, key, spec.plugin, spec.summary) for kind, table in tables.items() for key, spec in sorted(table.items())]
+    if as_json:
+        _echo_json([{"kind": kind, "name": key, "plugin": plugin, "summary": summary} for kind, key, plugin, summary in rows])
+        return
+    click.echo(_table(rows, ("kind", "name", "plugin", "summary")))
+
+
+@cli.command()
 @click.option("--grid", "grid_name", help="A grid file or registered grid name; default: the plugins' indicator catalogue.")
 @click.option("--lang", type=click.Choice(LANGS), help="Language of the labels.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")

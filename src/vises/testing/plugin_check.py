@@ -1,0 +1,231 @@
+"""``check_plugin``: one call in a plugin's test suite that exercises every hook it implements.
+
+It loads the plugin next to the core (as the real registry would), then checks what each hook
+returns against the contracts: no load or hook failure, grids that load and validate with labels
+in every language they declare, normalisers whose output stays within their declared range and
+keeps missing values missing, aggregators that return one score per row, weightings that point at
+existing nodes, proxies with a usable currency and unit, commands that register. All problems are
+reported together as one ``PluginError``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+
+from ..errors import ConfigError, PluginError, VisesError
+from ..model import Grid, Indicator
+
+#: Values every normaliser is tried on: zero, fractions, a wide spread, ties and a missing value.
+SAMPLE_VALUES = np.array([0.0, 1.0, 2.5, 2.5, 10.0, 100.0, np.nan])
+
+
+@attrs.frozen(kw_only=True)
+class PluginCheck:
+    """The outcome of ``check_plugin``: what the plugin provides and what was (not) checked."""
+
+    plugin: str
+    provides: dict[str, tuple[str, ...]]
+    problems: tuple[str, ...] = ()
+    #: Things that could not be checked (a normaliser needing parameters nobody gave).
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_plugin(
+    plugin: Any,
+    *,
+    name: str | None = None,
+    sample_params: Mapping[str, Mapping[str, Any]] | None = None,
+    results: Any = None,
+    raise_on_problems: bool = True,
+) -> PluginCheck:
+    """Check a plugin module/object (or an importable module name) and every hook it implements.
+
+    ``name`` is the plugin's namespace (its entry-point name); by default the name of the installed
+    entry point pointing at the module. ``sample_params`` gives parameters per normaliser key for
+    methods that cannot fit without them. ``results`` (a ``Results``) lets report formats render.
+    Raises ``PluginError`` listing every problem unless ``raise_on_problems`` is false.
+    """
+    from ..plugins import Registry
+
+    obj = importlib.import_module(plugin) if isinstance(plugin, str) else plugin
+    name = name or _entry_point_name(obj)
+    registry = Registry.build(extra_plugins={name: obj}, entry_points=False, strict=False, disabled=())
+    problems: list[str] = []
+    notes: list[str] = []
+    failures = [failure for failure in registry.failures if failure.plugin == name]
+    problems += [failure.message for failure in failures]
+    info = next(info for info in registry.plugins if info.name == name)
+    provides = info.provides
+    for key in provides.get("grids", ()):
+        problems += _check_grid(registry, key)
+    for key in provides.get("normalisers", ()):
+        _check_normaliser(key, registry.normaliser(key), dict((sample_params or {}).get(key, {})), problems, notes)
+    for key in provides.get("aggregators", ()):
+        problems += _check_aggregator(key, registry.aggregator(key))
+    for key in provides.get("weightings", ()):
+        problems += _check_weighting(registry, key)
+    for key in provides.get("readers", ()):
+        problems += [f"reader {key!r}: suffix {s!r} must start with '.'" for s in registry.readers[key].suffixes if not s.startswith(".")]
+    for key in provides.get("financial_proxies", ()):
+        problems += _check_proxy(key, registry.financial_proxies[key])
+    for key in provides.get("report_formats", ()):
+        problems += _check_format(key, registry.report_format(key), results, notes)
+    if "vises_register_commands" in info.hooks:
+        import click
+
+        problems += [failure.message for failure in registry.register_commands(click.Group(name="vises"))]
+    report = PluginCheck(plugin=name, provides=dict(provides), problems=tuple(problems), notes=tuple(notes))
+    if problems and raise_on_problems:
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        raise PluginError(f"{len(problems)} problem(s) in plugin {name!r}:\n{lines}")
+    return report
+
+
+def _entry_point_name(obj: Any) -> str:
+    from importlib.metadata import entry_points
+
+    module = getattr(obj, "__name__", None)
+    for ep in entry_points(group="vises"):
+        if module is not None and ep.value.split(":")[0] == module:
+            return ep.name
+    raise ConfigError(
+        f"cannot tell the plugin name of {obj!r}: no installed 'vises' entry point points at it",
+        hint="pass name='<your entry-point name>'",
+    )
+
+
+def _check_grid(registry: Any, key: str) -> list[str]:
+    from ..validate import validate_grid
+
+    try:
+        grid: Grid = registry.grid(key)
+    except VisesError as exc:
+        return [f"grid {key!r}: {exc}"]
+    found = validate_grid(grid, normalisers=registry.normalisers, aggregators=registry.aggregators)
+    problems = [f"grid {key!r}: {problem}" for problem in found]
+    items: list[tuple[str, Mapping[str, str]]] = [("grid label", grid.label)]
+    items += [(f"node {node.code!r}", node.label) for node in grid.nodes]
+    items += [(f"indicator {ind.code!r}", ind.label) for ind in grid.indicators]
+    for what, labels in items:
+        missing = [lang for lang in grid.languages if not labels.get(lang)]
+        if missing:
+            problems.append(f"grid {key!r}, {what}: no label in {', '.join(missing)} (the grid declares {', '.join(grid.languages)})")
+    return problems
+
+
+def _check_normaliser(key: str, spec: Any, params: dict[str, Any], problems: list[str], notes: list[str]) -> None:
+    from ..records import FitContext
+
+    where = f"normaliser {key!r}"
+    context = FitContext(
+        indicator=Indicator(code="sample"),
+        organisations=np.array([f"o{i}" for i in range(len(SAMPLE_VALUES))], dtype=object),
+        periods=np.array(["2024"] * len(SAMPLE_VALUES), dtype=object),
+    )
+    for direction in (1, -1):
+        try:
+            fitted = spec.fit(SAMPLE_VALUES.copy(), direction=direction, params=params, context=context)
+        except VisesError as exc:
+            if not params:
+                notes.append(f"{where}: not run on sample data, it needs parameters ({exc}); pass sample_params")
+                return
+            problems.append(f"{where}: fit failed with {params}: {exc}")
+            return
+        except Exception as exc:
+            problems.append(f"{where}: fit raised {type(exc).__name__}: {exc}")
+            return
+        try:
+            json.dumps(fitted)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{where}: fitted parameters must be JSON-serialisable plain values ({exc})")
+        try:
+            out = np.asarray(spec.apply(SAMPLE_VALUES.copy(), fitted), dtype=float)
+            low, high = spec.output_range(params)
+        except Exception as exc:
+            problems.append(f"{where}: apply raised {type(exc).__name__}: {exc}")
+            return
+        if out.shape != SAMPLE_VALUES.shape:
+            problems.append(f"{where}: apply returned shape {out.shape} for {SAMPLE_VALUES.shape} values")
+            return
+        if not math.isnan(out[-1]):
+            problems.append(f"{where}: a missing value (NaN) came out as {out[-1]}")
+        finite = out[:-1]
+        tolerance = 1e-9 * max(1.0, abs(low or 0), abs(high or 0))
+        if np.isnan(finite).any() or (low is not None and (finite < low - tolerance).any()) or (high is not None and (finite > high + tolerance).any()):
+            problems.append(f"{where}: direction {direction:+d} gave {finite.tolist()}, outside its declared range [{low}, {high}]")
+            return
+
+
+def _check_aggregator(key: str, spec: Any) -> list[str]:
+    where = f"aggregator {key!r}"
+    scores = np.array([[10.0, 20.0, 30.0], [50.0, np.nan, 50.0], [np.nan, np.nan, np.nan], [1.0, 99.0, 42.0]])
+    try:
+        out = np.asarray(spec.aggregate(scores, np.array([1.0, 2.0, 1.0]), params={}, groups=np.zeros(len(scores), dtype=int)), dtype=float)
+    except Exception as exc:
+        return [f"{where}: raised {type(exc).__name__}: {exc}"]
+    if out.shape != (len(scores),):
+        return [f"{where}: returned shape {out.shape}, expected ({len(scores)},), one score per row"]
+    problems = []
+    if not math.isnan(out[2]):
+        problems.append(f"{where}: a row with every child missing gave {out[2]} instead of NaN")
+    if np.isnan(out[[0, 1, 3]]).any():
+        problems.append(f"{where}: rows with children present gave NaN: {out.tolist()}")
+    return problems
+
+
+def _check_weighting(registry: Any, key: str) -> list[str]:
+    weighting = registry.weighting(key)
+    try:
+        grid = registry.grid(weighting.grid)
+    except VisesError as exc:
+        return [f"weighting {key!r}: its grid cannot be loaded: {exc}"]
+    codes = {node.code for node in grid.nodes} | {ind.code for ind in grid.indicators}
+    problems = [f"weighting {key!r}: {code!r} is not a node or indicator of grid {weighting.grid!r}" for code in weighting.weights if code not in codes]
+    problems += [
+        f"weighting {key!r}: weight of {code!r} must be a finite number >= 0, got {w!r}"
+        for code, w in weighting.weights.items()
+        if not isinstance(w, int | float) or not math.isfinite(w) or w < 0
+    ]
+    return problems
+
+
+def _check_proxy(key: str, proxy: Any) -> list[str]:
+    from .. import units
+
+    problems = []
+    if not math.isfinite(proxy.value):
+        problems.append(f"financial proxy {key!r}: value must be finite, got {proxy.value!r}")
+    try:
+        if units.is_currency(proxy.currency) is None:
+            problems.append(f"financial proxy {key!r}: {proxy.currency!r} is not a currency vises knows")
+        units.parse_unit(proxy.unit)
+    except VisesError as exc:
+        problems.append(f"financial proxy {key!r}: {exc}")
+    return problems
+
+
+def _check_format(key: str, spec: Any, results: Any, notes: list[str]) -> list[str]:
+    if not spec.suffix.startswith("."):
+        return [f"report format {key!r}: suffix {spec.suffix!r} must start with '.'"]
+    if results is None:
+        notes.append(f"report format {key!r}: not rendered (pass results= to render it)")
+        return []
+    try:
+        out = spec.render(results, lang="en", view="network", organisation=None, period=None, options={})
+    except Exception as exc:
+        return [f"report format {key!r}: render raised {type(exc).__name__}: {exc}"]
+    expected = bytes if spec.binary else str
+    if not isinstance(out, expected):
+        return [f"report format {key!r}: render returned {type(out).__name__}, expected {expected.__name__} (binary={spec.binary})"]
+    return []
