@@ -1,0 +1,84 @@
+"""Report words in fr/nl/en, visible fallbacks, and numbers and dates per language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+import tomllib
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vises import i18n
+from vises.errors import ConfigError
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_key_exists_in_every_language():
+    english = i18n.catalogue("en")
+    for lang in i18n.LANGUAGES:
+        words = i18n.catalogue(lang)
+        assert set(words) == set(english), f"{lang}: missing {set(english) - set(words)}, extra {set(words) - set(english)}"
+        for key, text in words.items():
+            assert text.strip(), f"{lang}.{key} is blank"
+            assert _placeholders(text) == _placeholders(english[key]), f"{lang}.{key} placeholders differ"
+
+
+def test_catalogues_are_package_data():
+    for lang in i18n.LANGUAGES:
+        source = resources.files("vises").joinpath("locale", f"{lang}.toml")
+        assert source.is_file()
+        assert "words" in tomllib.loads(source.read_text(encoding="utf-8"))
+
+
+def test_translate_in_each_language():
+    assert i18n.translate("coverage", "fr") == "Couverture"
+    assert i18n.translate("coverage", "nl") == "Dekking"
+    assert i18n.translate("coverage", "en") == "Coverage"
+    assert i18n.translate("coverage") == "Coverage"
+    assert i18n.translate("generated_by", "nl", version="9") == "Rapport gemaakt door vises 9"
+
+
+def test_missing_word_falls_back_visibly(monkeypatch):
+    monkeypatch.setitem(i18n.catalogue("en"), "only_english", "Score")
+    assert i18n.translate("only_english", "fr") == "Score [en]"
+    assert i18n.translate("only_english", "en") == "Score"
+    assert i18n.translate("no_such_word", "nl") == "[no_such_word]"
+
+
+def test_unknown_language_is_an_error_naming_the_known_ones():
+    with pytest.raises(ConfigError) as info:
+        i18n.translate("score", "de")
+    assert "fr, nl, en" in str(info.value)
+    with pytest.raises(ConfigError):
+        i18n.format_number(1.0, "xx")
+
+
+def test_numbers_dates_and_percentages_per_language():
+    assert i18n.format_number(1234.567, "en") == "1,234.6"
+    assert i18n.format_number(1234.567, "nl") == "1.234,6"
+    assert i18n.format_number(1234.567, "fr", digits=2).replace("\u202f", " ").replace("\xa0", " ") == "1 234,57"
+    assert i18n.format_number(2.0, "en", digits=0) == "2"
+    assert i18n.format_number(float("nan"), "fr") == i18n.MISSING
+    assert i18n.format_signed(2.5, "fr") == "+2,5" and i18n.format_signed(-2.5, "en") == "-2.5"
+    assert i18n.format_percent(0.456, "en") == "46%"
+    assert i18n.format_percent(0.456, "fr", digits=1).replace("\xa0", " ") == "45,6 %"
+    assert i18n.format_date(dt.date(2024, 3, 5), "fr") == "5 mars 2024"
+    assert i18n.format_date("2024-03-05T10:00:00+00:00", "nl") == "5 maart 2024"
+    assert i18n.format_date(dt.datetime(2024, 3, 5, 9), "en") == "5 March 2024"
+    with pytest.raises(ConfigError, match="ISO"):
+        i18n.format_date("March 5", "en")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(min_value=0, max_value=4))
+def test_formatted_numbers_read_back(x, digits):
+    text = i18n.format_number(x, "en", digits=digits)
+    assert float(text.replace(",", "")) == pytest.approx(round(x, digits), abs=10 ** -digits)
+    dutch = i18n.format_number(x, "nl", digits=digits)
+    assert dutch.replace(".", "").replace(",", ".") == text.replace(",", "")

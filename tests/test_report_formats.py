@@ -1,0 +1,204 @@
+"""Every built-in format renders both views in every language, with its provenance."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import vises
+from vises.errors import ConfigError
+from vises.plugins import get_registry
+from vises.report.csv_format import render_csv
+from vises.report.json_format import render_json
+from vises.report.markdown import escape, render_markdown
+from vises.report.table import render_table
+
+from test_report_views import EVIL, _Methods, make_results
+
+FORMATS = ("table", "markdown", "csv", "json", "html")
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
+
+
+@pytest.fixture(scope="module")
+def results():
+    return make_results()
+
+
+def render(results, name, **kwargs):
+    kwargs.setdefault("options", {})
+    if name == "html":
+        kwargs["options"] = {"charts": False, **kwargs["options"]}
+    return get_registry().report_format(name).render(results, **kwargs)
+
+
+def test_the_core_formats_are_registered():
+    formats = get_registry().report_formats
+    assert set(FORMATS) <= set(formats)
+    assert formats["csv"].suffix == ".csv" and formats["html"].suffix == ".html"
+    assert not any(formats[name].binary for name in FORMATS)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_every_format_renders_both_views_with_provenance(results, name, lang):
+    for view in ("network", "profile"):
+        out = render(results, name, lang=lang, view=view, organisation="a")
+        assert isinstance(out, str) and out
+        assert vises.__version__ in out
+        assert "net" in out and results.provenance["created"] in out or name in ("table", "markdown", "html")
+        if name not in ("csv", "json"):
+            assert results.provenance["created"][:4] in out  # the year of the date, whatever the language
+
+
+def test_profile_shows_dimensions_before_the_total(results):
+    out = render_table(results, lang="en", view="profile", organisation="a")
+    assert out.index("Dimension profile") < out.index("Overall score")
+    assert out.index("Social") < out.index("Overall score")
+    assert "Do trainees find stable work?" in out and "focus group" in out
+    assert "counted from the register" in out
+
+
+def test_table_formats_numbers_for_the_language(results):
+    value = results.score("social")[4]
+    fr = render_table(results, lang="fr", view="profile", organisation="a")
+    en = render_table(results, lang="en", view="profile", organisation="a")
+    assert f"{value:.1f}".replace(".", ",") in fr
+    assert f"{value:.1f}" in en
+    assert "Couverture" in fr and "Verdelingen" in render_table(results, lang="nl")
+
+
+def test_ranks_option_removes_ranks(results):
+    assert "(#1)" in render_table(results, lang="en")
+    assert "(#1)" not in render_table(results, lang="en", options={"ranks": False})
+    assert "Rank" not in render_table(results, lang="en", view="profile", organisation="a", options={"ranks": False})
+
+
+def test_unknown_view_language_or_option_is_an_error(results):
+    for name in FORMATS:
+        with pytest.raises(ConfigError, match="view"):
+            render(results, name, view="summary")
+        with pytest.raises(ConfigError, match="fr, nl, en"):
+            render(results, name, lang="de")
+        with pytest.raises(ConfigError, match="unknown report option"):
+            render(results, name, options={"colour": True})
+
+
+def test_markdown_escapes_labels(results):
+    out = render_markdown(results, lang="en", view="profile", organisation="a")
+    assert EVIL not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert escape("a|b *c*") == r"a\|b \*c\*"
+    assert escape("# not a heading") == r"\# not a heading"
+
+
+def _csv_rows(text):
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return list(csv.reader(io.StringIO("\n".join(lines))))
+
+
+def test_csv_columns_and_exact_round_trip(results):
+    out = render_csv(results)
+    assert out.startswith("# vises ")
+    header, *rows = _csv_rows(out)
+    assert header == ["organisation", "period", *results.codes]
+    assert len(rows) == len(results)
+    for row in rows:
+        index = results.row(row[0], row[1])
+        for code, cell in zip(results.codes, row[2:]):
+            expected = results.score(code)[index]
+            if math.isnan(expected):
+                assert cell == ""
+            else:
+                assert float(cell) == expected  # exact, not approximate
+    assert any(cell == "" for row in rows for cell in row)
+
+
+def test_csv_profile_and_bare_table(results):
+    header, *rows = _csv_rows(render_csv(results, view="profile", organisation="b", period="2022"))
+    assert rows == [["b", "2022", *(repr(float(results.score(c)[1])) if not math.isnan(results.score(c)[1]) else "" for c in results.codes)]]
+    bare = render_csv(results, options={"provenance": False})
+    assert bare.startswith("organisation,period,")
+
+
+def test_json_holds_the_whole_results(results):
+    data = json.loads(render_json(results))
+    assert data["provenance"]["grid"] == "net" and data["provenance"]["vises_version"] == vises.__version__
+    assert data["codes"] == list(results.codes)
+    assert len(data["records"]) == len(results)
+    for i, record in enumerate(data["records"]):
+        for code in results.codes:
+            expected = results.score(code)[i]
+            got = record["scores"][code]
+            assert (got is None and math.isnan(expected)) or got == expected
+    assert data["records"][4]["narratives"]["*"] == "Overall the year went well."
+    assert data["records"][4]["narratives"]["story"] == "A trainee found a job"
+    assert data["records"][0]["ranks"]["net"] >= 1
+    assert set(data["fitted"]) >= {"hours", "exits"}
+    assert data["evaluations"][0]["questions"] == ["Do trainees find stable work?"]
+    assert "NaN" not in render_json(results)
+    assert "ranks" not in json.loads(render_json(results, options={"ranks": False}))["records"][0]
+
+
+def test_json_profile_is_the_explain_tree(results):
+    data = json.loads(render_json(results, view="profile", organisation="a", lang="en"))
+    assert data["organisation"] == "a" and data["period"] == "2023"
+    tree = data["explain"]
+    assert tree["code"] == "net"
+    assert [child["code"] for child in tree["children"]] == ["social", "economic", "governance"]
+    assert tree["score"] == results.score("net")[4]
+    assert data["evaluation"]["methods"] == ["survey", "focus group"]
+
+
+def _example_cases():
+    if not EXAMPLES.is_dir():
+        return []
+    return sorted(EXAMPLES.glob("*.csv"))
+
+
+def _grid_for(path: Path):
+    """An example data file is named after its grid: ``wallonie.cisp.csv`` or ``wallonie_cisp.csv``."""
+    sources = get_registry().grid_sources
+    for candidate in (path.stem, path.stem.replace("_", ".", 1), f"vises.{path.stem}"):
+        if candidate in sources:
+            return candidate
+    return None
+
+
+@pytest.mark.parametrize("path", _example_cases() or [None], ids=lambda p: "none-yet" if p is None else p.name)
+def test_every_format_renders_the_example_data(path):
+    if path is None:
+        pytest.skip("no example data in examples/data/ yet")
+    grid = _grid_for(path)
+    if grid is None:
+        pytest.skip(f"no registered grid matches {path.name}")
+    from vises.scoring import score
+
+    try:
+        dataset = vises.load_data(path, grid=vises.load_grid(grid))
+    except ModuleNotFoundError as missing:  # the CSV reader lands separately
+        pytest.skip(f"cannot read example data yet: {missing}")
+    results = score(vises.load_grid(grid), dataset, registry=_Methods())
+    organisation = str(results.organisations[0])
+    for name in FORMATS:
+        for view in ("network", "profile"):
+            out = render(results, name, lang="fr", view=view, organisation=organisation)
+            assert vises.__version__ in out
+
+
+def test_importing_the_formats_stays_cheap():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, vises.report, vises.report.hooks, vises.report.views, vises.i18n;"
+        "heavy = [m for m in ('matplotlib', 'jinja2', 'babel', 'pandas', 'tabulate') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""

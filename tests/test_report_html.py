@@ -1,0 +1,112 @@
+"""The HTML report: parses, escapes every label (in the SVG too), is self-contained, renders in a browser."""
+
+from __future__ import annotations
+
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from vises.report.html import render_html
+
+from test_report_views import EVIL, make_results
+
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "xlink:href") and value:
+                self.urls.append(value)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def results():
+    return make_results()
+
+
+@pytest.fixture(scope="module")
+def pages(results):
+    return {
+        "network": render_html(results, lang="fr", view="network"),
+        "profile": render_html(results, lang="en", view="profile", organisation="a"),
+    }
+
+
+@pytest.mark.parametrize("view", ["network", "profile"])
+def test_html_parses_and_escapes_every_label(pages, view):
+    page = pages[view]
+    parser = _Collector()
+    parser.feed(page)
+    parser.close()
+    assert parser.tags[0] == "html" and "svg" in parser.tags and "table" in parser.tags
+    assert "script" not in parser.tags
+    assert EVIL not in page and "<script" not in page
+    assert ESCAPED in page
+    # The label drawn by matplotlib inside the SVG is escaped as well, and shows as text.
+    svg = page[page.index("<svg") : page.rindex("</svg>")]
+    assert ESCAPED in svg or "&lt;script&gt;" in svg
+    assert any("alert(1)" in chunk for chunk in parser.text)
+
+
+@pytest.mark.parametrize("view", ["network", "profile"])
+def test_html_is_self_contained(pages, view):
+    page = pages[view]
+    parser = _Collector()
+    parser.feed(page)
+    assert "link" not in parser.tags and "img" not in parser.tags and "iframe" not in parser.tags
+    assert all(url.startswith("#") for url in parser.urls), parser.urls
+    assert "@import" not in page and "url(http" not in page and "<?xml" not in page
+
+
+def test_html_carries_provenance_and_puts_the_total_last(results, pages):
+    profile = pages["profile"]
+    assert results.provenance["created"] in profile and "vises version" in profile
+    assert profile.index("Dimension profile") < profile.index("Overall score")
+    assert "Do trainees find stable work?" in profile and "A trainee found a job" in profile
+    assert "Vue du réseau" in pages["network"] and "Médiane" in pages["network"]
+
+
+def test_chart_ids_do_not_collide(pages):
+    import re
+
+    ids = re.findall(r'\bid="([^"]+)"', pages["network"])
+    assert len(ids) == len(set(ids))
+
+
+def test_dollar_in_a_label_is_not_mathtext(pages):
+    assert "Turnover in $" in pages["profile"]
+
+
+def test_charts_can_be_turned_off(results):
+    page = render_html(results, lang="nl", view="network", options={"charts": False})
+    assert "<svg" not in page and "Overzicht van het netwerk" in page
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+def test_html_renders_in_headless_chromium(pages, tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text(pages["network"], encoding="utf-8")
+    shot = tmp_path / "report.png"
+    command = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri(),
+    ]
+    subprocess.run(command, capture_output=True, timeout=90, check=False)
+    assert shot.exists()
+    assert shot.stat().st_size > 20_000  # a blank page is a few kilobytes
