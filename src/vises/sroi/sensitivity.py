@@ -223,6 +223,8 @@ def _outcome_switch(p: Prepared, name: str, i: int, current: float, inputs: floa
         if unit == 0:
             return None, "closed form"
         value = needed / unit
+        if not math.isfinite(value):
+            return None, "closed form"
         allowed = value >= 0 if (name == "quantity" or current >= 0) else value <= 0
         return (value if allowed else None), "closed form"
     if name in ("deadweight", "displacement", "attribution"):
