@@ -168,26 +168,47 @@ def test_show_draws_the_tree_with_weights(runner: CliRunner, mini) -> None:
     assert any("└── b  w=1 (25%)" in line and "zscore" in line for line in lines)
 
 
+def _valid_value(indicator: Indicator, position: int) -> str:
+    """A value the indicator accepts, different for each organisation."""
+    kind = indicator.kind.value
+    if kind in ("scale", "category"):
+        return indicator.levels[position % len(indicator.levels)].value
+    if kind == "binary":
+        return ("yes", "no")[position % 2]
+    if kind == "narrative":
+        return f"story {position}"
+    low = indicator.minimum or 0.0
+    high = indicator.maximum if indicator.maximum is not None else low + 100.0
+    return repr(low + (high - low) * (position + 1) / 4)
+
+
 def test_score_and_validate_end_to_end(runner: CliRunner, tmp_path: Path) -> None:
-    pytest.importorskip("vises.validate")
-    pytest.importorskip("vises.io.csv_data")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        registry = plugins.get_registry()
-    if "csv" not in registry.report_formats or "csv" not in {r.name for r in registry.readers.values()}:
-        pytest.skip("the csv reader and report format are not there yet")
-    grid = registry.grid("vises.social_economy")
-    codes = [ind.code for ind in grid.scored_indicators]
+        grid = plugins.get_registry().grid("vises.social_economy")
     data = tmp_path / "data.csv"
-    rows = ["organisation,period," + ",".join(codes)]
-    for org, base in (("a", 10.0), ("b", 40.0), ("c", 70.0)):
-        rows.append(f"{org},2024," + ",".join(str(base + i) for i in range(len(codes))))
+    rows = ["organisation,period," + ",".join(f"{ind.code} [{ind.unit}]" if ind.unit else ind.code for ind in grid.indicators)]
+    for position, org in enumerate(("a", "b", "c")):
+        rows.append(f"{org},2024," + ",".join(_valid_value(ind, position) for ind in grid.indicators))
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = runner.invoke(cli, ["validate", str(data), "--grid", "vises.social_economy"])
     assert result.exit_code == 0, result.output
     assert "3 rows" in result.output and "ready to score" in result.output
+
     out = tmp_path / "scores.csv"
     result = runner.invoke(cli, ["score", str(data), "--grid", "vises.social_economy", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
-    assert header[0].startswith("organisation") and "social_economy" in header
+    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]  # provenance
+    header = lines[0].split(",")
+    assert header[0].startswith("organisation") and header[1] == "period" and "social_economy" in header
+    assert [line.split(",")[0] for line in lines[1:]] == ["a", "b", "c"]
+    result = runner.invoke(cli, ["score", str(data), "--grid", "vises.social_economy", "--format", "csv"])
+    assert result.exit_code == 0
+    assert [line for line in result.output.splitlines() if not line.startswith("#")] == lines  # stdout: same report
+
+    assert grid.indicators[0].code == "disadvantaged_workers_share"  # 0..100, so -5000 is invalid
+    bad = tmp_path / "bad.csv"
+    bad.write_text(data.read_text(encoding="utf-8").replace("a,2024,25.0,", "a,2024,-5000,"), encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(bad), "--grid", "vises.social_economy"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and "Traceback" not in result.output

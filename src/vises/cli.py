@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import EXIT_USAGE, DataError, ReportError, ValidationError, VisesError
+from .errors import DataError, ReportError, ValidationError, VisesError
 
 #: Exit code of an unexpected exception (a bug in vises or in a plugin).
 EXIT_INTERNAL = 3
@@ -77,10 +77,6 @@ class VisesGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-def _show_plugin_warning(message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
-    click.echo(f"Warning: {message}", err=True)
-
-
 @contextmanager
 def _cli_warnings() -> Iterator[None]:
     """Plugin warnings as one readable line on stderr, without the Python source location."""
@@ -91,7 +87,7 @@ def _cli_warnings() -> Iterator[None]:
 
         def show(message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
             if issubclass(category, VisesPluginWarning):
-                _show_plugin_warning(message, category, filename, lineno)
+                click.echo(f"Warning: {message}", err=True)
             else:
                 original(message, category, filename, lineno, file, line)
 
@@ -347,11 +343,9 @@ def _report_format(name: str) -> Any:
 
 
 def _refuse_overwriting_input(output: Path, data: Path, grid_name: str) -> None:
-    inputs = [data, Path(grid_name)]
-    for source in inputs:
-        if source.exists() and output.exists() and os.path.samefile(source, output):
-            raise ReportError("the output file is an input file; refusing to overwrite it", file=str(output), hint="choose another -o file")
-        if output.resolve() == source.resolve():
+    for source in (data, Path(grid_name)):
+        same = output.resolve() == source.resolve() or (source.exists() and output.exists() and os.path.samefile(source, output))
+        if same:
             raise ReportError("the output file is an input file; refusing to overwrite it", file=str(output), hint="choose another -o file")
 
 
@@ -387,4 +381,4 @@ def main(argv: Sequence[str] | None = None) -> None:
         cli.main(args=list(argv) if argv is not None else None, prog_name="vises")
 
 
-__all__ = ["EXIT_INTERNAL", "EXIT_USAGE", "VisesGroup", "cli", "main"]
+__all__ = ["EXIT_INTERNAL", "VisesGroup", "cli", "main"]
