@@ -231,21 +231,25 @@ def _render_tree(grid: Any, *, lang: str | None) -> str:
     def describe(item: Any) -> str:
         if hasattr(item, "kind"):
             unit = f" [{item.unit}]" if item.unit else ""
-            method = "not scored" if not item.scored else effective_normaliser(grid, item).describe()
+            method = "narrative" if not item.scored else effective_normaliser(grid, item).describe()
             return f"{item.label_in(lang)}{unit}; {item.kind.value}, {item.direction.value}; {method}"
         return f"{item.label_in(lang)}; {effective_aggregator(grid, item).describe()}"
 
     def walk(item: Any, prefix: str, share: float | None, last: bool, top: bool) -> None:
         weight = "" if share is None else f"  w={item.weight:g} ({share:.0%})"
+        if not top and share is None:
+            weight = "  (not scored)"
         branch = "" if top else ("└── " if last else "├── ")
         lines.append(f"{prefix}{branch}{item.code}{weight}  {describe(item)}")
         if hasattr(item, "kind"):
             return
         children = grid.children(item.code)
-        total = sum(child.weight for child in children) or 1.0
+        scored = [child for child in children if getattr(child, "scored", True)]
+        total = sum(child.weight for child in scored) or 1.0
         inner = prefix + ("" if top else ("    " if last else "│   "))
         for position, child in enumerate(children):
-            walk(child, inner, child.weight / total, position == len(children) - 1, False)
+            share = child.weight / total if child in scored else None
+            walk(child, inner, share, position == len(children) - 1, False)
 
     walk(grid.root, "", None, True, True)
     return "\n".join(lines)
