@@ -1,0 +1,116 @@
+"""The JSON Schema of the grid file format (``vises schema``), for editors and CI checks.
+
+It is written by hand next to the model rather than generated, so each property can say what it
+means; ``tests/test_grid_files.py`` checks that its property sets match the model's fields, so the
+two cannot drift apart unnoticed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_LABELS = {"type": "object", "additionalProperties": {"type": "string"}, "description": "Text per language code (fr, nl, en)."}
+_METHOD = {
+    "description": "A method name, or a table whose 'method' key names it and whose other keys are parameters.",
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "object", "required": ["method"], "properties": {"method": {"type": "string", "minLength": 1}}},
+    ],
+}
+_CODES = {"type": "array", "items": {"type": "string"}}
+
+
+def _level() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["value"],
+        "properties": {
+            "value": {"type": ["string", "number"], "description": "What appears in data files."},
+            "label": _LABELS,
+            "score": {"type": "number", "description": "The number it stands for (scale default: position 1..k)."},
+        },
+    }
+
+
+def _indicator() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "code": {"type": "string", "minLength": 1},
+            "use": {"type": "string", "description": "Start from a registered catalogue indicator and override fields."},
+            "label": _LABELS,
+            "description": _LABELS,
+            "kind": {"enum": ["quantity", "scale", "binary", "category", "narrative"]},
+            "unit": {"type": "string", "description": "A pint unit (hour, FTE, EUR, percent, person)."},
+            "direction": {"enum": ["higher", "lower", "target"]},
+            "target": {"type": "number"},
+            "minimum": {"type": "number"},
+            "maximum": {"type": "number"},
+            "levels": {"type": "array", "items": _level()},
+            "parent": {"type": "string"},
+            "weight": {"type": "number", "minimum": 0},
+            "normaliser": _METHOD,
+            "stakeholders": _CODES,
+            "tags": _CODES,
+            "sdg_targets": _CODES,
+            "external_ids": {"type": "object", "additionalProperties": {"type": "string"}},
+            "source": {"type": "string"},
+        },
+    }
+
+
+def _node() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code"],
+        "properties": {
+            "code": {"type": "string", "minLength": 1},
+            "label": _LABELS,
+            "description": _LABELS,
+            "parent": {"type": "string", "description": "Omitted for the root, the one node without parent."},
+            "weight": {"type": "number", "minimum": 0, "description": "Weight on the edge to the parent."},
+            "aggregator": _METHOD,
+            "normaliser": _METHOD,
+            "min_coverage": {"type": "number", "minimum": 0, "maximum": 1},
+            "tags": _CODES,
+        },
+    }
+
+
+def grid_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a grid file, variant keys included."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "vises grid file",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "code": {"type": "string", "minLength": 1},
+            "version": {"type": "string"},
+            "label": _LABELS,
+            "description": _LABELS,
+            "languages": _CODES,
+            "nodes": {"type": "array", "items": _node()},
+            "indicators": {"type": "array", "items": _indicator()},
+            "defaults": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "normaliser": _METHOD,
+                    "aggregator": _METHOD,
+                    "min_coverage": {"type": "number", "minimum": 0, "maximum": 1},
+                    "pooling": {"enum": ["pooled", "per_period"]},
+                },
+            },
+            "source": {"type": "string"},
+            "extends": {"type": "string", "description": "Code of a registered base grid."},
+            "drop": {"type": "array", "items": {"type": "string"}, "description": "Codes removed with everything below them."},
+            "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}, "description": "code = new weight."},
+        },
+    }
+
+
+__all__ = ["grid_json_schema"]
