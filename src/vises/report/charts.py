@@ -150,7 +150,7 @@ def boxes(
     from matplotlib.patches import Patch
 
     with matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(7.0, 3.8))
+        figure = Figure(figsize=(max(7.0, 1.25 * len(labels)), 3.8))
         ax = figure.add_subplot()
         width = 0.8 / max(len(groups), 1)
         everything = []
@@ -169,7 +169,7 @@ def boxes(
                     median.set(color="#222222")
             handles.append(Patch(facecolor=colour, alpha=0.55, label=_text(name, 30)))
         ax.set_xticks(range(len(labels)))
-        ax.set_xticklabels([_text(label, 16) for label in labels], fontsize=8)
+        ax.set_xticklabels([_text(label, 14) for label in labels], fontsize=8)
         ax.set_xlim(-0.6, len(labels) - 0.4)
         ax.set_ylim(*limits(np.concatenate(everything) if everything else []))
         if len(groups) > 1:
