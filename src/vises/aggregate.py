@@ -138,7 +138,7 @@ def _power_mean(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str,
     positive = power > 0
     _refuse_nonpositive("power_mean", scores, use, allow_zero=positive, why=f"the power mean with p = {power:g} needs every score {'>= 0' if positive else '> 0'}")
     filled = np.where(use, scores, 0.0 if positive else np.inf)
-    pivot = filled.max(axis=1) if positive else filled.min(axis=1)
+    pivot = filled.max(axis=1, initial=0.0) if positive else filled.min(axis=1, initial=np.inf)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         safe = np.where((pivot > 0) & np.isfinite(pivot), pivot, 1.0)
         filled /= safe[:, None]
