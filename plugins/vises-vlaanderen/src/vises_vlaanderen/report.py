@@ -29,6 +29,18 @@ def _mean(values: np.ndarray) -> float:
     return float(present.mean()) if present.size else math.nan
 
 
+def _names(results: Any) -> dict[str, str]:
+    """Display names: the evaluations file's profiles first, else the data's ``name`` column."""
+    dataset = results.dataset
+    names = {code: profile.name for code, profile in dataset.organisation_profiles.items() if profile.name}
+    column = dataset.attributes.get("name")
+    if column is not None:
+        for org, name in zip(dataset.organisations, column, strict=True):
+            if name and str(org) not in names:
+                names[str(org)] = str(name)
+    return names
+
+
 def render_jaarverslag(
     results: Any,
     *,
@@ -51,7 +63,7 @@ def render_jaarverslag(
     before_rows = selected & (results.periods == before) if before else np.zeros(len(orgs), bool)
 
     lines = [f"# Jaarverslag maatschappelijke impact {period}", ""]
-    lines.append(f"*{results.label(root, lang)}* · {int(now_rows.sum())} organisatie(s) · illustratief rooster, geen officieel meetinstrument")
+    lines.append(f"*{results.grid.label_in(lang)}* · {int(now_rows.sum())} organisatie(s) · illustratief rooster, geen officieel meetinstrument")
     lines += ["", "## Profiel per dimensie", ""]
     lines += [f"| Dimensie | {period} | {before or 'vorig jaar'} | Verschil |", "|---|---:|---:|---:|"]
     for code in [*dimensions, root]:
@@ -60,6 +72,7 @@ def render_jaarverslag(
         name = results.label(code, lang) if code != root else "**Totaal**"
         lines.append(f"| {name} | {_fmt(now)} | {_fmt(then)} | {_delta(now, then)} |")
 
+    names = _names(results)
     lines += ["", "## Organisaties", "", "| Organisatie | Totaal | Verschil | Rang |", "|---|---:|---:|---:|"]
     total = results.score(root)
     ranks = results.ranks(root)
@@ -70,14 +83,14 @@ def render_jaarverslag(
             match = np.flatnonzero((orgs == org) & (results.periods == before))
             then = float(total[match[0]]) if match.size else math.nan
         rank = "–" if math.isnan(float(ranks[row])) else str(int(ranks[row]))
-        lines.append(f"| {org} | {_fmt(float(total[row]))} | {_delta(float(total[row]), then)} | {rank} |")
+        lines.append(f"| {names.get(org, org)} | {_fmt(float(total[row]))} | {_delta(float(total[row]), then)} | {rank} |")
 
     voices = []
     for code in results.narrative_codes:
         for row in np.flatnonzero(now_rows):
             text = results.narrative(code, int(row))
             if text:
-                voices.append(f"- **{orgs[row]}**: {text}")
+                voices.append(f"- **{names.get(str(orgs[row]), orgs[row])}**: {text}")
     if voices:
         lines += ["", "## Stem van de werknemers", "", *voices[:5]]
     return "\n".join(lines) + "\n"

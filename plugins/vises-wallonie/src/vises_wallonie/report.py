@@ -65,8 +65,8 @@ def render_caips(
     orgs = [str(o) for o in results.organisations]
     rows = [i for i in range(len(orgs)) if in_period[i] and (organisation is None or orgs[i] == organisation)]
 
-    lines = [f"# Synthèse CAIPS : {results.label(root, lang)}", "", NOTICE, ""]
-    lines.append(f"Période : **{period}** · centres : **{len(rows)}** · périodes disponibles : {', '.join(periods)}")
+    lines = [f"# Synthèse CAIPS : {results.grid.label_in(lang)}", "", NOTICE, ""]
+    lines.append(f"Période : **{period}** · organisations : **{len(rows)}** · périodes disponibles : {', '.join(periods)}")
     lines += ["", "## Profil par domaine", "", "| Domaine | Moyenne | Min | Max |", "|---|---:|---:|---:|"]
     for code in [*areas, root]:
         values = results.score(code)[rows]
@@ -76,7 +76,7 @@ def render_caips(
         lines.append(f"| {name} | {_fmt(stats[0])} | {_fmt(stats[1])} | {_fmt(stats[2])} |")
 
     lines += ["", "## Centres", ""]
-    header = "| Centre | " + " | ".join(results.label(code, lang) for code in areas) + " | Total | Rang |"
+    header = "| Organisation | " + " | ".join(results.label(code, lang) for code in areas) + " | Total | Rang |"
     lines += [header, "|---" * (len(areas) + 3) + "|"]
     ranks = results.ranks(root)
     for i in sorted(rows, key=lambda r: orgs[r]):
