@@ -116,9 +116,9 @@ class Indicator:
     code: str
     label: Labels = attrs.field(factory=dict)
     description: Labels = attrs.field(factory=dict)
-    kind: Kind = Kind.QUANTITY
+    kind: Kind = attrs.field(default=Kind.QUANTITY, converter=Kind)
     unit: str | None = None
-    direction: Direction = Direction.HIGHER
+    direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
     target: float | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -190,7 +190,7 @@ class Defaults:
     aggregator: Method = attrs.field(factory=lambda: Method(name="arithmetic"))
     #: Share of a node's weight (0–1) that must be present for the node to get a score.
     min_coverage: float = 0.0
-    pooling: Pooling = Pooling.POOLED
+    pooling: Pooling = attrs.field(default=Pooling.POOLED, converter=Pooling)
 
 
 @attrs.frozen(kw_only=True)

@@ -33,7 +33,6 @@ DOMAIN_DEFINITIONS = (
     "kgCO2e = 1000 * gCO2e",
     "tCO2e = 1000000 * gCO2e = t_CO2e",
     "one = [] = unitless",
-    "pp = percent = percentage_point",
 )
 
 
