@@ -8,7 +8,6 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import vises
@@ -19,7 +18,7 @@ from vises.report.json_format import render_json
 from vises.report.markdown import escape, render_markdown
 from vises.report.table import render_table
 
-from test_report_views import EVIL, _Methods, make_results
+from test_report_views import EVIL, make_results
 
 FORMATS = ("table", "markdown", "csv", "json", "html")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
@@ -51,9 +50,8 @@ def test_every_format_renders_both_views_with_provenance(results, name, lang):
         out = render(results, name, lang=lang, view=view, organisation="a")
         assert isinstance(out, str) and out
         assert vises.__version__ in out
-        assert "net" in out and results.provenance["created"] in out or name in ("table", "markdown", "html")
-        if name not in ("csv", "json"):
-            assert results.provenance["created"][:4] in out  # the year of the date, whatever the language
+        assert "net" in out  # the grid code
+        assert results.provenance["created"] in out  # the scoring date, as an ISO timestamp in every format
 
 
 def test_profile_shows_dimensions_before_the_total(results):
@@ -177,13 +175,7 @@ def test_every_format_renders_the_example_data(path):
     grid = _grid_for(path)
     if grid is None:
         pytest.skip(f"no registered grid matches {path.name}")
-    from vises.scoring import score
-
-    try:
-        dataset = vises.load_data(path, grid=vises.load_grid(grid))
-    except ModuleNotFoundError as missing:  # the CSV reader lands separately
-        pytest.skip(f"cannot read example data yet: {missing}")
-    results = score(vises.load_grid(grid), dataset, registry=_Methods())
+    results = vises.score(grid, path)
     organisation = str(results.organisations[0])
     for name in FORMATS:
         for view in ("network", "profile"):

@@ -15,38 +15,6 @@ from vises.report.views import network_view, parse_options, profile_view, proven
 EVIL = "<script>alert(1)</script>"
 
 
-class _Methods:
-    """The plugin registry's methods, plus a plain weighted mean while the core has no aggregators yet."""
-
-    def __init__(self) -> None:
-        from vises.plugins import get_registry
-
-        self.registry = get_registry()
-
-    def normaliser(self, name):
-        return self.registry.normaliser(name)
-
-    def aggregator(self, name):
-        try:
-            return self.registry.aggregator(name)
-        except Exception:
-            if name != "arithmetic":
-                raise
-            from vises.records import AggregatorSpec
-
-            def mean(scores, weights, *, params, groups):
-                present = ~np.isnan(scores)
-                w = present * weights
-                total = w.sum(axis=1)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    return np.where(total > 0, (np.nan_to_num(scores) * w).sum(axis=1) / total, np.nan)
-
-            return AggregatorSpec(name="arithmetic", aggregate=mean, additive=True)
-
-    def __getattr__(self, name):
-        return getattr(self.registry, name)
-
-
 def report_grid() -> Grid:
     return Grid(
         code="net",
@@ -105,9 +73,7 @@ def report_data() -> Dataset:
 
 
 def make_results():
-    from vises.scoring import score
-
-    return score(report_grid(), report_data(), registry=_Methods())
+    return vises.score(report_grid(), report_data())
 
 
 @pytest.fixture(scope="module")
