@@ -406,3 +406,8 @@ def test_write_output_is_atomic(tmp_path):
 def test_importing_sroi_does_not_import_pint():
     code = "import sys, vises.sroi; assert 'pint' not in sys.modules and 'jinja2' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_input_kind_checked_for_python_built_maps():
+    with pytest.raises(ValidationError, match=r"input of 'region': kind 'gift'"):
+        evaluate(worked_map(inputs=(Input(funder="region", amount=1, kind="gift"),)), proxies={})

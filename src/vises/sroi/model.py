@@ -263,6 +263,8 @@ def check(model: ValueMap, *, proxies: Mapping[str, Any] | None = None) -> list[
         where, name = f"inputs[{i}]", f"input of {item.funder!r}"
         if not _finite(item.amount) or item.amount < 0:
             add(f"{name}: amount {item.amount!r} must be a number >= 0", f"{where}.amount")
+        if item.kind not in tuple(InputKind) and item.kind not in {k.value for k in InputKind}:
+            add(f"{name}: kind {item.kind!r} is neither 'cash' nor 'in_kind'", f"{where}.kind")
         if currency_ok:
             money(item.currency, name, f"{where}.currency")
     if model.inputs and all(_finite(i.amount) for i in model.inputs) and sum(i.amount for i in model.inputs) <= 0:

@@ -20,8 +20,6 @@ from .sensitivity import SensitivityReport, SensitivityRow
 
 FORMATS = ("table", "markdown", "json", "html")
 
-_PROXY_SCALED = ("proxy", "quantity")
-
 
 def render(result: SroiResult, *, fmt: str = "table", report: SensitivityReport | None = None) -> str:
     """Render ``result`` (and the sensitivity ``report``, if any) in one of ``FORMATS``."""
