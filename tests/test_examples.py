@@ -1,0 +1,69 @@
+"""The examples: generated data is reproducible, and every user script runs and says something."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+DATA = EXAMPLES / "data"
+STEMS = ("wallonie_cisp", "wallonie_sis", "wallonie_economie_sociale", "vlaanderen_maatwerk", "hdf_iae")
+
+pytest.importorskip("vises_wallonie", reason="the examples use the regional plugins (pip install -e plugins/...)")
+pytest.importorskip("vises_vlaanderen")
+pytest.importorskip("vises_hauts_de_france")
+
+
+def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+
+def test_regenerating_gives_identical_files(tmp_path: Path) -> None:
+    done = _run(EXAMPLES / "generate.py", "--out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    for stem in STEMS:
+        for name in (f"{stem}.csv", f"{stem}.evaluations.toml"):
+            assert (DATA / name).is_file(), f"examples/data/{name} is missing: run examples/generate.py"
+            assert filecmp.cmp(tmp_path / name, DATA / name, shallow=False), f"{name} differs from a fresh generation"
+
+
+def test_demo_input_exists_and_looks_real() -> None:
+    text = (DATA / "wallonie_cisp.csv").read_text(encoding="utf-8")
+    header = text.splitlines()[0].split(",")
+    assert header[:6] == ["organisation", "period", "name", "family", "region", "size"]
+    assert "training_hours [min]" in header and "dropout.comment" in header
+    assert ",n/a," in text and ",," in text
+    assert "(synthetic)" in text and "SYNTHETIC" in (DATA / "README.md").read_text(encoding="utf-8")
+
+
+def test_embed_scoring() -> None:
+    done = _run(EXAMPLES / "embed_scoring.py")
+    assert done.returncode == 0, done.stderr
+    assert "Mean score per area and year" in done.stdout
+    assert "Why cisp_" in done.stdout and "weakest indicator" in done.stdout
+
+
+def test_extend_with_plugin() -> None:
+    done = _run(EXAMPLES / "extend_with_plugin" / "run.py")
+    assert done.returncode == 0, done.stderr
+    assert "extends wallonie.cisp" in done.stdout
+    assert "'demo': 'in-process'" in done.stdout
+
+
+def test_new_indicator_comparison() -> None:
+    done = _run(EXAMPLES / "test_new_indicator.py")
+    assert done.returncode == 0, done.stderr
+    assert "rank correlation" in done.stdout and "Biggest movers" in done.stdout
+
+
+def test_demo_command_scores_the_cisp_example() -> None:
+    done = _run("-m", "vises", "score", DATA / "wallonie_cisp.csv", "--grid", "wallonie.cisp", "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    assert "Centre" in done.stdout or "cisp_01" in done.stdout
