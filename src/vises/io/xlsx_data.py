@@ -266,7 +266,7 @@ class _TemplateReader:
             sheet, fsheet = self.wb[title], self.formulas[title]
             for row in range(first_row, sheet.max_row + 1):
                 code = _text(sheet.cell(row=row, column=1).value)
-                cells = [block_cells for block in range(nblocks) for block_cells in [self._block(sheet, fsheet, row, block, first_col)]]
+                cells = [self._block(sheet, row, block, first_col) for block in range(nblocks)]
                 filled = [b for b, (value_cell, comment) in enumerate(cells) if _text(value_cell.value) or comment]
                 if code not in indicators:
                     if filled:
@@ -304,7 +304,8 @@ class _TemplateReader:
             raise DataValidationError(self.problems, what=f"file {self.file!r}")
         return self._dataset(keep, values, na, comments, indicators)
 
-    def _block(self, sheet: Any, fsheet: Any, row: int, block: int, first_col: int) -> tuple[Any, str | None]:
+    def _block(self, sheet: Any, row: int, block: int, first_col: int) -> tuple[Any, str | None]:
+        """The value cell and the comment text of one block on one row."""
         value_col, comment_col = tpl.block_columns(block, first_col)
         comment = _text(sheet.cell(row=row, column=comment_col).value) or None
         return sheet.cell(row=row, column=value_col), comment
