@@ -46,7 +46,7 @@ def parse_text(text: str, fmt: str, *, file: str | None = None) -> Any:
         import yaml
 
         try:
-            return yaml.safe_load(text)
+            return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -108,7 +108,8 @@ def dump_grid(grid: Grid, fmt: str) -> str:
     if fmt == "yaml":
         import yaml
 
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     raise ConfigError(f"unknown grid format {fmt!r}", hint="use toml, yaml or json")

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from ..model import Column, Dataset, Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node, Pooling
 
-_CODE = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
-_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=20)
+_CODE = st.builds(lambda head, tail: head + tail, st.sampled_from("abcdefghijklmnopqrstuvwxyz"), st.text("abcdefghijklmnopqrstuvwxyz0123456789_", max_size=11))
+_TEXT = st.text(st.characters(max_codepoint=0x2FF, exclude_categories=("Cs", "Cc")) | st.sampled_from("éèàçœ€–’ ëïĳ"), min_size=1, max_size=20)
 _LABELS = st.dictionaries(st.sampled_from(("fr", "nl", "en")), _TEXT, max_size=3)
 _WEIGHT = st.floats(min_value=0.1, max_value=10, allow_nan=False, allow_infinity=False)
 _PARAM = st.one_of(st.integers(-100, 100), st.floats(-100, 100, allow_nan=False), st.text(max_size=8), st.booleans())
