@@ -198,13 +198,16 @@ def test_score_and_validate_end_to_end(runner: CliRunner, tmp_path: Path) -> Non
     out = tmp_path / "scores.csv"
     result = runner.invoke(cli, ["score", str(data), "--grid", "vises.social_economy", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]  # provenance
+    lines = out.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
+    assert header[:2] == ["organisation", "period"], "the header row comes first"
+    sidecar = json.loads((tmp_path / "scores.csv.provenance.json").read_text(encoding="utf-8"))
+    assert sidecar["grid"] == "vises.social_economy" and "methods" in sidecar
     assert header[0].startswith("organisation") and header[1] == "period" and "social_economy" in header
     assert [line.split(",")[0] for line in lines[1:]] == ["a", "b", "c"]
     result = runner.invoke(cli, ["score", str(data), "--grid", "vises.social_economy", "--format", "csv"])
     assert result.exit_code == 0
-    assert [line for line in result.output.splitlines() if not line.startswith("#")] == lines  # stdout: same report
+    assert result.output.splitlines() == lines  # stdout: same report
 
     assert grid.indicators[0].code == "disadvantaged_workers_share"  # 0..100, so -5000 is invalid
     bad = tmp_path / "bad.csv"

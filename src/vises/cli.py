@@ -335,6 +335,13 @@ def score(
     else:
         write_text_atomic(output, rendered)
     click.echo(f"wrote {output}", err=True)
+    if format_name == "csv":
+        # A CSV table has no place for metadata: its provenance goes beside it.
+        import json
+
+        sidecar = output.with_name(output.name + ".provenance.json")
+        write_text_atomic(sidecar, json.dumps(results.provenance, indent=2, ensure_ascii=False) + "\n")
+        click.echo(f"wrote {sidecar}", err=True)
 
 
 def _report_format(name: str) -> Any:

@@ -3,8 +3,10 @@
 Columns are ``organisation``, ``period``, then every code of ``Results.codes`` (indicators'
 normalised scores, then every aggregate, the root last), headed by the codes themselves. Values
 are written with ``repr(float)`` so they read back to exactly the same float; a missing score is
-an empty cell. The provenance comes first as ``#`` comment lines (read with
-``pandas.read_csv(path, comment="#")``), or not at all with ``options={"provenance": False}``.
+an empty cell. The header row comes first, so any CSV reader takes the file as it is; the
+provenance is written beside it by ``vises score -o`` (``<file>.provenance.json``), or as leading
+``#`` comment lines with ``options={"provenance": True}`` (read with ``pandas.read_csv(path,
+comment="#")``).
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ def render_csv(
     ``lang`` is checked but changes nothing: column heads are codes, numbers are machine numbers.
     """
     check_view(view)
-    opts = parse_options(options)
+    parse_options(options)
+    with_provenance = bool((options or {}).get("provenance", False))
     report_lang(results, lang)
     if view == "profile":
         if organisation is None and len(set(results.organisations)) == 1:
@@ -68,7 +71,7 @@ def render_csv(
     else:
         rows = np.lexsort((results.organisations, results.periods))
     buffer = io.StringIO()
-    if opts.provenance:
+    if with_provenance:
         buffer.write("\n".join(line.replace("\n", " ") for line in provenance_lines(results)) + "\n")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["organisation", "period", *results.codes])
