@@ -229,10 +229,14 @@ class Results:
         return self._cache[key]
 
     def ranks(self, code: str) -> np.ndarray:
-        """Rank within each period: 1 = best, ties share the lowest rank, missing stays NaN."""
+        """Rank within each period: 1 = best, ties share the lowest rank, missing stays NaN.
+
+        Scores equal to 9 decimal places tie, so floating-point noise (the last bits of a weighted
+        sum depend on how the machine splits it) never decides a rank.
+        """
         key = ("ranks", code)
         if key not in self._cache:
-            values = self.score(code)
+            values = np.round(self.score(code), 9)
             ranks = np.full(len(self), np.nan)
             for group in range(len(self.period_values)):
                 rows = np.flatnonzero(self._period_codes == group)

@@ -334,7 +334,7 @@ def summarise(p: Prepared) -> SroiResult:
         net_present_value=pv - total_inputs,
         sroi_ratio=pv / total_inputs,
         net_sroi_ratio=(pv - total_inputs) / total_inputs,
-        payback_months=total_inputs / (first_total / 12.0) if first_total > 0 else None,
+        payback_months=12.0 * total_inputs / first_total if first_total > 0 else None,
         total_inputs=total_inputs,
         undiscounted_value=float(matrix.sum()),
         year_one_impact=first_total,
