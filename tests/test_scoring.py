@@ -70,6 +70,8 @@ def test_hand_computed_scores():
     np.testing.assert_allclose(r.score("economic"), economic)
     np.testing.assert_allclose(r.score("g"), (2 * social + economic) / 3)
     assert r.codes[-1] == "g" and "story" not in r.codes
+    assert r.provenance["grid"] == "g" and r.provenance["method_plugins"] == {"minmax": "vises", "scale": "vises", "arithmetic": "vises"}
+    assert r.provenance["methods"]["dropout"].startswith("minmax")
 
 
 def test_ranks_coverage_contributions_and_explain():

@@ -297,16 +297,21 @@ class Results:
         return self.period_values[position - 1] if position > 0 else None
 
     def evaluation(self, organisation: str, period: str | None = None) -> Evaluation | None:
-        """The VISES framing (question, stakeholders, methods, narrative) of one evaluation."""
-        found = None
-        for evaluation in self.dataset.evaluations:
-            if evaluation.organisation != str(organisation):
-                continue
-            if evaluation.period is None and found is None:
-                found = evaluation
-            if period is not None and evaluation.period == str(period):
-                return evaluation
-        return found
+        """The VISES framing (question, stakeholders, methods, narrative) of one evaluation.
+
+        An evaluation recorded without a period applies to every period; with ``period`` omitted,
+        the organisation's latest evaluation is returned.
+        """
+        mine = [e for e in self.dataset.evaluations if e.organisation == str(organisation)]
+        if period is not None:
+            exact = [e for e in mine if e.period == str(period)]
+            if exact:
+                return exact[0]
+            return next((e for e in mine if e.period is None), None)
+        dated = [e for e in mine if e.period is not None]
+        if dated:
+            return max(dated, key=lambda e: str(e.period))
+        return mine[0] if mine else None
 
     def narrative(self, code: str, row: int) -> str | None:
         """Evidence attached to ``code`` for one row: a comment column and the evaluation's text."""

@@ -259,6 +259,9 @@ def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict
             plugins = {}
     methods = {item.code: item.method.describe() for item in compiled.indicators}
     methods.update({node.code: node.method.describe() for node in compiled.nodes})
+    # Which plugin contributed each method in use, so a score can be traced to the code behind it.
+    method_plugins = {item.method.name: item.spec.plugin or "vises" for item in compiled.indicators}
+    method_plugins.update({node.method.name: node.spec.plugin or "vises" for node in compiled.nodes})
     grid = compiled.grid
     return {
         "vises_version": __version__,
@@ -267,6 +270,7 @@ def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict
         "grid_plugin": grid.plugin,
         "plugins": plugins,
         "methods": methods,
+        "method_plugins": method_plugins,
         "pooling": pooling.value,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

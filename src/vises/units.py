@@ -126,9 +126,10 @@ def conversion(source: str | None, target: str | None, *, column: str | None = N
     """Return ``(factor, offset)`` so that ``target_value = source_value * factor + offset``.
 
     Computed once per column; applying it is one vectorised multiply-add. An incompatible pair is
-    a ``UnitError`` naming the column and indicator.
+    a ``UnitError`` naming the column and indicator. A column given without a unit (``source`` is
+    ``None``) is taken to be in the indicator's unit.
     """
-    if _same(source, target):
+    if source is None or _same(source, target):
         return 1.0, 0.0
     src = parse_unit(source)
     dst = parse_unit(target)
