@@ -342,3 +342,9 @@ def test_importing_normalise_stays_light() -> None:
     code = "import sys, vises.normalise, vises.aggregate; print(any(m in sys.modules for m in ('pint', 'pandas', 'matplotlib', 'openpyxl', 'jinja2', 'babel')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_a_problem_with_the_indicator_is_not_given_a_parameter_path() -> None:
+    with pytest.raises(MethodError, match="no levels") as info:
+        check_params("category", {}, indicator=Indicator(code="c", kind=Kind.CATEGORY))
+    assert info.value.path is None

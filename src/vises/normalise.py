@@ -102,7 +102,7 @@ def validate_params(
         expected = ", ".join(rule.describe(key) for key, rule in schema.items()) or "no parameters"
         raise MethodError(
             f"{what} {name!r}: " + "; ".join(message for _, message in problems),
-            path=f"params.{problems[0][0]}" if len(problems) == 1 else None,
+            path=f"params.{problems[0][0]}" if len(problems) == 1 and (problems[0][0] in schema or problems[0][0] in given) else None,
             hint=f"{name} takes {expected}",
         )
     return resolved
