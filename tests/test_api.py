@@ -100,3 +100,43 @@ def test_clear_errors_for_missing_files_and_unknown_grids(tmp_path):
         vises.load_grid("no_such_grid")
     with pytest.raises(DataError, match="data file not found"):
         vises.load_data(tmp_path / "missing.csv")
+
+
+BAD_GRID = """
+code = "x"
+[[nodes]]
+code = "root"
+[[nodes]]
+code = "a"
+parent = "rooot"
+weight = -1
+[[indicators]]
+code = "i1"
+parent = "a"
+unit = "furlongs_per_fortnightx"
+[[indicators]]
+code = "i1"
+parent = "root"
+"""
+
+
+def test_load_grid_reports_every_structural_problem_at_once(tmp_path):
+    from vises.errors import GridValidationError
+
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD_GRID, encoding="utf-8")
+    with pytest.raises(GridValidationError) as info:
+        vises.load_grid(path)
+    text = str(info.value)
+    assert text.startswith("4 problems")
+    for needle in ("duplicate code 'i1'", "unknown parent 'rooot'", "did you mean 'root'", "got -1.0", "unknown unit 'furlongs_per_fortnightx'", "indicators[0].unit", "file 'bad.toml'"):
+        assert needle in text, needle
+    assert vises.load_grid(path, validate=False).code == "x", "validate=False lets tools inspect an unfinished grid"
+
+
+def test_cli_show_refuses_a_bad_grid_without_traceback(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD_GRID, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "vises", "show", str(path)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "4 problems" in done.stderr

@@ -27,10 +27,17 @@ def _registry() -> Any:
     return get_registry()
 
 
-def load_grid(source: Grid | PathLike, *, weighting: str | Mapping[str, float] | None = None) -> Grid:
+def load_grid(
+    source: Grid | PathLike,
+    *,
+    weighting: str | Mapping[str, float] | None = None,
+    validate: bool = True,
+) -> Grid:
     """Load a grid from a file (TOML, YAML, JSON or a COINr iMeta CSV) or by its registered name.
 
     ``weighting`` applies a registered weighting variant (by key) or a mapping ``code -> weight``.
+    The grid is validated (every problem at once, as a ``GridValidationError``) unless
+    ``validate=False``, which lets a tool list an unfinished grid's problems itself.
     """
     if isinstance(source, Grid):
         grid = source
@@ -49,7 +56,16 @@ def load_grid(source: Grid | PathLike, *, weighting: str | Mapping[str, float] |
             grid = _registry().grid(str(source))
     if weighting is not None:
         grid = _apply_weighting(grid, weighting)
+    if validate:
+        from .validate import check_grid
+
+        registry = _registry()
+        check_grid(grid, normalisers=registry.normalisers, aggregators=registry.aggregators, file=_file_of(source))
     return grid
+
+
+def _file_of(source: Grid | PathLike) -> str | None:
+    return None if isinstance(source, Grid) or not Path(source).is_file() else str(source)
 
 
 def _read_grid_file(path: Path) -> Grid:

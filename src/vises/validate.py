@@ -182,6 +182,19 @@ class _GridChecker:
                 self.error("direction 'target' needs a target value", path=f"{place}.target", indicator=ind.code)
             if ind.minimum is not None and ind.maximum is not None and ind.minimum > ind.maximum:
                 self.error(f"minimum {ind.minimum:g} is greater than maximum {ind.maximum:g}", path=f"{place}.minimum", indicator=ind.code)
+            if ind.unit is not None:
+                if ind.kind is not Kind.QUANTITY:
+                    self.error(f"a {ind.kind.value} indicator takes no unit", path=f"{place}.unit", indicator=ind.code, hint="remove the unit")
+                else:
+                    self.check_unit(ind.unit, place, ind.code)
+
+    def check_unit(self, unit: str, place: str, code: str) -> None:
+        from .units import parse_unit  # pint loads only for grids that declare units
+
+        try:
+            parse_unit(unit)
+        except VisesError as exc:
+            self.error(exc.message, path=f"{place}.unit", indicator=code, hint=exc.hint, kind=type(exc))
 
     def check_coverage(self) -> None:
         places = [("defaults.min_coverage", self.grid.defaults.min_coverage, None)]
