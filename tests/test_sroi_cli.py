@@ -74,3 +74,34 @@ def test_through_python_m_vises(tmp_path):
     failed = _run(str(bad))
     assert failed.returncode == 2
     assert "Error:" in failed.stderr and "currency" in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_quantities_from_a_scored_dataset_through_the_cli():
+    """`vises sroi --data --grid` scores the dataset and feeds raw indicator values to the value map."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    model = root / "examples" / "sroi" / "cisp_from_data.toml"
+    data = root / "examples" / "data" / "wallonie_cisp.csv"
+    import pytest
+
+    import vises.plugins
+
+    if "wallonie.cisp" not in vises.plugins.get_registry().grid_sources:
+        pytest.skip("the vises-wallonie plugin is not installed")
+    base = [sys.executable, "-m", "vises", "sroi", str(model), "--format", "json"]
+    done = subprocess.run([*base, "--data", str(data), "--grid", "wallonie.cisp"], capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    result = json.loads(done.stdout)
+    outcomes = result["by_outcome"]
+    # cisp_02 in 2019 has 84 trainees in the synthetic data; 84 × 1500 × 0.75 × 0.70 in year 1.
+    assert outcomes["trainees_reached"]["quantity"] == 84
+    assert outcomes["trainees_reached"]["year_one_impact"] == pytest.approx(84 * 1500 * 0.75 * 0.70, rel=1e-12)
+    missing = subprocess.run(base, capture_output=True, text=True, cwd=root)
+    assert missing.returncode == 2 and "--data DATA --grid GRID" in missing.stderr and "Traceback" not in missing.stderr
+    half = subprocess.run([*base, "--data", str(data)], capture_output=True, text=True, cwd=root)
+    assert half.returncode == 2 and "--data and --grid go together" in half.stderr

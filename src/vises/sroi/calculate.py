@@ -103,7 +103,8 @@ def _quantity_from(results: Any, ref: QuantityRef, *, where: str, path: str) -> 
     """The raw value of ``ref.indicator`` for one organisation and period of scored results."""
     if results is None:
         raise SroiError(f"{where}: the quantity comes from indicator {ref.indicator!r} but no scored results were given",
-                        path=path, hint="pass results=vises.score(...) to evaluate, or write the quantity as a number")
+                        path=path, hint="on the command line add --data DATA --grid GRID; in Python pass "
+                        "results=vises.score(...) to evaluate; or write the quantity as a number")
     try:
         row = results.row(ref.organisation, ref.period)
     except (KeyError, LookupError, ValueError) as exc:

@@ -25,17 +25,29 @@ def vises_register_commands(cli: Any) -> None:
                   help="Write to this file (atomically) instead of standard output.")
     @click.option("--sensitivity", "with_sensitivity", is_flag=True,
                   help="Add the sensitivity analysis (tornado table and switching values).")
-    def sroi(model: str, fmt: str, output: str | None, with_sensitivity: bool) -> None:
+    @click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=str),
+                  help="A dataset whose raw indicator values feed quantities written as "
+                       "{ indicator = ..., organisation = ..., period = ... } (needs --grid).")
+    @click.option("--grid", "grid_name", help="The grid of --data: a file or a registered grid name.")
+    def sroi(model: str, fmt: str, output: str | None, with_sensitivity: bool, data: str | None, grid_name: str | None) -> None:
         """Compute the social return on investment of the value map MODEL (TOML, YAML or JSON).
 
         SROI is optional in VISES: one monetised view next to the scores, never the whole story.
         """
+        from ..errors import ConfigError
         from . import evaluate, load_model, sensitivity
         from .render import render, write_output
 
+        if (data is None) != (grid_name is None):
+            raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")
+        results = None
+        if data is not None:
+            import vises
+
+            results = vises.score(vises.load_grid(grid_name), data)
         value_map = load_model(model)
-        result = evaluate(value_map)
-        report = sensitivity(value_map) if with_sensitivity else None
+        result = evaluate(value_map, results=results)
+        report = sensitivity(value_map, results=results) if with_sensitivity else None
         text = render(result, fmt=fmt, report=report)
         if output:
             write_output(text, output)
