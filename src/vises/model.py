@@ -12,7 +12,6 @@ Labels and descriptions are mappings from a language code (``fr``, ``nl``, ``en`
 from __future__ import annotations
 
 import enum
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -273,7 +272,9 @@ class Column:
         """Boolean mask of missing values (not-applicable rows count as missing here)."""
         if self.numeric:
             return np.isnan(self.values.astype(np.float64, copy=False))
-        return np.fromiter((v is None or (isinstance(v, float) and math.isnan(v)) or v == "" for v in self.values), bool, len(self.values))
+        values = self.values
+        # Elementwise on an object array: None, "" and NaN (the one value unequal to itself).
+        return np.asarray((values == None) | (values == "") | (values != values), dtype=bool)  # noqa: E711
 
 
 @attrs.frozen(kw_only=True)
