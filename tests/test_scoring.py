@@ -237,3 +237,27 @@ def test_scaling_a_nodes_weights_changes_nothing(scenario, constant):
     np.testing.assert_allclose(
         vises.score(scaled, dataset(matrix)).scores, vises.score(grid, dataset(matrix)).scores, rtol=1e-9, atol=1e-7, equal_nan=True
     )
+
+
+def test_a_new_organisation_scored_against_reference_parameters():
+    network = vises.score(small_grid(), small_data())
+    newcomer = Dataset(
+        organisations=np.array(["z"]),
+        periods=np.array(["2019"]),
+        columns={
+            "hours": Column(values=np.array([2.0]), unit="hour"),
+            "dropout": Column(values=np.array([25.0]), unit="percent"),
+            "practice": Column(values=np.array(["4"], dtype=object)),
+            "turnover": Column(values=np.array([2.5]), unit="kEUR"),
+            "story": Column(values=np.array([None], dtype=object)),
+        },
+    )
+    alone = vises.score(small_grid(), newcomer, reference=network)
+    # hours: min 60 h, max 180 h in the network; 2 h lies below the network's minimum.
+    assert alone.score("hours")[0] == pytest.approx((2 - 60) / 120 * 100)
+    assert alone.score("dropout")[0] == pytest.approx((30 - 25) / 20 * 100)  # lower is better: (max - x)/(max - min)
+    assert alone.score("turnover")[0] == pytest.approx(50.0)
+    assert alone.fitted["hours"] == network.fitted["hours"]
+    with pytest.raises(vises.errors.ConfigError, match="other methods"):
+        other = attrs.evolve(small_grid(), defaults=Defaults(normaliser=Method(name="zscore")))
+        vises.score(other, newcomer, reference=network)

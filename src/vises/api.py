@@ -147,18 +147,21 @@ def score(
     *,
     weighting: str | Mapping[str, float] | None = None,
     pooling: Pooling | str | None = None,
+    reference: Any = None,
 ) -> Any:
     """Score ``data`` on ``grid`` and return ``vises.results.Results``.
 
     ``grid`` may be a ``Grid``, a grid file or a registered name; ``data`` a ``Dataset``, a data
     file, a DataFrame or a mapping of columns. ``pooling`` = ``"pooled"`` (default: normalisation
     parameters fitted on all periods at once, so progress shows) or ``"per_period"``.
+    ``reference`` (earlier ``Results``) reuses their normalisation parameters instead of fitting
+    new ones, to place new organisations or a lone centre on the same scale.
     """
     from .scoring import score as run
 
     grid = load_grid(grid, weighting=weighting)
     dataset = load_data(data, grid=grid)
-    return run(grid, dataset, pooling=pooling, registry=_registry())
+    return run(grid, dataset, pooling=pooling, registry=_registry(), reference=reference)
 
 
 def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:

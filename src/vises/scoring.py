@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .compile import CompiledGrid, CompiledIndicator, CompiledNode, MethodLookup, compile_grid
-from .errors import DataError, DataValidationError, MethodError, VisesError
+from .errors import ConfigError, DataError, DataValidationError, MethodError, VisesError
 from .model import Column, Dataset, Grid, Kind, Pooling
 from .records import FitContext
 from .results import Results
@@ -28,12 +28,16 @@ def score(
     *,
     pooling: Pooling | str | None = None,
     registry: MethodLookup | None = None,
+    reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Results:
     """Score every organisation and period of ``data`` on ``grid``.
 
     ``pooling`` overrides the grid's choice of fitting data-dependent normalisation parameters on all
     periods at once (``"pooled"``) or per period (``"per_period"``). ``registry`` supplies the methods
     (default: the plugin registry, with every installed plugin's normalisers and aggregators).
+    ``reference`` reuses the normalisation parameters of earlier results (or a ``fitted`` mapping)
+    instead of fitting them on ``data``: a centre that joins later, or scores itself alone, is then
+    placed on the network's scale.
     """
     if registry is None:
         from .plugins import get_registry
@@ -51,8 +55,12 @@ def score(
     if problems:
         raise DataValidationError(problems, what=_describe(data))
 
+    reused = _reference_parameters(compiled, reference)
     fitted: dict[str, dict[str, Any]] = {}
     for item in compiled.indicators:
+        if item.code in reused:
+            fitted[item.code] = _apply_reference(item, raws[item.code], scores[:, item.column], reused[item.code], period_values, period_codes)
+            continue
         fitted[item.code] = _normalise(
             item, raws[item.code], scores[:, item.column], data, period_labels, period_values, period_codes, pooling
         )
@@ -224,6 +232,63 @@ def _normalise(
             target[rows] = spec.apply(raw[rows], fitted)
             per_period[str(period)] = dict(fitted)
         return {"per_period": per_period}
+    except VisesError as exc:
+        raise exc.with_context(indicator=item.code) from exc
+
+
+def _reference_parameters(compiled: CompiledGrid, reference: Any) -> dict[str, Mapping[str, Any]]:
+    """Fitted parameters to reuse, checked against the methods this grid uses for each indicator."""
+    if reference is None:
+        return {}
+    if isinstance(reference, Results):
+        methods = reference.provenance.get("methods", {})
+        problems = [
+            f"{item.code}: {item.method.describe()} here, {methods[item.code]} in the reference"
+            for item in compiled.indicators
+            if item.code in methods and methods[item.code] != item.method.describe()
+        ]
+        if problems:
+            raise ConfigError(
+                "the reference results were normalised with other methods: " + "; ".join(problems),
+                hint="score against results of the same grid",
+            )
+        table: Mapping[str, Mapping[str, Any]] = reference.fitted
+    else:
+        table = reference
+    missing = [item.code for item in compiled.indicators if item.code not in table]
+    if missing:
+        raise ConfigError(
+            f"the reference has no fitted parameters for {', '.join(missing)}",
+            hint="use results scored on the same grid as the reference",
+        )
+    return {item.code: table[item.code] for item in compiled.indicators}
+
+
+def _apply_reference(
+    item: CompiledIndicator,
+    raw: np.ndarray,
+    target: np.ndarray,
+    fitted: Mapping[str, Any],
+    period_values: np.ndarray,
+    period_codes: np.ndarray,
+) -> dict[str, Any]:
+    """Apply parameters fitted elsewhere; per-period parameters need the same periods."""
+    try:
+        if "per_period" not in fitted:
+            target[:] = item.spec.apply(raw, fitted)
+            return dict(fitted)
+        per_period = fitted["per_period"]
+        absent = [str(p) for p in period_values if str(p) not in per_period]
+        if absent:
+            raise ConfigError(
+                f"the reference was normalised per period and has no parameters for period(s) {', '.join(absent)}",
+                indicator=item.code,
+                hint="use a pooled reference, or score periods the reference knows",
+            )
+        for code, period in enumerate(period_values):
+            rows = np.flatnonzero(period_codes == code)
+            target[rows] = item.spec.apply(raw[rows], per_period[str(period)])
+        return {"per_period": {str(p): per_period[str(p)] for p in period_values}}
     except VisesError as exc:
         raise exc.with_context(indicator=item.code) from exc
 
