@@ -92,8 +92,9 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
     aggregators = _MethodTable(lookup, "aggregator")
     check_grid(grid, normalisers=normalisers, aggregators=aggregators)
 
+    members: tuple[Node | Indicator, ...] = (*grid.nodes, *grid.scored_indicators)
     children: dict[str, list[str]] = {node.code: [] for node in grid.nodes}
-    for item in (*grid.nodes, *grid.scored_indicators):
+    for item in members:
         if item.parent is not None:
             children[item.parent].append(item.code)
     root = grid.root.code
@@ -118,15 +119,15 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
         if code in indicator_codes:
             continue
         bfs.append(code)
-        kids = children.get(code, [])
-        for kid in kids:
+        below = children.get(code, [])
+        for kid in below:
             depth_of[kid] = depth_of[code] + 1
-        queue.extend(kids)
+        queue.extend(below)
     node_order = list(reversed(bfs))
 
     codes = tuple(indicator_order + node_order)
     column_of = {code: i for i, code in enumerate(codes)}
-    parent_of: dict[str, str | None] = {item.code: item.parent for item in (*grid.nodes, *grid.scored_indicators)}
+    parent_of: dict[str, str | None] = {item.code: item.parent for item in members}
 
     compiled_indicators = []
     for code in indicator_order:
@@ -143,11 +144,11 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
             )
         )
 
-    weight_of = {item.code: float(item.weight) for item in (*grid.nodes, *grid.scored_indicators)}
+    weight_of = {item.code: float(item.weight) for item in members}
     compiled_nodes = []
     for code in node_order:
         node = grid.node(code)
-        kids = tuple(children[code])
+        kids: tuple[str, ...] = tuple(children[code])
         index = np.array([column_of[kid] for kid in kids], dtype=np.intp)
         contiguous = len(index) > 0 and np.array_equal(index, np.arange(index[0], index[0] + len(index)))
         method = effective_aggregator(grid, node)

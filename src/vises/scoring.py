@@ -192,7 +192,9 @@ def _levels_to_scores(item: CompiledIndicator, column: Column, data: Dataset) ->
             file=data.source,
             hint=f"allowed values: {sorted(scores_of)}",
         )
-    return lookup[inverse.reshape(-1)], np.where(missing, None, text).astype(object)
+    text = text.copy()
+    text[missing] = None
+    return lookup[inverse.reshape(-1)], text
 
 
 def _numeric_text(values: np.ndarray) -> np.ndarray:

@@ -67,7 +67,7 @@ def registry() -> pint.UnitRegistry:
 def _build_registry() -> pint.UnitRegistry:
     import pint
 
-    reg = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
+    reg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
     for line in (*currency_definitions(CURRENCIES), *DOMAIN_DEFINITIONS):
         _define(reg, line, source="vises")
     for source, line in _extra_definitions:
