@@ -29,6 +29,7 @@ import attrs
 from .errors import ConfigError, MissingDependencyError
 from .hookspecs import hookimpl
 from .io.atomic import write_bytes_atomic
+from .io.tokens import NA_TOKENS, NO_TOKENS, YES_TOKENS  # noqa: F401  (kept importable from here)
 from .model import Grid, Indicator, Kind, Node, label_in
 
 #: Recorded in the metadata sheet; the reader refuses layouts it does not know.
@@ -49,12 +50,6 @@ IDENT_FIRST_ROW = 3
 TEMPLATE_LANGUAGES = ("fr", "nl", "en")
 FORMATS = ("xlsx", "csv")
 
-#: Tokens meaning "yes" / "no" / "not applicable", in every language; matched case-insensitively.
-YES_TOKENS = frozenset({"yes", "oui", "ja", "y", "o", "j", "true", "vrai", "waar"})
-NO_TOKENS = frozenset({"no", "non", "nee", "n", "false", "faux", "onwaar"})
-NA_TOKENS = frozenset(
-    {"s.o.", "so", "sans objet", "n.v.t.", "nvt", "niet van toepassing", "n/a", "n.a.", "not applicable"}
-)
 
 #: The words of the template, per language.
 TEXT: dict[str, dict[str, Any]] = {

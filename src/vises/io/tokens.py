@@ -1,0 +1,23 @@
+"""The words a data cell may hold for *yes*, *no*, *not applicable* and *missing*.
+
+One vocabulary, in French, Dutch and English, for every reader (CSV, DataFrame, mapping, xlsx)
+and for the templates that tell users what to type: a word accepted in a filled template is
+accepted in a CSV file too. Cells are compared after stripping and lower-casing. *Not applicable*
+and *missing* differ on purpose: the first leaves the indicator out of the coverage, the second
+counts against it.
+"""
+
+from __future__ import annotations
+
+YES_TOKENS = frozenset({"yes", "y", "oui", "o", "ja", "j", "true", "vrai", "waar", "1"})
+NO_TOKENS = frozenset({"no", "n", "non", "nee", "false", "faux", "onwaar", "0"})
+NA_TOKENS = frozenset(
+    {
+        "n/a", "na", "n.a.", "not applicable",
+        "s.o.", "so", "sans objet", "non applicable",
+        "n.v.t.", "nvt", "niet van toepassing",
+    }
+)
+MISSING_TOKENS = frozenset({"", "?", "missing", "manquant", "ontbreekt", "nan"})
+
+__all__ = ["MISSING_TOKENS", "NA_TOKENS", "NO_TOKENS", "YES_TOKENS"]
