@@ -35,12 +35,10 @@ from typing import Any
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.gen import make_dict_structure_fn
 
 from ..errors import ConfigError, ValidationError, VisesError
 from ..model import Evaluation, Family, Organisation
-from .converter import make_converter, translate_errors
+from .converter import base_converter, numbers_as_text, register_enums, structure_or_raise
 
 #: Data-collection methods VISES names, with the spellings accepted for each (FR, NL, EN).
 METHODS: dict[str, tuple[str, ...]] = {
@@ -64,20 +62,12 @@ class _EvaluationFile:
     evaluations: tuple[Evaluation, ...] = ()
 
 
-def _structure_family(value: Any, _: type) -> Family:
-    try:
-        return Family(value)
-    except ValueError:
-        allowed = ", ".join(repr(member.value) for member in Family)
-        raise ValueError(f"expected one of {allowed}, got {value!r}") from None
-
-
 @functools.cache
 def _converter() -> cattrs.Converter:
-    conv = make_converter()
-    conv.register_structure_hook(Family, _structure_family)
-    for cls in (Organisation, Evaluation, _EvaluationFile):
-        conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True))
+    conv = base_converter()
+    register_enums(conv, Family)
+    # ``period = 2019`` (a TOML integer) stands for the period "2019".
+    conv.register_structure_hook(Evaluation, numbers_as_text(conv, Evaluation, "period"))
     return conv
 
 
@@ -104,19 +94,6 @@ def _load(path: Path) -> Any:
     raise ConfigError(
         f"unsupported evaluations file type {suffix!r}", file=str(path), hint="use a .toml, .yaml/.yml or .json file"
     )
-
-
-def _periods_as_text(data: Any) -> Any:
-    """Let ``period = 2019`` (a TOML integer) stand for the period ``"2019"``."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("evaluations"), list):
-        return data
-    evaluations = [
-        {**item, "period": str(item["period"])}
-        if isinstance(item, Mapping) and isinstance(item.get("period"), int) and not isinstance(item.get("period"), bool)
-        else item
-        for item in data["evaluations"]
-    ]
-    return {**data, "evaluations": evaluations}
 
 
 def canonical_method(text: str) -> str | None:
@@ -200,13 +177,10 @@ def read_evaluations(path: os.PathLike[str] | str) -> tuple[dict[str, Organisati
     file = str(path)
     if not path.is_file():
         raise ConfigError("evaluations file not found", file=file, hint="check the path, or remove the option")
-    data = _periods_as_text(_load(path))
+    data = _load(path)
     if not isinstance(data, Mapping):
         raise ConfigError("expected a table with [[organisations]] and [[evaluations]]", file=file, hint="see docs/vises-approach.md")
-    try:
-        parsed = _converter().structure(data, _EvaluationFile)
-    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
-        raise ValidationError(translate_errors(exc, file=file), what=f"evaluations {file!r}") from exc
+    parsed = structure_or_raise(_converter(), data, _EvaluationFile, file=file, what="evaluations", kind=ValidationError)
     organisations, evaluations, problems = _check(parsed, file)
     if problems:
         raise ValidationError(problems, what=f"evaluations {file!r}")

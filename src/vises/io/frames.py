@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import DataError, DataValidationError, VisesError
 from ..model import Column, Dataset, Grid, Indicator, Kind
+from . import tokens
 
 ORGANISATION_COLUMNS = ("organisation", "organization", "org", "ucode", "code", "id")
 PERIOD_COLUMNS = ("period", "year", "time", "année", "annee", "jaar")
@@ -26,10 +27,11 @@ ATTRIBUTE_COLUMNS = ("family", "region", "size", "name")
 #: The period given to every row when the data has no period column.
 SINGLE_PERIOD = "all"
 
-NOT_APPLICABLE_TOKENS = ("n/a", "na", "not applicable", "non applicable", "sans objet", "niet van toepassing", "s.o.", "nvt")
-MISSING_TOKENS = ("", "?", "missing", "manquant", "ontbreekt", "nan")
-YES_TOKENS = ("yes", "y", "oui", "ja", "true", "1", "vrai", "waar")
-NO_TOKENS = ("no", "n", "non", "nee", "false", "0", "faux", "onwaar")
+#: The shared words of ``io.tokens``, as sorted tuples for ``np.isin`` (which cannot take a set).
+NOT_APPLICABLE_TOKENS = tuple(sorted(tokens.NA_TOKENS))
+MISSING_TOKENS = tuple(sorted(tokens.MISSING_TOKENS))
+YES_TOKENS = tuple(sorted(tokens.YES_TOKENS))
+NO_TOKENS = tuple(sorted(tokens.NO_TOKENS))
 
 _HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\[(?P<unit>[^\[\]]*)\]\s*$")
 _COMMENT = re.compile(r"^(?:(?P<a>.+?)(?:\.comment|#comment)|comment:(?P<b>.+))$", re.IGNORECASE)
@@ -215,17 +217,24 @@ class _Builder:
         missing = np.isin(lowered, MISSING_TOKENS)
         return not_applicable, missing
 
-    def _numbers(self, name: str, values: Any, unit: str | None) -> Column:
-        array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
-        if array.dtype.kind in "fiu":
-            return Column(values=array.astype(np.float64), unit=unit)
-        text = as_text(array)
+    def _number_text(self, text: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cells ready for ``astype(float)``: decimal comma and thousands spaces undone, tokens as NaN.
+
+        Returns the cleaned text and the not-applicable and missing masks.
+        """
         not_applicable, missing = self._tokens(text)
         cleaned = text.astype(str)
         if self.decimal_comma:
             cleaned = np.char.replace(cleaned, ",", ".")
         cleaned = np.char.replace(np.char.replace(cleaned, "\u00a0", ""), "\u202f", "")
-        cleaned = np.where(not_applicable | missing, "nan", cleaned)
+        return np.where(not_applicable | missing, "nan", cleaned), not_applicable, missing
+
+    def _numbers(self, name: str, values: Any, unit: str | None) -> Column:
+        array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        if array.dtype.kind in "fiu":
+            return Column(values=array.astype(np.float64), unit=unit)
+        text = as_text(array)
+        cleaned, not_applicable, missing = self._number_text(text)
         try:
             numbers = cleaned.astype(np.float64)
             bad = np.isinf(numbers)
@@ -277,11 +286,7 @@ class _Builder:
         if array.dtype.kind in "fiu":
             return Column(values=array.astype(np.float64), unit=unit)
         text = as_text(array)
-        not_applicable, missing = self._tokens(text)
-        cleaned = text.astype(str)
-        if self.decimal_comma:
-            cleaned = np.char.replace(cleaned, ",", ".")
-        cleaned = np.where(not_applicable | missing, "nan", cleaned)
+        cleaned, not_applicable, missing = self._number_text(text)
         if (not_applicable | missing).all():
             return None
         try:

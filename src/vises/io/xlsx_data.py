@@ -29,13 +29,7 @@ from ..errors import DataError, DataValidationError, MissingDependencyError, Vis
 from ..hookspecs import hookimpl
 from ..model import Column, Dataset, Grid, Indicator, Kind, label_in
 from ..records import Reader
-from . import frames
-
-#: The same words as the CSV and frame readers, plus the template's own tokens.
-_NA = frozenset(tpl.NA_TOKENS | set(frames.NOT_APPLICABLE_TOKENS))
-_MISSING = frozenset(frames.MISSING_TOKENS)
-_YES = frozenset(tpl.YES_TOKENS | set(frames.YES_TOKENS))
-_NO = frozenset(tpl.NO_TOKENS | set(frames.NO_TOKENS))
+from .tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
 
 _ALL_LANGS = ("fr", "nl", "en")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -81,9 +75,9 @@ class Decoder:
                 lookup[key] = value if lookup.get(key, value) == value else None
 
         if indicator.kind is Kind.BINARY and not indicator.levels:
-            for token in _YES:
+            for token in YES_TOKENS:
                 add(token, "yes")
-            for token in _NO:
+            for token in NO_TOKENS:
                 add(token, "no")
             allowed = "yes/oui/ja or no/non/nee"
         else:
@@ -101,9 +95,9 @@ class Decoder:
 
     def decode(self, raw: Any, number_format: str | None) -> tuple[Any, bool]:
         text = _text(raw)
-        if not text or text.casefold() in _MISSING:
+        if not text or text.casefold() in MISSING_TOKENS:
             return None, False
-        if text.casefold() in _NA:
+        if text.casefold() in NA_TOKENS:
             return None, True
         kind = self.indicator.kind
         if kind is Kind.NARRATIVE:

@@ -1,16 +1,15 @@
 """Reading value maps from TOML, YAML or JSON files.
 
-One private cattrs converter maps a file onto ``sroi.model`` classes. It refuses unknown keys and
-loose types (``duration = 2.5``, ``code = 3``), and every problem is reported with its path
-(``outcomes[2].deadweight``) and, below ``outcomes``, the outcome's code, all at once.
+One private cattrs converter, built on the shared strict one of ``io.converter``, maps a file onto
+``sroi.model`` classes. It refuses unknown keys and loose types (``duration = 2.5``, ``code = 3``),
+and every problem is reported with its path (``outcomes[2].deadweight``) and, below ``outcomes``,
+the outcome's code, all at once. cattrs is imported when a file is first read.
 """
 
 from __future__ import annotations
 
-import enum
 import functools
 import json
-import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -70,109 +69,67 @@ def read_document(file: Path) -> Any:
 
 def structure_model(data: Any) -> ValueMap:
     """Turn parsed data into a ``ValueMap``; structural problems become one ``ValidationError``."""
-    import cattrs
+    from ..io.converter import structure_or_raise
 
     if not isinstance(data, Mapping):
         raise ValidationError([SroiError("a value map must be a table of keys (code, currency, outcomes, ...)")], what="value map")
     try:
-        return _converter().structure(dict(data), ValueMap)
-    except cattrs.BaseValidationError as exc:
-        problems = [_problem(line, data) for line in cattrs.transform_error(exc, path="$", format_exception=_describe)]
-        raise ValidationError(problems, what="value map") from None
+        return structure_or_raise(_converter(), dict(data), ValueMap, what="value map", kind=ValidationError,
+                                  error=SroiError, unknown_key=_unknown_key)
+    except ValidationError as exc:
+        raise ValidationError([_name_outcome(problem, data) for problem in exc.problems], what=exc.what) from None
 
 
-def _problem(line: str, data: Mapping[str, Any]) -> VisesError:
-    message, _, where = line.rpartition(" @ ")
-    path = where[2:] if where.startswith("$.") else where.lstrip("$") or None
-    if path and path.startswith("outcomes["):
-        index = int(path[len("outcomes[") : path.index("]")])
-        outcomes = data.get("outcomes")
-        if isinstance(outcomes, list) and index < len(outcomes) and isinstance(outcomes[index], Mapping):
-            code = outcomes[index].get("code")
-            if code is not None:
-                message = f"outcome {code!r}: {message}"
-    return SroiError(message, path=path)
+def _unknown_key(key: str, suggestion: str | None) -> str:
+    return f"unknown key {key} ({f'did you mean {suggestion!r}?' if suggestion else 'check the spelling; see docs/sroi.md'})"
 
 
-def _describe(exc: BaseException, type_: Any) -> str:
-    from cattrs.errors import ForbiddenExtraKeysError
-
-    if isinstance(exc, KeyError):
-        return "required key missing"
-    if isinstance(exc, ForbiddenExtraKeysError):
-        names = ", ".join(sorted(exc.extra_fields))
-        return f"unknown key{'s' if len(exc.extra_fields) > 1 else ''} {names} (check the spelling; see docs/sroi.md)"
-    if isinstance(exc, (ValueError, TypeError)) and exc.args and isinstance(exc.args[0], str) and exc.args[0].startswith("expected"):
-        return exc.args[0]
-    if isinstance(type_, type) and issubclass(type_, enum.Enum):
-        return f"expected one of {', '.join(repr(m.value) for m in type_)}"
-    name = getattr(type_, "__name__", str(type_))
-    return f"invalid value, expected {name}"
-
-
-def _number(value: Any, _: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"expected a number, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {value!r}")
-    return float(value)
-
-
-def _whole(value: Any, _: Any) -> int:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number, got {value!r}")
-    return value
-
-
-def _text(value: Any, _: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected text, got {value!r}")
-    return value
-
-
-def _kind(value: Any, _: Any) -> InputKind:
-    try:
-        return InputKind(value)
-    except ValueError:
-        raise ValueError(f"expected one of {', '.join(repr(k.value) for k in InputKind)}, got {value!r}") from None
-
-
-def _flag(value: Any, _: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
-    return value
+def _name_outcome(problem: VisesError, data: Mapping[str, Any]) -> VisesError:
+    """Prefix a problem below ``outcomes[i]`` with that outcome's code, the name users know it by."""
+    path = problem.path or ""
+    if not path.startswith("outcomes["):
+        return problem
+    index = int(path[len("outcomes[") : path.index("]")])
+    outcomes = data.get("outcomes")
+    if not (isinstance(outcomes, list) and index < len(outcomes) and isinstance(outcomes[index], Mapping)):
+        return problem
+    code = outcomes[index].get("code")
+    if code is None:
+        return problem
+    return SroiError(f"outcome {code!r}: {problem.message}", hint=problem.hint, file=problem.file, path=problem.path)
 
 
 @functools.cache
 def _converter() -> Any:
     import attrs
-    import cattrs
     from cattrs.gen import make_dict_structure_fn
+
+    from ..io.converter import Expected, base_converter, describe, numbers_as_text, register_enums
 
     for cls in (Stakeholder, Input, Proxy, QuantityRef, Outcome, DiscountBand, ValueMap):
         attrs.resolve_types(cls)
-    conv = cattrs.Converter(forbid_extra_keys=True)
-    conv.register_structure_hook(float, _number)
-    conv.register_structure_hook(int, _whole)
-    conv.register_structure_hook(str, _text)
-    conv.register_structure_hook(bool, _flag)
-    conv.register_structure_hook(InputKind, _kind)
+    conv = base_converter(finite=True, integral_floats=True)
+    register_enums(conv, InputKind)
     labels_type = dict[str, str]
-    conv.register_structure_hook_func(lambda t: t == labels_type, _labels)
 
-    plain_ref = make_dict_structure_fn(QuantityRef, conv, _cattrs_forbid_extra_keys=True)
+    def labels(value: Any, _: Any) -> dict[str, str]:
+        if isinstance(value, str):
+            return labels_from(value)
+        if isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            return dict(value)
+        raise Expected(f"expected a text or a table of texts by language ({{ fr = \"...\", nl = \"...\" }}), got {describe(value)}")
+
+    conv.register_structure_hook_func(lambda t: t == labels_type, labels)
+
+    # ``period = 2019`` (a TOML integer) stands for the period "2019".
+    plain_ref = numbers_as_text(conv, QuantityRef, "period")
     plain_proxy = make_dict_structure_fn(Proxy, conv, _cattrs_forbid_extra_keys=True)
 
     def quantity(value: Any, _: Any) -> float | QuantityRef:
         if isinstance(value, Mapping):
-            value = dict(value)
-            if isinstance(value.get("period"), int) and not isinstance(value.get("period"), bool):
-                value["period"] = str(value["period"])
             return plain_ref(value, QuantityRef)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"expected a number or a table {{ indicator, organisation, period }}, got {value!r}")
+            raise Expected(f"expected a number or a table {{ indicator, organisation, period }}, got {describe(value)}")
         return float(value)
 
     def proxy(value: Any, _: Any) -> Proxy | str:
@@ -180,33 +137,16 @@ def _converter() -> Any:
             return value
         if isinstance(value, Mapping):
             if "ref" in value:
-                raise ValueError("expected no 'ref' key in an inline proxy; write proxy = \"plugin.key\" instead")
+                raise Expected("expected no 'ref' key in an inline proxy; write proxy = \"plugin.key\" instead")
             return plain_proxy(dict(value), Proxy)
-        raise ValueError(f"expected a table {{ value, currency, unit, source }} or a registered proxy key, got {value!r}")
+        raise Expected(f"expected a table {{ value, currency, unit, source }} or a registered proxy key, got {describe(value)}")
 
     outcome_fields = {field.name: field.type for field in attrs.fields(attrs.resolve_types(Outcome))}
     quantity_type, proxy_type = outcome_fields["quantity"], outcome_fields["proxy"]
     conv.register_structure_hook_func(lambda t: t == quantity_type, quantity)
     conv.register_structure_hook_func(lambda t: t == proxy_type, proxy)
-
-    plain_map = make_dict_structure_fn(ValueMap, conv, _cattrs_forbid_extra_keys=True)
-
-    def value_map(value: Any, _: Any) -> ValueMap:
-        value = dict(value)
-        if isinstance(value.get("period"), int) and not isinstance(value.get("period"), bool):
-            value["period"] = str(value["period"])
-        return plain_map(value, ValueMap)
-
-    conv.register_structure_hook(ValueMap, value_map)
+    conv.register_structure_hook(ValueMap, numbers_as_text(conv, ValueMap, "period"))
     return conv
-
-
-def _labels(value: Any, _: Any) -> dict[str, str]:
-    if isinstance(value, str):
-        return labels_from(value)
-    if isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        return dict(value)
-    raise ValueError(f"expected a text or a table of texts by language ({{ fr = \"...\", nl = \"...\" }}), got {value!r}")
 
 
 def registered_proxies() -> Mapping[str, Any]:
