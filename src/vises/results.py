@@ -18,7 +18,7 @@ from .errors import ConfigError
 from .model import Dataset, Evaluation, Grid, label_in
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .compile import CompiledGrid
+    from .compile import CompiledGrid, CompiledNode
 
 
 @attrs.frozen(kw_only=True)
@@ -116,6 +116,16 @@ class Results:
                 f"{code!r} is not a scored node of grid {self.grid.code!r}",
                 hint=f"known codes: {', '.join(self.codes[:12])}{', ...' if len(self.codes) > 12 else ''}",
             ) from None
+
+    def _node(self, code: str) -> CompiledNode:
+        """The compiled aggregate ``code``; an indicator or unknown code is a ``ConfigError``."""
+        self._column(code)
+        if code not in self.compiled.node_index:
+            raise ConfigError(
+                f"{code!r} is an indicator; weights and contributions belong to aggregates",
+                hint=f"ask its parent node {self.grid.indicator(code).parent!r}",
+            )
+        return self.compiled.node(code)
 
     def is_indicator(self, code: str) -> bool:
         self._column(code)
@@ -249,7 +259,7 @@ class Results:
 
     def effective_weights(self, node: str) -> dict[str, np.ndarray]:
         """Each child's weight renormalised over the children present in each row (0 when missing)."""
-        compiled = self.compiled.node(node)
+        compiled = self._node(node)
         block = self.scores[:, compiled.child_index]
         present = ~np.isnan(block)
         weighted = present * compiled.weights
@@ -260,12 +270,12 @@ class Results:
 
     def additive(self, node: str) -> bool:
         """Whether the node's aggregator is a weighted sum, so contributions add up to its score."""
-        return self.compiled.node(node).spec.additive
+        return self._node(node).spec.additive
 
     def contributions(self, node: str) -> dict[str, np.ndarray]:
         """Effective weight × child score for each child; they add up to the node's score when
         ``additive(node)`` is true (arithmetic mean). Missing children contribute 0."""
-        compiled = self.compiled.node(node)
+        compiled = self._node(node)
         shares = self.effective_weights(node)
         out = {}
         for i, child in enumerate(compiled.children):

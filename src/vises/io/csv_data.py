@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from .frames import ATTRIBUTE_COLUMNS, build_dataset
 PathLike = str | os.PathLike[str]
 
 UNIT_ROW_MARKERS = ("unit", "units", "unité", "unite", "unités", "eenheid", "eenheden")
+
+#: Thousands grouped by points before a decimal comma (Excel, Belgian locales), or by spaces.
+_GROUPED_DECIMAL = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+|[+-]?\d{1,3}(?: \d{3})+(?:,\d+)?")
 
 
 def sniff_delimiter(first_line: str, suffix: str) -> str:
@@ -94,8 +98,15 @@ def read_csv(
         line_of.append(line)
     if problems:
         raise DataValidationError(problems, what=f"data {file!r}")
+    if not kept:
+        raise DataError(
+            "the file has a header but no data rows", file=file, row=first_row,
+            hint="add one row per organisation and period below the header",
+        )
     gaps = len(line_of) != 0 and line_of[-1] - line_of[0] + 1 != len(line_of)
-    columns = {name: list(values) for name, values in zip(header, zip(*kept))} if kept else {name: [] for name in header}
+    columns = {name: list(values) for name, values in zip(header, zip(*kept))}
+    if delimiter == ";":
+        _drop_grouping_points(columns)
     try:
         dataset = build_dataset(
             columns,
@@ -113,6 +124,21 @@ def read_csv(
             raise
         raise DataValidationError([_fix_row(p, line_of, first_row) for p in exc.problems], what=exc.what) from exc
     return dataset
+
+
+def _drop_grouping_points(columns: dict[str, list[str]]) -> None:
+    """``1.234,5`` and ``1 234,5`` (thousands grouped, then a decimal comma) become ``1234,5``.
+
+    Only cells of exactly that shape change, so ``1.5``, ``1.234`` and text are untouched; a
+    column is scanned cell by cell only when it holds a point or a space at all.
+    """
+    for values in columns.values():
+        joined = "\x00".join(values)
+        if "." not in joined and " " not in joined:
+            continue
+        for index, cell in enumerate(values):
+            if ("." in cell or " " in cell) and _GROUPED_DECIMAL.fullmatch(cell.strip()):
+                values[index] = cell.replace(".", "").replace(" ", "")
 
 
 def _fix_row(problem: VisesError, line_of: list[int], first_row: int) -> VisesError:
