@@ -3,7 +3,9 @@ and without it and compare rank changes and score shifts.
 
 The candidate here is "still in employment six months after the exit", which a federation might
 consider adding to the CISP outcomes; its values are synthetic, drawn to correlate loosely with the
-existing exit rate. Run: ``python examples/test_new_indicator.py``.
+existing exit rate. ``vises.analysis.compare`` matches the two scorings on (centre, year) and
+gives the shifts, the Spearman rank correlation and who enters or leaves the top 10.
+Run: ``python examples/test_new_indicator.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import attrs
 import numpy as np
 
 import vises
+from vises.analysis import compare
 from vises.model import Column, Direction, Indicator, Kind, Method
 
 DATA = Path(__file__).parent / "data" / "wallonie_cisp.csv"
@@ -46,23 +49,24 @@ def main() -> None:
     before = vises.score(grid, data)
     after = vises.score(with_grid, with_data)
 
-    root = grid.root.code
     period = before.period_values[-1]
-    rows = np.flatnonzero(before.periods == period)
-    rank_before = before.ranks(root)[rows]
-    rank_after = after.ranks(root)[rows]
-    moved = rank_after - rank_before
-    shift = after.score(root)[rows] - before.score(root)[rows]
-    spearman = np.corrcoef(rank_before, rank_after)[0, 1]
+    comparison = compare(before, after)
+    latest = comparison.period(period)
+    rows = np.flatnonzero(comparison.periods == period)
+    shift = np.abs(comparison.difference[rows])
+    moved = comparison.rank_shift[rows]
 
     print(f"Candidate: {CANDIDATE.label_in('en')} (under {CANDIDATE.parent!r}, weight {CANDIDATE.weight})")
-    print(f"{period}: {len(rows)} centres; mean |score shift| {np.nanmean(np.abs(shift)):.2f} points; "
-          f"max {np.nanmax(np.abs(shift)):.2f}; rank correlation {spearman:.3f}")
-    print(f"centres changing rank: {int((moved != 0).sum())}; by 3 places or more: {int((np.abs(moved) >= 3).sum())}")
+    print(f"{period}: {latest.compared} centres; mean |score shift| {np.nanmean(shift):.2f} points; "
+          f"max {np.nanmax(shift):.2f}; rank correlation (Spearman) {latest.spearman:.3f}")
+    print(f"centres changing rank: {int((moved != 0).sum())}; by 3 places or more: {int((np.abs(moved) >= 3).sum())}; "
+          f"mean |rank shift| {latest.mean_abs_rank_shift:.2f}")
+    print(f"entering the top {comparison.top}: {', '.join(latest.entering) or 'none'}; leaving it: {', '.join(latest.leaving) or 'none'}")
     print("\nBiggest movers (rank before -> after, score shift):")
-    for k in np.argsort(-np.abs(moved))[:5]:
-        org = before.organisations[rows[k]]
-        print(f"  {org}: {int(rank_before[k])} -> {int(rank_after[k])} ({shift[k]:+.1f})")
+    ranked = rows[~np.isnan(moved)]  # centres ranked in both scorings
+    for k in ranked[np.argsort(-np.abs(comparison.rank_shift[ranked]), kind="stable")[:5]]:
+        print(f"  {comparison.organisations[k]}: {int(comparison.base_rank[k])} -> {int(comparison.variant_rank[k])} "
+              f"({comparison.difference[k]:+.1f})")
     verdict = "changes the ranking noticeably" if (np.abs(moved) >= 3).any() else "mostly confirms the current ranking"
     print(f"\nReading: the candidate {verdict}; check its data quality and meaning with the centres before adopting it.")
 

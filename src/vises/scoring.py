@@ -315,6 +315,31 @@ def _aggregate(node: CompiledNode, scores: np.ndarray, groups: np.ndarray) -> No
         raise MethodError(f"aggregator {node.method.describe()!r} failed: {exc}", node=node.code) from exc
 
 
+def aggregate_only(
+    compiled: CompiledGrid,
+    scores: np.ndarray,
+    groups: np.ndarray,
+    weights: Mapping[str, np.ndarray] | None = None,
+) -> None:
+    """Recompute every aggregate column of ``scores`` in place from the indicator columns already in it.
+
+    Normalisation does not depend on weights, so a weight sensitivity analysis normalises once and
+    calls this for each draw. ``weights`` maps a node code to its children's weights (in the order of
+    ``CompiledNode.children``); other nodes keep the grid's. ``groups`` are the period codes of the rows.
+    """
+    import attrs
+
+    chosen = weights or {}
+    for node in compiled.nodes:
+        new = chosen.get(node.code)
+        if new is not None:
+            new = np.asarray(new, dtype=np.float64)
+            if new.shape != node.weights.shape:
+                raise ConfigError(f"expected {len(node.weights)} child weights, got {new.shape}", node=node.code)
+            node = attrs.evolve(node, weights=new)
+        _aggregate(node, scores, groups)
+
+
 def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict[str, Any]:
     from . import __version__
 
