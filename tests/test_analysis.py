@@ -7,6 +7,7 @@ import math
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import attrs
 import numpy as np
@@ -352,3 +353,25 @@ def test_importing_the_module_loads_nothing_heavy():
     code = "import sys, vises.analysis; print(sorted(m for m in ('tabulate', 'pandas', 'pint', 'matplotlib') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_sensitivity_command():
+    import click
+    from click.testing import CliRunner
+
+    from vises.analysis import vises_register_commands
+
+    @click.group()
+    def cli() -> None:
+        pass
+
+    vises_register_commands(cli)
+    runner = CliRunner()
+    csv = str(Path(__file__).resolve().parents[1] / "examples" / "data" / "wallonie_cisp.csv")
+    done = runner.invoke(cli, ["sensitivity", csv, "--grid", "wallonie.cisp", "--runs", "20", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    payload = json.loads(done.output)
+    assert payload["runs"] == 20 and len(payload["rows"]) == 87 and payload["code"] == "cisp"
+    done = runner.invoke(cli, ["sensitivity", csv, "--grid", "wallonie.cisp", "--runs", "5", "--lang", "fr"])
+    assert done.exit_code == 0, done.output
+    assert "Rang médian" in done.output
