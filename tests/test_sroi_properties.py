@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from vises.errors import SroiError, ValidationError
@@ -99,6 +99,10 @@ def test_proxy_switching_value_gives_one_to_one(model, data):
     found = next(r for r in report.rows if r.assumption == "proxy" and r.outcome == code)
     if found.switching_value is None:
         return
+    outcome = model.outcomes[index]
+    # A filter product near 0 makes the switching proxy astronomically large and the check
+    # ill-conditioned (the answer is right, but floats cannot confirm it to 1e-6).
+    assume((1 - outcome.deadweight) * (1 - outcome.displacement) * (1 - outcome.attribution) > 1e-6)
     changed = list(model.outcomes)
     changed[index] = attrs.evolve(changed[index], proxy=Proxy(value=found.switching_value))
     assert evaluate(attrs.evolve(model, outcomes=tuple(changed)), proxies={}).sroi_ratio == pytest.approx(1.0, rel=1e-6)
