@@ -151,3 +151,31 @@ def test_api_raises_vises_errors(tmp_path: Path) -> None:
         assert str(caught.value), f"call {index} raised an empty message"
     with pytest.raises(VisesError, match="'hours' is an indicator.*parent node 'root'"):
         results.contributions("hours")
+
+
+def test_empty_in_memory_data_is_a_data_error() -> None:
+    grid = vises.load_grid(Path(__file__).resolve().parents[1] / "examples" / "grids" / "example.toml")
+    with pytest.raises(vises.errors.DataError, match="no rows"):
+        vises.load_data({"organisation": [], "period": []}, grid=grid)
+
+
+def test_an_unknown_default_method_is_reported_once_where_it_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "g.toml"
+    path.write_text(
+        'code = "x"\n[defaults]\naggregator = "arithmetik"\n[[nodes]]\ncode = "root"\n'
+        '[[indicators]]\ncode = "i"\nparent = "root"\n'
+        '[[indicators]]\ncode = "j"\nparent = "root"\nnormaliser = "zscor"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(VisesError) as info:
+        vises.load_grid(path)
+    message = str(info.value)
+    assert message.count("arithmetik") == 1 and "defaults.aggregator" in message
+    assert "nodes[0].aggregator" not in message and "indicators[1].normaliser" in message
+
+
+def test_a_pipe_delimited_file_gets_a_delimiter_hint(tmp_path: Path) -> None:
+    path = tmp_path / "pipe.csv"
+    path.write_text("organisation|period|x\na|2019|1\n", encoding="utf-8")
+    with pytest.raises(VisesError, match="read as one column"):
+        vises.load_data(path)

@@ -142,6 +142,7 @@ def _number(x: float, lang: str | None, digits: int = 1, *, signed: bool = False
 def _rank_text(x: float, lang: str | None, *, signed: bool = False) -> str:
     if math.isnan(x):
         return _MISSING
+    x = round(x, 1)  # shown to one decimal, so 5.96 reads as 6, not "6.0"
     if x == int(x):
         return f"{int(x):+d}" if signed else str(int(x))
     return _number(x, lang, 1, signed=signed)

@@ -270,10 +270,10 @@ def validate(data: Path, grid_name: str) -> None:
     grid = vises.load_grid(grid_name)
     try:
         dataset = vises.load_data(data, grid=grid)
-    except ValidationError as exc:
-        problems = list(exc.problems)
+    except ValidationError:
+        raise  # already says which file (the data, or its evaluations file) has the problems
     except DataError as exc:
-        problems = [exc]
+        problems: list[VisesError] = [exc]
     else:
         problems = vises.validate_data(grid, dataset)
     if problems:

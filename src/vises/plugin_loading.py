@@ -38,6 +38,7 @@ CORE_PLUGINS = (
     "vises.report.xlsx",
     "vises.sroi.hooks",
     "vises.templates",
+    "vises.analysis",
 )
 CORE_NAME = hookspecs.PROJECT_NAME
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME

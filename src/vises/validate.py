@@ -205,11 +205,14 @@ class _GridChecker:
 
     # -- methods ------------------------------------------------------------------------------------
 
-    def _spec(self, table: Mapping[str, Any] | None, method: Method, *, kind: str, path: str, **where: Any) -> Any:
+    def _spec(self, table: Mapping[str, Any] | None, method: Method, *, kind: str, path: str, inherited: bool = False, **where: Any) -> Any:
+        """The method's spec; an unknown name is reported where it is written, not where it is inherited."""
         if table is None:
             return None
         if method.name in table:
             return table[method.name]
+        if inherited:
+            return None
         self.error(f"unknown {kind} {method.name!r}", path=path, hint=_hint_for(method.name, list(table)) or f"see 'vises methods' for the {kind}s available", kind=MethodError, **where)
         return None
 
@@ -231,7 +234,7 @@ class _GridChecker:
                 continue
             method = effective_normaliser(grid, ind)
             path = f"indicators[{i}].normaliser"
-            spec = self._spec(self.normalisers, method, kind="normaliser", path=path, indicator=ind.code)
+            spec = self._spec(self.normalisers, method, kind="normaliser", path=path, inherited=ind.normaliser is None, indicator=ind.code)
             if spec is None:
                 continue
             kinds = tuple(getattr(spec, "kinds", ()) or ())
@@ -249,7 +252,10 @@ class _GridChecker:
                 self._spec(self.normalisers, node.normaliser, kind="normaliser", path=f"nodes[{i}].normaliser", node=node.code)
         specs = {}
         for i, node in enumerate(grid.nodes):
-            specs[node.code] = self._spec(self.aggregators, effective_aggregator(grid, node), kind="aggregator", path=f"nodes[{i}].aggregator", node=node.code)
+            specs[node.code] = self._spec(
+                self.aggregators, effective_aggregator(grid, node), kind="aggregator", path=f"nodes[{i}].aggregator",
+                inherited=node.aggregator is None, node=node.code,
+            )
         if self.normalisers is None or self.aggregators is None:
             return
         for code in self._bottom_up():

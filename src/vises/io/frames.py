@@ -129,7 +129,10 @@ class _Builder:
             org_name = self.find(names, id_column, ORGANISATION_COLUMNS, "organisation")
             if org_name is None:
                 if id_column is None:
-                    self.error("no organisation column", hint=f"name one of the columns {', '.join(ORGANISATION_COLUMNS)}, or pass id_column=")
+                    hint = f"name one of the columns {', '.join(ORGANISATION_COLUMNS)}, or pass id_column="
+                    if len(names) == 1 and any(mark in names[0] for mark in "|:\t;,"):
+                        hint = f"the header was read as one column ({names[0][:40]!r}): separate columns with ',' or ';'"
+                    self.error("no organisation column", hint=hint)
                 raise DataValidationError(self.problems, what=self._what())
             used.add(org_name)
             organisations = as_text(columns[org_name])
@@ -316,6 +319,9 @@ def build_dataset(
     ``first_row`` is the spreadsheet row of the first value (2 below a one-line header), used in
     error messages. Raises ``DataValidationError`` listing every problem.
     """
+    lengths = {len(values) for values in columns.values() if hasattr(values, "__len__")}
+    if lengths == {0}:
+        raise DataError("the data has no rows", file=file, hint="give at least one organisation and period")
     renamed: dict[str, Any] = {}
     all_units: dict[str, str | None] = {}
     problems: list[VisesError] = []
