@@ -172,11 +172,13 @@ def grids(as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def methods(as_json: bool) -> None:
-    """List the normalisers, aggregators, readers and report formats grids and commands can use."""
+    """List the normalisers, aggregators, treatments, imputers, readers and report formats grids and commands can use."""
     registry = _registry()
     tables = {
         "normaliser": registry.normalisers,
         "aggregator": registry.aggregators,
+        "treatment": registry.treatments,
+        "imputer": registry.imputers,
         "reader": registry.readers,
         "report format": registry.report_formats,
     }
@@ -224,7 +226,7 @@ def show(grid_name: str, lang: str | None) -> None:
 
 def _render_tree(grid: Any, *, lang: str | None) -> str:
     """``code  w=2 (40%)  label  [method]`` per line, drawn as a tree from the root."""
-    from .validate import effective_aggregator, effective_normaliser
+    from .validate import effective_aggregator, effective_imputation, effective_normaliser, effective_treatment
 
     lines = [f"{grid.code} (version {grid.version}): {grid.label_in(lang)}"]
 
@@ -232,6 +234,13 @@ def _render_tree(grid: Any, *, lang: str | None) -> str:
         if hasattr(item, "kind"):
             unit = f" [{item.unit}]" if item.unit else ""
             method = "narrative" if not item.scored else effective_normaliser(grid, item).describe()
+            if item.scored:
+                # The optional stages, in the order they run, only when the grid turns them on.
+                imputation, treatment = effective_imputation(grid, item), effective_treatment(grid, item)
+                stages = [f"per {item.denominator}" if item.denominator else None,
+                          f"impute {imputation.describe()}" if imputation else None,
+                          f"treat {treatment.describe()}" if treatment else None]
+                method = "; ".join([*(stage for stage in stages if stage), method])
             return f"{item.label_in(lang)}{unit}; {item.kind.value}, {item.direction.value}; {method}"
         return f"{item.label_in(lang)}; {effective_aggregator(grid, item).describe()}"
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import GridValidationError, MethodError
 from .model import Direction, Grid, Indicator, Kind, Method, Node
-from .records import AggregatorSpec, NormaliserSpec
+from .records import AggregatorSpec, ImputerSpec, NormaliserSpec, TreatmentSpec
 
 
 class MethodLookup(Protocol):
@@ -41,6 +41,12 @@ class CompiledIndicator:
     method: Method
     spec: NormaliserSpec
     direction: int
+    #: Optional stages before normalising; ``None`` when off (a method named "none" is off too).
+    denominator: str | None = None
+    imputation: Method | None = None
+    imputer: ImputerSpec | None = None
+    treatment: Method | None = None
+    treater: TreatmentSpec | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -84,13 +90,17 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
     from .validate import (
         check_grid,
         effective_aggregator,
+        effective_imputation,
         effective_min_coverage,
         effective_normaliser,
+        effective_treatment,
     )
 
     normalisers = _MethodTable(lookup, "normaliser")
     aggregators = _MethodTable(lookup, "aggregator")
-    check_grid(grid, normalisers=normalisers, aggregators=aggregators)
+    treatments = _MethodTable(lookup, "treatment")
+    imputers = _MethodTable(lookup, "imputer")
+    check_grid(grid, normalisers=normalisers, aggregators=aggregators, treatments=treatments, imputers=imputers)
 
     members: tuple[Node | Indicator, ...] = (*grid.nodes, *grid.scored_indicators)
     children: dict[str, list[str]] = {node.code: [] for node in grid.nodes}
@@ -133,6 +143,8 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
     for code in indicator_order:
         indicator = grid.indicator(code)
         method = effective_normaliser(grid, indicator)
+        imputation = effective_imputation(grid, indicator)
+        treatment = effective_treatment(grid, indicator)
         compiled_indicators.append(
             CompiledIndicator(
                 code=code,
@@ -141,6 +153,11 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
                 method=method,
                 spec=normalisers[method.name],
                 direction=-1 if indicator.direction is Direction.LOWER else 1,
+                denominator=indicator.denominator,
+                imputation=imputation,
+                imputer=None if imputation is None else imputers[imputation.name],
+                treatment=treatment,
+                treater=None if treatment is None else treatments[treatment.name],
             )
         )
 
@@ -180,11 +197,26 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
     )
 
 
+def _builtin(kind: str) -> Any:
+    """The core's own treatments/imputers, for a lookup that predates those stages (a test's stub)."""
+
+    def get(name: str) -> Any:
+        if kind == "treatment":
+            from .treat import TREATMENTS as table
+        else:
+            from .impute import IMPUTERS as table
+        if name not in table:
+            raise MethodError(f"unknown {kind} {name!r}")
+        return table[name]
+
+    return get
+
+
 class _MethodTable(Mapping[str, Any]):
     """A read-only name -> spec mapping over the registry, as the validator expects."""
 
     def __init__(self, lookup: MethodLookup, kind: str) -> None:
-        self._get = lookup.normaliser if kind == "normaliser" else lookup.aggregator
+        self._get = getattr(lookup, kind, None) or _builtin(kind)
         self._kind = kind
         self._cache: dict[str, Any] = {}
 

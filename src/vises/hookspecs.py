@@ -26,9 +26,11 @@ if TYPE_CHECKING:  # pragma: no cover
         AggregatorSpec,
         FinancialProxy,
         GridSource,
+        ImputerSpec,
         NormaliserSpec,
         Reader,
         ReportFormat,
+        TreatmentSpec,
         Weighting,
     )
 
@@ -112,6 +114,40 @@ def vises_register_aggregators() -> Iterable[AggregatorSpec]:
         @hookimpl
         def vises_register_aggregators():
             return [AggregatorSpec(name="max", aggregate=lambda s, w, **k: np.nanmax(s, axis=1))]
+    """
+
+
+@hookspec
+def vises_register_treatments() -> Iterable[TreatmentSpec]:
+    """Return outlier treatments (``TreatmentSpec``: fit / apply / check) usable as ``treatment``.
+
+    Example::
+
+        @hookimpl
+        def vises_register_treatments():
+            def fit(values, *, params, context):
+                return {"cap": float(np.nanpercentile(values, params.get("q", 99)))}
+
+            return [TreatmentSpec(name="cap99", fit=fit,
+                                  apply=lambda v, f: np.minimum(v, f["cap"]),
+                                  check=lambda p: dict(p))]
+
+    The key becomes ``<plugin>.cap99``; a grid writes ``treatment = "myplugin.cap99"``.
+    """
+
+
+@hookspec
+def vises_register_imputers() -> Iterable[ImputerSpec]:
+    """Return imputation methods (``ImputerSpec``: fit / apply / check) usable as ``imputation``.
+
+    Only missing cells take the imputed values, never present or "not applicable" ones, and every
+    imputed cell is flagged in the results. Example::
+
+        @hookimpl
+        def vises_register_imputers():
+            return [ImputerSpec(name="zero", fit=lambda v, **k: {},
+                                apply=lambda v, f, **k: np.zeros(len(v)),
+                                check=lambda p: dict(p))]
     """
 
 

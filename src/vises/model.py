@@ -110,6 +110,10 @@ class Indicator:
 
     ``parent`` and ``weight`` place it in a grid (the weight is the one on the edge to its parent);
     ``normaliser`` and ``min_coverage`` override the grid's defaults for this indicator only.
+    ``denominator`` names a numeric dataset column (``population``, ``staff_fte``) the raw value is
+    divided by, so organisations of different sizes compare; ``unit`` is then the unit of the ratio.
+    ``imputation`` and ``treatment`` (outliers) override the grid's defaults; both are off unless
+    a grid asks for them.
     """
 
     code: str
@@ -125,6 +129,9 @@ class Indicator:
     parent: str | None = None
     weight: float = 1.0
     normaliser: Method | None = None
+    denominator: str | None = None
+    imputation: Method | None = None
+    treatment: Method | None = None
     stakeholders: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     sdg_targets: tuple[str, ...] = ()
@@ -190,6 +197,10 @@ class Defaults:
     #: Share of a node's weight (0–1) that must be present for the node to get a score.
     min_coverage: float = 0.0
     pooling: Pooling = attrs.field(default=Pooling.POOLED, converter=Pooling)
+    #: Imputation of missing values (``None``: off; VISES never invents data unless asked, and flags it).
+    imputation: Method | None = None
+    #: Treatment of outliers before normalising (``None``: off).
+    treatment: Method | None = None
 
 
 @attrs.frozen(kw_only=True)

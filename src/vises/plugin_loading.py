@@ -31,6 +31,8 @@ from .errors import PluginError, VisesError
 CORE_PLUGINS = (
     "vises.normalise",
     "vises.aggregate",
+    "vises.treat",
+    "vises.impute",
     "vises.io.hooks",
     "vises.io.xlsx_data",
     "vises.grids",

@@ -22,7 +22,7 @@ import attrs
 
 from .errors import ConfigError, DataError, MethodError, PluginError, ReportError, VisesError
 from .plugin_loading import CORE_NAME, DISABLE_ENV, STRICT_ENV, PluginFailure, PluginInfo, PluginLoader, _describe, _Plugin
-from .records import AggregatorSpec, FinancialProxy, GridSource, NormaliserSpec, Reader, ReportFormat, Weighting
+from .records import AggregatorSpec, FinancialProxy, GridSource, ImputerSpec, NormaliserSpec, Reader, ReportFormat, TreatmentSpec, Weighting
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Grid, Indicator
@@ -45,6 +45,8 @@ _KINDS: dict[str, _Kind] = {
     "weightings": _Kind(hook="vises_register_weightings", record=Weighting, key_attr="code", noun="weighting", core_bare=False, error=ConfigError),
     "normalisers": _Kind(hook="vises_register_normalisers", record=NormaliserSpec, key_attr="name", noun="normaliser", core_bare=True, error=MethodError),
     "aggregators": _Kind(hook="vises_register_aggregators", record=AggregatorSpec, key_attr="name", noun="aggregator", core_bare=True, error=MethodError),
+    "treatments": _Kind(hook="vises_register_treatments", record=TreatmentSpec, key_attr="name", noun="treatment", core_bare=True, error=MethodError),
+    "imputers": _Kind(hook="vises_register_imputers", record=ImputerSpec, key_attr="name", noun="imputer", core_bare=True, error=MethodError),
     "readers": _Kind(hook="vises_register_readers", record=Reader, key_attr="name", noun="reader", core_bare=True, error=DataError),
     "report_formats": _Kind(hook="vises_register_report_formats", record=ReportFormat, key_attr="name", noun="report format", core_bare=True, error=ReportError),
     "financial_proxies": _Kind(hook="vises_register_financial_proxies", record=FinancialProxy, key_attr="code", noun="financial proxy", core_bare=False, error=ConfigError),
@@ -251,6 +253,20 @@ class Registry(PluginLoader):
     @property
     def aggregators(self) -> Mapping[str, AggregatorSpec]:
         return self._table("aggregators")
+
+    def treatment(self, name: str) -> TreatmentSpec:
+        return self._lookup("treatments", name)
+
+    @property
+    def treatments(self) -> Mapping[str, TreatmentSpec]:
+        return self._table("treatments")
+
+    def imputer(self, name: str) -> ImputerSpec:
+        return self._lookup("imputers", name)
+
+    @property
+    def imputers(self) -> Mapping[str, ImputerSpec]:
+        return self._table("imputers")
 
     def indicator(self, key: str) -> Indicator:
         return self._lookup("indicators", key)

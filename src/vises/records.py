@@ -63,6 +63,79 @@ class NormaliserSpec:
     plugin: str | None = None
 
 
+class TreatFitFunction(Protocol):
+    def __call__(self, values: np.ndarray, *, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]: ...
+
+
+class ParamCheck(Protocol):
+    def __call__(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
+@attrs.frozen(kw_only=True)
+class TreatmentSpec:
+    """An outlier treatment, split like a normaliser into *fit* (bounds, transform) and *apply*.
+
+    ``fit(values, params=..., context=...)`` decides what to do from the present values (``NaN`` =
+    missing) and returns a JSON-serialisable dict that says what was done (bounds, points
+    winsorised, a fallback transform), kept in ``Results.fitted_treatment``; ``apply(values,
+    fitted)`` maps a whole column (``NaN`` stays ``NaN``), so a reference's bounds can treat new
+    data. ``check(params)`` validates parameters without data (a ``MethodError`` naming each
+    problem) and returns them with defaults; ``monotone`` promises that the order of values is kept.
+    """
+
+    name: str
+    fit: TreatFitFunction
+    apply: ApplyFunction
+    check: ParamCheck
+    monotone: bool = True
+    summary: str = ""
+    plugin: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ImputeContext:
+    """What an imputer may look at besides the column: who and when each row is, and row attributes.
+
+    Every array is aligned with the values; ``attributes`` are the dataset's per-row descriptors
+    (``family``, ``region``) for imputing within peer groups.
+    """
+
+    indicator: Indicator
+    organisations: np.ndarray
+    periods: np.ndarray
+    attributes: Mapping[str, np.ndarray]
+
+
+class ImputeFitFunction(Protocol):
+    def __call__(self, values: np.ndarray, *, params: Mapping[str, Any], context: ImputeContext) -> dict[str, Any]: ...
+
+
+class ImputeApplyFunction(Protocol):
+    def __call__(self, values: np.ndarray, fitted: Mapping[str, Any], *, context: ImputeContext) -> np.ndarray: ...
+
+
+@attrs.frozen(kw_only=True)
+class ImputerSpec:
+    """A way of filling missing values, split into *fit* (means, medians, per period or group) and *apply*.
+
+    ``fit(values, params=..., context=...)`` returns a JSON-serialisable dict (kept in
+    ``Results.fitted_imputation``); ``apply(values, fitted, context=...)`` returns a candidate value
+    for every row (``NaN`` where it has none). The engine, not the imputer, decides which cells
+    take it: only missing ones, never a present value and never a "not applicable" cell, and every
+    filled cell is flagged (``Results.imputed``). ``check(params)`` validates parameters without data.
+    ``attribute_param`` names the parameter that holds a dataset attribute (``group``), so
+    validation can check the attribute exists.
+    """
+
+    name: str
+    fit: ImputeFitFunction
+    apply: ImputeApplyFunction
+    check: ParamCheck
+    attribute_param: str | None = None
+    summary: str = ""
+    plugin: str | None = None
+
+
 class AggregateFunction(Protocol):
     def __call__(
         self,

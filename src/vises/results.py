@@ -41,6 +41,8 @@ class Explanation:
     method: str
     narrative: str | None
     children: tuple[Explanation, ...] = ()
+    #: Whether the score rests on an imputed value (the indicator's, or one below the node).
+    imputed: bool = False
 
     def walk(self) -> Iterator[Explanation]:
         """This node and every node below it, depth first."""
@@ -78,6 +80,11 @@ class Results:
         period_codes: np.ndarray,
         period_values: tuple[str, ...],
         provenance: dict[str, Any],
+        fitted_imputation: dict[str, dict[str, Any]] | None = None,
+        fitted_treatment: dict[str, dict[str, Any]] | None = None,
+        imputed: dict[str, np.ndarray] | None = None,
+        treated: dict[str, np.ndarray] | None = None,
+        missing_reasons: dict[str, dict[str, np.ndarray]] | None = None,
     ) -> None:
         self.compiled = compiled
         self.dataset = dataset
@@ -89,6 +96,13 @@ class Results:
         self._period_codes = period_codes
         self.period_values = period_values
         self.provenance = provenance
+        #: What imputation did per indicator (the values it filled from), for indicators that impute.
+        self.fitted_imputation = fitted_imputation or {}
+        #: What outlier treatment did per indicator (bounds, points winsorised, a fallback transform).
+        self.fitted_treatment = fitted_treatment or {}
+        self._imputed = imputed or {}
+        self._treated = treated or {}
+        self._missing_reasons = missing_reasons or {}
         self.organisations = np.asarray(dataset.organisations).astype(str)
         self.periods = np.asarray(dataset.periods).astype(str)
         self._cache: dict[tuple[str, str], Any] = {}
@@ -177,6 +191,26 @@ class Results:
             raise ConfigError(f"{code!r} is an aggregate; only indicators have raw values")
         return self._raws[code]
 
+    def treated(self, code: str) -> np.ndarray:
+        """The values the normaliser received: raw values after outlier treatment (``raw`` when untreated)."""
+        raw = self.raw(code)
+        return self._treated.get(code, raw)
+
+    def imputed(self, code: str) -> np.ndarray:
+        """Rows whose score rests on an imputed value: the indicator's own, or, for a node, any below it."""
+        key = ("imputed", code)
+        if key not in self._cache:
+            self._column(code)
+            if code in self.compiled.node_index:
+                mask = np.zeros(len(self), dtype=bool)
+                for child in self.compiled.node(code).children:
+                    mask |= self.imputed(child)
+                mask &= ~np.isnan(self.score(code))
+            else:
+                mask = self._imputed.get(code, np.zeros(len(self), dtype=bool))
+            self._cache[key] = mask
+        return self._cache[key]
+
     def raw_text(self, code: str) -> np.ndarray | None:
         """The level values as given, for qualitative indicators; ``None`` for quantities."""
         return self._raw_texts.get(code)
@@ -195,21 +229,28 @@ class Results:
             self._cache[key] = mask
         return self._cache[key]
 
-    def coverage(self, code: str) -> np.ndarray:
+    def coverage(self, code: str, *, imputed: bool = True) -> np.ndarray:
         """Share (0–1) of the node's applicable weight whose children have a score; NaN when N/A.
 
-        For an indicator: 1 when present, 0 when missing.
+        For an indicator: 1 when present, 0 when missing. An imputed value counts as present (it
+        took part in the score); ``imputed=False`` counts a child whose score rests on an imputed
+        value as missing, i.e. the share of weight actually measured.
         """
-        key = ("coverage", code)
+        key = ("coverage" if imputed else "coverage_measured", code)
         if key not in self._cache:
             na = self.not_applicable(code)
             if code not in self.compiled.node_index:
-                cov = (~np.isnan(self.score(code))).astype(np.float64)
+                present_here = ~np.isnan(self.score(code))
+                if not imputed:
+                    present_here &= ~self.imputed(code)
+                cov = present_here.astype(np.float64)
             else:
                 node = self.compiled.node(code)
                 block = self.scores[:, node.child_index]
                 applicable = np.column_stack([~self.not_applicable(c) for c in node.children])
                 present = ~np.isnan(block)
+                if not imputed and self._imputed:
+                    present &= ~np.column_stack([self.imputed(c) for c in node.children])
                 with np.errstate(invalid="ignore", divide="ignore"):
                     cov = (present & applicable) @ node.weights / (applicable @ node.weights)
             cov = np.where(na, np.nan, cov)
@@ -235,6 +276,8 @@ class Results:
                         out[row] = f"coverage {cov[row]:.0%} below the minimum {node.min_coverage:.0%}"
             else:
                 out[missing & ~na] = "missing value"
+                for reason, mask in self._missing_reasons.get(code, {}).items():
+                    out[mask & missing & ~na] = reason
             self._cache[key] = out
         return self._cache[key]
 
@@ -379,6 +422,7 @@ class Results:
             method=self.method(code),
             narrative=self.narrative(code, row),
             children=children,
+            imputed=bool(self.imputed(code)[row]),
         )
 
     # -- export ----------------------------------------------------------------------------

@@ -51,18 +51,37 @@ def score(
     period_values, period_codes = np.unique(period_labels, return_inverse=True)
     scores = np.empty((n, len(compiled.codes)), dtype=np.float64, order="F")
 
-    raws, texts, not_applicable, problems = _prepare_columns(compiled, data)
+    raws, texts, not_applicable, problems, missing_reasons = _prepare_columns(compiled, data)
     if problems:
         raise DataValidationError(problems, what=_describe(data))
 
     reused = _reference_parameters(compiled, reference)
+    reused_stages = _reference_stages(compiled, reference)
     fitted: dict[str, dict[str, Any]] = {}
+    fitted_imputation: dict[str, dict[str, Any]] = {}
+    fitted_treatment: dict[str, dict[str, Any]] = {}
+    imputed: dict[str, np.ndarray] = {}
+    treated: dict[str, np.ndarray] = {}
     for item in compiled.indicators:
+        values = raws[item.code]
+        # The optional stages, in COINr's order: (denominate, done above) impute, treat, normalise.
+        if item.imputer is not None:
+            values, mask, fitted_imputation[item.code] = _impute(
+                item, values, not_applicable.get(item.code), data, period_labels, reused_stages.get(("imputation", item.code))
+            )
+            if mask.any():
+                raws[item.code] = values
+                imputed[item.code] = mask
+        if item.treater is not None:
+            values, fitted_treatment[item.code] = _treat(
+                item, values, data, period_labels, period_values, period_codes, pooling, reused_stages.get(("treatment", item.code))
+            )
+            treated[item.code] = values
         if item.code in reused:
-            fitted[item.code] = _apply_reference(item, raws[item.code], scores[:, item.column], reused[item.code], period_values, period_codes)
+            fitted[item.code] = _apply_reference(item, values, scores[:, item.column], reused[item.code], period_values, period_codes)
             continue
         fitted[item.code] = _normalise(
-            item, raws[item.code], scores[:, item.column], data, period_labels, period_values, period_codes, pooling
+            item, values, scores[:, item.column], data, period_labels, period_values, period_codes, pooling
         )
 
     groups = period_codes.astype(np.intp, copy=False)
@@ -80,6 +99,11 @@ def score(
         period_codes=period_codes,
         period_values=tuple(str(p) for p in period_values),
         provenance=_provenance(compiled, registry, pooling),
+        fitted_imputation=fitted_imputation,
+        fitted_treatment=fitted_treatment,
+        imputed=imputed,
+        treated=treated,
+        missing_reasons=missing_reasons,
     )
 
 
@@ -89,14 +113,16 @@ def _describe(data: Dataset) -> str:
 
 def _prepare_columns(
     compiled: CompiledGrid, data: Dataset
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray], list[VisesError]]:
-    """Raw numeric columns in each indicator's unit, qualitative text, N/A masks; all problems found."""
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray], list[VisesError], dict[str, dict[str, np.ndarray]]]:
+    """Raw numeric columns in each indicator's unit (divided by their denominators), qualitative text,
+    N/A masks, all problems found, and the reasons (text -> row mask) rows became missing here."""
     from . import units
 
     raws: dict[str, np.ndarray] = {}
     texts: dict[str, np.ndarray] = {}
     not_applicable: dict[str, np.ndarray] = {}
     problems: list[VisesError] = []
+    reasons: dict[str, dict[str, np.ndarray]] = {}
     n = len(data)
     for item in compiled.indicators:
         indicator = item.indicator
@@ -120,6 +146,10 @@ def _prepare_columns(
             if indicator.kind in (Kind.SCALE, Kind.CATEGORY, Kind.BINARY):
                 raw, text = _levels_to_scores(item, column, data)
                 texts[item.code] = text
+            elif item.denominator is not None:
+                raw, why = _denominated(item, column, data)
+                if why:
+                    reasons[item.code] = why
             else:
                 raw = _quantity(item, column, data, units)
         except VisesError as exc:
@@ -128,7 +158,112 @@ def _prepare_columns(
         if item.code in not_applicable:
             raw = np.where(not_applicable[item.code], np.nan, raw)
         raws[item.code] = raw
-    return raws, texts, not_applicable, problems
+    return raws, texts, not_applicable, problems, reasons
+
+
+def _denominated(item: CompiledIndicator, column: Column, data: Dataset) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The indicator divided by its denominator column, in the declared unit; why rows became missing."""
+    from .denominate import divide, ratio_conversion
+
+    name = item.denominator
+    denominator = data.columns.get(name) if name is not None else None
+    if denominator is None or not denominator.numeric:
+        raise DataError(
+            f"the denominator column {name!r} is {'missing' if denominator is None else 'not numeric'}",
+            indicator=item.code,
+            column=name,
+            file=data.source,
+            hint="add the column with one number per row (read the data with the grid so it is parsed as numbers)",
+        )
+    if not column.numeric:
+        raise DataError("expected numbers but the column holds text", column=item.code, indicator=item.code, file=data.source)
+    factor = ratio_conversion(column.unit, denominator.unit, item.indicator.unit, indicator=item.code)
+    ratio, not_positive, absent = divide(column.values, denominator.values, factor)
+    why = {}
+    if not_positive.any():
+        why[f"denominator {name!r} is 0 or negative"] = not_positive
+    if absent.any():
+        why[f"denominator {name!r} is missing"] = absent
+    return ratio, why
+
+
+def _impute(
+    item: CompiledIndicator,
+    values: np.ndarray,
+    not_applicable: np.ndarray | None,
+    data: Dataset,
+    period_labels: np.ndarray,
+    reused: Mapping[str, Any] | None,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Fill missing cells only (never present or N/A ones); returns the values, the filled mask, the fit."""
+    from .records import ImputeContext
+
+    spec = item.imputer
+    assert spec is not None and item.imputation is not None
+    context = ImputeContext(indicator=item.indicator, organisations=data.organisations, periods=period_labels, attributes=data.attributes)
+    try:
+        fitted = dict(reused) if reused is not None else dict(spec.fit(values, params=item.imputation.params, context=context))
+        missing = np.isnan(values)
+        if not_applicable is not None:
+            missing &= ~not_applicable
+        if not missing.any():
+            return values, missing, fitted
+        candidate = np.asarray(spec.apply(values, fitted, context=context), dtype=np.float64)
+    except VisesError as exc:
+        raise exc.with_context(indicator=item.code) from exc
+    if candidate.shape != values.shape:
+        raise MethodError(f"imputer {item.imputation.describe()!r} returned {candidate.shape[0]} values for {values.shape[0]} rows", indicator=item.code)
+    filled = missing & np.isfinite(candidate)
+    if not filled.any():
+        return values, filled, fitted
+    out = values.copy()
+    out[filled] = candidate[filled]
+    fitted["imputed"] = int(filled.sum())
+    return out, filled, fitted
+
+
+def _treat(
+    item: CompiledIndicator,
+    values: np.ndarray,
+    data: Dataset,
+    period_labels: np.ndarray,
+    period_values: np.ndarray,
+    period_codes: np.ndarray,
+    pooling: Pooling,
+    reused: Mapping[str, Any] | None,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Fit (pooled or per period, like the normaliser) and apply the outlier treatment; a new array."""
+    spec, params = item.treater, item.treatment.params if item.treatment is not None else {}
+    assert spec is not None
+    try:
+        if reused is not None:
+            if "per_period" not in reused:
+                return np.asarray(spec.apply(values, reused), dtype=np.float64), dict(reused)
+            per_period = reused["per_period"]
+            absent = [str(p) for p in period_values if str(p) not in per_period]
+            if absent:
+                raise ConfigError(
+                    f"the reference treated outliers per period and has no bounds for period(s) {', '.join(absent)}",
+                    hint="use a pooled reference, or score periods the reference knows",
+                )
+            fits = {str(p): per_period[str(p)] for p in period_values}
+        elif pooling is Pooling.POOLED or len(period_values) == 1:
+            context = FitContext(indicator=item.indicator, organisations=data.organisations, periods=period_labels)
+            fitted = dict(spec.fit(values, params=params, context=context))
+            return np.asarray(spec.apply(values, fitted), dtype=np.float64), fitted
+        else:
+            fits = {}
+            for code, period in enumerate(period_values):
+                rows = np.flatnonzero(period_codes == code)
+                context = FitContext(indicator=item.indicator, organisations=data.organisations[rows], periods=period_labels[rows])
+                fits[str(period)] = dict(spec.fit(values[rows], params=params, context=context))
+        out = np.empty_like(values, dtype=np.float64)
+        for code, period in enumerate(period_values):
+            rows = np.flatnonzero(period_codes == code)
+            out[rows] = spec.apply(values[rows], fits[str(period)])
+        return out, {"per_period": fits}
+    except VisesError as exc:
+        raise exc.with_context(indicator=item.code) from exc
 
 
 def _quantity(item: CompiledIndicator, column: Column, data: Dataset, units: Any) -> np.ndarray:
@@ -266,6 +401,40 @@ def _reference_parameters(compiled: CompiledGrid, reference: Any) -> dict[str, M
     return {item.code: table[item.code] for item in compiled.indicators}
 
 
+def _reference_stages(compiled: CompiledGrid, reference: Any) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """Imputation and treatment parameters of the reference, checked against this grid's methods.
+
+    A lone centre scored against a network gets the network's treatment bounds and imputed values,
+    not ones fitted on itself. Only ``Results`` carry them; a bare ``fitted`` mapping cannot serve
+    a grid that uses these stages.
+    """
+    staged = [item for item in compiled.indicators if item.imputer is not None or item.treater is not None]
+    if reference is None or not staged:
+        return {}
+    if not isinstance(reference, Results):
+        raise ConfigError(
+            "the grid imputes or treats outliers, so the reference must be earlier Results (a fitted mapping holds only the normalisers' parameters)",
+            hint="pass the Results of the network's scoring as reference",
+        )
+    out: dict[tuple[str, str], Mapping[str, Any]] = {}
+    problems = []
+    for stage, methods_key, table in (
+        ("imputation", "imputations", reference.fitted_imputation),
+        ("treatment", "treatments", reference.fitted_treatment),
+    ):
+        theirs = reference.provenance.get(methods_key, {})
+        for item in staged:
+            method = getattr(item, stage)
+            mine = None if method is None else method.describe()
+            if theirs.get(item.code) != mine:
+                problems.append(f"{item.code}: {stage} {mine or 'off'} here, {theirs.get(item.code) or 'off'} in the reference")
+            elif method is not None and item.code in table:
+                out[(stage, item.code)] = table[item.code]
+    if problems:
+        raise ConfigError("the reference results used other methods: " + "; ".join(problems), hint="score against results of the same grid")
+    return out
+
+
 def _apply_reference(
     item: CompiledIndicator,
     raw: np.ndarray,
@@ -351,9 +520,18 @@ def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict
             plugins = {}
     methods = {item.code: item.method.describe() for item in compiled.indicators}
     methods.update({node.code: node.method.describe() for node in compiled.nodes})
+    stages = {
+        "denominators": {item.code: item.denominator for item in compiled.indicators if item.denominator is not None},
+        "imputations": {item.code: item.imputation.describe() for item in compiled.indicators if item.imputation is not None},
+        "treatments": {item.code: item.treatment.describe() for item in compiled.indicators if item.treatment is not None},
+    }
     # Which plugin contributed each method in use, so a score can be traced to the code behind it.
     method_plugins = {item.method.name: item.spec.plugin or "vises" for item in compiled.indicators}
     method_plugins.update({node.method.name: node.spec.plugin or "vises" for node in compiled.nodes})
+    for item in compiled.indicators:
+        for method, spec in ((item.imputation, item.imputer), (item.treatment, item.treater)):
+            if method is not None and spec is not None:
+                method_plugins[method.name] = spec.plugin or "vises"
     grid = compiled.grid
     return {
         "vises_version": __version__,
@@ -365,4 +543,6 @@ def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict
         "method_plugins": method_plugins,
         "pooling": pooling.value,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        # Only the optional stages in use are recorded, so results without them look as before.
+        **{key: value for key, value in stages.items() if value},
     }

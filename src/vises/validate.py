@@ -55,6 +55,22 @@ def effective_normaliser(grid: Grid, indicator: Indicator) -> Method:
     return default
 
 
+def _stage(own: Method | None, default: Method | None, indicator: Indicator) -> Method | None:
+    """An optional stage's method: the indicator's own, else (quantities only) the default; "none" is off."""
+    method = own if own is not None else (default if indicator.kind is Kind.QUANTITY else None)
+    return None if method is None or method.name == "none" else method
+
+
+def effective_treatment(grid: Grid, indicator: Indicator) -> Method | None:
+    """The outlier treatment of ``indicator``, or ``None`` (off: the default)."""
+    return _stage(indicator.treatment, grid.defaults.treatment, indicator)
+
+
+def effective_imputation(grid: Grid, indicator: Indicator) -> Method | None:
+    """The imputation of ``indicator``, or ``None`` (off: the default, so no value is invented)."""
+    return _stage(indicator.imputation, grid.defaults.imputation, indicator)
+
+
 def effective_aggregator(grid: Grid, node: Node) -> Method:
     """The node's own aggregator, else the grid default."""
     return node.aggregator if node.aggregator is not None else grid.defaults.aggregator
@@ -76,10 +92,21 @@ def _hint_for(name: str, known: Iterable[str]) -> str | None:
 class _GridChecker:
     """Collects the problems of one grid; each ``check_*`` method adds to ``problems``."""
 
-    def __init__(self, grid: Grid, *, normalisers: Mapping[str, Any] | None, aggregators: Mapping[str, Any] | None, file: str | None) -> None:
+    def __init__(
+        self,
+        grid: Grid,
+        *,
+        normalisers: Mapping[str, Any] | None,
+        aggregators: Mapping[str, Any] | None,
+        file: str | None,
+        treatments: Mapping[str, Any] | None = None,
+        imputers: Mapping[str, Any] | None = None,
+    ) -> None:
         self.grid = grid
         self.normalisers = normalisers
         self.aggregators = aggregators
+        self.treatments = treatments
+        self.imputers = imputers
         self.file = file
         self.problems: list[VisesError] = []
         self.node_by_code = {node.code: node for node in grid.nodes}
@@ -96,6 +123,7 @@ class _GridChecker:
         self.check_indicators()
         self.check_coverage()
         self.check_methods()
+        self.check_stages()
         return self.problems
 
     def check_codes(self) -> None:
@@ -286,6 +314,50 @@ class _GridChecker:
                     "(as COINr recommends), or use another aggregator such as 'arithmetic'",
                 )
 
+    def check_stages(self) -> None:
+        """Denominators, imputation and treatment: names, parameters, and what they may apply to."""
+        grid = self.grid
+        for key, table in (("treatment", self.treatments), ("imputation", self.imputers)):
+            default = getattr(grid.defaults, key)
+            if default is not None:
+                self._stage_method(table, default, key, path=f"defaults.{key}")
+        node_codes = set(self.node_by_code)
+        for i, ind in enumerate(grid.indicators):
+            place = f"indicators[{i}]"
+            if ind.denominator is not None:
+                if not ind.denominator.strip():
+                    self.error("a denominator must name a dataset column", path=f"{place}.denominator", indicator=ind.code)
+                elif ind.denominator in self.indicator_codes or ind.denominator in node_codes:
+                    self.error(
+                        f"denominator {ind.denominator!r} is a code of the grid; a denominator is a dataset column that is not an indicator",
+                        path=f"{place}.denominator", indicator=ind.code, hint="give the size (population, staff_fte) as its own column",
+                    )
+                if ind.kind is not Kind.QUANTITY:
+                    self.error(f"a {ind.kind.value} indicator cannot have a denominator", path=f"{place}.denominator", indicator=ind.code)
+            for key, table in (("treatment", self.treatments), ("imputation", self.imputers)):
+                own = getattr(ind, key)
+                if own is None:
+                    continue
+                if ind.kind is not Kind.QUANTITY and own.name != "none":
+                    self.error(
+                        f"{key} applies to quantity indicators only, not {ind.kind.value} ones",
+                        path=f"{place}.{key}", indicator=ind.code, kind=MethodError,
+                    )
+                    continue
+                self._stage_method(table, own, key, path=f"{place}.{key}", indicator=ind.code)
+
+    def _stage_method(self, table: Mapping[str, Any] | None, method: Method, key: str, *, path: str, **where: Any) -> None:
+        noun = "treatment" if key == "treatment" else "imputer"
+        spec = self._spec(table, method, kind=noun, path=path, **where)
+        if spec is None:
+            return
+        try:
+            spec.check(method.params)
+        except VisesError as exc:
+            self.error(exc.message, path=path, hint=exc.hint, kind=MethodError, **where)
+        except Exception as exc:  # a plugin's check may fail in its own way
+            self.error(f"parameters of {method.describe()} are not valid: {exc}", path=path, kind=MethodError, **where)
+
     def _bottom_up(self) -> list[str]:
         """Node codes, children before parents (nodes in cycles or under unknown parents left out)."""
         depth: dict[str, int] = {}
@@ -303,13 +375,17 @@ def validate_grid(
     normalisers: Mapping[str, Any] | None = None,
     aggregators: Mapping[str, Any] | None = None,
     file: str | None = None,
+    treatments: Mapping[str, Any] | None = None,
+    imputers: Mapping[str, Any] | None = None,
 ) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent).
 
-    Method names are checked only when the ``normalisers`` / ``aggregators`` mappings (name ->
-    spec) are given; so is the rule that ``requires_positive`` aggregators get positive inputs.
+    Method names are checked only when the ``normalisers`` / ``aggregators`` / ``treatments`` /
+    ``imputers`` mappings (name -> spec) are given; so is the rule that ``requires_positive``
+    aggregators get positive inputs.
     """
-    return _GridChecker(grid, normalisers=normalisers, aggregators=aggregators, file=file).run()
+    checker = _GridChecker(grid, normalisers=normalisers, aggregators=aggregators, file=file, treatments=treatments, imputers=imputers)
+    return checker.run()
 
 
 def check_grid(
@@ -318,9 +394,11 @@ def check_grid(
     normalisers: Mapping[str, Any] | None = None,
     aggregators: Mapping[str, Any] | None = None,
     file: str | None = None,
+    treatments: Mapping[str, Any] | None = None,
+    imputers: Mapping[str, Any] | None = None,
 ) -> Grid:
     """Return ``grid`` unchanged, or raise ``GridValidationError`` listing all its problems."""
-    problems = validate_grid(grid, normalisers=normalisers, aggregators=aggregators, file=file)
+    problems = validate_grid(grid, normalisers=normalisers, aggregators=aggregators, file=file, treatments=treatments, imputers=imputers)
     if problems:
         where = f"grid {grid.code!r}" + (f" ({file})" if file else "")
         raise GridValidationError(problems, what=where)
@@ -343,8 +421,9 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
     file = file if file is not None else dataset.source
     problems: list[VisesError] = []
     indicators = {ind.code: ind for ind in grid.indicators}
+    denominators = {ind.denominator for ind in grid.indicators if ind.scored and ind.denominator}
     for code in dataset.columns:
-        if code not in indicators:
+        if code not in indicators and code not in denominators:
             problems.append(
                 DataError(
                     "column is not an indicator of the grid",
@@ -386,7 +465,19 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
             problems.append(DataError("a quantity indicator needs numbers, got text", file=file, column=code, indicator=code))
             continue
         values = column.values.astype(np.float64, copy=False)
-        if column.unit is not None or ind.unit is not None:
+        denominator = dataset.columns.get(ind.denominator) if ind.denominator else None
+        if ind.denominator:
+            if denominator is None or not denominator.numeric:
+                continue  # reported once per denominator column below
+            from .denominate import divide, ratio_conversion
+
+            try:
+                factor = ratio_conversion(column.unit, denominator.unit, ind.unit, indicator=code)
+            except UnitError as exc:
+                problems.append(exc.with_context(file=file, column=code, indicator=code))
+                continue
+            values = divide(values, denominator.values, factor)[0]
+        elif column.unit is not None or ind.unit is not None:
             try:
                 from .units import conversion
 
@@ -404,7 +495,60 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
             problems.append(
                 DataError(f"value {values[row]:g} is {bound}", file=file, row=int(row) + first_row, column=code, indicator=code, hint="check the value and its unit")
             )
+    problems += _denominator_problems(grid, dataset, file=file, first_row=first_row)
+    problems += _group_problems(grid, dataset, file=file)
     problems += _duplicate_rows(dataset, file=file, first_row=first_row)
+    return problems
+
+
+def _denominator_problems(grid: Grid, dataset: Dataset, *, file: str | None, first_row: int) -> list[VisesError]:
+    """A denominator column must exist, hold numbers, and be > 0 where it is given."""
+    problems: list[VisesError] = []
+    users: dict[str, list[str]] = {}
+    for ind in grid.scored_indicators:
+        if ind.denominator:
+            users.setdefault(ind.denominator, []).append(ind.code)
+    for name, codes in users.items():
+        column = dataset.columns.get(name)
+        used_by = ", ".join(codes)
+        if column is None:
+            hint = "it was read as a text attribute; read the data with the grid" if name in dataset.attributes else "add the column (one value per row)"
+            problems.append(DataError(f"denominator column is missing (used by {used_by})", file=file, column=name, hint=hint))
+            continue
+        if not column.numeric:
+            problems.append(DataError(f"a denominator column needs numbers, got text (used by {used_by})", file=file, column=name))
+            continue
+        values = column.values.astype(np.float64, copy=False)
+        with np.errstate(invalid="ignore"):
+            zero = values == 0
+            negative = values < 0
+        for row in np.flatnonzero(zero | negative):
+            what = "0: the ratio would divide by zero" if zero[row] else f"negative ({values[row]:g})"
+            problems.append(
+                DataError(
+                    f"denominator is {what}; the rows of {used_by} are scored as missing",
+                    file=file, row=int(row) + first_row, column=name, hint="check the value; leave it empty when unknown",
+                )
+            )
+    return problems
+
+
+def _group_problems(grid: Grid, dataset: Dataset, *, file: str | None) -> list[VisesError]:
+    """Imputation by group needs the group attribute in the data."""
+    problems: list[VisesError] = []
+    seen: set[str] = set()
+    for ind in grid.scored_indicators:
+        method = effective_imputation(grid, ind)
+        group = None if method is None else method.params.get("group")
+        if isinstance(group, str) and group not in dataset.attributes and group not in seen:
+            seen.add(group)
+            problems.append(
+                DataError(
+                    f"imputation by group needs the attribute {group!r}, which the data does not have",
+                    file=file, indicator=ind.code,
+                    hint=f"attributes in the data: {', '.join(sorted(dataset.attributes)) or 'none'}",
+                )
+            )
     return problems
 
 
@@ -437,8 +581,10 @@ def _duplicate_rows(dataset: Dataset, *, file: str | None, first_row: int) -> li
 __all__ = [
     "check_grid",
     "effective_aggregator",
+    "effective_imputation",
     "effective_min_coverage",
     "effective_normaliser",
+    "effective_treatment",
     "validate_dataset",
     "validate_grid",
 ]

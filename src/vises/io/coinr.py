@@ -5,7 +5,8 @@ code: ``Type`` is Indicator, Aggregate, Group, Denominator or Other; ``Weight`` 
 the edge to ``Parent``; ``Direction`` is 1 or -1; the highest-level aggregate is the index. Its
 ``Unit`` texts ("Score 1-5", "Thousand seats") are descriptions, not units a converter could use,
 so they are kept as tags and ``unit`` is left empty. Group columns of ``iData`` become dataset
-attributes (peer groups); denominators become attributes too (they are not scored).
+attributes (peer groups); denominators become attributes too (they are not scored), unless the grid
+divides by them (``read_coinr_meta(..., denominators=True)``), in which case they are read as numbers.
 """
 
 from __future__ import annotations
@@ -70,11 +71,14 @@ def meta_groups(path: PathLike) -> dict[str, str]:
     return {row["iCode"]: row["Type"] for row in _rows(path) if row.get("Type") in ("Group", "Denominator", "Other")}
 
 
-def read_coinr_meta(path: PathLike) -> Grid:
+def read_coinr_meta(path: PathLike, *, denominators: bool = False) -> Grid:
     """A ``Grid`` from a COINr iMeta table (defaults: minmax 0–100, arithmetic mean).
 
     Indicator and Aggregate rows make the tree; Group, Denominator and Other rows are not scored
-    (``read_coinr_data`` keeps them as attributes). Every problem is reported at once.
+    (``read_coinr_data`` keeps them as attributes). An indicator's ``Denominator`` is kept as the tag
+    ``denominator:<code>``; with ``denominators=True`` it also becomes ``Indicator.denominator``, so
+    scoring divides by it as COINr's ``Denominate`` does (off by default: COINr scores raw data
+    unless asked). Every problem is reported at once.
     """
     file = str(path)
     try:
@@ -112,6 +116,7 @@ def read_coinr_meta(path: PathLike) -> Grid:
         elif direction_text not in ("1", "1.0", ""):
             problems.append(ConfigError(f"Direction must be 1 or -1, got {direction_text!r}", file=file, row=line, column="Direction"))
         tags = []
+        denominator = row.get("Denominator") or None
         if row.get("Unit"):
             tags.append(f"unit:{row['Unit']}")
         if row.get("Denominator"):
@@ -125,6 +130,7 @@ def read_coinr_meta(path: PathLike) -> Grid:
                 weight=1.0 if weight is None else weight,
                 direction=direction,
                 target=target,
+                denominator=denominator if denominators else None,
                 tags=tuple(tags),
                 source=f"COINr iMeta {Path(file).name}",
             )
@@ -163,7 +169,8 @@ def read_coinr_data(path: PathLike, grid: Grid | None = None, *, meta: PathLike 
     header, rows, _ = read_rows(path, delimiter=",")
     if "uCode" not in header:
         raise DataError("not a COINr iData table: no uCode column", file=file)
-    attributes = ["name", "uName", *extra, *(name for name in header if name.endswith("_group"))]
+    divided_by = {ind.denominator for ind in grid.indicators if ind.denominator} if grid is not None else set()
+    attributes = ["name", "uName", *(name for name in extra if name not in divided_by), *(name for name in header if name.endswith("_group"))]
     width = len(header)
     columns: dict[str, Any] = {}
     kept = [(row + [""] * (width - len(row)))[:width] for row in rows if any(cell.strip() for cell in row)]

@@ -97,6 +97,8 @@ class _Builder:
         self.text_columns = set(text_columns)
         self.problems: list[VisesError] = []
         self.indicators: dict[str, Indicator] = {ind.code: ind for ind in grid.indicators} if grid else {}
+        #: Size columns the grid divides indicators by: numbers, though not indicators themselves.
+        self.denominators = {ind.denominator for ind in grid.indicators if ind.denominator} if grid else set()
 
     def error(self, message: str, *, column: str | None = None, row: int | None = None, hint: str | None = None, indicator: str | None = None) -> None:
         self.problems.append(DataError(message, file=self.file, column=column, row=row, indicator=indicator, hint=hint))
@@ -165,6 +167,8 @@ class _Builder:
             if target is not None or name in self.text_columns:
                 key = target if target is not None else name
                 self._put(text, key, self._text(values), name)
+            elif name in self.denominators:
+                dataset_columns[name] = self._numbers(name, values, unit)
             elif name.lower() in self.attributes:
                 self._put(attributes, name.lower() if name.lower() in ATTRIBUTE_COLUMNS else name, self._text(values), name)
             elif self.grid is not None:

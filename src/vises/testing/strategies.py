@@ -60,6 +60,9 @@ def _indicator(draw: Any, code: str, parent: str) -> Indicator:
         parent=parent,
         weight=draw(_WEIGHT),
         normaliser=draw(st.one_of(st.none(), methods())) if kind is Kind.QUANTITY else None,
+        denominator=draw(st.one_of(st.none(), st.just(f"{code}_size"))) if kind is Kind.QUANTITY else None,
+        imputation=draw(st.one_of(st.none(), methods(("mean", "median", "previous")))) if kind is Kind.QUANTITY else None,
+        treatment=draw(st.one_of(st.none(), methods(("winsorise", "clip", "log")))) if kind is Kind.QUANTITY else None,
         tags=tuple(draw(st.lists(_CODE, max_size=2))),
         source=draw(st.one_of(st.none(), _TEXT)),
     )
@@ -103,6 +106,8 @@ def grids(draw: Any, *, max_nodes: int = 6, max_indicators: int = 12) -> Grid:
             aggregator=Method(name="arithmetic"),
             min_coverage=draw(st.floats(0, 1)),
             pooling=draw(st.sampled_from(list(Pooling))),
+            imputation=draw(st.one_of(st.none(), st.just(Method(name="mean")))),
+            treatment=draw(st.one_of(st.none(), st.just(Method(name="winsorise", params={"winmax": 3})))),
         ),
         source=draw(st.one_of(st.none(), _TEXT)),
     )
@@ -124,6 +129,9 @@ def datasets_for(draw: Any, grid: Grid, *, max_rows: int = 8, missing: bool = Tr
             values = draw(st.lists(st.floats(low, high, allow_nan=False), min_size=n, max_size=n))
             array = np.where(gaps, np.nan, np.asarray(values, dtype=np.float64))
             columns[ind.code] = Column(values=array, unit=ind.unit)
+            if ind.denominator:
+                # A size of 1 keeps the ratio within the indicator's range.
+                columns[ind.denominator] = Column(values=np.ones(n))
         else:
             allowed = list(ind.level_scores())
             picks = draw(st.lists(st.sampled_from(allowed), min_size=n, max_size=n))

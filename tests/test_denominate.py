@@ -1,0 +1,106 @@
+"""Denominators: ratios in the declared unit, a missing reason instead of infinity, COINr opt-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import vises
+from vises.compile import compile_grid
+from vises.errors import DataValidationError, GridValidationError
+from vises.io.coinr import read_coinr_meta
+from vises.io.frames import from_columns
+from vises.model import Column, Dataset, Grid, Indicator, Node
+from vises.plugins import get_registry
+from vises.validate import validate_dataset
+
+ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "asem"
+
+
+def _grid(**indicator) -> Grid:
+    fields = {"unit": "hour / FTE", "denominator": "staff_fte", **indicator}
+    return Grid(code="g", nodes=(Node(code="root"),), indicators=(Indicator(code="training", parent="root", **fields),))
+
+
+def _data(hours, staff, *, hours_unit="minute", staff_unit="FTE") -> Dataset:
+    n = len(hours)
+    return Dataset(
+        organisations=np.array([f"o{i}" for i in range(n)]),
+        periods=np.array(["2024"] * n),
+        columns={
+            "training": Column(values=np.asarray(hours, float), unit=hours_unit),
+            "staff_fte": Column(values=np.asarray(staff, float), unit=staff_unit),
+        },
+    )
+
+
+def test_ratio_in_the_declared_unit():
+    results = vises.score(_grid(), _data([600, 120, 90], [2, 1, 0.5]))
+    np.testing.assert_allclose(results.raw("training"), [5.0, 2.0, 3.0])  # 600 min / 2 FTE = 5 h/FTE
+    assert results.provenance["denominators"] == {"training": "staff_fte"}
+
+
+def test_zero_negative_and_missing_denominators_make_the_row_missing_with_a_reason():
+    results = vises.score(_grid(), _data([60, 60, 60, 60, np.nan], [1, 0, -2, np.nan, 1]))
+    raw = results.raw("training")
+    assert raw[0] == 1.0 and np.isnan(raw[1:]).all() and not np.isinf(raw).any()
+    reasons = results.reasons("training").tolist()
+    assert reasons == [
+        None,
+        "denominator 'staff_fte' is 0 or negative",
+        "denominator 'staff_fte' is 0 or negative",
+        "denominator 'staff_fte' is missing",
+        "missing value",
+    ]
+
+
+def test_incompatible_units_are_refused():
+    with pytest.raises(DataValidationError, match="cannot be expressed"):
+        vises.score(_grid(), _data([1, 2], [1, 1], staff_unit="EUR"))
+
+
+def test_without_units_the_ratio_is_taken_as_given():
+    results = vises.score(_grid(unit=None), _data([6, 8], [2, 4], hours_unit=None, staff_unit=None))
+    np.testing.assert_allclose(results.raw("training"), [3.0, 2.0])
+
+
+def test_validate_dataset_accepts_and_checks_denominator_columns():
+    grid = _grid()
+    assert validate_dataset(grid, _data([60, 60], [1, 2])) == []
+    problems = [str(p) for p in validate_dataset(grid, _data([60, 60, 60], [1, 0, -1]))]
+    assert len(problems) == 2 and "divide by zero" in problems[0] and "negative" in problems[1]
+    missing = Dataset(organisations=np.array(["o"]), periods=np.array(["1"]), columns={"training": Column(values=np.array([1.0]), unit="hour")})
+    assert any("denominator column is missing" in str(p) for p in validate_dataset(grid, missing))
+
+
+def test_readers_parse_denominator_columns_as_numbers():
+    data = from_columns({"organisation": ["a", "b"], "training [minute]": ["60", "120"], "staff_fte [FTE]": ["1", "2"]}, grid=_grid(), periods="2024")
+    assert data.columns["staff_fte"].numeric and data.columns["staff_fte"].unit == "FTE"
+
+
+def test_a_denominator_must_not_be_a_grid_code():
+    grid = Grid(
+        code="g",
+        nodes=(Node(code="root"),),
+        indicators=(Indicator(code="a", parent="root", denominator="b"), Indicator(code="b", parent="root")),
+    )
+    with pytest.raises(GridValidationError) as info:
+        compile_grid(grid, get_registry())
+    assert "indicators[0].denominator" in {p.path for p in info.value.problems}
+
+
+@pytest.mark.skipif(not (ASEM / "iMeta.csv").is_file(), reason=f"COINr's ASEM example is not available at {ASEM}")
+def test_coinr_denominators_only_when_asked():
+    plain = read_coinr_meta(ASEM / "iMeta.csv")
+    assert all(ind.denominator is None for ind in plain.indicators)
+    divided = read_coinr_meta(ASEM / "iMeta.csv", denominators=True)
+    used = {ind.code: ind.denominator for ind in divided.indicators if ind.denominator}
+    assert used, "ASEM divides several indicators by GDP, population, area or energy"
+    data = vises.load_data(ASEM / "iData.csv", grid=divided)
+    results = vises.score(divided, data)
+    code, name = next(iter(used.items()))
+    row = results.row("AUT")
+    expected = data.columns[code].values[row] / data.columns[name].values[row]
+    assert results.raw(code)[row] == pytest.approx(expected)
