@@ -62,7 +62,9 @@ def check_params(name: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
     return validate_params("aggregator", name, params, schema, cross)
 
 
-def _prepare(name: str, scores: np.ndarray, weights: np.ndarray, params: Mapping[str, Any]) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarray]:
+def _prepare(
+    name: str, scores: np.ndarray, weights: np.ndarray, params: Mapping[str, Any], *, check_infinite: bool = True
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarray]:
     """Check parameters, shapes and weights; return params, scores, weights and the taking-part mask."""
     p = check_params(name, params)
     scores = np.asarray(scores, dtype=np.float64)
@@ -71,11 +73,17 @@ def _prepare(name: str, scores: np.ndarray, weights: np.ndarray, params: Mapping
         raise MethodError(f"aggregator {name!r}: got scores of shape {scores.shape} and {weights.shape[0]} weights; expected (n, k) and k")
     if not np.isfinite(weights).all() or (weights < 0).any():
         raise MethodError(f"aggregator {name!r}: weights must be finite and >= 0, got {weights.tolist()}", hint="fix the weights of this node's children in the grid")
+    if check_infinite:
+        _refuse_infinite(name, scores)
+    use = ~np.isnan(scores)
+    if (weights <= 0).any():
+        use &= weights > 0
+    return p, scores, weights, use
+
+
+def _refuse_infinite(name: str, scores: np.ndarray) -> None:
     if np.isinf(scores).any():
         raise MethodError(f"aggregator {name!r}: children's scores include infinite values", hint="check the normalisers of this node's children")
-    use = ~np.isnan(scores)
-    use &= weights > 0
-    return p, scores, weights, use
 
 
 def _refuse_nonpositive(name: str, scores: np.ndarray, use: np.ndarray, *, allow_zero: bool = False, why: str) -> None:
@@ -102,9 +110,14 @@ def _finish(numerator: np.ndarray, buffer: np.ndarray, use: np.ndarray, weights:
 
 def _arithmetic(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:
     """Σ wᵢxᵢ / Σ wᵢ over the children taking part."""
-    _, scores, weights, use = _prepare("arithmetic", scores, weights, params)
+    # An infinite child makes its row's sum infinite or NaN: checking the n results, and the
+    # (n, k) block only then, saves a full pass over the block on every node.
+    _, scores, weights, use = _prepare("arithmetic", scores, weights, params, check_infinite=False)
     filled = np.where(use, scores, 0.0)
-    return _finish(filled @ weights, filled, use, weights)[0]
+    mean, present = _finish(filled @ weights, filled, use, weights)
+    if not np.isfinite(mean[present > 0]).all():
+        _refuse_infinite("arithmetic", scores)
+    return mean
 
 
 def _geometric(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:

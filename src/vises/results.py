@@ -103,8 +103,8 @@ class Results:
         self._imputed = imputed or {}
         self._treated = treated or {}
         self._missing_reasons = missing_reasons or {}
-        self.organisations = np.asarray(dataset.organisations).astype(str)
-        self.periods = np.asarray(dataset.periods).astype(str)
+        self.organisations = np.asarray(dataset.organisations).astype(str, copy=False)
+        self.periods = np.asarray(dataset.periods).astype(str, copy=False)
         self._cache: dict[tuple[str, str], Any] = {}
 
     # -- structure -------------------------------------------------------------------------

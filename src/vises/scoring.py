@@ -47,8 +47,8 @@ def score(
     pooling = Pooling(pooling) if pooling is not None else compiled.grid.defaults.pooling
 
     n = len(data)
-    period_labels = np.asarray(data.periods).astype(str)
-    period_values, period_codes = np.unique(period_labels, return_inverse=True)
+    period_labels = np.asarray(data.periods).astype(str, copy=False)
+    period_values, period_codes = period_index(period_labels)
     scores = np.empty((n, len(compiled.codes)), dtype=np.float64, order="F")
 
     raws, texts, not_applicable, problems, missing_reasons = _prepare_columns(compiled, data)
@@ -105,6 +105,33 @@ def score(
         treated=treated,
         missing_reasons=missing_reasons,
     )
+
+
+def period_index(labels: np.ndarray, *, few: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct periods and each row's position among them (like ``np.unique``'s inverse).
+
+    A dataset has a handful of periods: one equality pass per distinct value beats sorting a
+    million strings. Past ``few`` distinct values it falls back to ``np.unique``.
+    """
+    codes = np.full(len(labels), -1, dtype=np.intp)
+    found: list[str] = []
+    start = 0
+    while True:
+        pending = np.flatnonzero(codes[start:] < 0)
+        if len(pending) == 0:
+            break
+        if len(found) == few:
+            values, inverse = np.unique(labels, return_inverse=True)
+            return values, inverse.reshape(-1).astype(np.intp, copy=False)
+        start += int(pending[0])
+        value = labels[start]
+        codes[labels == value] = len(found)
+        found.append(value)
+    values = np.array(sorted(found), dtype=labels.dtype)
+    order = np.argsort(np.array(found, dtype=labels.dtype), kind="stable")
+    remap = np.empty(len(found), dtype=np.intp)
+    remap[order] = np.arange(len(found))
+    return values, remap[codes] if len(found) else codes
 
 
 def _describe(data: Dataset) -> str:

@@ -40,6 +40,19 @@ def present_values(values: np.ndarray, context: FitContext) -> np.ndarray:
     return values[~np.isnan(values)]
 
 
+def value_bounds(values: np.ndarray, context: FitContext) -> tuple[float | None, float | None]:
+    """(min, max) of the non-missing values in two passes and no copy; infinite values refused."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return None, None
+    low, high = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))
+    if np.isnan(low):
+        return None, None
+    if np.isinf(low) or np.isinf(high):
+        present_values(values, context)  # raises, naming the rows
+    return low, high
+
+
 def as_column(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The values as floats, and where they are missing."""
     values = np.asarray(values, dtype=np.float64)
@@ -58,15 +71,20 @@ def nothing_fitted(name: str, values: np.ndarray) -> np.ndarray:
 
 
 def linear(values: np.ndarray, a: float, b: float, direction: int, low: float, high: float, *, clip: bool = False) -> np.ndarray:
-    """Map ``a`` to ``low`` and ``b`` to ``high`` (swapped when direction is -1); a == b gives the centre."""
-    values, missing = as_column(values)
+    """Map ``a`` to ``low`` and ``b`` to ``high`` (swapped when direction is -1); a == b gives the centre.
+
+    One new array and in-place steps: this runs once per indicator column on every scoring.
+    """
+    values = np.asarray(values, dtype=np.float64)
     if a == b:
-        return np.where(missing, np.nan, (low + high) / 2.0)
-    share = (values - a) / (b - a) if direction == 1 else (b - values) / (b - a)
+        return np.where(np.isnan(values), np.nan, (low + high) / 2.0)
+    share = np.subtract(values, a) if direction == 1 else np.subtract(b, values)
+    share /= b - a
     if clip:
         np.clip(share, 0.0, 1.0, out=share)
-    share *= high - low
-    share += low
+    if (low, high) != (0.0, 1.0):
+        share *= high - low
+        share += low
     return share
 
 

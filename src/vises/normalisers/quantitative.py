@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import MethodError
 from ..model import Direction
 from ..records import FitContext
-from .common import as_column, linear, nothing_fitted, prepare_fit, present_values
+from .common import as_column, linear, nothing_fitted, prepare_fit, present_values, value_bounds
 from .params import target_scale
 
 
@@ -20,9 +20,8 @@ from .params import target_scale
 def fit_minmax_like(name: str) -> Callable[..., dict[str, Any]]:
     def fit(values: np.ndarray, *, direction: int, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]:
         p = prepare_fit(name, params, direction, context)
-        x = present_values(values, context)
-        bounds = (float(x.min()), float(x.max())) if x.size else (None, None)
-        return {"min": bounds[0], "max": bounds[1], "low": p["low"], "high": p["high"], "direction": direction}
+        low, high = value_bounds(values, context)
+        return {"min": low, "max": high, "low": p["low"], "high": p["high"], "direction": direction}
 
     return fit
 
