@@ -159,7 +159,9 @@ def score(
     """
     from .scoring import score as run
 
-    grid = load_grid(grid, weighting=weighting)
+    # A Grid object is validated once, when it is compiled; files are validated on loading so
+    # their problems name the file.
+    grid = load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
     dataset = load_data(data, grid=grid)
     return run(grid, dataset, pooling=pooling, registry=_registry(), reference=reference)
 
