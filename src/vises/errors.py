@@ -158,6 +158,19 @@ class DataValidationError(ValidationError, DataError):
     exit_code = EXIT_INVALID_DATA
 
 
+def closest(name: str, options: Iterable[str], *, n: int = 1) -> list[str]:
+    """The known names closest to a misspelt one (at most ``n``), for "did you mean" hints."""
+    import difflib
+
+    return difflib.get_close_matches(name, sorted(options), n=n, cutoff=0.6)
+
+
+def did_you_mean(name: str, options: Iterable[str], *, n: int = 1) -> str | None:
+    """``"did you mean 'weight'?"`` when a known name is close to ``name``, else ``None``."""
+    close = closest(name, options, n=n)
+    return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
+
+
 def raise_all(problems: Iterable[VisesError], *, what: str, kind: type[ValidationError] = ValidationError) -> None:
     """Raise ``kind`` carrying every problem, or do nothing when there are none."""
     collected = list(problems)

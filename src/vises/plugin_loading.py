@@ -11,7 +11,6 @@ plugins contribute, and how their keys are namespaced, is ``plugin_registry``'s 
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import re
@@ -25,7 +24,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
-from .errors import PluginError, VisesError
+from .errors import PluginError, VisesError, closest
 
 #: Modules of vises itself that implement hooks; they all count as the plugin ``vises``.
 CORE_PLUGINS = (
@@ -288,7 +287,7 @@ class PluginLoader:
                     continue
                 plugin = self._owner[impl.plugin_name]
                 plugin.hooks.discard(name)
-                close = difflib.get_close_matches(name, known, n=1)
+                close = closest(name, known)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 self._fail(plugin, f"unknown hook {name!r}{hint}", hook=name)
 

@@ -10,7 +10,6 @@ loaded, and their failures, is ``plugin_loading``'s job.
 
 from __future__ import annotations
 
-import difflib
 import os
 import threading
 from collections.abc import Iterable, Mapping
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import ConfigError, DataError, MethodError, PluginError, ReportError, VisesError
+from .errors import ConfigError, DataError, MethodError, PluginError, ReportError, VisesError, closest
 from .plugin_loading import CORE_NAME, DISABLE_ENV, STRICT_ENV, PluginFailure, PluginInfo, PluginLoader, _describe, _Plugin
 from .records import AggregatorSpec, FinancialProxy, GridSource, ImputerSpec, NormaliserSpec, Reader, ReportFormat, TreatmentSpec, Weighting
 
@@ -57,7 +56,7 @@ _KINDS: dict[str, _Kind] = {
 def did_you_mean(name: str, keys: Iterable[str]) -> str:
     """The hint of an unknown-name error: close matches (also ``<plugin>.name``) first, then every key."""
     keys = sorted(keys)
-    close = difflib.get_close_matches(name, keys, n=3, cutoff=0.6)
+    close = closest(name, keys, n=3)
     close += [key for key in keys if "." in key and key.rsplit(".", 1)[1] == name and key not in close]
     text = "available: " + (", ".join(keys) if keys else "none")
     if close:

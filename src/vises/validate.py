@@ -7,14 +7,13 @@ never disagree about which method applies where.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .errors import DataError, GridError, GridValidationError, MethodError, UnitError, VisesError
+from .errors import DataError, GridError, GridValidationError, MethodError, UnitError, VisesError, did_you_mean
 from .model import Dataset, Direction, Grid, Indicator, Kind, Method, Node
 
 #: Kinds whose default normaliser is the method of the same name (``scale``, ``binary``, ``category``).
@@ -84,9 +83,7 @@ def effective_min_coverage(grid: Grid, node: Node) -> float:
 # -- grid -----------------------------------------------------------------------------------------
 
 
-def _hint_for(name: str, known: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
+_hint_for = did_you_mean
 
 
 class _GridChecker:

@@ -14,7 +14,6 @@ hooks of the grid classes.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import math
@@ -26,7 +25,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ..errors import ConfigError, GridValidationError, ValidationError, VisesError
+from ..errors import ConfigError, GridValidationError, ValidationError, VisesError, closest
 from ..model import Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node, Pooling
 
 T = TypeVar("T")
@@ -192,8 +191,8 @@ def numbers_as_text(conv: cattrs.Converter, cls: type[T], *keys: str, fractions:
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str | None:
-    """The known name closest to a misspelt one, or ``None`` when none is close."""
-    close = difflib.get_close_matches(name, sorted(options), n=1, cutoff=0.6)
+    """The known name closest to a misspelt one (the bare name), or ``None`` when none is close."""
+    close = closest(name, options)
     return close[0] if close else None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataError, DataValidationError, VisesError
+from ..errors import DataError, DataValidationError, VisesError, did_you_mean
 from ..model import Column, Dataset, Grid, Indicator, Kind
 from . import tokens
 
@@ -204,10 +204,7 @@ class _Builder:
         target[key] = values
 
     def _unknown(self, name: str) -> None:
-        import difflib
-
-        close = difflib.get_close_matches(name, sorted(self.indicators), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else (
+        hint = did_you_mean(name, self.indicators) or (
             f"add it to the grid, name it '{name}.comment' to keep it as text, or declare it as an attribute"
         )
         self.error(f"column {name!r} is not an indicator of grid {self.grid.code!r}", column=name, hint=hint)  # type: ignore[union-attr]

@@ -8,14 +8,13 @@ is checked: an unknown code in ``drop`` or ``weights`` is an error, never silent
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from ..errors import ConfigError, GridValidationError, VisesError
+from ..errors import ConfigError, GridValidationError, VisesError, did_you_mean
 from ..model import Grid, Indicator
 
 #: ``resolve(kind, key)`` with kind ``"grid"`` or ``"indicator"``; the plugin registry passes one.
@@ -37,9 +36,7 @@ def _what(file: str | None) -> str:
     return f"grid {file!r}" if file else "grid"
 
 
-def _did_you_mean(code: str, known: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(code, sorted(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
+_did_you_mean = did_you_mean
 
 
 def _is_number(value: Any) -> bool:

@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 
 from ..errors import SroiError
-from .calculate import Prepared, prepare, present_value
+from .calculate import Prepared, discount_factors, horizon, impacts, prepare, present_value
 from .model import ValueMap
 
 FRACTIONS = ("deadweight", "displacement", "attribution", "drop_off")
@@ -196,6 +196,13 @@ def _with(p: Prepared, name: str, index: int | None, value: float | np.ndarray) 
     return p.replace(**{name: changed})
 
 
+def _outcome_pv(p: Prepared, i: int) -> float:
+    """One outcome's own present value, computed alone (not as a difference of two totals, which
+    loses every digit when the outcome is tiny next to the rest)."""
+    years = horizon(p)
+    return float(impacts(p, years)[i] @ discount_factors(p.bands, years))
+
+
 def _ratio(p: Prepared, inputs: float) -> float:
     return present_value(p) / inputs
 
@@ -219,7 +226,7 @@ def _outcome_switch(p: Prepared, name: str, i: int, current: float, inputs: floa
     rest = present_value(_with(p, "quantity", i, 0.0))  # the value of every other outcome
     needed = inputs - rest
     if name in ("proxy", "quantity"):
-        unit = present_value(_with(p, name, i, 1.0)) - rest  # PV is proportional to either
+        unit = _outcome_pv(_with(p, name, i, 1.0), i)  # PV is proportional to either
         if unit == 0:
             return None, "closed form"
         value = needed / unit
@@ -228,7 +235,7 @@ def _outcome_switch(p: Prepared, name: str, i: int, current: float, inputs: floa
         allowed = value >= 0 if (name == "quantity" or current >= 0) else value <= 0
         return (value if allowed else None), "closed form"
     if name in ("deadweight", "displacement", "attribution"):
-        full = present_value(_with(p, name, i, 0.0)) - rest  # PV is proportional to 1 - fraction
+        full = _outcome_pv(_with(p, name, i, 0.0), i)  # PV is proportional to 1 - fraction
         if full == 0:
             return None, "closed form"
         value = 1.0 - needed / full
