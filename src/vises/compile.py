@@ -14,7 +14,7 @@ contiguous block that aggregators read without a copy.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 import attrs
@@ -201,10 +201,10 @@ def _builtin(kind: str) -> Any:
     """The core's own treatments/imputers, for a lookup that predates those stages (a test's stub)."""
 
     def get(name: str) -> Any:
-        if kind == "treatment":
-            from .treat import TREATMENTS as table
-        else:
-            from .impute import IMPUTERS as table
+        from .impute import IMPUTERS
+        from .treat import TREATMENTS
+
+        table: Mapping[str, Any] = TREATMENTS if kind == "treatment" else IMPUTERS
         if name not in table:
             raise MethodError(f"unknown {kind} {name!r}")
         return table[name]
@@ -235,7 +235,7 @@ class _MethodTable(Mapping[str, Any]):
             return False
         return True
 
-    def __iter__(self):  # type: ignore[override]
+    def __iter__(self) -> Iterator[str]:
         return iter(self._cache)
 
     def __len__(self) -> int:

@@ -51,9 +51,10 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
         if ind.scored and ind.code not in dataset.columns:
             problems.append(DataError("indicator column is missing", file=file, column=ind.code, indicator=ind.code, hint="add the column (leave cells empty where values are missing)"))
     for code, column in dataset.columns.items():
-        ind = indicators.get(code)
-        if ind is None or not ind.scored:
+        found = indicators.get(code)
+        if found is None or not found.scored:
             continue
+        ind = found
         present = ~column.missing()
         if column.not_applicable is not None:
             present &= ~np.asarray(column.not_applicable, dtype=bool)

@@ -54,7 +54,8 @@ class NormaliserSpec:
 
     name: str
     fit: FitFunction
-    apply: ApplyFunction
+    #: Called positionally: ``apply(values, fitted)``.
+    apply: Callable[[np.ndarray, Mapping[str, Any]], np.ndarray]
     output_range: Callable[[Mapping[str, Any]], tuple[float | None, float | None]]
     data_dependent: bool = True
     #: Kinds of indicator the method accepts (values of ``vises.model.Kind``).

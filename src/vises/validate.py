@@ -21,7 +21,7 @@ from .effective import (
     effective_treatment,
 )
 from .errors import GridError, GridValidationError, MethodError, VisesError, did_you_mean
-from .model import Direction, Grid, Kind, Method
+from .model import Direction, Grid, Indicator, Kind, Method, Node
 
 
 # -- grid -----------------------------------------------------------------------------------------
@@ -88,12 +88,13 @@ class _GridChecker:
                 path="nodes",
                 hint="give every node but the top one a parent",
             )
-        for prefix, items in (("nodes", self.grid.nodes), ("indicators", self.grid.indicators)):
+        groups: tuple[tuple[str, tuple[Node | Indicator, ...]], ...] = (("nodes", self.grid.nodes), ("indicators", self.grid.indicators))
+        for prefix, items in groups:
             for i, item in enumerate(items):
-                where = {"node": item.code} if prefix == "nodes" else {"indicator": item.code}
+                where: dict[str, Any] = {"node": item.code} if prefix == "nodes" else {"indicator": item.code}
                 path = f"{prefix}[{i}].parent"
                 if item.parent is None:
-                    if prefix == "indicators" and item.scored:
+                    if isinstance(item, Indicator) and item.scored:
                         self.error("an indicator needs a parent node", path=path, **where)
                 elif item.parent in self.indicator_codes and item.parent not in self.node_by_code:
                     self.error(f"parent {item.parent!r} is an indicator; only nodes can have children", path=path, **where)
@@ -120,11 +121,13 @@ class _GridChecker:
                 parent = self.node_by_code[parent].parent
 
     def check_weights(self) -> None:
-        for prefix, items in (("nodes", self.grid.nodes), ("indicators", self.grid.indicators)):
+        groups: tuple[tuple[str, tuple[Node | Indicator, ...]], ...] = (("nodes", self.grid.nodes), ("indicators", self.grid.indicators))
+        for prefix, items in groups:
             for i, item in enumerate(items):
                 weight = item.weight
                 if not math.isfinite(weight) or weight < 0:
-                    self.error(f"weight must be a finite number >= 0, got {weight!r}", path=f"{prefix}[{i}].weight", **{"node" if prefix == "nodes" else "indicator": item.code})
+                    where: dict[str, Any] = {"node" if prefix == "nodes" else "indicator": item.code}
+                    self.error(f"weight must be a finite number >= 0, got {weight!r}", path=f"{prefix}[{i}].weight", **where)
         for i, node in enumerate(self.grid.nodes):
             children = [child for child in self.grid.children(node.code) if getattr(child, "scored", True)]
             if not children:
@@ -166,7 +169,7 @@ class _GridChecker:
             self.error(exc.message, path=f"{place}.unit", indicator=code, hint=exc.hint, kind=type(exc))
 
     def check_coverage(self) -> None:
-        places = [("defaults.min_coverage", self.grid.defaults.min_coverage, None)]
+        places: list[tuple[str, float | None, str | None]] = [("defaults.min_coverage", self.grid.defaults.min_coverage, None)]
         places += [(f"nodes[{i}].min_coverage", n.min_coverage, n.code) for i, n in enumerate(self.grid.nodes)]
         for path, value, node in places:
             if value is not None and not (0.0 <= value <= 1.0):

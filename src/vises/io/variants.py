@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ..errors import ConfigError, GridValidationError, VisesError, did_you_mean
-from ..model import Grid, Indicator
+from ..model import Grid, Indicator, Node
 
 #: ``resolve(kind, key)`` with kind ``"grid"`` or ``"indicator"``; the plugin registry passes one.
 Resolver = Callable[[str, str], Any]
@@ -155,7 +155,8 @@ def _merge_by_code(base: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ..
 def apply_drop_and_weights(grid: Grid, spec: VariantSpec, *, file: str | None = None) -> tuple[Grid, list[VisesError]]:
     """Remove the dropped codes with their subtrees, then set the new weights."""
     problems: list[VisesError] = []
-    parent_of = {item.code: item.parent for item in (*grid.nodes, *grid.indicators)}
+    members: tuple[Node | Indicator, ...] = (*grid.nodes, *grid.indicators)
+    parent_of = {item.code: item.parent for item in members}
     known = [code for code in spec.drop if code in parent_of]
     for index, code in enumerate(spec.drop):
         if code not in parent_of:
@@ -174,7 +175,8 @@ def apply_drop_and_weights(grid: Grid, spec: VariantSpec, *, file: str | None = 
 
 def _set_weights(grid: Grid, weights: Mapping[str, Any], *, file: str | None, path: str) -> tuple[Grid, list[VisesError]]:
     problems: list[VisesError] = []
-    codes = {item.code for item in (*grid.nodes, *grid.indicators)}
+    members: tuple[Node | Indicator, ...] = (*grid.nodes, *grid.indicators)
+    codes = {item.code for item in members}
     clean: dict[str, float] = {}
     for code, value in weights.items():
         where = f"{path}.{code}"
