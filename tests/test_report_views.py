@@ -163,3 +163,34 @@ def test_provenance_comes_from_the_results(results):
     assert prov.vises_version == vises.__version__
     assert prov.grid == "net" and prov.grid_version == "3"
     assert dict(prov.methods)["net"] == results.method("net")
+
+
+def test_qualitative_raw_values_read_in_the_report_language():
+    grid = Grid(
+        code="q",
+        languages=("fr", "nl", "en"),
+        nodes=(Node(code="q"), Node(code="practice", parent="q")),
+        indicators=(
+            Indicator(code="placement", parent="practice", kind=Kind.BINARY),
+            Indicator(
+                code="plan",
+                parent="practice",
+                kind=Kind.SCALE,
+                levels=(Level(value="1", label={"fr": "Jamais", "en": "Never"}), Level(value="2", label={"fr": "Toujours", "en": "Always"})),
+            ),
+        ),
+    )
+    data = Dataset(
+        organisations=np.array(["a", "b"]),
+        periods=np.array(["2023", "2023"]),
+        columns={
+            "placement": Column(values=np.array(["yes", "no"], dtype=object)),
+            "plan": Column(values=np.array(["2", "1"], dtype=object)),
+        },
+    )
+    results = vises.score(grid, data)
+    rows = {row.code: row for block in profile_view(results, organisation="a", lang="fr").blocks for row in block.rows}
+    assert rows["placement"].raw_text == "Oui" and rows["plan"].raw_text == "2 – Toujours"
+    rows = {row.code: row for block in profile_view(results, organisation="b", lang="nl").blocks for row in block.rows}
+    assert rows["placement"].raw_text == "Nee"
+    assert rows["plan"].raw_text == "1 – Never [en]", "a missing Dutch label falls back visibly"

@@ -217,6 +217,23 @@ def _previous_row(results: Results, organisation: str, period: str) -> int | Non
     return int(rows[np.argmax(results.periods[rows])])
 
 
+def _level_text(results: Results, code: str, value: str | None, lang: str | None) -> str | None:
+    """A qualitative raw value as a reader knows it: "Oui", or "3 – Souvent" (code and label)."""
+    if value is None:
+        return None
+    from ..i18n import translate
+    from ..model import Kind, label_in
+
+    indicator = results.grid.indicator(code)
+    level = next((lv for lv in indicator.levels if lv.value == value), None)
+    if level is not None and level.label:
+        label = label_in(level.label, lang, value)
+        return label if indicator.kind is Kind.BINARY or label == value else f"{value} – {label}"
+    if indicator.kind is Kind.BINARY and value in ("yes", "no"):
+        return translate(f"value_{value}", lang)
+    return value
+
+
 def profile_view(
     results: Results,
     *,
@@ -254,7 +271,7 @@ def profile_view(
             is_indicator=indicator,
             score=score,
             raw=float(results.raw(code)[row]) if indicator else float("nan"),
-            raw_text=None if text is None else _text(text[row]),
+            raw_text=None if text is None else _level_text(results, code, _text(text[row]), lang),
             unit=results.unit(code),
             coverage=float(results.coverage(code)[row]),
             rank=float(results.ranks(code)[row]) if options.ranks else float("nan"),
