@@ -1,5 +1,23 @@
 """Helpers for testing vises and its plugins.
 
-``vises.testing.strategies`` holds hypothesis strategies (``grids()``, ``datasets_for(grid)``);
-it is a separate module so that importing ``vises.testing`` does not need hypothesis.
+``check_plugin(module_or_object, name=...)`` calls every hook a plugin implements and checks what
+it returns (grids validate, labels exist in the declared languages, methods keep their ranges).
+``grids()`` and ``datasets_for(grid)`` are hypothesis strategies; they are loaded on first use, so
+importing ``vises.testing`` needs hypothesis only when they are asked for.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from .plugin_check import check_plugin
+
+__all__ = ["check_plugin", "datasets_for", "grids", "methods"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("grids", "datasets_for", "methods"):
+        from . import strategies
+
+        return getattr(strategies, name)
+    raise AttributeError(f"module 'vises.testing' has no attribute {name!r}")

@@ -1,0 +1,101 @@
+"""``vises new-plugin``: scaffold a complete, installable plugin package for a federation.
+
+The files under ``files/`` are templates (``$name`` placeholders, ``NAME`` in paths, a ``.tmpl``
+suffix so no tool mistakes them for code); ``create_plugin`` fills them and writes each file
+atomically. The result installs with ``pip install -e``, passes its own tests and is found by
+vises through its entry point.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..hookspecs import hookimpl
+
+FILES = Path(__file__).parent / "files"
+LANGUAGES = ("fr", "nl", "en")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+#: Starter labels per language; English is always added next to the chosen language.
+WORDS: dict[str, dict[str, str]] = {
+    "grid_label": {"fr": "Grille {title}", "nl": "Raster {title}", "en": "{title} grid"},
+    "practices_label": {"fr": "Pratiques", "nl": "Praktijken", "en": "Practices"},
+    "outcomes_label": {"fr": "Résultats", "nl": "Resultaten", "en": "Outcomes"},
+    "hours_label": {"fr": "Heures de formation dispensées", "nl": "Gegeven opleidingsuren", "en": "Training hours delivered"},
+    "follow_up_label": {"fr": "Suivi individuel des personnes", "nl": "Individuele opvolging", "en": "Individual follow-up"},
+    "report_label": {"fr": "Rapport d'activité public", "nl": "Publiek activiteitenverslag", "en": "Public activity report"},
+    "story_label": {"fr": "Récit d'évaluation", "nl": "Evaluatieverhaal", "en": "Evaluation story"},
+    "never": {"fr": "Jamais", "nl": "Nooit", "en": "Never"},
+    "sometimes": {"fr": "Parfois", "nl": "Soms", "en": "Sometimes"},
+    "often": {"fr": "Souvent", "nl": "Vaak", "en": "Often"},
+    "always": {"fr": "Toujours", "nl": "Altijd", "en": "Always"},
+}
+
+
+def _toml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _values(name: str, lang: str, title: str, author: str) -> dict[str, str]:
+    langs = [lang] if lang == "en" else [lang, "en"]
+    values = {
+        "name": name,
+        "title": title,
+        "author": author.replace('"', "'"),
+        "languages": ", ".join(f'"{code}"' for code in langs),
+    }
+    for key, texts in WORDS.items():
+        values[key] = ", ".join(f"{code} = {_toml_text(texts[code].format(title=title))}" for code in langs)
+    return values
+
+
+def create_plugin(name: str, directory: str | Path = ".", *, lang: str = "fr", title: str | None = None, author: str = "") -> Path:
+    """Write the package ``vises-<name>`` into ``directory`` and return its folder.
+
+    ``name`` becomes the entry-point name and the namespace of every key (``<name>.<name>`` for
+    the starter grid): lower-case letters, digits and underscores, starting with a letter.
+    """
+    from ..io.atomic import write_text_atomic
+
+    if not NAME.match(name) or name == "vises":
+        raise ConfigError(
+            f"{name!r} is not a valid plugin name",
+            hint="use lower-case letters, digits and underscores, starting with a letter (e.g. 'bruxelles'); 'vises' is reserved",
+        )
+    if lang not in LANGUAGES:
+        raise ConfigError(f"unknown language {lang!r}", hint=f"choose one of {', '.join(LANGUAGES)}")
+    target = Path(directory) / f"vises-{name}"
+    if target.exists():
+        raise ConfigError("the folder already exists; nothing was written", file=str(target), hint="choose another --dir or remove the folder")
+    values = _values(name, lang, title or name.replace("_", " ").title(), author or "vises plugin authors")
+    from string import Template
+
+    for template in sorted(FILES.rglob("*.tmpl")):
+        relative = template.relative_to(FILES).with_suffix("")
+        destination = target / str(relative).replace("NAME", name)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        text = Template(template.read_text(encoding="utf-8")).substitute(values)
+        write_text_atomic(destination, text)
+    return target
+
+
+@hookimpl
+def vises_register_commands(cli: Any) -> None:
+    import click
+
+    @cli.command("new-plugin")
+    @click.argument("name")
+    @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+                  help="Where to create the vises-NAME folder.")
+    @click.option("--lang", type=click.Choice(LANGUAGES), default="fr", show_default=True,
+                  help="Language of the starter labels (English is added beside it).")
+    @click.option("--title", help="A human name for the plugin, e.g. 'Réseau bruxellois'.")
+    @click.option("--author", default="", help="Author written into pyproject.toml.")
+    def new_plugin(name: str, directory: Path, lang: str, title: str | None, author: str) -> None:
+        """Create an installable plugin package NAME with a starter grid, tests and example data."""
+        target = create_plugin(name, directory, lang=lang, title=title, author=author)
+        click.echo(f"created {target}")
+        click.echo(f"next: pip install -e {target} && vises grids && pytest {target / 'tests'}")
