@@ -216,3 +216,25 @@ def test_schema_keys_match_model() -> None:
     assert set(schema["properties"]["nodes"]["items"]["properties"]) == {f.name for f in attrs.fields(Node)}
     assert set(schema["properties"]["indicators"]["items"]["properties"]) == {f.name for f in attrs.fields(Indicator)} | {"use"}
     assert set(schema["properties"]["defaults"]["properties"]) == {f.name for f in attrs.fields(Defaults)}
+
+
+def test_extends_may_name_a_grid_file_relative_to_the_child(tmp_path):
+    from vises.errors import VisesError
+    from vises.io.grid_files import read_grid
+
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "base.toml").write_text(
+        'code = "base"\n[[nodes]]\ncode = "r"\n[[nodes]]\ncode = "a"\nparent = "r"\n'
+        '[[indicators]]\ncode = "x"\nparent = "a"\n[[indicators]]\ncode = "y"\nparent = "a"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "child.toml").write_text('code = "child"\nextends = "base/base.toml"\ndrop = ["y"]\nweights = { x = 2.0 }\n', encoding="utf-8")
+    child = read_grid(tmp_path / "child.toml")
+    assert child.code == "child" and [i.code for i in child.indicators] == ["x"] and child.indicators[0].weight == 2.0
+    (tmp_path / "c1.toml").write_text('code = "c1"\nextends = "c2.toml"\n', encoding="utf-8")
+    (tmp_path / "c2.toml").write_text('code = "c2"\nextends = "c1.toml"\n', encoding="utf-8")
+    with pytest.raises(VisesError, match="cycle: c1.toml -> c2.toml -> c1.toml"):
+        read_grid(tmp_path / "c1.toml")
+    (tmp_path / "c3.toml").write_text('code = "c3"\nextends = "missing.toml"\n', encoding="utf-8")
+    with pytest.raises(VisesError, match="base grid file 'missing.toml' does not exist"):
+        read_grid(tmp_path / "c3.toml")

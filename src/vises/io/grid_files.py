@@ -90,12 +90,40 @@ def grid_to_dict(grid: Grid) -> dict[str, Any]:
 def read_grid(path: PathLike, *, resolve: Resolver | None = None) -> Grid:
     """Read a grid file (.toml, .yaml/.yml, .json); ``resolve`` finds ``extends``/``use`` targets.
 
+    ``extends`` may also name another grid file, relative to this one (``extends = "base.toml"``),
+    so a federation can derive grids without writing a plugin; cycles are refused.
+
     Raises ``ConfigError`` for a file that cannot be read or parsed and ``GridValidationError``
     listing every content problem. The grid is not checked for consistency here
     (``vises.validate.check_grid`` does that).
     """
+    return _read(Path(path), resolve, chain=())
+
+
+_GRID_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+
+
+def _read(path: Path, resolve: Resolver | None, *, chain: tuple[Path, ...]) -> Grid:
+    """Read one grid file; an ``extends`` that names a grid file is read relative to this one."""
+    here = path.resolve()
+    if here in chain:
+        cycle = " -> ".join(str(p.name) for p in (*chain, here))
+        raise ConfigError(f"grid files extend each other in a cycle: {cycle}", file=str(path), path="extends")
+
+    def resolve_here(kind: str, key: str) -> Any:
+        if kind == "grid" and Path(key).suffix.lower() in _GRID_SUFFIXES:
+            base = Path(key) if Path(key).is_absolute() else path.parent / key
+            if not base.is_file():
+                raise ConfigError(f"the base grid file {key!r} does not exist", file=str(path), path="extends",
+                                  hint="give a path relative to this grid file, or the name of a registered grid")
+            return _read(base, resolve, chain=(*chain, here))
+        if resolve is None:
+            raise ConfigError(f"cannot resolve {kind} {key!r} without the plugin registry", file=str(path),
+                              hint="load the grid with vises.load_grid, which knows the registered grids and indicators")
+        return resolve(kind, key)
+
     data = read_grid_data(path)
-    return grid_from_dict(data, file=str(path), resolve=resolve)
+    return grid_from_dict(data, file=str(path), resolve=resolve_here)
 
 
 def dump_grid(grid: Grid, fmt: str) -> str:
