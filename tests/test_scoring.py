@@ -273,3 +273,15 @@ def test_period_index_matches_numpy_unique(labels, few):
     expected_values, expected_codes = np.unique(array, return_inverse=True)
     np.testing.assert_array_equal(values, expected_values)
     np.testing.assert_array_equal(codes, expected_codes.reshape(-1))
+
+
+def test_organisation_names_prefer_portraits_then_the_latest_name():
+    from vises.model import Organisation
+
+    data = attrs.evolve(
+        small_data(),
+        attributes={"name": np.array(["Old A", "B", None, "New A"], dtype=object)},
+        organisation_profiles={"b": Organisation(code="b", name="Bee (portrait)")},
+    )
+    names = vises.score(small_grid(), data).organisation_names()
+    assert names == {"a": "New A", "b": "Bee (portrait)"}

@@ -366,6 +366,24 @@ class Results:
             return max(dated, key=lambda e: str(e.period))
         return mine[0] if mine else None
 
+    def organisation_names(self) -> dict[str, str]:
+        """Display names by organisation code: the evaluations' portraits first, else the data's
+        ``name`` column (its latest non-empty value); organisations without either are left out."""
+        key = ("names", "")
+        if key not in self._cache:
+            names: dict[str, str] = {}
+            column = self.dataset.attributes.get("name")
+            if column is not None:
+                for row in np.argsort(self.periods, kind="stable"):
+                    value = column[row]
+                    if value is not None and value == value and str(value).strip():
+                        names[self.organisations[row]] = str(value)
+            for code, profile in self.dataset.organisation_profiles.items():
+                if profile.name:
+                    names[code] = profile.name
+            self._cache[key] = names
+        return dict(self._cache[key])
+
     def narrative(self, code: str, row: int) -> str | None:
         """Evidence attached to ``code`` for one row: a comment column and the evaluation's text."""
         parts = []

@@ -30,15 +30,8 @@ def _mean(values: np.ndarray) -> float:
 
 
 def _names(results: Any) -> dict[str, str]:
-    """Display names: the evaluations file's profiles first, else the data's ``name`` column."""
-    dataset = results.dataset
-    names = {code: profile.name for code, profile in dataset.organisation_profiles.items() if profile.name}
-    column = dataset.attributes.get("name")
-    if column is not None:
-        for org, name in zip(dataset.organisations, column, strict=True):
-            if name and str(org) not in names:
-                names[str(org)] = str(name)
-    return names
+    """Display names of the organisations (portraits first, else the data's name column)."""
+    return results.organisation_names()
 
 
 def render_jaarverslag(

@@ -30,19 +30,8 @@ def _areas(results: Any, root: str) -> list[str]:
 
 
 def _names(results: Any) -> dict[str, str]:
-    dataset = getattr(results, "dataset", None)
-    names: dict[str, str] = {}
-    if dataset is None:
-        return names
-    column = dataset.attributes.get("name")
-    if column is not None:
-        for org, name in zip(dataset.organisations, column, strict=True):
-            if name:
-                names[str(org)] = str(name)
-    for code, profile in dataset.organisation_profiles.items():
-        if profile.name:
-            names[code] = profile.name
-    return names
+    """Display names of the organisations (portraits first, else the data's name column)."""
+    return results.organisation_names()
 
 
 def render_caips(
