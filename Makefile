@@ -22,7 +22,7 @@ $(STAMP): $(BIN)/python pyproject.toml $(PLUGINS)
 
 demo: $(STAMP)
 	@mkdir -p $(OUT)
-	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format table
+	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format table --period 2019
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format markdown -o $(OUT)/wallonie_cisp.md
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format html -o $(OUT)/wallonie_cisp.html
 	@echo "Reports written to $(OUT)/wallonie_cisp.md and $(OUT)/wallonie_cisp.html"

@@ -197,3 +197,16 @@ def test_importing_the_formats_stays_cheap():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_a_period_narrows_the_network_view(results):
+    from vises.errors import ConfigError
+    from vises.report.views import network_view
+
+    view = network_view(results, lang="en", period="2023")
+    assert view.periods == ("2023",) and {row.period for row in view.rows} == {"2023"}
+    assert {d.period for d in view.distributions} == {"2023"} and all(c.to_period == "2023" for c in view.changes)
+    lines = render_csv(results, period="2022").splitlines()
+    assert len(lines) == 1 + 4 and all(line.split(",")[1] == "2022" for line in lines[1:])
+    with pytest.raises(ConfigError, match="unknown period"):
+        network_view(results, period="1999")

@@ -70,6 +70,12 @@ def render_csv(
         rows = np.array([results.row(organisation, period)])
     else:
         rows = np.lexsort((results.organisations, results.periods))
+        if period is not None:
+            if str(period) not in results.period_values:
+                from ..errors import ConfigError
+
+                raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
+            rows = rows[results.periods[rows] == str(period)]
     buffer = io.StringIO()
     if with_provenance:
         buffer.write("\n".join(line.replace("\n", " ") for line in provenance_lines(results)) + "\n")

@@ -121,7 +121,7 @@ def render_html(
         context["charts"] = _profile_charts(data) if opts.charts else []
         context["bar_charts"] = []
     else:
-        data = network_view(results, lang=lang, options=opts)
+        data = network_view(results, lang=lang, options=opts, period=period)
         summary, per_dimension = _network_charts(results, data) if opts.charts else ([], [])
         context["charts"], context["bar_charts"] = summary, per_dimension
     methods: dict[str, list[str]] = {}

@@ -248,7 +248,7 @@ def document(
         lang_used = profile.lang
         blocks = _profile_blocks(profile, _Fmt(lang_used, opts.digits))
     else:
-        network = network_view(results, lang=lang, options=opts)
+        network = network_view(results, lang=lang, options=opts, period=period)
         lang_used = network.lang
         blocks = _network_blocks(network, _Fmt(lang_used, opts.digits), results.grid.label_in(lang_used))
     return blocks + provenance_blocks(provenance(results), lang_used)

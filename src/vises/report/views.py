@@ -397,10 +397,19 @@ def _describe(values: np.ndarray) -> tuple[int, float, float, float, float, floa
     return len(present), float(present.min()), float(q1), float(median), float(q3), float(present.max()), float(present.mean())
 
 
-def network_view(results: Results, *, lang: str | None = None, options: Options | None = None) -> NetworkView:
-    """Every organisation's dimension scores, their distributions, peer groups and changes."""
+def network_view(
+    results: Results, *, lang: str | None = None, options: Options | None = None, period: str | None = None
+) -> NetworkView:
+    """Every organisation's dimension scores, their distributions, peer groups and changes.
+
+    With ``period``, only that period's rows, distributions and peer groups, and the changes that
+    lead to it.
+    """
     options = options or Options()
     lang = report_lang(results, lang)
+    if period is not None and str(period) not in results.period_values:
+        raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
+    periods = results.period_values if period is None else (str(period),)
     codes = (*dimension_codes(results), root_code(results))
     matrix = np.column_stack([results.score(code) for code in codes])
     rank_matrix = np.column_stack([results.ranks(code) for code in codes]) if options.ranks else None
@@ -414,17 +423,18 @@ def network_view(results: Results, *, lang: str | None = None, options: Options 
             ranks=() if rank_matrix is None else tuple(float(v) for v in rank_matrix[i]),
         )
         for i in order
+        if period is None or results.periods[i] == str(period)
     )
 
     aggregates = _aggregates_in_tree_order(results, root_code(results))[1:] + [root_code(results)]
     distributions = []
     for code in aggregates:
         column = results.score(code)
-        for period in results.period_values:
-            count, low, q1, median, q3, high, mean = _describe(column[results.periods == period])
+        for one in periods:
+            count, low, q1, median, q3, high, mean = _describe(column[results.periods == one])
             distributions.append(
                 Distribution(
-                    code=code, label=results.label(code, lang), period=period, count=count,
+                    code=code, label=results.label(code, lang), period=one, count=count,
                     minimum=low, q1=q1, median=median, q3=q3, maximum=high, mean=mean,
                 )
             )
@@ -435,8 +445,8 @@ def network_view(results: Results, *, lang: str | None = None, options: Options 
         if column is None:
             continue
         for group in sorted({value for value in column if value is not None}):
-            for period in results.period_values:
-                mask = (column == group) & (results.periods == period)
+            for one in periods:
+                mask = (column == group) & (results.periods == one)
                 if not mask.any():
                     continue
                 block = matrix[mask]
@@ -445,7 +455,7 @@ def network_view(results: Results, *, lang: str | None = None, options: Options 
                     means = np.where(present > 0, np.nansum(block, axis=0) / np.maximum(present, 1), np.nan)
                 peer_groups.append(
                     PeerGroup(
-                        attribute=attribute, group=attribute_label(attribute, group, lang), period=period,
+                        attribute=attribute, group=attribute_label(attribute, group, lang), period=one,
                         count=int(mask.sum()), means=tuple(float(v) for v in means),
                     )
                 )
@@ -455,6 +465,8 @@ def network_view(results: Results, *, lang: str | None = None, options: Options 
         own = np.flatnonzero(results.organisations == organisation)
         own = own[np.argsort(results.periods[own])]
         for earlier, later in zip(own[:-1], own[1:]):
+            if period is not None and results.periods[later] != str(period):
+                continue
             changes.append(
                 Change(
                     organisation=organisation, from_period=str(results.periods[earlier]), to_period=str(results.periods[later]),
@@ -464,7 +476,7 @@ def network_view(results: Results, *, lang: str | None = None, options: Options 
 
     return NetworkView(
         lang=lang,
-        periods=tuple(results.period_values),
+        periods=tuple(periods),
         codes=codes,
         labels=tuple(results.label(code, lang) for code in codes),
         rows=rows,
