@@ -77,23 +77,18 @@ def translate(key: str, lang: str | None = None, **values: Any) -> str:
 
 
 def _babel(module: str) -> Any:
+    import importlib
+
     try:
-        if module == "numbers":
-            import babel.numbers as loaded
-        else:
-            import babel.dates as loaded
+        loaded = importlib.import_module(f"babel.{module}")
     except ImportError as error:  # pragma: no cover - babel is installed with the html extra
         raise MissingDependencyError("babel", "html", "formatting numbers and dates for a language") from error
     return loaded
 
 
-def _is_missing(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def format_number(x: float | None, lang: str | None = None, digits: int = 1) -> str:
     """``x`` with ``digits`` decimals and the language's separators (``1 234,5`` in French)."""
-    if _is_missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return _babel("numbers").format_decimal(float(x), format=pattern, locale=babel_locale(check_lang(lang)))
@@ -101,7 +96,7 @@ def format_number(x: float | None, lang: str | None = None, digits: int = 1) -> 
 
 def format_signed(x: float | None, lang: str | None = None, digits: int = 1) -> str:
     """A change, always with its sign (``+2,5``, ``−1,0``), so a rise and a fall read apart."""
-    if _is_missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     pattern = "+#,##0" + ("." + "0" * digits if digits > 0 else "")
     pattern += ";-" + pattern[1:]
@@ -110,7 +105,7 @@ def format_signed(x: float | None, lang: str | None = None, digits: int = 1) -> 
 
 def format_percent(x: float | None, lang: str | None = None, digits: int = 0) -> str:
     """A share between 0 and 1 as a percentage in the language's style (``45 %`` in French)."""
-    if _is_missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     numbers = _babel("numbers")
     locale = babel_locale(check_lang(lang))

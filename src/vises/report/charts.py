@@ -109,7 +109,7 @@ def radar(
         ax.set_xticks(angles)
         ax.set_xticklabels([_text(label, 18) for label in labels])
         ax.set_ylim(low, high)
-        ax.set_rlabel_position(90)
+        ax.set_rlabel_position(90)  # type: ignore[attr-defined]  # a polar Axes, typed as plain Axes
         ax.tick_params(axis="y", labelsize=7, colors="#555555")
         ax.set_title(_text(title, 60), pad=18, fontsize=10)
         ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=8, frameon=False)

@@ -116,13 +116,16 @@ def render_html(
     check_view(view)
     opts: Options = parse_options(options)
     context: dict[str, Any] = {"view_name": view, "provenance": provenance(results), "grid_label": ""}
+    data: ProfileView | NetworkView
     if view == "profile":
-        data = profile_view(results, organisation=organisation, period=period, lang=lang, options=opts)
-        context["charts"] = _profile_charts(data) if opts.charts else []
+        profile = profile_view(results, organisation=organisation, period=period, lang=lang, options=opts)
+        context["charts"] = _profile_charts(profile) if opts.charts else []
         context["bar_charts"] = []
+        data = profile
     else:
-        data = network_view(results, lang=lang, options=opts, period=period)
-        summary, per_dimension = _network_charts(results, data) if opts.charts else ([], [])
+        network = network_view(results, lang=lang, options=opts, period=period)
+        summary, per_dimension = _network_charts(results, network) if opts.charts else ([], [])
+        data = network
         context["charts"], context["bar_charts"] = summary, per_dimension
     methods: dict[str, list[str]] = {}
     for code, method in context["provenance"].methods:

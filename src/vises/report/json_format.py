@@ -51,11 +51,11 @@ def _narratives(results: Results) -> list[dict[str, str]]:
     """Per row: comment columns, narrative indicators and the evaluation's texts, by code."""
     n = len(results)
     out: list[dict[str, str]] = [{} for _ in range(n)]
-    sources = dict(results.dataset.text)
+    sources: dict[str, np.ndarray] = dict(results.dataset.text)
     for code in results.narrative_codes:
-        column = results.dataset.columns.get(code)
-        if column is not None:
-            sources[code] = column.values
+        narrative = results.dataset.columns.get(code)
+        if narrative is not None:
+            sources[code] = narrative.values
     for code, column in sources.items():
         for row, text in enumerate(column):
             if text is not None and not (isinstance(text, float) and math.isnan(text)) and str(text) != "":

@@ -441,9 +441,10 @@ def network_view(
 
     peer_groups = []
     for attribute in PEER_ATTRIBUTES:
-        column = _attribute_column(results, attribute)
-        if column is None:
+        found = _attribute_column(results, attribute)
+        if found is None:
             continue
+        column = found
         for group in sorted({value for value in column if value is not None}):
             for one in periods:
                 mask = (column == group) & (results.periods == one)

@@ -143,10 +143,10 @@ def _data_sheet(
     organisations = results.organisations[rows]
     periods = results.periods[rows]
     for offset in range(len(rows)):
-        line = [str(organisations[offset]), str(periods[offset])]
+        line: list[str | float | None] = [str(organisations[offset]), str(periods[offset])]
         for column in columns:
-            value = float(column[offset])
-            line.append(None if np.isnan(value) else value)
+            number = float(column[offset])
+            line.append(None if np.isnan(number) else number)
         sheet.append(line)
     for col_index in range(3, len(codes) + 3):
         for (cell,) in sheet.iter_rows(min_row=3, min_col=col_index, max_col=col_index):

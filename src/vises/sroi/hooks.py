@@ -41,7 +41,7 @@ def vises_register_commands(cli: Any) -> None:
         if (data is None) != (grid_name is None):
             raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")
         results = None
-        if data is not None:
+        if data is not None and grid_name is not None:
             import vises
 
             results = vises.score(vises.load_grid(grid_name), data)
