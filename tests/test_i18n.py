@@ -79,6 +79,7 @@ def test_numbers_dates_and_percentages_per_language():
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(min_value=0, max_value=4))
 def test_formatted_numbers_read_back(x, digits):
     text = i18n.format_number(x, "en", digits=digits)
-    assert float(text.replace(",", "")) == pytest.approx(round(x, digits), abs=10 ** -digits)
+    # babel rounds the decimal text half-even, Python the binary value: they may differ by one last digit.
+    assert float(text.replace(",", "")) == pytest.approx(round(x, digits), abs=1.01 * 10 ** -digits)
     dutch = i18n.format_number(x, "nl", digits=digits)
     assert dutch.replace(".", "").replace(",", ".") == text.replace(",", "")

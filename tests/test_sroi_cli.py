@@ -105,3 +105,20 @@ def test_quantities_from_a_scored_dataset_through_the_cli():
     assert missing.returncode == 2 and "--data DATA --grid GRID" in missing.stderr and "Traceback" not in missing.stderr
     half = subprocess.run([*base, "--data", str(data)], capture_output=True, text=True, cwd=root)
     assert half.returncode == 2 and "--data and --grid go together" in half.stderr
+
+
+def test_lang_translates_the_words_and_the_labels():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    model = Path(__file__).resolve().parents[1] / "examples" / "sroi" / "cisp_value_map.toml"
+    for lang, words in (("fr", ("Valeur actualisée (VA)", "Stagiaires", "CISP fictif")), ("nl", ("Contante waarde (CW)", "Stagiairs", "Fictief CISP"))):
+        done = subprocess.run([sys.executable, "-m", "vises", "sroi", str(model), "--lang", lang], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        for word in words:
+            assert word in done.stdout, (lang, word)
+    html = subprocess.run([sys.executable, "-m", "vises", "sroi", str(model), "--lang", "nl", "--format", "html"], capture_output=True, text=True)
+    assert html.returncode == 0 and '<html lang="nl">' in html.stdout and "Waardekaart" in html.stdout
+    english = subprocess.run([sys.executable, "-m", "vises", "sroi", str(model)], capture_output=True, text=True)
+    assert "Present value (PV)" in english.stdout, "English stays the default"

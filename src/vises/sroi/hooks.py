@@ -29,7 +29,9 @@ def vises_register_commands(cli: Any) -> None:
                   help="A dataset whose raw indicator values feed quantities written as "
                        "{ indicator = ..., organisation = ..., period = ... } (needs --grid).")
     @click.option("--grid", "grid_name", help="The grid of --data: a file or a registered grid name.")
-    def sroi(model: str, fmt: str, output: str | None, with_sensitivity: bool, data: str | None, grid_name: str | None) -> None:
+    @click.option("--lang", type=click.Choice(("fr", "nl", "en")), help="Language of the report's words and labels (default: English).")
+    def sroi(model: str, fmt: str, output: str | None, with_sensitivity: bool, data: str | None, grid_name: str | None,
+             lang: str | None) -> None:
         """Compute the social return on investment of the value map MODEL (TOML, YAML or JSON).
 
         SROI is optional in VISES: one monetised view next to the scores, never the whole story.
@@ -48,7 +50,7 @@ def vises_register_commands(cli: Any) -> None:
         value_map = load_model(model)
         result = evaluate(value_map, results=results)
         report = sensitivity(value_map, results=results) if with_sensitivity else None
-        text = render(result, fmt=fmt, report=report)
+        text = render(result, fmt=fmt, report=report, lang=lang, value_map=value_map)
         if output:
             write_output(text, output)
             click.echo(f"SROI written to {output}", err=True)

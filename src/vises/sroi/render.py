@@ -10,26 +10,53 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from ..errors import MissingDependencyError, ReportError
+from ..i18n import check_lang, translate
 from .calculate import SroiResult
+from .model import ValueMap
 from .sensitivity import SensitivityReport, SensitivityRow
 
 FORMATS = ("table", "markdown", "json", "html")
 
 
-def render(result: SroiResult, *, fmt: str = "table", report: SensitivityReport | None = None) -> str:
-    """Render ``result`` (and the sensitivity ``report``, if any) in one of ``FORMATS``."""
+def render(
+    result: SroiResult,
+    *,
+    fmt: str = "table",
+    report: SensitivityReport | None = None,
+    lang: str | None = None,
+    value_map: ValueMap | None = None,
+) -> str:
+    """Render ``result`` (and the sensitivity ``report``, if any) in one of ``FORMATS``.
+
+    ``lang`` (fr, nl, en; English by default) chooses the report's words and, given the
+    ``value_map``, its labels; JSON keeps machine keys whatever the language.
+    """
+    lang = check_lang(lang)
+    if value_map is not None:
+        result = _relabelled(result, value_map, lang)
     if fmt == "json":
         return render_json(result, report)
     if fmt == "html":
-        return render_html(result, report)
+        return render_html(result, report, lang=lang)
     if fmt in ("table", "markdown"):
-        return _render_text(result, report, "github" if fmt == "markdown" else "simple", markdown=fmt == "markdown")
+        return _render_text(result, report, "github" if fmt == "markdown" else "simple", markdown=fmt == "markdown", lang=lang)
     raise ReportError(f"unknown SROI output format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
+
+
+def _relabelled(result: SroiResult, value_map: ValueMap, lang: str) -> SroiResult:
+    """The result with the map's and the stakeholders' labels in ``lang`` (visible fallback)."""
+    import attrs
+
+    labels = {s.code: s.label_in(lang) for s in value_map.stakeholders}
+    stakeholders = tuple(attrs.evolve(s, label=labels.get(s.code, s.label)) for s in result.by_stakeholder)
+    return attrs.evolve(result, label=value_map.label_in(lang), by_stakeholder=stakeholders)
+
+
+def _words(lang: str, *keys: str) -> list[str]:
+    return [translate(key, lang) for key in keys]
 
 
 def money(value: float | None, currency: str = "") -> str:
@@ -46,21 +73,24 @@ def percent(value: float | None) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{100 * value:.1f} %"
 
 
-def headline(result: SroiResult) -> list[tuple[str, str]]:
+def headline(result: SroiResult, lang: str | None = None) -> list[tuple[str, str]]:
     """The headline figures as (label, formatted value) pairs."""
     c = result.currency
-    payback = "never (no positive first-year impact)" if result.payback_months is None else f"{result.payback_months:.1f} months"
-    rates = ", ".join(f"{100 * rate:g} % from year {first}" for first, rate in result.discount)
+    if result.payback_months is None:
+        payback = translate("sroi_payback_never", lang)
+    else:
+        payback = translate("sroi_months", lang, months=f"{result.payback_months:.1f}")
+    rates = ", ".join(translate("sroi_rate_from", lang, rate=f"{100 * rate:g}", year=first) for first, rate in result.discount)
     return [
-        ("Total inputs", money(result.total_inputs, c)),
-        ("Present value (PV)", money(result.present_value, c)),
-        ("Net present value (NPV)", money(result.net_present_value, c)),
-        ("SROI ratio (PV / inputs)", ratio(result.sroi_ratio)),
-        ("Net SROI ratio (NPV / inputs)", ratio(result.net_sroi_ratio)),
-        ("Undiscounted value", money(result.undiscounted_value, c)),
-        ("Payback period", payback),
-        ("Discount rate", rates),
-        ("Years of impact", str(len(result.years))),
+        (translate("sroi_total_inputs", lang), money(result.total_inputs, c)),
+        (translate("sroi_pv", lang), money(result.present_value, c)),
+        (translate("sroi_npv", lang), money(result.net_present_value, c)),
+        (translate("sroi_ratio", lang), ratio(result.sroi_ratio)),
+        (translate("sroi_net_ratio", lang), ratio(result.net_sroi_ratio)),
+        (translate("sroi_undiscounted", lang), money(result.undiscounted_value, c)),
+        (translate("sroi_payback", lang), payback),
+        (translate("sroi_discount_rate", lang), rates),
+        (translate("sroi_years", lang), str(len(result.years))),
     ]
 
 
@@ -73,10 +103,16 @@ def value_map_rows(result: SroiResult) -> list[list[str]]:
     return rows
 
 
-VALUE_MAP_HEADERS = ["outcome", "stakeholder", "quantity", "proxy", "deadweight", "displacement", "attribution",
-                     "drop-off", "duration", "start", "impact year 1", "PV"]
-STAKEHOLDER_HEADERS = ["stakeholder", "label", "PV", "share", "undiscounted"]
-TORNADO_HEADERS = ["assumption", "outcome", "tested", "ratio low", "ratio high", "swing", "1:1 at"]
+VALUE_MAP_KEYS = ("sroi_h_outcome", "sroi_h_stakeholder", "sroi_h_quantity", "sroi_h_proxy", "sroi_h_deadweight",
+                  "sroi_h_displacement", "sroi_h_attribution", "sroi_h_drop_off", "sroi_h_duration", "sroi_h_start",
+                  "sroi_h_impact_year_1", "sroi_h_pv")
+STAKEHOLDER_KEYS = ("sroi_h_stakeholder", "sroi_h_label", "sroi_h_pv", "sroi_h_share", "sroi_h_undiscounted")
+TORNADO_KEYS = ("sroi_h_assumption", "sroi_h_outcome", "sroi_h_tested", "sroi_h_ratio_low", "sroi_h_ratio_high",
+                "sroi_h_swing", "sroi_h_switching")
+#: The English column heads (the defaults).
+VALUE_MAP_HEADERS = _words("en", *VALUE_MAP_KEYS)
+STAKEHOLDER_HEADERS = _words("en", *STAKEHOLDER_KEYS)
+TORNADO_HEADERS = _words("en", *TORNADO_KEYS)
 
 
 def stakeholder_rows(result: SroiResult) -> list[list[str]]:
@@ -96,10 +132,10 @@ def tested(row: SensitivityRow) -> str:
     return f"{v.low:g} / {v.high:g}"
 
 
-def switching(row: SensitivityRow) -> str:
+def switching(row: SensitivityRow, lang: str | None = None) -> str:
     value = row.switching_value
     if value is None:
-        return "none"
+        return translate("sroi_none", lang)
     if row.switching_kind == "multiplier":
         return f"× {value:.3g}"
     if row.switching_kind == "shift":
@@ -111,27 +147,28 @@ def _num(value: float) -> str:
     return f"{value:.4g}" if abs(value) < 1e4 else f"{value:,.0f}".replace(",", "\u202f")
 
 
-def tornado_rows(report: SensitivityReport) -> list[list[str]]:
-    return [[row.assumption, row.outcome or "(all)", tested(row), f"{row.ratio_low:.2f}", f"{row.ratio_high:.2f}",
-             f"{row.swing:.2f}", switching(row)] for row in report.rows]
+def tornado_rows(report: SensitivityReport, lang: str | None = None) -> list[list[str]]:
+    return [[row.assumption, row.outcome or translate("sroi_all", lang), tested(row), f"{row.ratio_low:.2f}",
+             f"{row.ratio_high:.2f}", f"{row.swing:.2f}", switching(row, lang)] for row in report.rows]
 
 
-def _render_text(result: SroiResult, report: SensitivityReport | None, style: str, *, markdown: bool) -> str:
+def _render_text(result: SroiResult, report: SensitivityReport | None, style: str, *, markdown: bool, lang: str = "en") -> str:
     from tabulate import tabulate
 
     def title(text: str, level: int) -> str:
         return f"{'#' * level} {text}" if markdown else f"{text}\n{'=' * len(text) if level == 1 else '-' * len(text)}"
 
-    parts = [title(f"SROI — {result.label}", 1), "",
-             tabulate(headline(result), headers=["figure", "value"], tablefmt=style), "",
-             title("Value map", 2), "", tabulate(value_map_rows(result), headers=VALUE_MAP_HEADERS, tablefmt=style), "",
-             title("Value by stakeholder", 2), "",
-             tabulate(stakeholder_rows(result), headers=STAKEHOLDER_HEADERS, tablefmt=style)]
+    parts = [title(translate("sroi_title", lang, label=result.label), 1), "",
+             tabulate(headline(result, lang), headers=_words(lang, "sroi_figure", "sroi_value"), tablefmt=style), "",
+             title(translate("sroi_value_map", lang), 2), "",
+             tabulate(value_map_rows(result), headers=_words(lang, *VALUE_MAP_KEYS), tablefmt=style), "",
+             title(translate("sroi_by_stakeholder", lang), 2), "",
+             tabulate(stakeholder_rows(result), headers=_words(lang, *STAKEHOLDER_KEYS), tablefmt=style)]
     if report is not None:
-        parts += ["", title("Sensitivity (tornado: largest swing first)", 2), "",
-                  f"Base ratio {ratio(report.base_ratio)}; '1:1 at' is the switching value.", "",
-                  tabulate(tornado_rows(report), headers=TORNADO_HEADERS, tablefmt=style)]
-    parts += ["", "SROI is one optional lens in VISES; read it next to the scores and the stakeholders' own accounts."]
+        parts += ["", title(translate("sroi_sensitivity_title", lang), 2), "",
+                  translate("sroi_base_ratio", lang, ratio=ratio(report.base_ratio)), "",
+                  tabulate(tornado_rows(report, lang), headers=_words(lang, *TORNADO_KEYS), tablefmt=style)]
+    parts += ["", translate("sroi_closing", lang)]
     return "\n".join(parts) + "\n"
 
 
@@ -152,7 +189,7 @@ def render_json(result: SroiResult, report: SensitivityReport | None = None) -> 
     return json.dumps(_plain(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def render_html(result: SroiResult, report: SensitivityReport | None = None) -> str:
+def render_html(result: SroiResult, report: SensitivityReport | None = None, *, lang: str = "en") -> str:
     """A self-contained page (inline CSS, no scripts); every value is escaped by jinja2."""
     try:
         import jinja2
@@ -163,25 +200,22 @@ def render_html(result: SroiResult, report: SensitivityReport | None = None) -> 
     source = files("vises.sroi").joinpath("templates", "sroi.html.j2").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(source)
+    words = {key[len("sroi_"):]: translate(key, lang) for key in (
+        "sroi_headline", "sroi_value_map", "sroi_by_stakeholder", "sroi_sensitivity", "sroi_closing")}
+    words["title"] = translate("sroi_title", lang, label=result.label)
+    words["map_note"] = translate("sroi_map_note", lang, code=result.code, currency=result.currency)
+    words["base_ratio"] = translate("sroi_base_ratio_html", lang, ratio=ratio(report.base_ratio)) if report else ""
     return template.render(
-        result=result, headline=headline(result), value_map_headers=VALUE_MAP_HEADERS, value_map=value_map_rows(result),
-        stakeholder_headers=STAKEHOLDER_HEADERS, stakeholders=stakeholder_rows(result),
-        tornado_headers=TORNADO_HEADERS, tornado=tornado_rows(report) if report else None,
-        base_ratio=ratio(report.base_ratio) if report else "", shares=[(s.label, s.share) for s in result.by_stakeholder],
+        result=result, lang=lang, words=words, headline=headline(result, lang),
+        value_map_headers=_words(lang, *VALUE_MAP_KEYS), value_map=value_map_rows(result),
+        stakeholder_headers=_words(lang, *STAKEHOLDER_KEYS), stakeholders=stakeholder_rows(result),
+        tornado_headers=_words(lang, *TORNADO_KEYS), tornado=tornado_rows(report, lang) if report else None,
+        shares=[(s.label, s.share) for s in result.by_stakeholder],
     )
 
 
 def write_output(text: str, path: str | os.PathLike[str]) -> None:
-    """Write ``text`` atomically: a temporary file in the same folder, then ``os.replace``."""
-    target = Path(path)
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    except OSError as exc:
-        raise ReportError(f"cannot write {str(target)!r}: {exc.strerror or exc}", hint="check that the folder exists") from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` atomically (``vises.io.atomic``): a reader never sees half a file."""
+    from ..io.atomic import write_text_atomic
+
+    write_text_atomic(path, text)
