@@ -42,90 +42,17 @@ _MISSING = "—"
 _LANGS = (None, "fr", "nl", "en")
 
 #: The few words of these tables that the report catalogues (vises/locale) do not have yet.
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "base": "Base",
-        "variant": "Variant",
-        "difference": "Difference",
-        "base_rank": "Base rank",
-        "variant_rank": "Variant rank",
-        "rank_shift": "Rank shift",
-        "present": "Present in",
-        "both": "Both",
-        "compared": "Compared",
-        "mean_shift": "Mean |rank shift|",
-        "max_shift": "Max |rank shift|",
-        "spearman": "Spearman",
-        "runs_title": "{runs} runs, weights × U[{low}, {high}]",
-        "min_spearman": "Lowest Spearman",
-        "entering": "Entering top {k}",
-        "leaving": "Leaving top {k}",
-        "removed": "Removed",
-        "also_removed": "Also removed",
-        "nominal_rank": "Nominal rank",
-        "median_rank": "Median rank",
-        "interval": "5–95 % ranks",
-        "all_rows": "All rows",
-    },
-    "fr": {
-        "base": "Base",
-        "variant": "Variante",
-        "difference": "Écart",
-        "base_rank": "Rang de base",
-        "variant_rank": "Rang variante",
-        "rank_shift": "Déplacement",
-        "present": "Présent dans",
-        "both": "Les deux",
-        "compared": "Comparés",
-        "mean_shift": "|déplacement| moyen",
-        "max_shift": "|déplacement| max.",
-        "spearman": "Spearman",
-        "runs_title": "{runs} tirages, poids × U[{low}, {high}]",
-        "min_spearman": "Spearman minimal",
-        "entering": "Entrent dans le top {k}",
-        "leaving": "Sortent du top {k}",
-        "removed": "Retiré",
-        "also_removed": "Aussi retirés",
-        "nominal_rank": "Rang nominal",
-        "median_rank": "Rang médian",
-        "interval": "Rangs 5–95 %",
-        "all_rows": "Toutes les lignes",
-    },
-    "nl": {
-        "base": "Basis",
-        "variant": "Variant",
-        "difference": "Verschil",
-        "base_rank": "Basisrang",
-        "variant_rank": "Rang variant",
-        "rank_shift": "Rangverschuiving",
-        "present": "Aanwezig in",
-        "both": "Beide",
-        "compared": "Vergeleken",
-        "mean_shift": "Gem. |verschuiving|",
-        "max_shift": "Max. |verschuiving|",
-        "spearman": "Spearman",
-        "runs_title": "{runs} trekkingen, gewichten × U[{low}, {high}]",
-        "min_spearman": "Laagste Spearman",
-        "entering": "Nieuw in top {k}",
-        "leaving": "Uit top {k}",
-        "removed": "Weggelaten",
-        "also_removed": "Ook weggelaten",
-        "nominal_rank": "Nominale rang",
-        "median_rank": "Mediane rang",
-        "interval": "Rangen 5–95 %",
-        "all_rows": "Alle rijen",
-    },
-}
 
 
 # -- shared helpers ------------------------------------------------------------------------------
 def _word(key: str, lang: str | None, **values: Any) -> str:
-    """A table word: the report catalogue's when it has one, else this module's own."""
-    from .i18n import catalogue, check_lang
+    """A table word from the report catalogues (``analysis_*`` keys, else the shared report words)."""
+    from .i18n import catalogue, check_lang, translate
 
     chosen = check_lang(lang)
-    text = catalogue(chosen).get(key) or _WORDS[chosen].get(key) or _WORDS["en"][key]
-    return text.format(**values) if values else text
+    if f"analysis_{key}" in catalogue("en"):
+        return translate(f"analysis_{key}", chosen, **values)
+    return translate(key, chosen, **values)
 
 
 def _number(x: float, lang: str | None, digits: int = 1, *, signed: bool = False) -> str:
