@@ -29,11 +29,6 @@ def _mean(values: np.ndarray) -> float:
     return float(present.mean()) if present.size else math.nan
 
 
-def _names(results: Any) -> dict[str, str]:
-    """Display names of the organisations (portraits first, else the data's name column)."""
-    return results.organisation_names()
-
-
 def render_jaarverslag(
     results: Any,
     *,
@@ -65,7 +60,7 @@ def render_jaarverslag(
         name = results.label(code, lang) if code != root else "**Totaal**"
         lines.append(f"| {name} | {_fmt(now)} | {_fmt(then)} | {_delta(now, then)} |")
 
-    names = _names(results)
+    names = results.organisation_names()
     lines += ["", "## Organisaties", "", "| Organisatie | Totaal | Verschil | Rang |", "|---|---:|---:|---:|"]
     total = results.score(root)
     ranks = results.ranks(root)

@@ -29,11 +29,6 @@ def _areas(results: Any, root: str) -> list[str]:
     return [code for code in results.children(root) if code in scored and not np.all(np.isnan(results.score(code)))]
 
 
-def _names(results: Any) -> dict[str, str]:
-    """Display names of the organisations (portraits first, else the data's name column)."""
-    return results.organisation_names()
-
-
 def render_caips(
     results: Any,
     *,
@@ -49,7 +44,7 @@ def render_caips(
     period = str(period) if period is not None else periods[-1]
     root = results.codes[-1]
     areas = _areas(results, root)
-    names = _names(results)
+    names = results.organisation_names()
     in_period = np.asarray([str(p) for p in results.periods]) == period
     orgs = [str(o) for o in results.organisations]
     rows = [i for i in range(len(orgs)) if in_period[i] and (organisation is None or orgs[i] == organisation)]
