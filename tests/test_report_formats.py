@@ -210,3 +210,10 @@ def test_a_period_narrows_the_network_view(results):
     assert len(lines) == 1 + 4 and all(line.split(",")[1] == "2022" for line in lines[1:])
     with pytest.raises(ConfigError, match="unknown period"):
         network_view(results, period="1999")
+
+
+def test_the_network_overview_lists_the_latest_period_first(results):
+    from vises.report.views import network_view
+
+    periods = [row.period for row in network_view(results, lang="en").rows]
+    assert periods == sorted(periods, reverse=True) and periods[0] == "2023"

@@ -413,7 +413,9 @@ def network_view(
     codes = (*dimension_codes(results), root_code(results))
     matrix = np.column_stack([results.score(code) for code in codes])
     rank_matrix = np.column_stack([results.ranks(code) for code in codes]) if options.ranks else None
-    order = np.lexsort((results.organisations, results.periods))
+    # Latest period first (what a reader looks for), organisations in code order within it.
+    period_rank = np.searchsorted(np.array(results.period_values), results.periods)
+    order = np.lexsort((results.organisations, -period_rank))
     rows = tuple(
         NetworkRow(
             organisation=str(results.organisations[i]),
