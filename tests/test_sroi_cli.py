@@ -113,7 +113,7 @@ def test_lang_translates_the_words_and_the_labels():
     from pathlib import Path
 
     model = Path(__file__).resolve().parents[1] / "examples" / "sroi" / "cisp_value_map.toml"
-    for lang, words in (("fr", ("Valeur actualisée (VA)", "Stagiaires", "CISP fictif")), ("nl", ("Contante waarde (CW)", "Stagiairs", "Fictief CISP"))):
+    for lang, words in (("fr", ("Valeur actualisée (VA)", "Stagiaires", "CISP fictif", "1,21 : 1")), ("nl", ("Contante waarde (CW)", "Stagiairs", "Fictief CISP", "472.000 EUR"))):
         done = subprocess.run([sys.executable, "-m", "vises", "sroi", str(model), "--lang", lang], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         for word in words:

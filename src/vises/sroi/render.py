@@ -59,18 +59,47 @@ def _words(lang: str, *keys: str) -> list[str]:
     return [translate(key, lang) for key in keys]
 
 
-def money(value: float | None, currency: str = "") -> str:
+def _local(lang: str | None) -> bool:
+    """French and Dutch reports use the language's separators (babel); English keeps the plain style."""
+    return lang in ("fr", "nl")
+
+
+def money(value: float | None, currency: str = "", lang: str | None = None) -> str:
     if value is None or not math.isfinite(value):
         return "–"
+    if _local(lang):
+        from ..i18n import format_number
+
+        return f"{format_number(value, lang, digits=0)} {currency}".strip()
     return f"{value:,.0f} {currency}".strip().replace(",", "\u202f")
 
 
-def ratio(value: float | None) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{value:.2f} : 1"
+def ratio(value: float | None, lang: str | None = None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    if _local(lang):
+        from ..i18n import format_number
+
+        return f"{format_number(value, lang, digits=2)} : 1"
+    return f"{value:.2f} : 1"
 
 
-def percent(value: float | None) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{100 * value:.1f} %"
+def percent(value: float | None, lang: str | None = None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    if _local(lang):
+        from ..i18n import format_number
+
+        return f"{format_number(100 * value, lang, digits=1)} %"
+    return f"{100 * value:.1f} %"
+
+
+def _decimal(value: float, lang: str | None, *, plain: str = ".1f") -> str:
+    if _local(lang):
+        from ..i18n import format_number
+
+        return format_number(value, lang, digits=1)
+    return format(value, plain)
 
 
 def headline(result: SroiResult, lang: str | None = None) -> list[tuple[str, str]]:
@@ -79,27 +108,28 @@ def headline(result: SroiResult, lang: str | None = None) -> list[tuple[str, str
     if result.payback_months is None:
         payback = translate("sroi_payback_never", lang)
     else:
-        payback = translate("sroi_months", lang, months=f"{result.payback_months:.1f}")
-    rates = ", ".join(translate("sroi_rate_from", lang, rate=f"{100 * rate:g}", year=first) for first, rate in result.discount)
+        payback = translate("sroi_months", lang, months=_decimal(result.payback_months, lang))
+    rates = ", ".join(translate("sroi_rate_from", lang, rate=_decimal(100 * rate, lang, plain="g"), year=first)
+                      for first, rate in result.discount)
     return [
-        (translate("sroi_total_inputs", lang), money(result.total_inputs, c)),
-        (translate("sroi_pv", lang), money(result.present_value, c)),
-        (translate("sroi_npv", lang), money(result.net_present_value, c)),
-        (translate("sroi_ratio", lang), ratio(result.sroi_ratio)),
-        (translate("sroi_net_ratio", lang), ratio(result.net_sroi_ratio)),
-        (translate("sroi_undiscounted", lang), money(result.undiscounted_value, c)),
+        (translate("sroi_total_inputs", lang), money(result.total_inputs, c, lang)),
+        (translate("sroi_pv", lang), money(result.present_value, c, lang)),
+        (translate("sroi_npv", lang), money(result.net_present_value, c, lang)),
+        (translate("sroi_ratio", lang), ratio(result.sroi_ratio, lang)),
+        (translate("sroi_net_ratio", lang), ratio(result.net_sroi_ratio, lang)),
+        (translate("sroi_undiscounted", lang), money(result.undiscounted_value, c, lang)),
         (translate("sroi_payback", lang), payback),
         (translate("sroi_discount_rate", lang), rates),
         (translate("sroi_years", lang), str(len(result.years))),
     ]
 
 
-def value_map_rows(result: SroiResult) -> list[list[str]]:
+def value_map_rows(result: SroiResult, lang: str | None = None) -> list[list[str]]:
     rows = []
     for o in result.by_outcome:
-        rows.append([o.code, o.stakeholder, f"{o.quantity:g}", money(o.proxy, result.currency), percent(o.deadweight),
-                     percent(o.displacement), percent(o.attribution), percent(o.drop_off), str(o.duration), str(o.start),
-                     money(o.year_one_impact, result.currency), money(o.present_value, result.currency)])
+        rows.append([o.code, o.stakeholder, f"{o.quantity:g}", money(o.proxy, result.currency, lang), percent(o.deadweight, lang),
+                     percent(o.displacement, lang), percent(o.attribution, lang), percent(o.drop_off, lang), str(o.duration), str(o.start),
+                     money(o.year_one_impact, result.currency, lang), money(o.present_value, result.currency, lang)])
     return rows
 
 
@@ -115,8 +145,8 @@ STAKEHOLDER_HEADERS = _words("en", *STAKEHOLDER_KEYS)
 TORNADO_HEADERS = _words("en", *TORNADO_KEYS)
 
 
-def stakeholder_rows(result: SroiResult) -> list[list[str]]:
-    return [[s.code, s.label, money(s.value, result.currency), percent(s.share), money(s.undiscounted_value, result.currency)]
+def stakeholder_rows(result: SroiResult, lang: str | None = None) -> list[list[str]]:
+    return [[s.code, s.label, money(s.value, result.currency, lang), percent(s.share, lang), money(s.undiscounted_value, result.currency, lang)]
             for s in result.by_stakeholder]
 
 
@@ -161,12 +191,12 @@ def _render_text(result: SroiResult, report: SensitivityReport | None, style: st
     parts = [title(translate("sroi_title", lang, label=result.label), 1), "",
              tabulate(headline(result, lang), headers=_words(lang, "sroi_figure", "sroi_value"), tablefmt=style), "",
              title(translate("sroi_value_map", lang), 2), "",
-             tabulate(value_map_rows(result), headers=_words(lang, *VALUE_MAP_KEYS), tablefmt=style), "",
+             tabulate(value_map_rows(result, lang), headers=_words(lang, *VALUE_MAP_KEYS), tablefmt=style), "",
              title(translate("sroi_by_stakeholder", lang), 2), "",
-             tabulate(stakeholder_rows(result), headers=_words(lang, *STAKEHOLDER_KEYS), tablefmt=style)]
+             tabulate(stakeholder_rows(result, lang), headers=_words(lang, *STAKEHOLDER_KEYS), tablefmt=style)]
     if report is not None:
         parts += ["", title(translate("sroi_sensitivity_title", lang), 2), "",
-                  translate("sroi_base_ratio", lang, ratio=ratio(report.base_ratio)), "",
+                  translate("sroi_base_ratio", lang, ratio=ratio(report.base_ratio, lang)), "",
                   tabulate(tornado_rows(report, lang), headers=_words(lang, *TORNADO_KEYS), tablefmt=style)]
     parts += ["", translate("sroi_closing", lang)]
     return "\n".join(parts) + "\n"
@@ -204,11 +234,11 @@ def render_html(result: SroiResult, report: SensitivityReport | None = None, *, 
         "sroi_headline", "sroi_value_map", "sroi_by_stakeholder", "sroi_sensitivity", "sroi_closing")}
     words["title"] = translate("sroi_title", lang, label=result.label)
     words["map_note"] = translate("sroi_map_note", lang, code=result.code, currency=result.currency)
-    words["base_ratio"] = translate("sroi_base_ratio_html", lang, ratio=ratio(report.base_ratio)) if report else ""
+    words["base_ratio"] = translate("sroi_base_ratio_html", lang, ratio=ratio(report.base_ratio, lang)) if report else ""
     return template.render(
         result=result, lang=lang, words=words, headline=headline(result, lang),
-        value_map_headers=_words(lang, *VALUE_MAP_KEYS), value_map=value_map_rows(result),
-        stakeholder_headers=_words(lang, *STAKEHOLDER_KEYS), stakeholders=stakeholder_rows(result),
+        value_map_headers=_words(lang, *VALUE_MAP_KEYS), value_map=value_map_rows(result, lang),
+        stakeholder_headers=_words(lang, *STAKEHOLDER_KEYS), stakeholders=stakeholder_rows(result, lang),
         tornado_headers=_words(lang, *TORNADO_KEYS), tornado=tornado_rows(report, lang) if report else None,
         shares=[(s.label, s.share) for s in result.by_stakeholder],
     )
