@@ -215,3 +215,16 @@ def test_score_and_validate_end_to_end(runner: CliRunner, tmp_path: Path) -> Non
     result = runner.invoke(cli, ["validate", str(bad), "--grid", "vises.social_economy"])
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Error: ") and "Traceback" not in result.output
+
+
+def test_the_installed_console_script() -> None:
+    """The `vises` script pip installs (the console entry point), not only `python -m vises`."""
+    script = Path(sys.executable).with_name("vises")
+    if not script.is_file():
+        pytest.skip(f"the console script is not installed next to {sys.executable} (pip install -e . creates it)")
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0 and "vises" in version.stdout
+    bad = subprocess.run([str(script), "score", "--no-such-option"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no such option" in bad.stderr.lower()
+    missing = subprocess.run([str(script), "validate", "missing.csv", "--grid", "vises.social_economy"], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
