@@ -67,3 +67,12 @@ def test_demo_command_scores_the_cisp_example() -> None:
     done = _run("-m", "vises", "score", DATA / "wallonie_cisp.csv", "--grid", "wallonie.cisp", "--format", "markdown")
     assert done.returncode == 0, done.stderr
     assert "Centre" in done.stdout or "cisp_01" in done.stdout
+
+
+def test_coinr_asem_example() -> None:
+    asem = ROOT.parent / "shared" / "datasets" / "asem" / "iMeta.csv"
+    if not asem.is_file():
+        pytest.skip(f"COINr's ASEM tables are not at {asem.parent} (the shared data folder is absent)")
+    done = _run(EXAMPLES / "coinr_asem.py")
+    assert done.returncode == 0, done.stderr
+    assert "51 countries" in done.stdout and "Why Austria scores" in done.stdout
