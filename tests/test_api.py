@@ -140,3 +140,17 @@ def test_cli_show_refuses_a_bad_grid_without_traceback(tmp_path):
     done = subprocess.run([sys.executable, "-m", "vises", "show", str(path)], capture_output=True, text=True)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "4 problems" in done.stderr
+
+
+def test_a_grid_validates_itself():
+    from vises.errors import GridValidationError
+    from vises.model import Grid, Indicator, Node
+
+    good = vises.load_grid(EXAMPLE_GRID)
+    assert good.problems() == [] and good.check() is good
+    bad = Grid(code="b", nodes=(Node(code="r"), Node(code="r")), indicators=(Indicator(code="x", parent="nowhere", weight=-1),))
+    problems = bad.problems()
+    assert len(problems) >= 3
+    with pytest.raises(GridValidationError) as info:
+        bad.check()
+    assert "duplicate code 'r'" in str(info.value) and "unknown parent 'nowhere'" in str(info.value)
