@@ -123,7 +123,7 @@ def test_csv_profile_and_bare_table(results):
     header, *rows = _csv_rows(render_csv(results, view="profile", organisation="b", period="2022"))
     assert rows == [["b", "2022", *(repr(float(results.score(c)[1])) if not math.isnan(results.score(c)[1]) else "" for c in results.codes)]]
     with_provenance = render_csv(results, options={"provenance": True})
-    assert with_provenance.startswith("# vises ") and f"# grid: net" in with_provenance
+    assert with_provenance.startswith("# vises ") and "# grid: net" in with_provenance
 
 
 def test_json_holds_the_whole_results(results):
