@@ -228,3 +228,20 @@ def test_the_installed_console_script() -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no such option" in bad.stderr.lower()
     missing = subprocess.run([str(script), "validate", "missing.csv", "--grid", "vises.social_economy"], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_validate_counts_the_values_given_and_warns_on_an_empty_file(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    example = root / "examples" / "data" / "wallonie_cisp.csv"
+    if not example.is_file():
+        pytest.skip("the example data are not there")
+    done = run("validate", str(example), "--grid", "wallonie.cisp")
+    if done.returncode != 0 and "unknown grid" in done.stderr:
+        pytest.skip("the vises-wallonie plugin is not installed")
+    assert done.returncode == 0 and "values given" in done.stdout and "not applicable" in done.stdout
+    empty = tmp_path / "empty.csv"
+    header = example.read_text(encoding="utf-8").splitlines()[0]
+    columns = header.split(",")
+    empty.write_text(header + "\n" + "c1,2024" + "," * (len(columns) - 2) + "\n", encoding="utf-8")
+    done = run("validate", str(empty), "--grid", "wallonie.cisp")
+    assert done.returncode == 0 and "no value is filled in yet" in done.stderr

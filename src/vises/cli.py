@@ -287,11 +287,19 @@ def validate(data: Path, grid_name: str) -> None:
         problems = vises.validate_data(grid, dataset)
     if problems:
         raise ValidationError(problems, what=str(data))
-    scored = sum(1 for ind in grid.scored_indicators if ind.code in dataset.columns)
+    columns = [dataset.columns[ind.code] for ind in grid.scored_indicators if ind.code in dataset.columns]
+    cells = len(dataset) * len(columns)
+    filled = sum(int((~column.missing()).sum()) for column in columns)
+    not_applicable = sum(int(column.not_applicable.sum()) for column in columns if column.not_applicable is not None)
+    if cells and filled == 0:
+        # Valid but empty (a template not filled in yet): say so, since scoring it gives no score.
+        click.echo(f"Warning: {data}: no value is filled in yet; every score would be missing.", err=True)
     click.echo(
         f"{data}: {len(dataset)} rows, {len(set(map(str, dataset.organisations)))} organisations, "
-        f"{len(dataset.period_values)} periods, {scored} of {len(grid.scored_indicators)} scored indicators "
-        f"of grid {grid.code!r}: ready to score."
+        f"{len(dataset.period_values)} periods, {len(columns)} of {len(grid.scored_indicators)} scored indicators "
+        f"of grid {grid.code!r}; {filled} of {cells} values given"
+        + (f", {not_applicable} not applicable" if not_applicable else "")
+        + ": ready to score."
     )
 
 
