@@ -40,6 +40,7 @@ CORE_PLUGINS = (
     "vises.sroi.hooks",
     "vises.templates",
     "vises.analysis",
+    "vises.statistics",
     "vises.scaffold",
 )
 CORE_NAME = hookspecs.PROJECT_NAME
