@@ -57,3 +57,43 @@ def test_the_command_through_the_cli(tmp_path):
     assert done.returncode == 0 and (tmp_path / "vises-namur" / "src" / "vises_namur" / "hooks.py").is_file()
     again = subprocess.run([sys.executable, "-m", "vises", "new-plugin", "namur", "--dir", str(tmp_path)], capture_output=True, text=True)
     assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_titles_and_authors_are_quoted_and_the_scale_runs_from_1_to_5(tmp_path):
+    import tomllib
+
+    package = create_plugin("gent", tmp_path, lang="nl", title='Het "Gentse" netwerk', author="Ada Lovelace <ada@example.org>")
+    project = tomllib.loads((package / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["description"] == 'vises plugin: Het "Gentse" netwerk'
+    assert project["authors"] == [{"name": "Ada Lovelace", "email": "ada@example.org"}]
+    grid = tomllib.loads((package / "src" / "vises_gent" / "grids" / "gent.toml").read_text(encoding="utf-8"))
+    scale = next(indicator for indicator in grid["indicators"] if indicator.get("kind") == "scale")
+    assert [level["value"] for level in scale["levels"]] == ["1", "2", "3", "4", "5"]
+    assert {indicator.get("kind", "quantity") for indicator in grid["indicators"]} == {"quantity", "scale", "binary", "narrative"}
+    assert "datasets_for" in (package / "tests" / "test_gent_plugin.py").read_text(encoding="utf-8")
+    with pytest.raises(ConfigError, match="--title"):
+        create_plugin("gent2", tmp_path, title="two\nlines")
+    assert not (tmp_path / "vises-gent2").exists()
+
+
+def test_check_plugin_has_no_false_alarm_on_the_core_methods():
+    """The core's normalisers (scales, yes/no, categories included) and aggregators pass, as a plugin's would;
+    a method that needs parameters is noted, not reported, and is run when they are given."""
+    import types
+
+    import vises.aggregate
+    import vises.normalise
+    from vises.testing import check_plugin
+
+    methods = types.SimpleNamespace(
+        vises_register_normalisers=vises.normalise.vises_register_normalisers,
+        vises_register_aggregators=vises.aggregate.vises_register_aggregators,
+    )
+    report = check_plugin(methods, name="again", raise_on_problems=False)
+    assert report.problems == ()
+    assert any(note.startswith("aggregator 'again.power_mean': not run") for note in report.notes)
+    assert any(note.startswith("normaliser 'again.goalposts'") for note in report.notes)
+    given = check_plugin(methods, name="again", sample_params={"again.power_mean": {"p": 2}, "again.goalposts": {"lower": 0, "upper": 10}})
+    assert not [note for note in given.notes if note.startswith(("aggregator 'again.power_mean'", "normaliser 'again.goalposts'"))]
+    with pytest.raises(ConfigError, match="core plugin"):
+        check_plugin("vises.normalise", name="again")

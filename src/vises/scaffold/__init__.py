@@ -8,6 +8,7 @@ vises through its entry point.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ WORDS: dict[str, dict[str, str]] = {
     "report_label": {"fr": "Rapport d'activité public", "nl": "Publiek activiteitenverslag", "en": "Public activity report"},
     "story_label": {"fr": "Récit d'évaluation", "nl": "Evaluatieverhaal", "en": "Evaluation story"},
     "never": {"fr": "Jamais", "nl": "Nooit", "en": "Never"},
+    "rarely": {"fr": "Rarement", "nl": "Zelden", "en": "Rarely"},
     "sometimes": {"fr": "Parfois", "nl": "Soms", "en": "Sometimes"},
     "often": {"fr": "Souvent", "nl": "Vaak", "en": "Often"},
     "always": {"fr": "Toujours", "nl": "Altijd", "en": "Always"},
@@ -36,7 +38,24 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def _toml_text(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A quoted string valid in TOML and in Python alike (JSON's escapes)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _plain(option: str, text: str) -> str:
+    """Refuse what would break a docstring or a line of the generated files."""
+    if any(ord(char) < 32 or char == "\\" for char in text) or "\"\"\"" in text:
+        raise ConfigError(f"{option} {text!r}: line breaks, control characters and backslashes are not allowed", hint=f"give {option} on one line")
+    return text
+
+
+def _author(author: str) -> str:
+    """The inside of pyproject's ``authors`` table: ``Name <email>`` gives a name and an email."""
+    match = re.fullmatch(r"\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*", author)
+    if match is None:
+        return f"name = {_toml_text(author.strip())}"
+    fields = [f"name = {_toml_text(match.group('name'))}"] if match.group("name") else []
+    return ", ".join([*fields, f"email = {_toml_text(match.group('email'))}"])
 
 
 def _values(name: str, lang: str, title: str, author: str) -> dict[str, str]:
@@ -44,7 +63,9 @@ def _values(name: str, lang: str, title: str, author: str) -> dict[str, str]:
     values = {
         "name": name,
         "title": title,
-        "author": author.replace('"', "'"),
+        "title_text": _toml_text(title),
+        "description_text": _toml_text(f"vises plugin: {title}"),
+        "author": _author(author),
         "languages": ", ".join(f'"{code}"' for code in langs),
     }
     for key, texts in WORDS.items():
@@ -70,14 +91,17 @@ def create_plugin(name: str, directory: str | Path = ".", *, lang: str = "fr", t
     target = Path(directory) / f"vises-{name}"
     if target.exists():
         raise ConfigError("the folder already exists; nothing was written", file=str(target), hint="choose another --dir or remove the folder")
-    values = _values(name, lang, title or name.replace("_", " ").title(), author or "vises plugin authors")
+    title = _plain("--title", title or name.replace("_", " ").title())
+    values = _values(name, lang, title, _plain("--author", author) or "vises plugin authors")
     from string import Template
 
-    for template in sorted(FILES.rglob("*.tmpl")):
-        relative = template.relative_to(FILES).with_suffix("")
-        destination = target / str(relative).replace("NAME", name)
+    # Render everything first: a template error must not leave half a package behind.
+    files = {
+        target / str(template.relative_to(FILES).with_suffix("")).replace("NAME", name): Template(template.read_text(encoding="utf-8")).substitute(values)
+        for template in sorted(FILES.rglob("*.tmpl"))
+    }
+    for destination, text in files.items():
         destination.parent.mkdir(parents=True, exist_ok=True)
-        text = Template(template.read_text(encoding="utf-8")).substitute(values)
         write_text_atomic(destination, text)
     return target
 
@@ -93,9 +117,10 @@ def vises_register_commands(cli: Any) -> None:
     @click.option("--lang", type=click.Choice(LANGUAGES), default="fr", show_default=True,
                   help="Language of the starter labels (English is added beside it).")
     @click.option("--title", help="A human name for the plugin, e.g. 'Réseau bruxellois'.")
-    @click.option("--author", default="", help="Author written into pyproject.toml.")
+    @click.option("--author", default="", help="Author written into pyproject.toml: 'Name' or 'Name <email>'.")
     def new_plugin(name: str, directory: Path, lang: str, title: str | None, author: str) -> None:
         """Create an installable plugin package NAME with a starter grid, tests and example data."""
         target = create_plugin(name, directory, lang=lang, title=title, author=author)
         click.echo(f"created {target}")
-        click.echo(f"next: pip install -e {target} && vises grids && pytest {target / 'tests'}")
+        click.echo(f"next: pip install -e '{target}[test]' && vises grids && pytest {target / 'tests'}")
+        click.echo(f"then edit {target / 'src' / f'vises_{name}' / 'grids' / f'{name}.toml'} (its README says what each file is for)")

@@ -1,7 +1,8 @@
 """Helpers for testing vises and its plugins.
 
 ``check_plugin(module_or_object, name=...)`` calls every hook a plugin implements and checks what
-it returns (grids validate, labels exist in the declared languages, methods keep their ranges).
+it returns (grids validate, labels exist in the declared languages, methods keep their ranges);
+``plugin_registry(module, name=...)`` is the registry it inspects: the core plus that plugin alone.
 ``grids()`` and ``datasets_for(grid)`` are hypothesis strategies; they are loaded on first use, so
 importing ``vises.testing`` needs hypothesis only when they are asked for.
 """
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .plugin_check import check_plugin
+from .plugin_check import PluginCheck, check_plugin, plugin_registry
 
-__all__ = ["check_plugin", "datasets_for", "grids", "methods"]
+__all__ = ["PluginCheck", "check_plugin", "datasets_for", "grids", "methods", "plugin_registry"]
 
 
 def __getattr__(name: str) -> Any:

@@ -20,10 +20,27 @@ import attrs
 import numpy as np
 
 from ..errors import ConfigError, PluginError, VisesError
-from ..model import Grid, Indicator
+from ..model import Grid, Indicator, Level
 
-#: Values every normaliser is tried on: zero, fractions, a wide spread, ties and a missing value.
+#: Values every quantity normaliser is tried on: zero, fractions, a wide spread, ties and a missing value.
 SAMPLE_VALUES = np.array([0.0, 1.0, 2.5, 2.5, 10.0, 100.0, np.nan])
+#: Per indicator kind, the sample indicator a normaliser is fitted for and the (level score) values
+#: it is tried on, the last one missing: a method for scales is not fed hours.
+SAMPLE_INDICATORS: dict[str, tuple[Indicator, np.ndarray]] = {
+    "quantity": (Indicator(code="sample", minimum=0.0, maximum=100.0, target=50.0), SAMPLE_VALUES),
+    "scale": (
+        Indicator(code="sample", kind="scale", target=4.0, levels=tuple(Level(value=str(i)) for i in range(1, 6))),
+        np.array([1.0, 2.0, 3.0, 3.0, 4.0, 5.0, np.nan]),
+    ),
+    "binary": (Indicator(code="sample", kind="binary"), np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, np.nan])),
+    "category": (
+        Indicator(code="sample", kind="category", levels=(Level(value="a", score=0.0), Level(value="b", score=4.0), Level(value="c", score=10.0))),
+        np.array([0.0, 4.0, 10.0, 4.0, 0.0, 10.0, np.nan]),
+    ),
+}
+#: Children's scores every aggregator is tried on (row 3: every child missing) and their weights.
+SAMPLE_SCORES = np.array([[10.0, 20.0, 30.0], [50.0, np.nan, 50.0], [np.nan, np.nan, np.nan], [1.0, 99.0, 42.0]])
+SAMPLE_WEIGHTS = np.array([1.0, 2.0, 1.0])
 
 
 @attrs.frozen(kw_only=True)
@@ -52,15 +69,13 @@ def check_plugin(
     """Check a plugin module/object (or an importable module name) and every hook it implements.
 
     ``name`` is the plugin's namespace (its entry-point name); by default the name of the installed
-    entry point pointing at the module. ``sample_params`` gives parameters per normaliser key for
-    methods that cannot fit without them. ``results`` (a ``Results``) lets report formats render.
+    entry point pointing at the module. ``sample_params`` gives parameters per normaliser or
+    aggregator key (``{"resto.share": {"total": 10}}``) for methods that cannot run without them. ``results`` (a ``Results``) lets report formats render.
     Raises ``PluginError`` listing every problem unless ``raise_on_problems`` is false.
     """
-    from ..plugins import Registry
-
     obj = importlib.import_module(plugin) if isinstance(plugin, str) else plugin
     name = name or _entry_point_name(obj)
-    registry = Registry.build(extra_plugins={name: obj}, entry_points=False, strict=False, disabled=())
+    registry = plugin_registry(obj, name=name)
     problems: list[str] = []
     notes: list[str] = []
     failures = [failure for failure in registry.failures if failure.plugin == name]
@@ -72,7 +87,7 @@ def check_plugin(
     for key in provides.get("normalisers", ()):
         _check_normaliser(key, registry.normaliser(key), dict((sample_params or {}).get(key, {})), problems, notes)
     for key in provides.get("aggregators", ()):
-        problems += _check_aggregator(key, registry.aggregator(key))
+        _check_aggregator(key, registry.aggregator(key), dict((sample_params or {}).get(key, {})), problems, notes)
     for key in provides.get("weightings", ()):
         problems += _check_weighting(registry, key)
     for key in provides.get("readers", ()):
@@ -90,6 +105,22 @@ def check_plugin(
         lines = "\n".join(f"  - {problem}" for problem in problems)
         raise PluginError(f"{len(problems)} problem(s) in plugin {name!r}:\n{lines}")
     return report
+
+
+def plugin_registry(plugin: Any, *, name: str | None = None) -> Any:
+    """A fresh ``Registry`` of vises' core plus ``plugin`` alone (installed entry points ignored).
+
+    This is what ``check_plugin`` inspects; a plugin's tests can score with it
+    (``vises.scoring.score(grid, data, registry=...)``) without the plugin being installed.
+    """
+    from ..plugin_loading import CORE_PLUGINS
+    from ..plugins import Registry
+
+    obj = importlib.import_module(plugin) if isinstance(plugin, str) else plugin
+    module = getattr(obj, "__name__", None)
+    if module in CORE_PLUGINS:
+        raise ConfigError(f"{module} is part of vises' core plugin, which is always loaded", hint="check your own plugin's hooks module")
+    return Registry.build(extra_plugins={name or _entry_point_name(obj): obj}, entry_points=False, strict=False, disabled=())
 
 
 def _entry_point_name(obj: Any) -> str:
@@ -125,63 +156,86 @@ def _check_grid(registry: Any, key: str) -> list[str]:
 
 
 def _check_normaliser(key: str, spec: Any, params: dict[str, Any], problems: list[str], notes: list[str]) -> None:
+    """Fit and apply the method on sample data of every kind it accepts, in both directions."""
+    kinds = [kind for kind in spec.kinds if kind in SAMPLE_INDICATORS]
+    if not kinds:
+        notes.append(f"normaliser {key!r}: not run, no sample data for kinds {', '.join(spec.kinds) or '(none)'}")
+    for kind in kinds:
+        indicator, values = SAMPLE_INDICATORS[kind]
+        where = f"normaliser {key!r}" + (f" on a {kind} indicator" if len(kinds) > 1 or kind != "quantity" else "")
+        if not _check_normaliser_on(where, spec, indicator, values, params, problems, notes):
+            return
+
+
+def _check_normaliser_on(
+    where: str, spec: Any, indicator: Indicator, values: np.ndarray, params: dict[str, Any], problems: list[str], notes: list[str]
+) -> bool:
+    """One kind of sample data; false when the method could not be run (nothing more to try)."""
     from ..records import FitContext
 
-    where = f"normaliser {key!r}"
     context = FitContext(
-        indicator=Indicator(code="sample"),
-        organisations=np.array([f"o{i}" for i in range(len(SAMPLE_VALUES))], dtype=object),
-        periods=np.array(["2024"] * len(SAMPLE_VALUES), dtype=object),
+        indicator=indicator,
+        organisations=np.array([f"o{i}" for i in range(len(values))], dtype=object),
+        periods=np.array(["2024"] * len(values), dtype=object),
     )
     for direction in (1, -1):
         try:
-            fitted = spec.fit(SAMPLE_VALUES.copy(), direction=direction, params=params, context=context)
+            fitted = spec.fit(values.copy(), direction=direction, params=params, context=context)
         except VisesError as exc:
             if not params:
-                notes.append(f"{where}: not run on sample data, it needs parameters ({exc}); pass sample_params")
-                return
-            problems.append(f"{where}: fit failed with {params}: {exc}")
-            return
+                notes.append(f"{where}: not run on sample data ({exc}); pass sample_params if it needs parameters")
+            else:
+                problems.append(f"{where}: fit failed with {params}: {exc}")
+            return False
         except Exception as exc:
             problems.append(f"{where}: fit raised {type(exc).__name__}: {exc}")
-            return
+            return False
         try:
             json.dumps(fitted)
         except (TypeError, ValueError) as exc:
             problems.append(f"{where}: fitted parameters must be JSON-serialisable plain values ({exc})")
         try:
-            out = np.asarray(spec.apply(SAMPLE_VALUES.copy(), fitted), dtype=float)
+            out = np.asarray(spec.apply(values.copy(), fitted), dtype=float)
             low, high = spec.output_range(params)
         except Exception as exc:
             problems.append(f"{where}: apply raised {type(exc).__name__}: {exc}")
-            return
-        if out.shape != SAMPLE_VALUES.shape:
-            problems.append(f"{where}: apply returned shape {out.shape} for {SAMPLE_VALUES.shape} values")
-            return
+            return False
+        if out.shape != values.shape:
+            problems.append(f"{where}: apply returned shape {out.shape} for {values.shape} values")
+            return False
         if not math.isnan(out[-1]):
             problems.append(f"{where}: a missing value (NaN) came out as {out[-1]}")
         finite = out[:-1]
         tolerance = 1e-9 * max(1.0, abs(low or 0), abs(high or 0))
         if np.isnan(finite).any() or (low is not None and (finite < low - tolerance).any()) or (high is not None and (finite > high + tolerance).any()):
             problems.append(f"{where}: direction {direction:+d} gave {finite.tolist()}, outside its declared range [{low}, {high}]")
-            return
+            return False
+    return True
 
 
-def _check_aggregator(key: str, spec: Any) -> list[str]:
+def _check_aggregator(key: str, spec: Any, params: dict[str, Any], problems: list[str], notes: list[str]) -> None:
+    """One score per row, NaN for a row with every child missing, never NaN for the others."""
     where = f"aggregator {key!r}"
-    scores = np.array([[10.0, 20.0, 30.0], [50.0, np.nan, 50.0], [np.nan, np.nan, np.nan], [1.0, 99.0, 42.0]])
+    scores = SAMPLE_SCORES.copy()
     try:
-        out = np.asarray(spec.aggregate(scores, np.array([1.0, 2.0, 1.0]), params={}, groups=np.zeros(len(scores), dtype=int)), dtype=float)
+        result = spec.aggregate(scores, SAMPLE_WEIGHTS.copy(), params=params, groups=np.zeros(len(scores), dtype=int))
+        out = np.asarray(result, dtype=float)
+    except VisesError as exc:
+        if params:
+            problems.append(f"{where}: failed with {params}: {exc}")
+        else:
+            notes.append(f"{where}: not run on sample scores ({exc}); pass sample_params if it needs parameters")
+        return
     except Exception as exc:
-        return [f"{where}: raised {type(exc).__name__}: {exc}"]
+        problems.append(f"{where}: raised {type(exc).__name__}: {exc}")
+        return
     if out.shape != (len(scores),):
-        return [f"{where}: returned shape {out.shape}, expected ({len(scores)},), one score per row"]
-    problems = []
+        problems.append(f"{where}: returned shape {out.shape}, expected ({len(scores)},), one score per row")
+        return
     if not math.isnan(out[2]):
         problems.append(f"{where}: a row with every child missing gave {out[2]} instead of NaN")
     if np.isnan(out[[0, 1, 3]]).any():
         problems.append(f"{where}: rows with children present gave NaN: {out.tolist()}")
-    return problems
 
 
 def _check_weighting(registry: Any, key: str) -> list[str]:
