@@ -272,8 +272,13 @@ class Results:
                 out[all_missing] = "all children missing"
                 thin = missing & ~na & ~all_missing
                 if thin.any():
-                    for row in np.flatnonzero(thin):
-                        out[row] = f"coverage {cov[row]:.0%} below the minimum {node.min_coverage:.0%}"
+                    # One message per distinct coverage, not one formatted string per row.
+                    percents = np.rint(cov[thin] * 100).astype(np.int64)
+                    distinct, inverse = np.unique(percents, return_inverse=True)
+                    messages = np.array(
+                        [f"coverage {p}% below the minimum {node.min_coverage:.0%}" for p in distinct.tolist()], dtype=object
+                    )
+                    out[thin] = messages[inverse.reshape(-1)]
             else:
                 out[missing & ~na] = "missing value"
                 for reason, mask in self._missing_reasons.get(code, {}).items():
