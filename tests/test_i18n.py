@@ -83,3 +83,20 @@ def test_formatted_numbers_read_back(x, digits):
     assert float(text.replace(",", "")) == pytest.approx(round(x, digits), abs=1.01 * 10 ** -digits)
     dutch = i18n.format_number(x, "nl", digits=digits)
     assert dutch.replace(".", "").replace(",", ".") == text.replace(",", "")
+
+
+def test_every_data_collection_method_has_a_label_in_every_language():
+    from vises.io.evaluations import METHODS
+
+    for lang in i18n.LANGUAGES:
+        words = i18n.catalogue(lang)
+        for method in METHODS:
+            assert words.get("method_" + method.replace(" ", "_")), (lang, method)
+    assert i18n.translate("method_life_stories", "fr") == "Récits de vie"
+
+
+def test_analysis_words_live_in_the_catalogues():
+    from vises import analysis
+
+    assert analysis._word("spearman", "nl") == i18n.translate("analysis_spearman", "nl")
+    assert not hasattr(analysis, "_WORDS"), "the private word table is gone"

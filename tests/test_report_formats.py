@@ -60,7 +60,7 @@ def test_profile_shows_dimensions_before_the_total(results):
     out = render_table(results, lang="en", view="profile", organisation="a")
     assert out.index("Dimension profile") < out.index("Overall score")
     assert out.index("Social") < out.index("Overall score")
-    assert "Do trainees find stable work?" in out and "focus group" in out
+    assert "Do trainees find stable work?" in out and "Focus group" in out  # the method's label, not its code
     assert "counted from the register" in out
 
 

@@ -110,3 +110,34 @@ def test_html_renders_in_headless_chromium(pages, tmp_path):
     subprocess.run(command, capture_output=True, timeout=90, check=False)
     assert shot.exists()
     assert shot.stat().st_size > 20_000  # a blank page is a few kilobytes
+
+
+def test_wide_tables_scroll_in_their_own_box_and_print_whole(pages):
+    network = pages["network"]
+    assert network.count('<div class="wrap"><table class="scroll">') >= 4
+    assert ".wrap { overflow-x: auto;" in network
+    css = network[network.index("<style>") : network.index("</style>")]
+    printing = css[css.index("@media print") :]
+    assert ".wrap { overflow: visible; }" in printing and "thead { display: table-header-group; }" in printing
+    assert "table," not in printing.split("break-inside: avoid")[0], "long tables may break across pages"
+
+
+def test_network_scores_one_table_per_period_latest_first(results):
+    page = render_html(results, lang="en", view="network", options={"charts": False})
+    assert page.index("<h3>Period 2023</h3>") < page.index("<h3>Period 2022</h3>")
+    assert 'class="rank"' in page and "Overall score" in page
+    bare = render_html(results, lang="en", view="network", options={"charts": False, "ranks": False})
+    assert 'class="rank"' not in bare
+
+
+def test_french_profile_reads_levels_methods_and_reasons_in_french():
+    from vises.api import render, score
+
+    root = Path(__file__).resolve().parents[1]
+    results = score("wallonie.cisp", root / "examples" / "data" / "wallonie_cisp.csv")
+    page = render(results, "html", lang="fr", view="profile", organisation="cisp_01", options={"charts": False})
+    assert ">Oui</td>" in page and " – " in page  # "Oui", and "3 – Souvent"-style levels
+    assert ">yes</td>" not in page and ">no</td>" not in page
+    assert "Indicateurs; Enquête" in page and "board; funders; users" in page
+    assert "missing value" not in page
+    assert "Commun : ajusté sur toutes les périodes ensemble (pooled)" in page

@@ -10,7 +10,7 @@ import pytest
 import vises
 from vises.errors import ConfigError
 from vises.model import Column, Dataset, Evaluation, Grid, Indicator, Kind, Level, Node, Organisation
-from vises.report.views import network_view, parse_options, profile_view, provenance, report_lang
+from vises.report.views import attribute_label, network_view, parse_options, profile_view, provenance, report_lang
 
 EVIL = "<script>alert(1)</script>"
 
@@ -194,3 +194,32 @@ def test_qualitative_raw_values_read_in_the_report_language():
     rows = {row.code: row for block in profile_view(results, organisation="b", lang="nl").blocks for row in block.rows}
     assert rows["placement"].raw_text == "Nee"
     assert rows["plan"].raw_text == "1 – Never [en]", "a missing Dutch label falls back visibly"
+
+
+def test_methods_reasons_units_and_sizes_read_in_the_report_language(results):
+    from vises.report.views import method_label, pooling_text, reason_text, unit_text
+
+    view = profile_view(results, organisation="a", lang="fr")
+    assert view.methods == ("Enquête", "Groupe de discussion")
+    assert view.evaluation.stakeholders == ("trainees", "trainers"), "stakeholders stay as given"
+    assert profile_view(results, organisation="a", lang="nl").methods == ("Bevraging", "Focusgroep")
+    assert method_label("other: photo voice", "fr") == "Autre: photo voice"
+    assert reason_text("missing value", "fr") == "Valeur manquante"
+    assert reason_text("not applicable", "nl") == "Niet van toepassing"
+    assert reason_text("coverage 40% below the minimum 50%", "fr") == "Couverture de 40\u00a0% sous le minimum de 50\u00a0%"
+    assert reason_text("closed in May", "fr") == "closed in May", "a reason given in the data stays as written"
+    assert unit_text("percent", "fr") == "%" and unit_text("hour / FTE", "fr") == "heures / ETP"
+    assert unit_text("tCO2e", "nl") == "tCO2e" and unit_text(None, "fr") is None
+    assert pooling_text("pooled", "fr").endswith("(pooled)") and pooling_text("odd", "fr") == "odd"
+    rows = {row.code: row for block in view.blocks for row in block.rows}
+    assert rows["hours"].unit == "hour" and rows["hours"].unit_label == "heures"
+    assert attribute_label("size", "small", "nl") == "Klein" and attribute_label("size", "XL", "nl") == "XL"
+
+
+def test_network_tables_list_the_latest_period_first(results):
+    view = network_view(results, lang="en")
+    assert [d.period for d in view.distributions] == sorted((d.period for d in view.distributions), reverse=True)
+    assert [c.to_period for c in view.changes] == sorted((c.to_period for c in view.changes), reverse=True)
+    by_attribute = [g.period for g in view.peer_groups if g.attribute == "region"]
+    assert by_attribute == sorted(by_attribute, reverse=True)
+    assert {c.organisation: c.name for c in view.changes}["a"] == "Atelier A"

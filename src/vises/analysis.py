@@ -41,9 +41,6 @@ _DECIMALS = 9
 _MISSING = "—"
 _LANGS = (None, "fr", "nl", "en")
 
-#: The few words of these tables that the report catalogues (vises/locale) do not have yet.
-
-
 # -- shared helpers ------------------------------------------------------------------------------
 def _word(key: str, lang: str | None, **values: Any) -> str:
     """A table word from the report catalogues (``analysis_*`` keys, else the shared report words)."""

@@ -109,15 +109,27 @@ def radar(
         ax.set_xticks(angles)
         ax.set_xticklabels([_text(label, 18) for label in labels])
         ax.set_ylim(low, high)
-        ax.set_rlabel_position(90)  # type: ignore[attr-defined]  # a polar Axes, typed as plain Axes
+        # Radial tick labels half-way between two axes, where no dimension label sits.
+        ax.set_rlabel_position(180 / len(labels))  # type: ignore[attr-defined]  # a polar Axes, typed as plain Axes
         ax.tick_params(axis="y", labelsize=7, colors="#555555")
         ax.set_title(_text(title, 60), pad=18, fontsize=10)
-        ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=8, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(series), 2), fontsize=8, frameon=False)
         return _svg(figure, prefix)
 
 
-def bars(names: Sequence[str], values: Sequence[float], *, title: str, prefix: str, marker: float | None = None) -> str:
-    """Horizontal bars, one per name, best at the top; ``marker`` draws a reference line (median)."""
+def bars(
+    names: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    prefix: str,
+    marker: float | None = None,
+    marker_label: str | None = None,
+) -> str:
+    """Horizontal bars, one per name, best at the top; ``marker`` draws a reference line (median).
+
+    ``marker_label`` names that line in a small legend.
+    """
     matplotlib = _matplotlib()
     from matplotlib.figure import Figure
 
@@ -132,7 +144,9 @@ def bars(names: Sequence[str], values: Sequence[float], *, title: str, prefix: s
         ax.set_yticklabels([_text(names[i] + (" (—)" if np.isnan(data[i]) else ""), 32) for i in order], fontsize=8)
         ax.set_xlim(*limits(data))
         if marker is not None and math.isfinite(marker):
-            ax.axvline(marker, color=PALETTE[1], linewidth=1.2, linestyle="--")
+            ax.axvline(marker, color=PALETTE[1], linewidth=1.2, linestyle="--", label=_text(marker_label or " ", 40))
+            if marker_label:
+                ax.legend(fontsize=8, frameon=False, loc="lower right")
         ax.set_title(_text(title, 70), fontsize=10, loc="left")
         return _svg(figure, prefix)
 
@@ -150,7 +164,7 @@ def boxes(
     from matplotlib.patches import Patch
 
     with matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(max(7.0, 1.25 * len(labels)), 3.8))
+        figure = Figure(figsize=(max(10.0, 1.4 * len(labels)), 4.2))
         ax = figure.add_subplot()
         width = 0.8 / max(len(groups), 1)
         everything = []

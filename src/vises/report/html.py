@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from .views import (
     dimension_codes,
     network_view,
     parse_options,
+    pooling_text,
     profile_view,
     provenance,
 )
@@ -63,6 +64,7 @@ def _helpers(lang: str, digits: int) -> dict[str, Any]:
         "rank": rank,
         "is_nan": lambda x: x is None or math.isnan(x),
         "date": lambda d: format_date(d, lang),
+        "pooling": lambda code: pooling_text(code, lang),
     }
 
 
@@ -75,7 +77,7 @@ def _profile_charts(view: ProfileView) -> list[str]:
     return [charts.radar(labels, series, title=title, prefix="radar")]
 
 
-def _network_charts(results: Results, view: NetworkView) -> tuple[list[str], list[str]]:
+def _network_charts(results: Results, view: NetworkView, digits: int = 1) -> tuple[list[str], list[str]]:
     """The summary charts (median radar, box plots) and one bar chart per dimension."""
     lang = view.lang
     dims = dimension_codes(results)
@@ -92,6 +94,7 @@ def _network_charts(results: Results, view: NetworkView) -> tuple[list[str], lis
     summary.append(charts.boxes(labels, groups, title=translate("chart_distribution", lang), prefix="boxes"))
 
     current = [row for row in view.rows if row.period == latest]
+    num = partial(format_number, lang=lang, digits=digits)
     names = [row.name or row.organisation for row in current]
     per_dimension = []
     for position, label in enumerate(labels):
@@ -99,7 +102,12 @@ def _network_charts(results: Results, view: NetworkView) -> tuple[list[str], lis
         finite = [v for v in values if not math.isnan(v)]
         median = float(np.median(finite)) if finite else None
         title = f"{translate('chart_bars', lang, dimension=label)} ({latest})"
-        per_dimension.append(charts.bars(names, values, title=title, prefix=f"bars{position}", marker=median))
+        per_dimension.append(
+            charts.bars(
+                names, values, title=title, prefix=f"bars{position}", marker=median,
+                marker_label=f"{translate('network_median', lang)} ({num(median)})",
+            )
+        )
     return summary, per_dimension
 
 
@@ -124,7 +132,7 @@ def render_html(
         data = profile
     else:
         network = network_view(results, lang=lang, options=opts, period=period)
-        summary, per_dimension = _network_charts(results, network) if opts.charts else ([], [])
+        summary, per_dimension = _network_charts(results, network, opts.digits) if opts.charts else ([], [])
         data = network
         context["charts"], context["bar_charts"] = summary, per_dimension
     methods: dict[str, list[str]] = {}

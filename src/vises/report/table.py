@@ -23,6 +23,7 @@ from .views import (
     check_view,
     network_view,
     parse_options,
+    pooling_text,
     profile_view,
     provenance,
 )
@@ -101,7 +102,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     if evaluation is None or not (evaluation.questions or evaluation.stakeholders or evaluation.methods):
         blocks.append(Paragraph(text=_t("no_evaluation", lang)))
     else:
-        for key, values in (("questions", evaluation.questions), ("stakeholders", evaluation.stakeholders), ("methods", evaluation.methods)):
+        for key, values in (("questions", evaluation.questions), ("stakeholders", evaluation.stakeholders), ("methods", view.methods)):
             if values:
                 blocks.append(Paragraph(text=f"{_t(key, lang)}:"))
                 blocks.append(Items(items=tuple(values)))
@@ -132,7 +133,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
         evidence = [f"{block.dimension.label}: {text}" for text in block.dimension.evidence]
         base = block.dimension.depth + 1
         for row in block.rows:
-            cells = ["› " * (row.depth - base) + row.label, _raw(row, fmt), row.unit or "", fmt.num(row.score), fmt.pct(row.coverage)]
+            cells = ["› " * (row.depth - base) + row.label, _raw(row, fmt), row.unit_label or "", fmt.num(row.score), fmt.pct(row.coverage)]
             cells += [fmt.rank(row.rank)] if view.show_ranks else []
             cells += [fmt.signed(row.change), row.reason or ""]
             detail_rows.append(tuple(cells))
@@ -221,7 +222,7 @@ def provenance_blocks(prov: Provenance, lang: str) -> list[Block]:
         f"{_t('grid', lang)}: {prov.grid}",
         f"{_t('grid_version', lang)}: {prov.grid_version}",
         f"{_t('plugins', lang)}: {plugins}",
-        f"{_t('pooling', lang)}: {prov.pooling}",
+        f"{_t('pooling', lang)}: {pooling_text(prov.pooling, lang)}",
         f"{_t('created', lang)}: {format_date(prov.created, lang) if prov.created else '—'} ({prov.created})",
     ]
     return [

@@ -15,6 +15,7 @@ language is left to each format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -117,11 +118,67 @@ def _attribute_column(results: Results, name: str) -> np.ndarray | None:
     return np.array(values, dtype=object)
 
 
+def _known(key: str) -> bool:
+    from ..i18n import catalogue
+
+    return key in catalogue("en")
+
+
 def attribute_label(name: str, value: str, lang: str) -> str:
-    """A descriptor's value for display; enterprise families are translated."""
+    """A descriptor's value for display; enterprise families and the usual sizes are translated."""
     if name == "family" and value in ("work_integration", "collective_services", "other"):
         return translate(f"family_{value}", lang)
+    if name == "size" and _known(f"size_{value}"):
+        return translate(f"size_{value}", lang)
     return value
+
+
+def method_label(method: str, lang: str) -> str:
+    """A data-collection method in the report language ("focus group" → "Groupe de discussion").
+
+    Methods are stored under their canonical names (``vises.io.evaluations.METHODS``); ``other: x``
+    reads "Autre : x" and anything else is shown as written.
+    """
+    key = "method_" + method.strip().replace(" ", "_")
+    if _known(key):
+        return translate(key, lang)
+    head, sep, rest = method.partition(":")
+    if sep and head.strip().lower() == "other":
+        return f"{translate('method_other', lang)}: {rest.strip()}"
+    return method
+
+
+_LOW_COVERAGE = re.compile(r"^coverage (\d+)% below the minimum (\d+)%$")
+
+
+def reason_text(reason: str | None, lang: str) -> str | None:
+    """Why a score is missing, in the report language; reasons given in the data stay as written."""
+    if reason is None:
+        return None
+    key = "reason_" + reason.replace(" ", "_")
+    if _known(key):
+        return translate(key, lang)
+    found = _LOW_COVERAGE.match(reason)
+    if found:
+        from ..i18n import format_percent
+
+        coverage, minimum = (format_percent(int(x) / 100, lang) for x in found.groups())
+        return translate("reason_low_coverage", lang, coverage=coverage, minimum=minimum)
+    return reason
+
+
+def pooling_text(pooling: str, lang: str) -> str:
+    """The normalisation pooling of the provenance in words, with its code (``pooled``)."""
+    key = f"pooling_{pooling}"
+    return f"{translate(key, lang)} ({pooling})" if _known(key) else pooling
+
+
+def unit_text(unit: str | None, lang: str) -> str | None:
+    """A unit for display: the words the catalogue has (``percent`` → ``%``), the rest as written."""
+    if not unit:
+        return unit
+    parts = re.split(r"(\s*/\s*|\s*\*\s*|\s+per\s+)", unit)
+    return "".join(translate(f"unit_{part}", lang) if _known(f"unit_{part}") else part for part in parts)
 
 
 def organisation_name(results: Results, organisation: str, row: int | None = None) -> str | None:
@@ -151,8 +208,11 @@ class ProfileRow:
     raw: float
     raw_text: str | None
     unit: str | None
+    #: The unit in the report language (``percent`` → ``%``), for display.
+    unit_label: str | None
     coverage: float
     rank: float
+    #: Why the score is missing, in the report language.
     reason: str | None
     evidence: tuple[str, ...]
     previous: float
@@ -176,6 +236,8 @@ class ProfileView:
     previous_period: str | None
     portrait: tuple[tuple[str, str], ...]
     evaluation: Evaluation | None
+    #: The evaluation's data-collection methods in the report language.
+    methods: tuple[str, ...]
     general_evidence: tuple[str, ...]
     dimensions: tuple[ProfileRow, ...]
     #: The network median of each dimension in the same period, for comparison.
@@ -273,9 +335,10 @@ def profile_view(
             raw=float(results.raw(code)[row]) if indicator else float("nan"),
             raw_text=None if text is None else _level_text(results, code, _text(text[row]), lang),
             unit=results.unit(code),
+            unit_label=unit_text(results.unit(code), lang),
             coverage=float(results.coverage(code)[row]),
             rank=float(results.ranks(code)[row]) if options.ranks else float("nan"),
-            reason=results.reasons(code)[row],
+            reason=reason_text(results.reasons(code)[row], lang),
             evidence=_evidence(results, code, row, narratives, lang),
             previous=previous,
             change=score - previous,
@@ -297,6 +360,7 @@ def profile_view(
         column = _attribute_column(results, name)
         if column is not None and column[row] is not None:
             portrait.append((name, attribute_label(name, column[row], lang)))
+    evaluation = results.evaluation(organisation, period)
     return ProfileView(
         lang=lang,
         organisation=organisation,
@@ -304,7 +368,8 @@ def profile_view(
         period=period,
         previous_period=None if before is None else str(results.periods[before]),
         portrait=tuple(portrait),
-        evaluation=results.evaluation(organisation, period),
+        evaluation=evaluation,
+        methods=() if evaluation is None else tuple(method_label(m, lang) for m in evaluation.methods),
         general_evidence=_evidence(results, "*", row, {}, lang),
         dimensions=tuple(block.dimension for block in blocks),
         network_medians=tuple(_median(results.score(code)[same_period]) for code in dimensions),
@@ -364,6 +429,7 @@ class Change:
     to_period: str
     #: Change of each of ``NetworkView.codes``.
     changes: tuple[float, ...]
+    name: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -430,9 +496,10 @@ def network_view(
 
     aggregates = _aggregates_in_tree_order(results, root_code(results))[1:] + [root_code(results)]
     distributions = []
-    for code in aggregates:
-        column = results.score(code)
-        for one in periods:
+    # Distributions, peer groups and changes also list the latest period first.
+    for one in periods[::-1]:
+        for code in aggregates:
+            column = results.score(code)
             count, low, q1, median, q3, high, mean = _describe(column[results.periods == one])
             distributions.append(
                 Distribution(
@@ -447,8 +514,8 @@ def network_view(
         if found is None:
             continue
         column = found
-        for group in sorted({value for value in column if value is not None}):
-            for one in periods:
+        for one in periods[::-1]:
+            for group in sorted({value for value in column if value is not None}):
                 mask = (column == group) & (results.periods == one)
                 if not mask.any():
                     continue
@@ -474,8 +541,10 @@ def network_view(
                 Change(
                     organisation=organisation, from_period=str(results.periods[earlier]), to_period=str(results.periods[later]),
                     changes=tuple(float(v) for v in matrix[later] - matrix[earlier]),
+                    name=organisation_name(results, organisation, int(later)),
                 )
             )
+    changes.sort(key=lambda change: change.to_period, reverse=True)
 
     return NetworkView(
         lang=lang,
