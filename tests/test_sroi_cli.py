@@ -122,3 +122,17 @@ def test_lang_translates_the_words_and_the_labels():
     assert html.returncode == 0 and '<html lang="nl">' in html.stdout and "Waardekaart" in html.stdout
     english = subprocess.run([sys.executable, "-m", "vises", "sroi", str(model)], capture_output=True, text=True)
     assert "Present value (PV)" in english.stdout, "English stays the default"
+
+
+def test_dutch_sensitivity_ratios_and_wide_html_tables():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    model = Path(__file__).resolve().parents[1] / "examples" / "sroi" / "cisp_value_map.toml"
+    base = [sys.executable, "-m", "vises", "sroi", str(model), "--sensitivity", "--lang", "nl"]
+    text = subprocess.run(base, capture_output=True, text=True)
+    assert text.returncode == 0 and "Gevoeligheid" in text.stdout and "1,21" in text.stdout
+    assert "1.21 " not in text.stdout.split("Gevoeligheid")[1], "ratios use the Dutch decimal comma"
+    html = subprocess.run([*base, "--format", "html"], capture_output=True, text=True).stdout
+    assert html.count('<div class="wrap"><table>') == 3 and ".wrap { overflow-x: auto;" in html

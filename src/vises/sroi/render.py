@@ -178,8 +178,15 @@ def _num(value: float) -> str:
 
 
 def tornado_rows(report: SensitivityReport, lang: str | None = None) -> list[list[str]]:
-    return [[row.assumption, row.outcome or translate("sroi_all", lang), tested(row), f"{row.ratio_low:.2f}",
-             f"{row.ratio_high:.2f}", f"{row.swing:.2f}", switching(row, lang)] for row in report.rows]
+    def two(value: float) -> str:
+        if _local(lang) and math.isfinite(value):
+            from ..i18n import format_number
+
+            return format_number(value, lang, digits=2)
+        return f"{value:.2f}"
+
+    return [[row.assumption, row.outcome or translate("sroi_all", lang), tested(row), two(row.ratio_low),
+             two(row.ratio_high), two(row.swing), switching(row, lang)] for row in report.rows]
 
 
 def _render_text(result: SroiResult, report: SensitivityReport | None, style: str, *, markdown: bool, lang: str = "en") -> str:
