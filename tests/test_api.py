@@ -154,3 +154,18 @@ def test_a_grid_validates_itself():
     with pytest.raises(GridValidationError) as info:
         bad.check()
     assert "duplicate code 'r'" in str(info.value) and "unknown parent 'nowhere'" in str(info.value)
+
+
+def test_load_grid_checks_every_kind_of_method(tmp_path):
+    """Unknown treatment or imputation names are refused on loading, not only when scoring."""
+    from vises.errors import GridValidationError
+
+    path = tmp_path / "stages.toml"
+    path.write_text(
+        'code = "s"\n[defaults]\ntreatment = "winsorize"\nimputation = "meen"\n'
+        '[[nodes]]\ncode = "r"\n[[indicators]]\ncode = "x"\nparent = "r"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(GridValidationError) as info:
+        vises.load_grid(path)
+    assert "winsorize" in str(info.value) and "meen" in str(info.value)

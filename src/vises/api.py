@@ -57,10 +57,9 @@ def load_grid(
     if weighting is not None:
         grid = _apply_weighting(grid, weighting)
     if validate:
-        from .validate import check_grid
+        from .validate import check_grid, method_tables
 
-        registry = _registry()
-        check_grid(grid, normalisers=registry.normalisers, aggregators=registry.aggregators, file=_file_of(source))
+        check_grid(grid, file=_file_of(source), **method_tables(_registry()))
     return grid
 
 

@@ -260,10 +260,9 @@ class Grid:
         """Every problem of this grid (``VisesError`` objects; empty when it is consistent),
         method names checked against the installed plugins."""
         from .plugins import get_registry
-        from .validate import validate_grid
+        from .validate import method_tables, validate_grid
 
-        registry = get_registry()
-        return validate_grid(self, normalisers=registry.normalisers, aggregators=registry.aggregators)
+        return validate_grid(self, **method_tables(get_registry()))
 
     def check(self) -> Grid:
         """Return the grid, or raise ``GridValidationError`` listing all its problems."""

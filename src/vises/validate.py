@@ -313,6 +313,17 @@ class _GridChecker:
         return sorted(depth, key=lambda code: -depth[code])
 
 
+def method_tables(registry: Any) -> dict[str, Mapping[str, Any]]:
+    """The registry's method catalogues as ``validate_grid`` / ``check_grid`` keyword arguments,
+    so every caller checks every kind of method (normalisers, aggregators, treatments, imputers)."""
+    return {
+        "normalisers": registry.normalisers,
+        "aggregators": registry.aggregators,
+        "treatments": registry.treatments,
+        "imputers": registry.imputers,
+    }
+
+
 def validate_grid(
     grid: Grid,
     *,

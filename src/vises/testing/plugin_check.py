@@ -137,13 +137,13 @@ def _entry_point_name(obj: Any) -> str:
 
 
 def _check_grid(registry: Any, key: str) -> list[str]:
-    from ..validate import validate_grid
+    from ..validate import method_tables, validate_grid
 
     try:
         grid: Grid = registry.grid(key)
     except VisesError as exc:
         return [f"grid {key!r}: {exc}"]
-    found = validate_grid(grid, normalisers=registry.normalisers, aggregators=registry.aggregators)
+    found = validate_grid(grid, **method_tables(registry))
     problems = [f"grid {key!r}: {problem}" for problem in found]
     items: list[tuple[str, Mapping[str, str]]] = [("grid label", grid.label)]
     items += [(f"node {node.code!r}", node.label) for node in grid.nodes]
