@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from .dataset_checks import validate_dataset
 from .effective import (
@@ -313,15 +313,22 @@ class _GridChecker:
         return sorted(depth, key=lambda code: -depth[code])
 
 
-def method_tables(registry: Any) -> dict[str, Mapping[str, Any]]:
+class MethodTables(TypedDict):
+    normalisers: Mapping[str, Any]
+    aggregators: Mapping[str, Any]
+    treatments: Mapping[str, Any]
+    imputers: Mapping[str, Any]
+
+
+def method_tables(registry: Any) -> MethodTables:
     """The registry's method catalogues as ``validate_grid`` / ``check_grid`` keyword arguments,
     so every caller checks every kind of method (normalisers, aggregators, treatments, imputers)."""
-    return {
-        "normalisers": registry.normalisers,
-        "aggregators": registry.aggregators,
-        "treatments": registry.treatments,
-        "imputers": registry.imputers,
-    }
+    return MethodTables(
+        normalisers=registry.normalisers,
+        aggregators=registry.aggregators,
+        treatments=registry.treatments,
+        imputers=registry.imputers,
+    )
 
 
 def validate_grid(
