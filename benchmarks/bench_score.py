@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import vises
-    from vises.compile import compile_grid
+    from vises.engine.compile import compile_grid
     from vises.plugins import get_registry
 
     grid, dataset = build(args.rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vises.aggregate import AGGREGATORS, COPELAND_MAX_GROUP, check_params, vises_register_aggregators
+from vises.methods.aggregate import AGGREGATORS, COPELAND_MAX_GROUP, check_params, vises_register_aggregators
 from vises.errors import MethodError
 
 NAN = np.nan
@@ -147,7 +147,7 @@ def test_copeland_groups_missing_children_and_missing_rows() -> None:
 
 
 def test_copeland_refuses_huge_groups(monkeypatch: pytest.MonkeyPatch) -> None:
-    import vises.aggregate as module
+    import vises.methods.aggregate as module
 
     monkeypatch.setattr(module, "COPELAND_MAX_GROUP", 3)
     with pytest.raises(MethodError, match="limited to 3"):

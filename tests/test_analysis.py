@@ -314,9 +314,9 @@ def test_sensitivity_errors_name_the_option(options, where):
 
 
 def test_aggregate_only_reproduces_the_engine():
-    from vises.compile import compile_grid
+    from vises.engine.compile import compile_grid
     from vises.plugins import get_registry
-    from vises.scoring import aggregate_only, score
+    from vises.engine.score import aggregate_only, score
 
     compiled = compile_grid(grid(), get_registry())
     results = score(compiled, data())
@@ -359,7 +359,7 @@ def test_the_sensitivity_command():
     import click
     from click.testing import CliRunner
 
-    from vises.analysis import vises_register_commands
+    from vises.analysis.core import vises_register_commands
 
     @click.group()
     def cli() -> None:

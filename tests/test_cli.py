@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from vises import plugins
 from vises.cli import EXIT_INTERNAL, cli
-from vises.hookspecs import hookimpl
+from vises.contract.hookspecs import hookimpl
 from vises.model import Grid, Indicator, Method, Node
-from vises.records import GridSource, ReportFormat
+from vises.contract.records import GridSource, ReportFormat
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 
@@ -159,7 +159,7 @@ def test_binary_format_needs_output_and_unknown_format_lists_available(runner: C
 
 
 def test_show_draws_the_tree_with_weights(runner: CliRunner, mini) -> None:
-    pytest.importorskip("vises.validate")
+    pytest.importorskip("vises.validation.grid")
     result = runner.invoke(cli, ["show", "mini.mini", "--lang", "en"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

@@ -10,7 +10,7 @@ import pytest
 from vises.errors import GridValidationError
 from vises.io.coinr import is_coinr_data, is_coinr_meta, read_coinr_data, read_coinr_meta
 from vises.model import Direction
-from vises.validate import validate_grid
+from vises.validation.grid import validate_grid
 
 ASEM = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "asem"
 

@@ -133,7 +133,7 @@ def test_expected_and_did_you_mean_are_the_building_blocks() -> None:
 def test_one_vocabulary_of_tokens() -> None:
     assert set(YES_TOKENS) == tokens.YES_TOKENS and set(NO_TOKENS) == tokens.NO_TOKENS
     assert set(NOT_APPLICABLE_TOKENS) == tokens.NA_TOKENS and set(MISSING_TOKENS) == tokens.MISSING_TOKENS
-    from vises import templates
+    from vises.templates import write as templates
 
     assert templates.NA_TOKENS is tokens.NA_TOKENS
     words = [tokens.YES_TOKENS, tokens.NO_TOKENS, tokens.NA_TOKENS, tokens.MISSING_TOKENS]

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 import vises
-from vises.compile import compile_grid
+from vises.engine.compile import compile_grid
 from vises.errors import DataValidationError, GridValidationError
 from vises.io.coinr import read_coinr_meta
 from vises.io.frames import from_columns
 from vises.model import Column, Dataset, Grid, Indicator, Node
 from vises.plugins import get_registry
-from vises.validate import validate_dataset
+from vises.validation.grid import validate_dataset
 
 ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "asem"
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from vises.io.grid_files import dump_grid, grid_from_dict, parse_text
 from vises.model import Grid
 from vises.testing.strategies import datasets_for, grids
-from vises.validate import validate_dataset, validate_grid
+from vises.validation.grid import validate_dataset, validate_grid
 
 
 @settings(max_examples=200, deadline=None)

@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vises
-from vises.compile import compile_grid
+from vises.engine.compile import compile_grid
 from vises.errors import GridValidationError
 from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
 from vises.plugins import get_registry
-from vises.validate import validate_dataset
+from vises.validation.grid import validate_dataset
 
 NAN = np.nan
 

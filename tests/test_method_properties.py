@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vises.aggregate import AGGREGATORS
+from vises.methods.aggregate import AGGREGATORS
 from vises.model import Direction, Indicator, Kind, Level
-from vises.normalise import NORMALISERS
-from vises.records import FitContext
+from vises.methods.normalise import NORMALISERS
+from vises.contract.records import FitContext
 
 PROPERTY = settings(max_examples=200, deadline=None)
 

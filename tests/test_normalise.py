@@ -9,8 +9,8 @@ import pytest
 
 from vises.errors import DataError, MethodError
 from vises.model import Direction, Indicator, Kind, Level
-from vises.normalise import NORMALISERS, check_params, vises_register_normalisers
-from vises.records import FitContext
+from vises.methods.normalise import NORMALISERS, check_params, vises_register_normalisers
+from vises.contract.records import FitContext
 
 NAN = np.nan
 X = np.array([2.0, 4.0, NAN, 10.0, 6.0])
@@ -339,7 +339,7 @@ def test_importing_normalise_stays_light() -> None:
     import subprocess
     import sys
 
-    code = "import sys, vises.normalise, vises.aggregate; print(any(m in sys.modules for m in ('pint', 'pandas', 'matplotlib', 'openpyxl', 'jinja2', 'babel')))"
+    code = "import sys, vises.methods.normalise, vises.methods.aggregate; print(any(m in sys.modules for m in ('pint', 'pandas', 'matplotlib', 'openpyxl', 'jinja2', 'babel')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
 

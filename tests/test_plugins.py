@@ -15,12 +15,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vises import hookspecs, plugins
+from vises import plugins
+from vises.contract import hookspecs
 from vises.errors import ConfigError, DataError, MethodError, PluginError, ReportError
-from vises.hookspecs import hookimpl
+from vises.contract.hookspecs import hookimpl
 from vises.model import Grid, Indicator
 from vises.plugins import CORE_PLUGINS, PluginFailure, Registry, VisesPluginWarning
-from vises.records import AggregatorSpec, GridSource, Reader, ReportFormat, Weighting
+from vises.contract.records import AggregatorSpec, GridSource, Reader, ReportFormat, Weighting
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 
@@ -380,7 +381,7 @@ def test_indicator_records_keep_their_code() -> None:
 
 def test_check_plugin_reports_every_problem() -> None:
     from vises.model import Node
-    from vises.records import NormaliserSpec
+    from vises.contract.records import NormaliserSpec
     from vises.testing.plugin_check import check_plugin
 
     class Sloppy:

@@ -81,13 +81,13 @@ def test_check_plugin_has_no_false_alarm_on_the_core_methods():
     a method that needs parameters is noted, not reported, and is run when they are given."""
     import types
 
-    import vises.aggregate
-    import vises.normalise
+    import vises.methods.aggregate
+    import vises.methods.normalise
     from vises.testing import check_plugin
 
     methods = types.SimpleNamespace(
-        vises_register_normalisers=vises.normalise.vises_register_normalisers,
-        vises_register_aggregators=vises.aggregate.vises_register_aggregators,
+        vises_register_normalisers=vises.methods.normalise.vises_register_normalisers,
+        vises_register_aggregators=vises.methods.aggregate.vises_register_aggregators,
     )
     report = check_plugin(methods, name="again", raise_on_problems=False)
     assert report.problems == ()
@@ -96,4 +96,4 @@ def test_check_plugin_has_no_false_alarm_on_the_core_methods():
     given = check_plugin(methods, name="again", sample_params={"again.power_mean": {"p": 2}, "again.goalposts": {"lower": 0, "upper": 10}})
     assert not [note for note in given.notes if note.startswith(("aggregator 'again.power_mean'", "normaliser 'again.goalposts'"))]
     with pytest.raises(ConfigError, match="core plugin"):
-        check_plugin("vises.normalise", name="again")
+        check_plugin("vises.methods.normalise", name="again")

@@ -266,7 +266,7 @@ def test_a_new_organisation_scored_against_reference_parameters():
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["2017", "2018", "2019", "2020", "x", "é"]), max_size=40), st.integers(min_value=1, max_value=8))
 def test_period_index_matches_numpy_unique(labels, few):
-    from vises.scoring import period_index
+    from vises.engine.score import period_index
 
     array = np.array(labels, dtype=str)
     values, codes = period_index(array, few=few)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from vises.errors import SroiError, ValidationError
-from vises.records import FinancialProxy
+from vises.contract.records import FinancialProxy
 from vises.sroi import (
     DiscountBand,
     Input,
@@ -185,7 +185,7 @@ def test_registered_proxy_by_key():
 
 
 class FakeResults:
-    """The two methods of vises.results.Results that SROI uses."""
+    """The two methods of vises.engine.results.Results that SROI uses."""
 
     def __init__(self) -> None:
         self.organisations = np.array(["a", "a", "b"])

@@ -1,4 +1,4 @@
-"""vises.statistics: data quality and multivariate checks against values worked out by hand."""
+"""vises.analysis.statistics: data quality and multivariate checks against values worked out by hand."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import vises
 from vises.errors import ConfigError, DataError, VisesError
 from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
-from vises.statistics import (
+from vises.analysis.statistics import (
     correlations,
     cronbach_alpha,
     data_availability,
@@ -84,7 +84,7 @@ def test_indicator_statistics_by_hand():
     y2 = stats.get("y2")
     # N/A leaves the missing share's denominator: 4 applicable rows, all measured.
     assert (y2.present, y2.missing_share, y2.not_applicable_share) == (4, 0.0, pytest.approx(0.2))
-    from vises.treat import kurtosis, skewness
+    from vises.methods.treat import kurtosis, skewness
 
     assert x1.skewness == pytest.approx(skewness(np.array([10.0, 30, 40, 40])))
     assert x1.kurtosis == pytest.approx(kurtosis(np.array([10.0, 30, 40, 40])))

@@ -17,7 +17,8 @@ openpyxl = pytest.importorskip("openpyxl")
 from vises.errors import ConfigError, DataError, DataValidationError  # noqa: E402
 from vises.io.xlsx_data import read_xlsx, vises_register_readers  # noqa: E402
 from vises.model import Direction, Grid, Indicator, Kind, Level, Node  # noqa: E402
-from vises.templates import META_SHEET, vises_register_commands, write_template  # noqa: E402
+from vises.io.template_layout import META_SHEET
+from vises.templates.write import vises_register_commands, write_template  # noqa: E402
 
 
 def make_grid() -> Grid:

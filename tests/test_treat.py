@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vises
-from vises.compile import compile_grid
+from vises.engine.compile import compile_grid
 from vises.plugins import get_registry
 from vises.errors import GridValidationError
 from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
-from vises.records import FitContext
-from vises.treat import TREATMENTS, kurtosis, skewness
+from vises.contract.records import FitContext
+from vises.methods.treat import TREATMENTS, kurtosis, skewness
 
 ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "asem"
 

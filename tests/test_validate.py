@@ -9,8 +9,8 @@ import pytest
 
 from vises.errors import GridValidationError, MethodError
 from vises.model import Column, Dataset, Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node
-from vises.records import AggregatorSpec, NormaliserSpec
-from vises.validate import (
+from vises.contract.records import AggregatorSpec, NormaliserSpec
+from vises.validation.grid import (
     check_grid,
     effective_aggregator,
     effective_min_coverage,

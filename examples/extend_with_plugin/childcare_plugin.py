@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from vises.hookspecs import hookimpl
+from vises.contract.hookspecs import hookimpl
 from vises.model import Direction, Indicator, Kind, Method
 
 

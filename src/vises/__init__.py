@@ -5,10 +5,10 @@ classes, and ``hookimpl`` for plugins. Importing vises is cheap: pint, pandas, o
 matplotlib load only when a feature needs them.
 """
 
-from .api import load_data, load_grid, render, score, validate_data
-from .errors import VisesError
-from .hookspecs import hookimpl
-from .model import (
+from vises.api import load_data, load_grid, render, score, validate_data
+from vises.errors import VisesError
+from vises.contract.hookspecs import hookimpl
+from vises.model import (
     Column,
     Dataset,
     Defaults,
@@ -25,7 +25,7 @@ from .model import (
     Pooling,
 )
 
-__version__ = "0.1.0"
+from vises._version import __version__
 
 __all__ = [
     "Column",

@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from .errors import ConfigError, DataError, VisesError
-from .model import Dataset, Grid, Pooling
+from vises.errors import ConfigError, DataError, VisesError
+from vises.model import Dataset, Grid, Pooling
 
 PathLike = str | os.PathLike[str]
 
@@ -22,7 +22,7 @@ _GRID_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 
 
 def _registry() -> Any:
-    from .plugins import get_registry
+    from vises.plugins import get_registry
 
     return get_registry()
 
@@ -57,7 +57,7 @@ def load_grid(
     if weighting is not None:
         grid = _apply_weighting(grid, weighting)
     if validate:
-        from .validate import check_grid, method_tables
+        from vises.validation.grid import check_grid, method_tables
 
         check_grid(grid, file=_file_of(source), **method_tables(_registry()))
     return grid
@@ -68,8 +68,8 @@ def _file_of(source: Grid | PathLike) -> str | None:
 
 
 def _read_grid_file(path: Path) -> Grid:
-    from .io.coinr import is_coinr_meta, read_coinr_meta
-    from .io.grid_files import read_grid
+    from vises.io.coinr import is_coinr_meta, read_coinr_meta
+    from vises.io.grid_files import read_grid
 
     if path.suffix.lower() == ".csv":
         if is_coinr_meta(path):
@@ -82,7 +82,7 @@ def _read_grid_file(path: Path) -> Grid:
 
 
 def _apply_weighting(grid: Grid, weighting: str | Mapping[str, float]) -> Grid:
-    from .io.variants import apply_weighting
+    from vises.io.variants import apply_weighting
 
     if isinstance(weighting, str):
         record = _registry().weighting(weighting)
@@ -102,11 +102,11 @@ def load_data(
     if isinstance(source, Dataset):
         dataset = source
     elif isinstance(source, Mapping):
-        from .io.frames import from_columns
+        from vises.io.frames import from_columns
 
         dataset = from_columns(source, grid=grid)
     elif hasattr(source, "columns") and hasattr(source, "iloc"):
-        from .io.frames import from_frame
+        from vises.io.frames import from_frame
 
         dataset = from_frame(source, grid=grid)
     else:
@@ -119,7 +119,7 @@ def load_data(
             if sibling.is_file():
                 evaluations = sibling
     if evaluations is not None:
-        from .io.evaluations import read_evaluations
+        from vises.io.evaluations import read_evaluations
 
         profiles, records = read_evaluations(evaluations)
         dataset = attrs.evolve(
@@ -132,7 +132,7 @@ def load_data(
 
 def _read_data_file(path: Path, grid: Grid | None) -> Dataset:
     if path.suffix.lower() == ".csv":
-        from .io.coinr import is_coinr_data, read_coinr_data
+        from vises.io.coinr import is_coinr_data, read_coinr_data
 
         if is_coinr_data(path):
             return read_coinr_data(path, grid=grid)
@@ -148,7 +148,7 @@ def score(
     pooling: Pooling | str | None = None,
     reference: Any = None,
 ) -> Any:
-    """Score ``data`` on ``grid`` and return ``vises.results.Results``.
+    """Score ``data`` on ``grid`` and return ``vises.engine.results.Results``.
 
     ``grid`` may be a ``Grid``, a grid file or a registered name; ``data`` a ``Dataset``, a data
     file, a DataFrame or a mapping of columns. ``pooling`` = ``"pooled"`` (default: normalisation
@@ -156,7 +156,7 @@ def score(
     ``reference`` (earlier ``Results``) reuses their normalisation parameters instead of fitting
     new ones, to place new organisations or a lone centre on the same scale.
     """
-    from .scoring import score as run
+    from vises.engine.score import score as run
 
     # A Grid object is validated once, when it is compiled; files are validated on loading so
     # their problems name the file.
@@ -167,8 +167,8 @@ def score(
 
 def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:
     """Every problem of a dataset against a grid (an empty list when it is fine to score)."""
-    from .errors import ValidationError
-    from .validate import validate_dataset
+    from vises.errors import ValidationError
+    from vises.validation.grid import validate_dataset
 
     grid = load_grid(grid)
     try:

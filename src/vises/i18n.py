@@ -20,7 +20,7 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-from .errors import ConfigError, MissingDependencyError
+from vises.errors import ConfigError, MissingDependencyError
 
 #: Languages a report can be written in.
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .errors import UnitError
+from vises.errors import UnitError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint

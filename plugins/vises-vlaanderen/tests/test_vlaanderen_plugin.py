@@ -9,7 +9,7 @@ import pytest
 
 import vises
 from vises.plugins import get_registry
-from vises.validate import validate_grid
+from vises.validation.grid import validate_grid
 
 DATA = Path(__file__).resolve().parents[3] / "examples" / "data"
 

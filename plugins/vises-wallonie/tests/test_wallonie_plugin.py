@@ -10,7 +10,7 @@ import pytest
 import vises
 from vises.model import Grid, Kind
 from vises.plugins import get_registry
-from vises.validate import validate_grid
+from vises.validation.grid import validate_grid
 
 GRIDS = ("wallonie.cisp", "wallonie.sis", "wallonie.economie_sociale")
 DATA = Path(__file__).resolve().parents[3] / "examples" / "data"

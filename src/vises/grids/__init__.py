@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..hookspecs import hookimpl
-from ..records import GridSource
+from vises.contract.hookspecs import hookimpl
+from vises.contract.records import GridSource
 
 #: Folder holding the core's grid files.
 GRID_DIR = Path(__file__).parent

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import ConfigError
+from vises.errors import ConfigError
 
 PathLike = str | os.PathLike[str]
 

@@ -17,9 +17,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, DataError, GridValidationError, VisesError
-from ..model import Dataset, Defaults, Direction, Grid, Indicator, Method, Node
-from .frames import build_dataset
+from vises.errors import ConfigError, DataError, GridValidationError, VisesError
+from vises.model import Dataset, Defaults, Direction, Grid, Indicator, Method, Node
+from vises.io.frames import build_dataset
 
 PathLike = str | os.PathLike[str]
 
@@ -164,7 +164,7 @@ def read_coinr_data(path: PathLike, grid: Grid | None = None, *, meta: PathLike 
         raise DataError("iData file not found", file=file)
     meta_path = Path(meta) if meta is not None else Path(file).with_name("iMeta.csv")
     extra = meta_groups(meta_path) if meta_path.is_file() and is_coinr_meta(meta_path) else {}
-    from .csv_data import read_rows
+    from vises.io.csv_data import read_rows
 
     header, rows, _ = read_rows(path, delimiter=",")
     if "uCode" not in header:

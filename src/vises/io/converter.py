@@ -25,8 +25,8 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ..errors import ConfigError, GridValidationError, ValidationError, VisesError, closest
-from ..model import Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node, Pooling
+from vises.errors import ConfigError, GridValidationError, ValidationError, VisesError, closest
+from vises.model import Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node, Pooling
 
 T = TypeVar("T")
 

@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import DataError, DataValidationError, VisesError
-from ..model import Dataset, Grid
-from .frames import ATTRIBUTE_COLUMNS, build_dataset
+from vises.errors import DataError, DataValidationError, VisesError
+from vises.model import Dataset, Grid
+from vises.io.frames import ATTRIBUTE_COLUMNS, build_dataset
 
 PathLike = str | os.PathLike[str]
 

@@ -36,9 +36,9 @@ from typing import Any
 import attrs
 import cattrs
 
-from ..errors import ConfigError, ValidationError, VisesError
-from ..model import Evaluation, Family, Organisation
-from .converter import base_converter, numbers_as_text, register_enums, structure_or_raise
+from vises.errors import ConfigError, ValidationError, VisesError
+from vises.model import Evaluation, Family, Organisation
+from vises.io.converter import base_converter, numbers_as_text, register_enums, structure_or_raise
 
 #: Data-collection methods VISES names, with the spellings accepted for each (FR, NL, EN).
 METHODS: dict[str, tuple[str, ...]] = {

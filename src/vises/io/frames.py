@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataError, DataValidationError, VisesError, did_you_mean
-from ..model import Column, Dataset, Grid, Indicator, Kind
-from . import tokens
+from vises.errors import DataError, DataValidationError, VisesError, did_you_mean
+from vises.model import Column, Dataset, Grid, Indicator, Kind
+from vises.io import tokens
 
 ORGANISATION_COLUMNS = ("organisation", "organization", "org", "ucode", "code", "id")
 PERIOD_COLUMNS = ("period", "year", "time", "année", "annee", "jaar")
@@ -393,7 +393,7 @@ def from_frame(
     try:
         import pandas as pd
     except ImportError as exc:  # pragma: no cover - pandas is optional
-        from ..errors import MissingDependencyError
+        from vises.errors import MissingDependencyError
 
         raise MissingDependencyError("pandas", "pandas", "reading a DataFrame") from exc
     if not isinstance(frame, pd.DataFrame):

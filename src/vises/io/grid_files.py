@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
-from ..model import Grid
-from .variants import Resolver, build_grid
+from vises.errors import ConfigError
+from vises.model import Grid
+from vises.io.variants import Resolver, build_grid
 
 PathLike = str | os.PathLike[str]
 
@@ -82,7 +82,7 @@ def grid_from_dict(data: Mapping[str, Any], *, file: str | None = None, resolve:
 
 def grid_to_dict(grid: Grid) -> dict[str, Any]:
     """Plain data for ``grid`` (defaults left out, methods as a name or a ``method`` table)."""
-    from .converter import unstructure
+    from vises.io.converter import unstructure
 
     return unstructure(grid)
 
@@ -95,7 +95,7 @@ def read_grid(path: PathLike, *, resolve: Resolver | None = None) -> Grid:
 
     Raises ``ConfigError`` for a file that cannot be read or parsed and ``GridValidationError``
     listing every content problem. The grid is not checked for consistency here
-    (``vises.validate.check_grid`` does that).
+    (``vises.validation.grid.check_grid`` does that).
     """
     return _read(Path(path), resolve, chain=())
 
@@ -145,7 +145,7 @@ def dump_grid(grid: Grid, fmt: str) -> str:
 
 def write_grid(grid: Grid, path: PathLike) -> Path:
     """Write ``grid`` to ``path`` atomically, in the syntax its suffix names."""
-    from .atomic import write_text_atomic
+    from vises.io.atomic import write_text_atomic
 
     path = Path(path)
     try:

@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import ConfigError, GridValidationError, VisesError, did_you_mean
-from ..model import Grid, Indicator, Node
+from vises.errors import ConfigError, GridValidationError, VisesError, did_you_mean
+from vises.model import Grid, Indicator, Node
 
 #: ``resolve(kind, key)`` with kind ``"grid"`` or ``"indicator"``; the plugin registry passes one.
 Resolver = Callable[[str, str], Any]
@@ -101,7 +101,7 @@ def expand_uses(
     """Replace each ``use = "<key>"`` indicator entry by the catalogue indicator with its overrides."""
     if not isinstance(indicators, list):
         return indicators, []
-    from .converter import unstructure
+    from vises.io.converter import unstructure
 
     problems: list[VisesError] = []
     expanded: list[Any] = []
@@ -225,7 +225,7 @@ def build_grid(data: Mapping[str, Any], *, file: str | None = None, resolve: Res
     ``base`` skips the ``extends`` lookup (``apply_variant``). Raises one ``GridValidationError``
     listing every problem found.
     """
-    from .converter import structure_or_raise
+    from vises.io.converter import structure_or_raise
 
     if not isinstance(data, Mapping):
         raise GridValidationError([ConfigError(f"a grid file must hold a table of keys, got {type(data).__name__}", file=file)], what=_what(file))

@@ -24,12 +24,12 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .. import templates as tpl
-from ..errors import DataError, DataValidationError, MissingDependencyError, VisesError
-from ..hookspecs import hookimpl
-from ..model import Column, Dataset, Grid, Indicator, Kind, label_in
-from ..records import Reader
-from .tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
+from vises.io import template_layout as tpl
+from vises.errors import DataError, DataValidationError, MissingDependencyError, VisesError
+from vises.contract.hookspecs import hookimpl
+from vises.model import Column, Dataset, Grid, Indicator, Kind, label_in
+from vises.contract.records import Reader
+from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
 
 _ALL_LANGS = ("fr", "nl", "en")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -362,7 +362,7 @@ def _read_plain(source: Path, workbook: Any, grid: Grid | None) -> Dataset:
     """The CSV layout in a sheet: header on row 1, one row per organisation and period."""
     from openpyxl.utils import get_column_letter
 
-    from .frames import ORGANISATION_COLUMNS, build_dataset, split_header
+    from vises.io.frames import ORGANISATION_COLUMNS, build_dataset, split_header
 
     file = str(source)
     sheet = None

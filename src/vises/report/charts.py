@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MissingDependencyError
+from vises.errors import MissingDependencyError
 
 #: Colours that stay distinct in grey print and for the common colour-vision deficiencies.
 PALETTE = ("#1b6ca8", "#d1495b", "#66a182", "#edae49", "#5f4b8b", "#8d6a46")

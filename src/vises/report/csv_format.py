@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .views import check_view, parse_options, report_lang
+from vises.report.views import check_view, parse_options, report_lang
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..results import Results
+    from vises.engine.results import Results
 
 
 def provenance_lines(results: Results) -> list[str]:
@@ -64,7 +64,7 @@ def render_csv(
         if organisation is None and len(set(results.organisations)) == 1:
             organisation = str(results.organisations[0])
         if organisation is None:
-            from ..errors import ConfigError
+            from vises.errors import ConfigError
 
             raise ConfigError("the profile view needs an organisation", hint="pass organisation=")
         rows = np.array([results.row(organisation, period)])
@@ -72,7 +72,7 @@ def render_csv(
         rows = np.lexsort((results.organisations, results.periods))
         if period is not None:
             if str(period) not in results.period_values:
-                from ..errors import ConfigError
+                from vises.errors import ConfigError
 
                 raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
             rows = rows[results.periods[rows] == str(period)]

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from importlib import import_module
 from typing import Any
 
-from ..hookspecs import hookimpl
-from ..records import ReportFormat
+from vises.contract.hookspecs import hookimpl
+from vises.contract.records import ReportFormat
 
 
 def _lazy(module: str, function: str) -> Callable[..., str]:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import MissingDependencyError
-from ..i18n import format_date, format_number, format_percent, format_signed, translate
-from . import charts
-from .views import (
+from vises.errors import MissingDependencyError
+from vises.i18n import format_date, format_number, format_percent, format_signed, translate
+from vises.report import charts
+from vises.report.views import (
     NetworkView,
     Options,
     ProfileView,
@@ -31,7 +31,7 @@ from .views import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..results import Results
+    from vises.engine.results import Results
 
 #: How many periods the network's box plots compare side by side (the latest ones).
 MAX_BOX_PERIODS = 3

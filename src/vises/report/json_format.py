@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from .views import check_view, parse_options, profile_view, report_lang
+from vises.report.views import check_view, parse_options, profile_view, report_lang
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..results import Results
+    from vises.engine.results import Results
 
 
 def plain(value: Any) -> Any:

@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .table import Heading, Items, Paragraph, Table, document
+from vises.report.table import Heading, Items, Paragraph, Table, document
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..results import Results
+    from vises.engine.results import Results
 
 _SPECIALS = re.compile(r"([\\`*_\[\]|])")
 

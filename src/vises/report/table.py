@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..i18n import format_date, format_number, format_percent, format_signed, translate
-from .views import (
+from vises.i18n import format_date, format_number, format_percent, format_signed, translate
+from vises.report.views import (
     NetworkView,
     Options,
     ProfileRow,
@@ -29,7 +29,7 @@ from .views import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..results import Results
+    from vises.engine.results import Results
 
 
 @attrs.frozen(kw_only=True)

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from ..errors import ConfigError
-from ..i18n import check_lang, translate
+from vises.errors import ConfigError
+from vises.i18n import check_lang, translate
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Evaluation
-    from ..results import Explanation, Results
+    from vises.model import Evaluation
+    from vises.engine.results import Explanation, Results
 
 VIEWS = ("profile", "network")
 #: Row attributes that form peer groups, in the order they are shown.
@@ -119,7 +119,7 @@ def _attribute_column(results: Results, name: str) -> np.ndarray | None:
 
 
 def _known(key: str) -> bool:
-    from ..i18n import catalogue
+    from vises.i18n import catalogue
 
     return key in catalogue("en")
 
@@ -160,7 +160,7 @@ def reason_text(reason: str | None, lang: str) -> str | None:
         return translate(key, lang)
     found = _LOW_COVERAGE.match(reason)
     if found:
-        from ..i18n import format_percent
+        from vises.i18n import format_percent
 
         coverage, minimum = (format_percent(int(x) / 100, lang) for x in found.groups())
         return translate("reason_low_coverage", lang, coverage=coverage, minimum=minimum)
@@ -283,8 +283,8 @@ def _level_text(results: Results, code: str, value: str | None, lang: str | None
     """A qualitative raw value as a reader knows it: "Oui", or "3 – Souvent" (code and label)."""
     if value is None:
         return None
-    from ..i18n import translate
-    from ..model import Kind, label_in
+    from vises.i18n import translate
+    from vises.model import Kind, label_in
 
     indicator = results.grid.indicator(code)
     level = next((lv for lv in indicator.levels if lv.value == value), None)

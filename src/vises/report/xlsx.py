@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ConfigError, MissingDependencyError
-from ..hookspecs import hookimpl
-from ..i18n import translate
-from ..records import ReportFormat
-from .views import check_view, parse_options, provenance, report_lang
+from vises.errors import ConfigError, MissingDependencyError
+from vises.contract.hookspecs import hookimpl
+from vises.i18n import translate
+from vises.contract.records import ReportFormat
+from vises.report.views import check_view, parse_options, provenance, report_lang
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..results import Results
+    from vises.engine.results import Results
 
 _HEADER_FILL = "DDEBF7"
 _MAX_WIDTH = 45

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
-from ..hookspecs import hookimpl
+from vises.errors import ConfigError
+from vises.contract.hookspecs import hookimpl
 
 FILES = Path(__file__).parent / "files"
 LANGUAGES = ("fr", "nl", "en")
@@ -79,7 +79,7 @@ def create_plugin(name: str, directory: str | Path = ".", *, lang: str = "fr", t
     ``name`` becomes the entry-point name and the namespace of every key (``<name>.<name>`` for
     the starter grid): lower-case letters, digits and underscores, starting with a letter.
     """
-    from ..io.atomic import write_text_atomic
+    from vises.io.atomic import write_text_atomic
 
     if not NAME.match(name) or name == "vises":
         raise ConfigError(

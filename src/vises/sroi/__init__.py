@@ -6,9 +6,9 @@ this package is cheap (no pint, no jinja2): units and templates load when first 
 
 from __future__ import annotations
 
-from .calculate import InputValue, OutcomeValue, SroiResult, StakeholderValue, evaluate
-from .files import load_model
-from .model import (
+from vises.sroi.calculate import InputValue, OutcomeValue, SroiResult, StakeholderValue, evaluate
+from vises.sroi.files import load_model
+from vises.sroi.model import (
     DEFAULT_DISCOUNT_RATE,
     DiscountBand,
     Input,
@@ -20,7 +20,7 @@ from .model import (
     ValueMap,
     check,
 )
-from .sensitivity import SensitivityReport, SensitivityRow, Variation, sensitivity
+from vises.sroi.sensitivity import SensitivityReport, SensitivityRow, Variation, sensitivity
 
 __all__ = [
     "DEFAULT_DISCOUNT_RATE",

@@ -15,8 +15,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..errors import SroiError, ValidationError, VisesError
-from .model import InputKind, QuantityRef, ValueMap, check, currency_factor
+from vises.errors import SroiError, ValidationError, VisesError
+from vises.sroi.model import InputKind, QuantityRef, ValueMap, check, currency_factor
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -45,7 +45,7 @@ class Prepared:
 
 def prepare(model: ValueMap, *, results: Any = None, proxies: Mapping[str, Any] | None = None) -> Prepared:
     """Check ``model`` (every problem at once), resolve proxies and quantities, convert currencies."""
-    from .files import registered_proxies, resolve_proxies
+    from vises.sroi.files import registered_proxies, resolve_proxies
 
     if proxies is None and any(isinstance(o.proxy, str) for o in model.outcomes):
         proxies = registered_proxies()
@@ -278,7 +278,7 @@ class SroiResult:
 def evaluate(model: ValueMap, *, results: Any = None, proxies: Mapping[str, Any] | None = None) -> SroiResult:
     """Compute present value, NPV, SROI ratios, payback and breakdowns of a value map.
 
-    ``results`` (a scored ``vises.results.Results``) supplies quantities written as
+    ``results`` (a scored ``vises.engine.results.Results``) supplies quantities written as
     ``{ indicator, organisation, period }``; ``proxies`` maps keys to ``records.FinancialProxy``
     (default: the plugin registry, asked only when the map references proxies by key).
     """

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import SroiError, ValidationError, VisesError
-from .model import DiscountBand, Input, InputKind, Outcome, Proxy, QuantityRef, Stakeholder, ValueMap, check, labels_from
+from vises.errors import SroiError, ValidationError, VisesError
+from vises.sroi.model import DiscountBand, Input, InputKind, Outcome, Proxy, QuantityRef, Stakeholder, ValueMap, check, labels_from
 
 #: File suffixes a value map may have, and the parser for each.
 SUFFIXES = (".toml", ".yaml", ".yml", ".json")
@@ -69,7 +69,7 @@ def read_document(file: Path) -> Any:
 
 def structure_model(data: Any) -> ValueMap:
     """Turn parsed data into a ``ValueMap``; structural problems become one ``ValidationError``."""
-    from ..io.converter import structure_or_raise
+    from vises.io.converter import structure_or_raise
 
     if not isinstance(data, Mapping):
         raise ValidationError([SroiError("a value map must be a table of keys (code, currency, outcomes, ...)")], what="value map")
@@ -104,7 +104,7 @@ def _converter() -> Any:
     import attrs
     from cattrs.gen import make_dict_structure_fn
 
-    from ..io.converter import Expected, base_converter, describe, numbers_as_text, register_enums
+    from vises.io.converter import Expected, base_converter, describe, numbers_as_text, register_enums
 
     for cls in (Stakeholder, Input, Proxy, QuantityRef, Outcome, DiscountBand, ValueMap):
         attrs.resolve_types(cls)
@@ -151,7 +151,7 @@ def _converter() -> Any:
 
 def registered_proxies() -> Mapping[str, Any]:
     """Financial proxies contributed by plugins, from the shared registry."""
-    from ..plugins import get_registry
+    from vises.plugins import get_registry
 
     return get_registry().financial_proxies
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..hookspecs import hookimpl
+from vises.contract.hookspecs import hookimpl
 
 
 @hookimpl
 def vises_register_commands(cli: Any) -> None:
     import click
 
-    from .render import FORMATS
+    from vises.sroi.render import FORMATS
 
     @cli.command("sroi")
     @click.argument("model", type=click.Path(dir_okay=False, path_type=str))
@@ -36,9 +36,9 @@ def vises_register_commands(cli: Any) -> None:
 
         SROI is optional in VISES: one monetised view next to the scores, never the whole story.
         """
-        from ..errors import ConfigError
-        from . import evaluate, load_model, sensitivity
-        from .render import render, write_output
+        from vises.errors import ConfigError
+        from vises.sroi import evaluate, load_model, sensitivity
+        from vises.sroi.render import render, write_output
 
         if (data is None) != (grid_name is None):
             raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")

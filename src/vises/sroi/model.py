@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import SroiError, UnitError, VisesError
-from ..model import label_in
+from vises.errors import SroiError, UnitError, VisesError
+from vises.model import label_in
 
 #: The UK Green Book social time preference rate, used when a map declares no discounting.
 DEFAULT_DISCOUNT_RATE = 0.035
@@ -169,7 +169,7 @@ def currency_factor(unit: str | None, model: ValueMap, *, where: str, path: str)
     Multiples convert through vises.units; a different currency needs a declared exchange rate
     (``"USD/EUR"``, or its inverse ``"EUR/USD"``). Rates are never chained through a third currency.
     """
-    from .. import units
+    from vises import units
 
     target = units.is_currency(model.currency)
     if target is None:
@@ -235,7 +235,7 @@ def check(model: ValueMap, *, proxies: Mapping[str, Any] | None = None) -> list[
     if not model.currency:
         add("the value map has no currency", "currency", "add currency = \"EUR\" (an ISO 4217 code)")
     else:
-        from .. import units
+        from vises import units
 
         try:
             currency_ok = units.is_currency(model.currency) is not None
@@ -279,7 +279,7 @@ def check(model: ValueMap, *, proxies: Mapping[str, Any] | None = None) -> list[
 
 
 def _check_rates(model: ValueMap, add: Any) -> None:
-    from .. import units
+    from vises import units
 
     for pair, rate in model.exchange_rates.items():
         path = f"exchange_rates[{pair!r}]"

@@ -12,11 +12,11 @@ import math
 import os
 from typing import Any
 
-from ..errors import MissingDependencyError, ReportError
-from ..i18n import check_lang, translate
-from .calculate import SroiResult
-from .model import ValueMap
-from .sensitivity import SensitivityReport, SensitivityRow
+from vises.errors import MissingDependencyError, ReportError
+from vises.i18n import check_lang, translate
+from vises.sroi.calculate import SroiResult
+from vises.sroi.model import ValueMap
+from vises.sroi.sensitivity import SensitivityReport, SensitivityRow
 
 FORMATS = ("table", "markdown", "json", "html")
 
@@ -68,7 +68,7 @@ def money(value: float | None, currency: str = "", lang: str | None = None) -> s
     if value is None or not math.isfinite(value):
         return "–"
     if _local(lang):
-        from ..i18n import format_number
+        from vises.i18n import format_number
 
         return f"{format_number(value, lang, digits=0)} {currency}".strip()
     return f"{value:,.0f} {currency}".strip().replace(",", "\u202f")
@@ -78,7 +78,7 @@ def ratio(value: float | None, lang: str | None = None) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     if _local(lang):
-        from ..i18n import format_number
+        from vises.i18n import format_number
 
         return f"{format_number(value, lang, digits=2)} : 1"
     return f"{value:.2f} : 1"
@@ -88,7 +88,7 @@ def percent(value: float | None, lang: str | None = None) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     if _local(lang):
-        from ..i18n import format_number
+        from vises.i18n import format_number
 
         return f"{format_number(100 * value, lang, digits=1)} %"
     return f"{100 * value:.1f} %"
@@ -96,7 +96,7 @@ def percent(value: float | None, lang: str | None = None) -> str:
 
 def _decimal(value: float, lang: str | None, *, plain: str = ".1f") -> str:
     if _local(lang):
-        from ..i18n import format_number
+        from vises.i18n import format_number
 
         return format_number(value, lang, digits=1)
     return format(value, plain)
@@ -180,7 +180,7 @@ def _num(value: float) -> str:
 def tornado_rows(report: SensitivityReport, lang: str | None = None) -> list[list[str]]:
     def two(value: float) -> str:
         if _local(lang) and math.isfinite(value):
-            from ..i18n import format_number
+            from vises.i18n import format_number
 
             return format_number(value, lang, digits=2)
         return f"{value:.2f}"
@@ -253,6 +253,6 @@ def render_html(result: SroiResult, report: SensitivityReport | None = None, *, 
 
 def write_output(text: str, path: str | os.PathLike[str]) -> None:
     """Write ``text`` atomically (``vises.io.atomic``): a reader never sees half a file."""
-    from ..io.atomic import write_text_atomic
+    from vises.io.atomic import write_text_atomic
 
     write_text_atomic(path, text)

@@ -17,9 +17,9 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..errors import SroiError
-from .calculate import Prepared, discount_factors, horizon, impacts, prepare, present_value
-from .model import ValueMap
+from vises.errors import SroiError
+from vises.sroi.calculate import Prepared, discount_factors, horizon, impacts, prepare, present_value
+from vises.sroi.model import ValueMap
 
 FRACTIONS = ("deadweight", "displacement", "attribution", "drop_off")
 OUTCOME_ASSUMPTIONS = ("proxy", "quantity", *FRACTIONS, "duration")

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .plugin_check import PluginCheck, check_plugin, plugin_registry
+from vises.testing.plugin_check import PluginCheck, check_plugin, plugin_registry
 
 __all__ = ["PluginCheck", "check_plugin", "datasets_for", "grids", "methods", "plugin_registry"]
 
 
 def __getattr__(name: str) -> Any:
     if name in ("grids", "datasets_for", "methods"):
-        from . import strategies
+        from vises.testing import strategies
 
         return getattr(strategies, name)
     raise AttributeError(f"module 'vises.testing' has no attribute {name!r}")

@@ -19,8 +19,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..errors import ConfigError, PluginError, VisesError
-from ..model import Grid, Indicator, Level
+from vises.errors import ConfigError, PluginError, VisesError
+from vises.model import Grid, Indicator, Level
 
 #: Values every quantity normaliser is tried on: zero, fractions, a wide spread, ties and a missing value.
 SAMPLE_VALUES = np.array([0.0, 1.0, 2.5, 2.5, 10.0, 100.0, np.nan])
@@ -111,10 +111,10 @@ def plugin_registry(plugin: Any, *, name: str | None = None) -> Any:
     """A fresh ``Registry`` of vises' core plus ``plugin`` alone (installed entry points ignored).
 
     This is what ``check_plugin`` inspects; a plugin's tests can score with it
-    (``vises.scoring.score(grid, data, registry=...)``) without the plugin being installed.
+    (``vises.engine.score.score(grid, data, registry=...)``) without the plugin being installed.
     """
-    from ..plugin_loading import CORE_PLUGINS
-    from ..plugins import Registry
+    from vises.plugins.loading import CORE_PLUGINS
+    from vises.plugins import Registry
 
     obj = importlib.import_module(plugin) if isinstance(plugin, str) else plugin
     module = getattr(obj, "__name__", None)
@@ -137,7 +137,7 @@ def _entry_point_name(obj: Any) -> str:
 
 
 def _check_grid(registry: Any, key: str) -> list[str]:
-    from ..validate import method_tables, validate_grid
+    from vises.validation.grid import method_tables, validate_grid
 
     try:
         grid: Grid = registry.grid(key)
@@ -171,7 +171,7 @@ def _check_normaliser_on(
     where: str, spec: Any, indicator: Indicator, values: np.ndarray, params: dict[str, Any], problems: list[str], notes: list[str]
 ) -> bool:
     """One kind of sample data; false when the method could not be run (nothing more to try)."""
-    from ..records import FitContext
+    from vises.contract.records import FitContext
 
     context = FitContext(
         indicator=indicator,
@@ -255,7 +255,7 @@ def _check_weighting(registry: Any, key: str) -> list[str]:
 
 
 def _check_proxy(key: str, proxy: Any) -> list[str]:
-    from .. import units
+    from vises import units
 
     problems = []
     if not math.isfinite(proxy.value):

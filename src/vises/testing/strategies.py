@@ -9,7 +9,7 @@ shapes of grid::
     @given(grids().flatmap(lambda g: datasets_for(g).map(lambda d: (g, d))))
     def test_my_report(pair): ...
 
-Every generated grid passes ``vises.validate.validate_grid`` (without method lookups).
+Every generated grid passes ``vises.validation.grid.validate_grid`` (without method lookups).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from ..model import Column, Dataset, Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node, Pooling
+from vises.model import Column, Dataset, Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node, Pooling
 
 _CODE = st.builds(lambda head, tail: head + tail, st.sampled_from("abcdefghijklmnopqrstuvwxyz"), st.text("abcdefghijklmnopqrstuvwxyz0123456789_", max_size=11))
 _TEXT = st.text(st.characters(max_codepoint=0x2FF, exclude_categories=("Cs", "Cc")) | st.sampled_from("éèàçœ€–’ ëïĳ"), min_size=1, max_size=20)

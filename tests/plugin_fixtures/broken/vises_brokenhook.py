@@ -1,6 +1,6 @@
 """A plugin that imports fine but raises inside a hook."""
 
-from vises.hookspecs import hookimpl
+from vises.contract.hookspecs import hookimpl
 
 
 @hookimpl

@@ -1,7 +1,7 @@
 """A plugin with a misspelt hook name, which pluggy alone would silently ignore."""
 
-from vises.hookspecs import hookimpl
-from vises.records import GridSource
+from vises.contract.hookspecs import hookimpl
+from vises.contract.records import GridSource
 
 
 @hookimpl

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from vises.hookspecs import hookimpl
+from vises.contract.hookspecs import hookimpl
 from vises.model import Direction, Indicator, Kind, Method
-from vises.records import GridSource, ReportFormat, Weighting
+from vises.contract.records import GridSource, ReportFormat, Weighting
 
 GRID_DIR = Path(__file__).parent / "grids"
 

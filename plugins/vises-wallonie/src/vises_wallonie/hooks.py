@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from vises.hookspecs import hookimpl
-from vises.records import GridSource, ReportFormat, Weighting
+from vises.contract.hookspecs import hookimpl
+from vises.contract.records import GridSource, ReportFormat, Weighting
 
 GRID_DIR = Path(__file__).parent / "grids"
 

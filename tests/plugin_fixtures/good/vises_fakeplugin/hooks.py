@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from vises.hookspecs import hookimpl
+from vises.contract.hookspecs import hookimpl
 from vises.model import Grid, Indicator, Method, Node
-from vises.records import GridSource, NormaliserSpec, ReportFormat, Weighting
+from vises.contract.records import GridSource, NormaliserSpec, ReportFormat, Weighting
 
 
 @hookimpl

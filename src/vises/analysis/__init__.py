@@ -1,0 +1,53 @@
+"""The analyst's bench: what-if comparisons, element removal, sensitivity, data-quality statistics."""
+
+from vises.analysis.core import (
+    Comparison,
+    PeriodSummary,
+    Removals,
+    Sensitivity,
+    compare,
+    ranks_within,
+    remove_elements,
+    spearman,
+    weight_sensitivity,
+)
+from vises.analysis.statistics import (
+    CorrelationFlag,
+    Correlations,
+    DataAvailability,
+    IndicatorStat,
+    IndicatorStatistics,
+    InternalConsistency,
+    PCAResult,
+    correlations,
+    cronbach_alpha,
+    data_availability,
+    indicator_statistics,
+    internal_consistency,
+    pca,
+)
+
+__all__ = [
+    "Comparison",
+    "CorrelationFlag",
+    "Correlations",
+    "DataAvailability",
+    "IndicatorStat",
+    "IndicatorStatistics",
+    "InternalConsistency",
+    "PCAResult",
+    "PeriodSummary",
+    "Removals",
+    "Sensitivity",
+    "compare",
+    "correlations",
+    "cronbach_alpha",
+    "data_availability",
+    "indicator_statistics",
+    "internal_consistency",
+    "pca",
+    "ranks_within",
+    "remove_elements",
+    "spearman",
+    "weight_sensitivity",
+]

@@ -1,0 +1,232 @@
+"""The frozen records that plugins return from registration hooks.
+
+Each hook returns an iterable of these; the plugin manager attributes every record to the plugin
+that returned it and namespaces its key (``wallonie.cisp``). The core's own methods and formats are
+records of the same kinds, returned by the core's own hook implementations.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.model import Dataset, Grid, Indicator
+
+
+@attrs.frozen(kw_only=True)
+class FitContext:
+    """What a normaliser may look at besides the values when it fits its parameters.
+
+    ``organisations`` and ``periods`` are aligned with the values being fitted (for a reference
+    organisation); ``indicator`` gives its declared range, levels and target.
+    """
+
+    indicator: Indicator
+    organisations: np.ndarray
+    periods: np.ndarray
+
+
+class FitFunction(Protocol):
+    def __call__(self, values: np.ndarray, *, direction: int, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]: ...
+
+
+class ApplyFunction(Protocol):
+    def __call__(self, values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray: ...
+
+
+@attrs.frozen(kw_only=True)
+class NormaliserSpec:
+    """A normalisation method, split into *fit* (parameters from data or the grid) and *apply*.
+
+    ``fit(values, direction=+1|-1, params=..., context=...)`` returns a plain dict of fitted
+    parameters (JSON-serialisable, recorded in the results so a score can be traced and an
+    organisation scored later against the same parameters). ``apply(values, fitted)`` maps a whole
+    column at once; ``NaN`` stays ``NaN``. ``output_range(params)`` gives the guaranteed range of the
+    result (``None`` bounds when unbounded), which the grid validator uses to refuse, say, a
+    geometric mean over scores that can be 0. ``data_dependent`` is false when ``fit`` only reads
+    ``params`` (fixed goalposts), so one organisation can be scored alone.
+    """
+
+    name: str
+    fit: FitFunction
+    #: Called positionally: ``apply(values, fitted)``.
+    apply: Callable[[np.ndarray, Mapping[str, Any]], np.ndarray]
+    output_range: Callable[[Mapping[str, Any]], tuple[float | None, float | None]]
+    data_dependent: bool = True
+    #: Kinds of indicator the method accepts (values of ``vises.model.Kind``).
+    kinds: tuple[str, ...] = ("quantity",)
+    summary: str = ""
+    plugin: str | None = None
+
+
+class TreatFitFunction(Protocol):
+    def __call__(self, values: np.ndarray, *, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]: ...
+
+
+class ParamCheck(Protocol):
+    def __call__(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
+@attrs.frozen(kw_only=True)
+class TreatmentSpec:
+    """An outlier treatment, split like a normaliser into *fit* (bounds, transform) and *apply*.
+
+    ``fit(values, params=..., context=...)`` decides what to do from the present values (``NaN`` =
+    missing) and returns a JSON-serialisable dict that says what was done (bounds, points
+    winsorised, a fallback transform), kept in ``Results.fitted_treatment``; ``apply(values,
+    fitted)`` maps a whole column (``NaN`` stays ``NaN``), so a reference's bounds can treat new
+    data. ``check(params)`` validates parameters without data (a ``MethodError`` naming each
+    problem) and returns them with defaults; ``monotone`` promises that the order of values is kept.
+    """
+
+    name: str
+    fit: TreatFitFunction
+    apply: ApplyFunction
+    check: ParamCheck
+    monotone: bool = True
+    summary: str = ""
+    plugin: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ImputeContext:
+    """What an imputer may look at besides the column: who and when each row is, and row attributes.
+
+    Every array is aligned with the values; ``attributes`` are the dataset's per-row descriptors
+    (``family``, ``region``) for imputing within peer groups.
+    """
+
+    indicator: Indicator
+    organisations: np.ndarray
+    periods: np.ndarray
+    attributes: Mapping[str, np.ndarray]
+
+
+class ImputeFitFunction(Protocol):
+    def __call__(self, values: np.ndarray, *, params: Mapping[str, Any], context: ImputeContext) -> dict[str, Any]: ...
+
+
+class ImputeApplyFunction(Protocol):
+    def __call__(self, values: np.ndarray, fitted: Mapping[str, Any], *, context: ImputeContext) -> np.ndarray: ...
+
+
+@attrs.frozen(kw_only=True)
+class ImputerSpec:
+    """A way of filling missing values, split into *fit* (means, medians, per period or group) and *apply*.
+
+    ``fit(values, params=..., context=...)`` returns a JSON-serialisable dict (kept in
+    ``Results.fitted_imputation``); ``apply(values, fitted, context=...)`` returns a candidate value
+    for every row (``NaN`` where it has none). The engine, not the imputer, decides which cells
+    take it: only missing ones, never a present value and never a "not applicable" cell, and every
+    filled cell is flagged (``Results.imputed``). ``check(params)`` validates parameters without data.
+    ``attribute_param`` names the parameter that holds a dataset attribute (``group``), so
+    validation can check the attribute exists.
+    """
+
+    name: str
+    fit: ImputeFitFunction
+    apply: ImputeApplyFunction
+    check: ParamCheck
+    attribute_param: str | None = None
+    summary: str = ""
+    plugin: str | None = None
+
+
+class AggregateFunction(Protocol):
+    def __call__(
+        self,
+        scores: np.ndarray,
+        weights: np.ndarray,
+        *,
+        params: Mapping[str, Any],
+        groups: np.ndarray | None,
+    ) -> np.ndarray: ...
+
+
+@attrs.frozen(kw_only=True)
+class AggregatorSpec:
+    """An aggregation method over the children of one node.
+
+    ``aggregate(scores, weights, params=..., groups=...)`` gets an ``(n, k)`` float64 matrix of the
+    children's scores (``NaN`` = missing) and ``k`` non-negative weights, and returns ``n`` scores;
+    weights are renormalised over the children present in each row, and a row with no child present
+    gives ``NaN``. ``groups`` (an integer code per row, one per period) is given to methods that
+    compare organisations with each other (``across_rows``), such as Copeland.
+    ``requires_positive`` means every input must be > 0 (geometric and harmonic means);
+    ``monotone`` means improving a child never lowers the result.
+    """
+
+    name: str
+    aggregate: AggregateFunction
+    monotone: bool = True
+    requires_positive: bool = False
+    across_rows: bool = False
+    #: Whether ``effective weight × child score`` adds up to the node's score (arithmetic mean).
+    additive: bool = False
+    summary: str = ""
+    plugin: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Weighting:
+    """A named set of weights for a grid: ``weights`` maps node or indicator codes to new weights."""
+
+    code: str
+    grid: str
+    weights: dict[str, float]
+    label: dict[str, str] = attrs.field(factory=dict)
+    description: dict[str, str] = attrs.field(factory=dict)
+    plugin: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Reader:
+    """Reads a dataset from a file; chosen by file suffix (``.csv``, ``.xlsx``)."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[..., Dataset]
+    summary: str = ""
+    plugin: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ReportFormat:
+    """Renders results. ``render(results, *, lang, view, options)`` returns ``str`` or ``bytes``."""
+
+    name: str
+    suffix: str
+    render: Callable[..., str | bytes]
+    binary: bool = False
+    summary: str = ""
+    plugin: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class GridSource:
+    """A grid contributed by a plugin: either a ``Grid`` object or a grid file to load on demand."""
+
+    code: str
+    grid: Grid | None = None
+    path: os.PathLike[str] | str | None = None
+    summary: str = ""
+    plugin: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FinancialProxy:
+    """A monetary value per unit of outcome, with its source, for SROI value maps."""
+
+    code: str
+    value: float
+    currency: str
+    unit: str
+    label: dict[str, str] = attrs.field(factory=dict)
+    source: str = ""
+    year: int | None = None
+    plugin: str | None = None

@@ -1,0 +1,480 @@
+"""What scoring returns: every node's score for every organisation and period, and its trace.
+
+The score matrix is the only large thing stored (one float64 column per grid node); ranks,
+coverage, effective weights and contributions are derived from it on demand, so scoring a million
+rows does not pay for tables nobody asked for. ``explain`` gives the whole tree for one
+organisation: what each child weighed, what it added, why a node is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from vises.errors import ConfigError
+from vises.model import Dataset, Evaluation, Grid, label_in
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.engine.compile import CompiledGrid, CompiledNode
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """One node of one organisation's score tree (see ``Results.explain``)."""
+
+    code: str
+    label: str
+    is_indicator: bool
+    score: float | None
+    raw: float | None
+    raw_text: str | None
+    unit: str | None
+    coverage: float | None
+    weight: float
+    effective_weight: float | None
+    contribution: float | None
+    rank: int | None
+    reason: str | None
+    method: str
+    narrative: str | None
+    children: tuple[Explanation, ...] = ()
+    #: Whether the score rests on an imputed value (the indicator's, or one below the node).
+    imputed: bool = False
+
+    def walk(self) -> Iterator[Explanation]:
+        """This node and every node below it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = attrs.asdict(self, recurse=False)
+        data["children"] = [child.to_dict() for child in self.children]
+        return data
+
+
+def _float_or_none(value: float) -> float | None:
+    return None if value is None or np.isnan(value) else float(value)
+
+
+class Results:
+    """Scores of every grid node for every (organisation, period) row, with their trace.
+
+    Treat it as read-only. ``codes`` orders the columns of ``scores``: scored indicators (tree order)
+    first, then aggregates bottom-up, the root last.
+    """
+
+    def __init__(
+        self,
+        *,
+        compiled: CompiledGrid,
+        dataset: Dataset,
+        scores: np.ndarray,
+        raws: dict[str, np.ndarray],
+        raw_texts: dict[str, np.ndarray],
+        not_applicable: dict[str, np.ndarray],
+        fitted: dict[str, dict[str, Any]],
+        period_codes: np.ndarray,
+        period_values: tuple[str, ...],
+        provenance: dict[str, Any],
+        fitted_imputation: dict[str, dict[str, Any]] | None = None,
+        fitted_treatment: dict[str, dict[str, Any]] | None = None,
+        imputed: dict[str, np.ndarray] | None = None,
+        treated: dict[str, np.ndarray] | None = None,
+        missing_reasons: dict[str, dict[str, np.ndarray]] | None = None,
+    ) -> None:
+        self.compiled = compiled
+        self.dataset = dataset
+        self.scores = scores
+        self._raws = raws
+        self._raw_texts = raw_texts
+        self._not_applicable = not_applicable
+        self.fitted = fitted
+        self._period_codes = period_codes
+        self.period_values = period_values
+        self.provenance = provenance
+        #: What imputation did per indicator (the values it filled from), for indicators that impute.
+        self.fitted_imputation = fitted_imputation or {}
+        #: What outlier treatment did per indicator (bounds, points winsorised, a fallback transform).
+        self.fitted_treatment = fitted_treatment or {}
+        self._imputed = imputed or {}
+        self._treated = treated or {}
+        self._missing_reasons = missing_reasons or {}
+        self.organisations = np.asarray(dataset.organisations).astype(str, copy=False)
+        self.periods = np.asarray(dataset.periods).astype(str, copy=False)
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    # -- structure -------------------------------------------------------------------------
+    @property
+    def grid(self) -> Grid:
+        return self.compiled.grid
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.compiled.codes
+
+    def __len__(self) -> int:
+        return self.scores.shape[0]
+
+    def __repr__(self) -> str:
+        return f"<Results grid={self.grid.code!r} rows={len(self)} nodes={len(self.codes)}>"
+
+    def _column(self, code: str) -> int:
+        try:
+            return self.compiled.column_of[code]
+        except KeyError:
+            raise ConfigError(
+                f"{code!r} is not a scored node of grid {self.grid.code!r}",
+                hint=f"known codes: {', '.join(self.codes[:12])}{', ...' if len(self.codes) > 12 else ''}",
+            ) from None
+
+    def _node(self, code: str) -> CompiledNode:
+        """The compiled aggregate ``code``; an indicator or unknown code is a ``ConfigError``."""
+        self._column(code)
+        if code not in self.compiled.node_index:
+            raise ConfigError(
+                f"{code!r} is an indicator; weights and contributions belong to aggregates",
+                hint=f"ask its parent node {self.grid.indicator(code).parent!r}",
+            )
+        return self.compiled.node(code)
+
+    def is_indicator(self, code: str) -> bool:
+        self._column(code)
+        return code not in self.compiled.node_index
+
+    def children(self, code: str) -> tuple[str, ...]:
+        self._column(code)
+        if code in self.compiled.node_index:
+            return self.compiled.node(code).children
+        return ()
+
+    def parent(self, code: str) -> str | None:
+        self._column(code)
+        return self.compiled.parent_of.get(code)
+
+    def depth(self, code: str) -> int:
+        self._column(code)
+        return self.compiled.depth_of[code]
+
+    def _item(self, code: str) -> Any:
+        if code in self.compiled.node_index:
+            return self.compiled.node(code).node
+        return self.grid.indicator(code)
+
+    def label(self, code: str, lang: str | None = None) -> str:
+        """The node's label in ``lang``; a fallback to another language is marked, never blank."""
+        if code == self.grid.code:
+            return self.grid.label_in(lang)
+        return label_in(self._item(code).label, lang, code)
+
+    def unit(self, code: str) -> str | None:
+        return None if code in self.compiled.node_index else self.grid.indicator(code).unit
+
+    def method(self, code: str) -> str:
+        return self.provenance["methods"][code]
+
+    def weight(self, code: str) -> float:
+        return float(self._item(code).weight)
+
+    # -- values ----------------------------------------------------------------------------
+    def score(self, code: str) -> np.ndarray:
+        """The column of scores of ``code`` (``NaN`` = missing)."""
+        return self.scores[:, self._column(code)]
+
+    def raw(self, code: str) -> np.ndarray:
+        """Raw values of an indicator in its declared unit (levels as their scores)."""
+        self._column(code)
+        if code not in self._raws:
+            raise ConfigError(f"{code!r} is an aggregate; only indicators have raw values")
+        return self._raws[code]
+
+    def treated(self, code: str) -> np.ndarray:
+        """The values the normaliser received: raw values after outlier treatment (``raw`` when untreated)."""
+        raw = self.raw(code)
+        return self._treated.get(code, raw)
+
+    def imputed(self, code: str) -> np.ndarray:
+        """Rows whose score rests on an imputed value: the indicator's own, or, for a node, any below it."""
+        key = ("imputed", code)
+        if key not in self._cache:
+            self._column(code)
+            if code in self.compiled.node_index:
+                mask = np.zeros(len(self), dtype=bool)
+                for child in self.compiled.node(code).children:
+                    mask |= self.imputed(child)
+                mask &= ~np.isnan(self.score(code))
+            else:
+                mask = self._imputed.get(code, np.zeros(len(self), dtype=bool))
+            self._cache[key] = mask
+        return self._cache[key]
+
+    def raw_text(self, code: str) -> np.ndarray | None:
+        """The level values as given, for qualitative indicators; ``None`` for quantities."""
+        return self._raw_texts.get(code)
+
+    def not_applicable(self, code: str) -> np.ndarray:
+        """Rows where ``code`` does not apply: an indicator marked N/A, or a node whose children all are."""
+        key = ("na", code)
+        if key not in self._cache:
+            if code in self.compiled.node_index:
+                node = self.compiled.node(code)
+                mask = np.ones(len(self), dtype=bool)
+                for child in node.children:
+                    mask &= self.not_applicable(child)
+            else:
+                mask = self._not_applicable.get(code, np.zeros(len(self), dtype=bool))
+            self._cache[key] = mask
+        return self._cache[key]
+
+    def coverage(self, code: str, *, imputed: bool = True) -> np.ndarray:
+        """Share (0–1) of the node's applicable weight whose children have a score; NaN when N/A.
+
+        For an indicator: 1 when present, 0 when missing. An imputed value counts as present (it
+        took part in the score); ``imputed=False`` counts a child whose score rests on an imputed
+        value as missing, i.e. the share of weight actually measured.
+        """
+        key = ("coverage" if imputed else "coverage_measured", code)
+        if key not in self._cache:
+            na = self.not_applicable(code)
+            if code not in self.compiled.node_index:
+                present_here = ~np.isnan(self.score(code))
+                if not imputed:
+                    present_here &= ~self.imputed(code)
+                cov = present_here.astype(np.float64)
+            else:
+                node = self.compiled.node(code)
+                block = self.scores[:, node.child_index]
+                applicable = np.column_stack([~self.not_applicable(c) for c in node.children])
+                present = ~np.isnan(block)
+                if not imputed and self._imputed:
+                    present &= ~np.column_stack([self.imputed(c) for c in node.children])
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    cov = (present & applicable) @ node.weights / (applicable @ node.weights)
+            cov = np.where(na, np.nan, cov)
+            self._cache[key] = cov
+        return self._cache[key]
+
+    def reasons(self, code: str) -> np.ndarray:
+        """Why ``code`` has no score in a row (``None`` where it has one)."""
+        key = ("reasons", code)
+        if key not in self._cache:
+            out = np.full(len(self), None, dtype=object)
+            missing = np.isnan(self.score(code))
+            na = self.not_applicable(code)
+            out[missing & na] = "not applicable"
+            if code in self.compiled.node_index:
+                node = self.compiled.node(code)
+                cov = self.coverage(code)
+                all_missing = missing & ~na & (np.nan_to_num(cov) == 0)
+                out[all_missing] = "all children missing"
+                thin = missing & ~na & ~all_missing
+                if thin.any():
+                    # One message per distinct coverage, not one formatted string per row.
+                    percents = np.rint(cov[thin] * 100).astype(np.int64)
+                    distinct, inverse = np.unique(percents, return_inverse=True)
+                    messages = np.array(
+                        [f"coverage {p}% below the minimum {node.min_coverage:.0%}" for p in distinct.tolist()], dtype=object
+                    )
+                    out[thin] = messages[inverse.reshape(-1)]
+            else:
+                out[missing & ~na] = "missing value"
+                for reason, mask in self._missing_reasons.get(code, {}).items():
+                    out[mask & missing & ~na] = reason
+            self._cache[key] = out
+        return self._cache[key]
+
+    def ranks(self, code: str) -> np.ndarray:
+        """Rank within each period: 1 = best, ties share the lowest rank, missing stays NaN.
+
+        Scores equal to 9 decimal places tie, so floating-point noise (the last bits of a weighted
+        sum depend on how the machine splits it) never decides a rank.
+        """
+        key = ("ranks", code)
+        if key not in self._cache:
+            values = np.round(self.score(code), 9)
+            ranks = np.full(len(self), np.nan)
+            for group in range(len(self.period_values)):
+                rows = np.flatnonzero(self._period_codes == group)
+                v = values[rows]
+                ok = ~np.isnan(v)
+                ordered = np.sort(-v[ok])
+                ranks[rows[ok]] = np.searchsorted(ordered, -v[ok], side="left") + 1
+            self._cache[key] = ranks
+        return self._cache[key]
+
+    def effective_weights(self, node: str) -> dict[str, np.ndarray]:
+        """Each child's weight renormalised over the children present in each row (0 when missing)."""
+        compiled = self._node(node)
+        block = self.scores[:, compiled.child_index]
+        present = ~np.isnan(block)
+        weighted = present * compiled.weights
+        total = weighted.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = np.where(total > 0, weighted / total, np.nan)
+        return {child: shares[:, i] for i, child in enumerate(compiled.children)}
+
+    def additive(self, node: str) -> bool:
+        """Whether the node's aggregator is a weighted sum, so contributions add up to its score."""
+        return self._node(node).spec.additive
+
+    def contributions(self, node: str) -> dict[str, np.ndarray]:
+        """Effective weight × child score for each child; they add up to the node's score when
+        ``additive(node)`` is true (arithmetic mean). Missing children contribute 0."""
+        compiled = self._node(node)
+        shares = self.effective_weights(node)
+        out = {}
+        for i, child in enumerate(compiled.children):
+            child_scores = self.scores[:, compiled.child_index[i]]
+            out[child] = np.where(np.isnan(child_scores), 0.0, shares[child] * np.nan_to_num(child_scores))
+        return out
+
+    # -- rows ------------------------------------------------------------------------------
+    def row(self, organisation: str, period: str | None = None) -> int:
+        """Row index of an organisation (its latest period when ``period`` is omitted)."""
+        rows = np.flatnonzero(self.organisations == str(organisation))
+        if len(rows) == 0:
+            raise ConfigError(
+                f"organisation {organisation!r} is not in the results",
+                hint=f"known: {', '.join(sorted(set(self.organisations))[:10])}",
+            )
+        if period is None:
+            return int(rows[np.argmax(self.periods[rows])])
+        match = rows[self.periods[rows] == str(period)]
+        if len(match) == 0:
+            raise ConfigError(
+                f"organisation {organisation!r} has no row for period {period!r}",
+                hint=f"its periods: {', '.join(sorted(self.periods[rows]))}",
+            )
+        return int(match[0])
+
+    def previous_period(self, period: str) -> str | None:
+        position = self.period_values.index(str(period))
+        return self.period_values[position - 1] if position > 0 else None
+
+    def evaluation(self, organisation: str, period: str | None = None) -> Evaluation | None:
+        """The VISES framing (question, stakeholders, methods, narrative) of one evaluation.
+
+        An evaluation recorded without a period applies to every period; with ``period`` omitted,
+        the organisation's latest evaluation is returned.
+        """
+        mine = [e for e in self.dataset.evaluations if e.organisation == str(organisation)]
+        if period is not None:
+            exact = [e for e in mine if e.period == str(period)]
+            if exact:
+                return exact[0]
+            return next((e for e in mine if e.period is None), None)
+        dated = [e for e in mine if e.period is not None]
+        if dated:
+            return max(dated, key=lambda e: str(e.period))
+        return mine[0] if mine else None
+
+    def organisation_names(self) -> dict[str, str]:
+        """Display names by organisation code: the evaluations' portraits first, else the data's
+        ``name`` column (its latest non-empty value); organisations without either are left out."""
+        key = ("names", "")
+        if key not in self._cache:
+            names: dict[str, str] = {}
+            column = self.dataset.attributes.get("name")
+            if column is not None:
+                for row in np.argsort(self.periods, kind="stable"):
+                    value = column[row]
+                    if value is not None and value == value and str(value).strip():
+                        names[self.organisations[row]] = str(value)
+            for code, profile in self.dataset.organisation_profiles.items():
+                if profile.name:
+                    names[code] = profile.name
+            self._cache[key] = names
+        return dict(self._cache[key])
+
+    def narrative(self, code: str, row: int) -> str | None:
+        """Evidence attached to ``code`` for one row: a comment column and the evaluation's text."""
+        parts = []
+        column = self.dataset.text.get(code)
+        if column is not None and column[row] not in (None, ""):
+            text = column[row]
+            if not (isinstance(text, float) and np.isnan(text)):
+                parts.append(str(text))
+        evaluation = self.evaluation(self.organisations[row], self.periods[row])
+        if evaluation is not None and evaluation.narrative.get(code):
+            parts.append(evaluation.narrative[code])
+        return "\n".join(parts) if parts else None
+
+    def explain(self, organisation: str, period: str | None = None, *, lang: str | None = None) -> Explanation:
+        """The whole score tree of one organisation and period."""
+        row = self.row(organisation, period)
+        return self._explain(self.compiled.root, row, lang, parent_shares=None)
+
+    def _explain(self, code: str, row: int, lang: str | None, parent_shares: tuple[float, float | None] | None) -> Explanation:
+        is_node = code in self.compiled.node_index
+        children: tuple[Explanation, ...] = ()
+        if is_node:
+            shares = self.effective_weights(code)
+            contributions = self.contributions(code) if self.additive(code) else None
+            children = tuple(
+                self._explain(
+                    child,
+                    row,
+                    lang,
+                    parent_shares=(
+                        float(shares[child][row]),
+                        None if contributions is None else float(contributions[child][row]),
+                    ),
+                )
+                for child in self.compiled.node(code).children
+            )
+        rank = self.ranks(code)[row]
+        raw = None if is_node else _float_or_none(self.raw(code)[row])
+        text = self.raw_text(code)
+        return Explanation(
+            code=code,
+            label=self.label(code, lang),
+            is_indicator=not is_node,
+            score=_float_or_none(self.score(code)[row]),
+            raw=raw,
+            raw_text=None if text is None else text[row],
+            unit=self.unit(code),
+            coverage=_float_or_none(self.coverage(code)[row]),
+            weight=self.weight(code),
+            effective_weight=None if parent_shares is None else _float_or_none(parent_shares[0]),
+            contribution=None if parent_shares is None else parent_shares[1],
+            rank=None if np.isnan(rank) else int(rank),
+            reason=self.reasons(code)[row],
+            method=self.method(code),
+            narrative=self.narrative(code, row),
+            children=children,
+            imputed=bool(self.imputed(code)[row]),
+        )
+
+    # -- export ----------------------------------------------------------------------------
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per row: organisation, period, then every code's score (``None`` if missing)."""
+        columns = [self.scores[:, j].tolist() for j in range(len(self.codes))]
+        records = []
+        for i in range(len(self)):
+            record: dict[str, Any] = {"organisation": self.organisations[i], "period": self.periods[i]}
+            for code, column in zip(self.codes, columns):
+                value = column[i]
+                record[code] = None if value != value else value
+            records.append(record)
+        return records
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame (organisation, period, one column per code); needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            from vises.errors import MissingDependencyError
+
+            raise MissingDependencyError("pandas", "pandas", "Results.to_frame") from exc
+        frame = pd.DataFrame(self.scores, columns=list(self.codes))
+        frame.insert(0, "period", self.periods)
+        frame.insert(0, "organisation", self.organisations)
+        return frame
+
+    @property
+    def narrative_codes(self) -> tuple[str, ...]:
+        """Narrative indicators of the grid: carried to reports, never scored."""
+        return self.compiled.narrative

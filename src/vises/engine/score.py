@@ -1,0 +1,222 @@
+"""Score a dataset against a compiled grid, one column at a time.
+
+The steps, each a whole-column numpy operation: turn each indicator's column into raw numbers
+(``columns``: levels, units, denominators), run the optional stages and the normaliser straight
+into the score matrix (``stages``), then aggregate every node from its children's block of that
+matrix, bottom-up. Nothing here loops over rows or calls pint or a hook per value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+
+from vises.engine.columns import prepare_columns
+from vises.engine.compile import CompiledGrid, CompiledNode, MethodLookup, compile_grid
+from vises.errors import ConfigError, DataValidationError, MethodError, VisesError
+from vises.model import Dataset, Grid, Pooling
+from vises.engine.results import Results
+from vises.engine.stages import apply_reference, impute, normalise, reference_parameters, reference_stages, treat
+
+
+def score(
+    grid: Grid | CompiledGrid,
+    data: Dataset,
+    *,
+    pooling: Pooling | str | None = None,
+    registry: MethodLookup | None = None,
+    reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+) -> Results:
+    """Score every organisation and period of ``data`` on ``grid``.
+
+    ``pooling`` overrides the grid's choice of fitting data-dependent normalisation parameters on all
+    periods at once (``"pooled"``) or per period (``"per_period"``). ``registry`` supplies the methods
+    (default: the plugin registry, with every installed plugin's normalisers and aggregators).
+    ``reference`` reuses the normalisation parameters of earlier results (or a ``fitted`` mapping)
+    instead of fitting them on ``data``: a centre that joins later, or scores itself alone, is then
+    placed on the network's scale.
+    """
+    if registry is None:
+        from vises.plugins import get_registry
+
+        registry = get_registry()
+    compiled = grid if isinstance(grid, CompiledGrid) else compile_grid(grid, registry)
+    pooling = Pooling(pooling) if pooling is not None else compiled.grid.defaults.pooling
+
+    n = len(data)
+    period_labels = np.asarray(data.periods).astype(str, copy=False)
+    period_values, period_codes = period_index(period_labels)
+    scores = np.empty((n, len(compiled.codes)), dtype=np.float64, order="F")
+
+    raws, texts, not_applicable, problems, missing_reasons = prepare_columns(compiled, data)
+    if problems:
+        raise DataValidationError(problems, what=_describe(data))
+
+    reused = reference_parameters(compiled, reference)
+    reused_stages = reference_stages(compiled, reference)
+    fitted: dict[str, dict[str, Any]] = {}
+    fitted_imputation: dict[str, dict[str, Any]] = {}
+    fitted_treatment: dict[str, dict[str, Any]] = {}
+    imputed: dict[str, np.ndarray] = {}
+    treated: dict[str, np.ndarray] = {}
+    for item in compiled.indicators:
+        values = raws[item.code]
+        # The optional stages, in COINr's order: (denominate, done above) impute, treat, normalise.
+        if item.imputer is not None:
+            values, mask, fitted_imputation[item.code] = impute(
+                item, values, not_applicable.get(item.code), data, period_labels, reused_stages.get(("imputation", item.code))
+            )
+            if mask.any():
+                raws[item.code] = values
+                imputed[item.code] = mask
+        if item.treater is not None:
+            values, fitted_treatment[item.code] = treat(
+                item, values, data, period_labels, period_values, period_codes, pooling, reused_stages.get(("treatment", item.code))
+            )
+            treated[item.code] = values
+        if item.code in reused:
+            fitted[item.code] = apply_reference(item, values, scores[:, item.column], reused[item.code], period_values, period_codes)
+            continue
+        fitted[item.code] = normalise(
+            item, values, scores[:, item.column], data, period_labels, period_values, period_codes, pooling
+        )
+
+    groups = period_codes.astype(np.intp, copy=False)
+    for node in compiled.nodes:
+        _aggregate(node, scores, groups)
+
+    return Results(
+        compiled=compiled,
+        dataset=data,
+        scores=scores,
+        raws=raws,
+        raw_texts=texts,
+        not_applicable=not_applicable,
+        fitted=fitted,
+        period_codes=period_codes,
+        period_values=tuple(str(p) for p in period_values),
+        provenance=_provenance(compiled, registry, pooling),
+        fitted_imputation=fitted_imputation,
+        fitted_treatment=fitted_treatment,
+        imputed=imputed,
+        treated=treated,
+        missing_reasons=missing_reasons,
+    )
+
+
+def period_index(labels: np.ndarray, *, few: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct periods and each row's position among them (like ``np.unique``'s inverse).
+
+    A dataset has a handful of periods: one equality pass per distinct value beats sorting a
+    million strings. Past ``few`` distinct values it falls back to ``np.unique``.
+    """
+    codes = np.full(len(labels), -1, dtype=np.intp)
+    found: list[str] = []
+    start = 0
+    while True:
+        pending = np.flatnonzero(codes[start:] < 0)
+        if len(pending) == 0:
+            break
+        if len(found) == few:
+            values, inverse = np.unique(labels, return_inverse=True)
+            return values, inverse.reshape(-1).astype(np.intp, copy=False)
+        start += int(pending[0])
+        value = labels[start]
+        codes[labels == value] = len(found)
+        found.append(value)
+    values = np.array(sorted(found), dtype=labels.dtype)
+    order = np.argsort(np.array(found, dtype=labels.dtype), kind="stable")
+    remap = np.empty(len(found), dtype=np.intp)
+    remap[order] = np.arange(len(found))
+    return values, remap[codes] if len(found) else codes
+
+
+def _describe(data: Dataset) -> str:
+    return f"dataset {data.source!r}" if data.source else "dataset"
+
+
+def _aggregate(node: CompiledNode, scores: np.ndarray, groups: np.ndarray) -> None:
+    """Aggregate a node's children into its column, applying its minimum coverage first."""
+    block = scores[:, node.child_columns]
+    if node.min_coverage > 0.0:
+        present_weight = (~np.isnan(block)) @ node.weights
+        total = node.weights.sum()
+        too_thin = present_weight < node.min_coverage * total - 1e-12
+        if too_thin.any():
+            block = block.copy()
+            block[too_thin, :] = np.nan
+    try:
+        scores[:, node.column] = node.spec.aggregate(
+            block, node.weights, params=node.method.params, groups=groups if node.spec.across_rows else None
+        )
+    except VisesError as exc:
+        raise exc.with_context(node=node.code) from exc
+    except (ValueError, TypeError, FloatingPointError) as exc:
+        raise MethodError(f"aggregator {node.method.describe()!r} failed: {exc}", node=node.code) from exc
+
+
+def aggregate_only(
+    compiled: CompiledGrid,
+    scores: np.ndarray,
+    groups: np.ndarray,
+    weights: Mapping[str, np.ndarray] | None = None,
+) -> None:
+    """Recompute every aggregate column of ``scores`` in place from the indicator columns already in it.
+
+    Normalisation does not depend on weights, so a weight sensitivity analysis normalises once and
+    calls this for each draw. ``weights`` maps a node code to its children's weights (in the order of
+    ``CompiledNode.children``); other nodes keep the grid's. ``groups`` are the period codes of the rows.
+    """
+    import attrs
+
+    chosen = weights or {}
+    for node in compiled.nodes:
+        new = chosen.get(node.code)
+        if new is not None:
+            new = np.asarray(new, dtype=np.float64)
+            if new.shape != node.weights.shape:
+                raise ConfigError(f"expected {len(node.weights)} child weights, got {new.shape}", node=node.code)
+            node = attrs.evolve(node, weights=new)
+        _aggregate(node, scores, groups)
+
+
+def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict[str, Any]:
+    from vises._version import __version__
+
+    plugins: Mapping[str, str] = {}
+    if hasattr(registry, "provenance"):
+        try:
+            plugins = dict(registry.provenance())
+        except Exception:  # provenance is informative; never let it break scoring
+            plugins = {}
+    methods = {item.code: item.method.describe() for item in compiled.indicators}
+    methods.update({node.code: node.method.describe() for node in compiled.nodes})
+    stages = {
+        "denominators": {item.code: item.denominator for item in compiled.indicators if item.denominator is not None},
+        "imputations": {item.code: item.imputation.describe() for item in compiled.indicators if item.imputation is not None},
+        "treatments": {item.code: item.treatment.describe() for item in compiled.indicators if item.treatment is not None},
+    }
+    # Which plugin contributed each method in use, so a score can be traced to the code behind it.
+    method_plugins = {item.method.name: item.spec.plugin or "vises" for item in compiled.indicators}
+    method_plugins.update({node.method.name: node.spec.plugin or "vises" for node in compiled.nodes})
+    for item in compiled.indicators:
+        for method, spec in ((item.imputation, item.imputer), (item.treatment, item.treater)):
+            if method is not None and spec is not None:
+                method_plugins[method.name] = spec.plugin or "vises"
+    grid = compiled.grid
+    return {
+        "vises_version": __version__,
+        "grid": grid.code,
+        "grid_version": grid.version,
+        "grid_plugin": grid.plugin,
+        "plugins": plugins,
+        "methods": methods,
+        "method_plugins": method_plugins,
+        "pooling": pooling.value,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        # Only the optional stages in use are recorded, so results without them look as before.
+        **{key: value for key, value in stages.items() if value},
+    }

@@ -1,0 +1,1 @@
+"""The built-in methods: normalisers, aggregators, outlier treatments, imputers, denominators."""

@@ -1,0 +1,1 @@
+"""The parts of the built-in normalisers, one family per module; ``vises.methods.normalise`` assembles them."""

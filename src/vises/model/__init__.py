@@ -1,0 +1,44 @@
+"""The value classes: indicators, grids, methods, datasets, organisations and their framing.
+
+Frozen, keyword-only attrs classes holding declarations only; the work happens in the layers above.
+"""
+
+from vises.model.grid import (
+    DEFAULT_FALLBACK,
+    Column,
+    Dataset,
+    Defaults,
+    Direction,
+    Evaluation,
+    Family,
+    Grid,
+    Indicator,
+    Kind,
+    Labels,
+    Level,
+    Method,
+    Node,
+    Organisation,
+    Pooling,
+    label_in,
+)
+
+__all__ = [
+    "DEFAULT_FALLBACK",
+    "Column",
+    "Dataset",
+    "Defaults",
+    "Direction",
+    "Evaluation",
+    "Family",
+    "Grid",
+    "Indicator",
+    "Kind",
+    "Labels",
+    "Level",
+    "Method",
+    "Node",
+    "Organisation",
+    "Pooling",
+    "label_in",
+]

@@ -1,0 +1,370 @@
+"""The value classes of vises: indicators, grids, methods and datasets.
+
+Every class is frozen and keyword-only, so a grid or an indicator can be shared between threads,
+cached and compared without fear of it changing underneath. They hold *declarations* only; the
+work happens in ``scoring`` (which compiles a grid into arrays) and in the normalisers and
+aggregators. File formats map onto these classes through one cattrs converter (``vises.io``).
+
+Labels and descriptions are mappings from a language code (``fr``, ``nl``, ``en``) to text;
+``label_in`` picks one through a fallback chain and says so when it had to fall back.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+#: The order in which languages are tried when the requested one has no text.
+DEFAULT_FALLBACK = ("en", "fr", "nl")
+
+Labels = dict[str, str]
+
+
+def label_in(labels: Mapping[str, str], lang: str | None, default: str, *, fallback: Sequence[str] = DEFAULT_FALLBACK) -> str:
+    """Return the text for ``lang``, else the first language of ``fallback`` that has one.
+
+    A fallback is visible: the text is suffixed with ``[en]`` (the language it came from), so a
+    missing translation is never silently passed off as the requested one. With no text at all the
+    ``default`` (usually the code) is returned.
+    """
+    if lang and labels.get(lang):
+        return labels[lang]
+    for other in fallback:
+        if labels.get(other):
+            return labels[other] if lang is None else f"{labels[other]} [{other}]"
+    for other, text in labels.items():
+        if text:
+            return text if lang is None else f"{text} [{other}]"
+    return default
+
+
+class Kind(str, enum.Enum):
+    """What sort of value an indicator takes."""
+
+    QUANTITY = "quantity"  #: a number, possibly with a unit (hours, FTE, EUR, persons, percent)
+    SCALE = "scale"  #: an ordered set of labelled levels (e.g. a 1–5 Likert scale)
+    BINARY = "binary"  #: yes / no
+    CATEGORY = "category"  #: one of several categories, each with its own score
+    NARRATIVE = "narrative"  #: text kept and reported, never scored
+
+
+class Direction(str, enum.Enum):
+    """Which values are better."""
+
+    HIGHER = "higher"  #: more is better (COINr Direction = 1)
+    LOWER = "lower"  #: less is better (COINr Direction = -1)
+    TARGET = "target"  #: closest to ``Indicator.target`` is best
+
+    @property
+    def sign(self) -> int:
+        return -1 if self is Direction.LOWER else 1
+
+
+@attrs.frozen(kw_only=True)
+class Method:
+    """A normaliser or aggregator by name, with its parameters.
+
+    In grid files it is written either as a bare name (``"minmax"``) or as a table whose ``method``
+    key names it and whose other keys are parameters (``{ method = "goalposts", lower = 0,
+    upper = 40 }``).
+    """
+
+    name: str
+    params: dict[str, Any] = attrs.field(factory=dict)
+
+    def describe(self) -> str:
+        if not self.params:
+            return self.name
+        inner = ", ".join(f"{key}={value!r}" for key, value in sorted(self.params.items()))
+        return f"{self.name}({inner})"
+
+
+@attrs.frozen(kw_only=True)
+class Level:
+    """One level of a qualitative scale, or one category.
+
+    ``value`` is what appears in data files (``"3"``, ``"often"``, ``"coop"``); ``score`` is the
+    number it stands for. For a scale the levels are ordered worst to best and the score defaults to
+    the position (1, 2, ...); for a category the score must be given.
+    """
+
+    value: str
+    label: Labels = attrs.field(factory=dict)
+    score: float | None = None
+
+
+class Pooling(str, enum.Enum):
+    """How data-dependent normalisation parameters are computed when there are several periods."""
+
+    POOLED = "pooled"  #: over all periods at once, so a centre's progress over time shows
+    PER_PERIOD = "per_period"  #: separately for each period (a ranking per year)
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """A measured thing: its code, meaning, kind, unit and how it is judged.
+
+    ``parent`` and ``weight`` place it in a grid (the weight is the one on the edge to its parent);
+    ``normaliser`` and ``min_coverage`` override the grid's defaults for this indicator only.
+    ``denominator`` names a numeric dataset column (``population``, ``staff_fte``) the raw value is
+    divided by, so organisations of different sizes compare; ``unit`` is then the unit of the ratio.
+    ``imputation`` and ``treatment`` (outliers) override the grid's defaults; both are off unless
+    a grid asks for them.
+    """
+
+    code: str
+    label: Labels = attrs.field(factory=dict)
+    description: Labels = attrs.field(factory=dict)
+    kind: Kind = attrs.field(default=Kind.QUANTITY, converter=Kind)
+    unit: str | None = None
+    direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
+    target: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    levels: tuple[Level, ...] = ()
+    parent: str | None = None
+    weight: float = 1.0
+    normaliser: Method | None = None
+    denominator: str | None = None
+    imputation: Method | None = None
+    treatment: Method | None = None
+    stakeholders: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    sdg_targets: tuple[str, ...] = ()
+    external_ids: dict[str, str] = attrs.field(factory=dict)
+    source: str | None = None
+
+    def label_in(self, lang: str | None = None) -> str:
+        return label_in(self.label, lang, self.code)
+
+    @property
+    def scored(self) -> bool:
+        """Narrative indicators are carried to the results but never enter a score."""
+        return self.kind is not Kind.NARRATIVE
+
+    def level_scores(self) -> dict[str, float]:
+        """Map each level's data value to its score (position 1..k for a scale without scores)."""
+        if self.kind is Kind.BINARY and not self.levels:
+            return {"no": 0.0, "yes": 1.0}
+        return {
+            level.value: float(position + 1 if level.score is None else level.score)
+            for position, level in enumerate(self.levels)
+        }
+
+    def score_bounds(self) -> tuple[float, float] | None:
+        """The lowest and highest possible raw value, when the kind or the valid range fixes them."""
+        if self.kind in (Kind.SCALE, Kind.CATEGORY, Kind.BINARY):
+            scores = list(self.level_scores().values())
+            return (min(scores), max(scores)) if scores else None
+        if self.minimum is not None and self.maximum is not None:
+            return (self.minimum, self.maximum)
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class Node:
+    """A dimension or sub-dimension of a grid: an aggregate of its children.
+
+    ``parent`` is ``None`` for the root. ``aggregator``, ``normaliser`` and ``min_coverage`` override
+    the grid's defaults for this node (``normaliser`` applies to the indicators below it that do not
+    set their own).
+    """
+
+    code: str
+    label: Labels = attrs.field(factory=dict)
+    description: Labels = attrs.field(factory=dict)
+    parent: str | None = None
+    weight: float = 1.0
+    aggregator: Method | None = None
+    normaliser: Method | None = None
+    min_coverage: float | None = None
+    tags: tuple[str, ...] = ()
+
+    def label_in(self, lang: str | None = None) -> str:
+        return label_in(self.label, lang, self.code)
+
+
+@attrs.frozen(kw_only=True)
+class Defaults:
+    """Methods used wherever a node or indicator does not choose its own."""
+
+    normaliser: Method = attrs.field(factory=lambda: Method(name="minmax", params={"low": 0.0, "high": 100.0}))
+    aggregator: Method = attrs.field(factory=lambda: Method(name="arithmetic"))
+    #: Share of a node's weight (0–1) that must be present for the node to get a score.
+    min_coverage: float = 0.0
+    pooling: Pooling = attrs.field(default=Pooling.POOLED, converter=Pooling)
+    #: Imputation of missing values (``None``: off; VISES never invents data unless asked, and flags it).
+    imputation: Method | None = None
+    #: Treatment of outliers before normalising (``None``: off).
+    treatment: Method | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Grid:
+    """A tree of nodes with indicators as leaves, weights on every edge, and default methods.
+
+    Validation (``vises.validation.grid.validate_grid``) checks the whole grid and reports every problem at
+    once; a ``Grid`` object may be built in an invalid state so that all its problems can be listed.
+    """
+
+    code: str
+    version: str = "1"
+    label: Labels = attrs.field(factory=dict)
+    description: Labels = attrs.field(factory=dict)
+    languages: tuple[str, ...] = ("en",)
+    nodes: tuple[Node, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    defaults: Defaults = attrs.field(factory=Defaults)
+    source: str | None = None
+    #: Which plugin contributed the grid (filled in by the registry).
+    plugin: str | None = None
+
+    def label_in(self, lang: str | None = None) -> str:
+        return label_in(self.label, lang, self.code)
+
+    @property
+    def root(self) -> Node:
+        roots = [node for node in self.nodes if node.parent is None]
+        if len(roots) != 1:
+            from vises.errors import GridError
+
+            raise GridError(f"grid {self.code!r} has {len(roots)} root nodes; exactly one is needed")
+        return roots[0]
+
+    def node(self, code: str) -> Node:
+        for node in self.nodes:
+            if node.code == code:
+                return node
+        raise KeyError(code)
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(code)
+
+    def children(self, code: str) -> list[Node | Indicator]:
+        """Direct children of node ``code``, nodes first, in declaration order."""
+        nodes: list[Node | Indicator] = [node for node in self.nodes if node.parent == code]
+        return nodes + [ind for ind in self.indicators if ind.parent == code]
+
+    @property
+    def scored_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(ind for ind in self.indicators if ind.scored)
+
+    def problems(self) -> list[Any]:
+        """Every problem of this grid (``VisesError`` objects; empty when it is consistent),
+        method names checked against the installed plugins."""
+        from vises.plugins import get_registry
+        from vises.validation.grid import method_tables, validate_grid
+
+        return validate_grid(self, **method_tables(get_registry()))
+
+    def check(self) -> Grid:
+        """Return the grid, or raise ``GridValidationError`` listing all its problems."""
+        from vises.errors import GridValidationError
+
+        problems = self.problems()
+        if problems:
+            raise GridValidationError(problems, what=f"grid {self.code!r}")
+        return self
+
+
+def _as_array(values: Any) -> np.ndarray:
+    return values if isinstance(values, np.ndarray) else np.asarray(values)
+
+
+@attrs.frozen(kw_only=True)
+class Column:
+    """One indicator's values for every row of a dataset.
+
+    ``values`` is a float64 array for numbers (``NaN`` = missing), or an object array of strings for
+    qualitative and narrative values (``None`` = missing). ``not_applicable`` marks rows where the
+    indicator does not apply (distinct from missing: such rows are excluded from coverage). ``unit``
+    is the unit the values are expressed in, as given by the data (converted once when scoring).
+    """
+
+    values: np.ndarray = attrs.field(converter=_as_array)
+    unit: str | None = None
+    not_applicable: np.ndarray | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.values.dtype.kind in "fiub"
+
+    def missing(self) -> np.ndarray:
+        """Boolean mask of missing values (not-applicable rows count as missing here)."""
+        if self.numeric:
+            return np.isnan(self.values.astype(np.float64, copy=False))
+        values = self.values
+        # Elementwise on an object array: None, "" and NaN (the one value unequal to itself).
+        return np.asarray((values == None) | (values == "") | (values != values), dtype=bool)  # noqa: E711
+
+
+@attrs.frozen(kw_only=True)
+class Dataset:
+    """Rows are (organisation, period) pairs; columns are stored per indicator as numpy arrays.
+
+    ``columns`` holds indicator values; ``text`` holds comments and narrative evidence, keyed by the
+    indicator or node code they document (or any other name), carried to results and reports;
+    ``attributes`` holds per-row descriptors such as family, region or size (peer groups).
+    """
+
+    organisations: np.ndarray = attrs.field(converter=_as_array)
+    periods: np.ndarray = attrs.field(converter=_as_array)
+    columns: dict[str, Column] = attrs.field(factory=dict)
+    text: dict[str, np.ndarray] = attrs.field(factory=dict)
+    attributes: dict[str, np.ndarray] = attrs.field(factory=dict)
+    organisation_profiles: dict[str, Organisation] = attrs.field(factory=dict)
+    evaluations: tuple[Evaluation, ...] = ()
+    source: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.organisations)
+
+    @property
+    def period_values(self) -> list[str]:
+        """The distinct periods, in sorted order."""
+        return sorted({str(p) for p in self.periods})
+
+
+class Family(str, enum.Enum):
+    """The three families of enterprises VISES distinguishes (by purpose)."""
+
+    WORK_INTEGRATION = "work_integration"  #: insertion of people far from employment (ISP, WISE, IAE)
+    COLLECTIVE_SERVICES = "collective_services"  #: basic needs and universal access, vulnerable publics
+    OTHER = "other"  #: any other social enterprise (coops, permanent education, micro-credit, ...)
+
+
+@attrs.frozen(kw_only=True)
+class Organisation:
+    """Who is evaluated: the portrait used for peer groups and report headers."""
+
+    code: str
+    name: str = ""
+    family: Family | None = None
+    region: str | None = None
+    size: str | None = None
+    attributes: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """The VISES framing of one organisation's evaluation for one period.
+
+    VISES starts from an evaluative question the enterprise chooses, involves its stakeholders and
+    mixes methods; the numbers are one part of the answer. ``narrative`` attaches evidence (quotes,
+    focus-group syntheses, life stories) to indicator or node codes (``"*"`` for the whole
+    evaluation); reports show it next to the scores.
+    """
+
+    organisation: str
+    period: str | None = None
+    questions: tuple[str, ...] = ()
+    stakeholders: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    narrative: dict[str, str] = attrs.field(factory=dict)

@@ -1,0 +1,295 @@
+"""The xlsx template: a workbook to fill by hand, with dropdowns and ranges, that reads back without guessing.
+
+Sheets are planned from the grid (one per top-level dimension), every value cell gets a data
+validation built from the indicator, and the positions of ``vises.io.template_layout`` are recorded in
+the hidden metadata sheet. openpyxl is imported only when a workbook is written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from vises.errors import MissingDependencyError
+from vises.model import Grid, Indicator, Kind, Node, label_in
+from vises.io.template_layout import (
+    BLOCK_ROW,
+    FIRST_BLOCK_COLUMN,
+    FIRST_ROW,
+    HEADER_ROW,
+    IDENT_FIRST_ROW,
+    LAYOUT_VERSION,
+    LISTS_SHEET,
+    META_SHEET,
+    block_columns,
+)
+from vises.templates.words import TEXT, allowed_text, choices, number_text
+
+
+@attrs.frozen(kw_only=True)
+class SheetPlan:
+    """One dimension sheet: the node it covers and its rows (headings and indicators), in order."""
+
+    title: str
+    node: str
+    rows: tuple[Node | Indicator, ...]
+
+
+def _safe_title(text: str, taken: set[str]) -> str:
+    """An Excel-valid, unique sheet title (≤ 31 characters, none of []:*?/\\)."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in text).strip().strip("'") or "sheet"
+    base = cleaned[:31]
+    title, n = base, 2
+    while title.casefold() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.casefold())
+    return title
+
+
+def _descend(grid: Grid, code: str) -> Iterator[Node | Indicator]:
+    """Depth-first: sub-dimension headings, each followed by what lies below it; indicators in order."""
+    for child in grid.children(code):
+        if isinstance(child, Node):
+            yield child
+            yield from _descend(grid, child.code)
+        else:
+            yield child
+
+
+def plan_sheets(grid: Grid, lang: str, taken: set[str]) -> list[SheetPlan]:
+    """One sheet per top-level dimension, plus one for indicators hanging directly from the root."""
+    root = grid.root
+    words = TEXT[lang]
+    plans = []
+    direct = [child for child in grid.children(root.code) if isinstance(child, Indicator)]
+    if direct:
+        plans.append(SheetPlan(title=_safe_title(words["general"], taken), node=root.code, rows=tuple(direct)))
+    for child in grid.children(root.code):
+        if isinstance(child, Node):
+            rows = tuple(_descend(grid, child.code))
+            plans.append(SheetPlan(title=_safe_title(child.label_in(lang), taken), node=child.code, rows=rows))
+    return plans
+
+
+def xlsx_bytes(grid: Grid, lang: str, pairs: list[tuple[str, str]]) -> bytes:
+    """The workbook for ``grid`` in ``lang``, one block per (organisation, period) pair, as bytes."""
+    try:
+        import openpyxl
+    except ImportError as exc:
+        raise MissingDependencyError("openpyxl", "excel", "xlsx templates") from exc
+    workbook = openpyxl.Workbook()
+    _fill_workbook(workbook, grid, lang, pairs)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill_workbook(workbook: Any, grid: Grid, lang: str, pairs: list[tuple[str, str]]) -> None:
+    words = TEXT[lang]
+    taken = {META_SHEET.casefold(), LISTS_SHEET.casefold()}
+    instructions = workbook.active
+    instructions.title = _safe_title(words["instructions"], taken)
+    ident_title = _safe_title(words["identification"], taken)
+    plans = plan_sheets(grid, lang, taken)
+
+    _write_instructions(instructions, grid, lang)
+    _write_identification(workbook.create_sheet(ident_title), lang, pairs)
+    lists = _ListSheet(workbook.create_sheet(LISTS_SHEET))
+    for plan in plans:
+        _write_dimension(workbook.create_sheet(plan.title), plan, grid, lang, pairs, lists)
+    lists.sheet.sheet_state = "hidden"
+    workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames) - 1 - workbook.index(lists.sheet))
+
+    meta = workbook.create_sheet(META_SHEET)
+    rows: list[tuple[Any, ...]] = [
+        ("layout", LAYOUT_VERSION),
+        ("grid", grid.code),
+        ("grid_version", str(grid.version)),
+        ("lang", lang),
+        ("identification", ident_title),
+        ("blocks", len(pairs)),
+        ("first_row", FIRST_ROW),
+        ("first_block_column", FIRST_BLOCK_COLUMN),
+        *(("sheet", plan.title, plan.node) for plan in plans),
+    ]
+    for row in rows:
+        meta.append(list(row))
+    meta.sheet_state = "hidden"
+
+
+_HEADER_FILL = "DDEBF7"
+_INPUT_FILL = "FFF2CC"
+_COMMENT_FILL = "F2F2F2"
+_HEADING_FILL = "E2EFDA"
+
+
+def _style() -> Any:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    class Style:
+        bold = Font(bold=True)
+        title = Font(bold=True, size=14)
+        wrap = Alignment(wrap_text=True, vertical="top")
+        header = PatternFill("solid", fgColor=_HEADER_FILL)
+        input = PatternFill("solid", fgColor=_INPUT_FILL)
+        comment = PatternFill("solid", fgColor=_COMMENT_FILL)
+        heading = PatternFill("solid", fgColor=_HEADING_FILL)
+
+    return Style
+
+
+def _write_instructions(sheet: Any, grid: Grid, lang: str) -> None:
+    style = _style()
+    words = TEXT[lang]
+    sheet["A1"] = words["title"].format(grid=grid.code, version=grid.version)
+    sheet["A1"].font = style.title
+    sheet["A2"] = grid.label_in(lang)
+    sheet["A2"].font = style.bold
+    description = label_in(grid.description, lang, "")
+    if description:
+        sheet["A3"] = description
+        sheet["A3"].alignment = style.wrap
+    for offset, line in enumerate(words["lines"]):
+        sheet.cell(row=5 + offset, column=1, value=line.format(grid=grid.code))
+    sheet.column_dimensions["A"].width = 130
+
+
+def _write_identification(sheet: Any, lang: str, pairs: list[tuple[str, str]]) -> None:
+    style = _style()
+    words = TEXT[lang]
+    sheet["A1"] = words["identification"]
+    sheet["A1"].font = style.title
+    for column, key in enumerate(("block", "organisation", "period"), start=1):
+        cell = sheet.cell(row=IDENT_FIRST_ROW - 1, column=column, value=words[key])
+        cell.font = style.bold
+        cell.fill = style.header
+    for index, (org, per) in enumerate(pairs):
+        row = IDENT_FIRST_ROW + index
+        sheet.cell(row=row, column=1, value=index + 1)
+        for column, value in ((2, org), (3, per)):
+            cell = sheet.cell(row=row, column=column, value=value or None)
+            cell.fill = style.input
+    sheet.column_dimensions["A"].width = 8
+    sheet.column_dimensions["B"].width = 30
+    sheet.column_dimensions["C"].width = 14
+    sheet.freeze_panes = f"A{IDENT_FIRST_ROW}"
+
+
+class _ListSheet:
+    """The hidden sheet of dropdown choices: one column per distinct list."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+        self._ranges: dict[tuple[str, ...], str] = {}
+
+    def range_for(self, entries: list[str]) -> str:
+        from openpyxl.utils import get_column_letter
+
+        key = tuple(entries)
+        if key not in self._ranges:
+            column = len(self._ranges) + 1
+            for row, entry in enumerate(entries, start=1):
+                self.sheet.cell(row=row, column=column, value=entry)
+            letter = get_column_letter(column)
+            self._ranges[key] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(entries)}"
+        return self._ranges[key]
+
+
+def _write_dimension(
+    sheet: Any, plan: SheetPlan, grid: Grid, lang: str, pairs: list[tuple[str, str]], lists: _ListSheet
+) -> None:
+    from openpyxl.utils import get_column_letter
+
+    style = _style()
+    words = TEXT[lang]
+    node_label = grid.node(plan.node).label_in(lang)
+    sheet["A1"] = f"{node_label} ({plan.node})"
+    sheet["A1"].font = style.title
+    sheet["A2"] = words["sheet_hint"]
+    headers = [words[key] for key in ("code", "indicator", "definition", "unit", "allowed")]
+    for index, (org, per) in enumerate(pairs):
+        value_col, comment_col = block_columns(index)
+        title = " · ".join(part for part in (org, per) if part)
+        cell = sheet.cell(row=BLOCK_ROW, column=value_col, value=f"{words['block']} {index + 1}" + (f" — {title}" if title else ""))
+        cell.font = style.bold
+        sheet.merge_cells(start_row=BLOCK_ROW, start_column=value_col, end_row=BLOCK_ROW, end_column=comment_col)
+        headers += [words["value"], words["comment"]]
+    for column, text in enumerate(headers, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=column, value=text)
+        cell.font = style.bold
+        cell.fill = style.header
+        cell.alignment = style.wrap
+
+    validations: list[tuple[Indicator, Any]] = []
+    for offset, item in enumerate(plan.rows):
+        row = FIRST_ROW + offset
+        if isinstance(item, Node):
+            cell = sheet.cell(row=row, column=2, value=f"{item.label_in(lang)} ({item.code})")
+            cell.font = style.bold
+            for column in range(1, len(headers) + 1):
+                sheet.cell(row=row, column=column).fill = style.heading
+            continue
+        values = [item.code, item.label_in(lang), label_in(item.description, lang, ""), item.unit or "", allowed_text(item, lang)]
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=row, column=column, value=value or None).alignment = style.wrap
+        validation = _validation(item, lang, lists)
+        for index in range(len(pairs)):
+            value_col, comment_col = block_columns(index)
+            value_cell = sheet.cell(row=row, column=value_col)
+            value_cell.fill = style.input
+            value_cell.alignment = style.wrap
+            comment_cell = sheet.cell(row=row, column=comment_col)
+            comment_cell.fill = style.comment
+            comment_cell.alignment = style.wrap
+            if validation is not None:
+                validation.add(value_cell.coordinate)
+        if validation is not None:
+            validations.append((item, validation))
+    for _, validation in validations:
+        sheet.add_data_validation(validation)
+
+    for letter, width in zip("ABCDE", (16, 42, 60, 12, 34)):
+        sheet.column_dimensions[letter].width = width
+    for index in range(len(pairs)):
+        value_col, comment_col = block_columns(index)
+        sheet.column_dimensions[get_column_letter(value_col)].width = 22
+        sheet.column_dimensions[get_column_letter(comment_col)].width = 40
+    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=3).coordinate
+
+
+def _validation(indicator: Indicator, lang: str, lists: _ListSheet) -> Any:
+    """The DataValidation of an indicator's value cells (``None`` for free text)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    words = TEXT[lang]
+    allowed = allowed_text(indicator, lang)[:250]
+    entries = choices(indicator, lang)
+    if entries is not None:
+        validation = DataValidation(type="list", formula1=lists.range_for([*entries, words["na"]]), allow_blank=True)
+        validation.errorStyle = "stop"
+    elif indicator.kind is Kind.QUANTITY:
+        lo, hi = indicator.minimum, indicator.maximum
+        if lo is not None and hi is not None:
+            validation = DataValidation(type="decimal", operator="between", formula1=number_text(lo), formula2=number_text(hi))
+        elif lo is not None:
+            validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=number_text(lo))
+        elif hi is not None:
+            validation = DataValidation(type="decimal", operator="lessThanOrEqual", formula1=number_text(hi))
+        else:
+            validation = DataValidation(type="decimal", operator="between", formula1="-1E+300", formula2="1E+300")
+        # A warning, not a stop: the not-applicable token is text and must stay enterable.
+        validation.errorStyle = "warning"
+        validation.allow_blank = True
+    else:
+        return None
+    validation.showErrorMessage = True
+    validation.showInputMessage = True
+    validation.errorTitle = indicator.code[:32]
+    validation.error = allowed
+    validation.promptTitle = indicator.code[:32]
+    validation.prompt = allowed
+    return validation
