@@ -41,8 +41,13 @@ def build(rows: int, seed: int = 7):
             code = f"ind{k:02d}"
             in_minutes = k % 5 == 0
             indicators.append(
-                Indicator(code=code, parent=f"dim{d}", unit="hour", weight=float(weights[k]),
-                          direction="lower" if k % 7 == 0 else "higher")
+                Indicator(
+                    code=code,
+                    parent=f"dim{d}",
+                    unit="hour",
+                    weight=float(weights[k]),
+                    direction="lower" if k % 7 == 0 else "higher",
+                )
             )
             values = rng.gamma(2.0, 50.0, size=rows)
             values[rng.random(rows) < 0.05] = np.nan
@@ -112,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     t_vises, results = timed(lambda: vises.score(grid, dataset), args.repeats)
     t_numpy, baseline = timed(lambda: numpy_baseline(grid, dataset), args.repeats)
 
-    order = [results.codes.index(code) for code in [i.code for i in grid.indicators] + [f"dim{d}" for d in range(DIMENSIONS)] + ["index"]]
+    order = [
+        results.codes.index(code)
+        for code in [i.code for i in grid.indicators] + [f"dim{d}" for d in range(DIMENSIONS)] + ["index"]
+    ]
     agree = np.allclose(results.scores[:, order], baseline, equal_nan=True, rtol=1e-9, atol=1e-9)
     del results, baseline
 

@@ -26,8 +26,10 @@ def main() -> int:
     grid = vises.load_grid(ASEM / "iMeta.csv")
     data = vises.load_data(ASEM / "iData.csv", grid=grid)
     results = vises.score(grid, data)
-    print(f"{grid.label_in('en') or grid.code}: {len(results)} countries, {len(grid.indicators)} indicators, "
-          f"{len(results.codes) - len(grid.scored_indicators)} aggregates")
+    print(
+        f"{grid.label_in('en') or grid.code}: {len(results)} countries, {len(grid.indicators)} indicators, "
+        f"{len(results.codes) - len(grid.scored_indicators)} aggregates"
+    )
 
     index = results.score("Index")
     names = results.organisation_names()
@@ -39,7 +41,10 @@ def main() -> int:
     tree = results.explain("AUT")
     print(f"\nWhy Austria scores {tree.score:.2f}:")
     for pillar in tree.children:
-        print(f"  {pillar.label:<20} {pillar.score:6.2f}  (weight {pillar.effective_weight:.2f}, adds {pillar.contribution:.2f})")
+        print(
+            f"  {pillar.label:<20} {pillar.score:6.2f}  (weight {pillar.effective_weight:.2f}, adds "
+            f"{pillar.contribution:.2f})"
+        )
     return 0
 
 

@@ -32,7 +32,9 @@ def main() -> None:
     latest = results.period_values[-1]
     rows = np.flatnonzero(results.periods == latest)
     best = rows[np.argsort(results.ranks(root)[rows])][:3]
-    print(f"\nTop 3 in {latest}: " + ", ".join(f"{results.organisations[i]} ({results.score(root)[i]:.1f})" for i in best))
+    print(
+        f"\nTop 3 in {latest}: " + ", ".join(f"{results.organisations[i]} ({results.score(root)[i]:.1f})" for i in best)
+    )
 
     organisation = str(results.organisations[best[0]])
     tree = results.explain(organisation, latest, lang="en")

@@ -119,29 +119,64 @@ class Example:
 WALLOON = ("Hainaut", "Liège", "Namur", "Luxembourg", "Brabant wallon")
 EXAMPLES = (
     Example(
-        plugin="wallonie", grid="cisp", prefix="cisp", names=("Centre",), families=("work_integration",), regions=WALLOON, lang="fr",
-        other_units={"training_hours": ("min", 60.0, 0)}, commented=("dropout", "exit_employment"),
-        specs={"own_income_share": Spec(centre=12, spread=6, trend=0.5), "staff_turnover": Spec(centre=15, spread=5, trend=-0.5)},
+        plugin="wallonie",
+        grid="cisp",
+        prefix="cisp",
+        names=("Centre",),
+        families=("work_integration",),
+        regions=WALLOON,
+        lang="fr",
+        other_units={"training_hours": ("min", 60.0, 0)},
+        commented=("dropout", "exit_employment"),
+        specs={
+            "own_income_share": Spec(centre=12, spread=6, trend=0.5),
+            "staff_turnover": Spec(centre=15, spread=5, trend=-0.5),
+        },
     ),
     Example(
-        plugin="wallonie", grid="sis", prefix="sis", names=("Service",), families=("collective_services",), regions=WALLOON, lang="fr",
-        other_units={"staff_training": ("min / ETP", 60.0, 0)}, commented=("admin_autonomy",),
+        plugin="wallonie",
+        grid="sis",
+        prefix="sis",
+        names=("Service",),
+        families=("collective_services",),
+        regions=WALLOON,
+        lang="fr",
+        other_units={"staff_training": ("min / ETP", 60.0, 0)},
+        commented=("admin_autonomy",),
     ),
     Example(
-        plugin="wallonie", grid="economie_sociale", prefix="es", names=("Coopérative", "Entreprise", "ASBL"),
-        families=("other", "work_integration", "collective_services"), regions=WALLOON, lang="fr",
-        other_units={"ghg_per_fte": ("kgCO2e / FTE", 1000.0, 0)}, commented=("mission_budget_share",),
+        plugin="wallonie",
+        grid="economie_sociale",
+        prefix="es",
+        names=("Coopérative", "Entreprise", "ASBL"),
+        families=("other", "work_integration", "collective_services"),
+        regions=WALLOON,
+        lang="fr",
+        other_units={"ghg_per_fte": ("kgCO2e / FTE", 1000.0, 0)},
+        commented=("mission_budget_share",),
     ),
     Example(
-        plugin="vlaanderen", grid="maatwerk", prefix="mw", names=("Maatwerkbedrijf",), families=("work_integration",),
-        regions=("Antwerpen", "Limburg", "Oost-Vlaanderen", "West-Vlaanderen", "Vlaams-Brabant"), lang="nl",
-        other_units={"begeleidingsuren": ("min / persoon", 60.0, 0)}, commented=("doorstroom_ratio",),
+        plugin="vlaanderen",
+        grid="maatwerk",
+        prefix="mw",
+        names=("Maatwerkbedrijf",),
+        families=("work_integration",),
+        regions=("Antwerpen", "Limburg", "Oost-Vlaanderen", "West-Vlaanderen", "Vlaams-Brabant"),
+        lang="nl",
+        other_units={"begeleidingsuren": ("min / persoon", 60.0, 0)},
+        commented=("doorstroom_ratio",),
         specs={"employees_fte": Spec(centre=140, spread=50, trend=3, extensive=True)},
     ),
     Example(
-        plugin="hdf", grid="iae", prefix="siae", names=("ACI", "EI", "ETTI"), families=("work_integration",),
-        regions=("Nord", "Pas-de-Calais", "Somme", "Oise", "Aisne"), lang="fr",
-        other_units={"heures_travail": ("etp_iae", 1 / 1607, 2)}, commented=("sorties_emploi_durable",),
+        plugin="hdf",
+        grid="iae",
+        prefix="siae",
+        names=("ACI", "EI", "ETTI"),
+        families=("work_integration",),
+        regions=("Nord", "Pas-de-Calais", "Somme", "Oise", "Aisne"),
+        lang="fr",
+        other_units={"heures_travail": ("etp_iae", 1 / 1607, 2)},
+        commented=("sorties_emploi_durable",),
     ),
 )
 
@@ -323,7 +358,9 @@ def _evaluations(rng: random.Random, example: Example, grid: Grid, organisations
             }
         )
     document = {
-        "organisations": [{key: org[key] for key in ("code", "name", "family", "region", "size")} for org in organisations],
+        "organisations": [
+            {key: org[key] for key in ("code", "name", "family", "region", "size")} for org in organisations
+        ],
         "evaluations": evaluations,
     }
     banner = (

@@ -57,18 +57,29 @@ def main() -> None:
     moved = comparison.rank_shift[rows]
 
     print(f"Candidate: {CANDIDATE.label_in('en')} (under {CANDIDATE.parent!r}, weight {CANDIDATE.weight})")
-    print(f"{period}: {latest.compared} centres; mean |score shift| {np.nanmean(shift):.2f} points; "
-          f"max {np.nanmax(shift):.2f}; rank correlation (Spearman) {latest.spearman:.3f}")
-    print(f"centres changing rank: {int((moved != 0).sum())}; by 3 places or more: {int((np.abs(moved) >= 3).sum())}; "
-          f"mean |rank shift| {latest.mean_abs_rank_shift:.2f}")
-    print(f"entering the top {comparison.top}: {', '.join(latest.entering) or 'none'}; leaving it: {', '.join(latest.leaving) or 'none'}")
+    print(
+        f"{period}: {latest.compared} centres; mean |score shift| {np.nanmean(shift):.2f} points; "
+        f"max {np.nanmax(shift):.2f}; rank correlation (Spearman) {latest.spearman:.3f}"
+    )
+    print(
+        f"centres changing rank: {int((moved != 0).sum())}; by 3 places or more: {int((np.abs(moved) >= 3).sum())}; "
+        f"mean |rank shift| {latest.mean_abs_rank_shift:.2f}"
+    )
+    print(
+        f"entering the top {comparison.top}: {', '.join(latest.entering) or 'none'}; leaving it: "
+        f"{', '.join(latest.leaving) or 'none'}"
+    )
     print("\nBiggest movers (rank before -> after, score shift):")
     ranked = rows[~np.isnan(moved)]  # centres ranked in both scorings
     for k in ranked[np.argsort(-np.abs(comparison.rank_shift[ranked]), kind="stable")[:5]]:
-        print(f"  {comparison.organisations[k]}: {int(comparison.base_rank[k])} -> {int(comparison.variant_rank[k])} "
-              f"({comparison.difference[k]:+.1f})")
+        print(
+            f"  {comparison.organisations[k]}: {int(comparison.base_rank[k])} -> {int(comparison.variant_rank[k])} "
+            f"({comparison.difference[k]:+.1f})"
+        )
     verdict = "changes the ranking noticeably" if (np.abs(moved) >= 3).any() else "mostly confirms the current ranking"
-    print(f"\nReading: the candidate {verdict}; check its data quality and meaning with the centres before adopting it.")
+    print(
+        f"\nReading: the candidate {verdict}; check its data quality and meaning with the centres before adopting it."
+    )
 
 
 if __name__ == "__main__":

@@ -5,13 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vises.methods.aggregate import AGGREGATORS, COPELAND_MAX_GROUP, check_params, vises_register_aggregators
 from vises.errors import MethodError
+from vises.methods.aggregate import AGGREGATORS, COPELAND_MAX_GROUP, check_params, vises_register_aggregators
 
 NAN = np.nan
 
 
-def agg(name: str, scores: list[list[float]], weights: list[float], params: dict | None = None, groups: list[int] | None = None) -> np.ndarray:
+def agg(
+    name: str,
+    scores: list[list[float]],
+    weights: list[float],
+    params: dict | None = None,
+    groups: list[int] | None = None,
+) -> np.ndarray:
     spec = AGGREGATORS[name]
     return spec.aggregate(
         np.array(scores, dtype=float),

@@ -43,7 +43,9 @@ def grid(**weights: float) -> Grid:
     )
 
 
-def data(values: dict[str, list[float]] | None = None, orgs: list[str] | None = None, periods: list[str] | None = None) -> Dataset:
+def data(
+    values: dict[str, list[float]] | None = None, orgs: list[str] | None = None, periods: list[str] | None = None
+) -> Dataset:
     orgs = orgs or ["o1", "o2", "o3", "o4", "o1", "o2", "o3", "o4"]
     periods = periods or ["2020"] * 4 + ["2021"] * 4
     values = values or {
@@ -189,7 +191,11 @@ def test_permuting_organisations_permutes_the_comparison(case):
     n = len(names)
     orgs = names * 2
     periods = ["p1"] * n + ["p2"] * n
-    original = compare(vises.score(grid(), data(values, orgs, periods)), vises.score(grid(**weights), data(values, orgs, periods)), top=top)
+    original = compare(
+        vises.score(grid(), data(values, orgs, periods)),
+        vises.score(grid(**weights), data(values, orgs, periods)),
+        top=top,
+    )
 
     renamed = [names[permutation[i]] for i in range(n)] * 2
     order = list(row_order)
@@ -215,7 +221,9 @@ def test_permuting_organisations_permutes_the_comparison(case):
         assert mine.entering == tuple(sorted(rename[o] for o in theirs.entering))
         assert mine.leaving == tuple(sorted(rename[o] for o in theirs.leaving))
         assert mine.compared == theirs.compared
-        assert (math.isnan(mine.spearman) and math.isnan(theirs.spearman)) or mine.spearman == pytest.approx(theirs.spearman)
+        assert (math.isnan(mine.spearman) and math.isnan(theirs.spearman)) or mine.spearman == pytest.approx(
+            theirs.spearman
+        )
 
 
 # -- remove_elements -----------------------------------------------------------------------------
@@ -315,13 +323,13 @@ def test_sensitivity_errors_name_the_option(options, where):
 
 def test_aggregate_only_reproduces_the_engine():
     from vises.engine.compile import compile_grid
-    from vises.plugins import get_registry
     from vises.engine.score import aggregate_only, score
+    from vises.plugins import get_registry
 
     compiled = compile_grid(grid(), get_registry())
     results = score(compiled, data())
     buffer = np.array(results.scores, order="F", copy=True)
-    buffer[:, len(compiled.indicators):] = np.nan
+    buffer[:, len(compiled.indicators) :] = np.nan
     groups = np.unique(results.periods, return_inverse=True)[1]
     aggregate_only(compiled, buffer, groups)
     np.testing.assert_array_equal(buffer, results.scores)
@@ -350,7 +358,10 @@ def test_two_hundred_runs_are_fast():
 
 
 def test_importing_the_module_loads_nothing_heavy():
-    code = "import sys, vises.analysis; print(sorted(m for m in ('tabulate', 'pandas', 'pint', 'matplotlib') if m in sys.modules))"
+    code = (
+        "import sys, vises.analysis; print(sorted(m for m in ('tabulate', 'pandas', 'pint', 'matplotlib') if m in "
+        "sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

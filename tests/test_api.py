@@ -27,7 +27,19 @@ def test_importing_vises_loads_no_heavy_library():
 
 
 def test_public_names():
-    for name in ("load_grid", "load_data", "score", "validate_data", "render", "hookimpl", "Grid", "Indicator", "Node", "Dataset", "Column"):
+    for name in (
+        "load_grid",
+        "load_data",
+        "score",
+        "validate_data",
+        "render",
+        "hookimpl",
+        "Grid",
+        "Indicator",
+        "Node",
+        "Dataset",
+        "Column",
+    ):
         assert hasattr(vises, name), name
     assert (Path(vises.__file__).parent / "py.typed").is_file()
 
@@ -129,7 +141,15 @@ def test_load_grid_reports_every_structural_problem_at_once(tmp_path):
         vises.load_grid(path)
     text = str(info.value)
     assert text.startswith("4 problems")
-    for needle in ("duplicate code 'i1'", "unknown parent 'rooot'", "did you mean 'root'", "got -1.0", "unknown unit 'furlongs_per_fortnightx'", "indicators[0].unit", f"file '{path}'"):
+    for needle in (
+        "duplicate code 'i1'",
+        "unknown parent 'rooot'",
+        "did you mean 'root'",
+        "got -1.0",
+        "unknown unit 'furlongs_per_fortnightx'",
+        "indicators[0].unit",
+        f"file '{path}'",
+    ):
         assert needle in text, needle
     assert vises.load_grid(path, validate=False).code == "x", "validate=False lets tools inspect an unfinished grid"
 
@@ -148,7 +168,9 @@ def test_a_grid_validates_itself():
 
     good = vises.load_grid(EXAMPLE_GRID)
     assert good.problems() == [] and good.check() is good
-    bad = Grid(code="b", nodes=(Node(code="r"), Node(code="r")), indicators=(Indicator(code="x", parent="nowhere", weight=-1),))
+    bad = Grid(
+        code="b", nodes=(Node(code="r"), Node(code="r")), indicators=(Indicator(code="x", parent="nowhere", weight=-1),)
+    )
     problems = bad.problems()
     assert len(problems) >= 3
     with pytest.raises(GridValidationError) as info:

@@ -20,7 +20,9 @@ ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "ase
 
 pytestmark = pytest.mark.skipif(
     not (ASEM / "iData.csv").is_file(),
-    reason=f"COINr's ASEM example is not available at {ASEM} (it lives in the shared data folder, outside the repository)",
+    reason=(
+        f"COINr's ASEM example is not available at {ASEM} (it lives in the shared data folder, outside the repository)"
+    ),
 )
 
 

@@ -15,20 +15,24 @@ from click.testing import CliRunner
 from vises import plugins
 from vises.cli import EXIT_INTERNAL, cli
 from vises.contract.hookspecs import hookimpl
-from vises.model import Grid, Indicator, Method, Node
 from vises.contract.records import GridSource, ReportFormat
+from vises.model import Grid, Indicator, Method, Node
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 
 pytestmark = pytest.mark.filterwarnings("ignore::vises.plugins.VisesPluginWarning")
 
 
-def run(*args: str, pythonpath: tuple[str, ...] = (), env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, pythonpath: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real entry point (``python -m vises``) in a fresh process."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("VISES_")}
     environ["PYTHONPATH"] = os.pathsep.join([*(str(FIXTURES / p) for p in pythonpath), environ.get("PYTHONPATH", "")])
     environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "vises", *args], capture_output=True, text=True, env=environ, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "vises", *args], capture_output=True, text=True, env=environ, timeout=60
+    )
 
 
 class Mini:
@@ -127,7 +131,9 @@ def test_plugins_table(runner: CliRunner, mini) -> None:
 
 def test_grids_and_indicators(runner: CliRunner, mini) -> None:
     result = runner.invoke(cli, ["grids", "--json"])
-    assert {"code": "mini.mini", "plugin": "mini", "summary": "two indicators", "path": None} in json.loads(result.output)
+    assert {"code": "mini.mini", "plugin": "mini", "summary": "two indicators", "path": None} in json.loads(
+        result.output
+    )
     result = runner.invoke(cli, ["indicators", "--grid", "mini.mini", "--lang", "fr"])
     assert result.exit_code == 0, result.output
     assert "A fr" in result.output and "hour" in result.output
@@ -187,7 +193,10 @@ def test_score_and_validate_end_to_end(runner: CliRunner, tmp_path: Path) -> Non
         warnings.simplefilter("ignore")
         grid = plugins.get_registry().grid("vises.social_economy")
     data = tmp_path / "data.csv"
-    rows = ["organisation,period," + ",".join(f"{ind.code} [{ind.unit}]" if ind.unit else ind.code for ind in grid.indicators)]
+    rows = [
+        "organisation,period,"
+        + ",".join(f"{ind.code} [{ind.unit}]" if ind.unit else ind.code for ind in grid.indicators)
+    ]
     for position, org in enumerate(("a", "b", "c")):
         rows.append(f"{org},2024," + ",".join(_valid_value(ind, position) for ind in grid.indicators))
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -196,7 +205,9 @@ def test_score_and_validate_end_to_end(runner: CliRunner, tmp_path: Path) -> Non
     assert "3 rows" in result.output and "ready to score" in result.output
 
     out = tmp_path / "scores.csv"
-    result = runner.invoke(cli, ["score", str(data), "--grid", "vises.social_economy", "--format", "csv", "-o", str(out)])
+    result = runner.invoke(
+        cli, ["score", str(data), "--grid", "vises.social_economy", "--format", "csv", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -226,7 +237,12 @@ def test_the_installed_console_script() -> None:
     assert version.returncode == 0 and "vises" in version.stdout
     bad = subprocess.run([str(script), "score", "--no-such-option"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no such option" in bad.stderr.lower()
-    missing = subprocess.run([str(script), "validate", "missing.csv", "--grid", "vises.social_economy"], capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [str(script), "validate", "missing.csv", "--grid", "vises.social_economy"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 

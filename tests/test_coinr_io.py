@@ -52,7 +52,9 @@ def test_small_tables(tmp_path: Path) -> None:
 
 
 def test_bad_meta_reports_every_row(tmp_path: Path) -> None:
-    (tmp_path / "m.csv").write_text("Level,iCode,Weight,Direction,Parent,Type\n1,a,heavy,2,X,Indicator\n1,b,1,1,X,Thing\n", encoding="utf-8")
+    (tmp_path / "m.csv").write_text(
+        "Level,iCode,Weight,Direction,Parent,Type\n1,a,heavy,2,X,Indicator\n1,b,1,1,X,Thing\n", encoding="utf-8"
+    )
     with pytest.raises(GridValidationError) as info:
         read_coinr_meta(tmp_path / "m.csv")
     assert sorted((p.row, p.column) for p in info.value.problems) == [(2, "Direction"), (2, "Weight"), (3, "Type")]

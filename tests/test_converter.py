@@ -84,8 +84,15 @@ def test_every_problem_has_its_path_and_what_was_expected() -> None:
 def test_error_class_file_prefix_and_wording_are_the_callers() -> None:
     with pytest.raises(ValidationError) as info:
         structure_or_raise(
-            _converter(), {"items": [{"code": "a", "shar": 1}]}, Box, file="m.yaml", what="value map",
-            prefix="maps[1]", kind=ValidationError, error=SroiError, unknown_key=lambda key, close: f"no key {key} ({close})",
+            _converter(),
+            {"items": [{"code": "a", "shar": 1}]},
+            Box,
+            file="m.yaml",
+            what="value map",
+            prefix="maps[1]",
+            kind=ValidationError,
+            error=SroiError,
+            unknown_key=lambda key, close: f"no key {key} ({close})",
         )
     assert type(info.value) is ValidationError and info.value.what == "value map 'm.yaml'"
     [problem] = info.value.problems

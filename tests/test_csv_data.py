@@ -55,7 +55,10 @@ def test_grid_columns_units_row_tokens_and_decimal_comma(tmp_path: Path) -> None
 
 
 def test_header_units_and_no_period(tmp_path: Path) -> None:
-    data = read_csv(write(tmp_path, "id,hours [min],lvl\nA,90,4\nB,,5\n"), grid=GRID.__class__(code="g2", nodes=GRID.nodes, indicators=GRID.indicators[:1] + GRID.indicators[2:3]))
+    data = read_csv(
+        write(tmp_path, "id,hours [min],lvl\nA,90,4\nB,,5\n"),
+        grid=GRID.__class__(code="g2", nodes=GRID.nodes, indicators=GRID.indicators[:1] + GRID.indicators[2:3]),
+    )
     assert data.columns["hours"].unit == "min"
     assert list(data.periods) == [SINGLE_PERIOD, SINGLE_PERIOD]
 
@@ -99,12 +102,19 @@ def test_sniff_delimiter() -> None:
 
 def test_from_frame_and_from_columns_agree() -> None:
     pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame({"organisation": ["A", "B"], "year": [2023, 2023], "hours": [1.0, None], "lvl": [3, 5], "ok": [True, False]}).set_index("organisation")
+    frame = pd.DataFrame(
+        {"organisation": ["A", "B"], "year": [2023, 2023], "hours": [1.0, None], "lvl": [3, 5], "ok": [True, False]}
+    ).set_index("organisation")
     small = Grid(code="g", nodes=GRID.nodes, indicators=GRID.indicators[:3])
     data = from_frame(frame, grid=small)
     assert list(data.periods) == ["2023", "2023"]
     assert list(data.columns["lvl"].values) == ["3", "5"] and list(data.columns["ok"].values) == ["yes", "no"]
-    other = from_columns({"hours": [1.0, None], "lvl": ["3", "5"], "ok": ["oui", "nee"]}, grid=small, organisations=["A", "B"], periods="2023")
+    other = from_columns(
+        {"hours": [1.0, None], "lvl": ["3", "5"], "ok": ["oui", "nee"]},
+        grid=small,
+        organisations=["A", "B"],
+        periods="2023",
+    )
     np.testing.assert_array_equal(other.columns["hours"].values, data.columns["hours"].values)
     assert list(other.columns["ok"].values) == ["yes", "no"]
 

@@ -71,12 +71,20 @@ def test_validate_dataset_accepts_and_checks_denominator_columns():
     assert validate_dataset(grid, _data([60, 60], [1, 2])) == []
     problems = [str(p) for p in validate_dataset(grid, _data([60, 60, 60], [1, 0, -1]))]
     assert len(problems) == 2 and "divide by zero" in problems[0] and "negative" in problems[1]
-    missing = Dataset(organisations=np.array(["o"]), periods=np.array(["1"]), columns={"training": Column(values=np.array([1.0]), unit="hour")})
+    missing = Dataset(
+        organisations=np.array(["o"]),
+        periods=np.array(["1"]),
+        columns={"training": Column(values=np.array([1.0]), unit="hour")},
+    )
     assert any("denominator column is missing" in str(p) for p in validate_dataset(grid, missing))
 
 
 def test_readers_parse_denominator_columns_as_numbers():
-    data = from_columns({"organisation": ["a", "b"], "training [minute]": ["60", "120"], "staff_fte [FTE]": ["1", "2"]}, grid=_grid(), periods="2024")
+    data = from_columns(
+        {"organisation": ["a", "b"], "training [minute]": ["60", "120"], "staff_fte [FTE]": ["1", "2"]},
+        grid=_grid(),
+        periods="2024",
+    )
     assert data.columns["staff_fte"].numeric and data.columns["staff_fte"].unit == "FTE"
 
 

@@ -108,7 +108,9 @@ def parse(page: Path) -> list[Block]:
 
 
 ALL_BLOCKS = {page.name: parse(page) for page in PAGES}
-PYTHON_BLOCKS = [b for blocks in ALL_BLOCKS.values() for b in blocks if b.lang == "python" and not b.skip and not b.file_path]
+PYTHON_BLOCKS = [
+    b for blocks in ALL_BLOCKS.values() for b in blocks if b.lang == "python" and not b.skip and not b.file_path
+]
 SHELL_PAGES = sorted(
     name for name, blocks in ALL_BLOCKS.items() if any(b.lang in SHELL_LANGUAGES and not b.skip for b in blocks)
 )
@@ -165,7 +167,12 @@ def test_python_block_runs(block: Block, tmp_path: Path) -> None:
     script = workdir / f"snippet_{block.line}.py"
     script.write_text(block.text + "\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", _DRIVER, str(script)], cwd=workdir, env=_environment(workdir), capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", _DRIVER, str(script)],
+        cwd=workdir,
+        env=_environment(workdir),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, f"{block} failed:\n{block.text}\n--- stderr ---\n{done.stderr[-3000:]}"
 
@@ -179,10 +186,17 @@ def test_vises_commands_run(page: str, tmp_path: Path) -> None:
             continue
         for argv in commands(block):
             done = subprocess.run(
-                [sys.executable, "-m", "vises", *argv], cwd=workdir, env=_environment(workdir), capture_output=True, text=True, timeout=120
+                [sys.executable, "-m", "vises", *argv],
+                cwd=workdir,
+                env=_environment(workdir),
+                capture_output=True,
+                text=True,
+                timeout=120,
             )
             shown = "vises " + shlex.join(argv)
-            assert done.returncode == block.expect_exit, f"{block}: `{shown}` exited {done.returncode}:\n{done.stderr[-3000:]}"
+            assert done.returncode == block.expect_exit, (
+                f"{block}: `{shown}` exited {done.returncode}:\n{done.stderr[-3000:]}"
+            )
             assert "Traceback" not in done.stderr, f"{block}: `{shown}`:\n{done.stderr}"
             ran += 1
     assert ran, f"{page} has shell blocks but no `vises` command in them"
@@ -202,7 +216,10 @@ def test_the_extraction_finds_the_examples() -> None:
     assert len(PYTHON_BLOCKS) >= 15
     plugin_files = {b.file_path for b in ALL_BLOCKS["writing-a-plugin.md"]}
     assert {"src/vises_resto/hooks.py", "src/vises_resto/grids/resto.toml"} <= plugin_files
-    sample = parse_text("x\n\n<!-- not-run: demo -->\n```python\nraise SystemExit(1)\n```\n<!-- exit: 1 -->\n```console\n$ vises nope\n```\n")
+    sample = parse_text(
+        "x\n\n<!-- not-run: demo -->\n```python\nraise SystemExit(1)\n```\n<!-- exit: 1 -->\n```console\n$ vises "
+        "nope\n```\n"
+    )
     assert [(b.lang, b.skip, b.expect_exit) for b in sample] == [("python", True, 0), ("console", False, 1)]
     assert commands(sample[1]) == [["nope"]]
 

@@ -47,7 +47,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def vises_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VISES_")}
     env["PYTHONWARNINGS"] = "ignore::DeprecationWarning"
-    return subprocess.run([sys.executable, "-m", "vises", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "vises", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def write(folder: Path, name: str, content: str | bytes) -> str:
@@ -61,32 +63,148 @@ def write(folder: Path, name: str, content: str | bytes) -> str:
 
 # (case id, files to write, command, exit code, texts the message must contain)
 CASES = [
-    ("toml syntax", {"g.toml": 'code = "mini"\n[[nodes]\ncode = "root"\n'}, ["validate", "d.csv", "--grid", "g.toml"], 2, ["'g.toml'", "line 2"]),
-    ("yaml syntax", {"g.yaml": "code: mini\nnodes:\n  - code: root\n   bad: [\n"}, ["validate", "d.csv", "--grid", "g.yaml"], 2, ["'g.yaml'", "line 4"]),
-    ("json syntax", {"g.json": '{"code": "mini", "nodes": [{"code": "root",}]}'}, ["validate", "d.csv", "--grid", "g.json"], 2, ["'g.json'", "line 1"]),
-    ("unknown key", {"g.toml": GRID.replace('unit = "hour"', 'unit = "hour"\nwieght = 2')}, ["validate", "d.csv", "--grid", "g.toml"], 2, ["indicators[0].wieght", "did you mean 'weight'"]),
-    ("wrong type", {"g.toml": GRID.replace('unit = "hour"', 'unit = "hour"\nweight = "heavy"')}, ["validate", "d.csv", "--grid", "g.toml"], 2, ["indicators[0].weight", "expected a number"]),
-    ("cycle", {"g.toml": GRID + '[[nodes]]\ncode = "a"\nparent = "b"\n[[nodes]]\ncode = "b"\nparent = "a"\n[[indicators]]\ncode = "x"\nparent = "a"\n'}, ["validate", "d.csv", "--grid", "g.toml"], 2, ["'g.toml'", "cycle", "a -> b -> a"]),
-    ("unknown method", {"g.toml": GRID.replace('code = "mini"', 'code = "mini"\n[defaults]\naggregator = "arithmetik"')}, ["validate", "d.csv", "--grid", "g.toml"], 2, ["defaults.aggregator", "did you mean 'arithmetic'"]),
-    ("bad number", {"d.csv": HEADER + "A,2023,12.x,2,yes\n"}, ["validate", "d.csv", "--grid", "g.toml"], 1, ["'d.csv'", "row 2", "column 'hours'", "'12.x'"]),
-    ("unknown level", {"d.csv": HEADER + "A,2023,12,7,yes\n"}, ["validate", "d.csv", "--grid", "g.toml"], 1, ["row 2", "column 'quality'", "allowed: '1', '2', '3'"]),
-    ("unknown unit", {"d.csv": HEADER.replace("hours", "hours [blorp]", 1) + "A,2023,12,2,yes\n"}, ["validate", "d.csv", "--grid", "g.toml"], 1, ["'d.csv'", "column 'hours'", "unknown unit 'blorp'"]),
-    ("duplicate rows", {"d.csv": HEADER + "A,2023,12,2,yes\nA,2023,8,3,no\n"}, ["validate", "d.csv", "--grid", "g.toml"], 1, ["row 3", "first at row 2"]),
+    (
+        "toml syntax",
+        {"g.toml": 'code = "mini"\n[[nodes]\ncode = "root"\n'},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        2,
+        ["'g.toml'", "line 2"],
+    ),
+    (
+        "yaml syntax",
+        {"g.yaml": "code: mini\nnodes:\n  - code: root\n   bad: [\n"},
+        ["validate", "d.csv", "--grid", "g.yaml"],
+        2,
+        ["'g.yaml'", "line 4"],
+    ),
+    (
+        "json syntax",
+        {"g.json": '{"code": "mini", "nodes": [{"code": "root",}]}'},
+        ["validate", "d.csv", "--grid", "g.json"],
+        2,
+        ["'g.json'", "line 1"],
+    ),
+    (
+        "unknown key",
+        {"g.toml": GRID.replace('unit = "hour"', 'unit = "hour"\nwieght = 2')},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        2,
+        ["indicators[0].wieght", "did you mean 'weight'"],
+    ),
+    (
+        "wrong type",
+        {"g.toml": GRID.replace('unit = "hour"', 'unit = "hour"\nweight = "heavy"')},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        2,
+        ["indicators[0].weight", "expected a number"],
+    ),
+    (
+        "cycle",
+        {
+            "g.toml": GRID
+            + '[[nodes]]\ncode = "a"\nparent = "b"\n[[nodes]]\ncode = "b"\nparent = "a"\n[[indicators]]\ncode = '
+            '"x"\nparent = "a"\n'
+        },
+        ["validate", "d.csv", "--grid", "g.toml"],
+        2,
+        ["'g.toml'", "cycle", "a -> b -> a"],
+    ),
+    (
+        "unknown method",
+        {"g.toml": GRID.replace('code = "mini"', 'code = "mini"\n[defaults]\naggregator = "arithmetik"')},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        2,
+        ["defaults.aggregator", "did you mean 'arithmetic'"],
+    ),
+    (
+        "bad number",
+        {"d.csv": HEADER + "A,2023,12.x,2,yes\n"},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        1,
+        ["'d.csv'", "row 2", "column 'hours'", "'12.x'"],
+    ),
+    (
+        "unknown level",
+        {"d.csv": HEADER + "A,2023,12,7,yes\n"},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        1,
+        ["row 2", "column 'quality'", "allowed: '1', '2', '3'"],
+    ),
+    (
+        "unknown unit",
+        {"d.csv": HEADER.replace("hours", "hours [blorp]", 1) + "A,2023,12,2,yes\n"},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        1,
+        ["'d.csv'", "column 'hours'", "unknown unit 'blorp'"],
+    ),
+    (
+        "duplicate rows",
+        {"d.csv": HEADER + "A,2023,12,2,yes\nA,2023,8,3,no\n"},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        1,
+        ["row 3", "first at row 2"],
+    ),
     ("empty file", {"d.csv": ""}, ["validate", "d.csv", "--grid", "g.toml"], 1, ["'d.csv'", "empty"]),
-    ("header only", {"d.csv": HEADER}, ["validate", "d.csv", "--grid", "g.toml"], 1, ["'d.csv'", "row 2", "no data rows"]),
-    ("wrong delimiter", {"d.csv": HEADER.replace(",", "|") + "A|2023|12|2|yes\n"}, ["validate", "d.csv", "--grid", "g.toml"], 1, ["'d.csv'", "no organisation column"]),
-    ("not an xlsx", {"d.xlsx": b"PK not really a workbook"}, ["validate", "d.xlsx", "--grid", "g.toml"], 1, ["'d.xlsx'", "xlsx"]),
+    (
+        "header only",
+        {"d.csv": HEADER},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        1,
+        ["'d.csv'", "row 2", "no data rows"],
+    ),
+    (
+        "wrong delimiter",
+        {"d.csv": HEADER.replace(",", "|") + "A|2023|12|2|yes\n"},
+        ["validate", "d.csv", "--grid", "g.toml"],
+        1,
+        ["'d.csv'", "no organisation column"],
+    ),
+    (
+        "not an xlsx",
+        {"d.xlsx": b"PK not really a workbook"},
+        ["validate", "d.xlsx", "--grid", "g.toml"],
+        1,
+        ["'d.xlsx'", "xlsx"],
+    ),
     ("binary without -o", {}, ["score", "d.csv", "--grid", "g.toml", "--format", "xlsx"], 2, ["'xlsx'", "-o"]),
-    ("-o is the input", {}, ["score", "d.csv", "--grid", "g.toml", "--format", "csv", "-o", "./d.csv"], 2, ["'d.csv'", "refusing to overwrite"]),
-    ("-o in a missing folder", {}, ["score", "d.csv", "--grid", "g.toml", "-o", "nowhere/r.md"], 2, ["nowhere", "does not exist"]),
+    (
+        "-o is the input",
+        {},
+        ["score", "d.csv", "--grid", "g.toml", "--format", "csv", "-o", "./d.csv"],
+        2,
+        ["'d.csv'", "refusing to overwrite"],
+    ),
+    (
+        "-o in a missing folder",
+        {},
+        ["score", "d.csv", "--grid", "g.toml", "-o", "nowhere/r.md"],
+        2,
+        ["nowhere", "does not exist"],
+    ),
     ("format typo", {}, ["score", "d.csv", "--grid", "g.toml", "--format", "markdwon"], 2, ["'markdwon'", "markdown"]),
-    ("evaluations unknown key", {"d.evaluations.toml": '[[organisations]]\ncode = "A"\nnmae = "x"\n'}, ["score", "d.csv", "--grid", "g.toml"], 2, ["'d.evaluations.toml'", "organisations[0].nmae", "did you mean 'name'"]),
-    ("sroi fraction > 1", {"m.toml": VALUE_MAP.read_text(encoding="utf-8").replace("deadweight = 0.", "deadweight = 1.", 1)}, ["sroi", "m.toml"], 2, ["'m.toml'", "outcomes[0].deadweight", "outside 0–1"]),
+    (
+        "evaluations unknown key",
+        {"d.evaluations.toml": '[[organisations]]\ncode = "A"\nnmae = "x"\n'},
+        ["score", "d.csv", "--grid", "g.toml"],
+        2,
+        ["'d.evaluations.toml'", "organisations[0].nmae", "did you mean 'name'"],
+    ),
+    (
+        "sroi fraction > 1",
+        {"m.toml": VALUE_MAP.read_text(encoding="utf-8").replace("deadweight = 0.", "deadweight = 1.", 1)},
+        ["sroi", "m.toml"],
+        2,
+        ["'m.toml'", "outcomes[0].deadweight", "outside 0–1"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("files", "command", "code", "needles"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
-def test_cli_reports_the_place(tmp_path: Path, files: dict[str, str | bytes], command: list[str], code: int, needles: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("files", "command", "code", "needles"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
+def test_cli_reports_the_place(
+    tmp_path: Path, files: dict[str, str | bytes], command: list[str], code: int, needles: list[str]
+) -> None:
     write(tmp_path, "g.toml", GRID)
     write(tmp_path, "d.csv", GOOD)
     for name, content in files.items():
@@ -122,7 +240,9 @@ def test_excel_csv_exports_read_correctly(tmp_path: Path, content: str) -> None:
 
 def test_a_lone_point_stays_a_decimal_point(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
-    path.write_text("organisation;period;hours;quality;charter\nA;2023;1.234;2;oui\nB;2023;12,5;3;non\n", encoding="utf-8")
+    path.write_text(
+        "organisation;period;hours;quality;charter\nA;2023;1.234;2;oui\nB;2023;12,5;3;non\n", encoding="utf-8"
+    )
     data = vises.load_data(path, grid=vises.load_grid(tmp_path / write(tmp_path, "g.toml", GRID)))
     assert data.columns["hours"].values.tolist() == [1.234, 12.5]
 

@@ -110,7 +110,10 @@ narrative = { "*" = " " }
         read_evaluations(_write(tmp_path, text))
     by_path = {problem.path: str(problem) for problem in caught.value.problems}
     assert "not among the [[organisations]]" in by_path["evaluations[0].organisation"]
-    assert "telepathy" in by_path["evaluations[0].methods[0]"] and "other: <method>" in by_path["evaluations[0].methods[0]"]
+    assert (
+        "telepathy" in by_path["evaluations[0].methods[0]"]
+        and "other: <method>" in by_path["evaluations[0].methods[0]"]
+    )
     assert "second evaluation" in by_path["evaluations[2]"]
     assert "evaluations[2].narrative.*" in by_path
 
@@ -133,7 +136,13 @@ def test_file_problems_are_vises_errors(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Focus_Group", "focus group"), ("levensverhalen", "life stories"), ("enquête", "survey"), ("other:", None), ("magic", None)],
+    [
+        ("Focus_Group", "focus group"),
+        ("levensverhalen", "life stories"),
+        ("enquête", "survey"),
+        ("other:", None),
+        ("magic", None),
+    ],
 )
 def test_canonical_method(text: str, expected: str | None) -> None:
     assert canonical_method(text) == expected

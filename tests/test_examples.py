@@ -22,7 +22,9 @@ pytest.importorskip("vises_hauts_de_france")
 
 def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, *map(str, args)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
 
 
 def test_regenerating_gives_identical_files(tmp_path: Path) -> None:

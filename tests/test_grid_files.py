@@ -42,7 +42,9 @@ def test_example_grid_reads_with_methods_and_levels() -> None:
     exit_ = grid.indicator("exit_to_employment")
     assert exit_.normaliser == Method(name="goalposts", params={"lower": 0, "upper": 60})
     assert grid.indicator("wellbeing").level_scores() == {"1": 1.0, "2": 2.0, "3": 3.0, "4": 4.0}
-    assert grid.indicator("worker_representation").levels[2] == Level(value="board_seat", score=100.0, label={"fr": "Siège au CA", "en": "Board seat"})
+    assert grid.indicator("worker_representation").levels[2] == Level(
+        value="board_seat", score=100.0, label={"fr": "Siège au CA", "en": "Board seat"}
+    )
     assert grid.indicator("worker_testimony").kind is Kind.NARRATIVE
 
 
@@ -214,7 +216,9 @@ def test_schema_keys_match_model() -> None:
     grid_fields = {f.name for f in attrs.fields(Grid)} - {"plugin"}
     assert set(schema["properties"]) == grid_fields | {"extends", "drop", "weights"}
     assert set(schema["properties"]["nodes"]["items"]["properties"]) == {f.name for f in attrs.fields(Node)}
-    assert set(schema["properties"]["indicators"]["items"]["properties"]) == {f.name for f in attrs.fields(Indicator)} | {"use"}
+    assert set(schema["properties"]["indicators"]["items"]["properties"]) == {
+        f.name for f in attrs.fields(Indicator)
+    } | {"use"}
     assert set(schema["properties"]["defaults"]["properties"]) == {f.name for f in attrs.fields(Defaults)}
 
 
@@ -228,7 +232,9 @@ def test_extends_may_name_a_grid_file_relative_to_the_child(tmp_path):
         '[[indicators]]\ncode = "x"\nparent = "a"\n[[indicators]]\ncode = "y"\nparent = "a"\n',
         encoding="utf-8",
     )
-    (tmp_path / "child.toml").write_text('code = "child"\nextends = "base/base.toml"\ndrop = ["y"]\nweights = { x = 2.0 }\n', encoding="utf-8")
+    (tmp_path / "child.toml").write_text(
+        'code = "child"\nextends = "base/base.toml"\ndrop = ["y"]\nweights = { x = 2.0 }\n', encoding="utf-8"
+    )
     child = read_grid(tmp_path / "child.toml")
     assert child.code == "child" and [i.code for i in child.indicators] == ["x"] and child.indicators[0].weight == 2.0
     (tmp_path / "c1.toml").write_text('code = "c1"\nextends = "c2.toml"\n', encoding="utf-8")

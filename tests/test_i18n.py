@@ -23,7 +23,9 @@ def test_every_key_exists_in_every_language():
     english = i18n.catalogue("en")
     for lang in i18n.LANGUAGES:
         words = i18n.catalogue(lang)
-        assert set(words) == set(english), f"{lang}: missing {set(english) - set(words)}, extra {set(words) - set(english)}"
+        assert set(words) == set(english), (
+            f"{lang}: missing {set(english) - set(words)}, extra {set(words) - set(english)}"
+        )
         for key, text in words.items():
             assert text.strip(), f"{lang}.{key} is blank"
             assert _placeholders(text) == _placeholders(english[key]), f"{lang}.{key} placeholders differ"
@@ -80,7 +82,7 @@ def test_numbers_dates_and_percentages_per_language():
 def test_formatted_numbers_read_back(x, digits):
     text = i18n.format_number(x, "en", digits=digits)
     # babel rounds the decimal text half-even, Python the binary value: they may differ by one last digit.
-    assert float(text.replace(",", "")) == pytest.approx(round(x, digits), abs=1.01 * 10 ** -digits)
+    assert float(text.replace(",", "")) == pytest.approx(round(x, digits), abs=1.01 * 10**-digits)
     dutch = i18n.format_number(x, "nl", digits=digits)
     assert dutch.replace(".", "").replace(",", ".") == text.replace(",", "")
 

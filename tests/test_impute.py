@@ -33,7 +33,10 @@ def _data(a, *, periods=None, orgs=None, na=None, family=None) -> Dataset:
     return Dataset(
         organisations=np.asarray(orgs if orgs is not None else [f"o{i}" for i in range(n)]),
         periods=np.asarray(periods if periods is not None else ["2024"] * n),
-        columns={"a": Column(values=a, not_applicable=None if na is None else np.asarray(na)), "b": Column(values=np.arange(n, dtype=float))},
+        columns={
+            "a": Column(values=a, not_applicable=None if na is None else np.asarray(na)),
+            "b": Column(values=np.arange(n, dtype=float)),
+        },
         attributes=attributes,
     )
 
@@ -116,7 +119,11 @@ def test_registry_knows_the_imputers():
 
 def test_reference_imputes_from_the_network():
     network = vises.score(_grid(Method(name="mean")), _data([2, 4, 6, NAN]))
-    alone = Dataset(organisations=np.array(["new"]), periods=np.array(["2024"]), columns={"a": Column(values=np.array([NAN])), "b": Column(values=np.array([1.0]))})
+    alone = Dataset(
+        organisations=np.array(["new"]),
+        periods=np.array(["2024"]),
+        columns={"a": Column(values=np.array([NAN])), "b": Column(values=np.array([1.0]))},
+    )
     again = vises.score(_grid(Method(name="mean")), alone, reference=network)
     assert again.raw("a")[0] == 4.0 and again.imputed("a")[0]
 

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vises.methods.aggregate import AGGREGATORS
-from vises.model import Direction, Indicator, Kind, Level
-from vises.methods.normalise import NORMALISERS
 from vises.contract.records import FitContext
+from vises.methods.aggregate import AGGREGATORS
+from vises.methods.normalise import NORMALISERS
+from vises.model import Direction, Indicator, Kind, Level
 
 PROPERTY = settings(max_examples=200, deadline=None)
 
@@ -27,7 +27,9 @@ def columns(draw: st.DrawFn, elements: st.SearchStrategy[float] = finite, min_si
 
 
 def context(indicator: Indicator, n: int) -> FitContext:
-    return FitContext(indicator=indicator, organisations=np.array([f"o{i}" for i in range(n)]), periods=np.array(["2024"] * n))
+    return FitContext(
+        indicator=indicator, organisations=np.array([f"o{i}" for i in range(n)]), periods=np.array(["2024"] * n)
+    )
 
 
 @st.composite
@@ -116,7 +118,9 @@ def test_after_normalising_higher_is_always_better(case: tuple[str, dict, Indica
 
 
 @st.composite
-def aggregation_cases(draw: st.DrawFn, names: list[str] | None = None) -> tuple[str, dict, np.ndarray, np.ndarray, np.ndarray]:
+def aggregation_cases(
+    draw: st.DrawFn, names: list[str] | None = None
+) -> tuple[str, dict, np.ndarray, np.ndarray, np.ndarray]:
     """An aggregator, valid parameters, an (n, k) matrix with gaps, weights (some zero) and groups."""
     name = draw(st.sampled_from(names or sorted(AGGREGATORS)))
     params = {"p": draw(st.sampled_from([-3.0, -1.0, -0.5, 0.5, 2.0, 5.0]))} if name == "power_mean" else {}
@@ -157,7 +161,11 @@ def test_monotone_aggregators_never_decrease_when_a_child_increases(case: tuple,
 def test_scaling_all_weights_changes_nothing(case: tuple, factor: float) -> None:
     name, params, scores, weights, groups = case
     np.testing.assert_allclose(
-        run(name, scores, weights * factor, params, groups), run(name, scores, weights, params, groups), rtol=1e-9, atol=1e-9, equal_nan=True
+        run(name, scores, weights * factor, params, groups),
+        run(name, scores, weights, params, groups),
+        rtol=1e-9,
+        atol=1e-9,
+        equal_nan=True,
     )
 
 

@@ -7,16 +7,18 @@ import json
 import numpy as np
 import pytest
 
-from vises.errors import DataError, MethodError
-from vises.model import Direction, Indicator, Kind, Level
-from vises.methods.normalise import NORMALISERS, check_params, vises_register_normalisers
 from vises.contract.records import FitContext
+from vises.errors import DataError, MethodError
+from vises.methods.normalise import NORMALISERS, check_params, vises_register_normalisers
+from vises.model import Direction, Indicator, Kind, Level
 
 NAN = np.nan
 X = np.array([2.0, 4.0, NAN, 10.0, 6.0])
 
 
-def ctx(indicator: Indicator | None = None, n: int = 5, orgs: list[str] | None = None, periods: list[str] | None = None) -> FitContext:
+def ctx(
+    indicator: Indicator | None = None, n: int = 5, orgs: list[str] | None = None, periods: list[str] | None = None
+) -> FitContext:
     return FitContext(
         indicator=indicator or Indicator(code="ind"),
         organisations=np.array(orgs or [f"o{i}" for i in range(n)], dtype=object),
@@ -24,7 +26,14 @@ def ctx(indicator: Indicator | None = None, n: int = 5, orgs: list[str] | None =
     )
 
 
-def run(name: str, values: np.ndarray = X, *, direction: int = 1, params: dict | None = None, context: FitContext | None = None) -> np.ndarray:
+def run(
+    name: str,
+    values: np.ndarray = X,
+    *,
+    direction: int = 1,
+    params: dict | None = None,
+    context: FitContext | None = None,
+) -> np.ndarray:
     spec = NORMALISERS[name]
     fitted = spec.fit(values, direction=direction, params=params or {}, context=context or ctx(n=len(values)))
     json.dumps(fitted)  # the fitted parameters must be JSON-serialisable
@@ -39,8 +48,21 @@ def test_registry_lists_every_method_once() -> None:
     names = [spec.name for spec in vises_register_normalisers()]
     assert names == list(NORMALISERS)
     assert set(names) == {
-        "minmax", "zscore", "goalposts", "target", "distance_to_max", "distance_to_reference", "fraction_of_max",
-        "rank", "percentile_rank", "borda", "scaled", "none", "scale", "binary", "category",
+        "minmax",
+        "zscore",
+        "goalposts",
+        "target",
+        "distance_to_max",
+        "distance_to_reference",
+        "fraction_of_max",
+        "rank",
+        "percentile_rank",
+        "borda",
+        "scaled",
+        "none",
+        "scale",
+        "binary",
+        "category",
     }
 
 
@@ -145,7 +167,10 @@ def test_target_direction_scores_closeness_to_the_target() -> None:
     values = np.array([0.0, 25.0, 50.0, 60.0, 100.0, 120.0, NAN])
     # scale derived from the declared range: max(50 - 0, 100 - 50) = 50
     same(run("target", values, context=ctx(indicator, n=7)), [0, 50, 100, 80, 0, 0, NAN])
-    same(run("target", values, params={"scale": 100, "low": 0, "high": 10}, context=ctx(indicator, n=7)), [5, 7.5, 10, 9, 5, 3, NAN])
+    same(
+        run("target", values, params={"scale": 100, "low": 0, "high": 10}, context=ctx(indicator, n=7)),
+        [5, 7.5, 10, 9, 5, 3, NAN],
+    )
 
 
 def test_target_errors_name_the_parameter() -> None:
@@ -172,22 +197,38 @@ def test_distance_to_reference() -> None:
     values = np.array([2.0, 4.0, 8.0, NAN, 12.0])
     same(run("distance_to_reference", values, params={"organisation": "ref"}, context=context), [25, 50, 100, NAN, 150])
     # lower is better: mirrored at the reference, scale·(1 - (x - ref)/ref)
-    same(run("distance_to_reference", values, direction=-1, params={"organisation": "ref"}, context=context), [175, 150, 100, NAN, 50])
+    same(
+        run("distance_to_reference", values, direction=-1, params={"organisation": "ref"}, context=context),
+        [175, 150, 100, NAN, 50],
+    )
 
 
 def test_distance_to_reference_picks_the_period_and_reports_ambiguity() -> None:
     context = ctx(orgs=["ref", "ref", "b", "b"], periods=["2023", "2024", "2023", "2024"])
     values = np.array([5.0, 10.0, 5.0, 20.0])
-    same(run("distance_to_reference", values, params={"organisation": "ref", "period": "2024"}, context=context), [50, 100, 50, 200])
+    same(
+        run("distance_to_reference", values, params={"organisation": "ref", "period": "2024"}, context=context),
+        [50, 100, 50, 200],
+    )
     with pytest.raises(MethodError, match="2 values") as info:
         run("distance_to_reference", values, params={"organisation": "ref"}, context=context)
     assert info.value.path == "params.period"
     with pytest.raises(MethodError, match="not in the data"):
         run("distance_to_reference", values, params={"organisation": "zz"}, context=context)
     with pytest.raises(MethodError, match="> 0"):
-        run("distance_to_reference", np.array([0.0, 1.0, 1.0, 1.0]), params={"organisation": "ref", "period": "2023"}, context=context)
+        run(
+            "distance_to_reference",
+            np.array([0.0, 1.0, 1.0, 1.0]),
+            params={"organisation": "ref", "period": "2023"},
+            context=context,
+        )
     with pytest.raises(MethodError, match="no value"):
-        run("distance_to_reference", np.array([NAN, 1.0, 1.0, 1.0]), params={"organisation": "ref", "period": "2023"}, context=context)
+        run(
+            "distance_to_reference",
+            np.array([NAN, 1.0, 1.0, 1.0]),
+            params={"organisation": "ref", "period": "2023"},
+            context=context,
+        )
 
 
 def test_fraction_of_max() -> None:
@@ -230,7 +271,10 @@ def test_rank_family_scores_new_values_against_the_reference() -> None:
     assert fitted["reference"] == [1.0, 2.0, 3.0]
     same(spec.apply(np.array([0.0, 2.5, 9.0]), fitted), [0, 100, 100])
     rank = NORMALISERS["rank"]
-    same(rank.apply(np.array([2.0, 9.0]), rank.fit(np.array([1.0, 2.0, 3.0]), direction=1, params={}, context=ctx(n=3))), [2, 4])
+    same(
+        rank.apply(np.array([2.0, 9.0]), rank.fit(np.array([1.0, 2.0, 3.0]), direction=1, params={}, context=ctx(n=3))),
+        [2, 4],
+    )
 
 
 # --- qualitative kinds ---------------------------------------------------------------------------
@@ -275,7 +319,12 @@ def test_category_keeps_the_category_score() -> None:
 
 def test_check_params_fills_defaults() -> None:
     assert check_params("minmax", {}) == {"low": 0.0, "high": 100.0}
-    assert check_params("goalposts", {"lower": 1, "upper": 5}) == {"lower": 1.0, "upper": 5.0, "low": 0.0, "high": 100.0}
+    assert check_params("goalposts", {"lower": 1, "upper": 5}) == {
+        "lower": 1.0,
+        "upper": 5.0,
+        "low": 0.0,
+        "high": 100.0,
+    }
 
 
 def test_check_params_reports_every_problem_at_once() -> None:
@@ -339,7 +388,10 @@ def test_importing_normalise_stays_light() -> None:
     import subprocess
     import sys
 
-    code = "import sys, vises.methods.normalise, vises.methods.aggregate; print(any(m in sys.modules for m in ('pint', 'pandas', 'matplotlib', 'openpyxl', 'jinja2', 'babel')))"
+    code = (
+        "import sys, vises.methods.normalise, vises.methods.aggregate; print(any(m in sys.modules for m in "
+        "('pint', 'pandas', 'matplotlib', 'openpyxl', 'jinja2', 'babel')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
 

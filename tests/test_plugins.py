@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from vises import plugins
 from vises.contract import hookspecs
-from vises.errors import ConfigError, DataError, MethodError, PluginError, ReportError
 from vises.contract.hookspecs import hookimpl
+from vises.contract.records import AggregatorSpec, GridSource, Reader, ReportFormat, Weighting
+from vises.errors import ConfigError, DataError, MethodError, PluginError, ReportError
 from vises.model import Grid, Indicator
 from vises.plugins import CORE_PLUGINS, PluginFailure, Registry, VisesPluginWarning
-from vises.contract.records import AggregatorSpec, GridSource, Reader, ReportFormat, Weighting
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 
@@ -380,8 +380,8 @@ def test_indicator_records_keep_their_code() -> None:
 
 
 def test_check_plugin_reports_every_problem() -> None:
-    from vises.model import Node
     from vises.contract.records import NormaliserSpec
+    from vises.model import Node
     from vises.testing.plugin_check import check_plugin
 
     class Sloppy:
@@ -398,7 +398,11 @@ def test_check_plugin_reports_every_problem() -> None:
 
         @hookimpl
         def vises_register_normalisers(self):
-            return [NormaliserSpec(name="wild", fit=lambda v, **k: {}, apply=lambda v, f: v * 2, output_range=lambda p: (0.0, 100.0))]
+            return [
+                NormaliserSpec(
+                    name="wild", fit=lambda v, **k: {}, apply=lambda v, f: v * 2, output_range=lambda p: (0.0, 100.0)
+                )
+            ]
 
         @hookimpl
         def vises_register_aggregators(self):

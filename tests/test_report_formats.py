@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import pytest
+from test_report_views import EVIL, make_results
 
 import vises
 from vises.errors import ConfigError
@@ -17,8 +18,6 @@ from vises.report.csv_format import render_csv
 from vises.report.json_format import render_json
 from vises.report.markdown import escape, render_markdown
 from vises.report.table import render_table
-
-from test_report_views import EVIL, make_results
 
 FORMATS = ("table", "markdown", "csv", "json", "html")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
@@ -110,7 +109,7 @@ def test_csv_columns_and_exact_round_trip(results):
     assert len(rows) == len(results)
     for row in rows:
         index = results.row(row[0], row[1])
-        for code, cell in zip(results.codes, row[2:]):
+        for code, cell in zip(results.codes, row[2:], strict=True):
             expected = results.score(code)[index]
             if math.isnan(expected):
                 assert cell == ""
@@ -120,8 +119,14 @@ def test_csv_columns_and_exact_round_trip(results):
 
 
 def test_csv_profile_and_bare_table(results):
-    header, *rows = _csv_rows(render_csv(results, view="profile", organisation="b", period="2022"))
-    assert rows == [["b", "2022", *(repr(float(results.score(c)[1])) if not math.isnan(results.score(c)[1]) else "" for c in results.codes)]]
+    _header, *rows = _csv_rows(render_csv(results, view="profile", organisation="b", period="2022"))
+    assert rows == [
+        [
+            "b",
+            "2022",
+            *(repr(float(results.score(c)[1])) if not math.isnan(results.score(c)[1]) else "" for c in results.codes),
+        ]
+    ]
     with_provenance = render_csv(results, options={"provenance": True})
     assert with_provenance.startswith("# vises ") and "# grid: net" in with_provenance
 

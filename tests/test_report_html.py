@@ -7,10 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from test_report_views import EVIL, make_results
 
 from vises.report.html import render_html
-
-from test_report_views import EVIL, make_results
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -103,9 +102,19 @@ def test_html_renders_in_headless_chromium(pages, tmp_path):
     page.write_text(pages["network"], encoding="utf-8")
     shot = tmp_path / "report.png"
     command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri(),
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={shot}",
+        "--window-size=1280,2000",
+        page.as_uri(),
     ]
     subprocess.run(command, capture_output=True, timeout=90, check=False)
     assert shot.exists()

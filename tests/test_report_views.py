@@ -29,9 +29,19 @@ def report_grid() -> Grid:
             Node(code="training", parent="social", label={"en": "Training"}),
         ),
         indicators=(
-            Indicator(code="hours", parent="training", unit="hour", label={"fr": "Heures de formation", "en": "Training hours"}),
+            Indicator(
+                code="hours",
+                parent="training",
+                unit="hour",
+                label={"fr": "Heures de formation", "en": "Training hours"},
+            ),
             Indicator(code="exits", parent="social", unit="percent", minimum=0, maximum=100),
-            Indicator(code="satisfaction", parent="training", kind=Kind.SCALE, levels=tuple(Level(value=v) for v in ("low", "mid", "high"))),
+            Indicator(
+                code="satisfaction",
+                parent="training",
+                kind=Kind.SCALE,
+                levels=tuple(Level(value=v) for v in ("low", "mid", "high")),
+            ),
             Indicator(code="turnover", parent="economic", unit="EUR", label={"en": "Turnover in $"}),
             Indicator(code="meetings", parent="governance", label={"en": EVIL}),
             Indicator(code="story", parent="social", kind=Kind.NARRATIVE, label={"en": "Story"}),
@@ -51,11 +61,24 @@ def report_data() -> Dataset:
             "satisfaction": Column(values=np.array(["low", "mid", "high", "mid", "high", None, "mid"], dtype=object)),
             "turnover": Column(values=np.array([1e5, 2.5e5, 3e5, 1.2e5, 1.1e5, 2.6e5, np.nan]), unit="EUR"),
             "meetings": Column(values=np.array([4.0, 6.0, 2.0, 8.0, 5.0, 6.0, 3.0])),
-            "story": Column(values=np.array([None, None, None, None, "A trainee found a job", None, None], dtype=object)),
+            "story": Column(
+                values=np.array([None, None, None, None, "A trainee found a job", None, None], dtype=object)
+            ),
         },
         text={"hours": np.array([None, None, None, None, "counted from the register", None, None], dtype=object)},
         attributes={
-            "family": np.array(["work_integration", "work_integration", "other", "other", "work_integration", "work_integration", "other"], dtype=object),
+            "family": np.array(
+                [
+                    "work_integration",
+                    "work_integration",
+                    "other",
+                    "other",
+                    "work_integration",
+                    "work_integration",
+                    "other",
+                ],
+                dtype=object,
+            ),
             "region": np.array(["Liège", "Namur", "Liège", "Namur", "Liège", "Namur", "Liège"], dtype=object),
         },
         organisation_profiles={"a": Organisation(code="a", name="Atelier A")},
@@ -176,7 +199,10 @@ def test_qualitative_raw_values_read_in_the_report_language():
                 code="plan",
                 parent="practice",
                 kind=Kind.SCALE,
-                levels=(Level(value="1", label={"fr": "Jamais", "en": "Never"}), Level(value="2", label={"fr": "Toujours", "en": "Always"})),
+                levels=(
+                    Level(value="1", label={"fr": "Jamais", "en": "Never"}),
+                    Level(value="2", label={"fr": "Toujours", "en": "Always"}),
+                ),
             ),
         ),
     )
@@ -206,7 +232,10 @@ def test_methods_reasons_units_and_sizes_read_in_the_report_language(results):
     assert method_label("other: photo voice", "fr") == "Autre: photo voice"
     assert reason_text("missing value", "fr") == "Valeur manquante"
     assert reason_text("not applicable", "nl") == "Niet van toepassing"
-    assert reason_text("coverage 40% below the minimum 50%", "fr") == "Couverture de 40\u00a0% sous le minimum de 50\u00a0%"
+    assert (
+        reason_text("coverage 40% below the minimum 50%", "fr")
+        == "Couverture de 40\u00a0% sous le minimum de 50\u00a0%"
+    )
     assert reason_text("closed in May", "fr") == "closed in May", "a reason given in the data stays as written"
     assert unit_text("percent", "fr") == "%" and unit_text("hour / FTE", "fr") == "heures / ETP"
     assert unit_text("tCO2e", "nl") == "tCO2e" and unit_text(None, "fr") is None

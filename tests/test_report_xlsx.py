@@ -30,8 +30,21 @@ def make_grid() -> Grid:
             Node(code="env", parent="index", label={"fr": "Environnement", "en": "Environment"}),
         ),
         indicators=(
-            Indicator(code="hours", parent="training", unit="hour", minimum=0, maximum=100, label={"fr": "Heures", "en": "Hours"}),
-            Indicator(code="quality", parent="training", kind=Kind.SCALE, levels=scale, label={"fr": "Qualité", "en": "Quality"}),
+            Indicator(
+                code="hours",
+                parent="training",
+                unit="hour",
+                minimum=0,
+                maximum=100,
+                label={"fr": "Heures", "en": "Hours"},
+            ),
+            Indicator(
+                code="quality",
+                parent="training",
+                kind=Kind.SCALE,
+                levels=scale,
+                label={"fr": "Qualité", "en": "Quality"},
+            ),
             Indicator(code="jobs", parent="social", unit="person", label={"fr": "Emplois", "en": "Jobs"}),
             Indicator(code="waste", parent="env", unit="kg", label={"fr": "Déchets", "en": "Waste"}),
         ),

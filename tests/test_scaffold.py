@@ -35,10 +35,17 @@ def test_the_generated_plugin_is_found_validates_and_passes_its_tests(tmp_path):
     grids = subprocess.run([*vises, "grids"], capture_output=True, text=True, env=env)
     assert grids.returncode == 0 and "bruxelles.bruxelles" in grids.stdout
     example = package / "examples" / "bruxelles.csv"
-    checked = subprocess.run([*vises, "validate", str(example), "--grid", "bruxelles.bruxelles"], capture_output=True, text=True, env=env)
+    checked = subprocess.run(
+        [*vises, "validate", str(example), "--grid", "bruxelles.bruxelles"], capture_output=True, text=True, env=env
+    )
     assert checked.returncode == 0, checked.stderr
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(package / "tests")],
-                           capture_output=True, text=True, env=env, cwd=tmp_path)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(package / "tests")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert tests.returncode == 0, tests.stdout + tests.stderr
 
 
@@ -52,24 +59,36 @@ def test_bad_names_and_existing_folders_are_refused(tmp_path):
 
 
 def test_the_command_through_the_cli(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "vises", "new-plugin", "namur", "--dir", str(tmp_path), "--lang", "fr"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "vises", "new-plugin", "namur", "--dir", str(tmp_path), "--lang", "fr"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and (tmp_path / "vises-namur" / "src" / "vises_namur" / "hooks.py").is_file()
-    again = subprocess.run([sys.executable, "-m", "vises", "new-plugin", "namur", "--dir", str(tmp_path)], capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "vises", "new-plugin", "namur", "--dir", str(tmp_path)], capture_output=True, text=True
+    )
     assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
 
 
 def test_titles_and_authors_are_quoted_and_the_scale_runs_from_1_to_5(tmp_path):
     import tomllib
 
-    package = create_plugin("gent", tmp_path, lang="nl", title='Het "Gentse" netwerk', author="Ada Lovelace <ada@example.org>")
+    package = create_plugin(
+        "gent", tmp_path, lang="nl", title='Het "Gentse" netwerk', author="Ada Lovelace <ada@example.org>"
+    )
     project = tomllib.loads((package / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["description"] == 'vises plugin: Het "Gentse" netwerk'
     assert project["authors"] == [{"name": "Ada Lovelace", "email": "ada@example.org"}]
     grid = tomllib.loads((package / "src" / "vises_gent" / "grids" / "gent.toml").read_text(encoding="utf-8"))
     scale = next(indicator for indicator in grid["indicators"] if indicator.get("kind") == "scale")
     assert [level["value"] for level in scale["levels"]] == ["1", "2", "3", "4", "5"]
-    assert {indicator.get("kind", "quantity") for indicator in grid["indicators"]} == {"quantity", "scale", "binary", "narrative"}
+    assert {indicator.get("kind", "quantity") for indicator in grid["indicators"]} == {
+        "quantity",
+        "scale",
+        "binary",
+        "narrative",
+    }
     assert "datasets_for" in (package / "tests" / "test_gent_plugin.py").read_text(encoding="utf-8")
     with pytest.raises(ConfigError, match="--title"):
         create_plugin("gent2", tmp_path, title="two\nlines")
@@ -93,7 +112,15 @@ def test_check_plugin_has_no_false_alarm_on_the_core_methods():
     assert report.problems == ()
     assert any(note.startswith("aggregator 'again.power_mean': not run") for note in report.notes)
     assert any(note.startswith("normaliser 'again.goalposts'") for note in report.notes)
-    given = check_plugin(methods, name="again", sample_params={"again.power_mean": {"p": 2}, "again.goalposts": {"lower": 0, "upper": 10}})
-    assert not [note for note in given.notes if note.startswith(("aggregator 'again.power_mean'", "normaliser 'again.goalposts'"))]
+    given = check_plugin(
+        methods,
+        name="again",
+        sample_params={"again.power_mean": {"p": 2}, "again.goalposts": {"lower": 0, "upper": 10}},
+    )
+    assert not [
+        note
+        for note in given.notes
+        if note.startswith(("aggregator 'again.power_mean'", "normaliser 'again.goalposts'"))
+    ]
     with pytest.raises(ConfigError, match="core plugin"):
         check_plugin("vises.methods.normalise", name="again")

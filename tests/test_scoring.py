@@ -51,7 +51,14 @@ def small_data() -> Dataset:
             "story": Column(values=np.array(["went well", None, None, None], dtype=object)),
         },
         text={"hours": np.array(["counted from the register", None, None, None], dtype=object)},
-        evaluations=(Evaluation(organisation="a", period="2018", questions=("Do trainees find work?",), narrative={"social": "focus group"}),),
+        evaluations=(
+            Evaluation(
+                organisation="a",
+                period="2018",
+                questions=("Do trainees find work?",),
+                narrative={"social": "focus group"},
+            ),
+        ),
     )
 
 
@@ -70,7 +77,11 @@ def test_hand_computed_scores():
     np.testing.assert_allclose(r.score("economic"), economic)
     np.testing.assert_allclose(r.score("g"), (2 * social + economic) / 3)
     assert r.codes[-1] == "g" and "story" not in r.codes
-    assert r.provenance["grid"] == "g" and r.provenance["method_plugins"] == {"minmax": "vises", "scale": "vises", "arithmetic": "vises"}
+    assert r.provenance["grid"] == "g" and r.provenance["method_plugins"] == {
+        "minmax": "vises",
+        "scale": "vises",
+        "arithmetic": "vises",
+    }
     assert r.provenance["methods"]["dropout"].startswith("minmax")
 
 
@@ -97,7 +108,11 @@ def test_ranks_coverage_contributions_and_explain():
 
 def test_ties_share_the_lowest_rank():
     grid = Grid(code="t", nodes=(Node(code="t"),), indicators=(Indicator(code="x", parent="t"),))
-    data = Dataset(organisations=np.array(list("abcd")), periods=np.array(["p"] * 4), columns={"x": Column(values=np.array([5.0, 7.0, 7.0, 1.0]))})
+    data = Dataset(
+        organisations=np.array(list("abcd")),
+        periods=np.array(["p"] * 4),
+        columns={"x": Column(values=np.array([5.0, 7.0, 7.0, 1.0]))},
+    )
     r = vises.score(grid, data)
     np.testing.assert_array_equal(r.ranks("x"), [3, 1, 1, 4])
 
@@ -111,7 +126,11 @@ def test_minimum_coverage_makes_a_node_missing_with_a_reason():
 
 def test_not_applicable_is_not_missing():
     data = small_data()
-    dropout = Column(values=np.array([10.0, np.nan, 20.0, 10.0]), unit="percent", not_applicable=np.array([False, True, False, False]))
+    dropout = Column(
+        values=np.array([10.0, np.nan, 20.0, 10.0]),
+        unit="percent",
+        not_applicable=np.array([False, True, False, False]),
+    )
     data = attrs.evolve(data, columns={**data.columns, "dropout": dropout})
     r = vises.score(small_grid(), data)
     assert r.coverage("social")[1] == 1.0  # N/A weight leaves the denominator
@@ -129,7 +148,11 @@ def test_per_period_pooling_fits_each_period():
 
 def test_incompatible_unit_and_unknown_level_are_reported_together():
     data = small_data()
-    bad = {**data.columns, "hours": Column(values=np.ones(4), unit="EUR"), "practice": Column(values=np.array(["1", "9", "x", None], dtype=object))}
+    bad = {
+        **data.columns,
+        "hours": Column(values=np.ones(4), unit="EUR"),
+        "practice": Column(values=np.array(["1", "9", "x", None], dtype=object)),
+    }
     with pytest.raises(DataValidationError) as info:
         vises.score(small_grid(), attrs.evolve(data, columns=bad))
     text = str(info.value)
@@ -152,13 +175,24 @@ def test_geometric_mean_over_minmax_zero_is_refused_up_front():
 
 # --- properties -----------------------------------------------------------------------------
 
+
 def quantity_grid(k: int, weights: list[float], node_weights: tuple[float, float]) -> Grid:
     half = max(1, k // 2)
     indicators = tuple(
-        Indicator(code=f"i{j}", parent="a" if j < half else "b", unit="hour", weight=weights[j], direction="lower" if j % 3 == 2 else "higher")
+        Indicator(
+            code=f"i{j}",
+            parent="a" if j < half else "b",
+            unit="hour",
+            weight=weights[j],
+            direction="lower" if j % 3 == 2 else "higher",
+        )
         for j in range(k)
     )
-    nodes = (Node(code="r"), Node(code="a", parent="r", weight=node_weights[0]), Node(code="b", parent="r", weight=node_weights[1]))
+    nodes = (
+        Node(code="r"),
+        Node(code="a", parent="r", weight=node_weights[0]),
+        Node(code="b", parent="r", weight=node_weights[1]),
+    )
     if half >= k:
         nodes = nodes[:2]
     return Grid(code="p", nodes=nodes, indicators=indicators)
@@ -232,10 +266,16 @@ def test_scaling_a_nodes_weights_changes_nothing(scenario, constant):
     grid, matrix = scenario
     scaled = attrs.evolve(
         grid,
-        indicators=tuple(attrs.evolve(ind, weight=ind.weight * constant) if ind.parent == "a" else ind for ind in grid.indicators),
+        indicators=tuple(
+            attrs.evolve(ind, weight=ind.weight * constant) if ind.parent == "a" else ind for ind in grid.indicators
+        ),
     )
     np.testing.assert_allclose(
-        vises.score(scaled, dataset(matrix)).scores, vises.score(grid, dataset(matrix)).scores, rtol=1e-9, atol=1e-7, equal_nan=True
+        vises.score(scaled, dataset(matrix)).scores,
+        vises.score(grid, dataset(matrix)).scores,
+        rtol=1e-9,
+        atol=1e-7,
+        equal_nan=True,
     )
 
 
@@ -264,7 +304,10 @@ def test_a_new_organisation_scored_against_reference_parameters():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["2017", "2018", "2019", "2020", "x", "é"]), max_size=40), st.integers(min_value=1, max_value=8))
+@given(
+    st.lists(st.sampled_from(["2017", "2018", "2019", "2020", "x", "é"]), max_size=40),
+    st.integers(min_value=1, max_value=8),
+)
 def test_period_index_matches_numpy_unique(labels, few):
     from vises.engine.score import period_index
 

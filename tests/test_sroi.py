@@ -12,8 +12,8 @@ import attrs
 import numpy as np
 import pytest
 
-from vises.errors import SroiError, ValidationError
 from vises.contract.records import FinancialProxy
+from vises.errors import SroiError, ValidationError
 from vises.sroi import (
     DiscountBand,
     Input,
@@ -49,10 +49,27 @@ def worked_map(**changes) -> ValueMap:
             Input(funder="city", amount=5, currency="kEUR", kind=InputKind.IN_KIND),
         ),
         outcomes=(
-            Outcome(code="work", stakeholder="participants", quantity=10, proxy=Proxy(value=1000, unit="person"),
-                    deadweight=0.2, displacement=0.1, attribution=0.25, duration=3, drop_off=0.5),
-            Outcome(code="savings", stakeholder="state", quantity=4, proxy=Proxy(value=2500, currency="EUR"),
-                    deadweight=0.5, duration=2, drop_off=0.1, start=2),
+            Outcome(
+                code="work",
+                stakeholder="participants",
+                quantity=10,
+                proxy=Proxy(value=1000, unit="person"),
+                deadweight=0.2,
+                displacement=0.1,
+                attribution=0.25,
+                duration=3,
+                drop_off=0.5,
+            ),
+            Outcome(
+                code="savings",
+                stakeholder="state",
+                quantity=4,
+                proxy=Proxy(value=2500, currency="EUR"),
+                deadweight=0.5,
+                duration=2,
+                drop_off=0.1,
+                start=2,
+            ),
         ),
     )
     return attrs.evolve(model, **changes)
@@ -92,8 +109,18 @@ def test_worked_example_by_hand():
 
 def test_to_dict_has_the_documented_keys():
     d = evaluate(worked_map(), proxies={}).to_dict()
-    for key in ("present_value", "net_present_value", "sroi_ratio", "net_sroi_ratio", "payback_months", "total_inputs",
-                "undiscounted_value", "by_stakeholder", "by_outcome", "currency"):
+    for key in (
+        "present_value",
+        "net_present_value",
+        "sroi_ratio",
+        "net_sroi_ratio",
+        "payback_months",
+        "total_inputs",
+        "undiscounted_value",
+        "by_stakeholder",
+        "by_outcome",
+        "currency",
+    ):
         assert key in d
     assert d["by_stakeholder"]["state"]["by_year"][0] == 0.0
     assert d["by_outcome"]["work"]["impact_by_year"] == pytest.approx([5400, 2700, 1350])
@@ -125,10 +152,16 @@ def test_exchange_rates_direct_and_inverse():
     usd = Proxy(value=1000, currency="USD")
     base = worked_map(outcomes=(Outcome(code="o", stakeholder="state", quantity=1, proxy=usd),), discount_rate=0.0)
     assert evaluate(attrs.evolve(base, exchange_rates={"USD/EUR": 0.9}), proxies={}).present_value == pytest.approx(900)
-    assert evaluate(attrs.evolve(base, exchange_rates={"EUR/USD": 1.25}), proxies={}).present_value == pytest.approx(800)
+    assert evaluate(attrs.evolve(base, exchange_rates={"EUR/USD": 1.25}), proxies={}).present_value == pytest.approx(
+        800
+    )
     with pytest.raises(ValidationError) as info:
         evaluate(base, proxies={})
-    assert "outcome 'o'" in str(info.value) and "USD" in str(info.value) and "outcomes[0].proxy.currency" in str(info.value)
+    assert (
+        "outcome 'o'" in str(info.value)
+        and "USD" in str(info.value)
+        and "outcomes[0].proxy.currency" in str(info.value)
+    )
 
 
 def test_input_in_other_currency_without_rate_names_the_input():
@@ -173,10 +206,14 @@ def test_schedule_with_gap_or_closed_end_refused():
 
 
 def test_registered_proxy_by_key():
-    proxies = {"wallonie.job_year": FinancialProxy(code="job_year", value=2, currency="kEUR", unit="person",
-                                                     source="federation agreement", year=2024)}
-    model = worked_map(outcomes=(Outcome(code="o", stakeholder="state", quantity=3, proxy="wallonie.job_year"),),
-                       discount_rate=0.0)
+    proxies = {
+        "wallonie.job_year": FinancialProxy(
+            code="job_year", value=2, currency="kEUR", unit="person", source="federation agreement", year=2024
+        )
+    }
+    model = worked_map(
+        outcomes=(Outcome(code="o", stakeholder="state", quantity=3, proxy="wallonie.job_year"),), discount_rate=0.0
+    )
     r = evaluate(model, proxies=proxies)
     assert r.present_value == pytest.approx(6000)  # 3 × 2 kEUR
     assert r.by_outcome[0].proxy_source == "federation agreement (2024)"
@@ -193,7 +230,7 @@ class FakeResults:
         self.values = {"placed": np.array([7.0, 9.0, np.nan])}
 
     def row(self, organisation: str, period: str | None = None) -> int:
-        for i, (org, per) in enumerate(zip(self.organisations, self.periods)):
+        for i, (org, per) in enumerate(zip(self.organisations, self.periods, strict=True)):
             if org == organisation and per == period:
                 return i
         raise KeyError((organisation, period))
@@ -204,15 +241,26 @@ class FakeResults:
 
 def test_quantity_from_results():
     ref = QuantityRef(indicator="placed", organisation="a", period="2020")
-    model = worked_map(outcomes=(Outcome(code="o", stakeholder="state", quantity=ref, proxy=Proxy(value=100)),),
-                       discount_rate=0.0)
+    model = worked_map(
+        outcomes=(Outcome(code="o", stakeholder="state", quantity=ref, proxy=Proxy(value=100)),), discount_rate=0.0
+    )
     assert evaluate(model, results=FakeResults(), proxies={}).present_value == pytest.approx(900)
     with pytest.raises(ValidationError, match="no scored results were given"):
         evaluate(model, proxies={})
-    missing = attrs.evolve(model, outcomes=(attrs.evolve(model.outcomes[0], quantity=QuantityRef(indicator="placed", organisation="b", period="2019")),))
+    missing = attrs.evolve(
+        model,
+        outcomes=(
+            attrs.evolve(model.outcomes[0], quantity=QuantityRef(indicator="placed", organisation="b", period="2019")),
+        ),
+    )
     with pytest.raises(ValidationError, match="has no value for 'b'"):
         evaluate(missing, results=FakeResults(), proxies={})
-    unknown = attrs.evolve(model, outcomes=(attrs.evolve(model.outcomes[0], quantity=QuantityRef(indicator="placed", organisation="z", period="2019")),))
+    unknown = attrs.evolve(
+        model,
+        outcomes=(
+            attrs.evolve(model.outcomes[0], quantity=QuantityRef(indicator="placed", organisation="z", period="2019")),
+        ),
+    )
     with pytest.raises(ValidationError, match="no row for organisation 'z'"):
         evaluate(unknown, results=FakeResults(), proxies={})
 
@@ -222,12 +270,16 @@ def test_quantity_from_real_results():
     from vises.model import Column, Dataset, Grid, Indicator, Node
 
     grid = Grid(code="g", nodes=(Node(code="g"),), indicators=(Indicator(code="placed", parent="g", unit="person"),))
-    data = Dataset(organisations=np.array(["a", "b"]), periods=np.array(["2019", "2019"]),
-                   columns={"placed": Column(values=np.array([12.0, 3.0]), unit="person")})
+    data = Dataset(
+        organisations=np.array(["a", "b"]),
+        periods=np.array(["2019", "2019"]),
+        columns={"placed": Column(values=np.array([12.0, 3.0]), unit="person")},
+    )
     results = vises.score(grid, data)
     ref = QuantityRef(indicator="placed", organisation="b", period="2019")
-    model = worked_map(outcomes=(Outcome(code="o", stakeholder="state", quantity=ref, proxy=Proxy(value=10)),),
-                       discount_rate=0.0)
+    model = worked_map(
+        outcomes=(Outcome(code="o", stakeholder="state", quantity=ref, proxy=Proxy(value=10)),), discount_rate=0.0
+    )
     assert evaluate(model, results=results, proxies={}).present_value == pytest.approx(30)
 
 
@@ -270,7 +322,7 @@ def test_load_toml_yaml_json(tmp_path):
 
 
 def test_file_errors_have_paths_and_outcome_codes(tmp_path):
-    text = TOML.replace('quantity = 2', 'quantity = 2\ndeadwieght = 0.1\nduration = 1.5\nattribution = 2.0')
+    text = TOML.replace("quantity = 2", "quantity = 2\ndeadwieght = 0.1\nduration = 1.5\nattribution = 2.0")
     text = text.replace('funder = "f"', 'funder = "f"\nkind = "gift"')
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
@@ -282,8 +334,10 @@ def test_file_errors_have_paths_and_outcome_codes(tmp_path):
     assert "outcomes[0].duration" in message and "expected a whole number, got 1.5" in message
     assert "inputs[0].kind" in message and "'in_kind'" in message
     # attribution = 2.0 is a valid number for the converter; the check reports it once structure is fine
-    path.write_text(TOML.replace('quantity = 2', 'quantity = 2\nattribution = 2.0'), encoding="utf-8")
-    with pytest.raises(ValidationError, match=r"outcomes\[0\]\.attribution.*outcome 'o': attribution 2.0 is outside 0–1"):
+    path.write_text(TOML.replace("quantity = 2", "quantity = 2\nattribution = 2.0"), encoding="utf-8")
+    with pytest.raises(
+        ValidationError, match=r"outcomes\[0\]\.attribution.*outcome 'o': attribution 2.0 is outside 0–1"
+    ):
         load_model(path, proxies={})
 
 
@@ -309,10 +363,17 @@ def test_example_map_loads_and_is_marked_illustrative():
 
 # --- sensitivity ------------------------------------------------------------------------------
 
+
 def single(**outcome) -> ValueMap:
     values = {"code": "o", "stakeholder": "s", "quantity": 10, "proxy": Proxy(value=100)} | outcome
-    return ValueMap(code="one", currency="EUR", discount_rate=0.0, stakeholders=(Stakeholder(code="s"),),
-                    inputs=(Input(funder="f", amount=500),), outcomes=(Outcome(**values),))
+    return ValueMap(
+        code="one",
+        currency="EUR",
+        discount_rate=0.0,
+        stakeholders=(Stakeholder(code="s"),),
+        inputs=(Input(funder="f", amount=500),),
+        outcomes=(Outcome(**values),),
+    )
 
 
 def row(report, assumption, outcome="o"):
@@ -338,13 +399,20 @@ def test_sensitivity_linear_switching_values():
 
 
 def test_sensitivity_drop_off_and_rate_by_bisection():
-    model = attrs.evolve(single(duration=3, quantity=1, proxy=Proxy(value=250)), inputs=(Input(funder="f", amount=625),))
+    model = attrs.evolve(
+        single(duration=3, quantity=1, proxy=Proxy(value=250)), inputs=(Input(funder="f", amount=625),)
+    )
     report = sensitivity(model, proxies={})
     # PV = 250 × (1 + k + k²) with k = 1 − drop-off; 1:1 when 1 + k + k² = 2.5, k = (−1 + √7) / 2
     assert row(report, "drop_off").switching_value == pytest.approx(1 - (-1 + math.sqrt(7)) / 2, abs=1e-9)
     assert row(report, "duration").switching_value == 2  # 2 years: 500 / 625 = 0.8 < 1
-    one_year = ValueMap(code="r", currency="EUR", stakeholders=(Stakeholder(code="s"),), inputs=(Input(funder="f", amount=900),),
-                        outcomes=(Outcome(code="o", stakeholder="s", quantity=1, proxy=Proxy(value=1000)),))
+    one_year = ValueMap(
+        code="r",
+        currency="EUR",
+        stakeholders=(Stakeholder(code="s"),),
+        inputs=(Input(funder="f", amount=900),),
+        outcomes=(Outcome(code="o", stakeholder="s", quantity=1, proxy=Proxy(value=1000)),),
+    )
     rate = row(sensitivity(one_year, proxies={}), "discount_rate", None)
     assert rate.switching_value == pytest.approx(1000 / 900 - 1, abs=1e-9)  # 1000 / (1 + r) = 900
     assert (rate.ratio_low, rate.ratio_high) == pytest.approx((1000 / 900, 1000 / 1.05 / 900))
@@ -369,6 +437,7 @@ def test_sensitivity_changes_and_errors():
 
 
 # --- rendering --------------------------------------------------------------------------------
+
 
 def test_render_formats():
     model = worked_map(label={"en": "<script>alert(1)</script>"})

@@ -53,7 +53,9 @@ def test_output_file(cli, tmp_path, fmt, marker):
 
 def test_bad_map_raises_vises_error(cli, tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace("deadweight = 0.30", "deadweight = 30", 1), encoding="utf-8")
+    bad.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("deadweight = 0.30", "deadweight = 30", 1), encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["sroi", str(bad)])
     assert isinstance(result.exception, ValidationError)
     assert "outcome 'job': deadweight 30.0 is outside 0–1" in str(result.exception)
@@ -92,7 +94,9 @@ def test_quantities_from_a_scored_dataset_through_the_cli():
     if "wallonie.cisp" not in vises.plugins.get_registry().grid_sources:
         pytest.skip("the vises-wallonie plugin is not installed")
     base = [sys.executable, "-m", "vises", "sroi", str(model), "--format", "json"]
-    done = subprocess.run([*base, "--data", str(data), "--grid", "wallonie.cisp"], capture_output=True, text=True, cwd=root)
+    done = subprocess.run(
+        [*base, "--data", str(data), "--grid", "wallonie.cisp"], capture_output=True, text=True, cwd=root
+    )
     assert done.returncode == 0, done.stderr
     import json
 
@@ -113,12 +117,21 @@ def test_lang_translates_the_words_and_the_labels():
     from pathlib import Path
 
     model = Path(__file__).resolve().parents[1] / "examples" / "sroi" / "cisp_value_map.toml"
-    for lang, words in (("fr", ("Valeur actualisée (VA)", "Stagiaires", "CISP fictif", "1,21 : 1")), ("nl", ("Contante waarde (CW)", "Stagiairs", "Fictief CISP", "472.000 EUR"))):
-        done = subprocess.run([sys.executable, "-m", "vises", "sroi", str(model), "--lang", lang], capture_output=True, text=True)
+    for lang, words in (
+        ("fr", ("Valeur actualisée (VA)", "Stagiaires", "CISP fictif", "1,21 : 1")),
+        ("nl", ("Contante waarde (CW)", "Stagiairs", "Fictief CISP", "472.000 EUR")),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "vises", "sroi", str(model), "--lang", lang], capture_output=True, text=True
+        )
         assert done.returncode == 0, done.stderr
         for word in words:
             assert word in done.stdout, (lang, word)
-    html = subprocess.run([sys.executable, "-m", "vises", "sroi", str(model), "--lang", "nl", "--format", "html"], capture_output=True, text=True)
+    html = subprocess.run(
+        [sys.executable, "-m", "vises", "sroi", str(model), "--lang", "nl", "--format", "html"],
+        capture_output=True,
+        text=True,
+    )
     assert html.returncode == 0 and '<html lang="nl">' in html.stdout and "Waardekaart" in html.stdout
     english = subprocess.run([sys.executable, "-m", "vises", "sroi", str(model)], capture_output=True, text=True)
     assert "Present value (PV)" in english.stdout, "English stays the default"

@@ -38,8 +38,10 @@ def value_maps(draw) -> ValueMap:
         currency="EUR",
         discount_rate=draw(st.floats(min_value=0.0, max_value=0.2, allow_nan=False)),
         stakeholders=(Stakeholder(code="users"), Stakeholder(code="state")),
-        inputs=(Input(funder="a", amount=draw(st.floats(min_value=1.0, max_value=1e6))),
-                Input(funder="b", amount=draw(st.floats(min_value=0.0, max_value=1e6)))),
+        inputs=(
+            Input(funder="a", amount=draw(st.floats(min_value=1.0, max_value=1e6))),
+            Input(funder="b", amount=draw(st.floats(min_value=0.0, max_value=1e6))),
+        ),
         outcomes=tuple(draw(outcomes(f"o{i}")) for i in range(count)),
     )
 
@@ -63,7 +65,9 @@ def test_ratio_never_increases_with_a_filter(model, data):
 def test_zero_discount_rate_gives_undiscounted_sum(model):
     result = evaluate(attrs.evolve(model, discount_rate=0.0), proxies={})
     assert result.present_value == pytest.approx(result.undiscounted_value, rel=1e-12, abs=1e-9)
-    assert sum(o.undiscounted_value for o in result.by_outcome) == pytest.approx(result.undiscounted_value, rel=1e-12, abs=1e-9)
+    assert sum(o.undiscounted_value for o in result.by_outcome) == pytest.approx(
+        result.undiscounted_value, rel=1e-12, abs=1e-9
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -71,12 +75,16 @@ def test_zero_discount_rate_gives_undiscounted_sum(model):
 def test_splitting_an_outcome_in_halves_keeps_pv(model, data):
     index = data.draw(st.integers(min_value=0, max_value=len(model.outcomes) - 1))
     outcome = model.outcomes[index]
-    halves = (attrs.evolve(outcome, code=f"{outcome.code}_a", quantity=outcome.quantity / 2),
-              attrs.evolve(outcome, code=f"{outcome.code}_b", quantity=outcome.quantity / 2))
+    halves = (
+        attrs.evolve(outcome, code=f"{outcome.code}_a", quantity=outcome.quantity / 2),
+        attrs.evolve(outcome, code=f"{outcome.code}_b", quantity=outcome.quantity / 2),
+    )
     split = attrs.evolve(model, outcomes=model.outcomes[:index] + halves + model.outcomes[index + 1 :])
     whole, parts = evaluate(model, proxies={}), evaluate(split, proxies={})
     assert parts.present_value == pytest.approx(whole.present_value, rel=1e-12, abs=1e-9)
-    assert [s.value for s in parts.by_stakeholder] == pytest.approx([s.value for s in whole.by_stakeholder], rel=1e-12, abs=1e-9)
+    assert [s.value for s in parts.by_stakeholder] == pytest.approx(
+        [s.value for s in whole.by_stakeholder], rel=1e-12, abs=1e-9
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -116,7 +124,9 @@ BAD_OUTCOME_FIELDS = {
     "duration": st.integers(max_value=0, min_value=-50),
     "start": st.integers(max_value=0, min_value=-5),
     "stakeholder": st.sampled_from(["nobody", "", "USERS"]),
-    "proxy": st.sampled_from([Proxy(value=10, currency="USD"), Proxy(value=10, currency="person"), Proxy(value=10, currency="kGBP")]),
+    "proxy": st.sampled_from(
+        [Proxy(value=10, currency="USD"), Proxy(value=10, currency="person"), Proxy(value=10, currency="kGBP")]
+    ),
 }
 
 

@@ -14,8 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vises
-from vises.errors import ConfigError, DataError, VisesError
-from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
 from vises.analysis.statistics import (
     correlations,
     cronbach_alpha,
@@ -24,6 +22,8 @@ from vises.analysis.statistics import (
     internal_consistency,
     pca,
 )
+from vises.errors import ConfigError, DataError, VisesError
+from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
 
 ROOT = Path(__file__).resolve().parents[1]
 GOALPOSTS = Method(name="goalposts", params={"lower": 0, "upper": 100})
@@ -151,7 +151,11 @@ def test_correlations_pairwise_complete_and_negative_within_a_dimension():
     assert corr.codes == ("x1", "x2", "x3")
     assert corr.r("x1", "x2") == pytest.approx(-1.0) and corr.pairs[0, 1] == 3
     assert corr.r("x2", "x3") == pytest.approx(-1.0) and corr.pairs[1, 2] == 2
-    assert {(f.a, f.b, f.kind) for f in corr.flags} == {("x1", "x2", "negative"), ("x2", "x3", "negative"), ("x1", "x3", "redundant")}
+    assert {(f.a, f.b, f.kind) for f in corr.flags} == {
+        ("x1", "x2", "negative"),
+        ("x2", "x3", "negative"),
+        ("x1", "x3", "redundant"),
+    }
     dims = correlations(scored(values), level=1)
     assert set(dims.codes) == {"a", "b"} and not any(f.kind == "negative" for f in dims.flags)
     with pytest.raises(ConfigError, match="level"):
@@ -170,7 +174,7 @@ def test_cronbach_alpha_by_hand():
     assert cronbach_alpha(results, "a") == pytest.approx(21 / 29)
     assert cronbach_alpha(results, "b") == pytest.approx(2 * (1 - (1 + 4) / 9))  # y2 = 2·y1 + 5
     table = internal_consistency(results)
-    assert table.codes[-1] == "g" and dict(zip(table.codes, table.alpha))["a"] == pytest.approx(21 / 29)
+    assert table.codes[-1] == "g" and dict(zip(table.codes, table.alpha, strict=True))["a"] == pytest.approx(21 / 29)
     assert "Cronbach" in table.table()
     with pytest.raises(ConfigError):
         cronbach_alpha(results, "x1")
@@ -194,7 +198,9 @@ def test_pca_of_perfectly_correlated_children_has_one_component():
 def _summary(results):
     out = {"stats": [s.to_dict() for s in indicator_statistics(results).stats]}
     avail = data_availability(results)
-    out["avail"] = sorted((r["organisation"], r["share"] if r["share"] is not None else -1.0) for r in avail.to_records())
+    out["avail"] = sorted(
+        (r["organisation"], r["share"] if r["share"] is not None else -1.0) for r in avail.to_records()
+    )
     out["corr"] = np.nan_to_num(correlations(results).matrix, nan=9.0).tolist()
     out["alpha"] = [a if not math.isnan(a) else 9.0 for a in internal_consistency(results).alpha]
     try:
@@ -208,7 +214,7 @@ def _close(a, b):
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and isinstance(b, float):
         return a == pytest.approx(b, rel=1e-9, abs=1e-9)
     if isinstance(a, bool):  # flags sit on thresholds that rounding may cross; the numbers are compared
@@ -236,7 +242,11 @@ def test_statistics_are_invariant_to_permuting_organisations(rows, random):
 def _run(*args):
     return subprocess.run(
         [sys.executable, "-m", "vises", "stats", "examples/data/wallonie_cisp.csv", "--grid", "wallonie.cisp", *args],
-        check=False, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 openpyxl = pytest.importorskip("openpyxl")
 
 from vises.errors import ConfigError, DataError, DataValidationError  # noqa: E402
+from vises.io.template_layout import META_SHEET  # noqa: E402
 from vises.io.xlsx_data import read_xlsx, vises_register_readers  # noqa: E402
 from vises.model import Direction, Grid, Indicator, Kind, Level, Node  # noqa: E402
-from vises.io.template_layout import META_SHEET
 from vises.templates.write import vises_register_commands, write_template  # noqa: E402
 
 
@@ -43,7 +43,14 @@ def make_grid() -> Grid:
             Node(code="env", parent="index", label={"fr": "Environnement", "nl": "Milieu", "en": "Environment"}),
         ),
         indicators=(
-            Indicator(code="hours", parent="pedagogy", unit="hour", minimum=0, maximum=2000, label={"fr": "Heures de formation"}),
+            Indicator(
+                code="hours",
+                parent="pedagogy",
+                unit="hour",
+                minimum=0,
+                maximum=2000,
+                label={"fr": "Heures de formation"},
+            ),
             Indicator(code="quality", parent="pedagogy", kind=Kind.SCALE, levels=scale, label={"fr": "Qualité"}),
             Indicator(code="charter", parent="social", kind=Kind.BINARY, label={"fr": "Charte signée"}),
             Indicator(code="legal", parent="social", kind=Kind.CATEGORY, levels=legal),
@@ -55,7 +62,9 @@ def make_grid() -> Grid:
 
 
 def rows_by_code(sheet) -> dict[str, int]:
-    return {sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value}
+    return {
+        sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value
+    }
 
 
 @pytest.fixture()
@@ -65,7 +74,9 @@ def grid() -> Grid:
 
 @pytest.fixture()
 def template(tmp_path: Path, grid: Grid) -> Path:
-    return write_template(grid, tmp_path / "collecte.xlsx", lang="fr", organisations=["ateliers", "envol"], periods=["2024"])
+    return write_template(
+        grid, tmp_path / "collecte.xlsx", lang="fr", organisations=["ateliers", "envol"], periods=["2024"]
+    )
 
 
 def test_template_structure(template: Path) -> None:
@@ -74,7 +85,12 @@ def test_template_structure(template: Path) -> None:
     assert wb[META_SHEET].sheet_state == "hidden"
     social = wb["Social"]
     assert social.freeze_panes == "C5"
-    assert [social.cell(row=4, column=c).value for c in (1, 6, 7, 8)] == ["Code", "Valeur", "Commentaire / preuve", "Valeur"]
+    assert [social.cell(row=4, column=c).value for c in (1, 6, 7, 8)] == [
+        "Code",
+        "Valeur",
+        "Commentaire / preuve",
+        "Valeur",
+    ]
     rows = rows_by_code(social)
     kinds = {}
     for validation in social.data_validations.dataValidation:
@@ -119,9 +135,13 @@ def test_round_trip(template: Path, tmp_path: Path, grid: Grid) -> None:
         tmp_path / "filled.xlsx",
         {
             "Social": {
-                "F:hours": 120, "H:hours": "s.o.",
-                "F:quality": "souvent", "H:quality": "vaak",
-                "F:charter": "oui", "G:charter": "signée en AG de 2020", "H:charter": "non",
+                "F:hours": 120,
+                "H:hours": "s.o.",
+                "F:quality": "souvent",
+                "H:quality": "vaak",
+                "F:charter": "oui",
+                "G:charter": "signée en AG de 2020",
+                "H:charter": "non",
                 "F:legal": "Coöperatie",
                 "F:exit_rate": 45.5,
             },
@@ -159,7 +179,13 @@ def test_every_wrong_value_is_reported(template: Path, tmp_path: Path, grid: Gri
         template,
         tmp_path / "bad.xlsx",
         {
-            "Social": {"F:hours": "beaucoup", "H:hours": 2500, "F:quality": "rarement", "F:charter": "peut-être", "F:exit_rate": 40},
+            "Social": {
+                "F:hours": "beaucoup",
+                "H:hours": 2500,
+                "F:quality": "rarement",
+                "F:charter": "peut-être",
+                "F:exit_rate": 40,
+            },
             "Environnement": {"H:waste": -3},
         },
     )
@@ -209,7 +235,10 @@ def test_uncomputed_formula_is_not_silently_dropped(template: Path, tmp_path: Pa
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(hours=st.floats(min_value=0, max_value=2000, allow_nan=False), waste=st.floats(min_value=0, max_value=1e9, allow_nan=False))
+@given(
+    hours=st.floats(min_value=0, max_value=2000, allow_nan=False),
+    waste=st.floats(min_value=0, max_value=1e9, allow_nan=False),
+)
 def test_numbers_round_trip(template: Path, tmp_path: Path, grid: Grid, hours: float, waste: float) -> None:
     filled = fill(template, tmp_path / "n.xlsx", {"Social": {"F:hours": hours}, "Environnement": {"F:waste": waste}})
     data = read_xlsx(filled, grid=grid)
@@ -219,10 +248,22 @@ def test_numbers_round_trip(template: Path, tmp_path: Path, grid: Grid, hours: f
 
 
 def test_csv_template(tmp_path: Path, grid: Grid) -> None:
-    path = write_template(grid, tmp_path / "collecte.csv", format="csv", organisations=["a", "b"], periods=["2023", "2024"])
+    path = write_template(
+        grid, tmp_path / "collecte.csv", format="csv", organisations=["a", "b"], periods=["2023", "2024"]
+    )
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["organisation", "period", "hours [hour]", "quality", "charter", "legal", "exit_rate [percent]", "waste [kg]", "story"]
+    assert rows[0] == [
+        "organisation",
+        "period",
+        "hours [hour]",
+        "quality",
+        "charter",
+        "legal",
+        "exit_rate [percent]",
+        "waste [kg]",
+        "story",
+    ]
     assert [row[:2] for row in rows[1:]] == [["a", "2023"], ["a", "2024"], ["b", "2023"], ["b", "2024"]]
 
 
@@ -263,7 +304,9 @@ def test_template_command(tmp_path: Path, grid: Grid, monkeypatch: pytest.Monkey
 
     vises_register_commands(cli)
     out = tmp_path / "collecte.xlsx"
-    result = CliRunner().invoke(cli, ["template", "--grid", "demo", "--lang", "nl", "-o", str(out), "--organisation", "x", "--period", "2024"])
+    result = CliRunner().invoke(
+        cli, ["template", "--grid", "demo", "--lang", "nl", "-o", str(out), "--organisation", "x", "--period", "2024"]
+    )
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     assert wb["Identificatie"]["B3"].value == "x"

@@ -13,18 +13,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vises
-from vises.engine.compile import compile_grid
-from vises.plugins import get_registry
-from vises.errors import GridValidationError
-from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
 from vises.contract.records import FitContext
+from vises.engine.compile import compile_grid
+from vises.errors import GridValidationError
 from vises.methods.treat import TREATMENTS, kurtosis, skewness
+from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
+from vises.plugins import get_registry
 
 ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "asem"
 
 
 def _context(n: int) -> FitContext:
-    return FitContext(indicator=Indicator(code="x"), organisations=np.arange(n).astype(str), periods=np.zeros(n).astype(str))
+    return FitContext(
+        indicator=Indicator(code="x"), organisations=np.arange(n).astype(str), periods=np.zeros(n).astype(str)
+    )
 
 
 def _fit(name: str, values, **params):
@@ -104,9 +106,9 @@ def test_clip_fixed_and_quantile_bounds():
 
 
 def test_log_forms():
-    fitted, treated = _fit("log", [3, 4, 12])
+    _fitted, treated = _fit("log", [3, 4, 12])
     np.testing.assert_allclose(treated, np.log([1, 2, 10]))  # the minimum maps to 1, log 1 = 0
-    fitted, treated = _fit("log", [3, 4, 103], form="log_CT")
+    _fitted, treated = _fit("log", [3, 4, 103], form="log_CT")
     np.testing.assert_allclose(treated, np.log([1.0, 2.0, 101.0]))  # shift 0.01·(103 − 3) = 1
 
 
@@ -144,7 +146,12 @@ def _two_period_data() -> Dataset:
 
 
 def _grid(treatment: Method | None) -> Grid:
-    return Grid(code="g", nodes=(Node(code="root"),), indicators=(Indicator(code="a", parent="root"),), defaults=Defaults(treatment=treatment))
+    return Grid(
+        code="g",
+        nodes=(Node(code="root"),),
+        indicators=(Indicator(code="a", parent="root"),),
+        defaults=Defaults(treatment=treatment),
+    )
 
 
 def test_scoring_records_and_reuses_the_bounds():
@@ -155,7 +162,9 @@ def test_scoring_records_and_reuses_the_bounds():
     assert results.provenance["treatments"] == {"a": "winsorise"}
     assert results.treated("a")[11] == 30.0 and results.raw("a")[11] == 100.0
     # A lone centre scored against the network gets the network's bounds, not its own.
-    alone = Dataset(organisations=np.array(["new"]), periods=np.array(["2023"]), columns={"a": Column(values=np.array([500.0]))})
+    alone = Dataset(
+        organisations=np.array(["new"]), periods=np.array(["2023"]), columns={"a": Column(values=np.array([500.0]))}
+    )
     again = vises.score(_grid(Method(name="winsorise")), alone, pooling="per_period", reference=results)
     assert again.treated("a")[0] == 30.0 and again.score("a")[0] == pytest.approx(100.0)
 

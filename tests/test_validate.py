@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from vises.contract.records import AggregatorSpec, NormaliserSpec
 from vises.errors import GridValidationError, MethodError
 from vises.model import Column, Dataset, Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node
-from vises.contract.records import AggregatorSpec, NormaliserSpec
 from vises.validation.grid import (
     check_grid,
     effective_aggregator,
@@ -20,7 +20,9 @@ from vises.validation.grid import (
 )
 
 
-def _spec(name: str, low: float | None = 0.0, kinds: tuple[str, ...] = ("quantity", "scale", "binary", "category")) -> NormaliserSpec:
+def _spec(
+    name: str, low: float | None = 0.0, kinds: tuple[str, ...] = ("quantity", "scale", "binary", "category")
+) -> NormaliserSpec:
     return NormaliserSpec(
         name=name,
         fit=lambda v, **k: {},
@@ -58,7 +60,9 @@ def test_effective_methods() -> None:
     assert effective_normaliser(GRID, GRID.indicator("s")) == Method(name="scale", params={"low": 0, "high": 10})
     assert effective_normaliser(GRID, GRID.indicator("q")).params == {"low": 1, "high": 100}
     plain = Grid(code="p", nodes=(Node(code="r"),), indicators=(Indicator(code="y", parent="r", kind=Kind.BINARY),))
-    assert effective_normaliser(plain, plain.indicator("y")) == Method(name="binary", params={"low": 0.0, "high": 100.0})
+    assert effective_normaliser(plain, plain.indicator("y")) == Method(
+        name="binary", params={"low": 0.0, "high": 100.0}
+    )
     assert effective_aggregator(GRID, GRID.node("b")) == Method(name="geometric")
     assert effective_aggregator(GRID, GRID.node("a")) == Method(name="arithmetic")
     assert effective_min_coverage(GRID, GRID.node("b")) == 0.8
@@ -78,7 +82,10 @@ def test_geometric_over_child_node_uses_its_range() -> None:
     grid = Grid(
         code="g",
         nodes=(Node(code="root", aggregator=Method(name="geometric")), Node(code="a", parent="root")),
-        indicators=(Indicator(code="x", parent="a", normaliser=Method(name="zscore")), Indicator(code="y", parent="root", normaliser=Method(name="minmax", params={"low": 1}))),
+        indicators=(
+            Indicator(code="x", parent="a", normaliser=Method(name="zscore")),
+            Indicator(code="y", parent="root", normaliser=Method(name="minmax", params={"low": 1})),
+        ),
     )
     problems = validate_grid(grid, normalisers=NORMALISERS, aggregators=AGGREGATORS)
     assert [p.node for p in problems] == ["root"] and "'a'" in problems[0].message
@@ -88,7 +95,16 @@ def test_unknown_methods_and_kinds() -> None:
     grid = Grid(
         code="g",
         nodes=(Node(code="r", aggregator=Method(name="arithmetc")),),
-        indicators=(Indicator(code="x", parent="r", normaliser=Method(name="minmx")), Indicator(code="c", parent="r", kind=Kind.CATEGORY, levels=(Level(value="a", score=1),), normaliser=Method(name="zq"))),
+        indicators=(
+            Indicator(code="x", parent="r", normaliser=Method(name="minmx")),
+            Indicator(
+                code="c",
+                parent="r",
+                kind=Kind.CATEGORY,
+                levels=(Level(value="a", score=1),),
+                normaliser=Method(name="zq"),
+            ),
+        ),
     )
     normalisers = {**NORMALISERS, "zq": _spec("zq", kinds=("quantity",))}
     problems = validate_grid(grid, normalisers=normalisers, aggregators=AGGREGATORS)
@@ -98,7 +114,10 @@ def test_unknown_methods_and_kinds() -> None:
         "unknown aggregator 'arithmetc'",
         "unknown normaliser 'minmx'",
     ]
-    assert {p.hint for p in problems if p.message.startswith("unknown")} == {"did you mean 'arithmetic'?", "did you mean 'minmax'?"}
+    assert {p.hint for p in problems if p.message.startswith("unknown")} == {
+        "did you mean 'arithmetic'?",
+        "did you mean 'minmax'?",
+    }
 
 
 def test_all_structural_problems_reported_at_once() -> None:
@@ -177,13 +196,15 @@ def test_validate_dataset_reports_each_problem_with_place() -> None:
         },
     )
     problems = validate_dataset(DATA_GRID, dataset, file="d.csv")
-    summary = sorted(((p.row or 0, p.column or "", p.message.split(";")[0]) for p in problems))
-    assert summary == sorted([
-        (0, "hors", "column is not an indicator of the grid"),
-        (0, "miss", "indicator column is missing"),
-        (3, "lvl", "'medium' is not a level of this scale indicator"),
-        (4, "", "organisation 'A', period '2023' appears again (first at row 2)"),
-    ])
+    summary = sorted((p.row or 0, p.column or "", p.message.split(";")[0]) for p in problems)
+    assert summary == sorted(
+        [
+            (0, "hors", "column is not an indicator of the grid"),
+            (0, "miss", "indicator column is missing"),
+            (3, "lvl", "'medium' is not a level of this scale indicator"),
+            (4, "", "organisation 'A', period '2023' appears again (first at row 2)"),
+        ]
+    )
     assert all(p.file == "d.csv" for p in problems)
     assert "allowed: 'low', 'high'" in next(p.message for p in problems if p.column == "lvl")
 

@@ -11,13 +11,12 @@ import random
 from pathlib import Path
 
 import attrs
+import childcare_plugin
 import numpy as np
 
 import vises
 from vises.model import Column
 from vises.plugins import register_plugin, unregister_plugin
-
-import childcare_plugin
 
 HERE = Path(__file__).parent
 DATA = HERE.parent / "data" / "wallonie_cisp.csv"
@@ -28,7 +27,10 @@ def main() -> None:
     try:
         grid = vises.load_grid(HERE / "cisp_childcare.toml")
         indicator = grid.indicator("childcare_support")
-        print(f"grid {grid.code!r} extends wallonie.cisp; new indicator under {indicator.parent!r}: {indicator.label_in('en')}")
+        print(
+            f"grid {grid.code!r} extends wallonie.cisp; new indicator under {indicator.parent!r}: "
+            f"{indicator.label_in('en')}"
+        )
 
         data = vises.load_data(DATA, grid=grid)
         # The example CSV has no childcare column yet: add synthetic values, as a federation

@@ -5,9 +5,10 @@ classes, and ``hookimpl`` for plugins. Importing vises is cheap: pint, pandas, o
 matplotlib load only when a feature needs them.
 """
 
+from vises._version import __version__
 from vises.api import load_data, load_grid, render, score, validate_data
-from vises.errors import VisesError
 from vises.contract.hookspecs import hookimpl
+from vises.errors import VisesError
 from vises.model import (
     Column,
     Dataset,
@@ -24,8 +25,6 @@ from vises.model import (
     Organisation,
     Pooling,
 )
-
-from vises._version import __version__
 
 __all__ = [
     "Column",

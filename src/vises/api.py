@@ -192,4 +192,6 @@ def render(
 ) -> str | bytes:
     """Render results with a registered report format (``table``, ``markdown``, ``csv``, ...)."""
     spec = _registry().report_format(format)
-    return spec.render(results, lang=lang, view=view, organisation=organisation, period=period, options=dict(options or {}))
+    return spec.render(
+        results, lang=lang, view=view, organisation=organisation, period=period, options=dict(options or {})
+    )

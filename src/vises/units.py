@@ -80,7 +80,9 @@ def _define(reg: pint.UnitRegistry, line: str, *, source: str) -> None:
     try:
         reg.define(line)
     except Exception as exc:  # pint raises several types for a bad line
-        raise UnitError(f"cannot define unit {line!r}: {exc}", plugin=source, hint="check the pint definition syntax") from exc
+        raise UnitError(
+            f"cannot define unit {line!r}: {exc}", plugin=source, hint="check the pint definition syntax"
+        ) from exc
 
 
 def add_definitions(lines: Iterable[str], *, source: str) -> None:
@@ -122,7 +124,9 @@ def parse_unit(text: str | None) -> pint.Unit:
         ) from exc
 
 
-def conversion(source: str | None, target: str | None, *, column: str | None = None, indicator: str | None = None) -> tuple[float, float]:
+def conversion(
+    source: str | None, target: str | None, *, column: str | None = None, indicator: str | None = None
+) -> tuple[float, float]:
     """Return ``(factor, offset)`` so that ``target_value = source_value * factor + offset``.
 
     Computed once per column; applying it is one vectorised multiply-add. An incompatible pair is
@@ -141,8 +145,7 @@ def conversion(source: str | None, target: str | None, *, column: str | None = N
         one = reg.Quantity(1.0, src).to(dst).magnitude
     except Exception as exc:
         raise UnitError(
-            f"values in {source!r} cannot be converted to {target!r} "
-            f"({_dimension(src)} vs {_dimension(dst)})",
+            f"values in {source!r} cannot be converted to {target!r} ({_dimension(src)} vs {_dimension(dst)})",
             column=column,
             indicator=indicator,
             hint=f"give the column in a unit compatible with {target!r}",
@@ -167,7 +170,7 @@ def is_currency(unit: str | None) -> str | None:
     if not unit:
         return None
     dims = parse_unit(unit).dimensionality
-    keys = [str(key) for key in dims.keys()]
+    keys = [str(key) for key in dims]
     if len(keys) == 1 and keys[0].startswith("[currency_") and dims[keys[0]] == 1:
         return keys[0][len("[currency_") : -1]
     return None

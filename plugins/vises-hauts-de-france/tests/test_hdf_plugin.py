@@ -22,7 +22,9 @@ def test_grid_loads_validates_and_is_labelled() -> None:
     assert validate_grid(grid, normalisers=registry.normalisers, aggregators=registry.aggregators) == []
     for item in (*grid.nodes, *grid.indicators):
         assert all(item.label.get(lang) for lang in grid.languages), item.code
-    exits = [grid.indicator(code) for code in ("sorties_emploi_durable", "sorties_emploi_transition", "sorties_positives")]
+    exits = [
+        grid.indicator(code) for code in ("sorties_emploi_durable", "sorties_emploi_transition", "sorties_positives")
+    ]
     assert all("sorties-dynamiques" in (indicator.source or "") for indicator in exits)
     assert [indicator.weight for indicator in exits] == [3.0, 2.0, 1.0]
     assert grid.node("social").weight == 2.0 and grid.node("environmental").weight == 0.5
@@ -56,7 +58,10 @@ def test_dialogue_de_gestion_csv(results) -> None:
     assert len(rows) == len(results)
     first = rows[0]
     assert first["structure"] == "siae_01" and first["periode"] == "2017"
-    parts = [float(first[key]) for key in ("taux_emploi_durable_pct", "taux_emploi_transition_pct", "taux_sorties_positives_pct")]
+    parts = [
+        float(first[key])
+        for key in ("taux_emploi_durable_pct", "taux_emploi_transition_pct", "taux_sorties_positives_pct")
+    ]
     assert float(first["taux_sorties_dynamiques_pct"]) == pytest.approx(sum(parts), abs=0.11)
     assert float(first["etp_iae"]) == pytest.approx(float(first["heures_travaillees"]) / 1607, abs=0.01)
     french = vises.render(results, "hdf.dialogue_gestion", period="2019")

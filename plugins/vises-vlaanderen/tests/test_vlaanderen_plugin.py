@@ -30,11 +30,15 @@ def test_extends_base_with_weights_drop_and_use() -> None:
     registry = get_registry()
     grid = registry.grid("vlaanderen.maatwerk")
     assert grid.node("social").weight == 3.0
-    assert {"doelgroep", "begeleiding", "opleiding", "doorstroom"} <= {node.code for node in grid.nodes if node.parent == "social"}
+    assert {"doelgroep", "begeleiding", "opleiding", "doorstroom"} <= {
+        node.code for node in grid.nodes if node.parent == "social"
+    }
     assert "disadvantaged_workers_share" not in {i.code for i in grid.indicators}
     reused = grid.indicator("doorstroom_ratio")
     catalogue = registry.indicator("vlaanderen.doorstroom_ratio")
-    assert reused.parent == "doorstroom" and reused.label == catalogue.label and reused.normaliser == catalogue.normaliser
+    assert (
+        reused.parent == "doorstroom" and reused.label == catalogue.label and reused.normaliser == catalogue.normaliser
+    )
 
 
 def test_units_parse() -> None:

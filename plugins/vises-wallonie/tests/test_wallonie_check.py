@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import vises
-from vises.testing import check_plugin
-
 import vises_wallonie.hooks
+from vises.testing import check_plugin
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "data" / "wallonie_cisp.csv"
 

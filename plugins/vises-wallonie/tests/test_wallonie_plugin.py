@@ -82,7 +82,7 @@ def cisp_results():
 def test_example_data_scores(cisp_results) -> None:
     total = cisp_results.score("cisp")
     assert not np.isnan(total).any()
-    assert ((0 <= total) & (total <= 100)).all()
+    assert ((total >= 0) & (total <= 100)).all()
     assert cisp_results.evaluation("cisp_01", "2019") is not None
 
 

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from vises.errors import ConfigError, DataError, GridValidationError
 from vises.contract.hookspecs import hookimpl
+from vises.errors import ConfigError, DataError, GridValidationError
 from vises.model import Dataset, Grid, Indicator, Method, Node
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +40,7 @@ _SEP = "\x1f"
 _DECIMALS = 9
 _MISSING = "—"
 _LANGS = (None, "fr", "nl", "en")
+
 
 # -- shared helpers ------------------------------------------------------------------------------
 def _word(key: str, lang: str | None, **values: Any) -> str:
@@ -270,7 +271,9 @@ class Comparison:
         for summary in self.by_period:
             if summary.period == str(period):
                 return summary
-        raise ConfigError(f"period {period!r} is in neither scoring", hint=f"periods: {', '.join(s.period for s in self.by_period)}")
+        raise ConfigError(
+            f"period {period!r} is in neither scoring", hint=f"periods: {', '.join(s.period for s in self.by_period)}"
+        )
 
     def to_records(self) -> list[dict[str, Any]]:
         """One plain dict per row (``None`` for a missing number), JSON-ready."""
@@ -302,26 +305,62 @@ class Comparison:
             rows = np.sort(np.argsort(-moved, kind="stable")[: max(0, int(limit))])
         body = []
         for i in rows:
-            present = _word("both", w) if self.in_base[i] and self.in_variant[i] else _word("base" if self.in_base[i] else "variant", w)
-            body.append((
-                self.organisations[i], self.periods[i],
-                _number(self.base_score[i], lang), _number(self.variant_score[i], lang), _number(self.difference[i], lang, signed=True),
-                _rank_text(self.base_rank[i], lang), _rank_text(self.variant_rank[i], lang), _rank_text(self.rank_shift[i], lang, signed=True),
-                present,
-            ))
-        headers = [_word(k, w) for k in ("organisation", "period", "base", "variant", "difference", "base_rank", "variant_rank", "rank_shift", "present")]
+            present = (
+                _word("both", w)
+                if self.in_base[i] and self.in_variant[i]
+                else _word("base" if self.in_base[i] else "variant", w)
+            )
+            body.append(
+                (
+                    self.organisations[i],
+                    self.periods[i],
+                    _number(self.base_score[i], lang),
+                    _number(self.variant_score[i], lang),
+                    _number(self.difference[i], lang, signed=True),
+                    _rank_text(self.base_rank[i], lang),
+                    _rank_text(self.variant_rank[i], lang),
+                    _rank_text(self.rank_shift[i], lang, signed=True),
+                    present,
+                )
+            )
+        headers = [
+            _word(k, w)
+            for k in (
+                "organisation",
+                "period",
+                "base",
+                "variant",
+                "difference",
+                "base_rank",
+                "variant_rank",
+                "rank_shift",
+                "present",
+            )
+        ]
         summary = [
-            (s.period, s.compared, _number(s.mean_abs_rank_shift, lang, 2), _rank_text(s.max_abs_rank_shift, lang),
-             _number(s.spearman, lang, 3), ", ".join(s.entering) or _MISSING, ", ".join(s.leaving) or _MISSING)
+            (
+                s.period,
+                s.compared,
+                _number(s.mean_abs_rank_shift, lang, 2),
+                _rank_text(s.max_abs_rank_shift, lang),
+                _number(s.spearman, lang, 3),
+                ", ".join(s.entering) or _MISSING,
+                ", ".join(s.leaving) or _MISSING,
+            )
             for s in self.by_period
         ]
-        summary_headers = [_word(k, w, k=self.top) for k in ("period", "compared", "mean_shift", "max_shift", "spearman", "entering", "leaving")]
+        summary_headers = [
+            _word(k, w, k=self.top)
+            for k in ("period", "compared", "mean_shift", "max_shift", "spearman", "entering", "leaving")
+        ]
         title = f"{self.labels.get(lang, self.code)} ({self.code})"
-        return "\n\n".join([
-            title,
-            tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True),
-            tabulate(summary, headers=summary_headers, tablefmt="simple", disable_numparse=True),
-        ])
+        return "\n\n".join(
+            [
+                title,
+                tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True),
+                tabulate(summary, headers=summary_headers, tablefmt="simple", disable_numparse=True),
+            ]
+        )
 
 
 def _shift_stats(shift: np.ndarray) -> tuple[float, float]:
@@ -419,7 +458,9 @@ class Removals(Mapping[str, Comparison]):
         try:
             return self.comparisons[element]
         except KeyError:
-            raise ConfigError(f"{element!r} was not removed in this analysis", hint=f"removed: {', '.join(self.comparisons)}") from None
+            raise ConfigError(
+                f"{element!r} was not removed in this analysis", hint=f"removed: {', '.join(self.comparisons)}"
+            ) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.comparisons)
@@ -429,6 +470,7 @@ class Removals(Mapping[str, Comparison]):
 
     def ranking(self) -> list[str]:
         """Elements from the most to the least important (mean absolute rank shift, then max)."""
+
         def key(element: str) -> tuple[float, float]:
             c = self.comparisons[element]
             return (-np.nan_to_num(c.mean_abs_rank_shift, nan=-1.0), -np.nan_to_num(c.max_abs_rank_shift, nan=-1.0))
@@ -440,14 +482,16 @@ class Removals(Mapping[str, Comparison]):
         out = []
         for element in self.ranking():
             c = self.comparisons[element]
-            out.append({
-                "element": element,
-                "dropped": self.dropped[element],
-                "mean_abs_rank_shift": None if math.isnan(c.mean_abs_rank_shift) else c.mean_abs_rank_shift,
-                "max_abs_rank_shift": None if math.isnan(c.max_abs_rank_shift) else c.max_abs_rank_shift,
-                "min_spearman": None if math.isnan(c.min_spearman) else c.min_spearman,
-                "periods": c.summary_records(),
-            })
+            out.append(
+                {
+                    "element": element,
+                    "dropped": self.dropped[element],
+                    "mean_abs_rank_shift": None if math.isnan(c.mean_abs_rank_shift) else c.mean_abs_rank_shift,
+                    "max_abs_rank_shift": None if math.isnan(c.max_abs_rank_shift) else c.max_abs_rank_shift,
+                    "min_spearman": None if math.isnan(c.min_spearman) else c.min_spearman,
+                    "periods": c.summary_records(),
+                }
+            )
         return out
 
     def table(self, lang: str | None = None) -> str:
@@ -458,11 +502,24 @@ class Removals(Mapping[str, Comparison]):
         for element in self.ranking():
             c = self.comparisons[element]
             dropped = self.dropped[element]
-            rows.append((
-                element, self.labels[element].get(lang, element), dropped if dropped != element else "",
-                _number(c.mean_abs_rank_shift, lang, 2), _rank_text(c.max_abs_rank_shift, lang), _number(c.min_spearman, lang, 3),
-            ))
-        headers = [_word("removed", w), "", _word("also_removed", w), _word("mean_shift", w), _word("max_shift", w), _word("min_spearman", w)]
+            rows.append(
+                (
+                    element,
+                    self.labels[element].get(lang, element),
+                    dropped if dropped != element else "",
+                    _number(c.mean_abs_rank_shift, lang, 2),
+                    _rank_text(c.max_abs_rank_shift, lang),
+                    _number(c.min_spearman, lang, 3),
+                )
+            )
+        headers = [
+            _word("removed", w),
+            "",
+            _word("also_removed", w),
+            _word("mean_shift", w),
+            _word("max_shift", w),
+            _word("min_spearman", w),
+        ]
         return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
@@ -481,7 +538,9 @@ def _to_drop(grid: Grid, element: str, children: Mapping[str, list[str]], parent
     parent = parent_of[dropped]
     while parent is not None and len(children[parent]) == 1:
         if parent_of[parent] is None:
-            raise ConfigError(f"removing {element!r} would leave grid {grid.code!r} with nothing to score", node=element)
+            raise ConfigError(
+                f"removing {element!r} would leave grid {grid.code!r} with nothing to score", node=element
+            )
         dropped, parent = parent, parent_of[parent]
     return dropped
 
@@ -501,8 +560,8 @@ def remove_elements(
     (1 = the root's children), or ``codes``. Weights renormalise over the remaining siblings. The
     dataset is read once; each variant is the grid with one ``drop`` (``io.variants.apply_variant``).
     """
-    from vises.io.variants import apply_variant
     from vises.engine.score import score
+    from vises.io.variants import apply_variant
 
     if level is not None and codes is not None:
         raise ConfigError("give either level or codes, not both", path="level")
@@ -513,17 +572,23 @@ def remove_elements(
         elements = [str(c) for c in codes]
         for element in elements:
             if element not in compiled.column_of:
-                raise ConfigError(f"cannot remove {element!r}: grid {loaded.code!r} scores no such node or indicator", path="codes")
+                raise ConfigError(
+                    f"cannot remove {element!r}: grid {loaded.code!r} scores no such node or indicator", path="codes"
+                )
     elif level is not None:
         if not isinstance(level, int) or isinstance(level, bool) or level < 1:
-            raise ConfigError(f"level must be a whole number >= 1 (1 = the root's children), got {level!r}", path="level")
+            raise ConfigError(
+                f"level must be a whole number >= 1 (1 = the root's children), got {level!r}", path="level"
+            )
         elements = [node.code for node in loaded.nodes if compiled.depth_of.get(node.code) == level]
         if not elements:
             depths = sorted({compiled.depth_of[node.code] for node in compiled.nodes} - {0})
             raise ConfigError(
                 f"grid {loaded.code!r} has no aggregate at level {level} (levels counted below the root)",
                 path="level",
-                hint=f"levels with aggregates: {', '.join(map(str, depths)) or 'none'}; or remove indicators (no level)",
+                hint=(
+                    f"levels with aggregates: {', '.join(map(str, depths)) or 'none'}; or remove indicators (no level)"
+                ),
             )
     else:
         elements = [item.code for item in compiled.indicators]
@@ -543,9 +608,17 @@ def remove_elements(
         while above is not None and above != gone:
             above = parent_of.get(above)
         if above == gone:
-            raise ConfigError(f"removing {element!r} removes {target!r}, the node being compared", node=element, hint="compare a node above it (the root by default)")
+            raise ConfigError(
+                f"removing {element!r} removes {target!r}, the node being compared",
+                node=element,
+                hint="compare a node above it (the root by default)",
+            )
         variant_grid = apply_variant(loaded, {"drop": [gone]})
-        variant = score(_compile(variant_grid, registry, what=f"grid {loaded.code!r} without {element!r}"), dataset, registry=registry)
+        variant = score(
+            _compile(variant_grid, registry, what=f"grid {loaded.code!r} without {element!r}"),
+            dataset,
+            registry=registry,
+        )
         comparisons[element] = compare(base, variant, code=target, top=top)
         dropped[element] = gone
         labels[element] = _labels(base, element)
@@ -605,13 +678,23 @@ class Sensitivity:
         w = lang or "en"
         order = np.lexsort((self.organisations, np.nan_to_num(self.nominal_rank, nan=np.inf), self.periods))
         rows = [
-            (self.organisations[i], self.periods[i], _number(self.nominal_score[i], lang), _rank_text(self.nominal_rank[i], lang),
-             _rank_text(self.median_rank[i], lang),
-             _MISSING if math.isnan(self.rank_low[i]) else f"{_rank_text(self.rank_low[i], lang)}–{_rank_text(self.rank_high[i], lang)}",
-             _number(self.mean_abs_shift[i], lang, 2))
+            (
+                self.organisations[i],
+                self.periods[i],
+                _number(self.nominal_score[i], lang),
+                _rank_text(self.nominal_rank[i], lang),
+                _rank_text(self.median_rank[i], lang),
+                _MISSING
+                if math.isnan(self.rank_low[i])
+                else f"{_rank_text(self.rank_low[i], lang)}–{_rank_text(self.rank_high[i], lang)}",
+                _number(self.mean_abs_shift[i], lang, 2),
+            )
             for i in order
         ]
-        headers = [_word(k, w) for k in ("organisation", "period", "score", "nominal_rank", "median_rank", "interval", "mean_shift")]
+        headers = [
+            _word(k, w)
+            for k in ("organisation", "period", "score", "nominal_rank", "median_rank", "interval", "mean_shift")
+        ]
         choice = "; ".join(f"{key}: {', '.join(values)}" for key, values in self.methods.items())
         title = (
             f"{self.labels.get(lang, self.code)} ({self.code}): "
@@ -636,7 +719,9 @@ def _alternatives(methods: Mapping[str, Sequence[str | Method]] | None) -> dict[
     out: dict[str, tuple[Method, ...]] = {}
     for key, values in methods.items():
         if key not in ("aggregator", "normaliser"):
-            raise ConfigError(f"cannot vary {key!r}", path=f"methods.{key}", hint="vary 'aggregator' and/or 'normaliser'")
+            raise ConfigError(
+                f"cannot vary {key!r}", path=f"methods.{key}", hint="vary 'aggregator' and/or 'normaliser'"
+            )
         if isinstance(values, (str, Method)) or not isinstance(values, Sequence) or not values:
             raise ConfigError("expected a non-empty list of methods", path=f"methods.{key}")
         out[key] = tuple(_method_name(v, f"methods.{key}[{i}]") for i, v in enumerate(values))
@@ -680,7 +765,9 @@ def weight_sensitivity(
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise ConfigError(f"runs must be a whole number >= 1, got {runs!r}", path="runs")
     if not isinstance(spread, (int, float)) or isinstance(spread, bool) or not (0.0 <= float(spread) < 1.0):
-        raise ConfigError(f"spread must be a number in [0, 1) so that every weight stays > 0, got {spread!r}", path="spread")
+        raise ConfigError(
+            f"spread must be a number in [0, 1) so that every weight stays > 0, got {spread!r}", path="spread"
+        )
     spread = float(spread)
     alternatives = _alternatives(methods)
     loaded, dataset, registry = _load(grid, data)
@@ -693,14 +780,17 @@ def weight_sensitivity(
         for name in varied:
             if name not in compiled.node_index:
                 raise ConfigError(
-                    f"{name!r} is not an aggregate of grid {loaded.code!r}: only the weights below an aggregate can vary",
+                    f"{name!r} is not an aggregate of grid {loaded.code!r}: only the weights below an aggregate can "
+                    "vary",
                     path="nodes",
                     hint=f"aggregates: {', '.join(node.code for node in reversed(compiled.nodes))}",
                 )
 
     nominal = score(compiled, dataset, registry=registry)
     keys = list(alternatives)
-    combinations = [dict(zip(keys, chosen, strict=True)) for chosen in itertools.product(*(alternatives[k] for k in keys))] or [{}]
+    combinations = [
+        dict(zip(keys, chosen, strict=True)) for chosen in itertools.product(*(alternatives[k] for k in keys))
+    ] or [{}]
     prepared: list[tuple[CompiledGrid, np.ndarray]] = []
     for combination in combinations:
         if combination:
@@ -773,12 +863,22 @@ def vises_register_commands(cli: Any) -> None:
     @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=str))
     @click.option("--grid", "grid_name", required=True, help="A grid file or a registered grid name.")
     @click.option("--runs", type=int, default=200, show_default=True, help="Number of Monte Carlo runs.")
-    @click.option("--spread", type=float, default=0.25, show_default=True, help="Each weight is multiplied by U[1 - spread, 1 + spread].")
-    @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random draws (same seed, same result).")
+    @click.option(
+        "--spread",
+        type=float,
+        default=0.25,
+        show_default=True,
+        help="Each weight is multiplied by U[1 - spread, 1 + spread].",
+    )
+    @click.option(
+        "--seed", type=int, default=0, show_default=True, help="Seed of the random draws (same seed, same result)."
+    )
     @click.option("--code", default=None, help="The node whose ranks are studied (default: the root).")
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
     @click.option("--lang", default=None, help="Language of the table headers (fr, nl, en).")
-    def sensitivity(data: str, grid_name: str, runs: int, spread: float, seed: int, code: str | None, fmt: str, lang: str | None) -> None:
+    def sensitivity(
+        data: str, grid_name: str, runs: int, spread: float, seed: int, code: str | None, fmt: str, lang: str | None
+    ) -> None:
         """How stable is each organisation's rank when the weights vary? (median and 5-95 % ranks)"""
         result = weight_sensitivity(grid_name, data, runs=runs, spread=spread, seed=seed, code=code)
         if fmt == "json":

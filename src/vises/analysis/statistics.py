@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from vises.errors import ConfigError, DataError
 from vises.contract.hookspecs import hookimpl
+from vises.errors import ConfigError, DataError
 from vises.methods.treat import kurtosis, skewness
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,7 +87,9 @@ def _rows(results: Results, period: str | None) -> np.ndarray:
         return np.arange(len(results))
     if str(period) not in results.period_values:
         raise ConfigError(
-            f"period {period!r} is not in the results", path="period", hint=f"periods: {', '.join(results.period_values)}"
+            f"period {period!r} is not in the results",
+            path="period",
+            hint=f"periods: {', '.join(results.period_values)}",
         )
     return np.flatnonzero(results.periods == str(period))
 
@@ -195,14 +197,41 @@ class IndicatorStatistics:
 
     def table(self, lang: str | None = None) -> str:
         rows = [
-            (s.code, s.period or _word("pooled", lang), s.present, _number(s.missing_share, lang), _number(s.not_applicable_share, lang),
-             _number(s.minimum, lang), _number(s.maximum, lang), _number(s.mean, lang), _number(s.median, lang), _number(s.sd, lang),
-             _number(s.skewness, lang), _number(s.kurtosis, lang),
-             ", ".join(_word(k, lang) for k, on in (("outlier", s.outlier), ("low_variation", s.low_variation)) if on) or _MISSING)
+            (
+                s.code,
+                s.period or _word("pooled", lang),
+                s.present,
+                _number(s.missing_share, lang),
+                _number(s.not_applicable_share, lang),
+                _number(s.minimum, lang),
+                _number(s.maximum, lang),
+                _number(s.mean, lang),
+                _number(s.median, lang),
+                _number(s.sd, lang),
+                _number(s.skewness, lang),
+                _number(s.kurtosis, lang),
+                ", ".join(
+                    _word(k, lang) for k, on in (("outlier", s.outlier), ("low_variation", s.low_variation)) if on
+                )
+                or _MISSING,
+            )
             for s in self.stats
         ]
-        keys = ("indicator", "period", "present", "missing", "not_applicable", "min", "max", "mean", "median", "sd", "skewness",
-                "kurtosis", "flags")
+        keys = (
+            "indicator",
+            "period",
+            "present",
+            "missing",
+            "not_applicable",
+            "min",
+            "max",
+            "mean",
+            "median",
+            "sd",
+            "skewness",
+            "kurtosis",
+            "flags",
+        )
         return _table(rows, [_word(k, lang) for k in keys])
 
 
@@ -297,9 +326,14 @@ class DataAvailability:
     def table(self, lang: str | None = None) -> str:
         order = np.lexsort((self.organisations, self.periods))
         rows = [
-            (self.organisations[i], self.periods[i], f"{int(self.measured[i])}/{int(self.applicable[i])}", _number(self.share[i], lang),
-             *(_number(self.by_dimension[d][i], lang) for d in self.dimensions),
-             "*" if np.nan_to_num(self.share[i], nan=0.0) < self.threshold else "")
+            (
+                self.organisations[i],
+                self.periods[i],
+                f"{int(self.measured[i])}/{int(self.applicable[i])}",
+                _number(self.share[i], lang),
+                *(_number(self.by_dimension[d][i], lang) for d in self.dimensions),
+                "*" if np.nan_to_num(self.share[i], nan=0.0) < self.threshold else "",
+            )
             for i in order
         ]
         headers = [_word(k, lang) for k in ("organisation", "period", "measured", "availability")]
@@ -371,7 +405,13 @@ class Correlations:
         """One record per pair (upper triangle), with its flag if any."""
         kinds = {(f.a, f.b): f.kind for f in self.flags}
         return [
-            {"a": a, "b": b, "r": _none(float(self.matrix[i, j])), "pairs": int(self.pairs[i, j]), "flag": kinds.get((a, b))}
+            {
+                "a": a,
+                "b": b,
+                "r": _none(float(self.matrix[i, j])),
+                "pairs": int(self.pairs[i, j]),
+                "flag": kinds.get((a, b)),
+            }
             for i, a in enumerate(self.codes)
             for j, b in enumerate(self.codes)
             if i < j
@@ -498,7 +538,10 @@ class InternalConsistency:
         ]
 
     def table(self, lang: str | None = None) -> str:
-        rows = [(c, k, n, _number(a, lang)) for c, k, n, a in zip(self.codes, self.children, self.rows, self.alpha, strict=True)]
+        rows = [
+            (c, k, n, _number(a, lang))
+            for c, k, n, a in zip(self.codes, self.children, self.rows, self.alpha, strict=True)
+        ]
         return _table(rows, [_word(k, lang) for k in ("node", "children", "complete_rows", "alpha")])
 
 
@@ -542,16 +585,26 @@ class PCAResult:
 
     def table(self, lang: str | None = None) -> str:
         components = [
-            (r["component"], _number(r["eigenvalue"], lang, 3), _number(r["variance_share"], lang, 3), _number(r["cumulative_share"], lang, 3))
+            (
+                r["component"],
+                _number(r["eigenvalue"], lang, 3),
+                _number(r["variance_share"], lang, 3),
+                _number(r["cumulative_share"], lang, 3),
+            )
             for r in self.to_records()
         ]
         title = f"{_word('pca', lang)}: {self.node} ({_word('complete_rows', lang)} = {self.rows})"
         loadings = [(code, _number(value, lang, 3)) for code, value in self.loadings.items()]
-        return "\n\n".join([
-            title,
-            _table(components, [_word(k, lang) for k in ("component", "eigenvalue", "variance_share", "cumulative_share")]),
-            _table(loadings, [_word("child", lang), _word("loading", lang)]),
-        ])
+        return "\n\n".join(
+            [
+                title,
+                _table(
+                    components,
+                    [_word(k, lang) for k in ("component", "eigenvalue", "variance_share", "cumulative_share")],
+                ),
+                _table(loadings, [_word("child", lang), _word("loading", lang)]),
+            ]
+        )
 
 
 def pca(results: Results, node: str, *, period: str | None = None) -> PCAResult:
@@ -565,12 +618,15 @@ def pca(results: Results, node: str, *, period: str | None = None) -> PCAResult:
         raise ConfigError(f"{node!r} has {len(children)} child; a PCA needs at least two", path="node", node=node)
     block = _complete(results, children, _rows(results, period))
     if block.shape[0] < 2:
-        raise DataError(f"{node!r} has {block.shape[0]} row(s) where every child has a score; a PCA needs two", node=node)
+        raise DataError(
+            f"{node!r} has {block.shape[0]} row(s) where every child has a score; a PCA needs two", node=node
+        )
     sd = block.std(axis=0, ddof=1)
     flat = [c for c, s in zip(children, sd, strict=True) if not s > 1e-12 * max(1.0, float(np.abs(block).max()))]
     if flat:
         raise DataError(
-            f"{', '.join(map(repr, flat))} do(es) not vary over the complete rows of {node!r}; a correlation needs spread",
+            f"{', '.join(map(repr, flat))} do(es) not vary over the complete rows of {node!r}; a correlation needs "
+            "spread",
             node=node,
             hint="drop the constant child from the PCA's node or check its data",
         )
@@ -618,12 +674,21 @@ def vises_register_commands(cli: Any) -> None:
     @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=str))
     @click.option("--grid", "grid_name", required=True, help="A grid file or a registered grid name.")
     @click.option("--section", type=click.Choice([*_SECTIONS, "all"]), default="all", show_default=True)
-    @click.option("--node", default=None, help="Correlations within this node's children; the PCA's node (default: the root).")
-    @click.option("--level", default="indicators", show_default=True, help="Correlations at 'indicators' or a depth (1 = dimensions).")
+    @click.option(
+        "--node", default=None, help="Correlations within this node's children; the PCA's node (default: the root)."
+    )
+    @click.option(
+        "--level",
+        default="indicators",
+        show_default=True,
+        help="Correlations at 'indicators' or a depth (1 = dimensions).",
+    )
     @click.option("--method", type=click.Choice(["pearson", "spearman"]), default="pearson", show_default=True)
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
     @click.option("--lang", default=None, help="Language of the table headers (fr, nl, en).")
-    def stats(data: str, grid_name: str, section: str, node: str | None, level: str, method: str, fmt: str, lang: str | None) -> None:
+    def stats(
+        data: str, grid_name: str, section: str, node: str | None, level: str, method: str, fmt: str, lang: str | None
+    ) -> None:
         """Data quality (statistics, availability) and structure (correlations, alpha, PCA) of a dataset."""
         from vises.api import load_data, load_grid, score
         from vises.i18n import check_lang
@@ -640,9 +705,18 @@ def vises_register_commands(cli: Any) -> None:
 
             out: dict[str, Any] = {name: part.to_records() for name, part in parts.items()}
             if "pca" in parts:
-                out["pca"] = {"node": parts["pca"].node, "rows": parts["pca"].rows, "components": out["pca"], "loadings": dict(parts["pca"].loadings)}
+                out["pca"] = {
+                    "node": parts["pca"].node,
+                    "rows": parts["pca"].rows,
+                    "components": out["pca"],
+                    "loadings": dict(parts["pca"].loadings),
+                }
             if "correlations" in parts:
                 out["correlations_flags"] = [attrs.asdict(f) for f in parts["correlations"].flags]
             click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         else:
-            click.echo("\n\n".join(f"== {_word('section_' + name, lang)} ==\n{part.table(lang)}" for name, part in parts.items()))
+            click.echo(
+                "\n\n".join(
+                    f"== {_word('section_' + name, lang)} ==\n{part.table(lang)}" for name, part in parts.items()
+                )
+            )

@@ -85,7 +85,9 @@ def _cli_warnings() -> Iterator[None]:
     with warnings.catch_warnings():
         original = warnings.showwarning
 
-        def show(message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        def show(
+            message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+        ) -> None:
             if issubclass(category, VisesPluginWarning):
                 click.echo(f"Warning: {message}", err=True)
             else:
@@ -161,18 +163,25 @@ def grids(as_json: bool) -> None:
     if as_json:
         _echo_json(
             [
-                {"code": key, "plugin": src.plugin, "summary": src.summary, "path": None if src.path is None else str(src.path)}
+                {
+                    "code": key,
+                    "plugin": src.plugin,
+                    "summary": src.summary,
+                    "path": None if src.path is None else str(src.path),
+                }
                 for key, src in sources.items()
             ]
         )
         return
-    click.echo(_table([(key, src.plugin, src.summary) for key, src in sorted(sources.items())], ("grid", "plugin", "summary")))
+    click.echo(
+        _table([(key, src.plugin, src.summary) for key, src in sorted(sources.items())], ("grid", "plugin", "summary"))
+    )
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def methods(as_json: bool) -> None:
-    """List the normalisers, aggregators, treatments, imputers, readers and report formats grids and commands can use."""
+    """List the normalisers, aggregators, treatments, imputers, readers and report formats in use."""
     registry = _registry()
     tables = {
         "normaliser": registry.normalisers,
@@ -182,15 +191,21 @@ def methods(as_json: bool) -> None:
         "reader": registry.readers,
         "report format": registry.report_formats,
     }
-    rows = [(kind, key, spec.plugin, spec.summary) for kind, table in tables.items() for key, spec in sorted(table.items())]
+    rows = [
+        (kind, key, spec.plugin, spec.summary) for kind, table in tables.items() for key, spec in sorted(table.items())
+    ]
     if as_json:
-        _echo_json([{"kind": kind, "name": key, "plugin": plugin, "summary": summary} for kind, key, plugin, summary in rows])
+        _echo_json(
+            [{"kind": kind, "name": key, "plugin": plugin, "summary": summary} for kind, key, plugin, summary in rows]
+        )
         return
     click.echo(_table(rows, ("kind", "name", "plugin", "summary")))
 
 
 @cli.command()
-@click.option("--grid", "grid_name", help="A grid file or registered grid name; default: the plugins' indicator catalogue.")
+@click.option(
+    "--grid", "grid_name", help="A grid file or registered grid name; default: the plugins' indicator catalogue."
+)
 @click.option("--lang", type=click.Choice(LANGS), help="Language of the labels.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def indicators(grid_name: str | None, lang: str | None, as_json: bool) -> None:
@@ -204,13 +219,23 @@ def indicators(grid_name: str | None, lang: str | None, as_json: bool) -> None:
     if as_json:
         _echo_json(
             [
-                {"code": key, "label": ind.label_in(lang), "kind": ind.kind.value, "unit": ind.unit,
-                 "direction": ind.direction.value, "parent": ind.parent, "weight": ind.weight}
+                {
+                    "code": key,
+                    "label": ind.label_in(lang),
+                    "kind": ind.kind.value,
+                    "unit": ind.unit,
+                    "direction": ind.direction.value,
+                    "parent": ind.parent,
+                    "weight": ind.weight,
+                }
                 for key, ind in found
             ]
         )
         return
-    rows = [(key, ind.label_in(lang), ind.kind.value, ind.unit or "", ind.direction.value, ind.parent or "") for key, ind in found]
+    rows = [
+        (key, ind.label_in(lang), ind.kind.value, ind.unit or "", ind.direction.value, ind.parent or "")
+        for key, ind in found
+    ]
     click.echo(_table(rows, ("code", "label", "kind", "unit", "direction", "parent")))
 
 
@@ -226,7 +251,12 @@ def show(grid_name: str, lang: str | None) -> None:
 
 def _render_tree(grid: Any, *, lang: str | None) -> str:
     """``code  w=2 (40%)  label  [method]`` per line, drawn as a tree from the root."""
-    from vises.validation.grid import effective_aggregator, effective_imputation, effective_normaliser, effective_treatment
+    from vises.validation.grid import (
+        effective_aggregator,
+        effective_imputation,
+        effective_normaliser,
+        effective_treatment,
+    )
 
     lines = [f"{grid.code} (version {grid.version}): {grid.label_in(lang)}"]
 
@@ -237,9 +267,11 @@ def _render_tree(grid: Any, *, lang: str | None) -> str:
             if item.scored:
                 # The optional stages, in the order they run, only when the grid turns them on.
                 imputation, treatment = effective_imputation(grid, item), effective_treatment(grid, item)
-                stages = [f"per {item.denominator}" if item.denominator else None,
-                          f"impute {imputation.describe()}" if imputation else None,
-                          f"treat {treatment.describe()}" if treatment else None]
+                stages = [
+                    f"per {item.denominator}" if item.denominator else None,
+                    f"impute {imputation.describe()}" if imputation else None,
+                    f"treat {treatment.describe()}" if treatment else None,
+                ]
                 method = "; ".join([*(stage for stage in stages if stage), method])
             return f"{item.label_in(lang)}{unit}; {item.kind.value}, {item.direction.value}; {method}"
         return f"{item.label_in(lang)}; {effective_aggregator(grid, item).describe()}"
@@ -306,11 +338,23 @@ def validate(data: Path, grid_name: str) -> None:
 @cli.command()
 @click.argument("data", type=_DATA)
 @click.option("--grid", "grid_name", required=True, help="A grid file or registered grid name.")
-@click.option("--format", "format_name", default="table", show_default=True, help="Report format (see 'vises plugins --all').")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.option(
+    "--format", "format_name", default="table", show_default=True, help="Report format (see 'vises plugins --all')."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of stdout.",
+)
 @click.option("--lang", type=click.Choice(LANGS), help="Language of the report.")
-@click.option("--view", type=click.Choice(("network", "profile")), default="network", show_default=True,
-              help="network: every organisation; profile: one organisation's page.")
+@click.option(
+    "--view",
+    type=click.Choice(("network", "profile")),
+    default="network",
+    show_default=True,
+    help="network: every organisation; profile: one organisation's page.",
+)
 @click.option("--org", "organisation", help="The organisation to report on (profile view).")
 @click.option("--period", help="Only this period.")
 @click.option("--weighting", help="A registered weighting of the grid (e.g. wallonie.outcomes_first).")
@@ -332,7 +376,9 @@ def score(
     if output is not None:
         _refuse_overwriting_input(output, data, grid_name)
     elif spec.binary:
-        raise ReportError(f"the {format_name!r} format writes a binary file", hint=f"give an output file: -o report{spec.suffix}")
+        raise ReportError(
+            f"the {format_name!r} format writes a binary file", hint=f"give an output file: -o report{spec.suffix}"
+        )
     steps = ("reading the grid", "reading and scoring the data", "rendering the report")
     with _progress(steps) as advance:
         grid = vises.load_grid(grid_name, weighting=weighting)
@@ -365,16 +411,25 @@ def _report_format(name: str) -> Any:
     """The format, checked before any work is done; an unknown one lists what is available."""
     registry = _registry()
     if name not in registry.report_formats:
-        available = ", ".join(sorted(registry.report_formats)) or "none (the report plugins failed to load; see 'vises plugins --all')"
+        available = (
+            ", ".join(sorted(registry.report_formats))
+            or "none (the report plugins failed to load; see 'vises plugins --all')"
+        )
         raise ReportError(f"unknown report format {name!r}", hint=f"available formats: {available}")
     return registry.report_format(name)
 
 
 def _refuse_overwriting_input(output: Path, data: Path, grid_name: str) -> None:
     for source in (data, Path(grid_name)):
-        same = output.resolve() == source.resolve() or (source.exists() and output.exists() and os.path.samefile(source, output))
+        same = output.resolve() == source.resolve() or (
+            source.exists() and output.exists() and os.path.samefile(source, output)
+        )
         if same:
-            raise ReportError("the output file is an input file; refusing to overwrite it", file=str(output), hint="choose another -o file")
+            raise ReportError(
+                "the output file is an input file; refusing to overwrite it",
+                file=str(output),
+                hint="choose another -o file",
+            )
 
 
 @contextmanager

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vises.model import Indicator
     from vises.contract.records import (
         AggregatorSpec,
         FinancialProxy,
@@ -33,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
         TreatmentSpec,
         Weighting,
     )
+    from vises.model import Indicator
 
 PROJECT_NAME = "vises"
 

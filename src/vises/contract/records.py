@@ -32,7 +32,9 @@ class FitContext:
 
 
 class FitFunction(Protocol):
-    def __call__(self, values: np.ndarray, *, direction: int, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]: ...
+    def __call__(
+        self, values: np.ndarray, *, direction: int, params: Mapping[str, Any], context: FitContext
+    ) -> dict[str, Any]: ...
 
 
 class ApplyFunction(Protocol):

@@ -18,7 +18,13 @@ from vises.model import Column, Dataset, Kind
 
 def prepare_columns(
     compiled: CompiledGrid, data: Dataset
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray], list[VisesError], dict[str, dict[str, np.ndarray]]]:
+) -> tuple[
+    dict[str, np.ndarray],
+    dict[str, np.ndarray],
+    dict[str, np.ndarray],
+    list[VisesError],
+    dict[str, dict[str, np.ndarray]],
+]:
     """Raw numeric columns in each indicator's unit (divided by their denominators), qualitative text,
     N/A masks, all problems found, and the reasons (text -> row mask) rows became missing here."""
     from vises import units
@@ -43,7 +49,9 @@ def prepare_columns(
             )
             continue
         if len(column.values) != n:
-            problems.append(DataError(f"column has {len(column.values)} values for {n} rows", column=item.code, file=data.source))
+            problems.append(
+                DataError(f"column has {len(column.values)} values for {n} rows", column=item.code, file=data.source)
+            )
             continue
         if column.not_applicable is not None and column.not_applicable.any():
             not_applicable[item.code] = np.asarray(column.not_applicable, dtype=bool)
@@ -81,7 +89,9 @@ def _denominated(item: CompiledIndicator, column: Column, data: Dataset) -> tupl
             hint="add the column with one number per row (read the data with the grid so it is parsed as numbers)",
         )
     if not column.numeric:
-        raise DataError("expected numbers but the column holds text", column=item.code, indicator=item.code, file=data.source)
+        raise DataError(
+            "expected numbers but the column holds text", column=item.code, indicator=item.code, file=data.source
+        )
     factor = ratio_conversion(column.unit, denominator.unit, item.indicator.unit, indicator=item.code)
     ratio, not_positive, absent = divide(column.values, denominator.values, factor)
     why = {}
@@ -126,11 +136,8 @@ def _levels_to_scores(item: CompiledIndicator, column: Column, data: Dataset) ->
     """Map level values to scores once per distinct value; unknown levels are reported together."""
     scores_of = item.indicator.level_scores()
     values = np.asarray(column.values)
-    if column.numeric:
-        # Numeric codes for levels ("1".."5" written as numbers): compare as text without ".0".
-        text = _numeric_text(values.astype(np.float64))
-    else:
-        text = values.astype(object)
+    # Numeric codes for levels ("1".."5" written as numbers) compare as text without ".0".
+    text = _numeric_text(values.astype(np.float64)) if column.numeric else values.astype(object)
     missing = (text == None) | (text == "")  # noqa: E711 - elementwise on an object array
     filled = np.where(missing, "", text).astype(str)
     distinct, inverse = np.unique(filled, return_inverse=True)

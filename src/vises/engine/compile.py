@@ -20,9 +20,9 @@ from typing import Any, Protocol
 import attrs
 import numpy as np
 
+from vises.contract.records import AggregatorSpec, ImputerSpec, NormaliserSpec, TreatmentSpec
 from vises.errors import GridValidationError, MethodError
 from vises.model import Direction, Grid, Indicator, Kind, Method, Node
-from vises.contract.records import AggregatorSpec, ImputerSpec, NormaliserSpec, TreatmentSpec
 
 
 class MethodLookup(Protocol):

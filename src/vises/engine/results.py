@@ -276,7 +276,8 @@ class Results:
                     percents = np.rint(cov[thin] * 100).astype(np.int64)
                     distinct, inverse = np.unique(percents, return_inverse=True)
                     messages = np.array(
-                        [f"coverage {p}% below the minimum {node.min_coverage:.0%}" for p in distinct.tolist()], dtype=object
+                        [f"coverage {p}% below the minimum {node.min_coverage:.0%}" for p in distinct.tolist()],
+                        dtype=object,
                     )
                     out[thin] = messages[inverse.reshape(-1)]
             else:
@@ -407,7 +408,9 @@ class Results:
         row = self.row(organisation, period)
         return self._explain(self.compiled.root, row, lang, parent_shares=None)
 
-    def _explain(self, code: str, row: int, lang: str | None, parent_shares: tuple[float, float | None] | None) -> Explanation:
+    def _explain(
+        self, code: str, row: int, lang: str | None, parent_shares: tuple[float, float | None] | None
+    ) -> Explanation:
         is_node = code in self.compiled.node_index
         children: tuple[Explanation, ...] = ()
         if is_node:
@@ -455,7 +458,7 @@ class Results:
         records = []
         for i in range(len(self)):
             record: dict[str, Any] = {"organisation": self.organisations[i], "period": self.periods[i]}
-            for code, column in zip(self.codes, columns):
+            for code, column in zip(self.codes, columns, strict=True):
                 value = column[i]
                 record[code] = None if value != value else value
             records.append(record)

@@ -9,17 +9,17 @@ matrix, bottom-up. Nothing here loops over rows or calls pint or a hook per valu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 from vises.engine.columns import prepare_columns
 from vises.engine.compile import CompiledGrid, CompiledNode, MethodLookup, compile_grid
-from vises.errors import ConfigError, DataValidationError, MethodError, VisesError
-from vises.model import Dataset, Grid, Pooling
 from vises.engine.results import Results
 from vises.engine.stages import apply_reference, impute, normalise, reference_parameters, reference_stages, treat
+from vises.errors import ConfigError, DataValidationError, MethodError, VisesError
+from vises.model import Dataset, Grid, Pooling
 
 
 def score(
@@ -67,18 +67,32 @@ def score(
         # The optional stages, in COINr's order: (denominate, done above) impute, treat, normalise.
         if item.imputer is not None:
             values, mask, fitted_imputation[item.code] = impute(
-                item, values, not_applicable.get(item.code), data, period_labels, reused_stages.get(("imputation", item.code))
+                item,
+                values,
+                not_applicable.get(item.code),
+                data,
+                period_labels,
+                reused_stages.get(("imputation", item.code)),
             )
             if mask.any():
                 raws[item.code] = values
                 imputed[item.code] = mask
         if item.treater is not None:
             values, fitted_treatment[item.code] = treat(
-                item, values, data, period_labels, period_values, period_codes, pooling, reused_stages.get(("treatment", item.code))
+                item,
+                values,
+                data,
+                period_labels,
+                period_values,
+                period_codes,
+                pooling,
+                reused_stages.get(("treatment", item.code)),
             )
             treated[item.code] = values
         if item.code in reused:
-            fitted[item.code] = apply_reference(item, values, scores[:, item.column], reused[item.code], period_values, period_codes)
+            fitted[item.code] = apply_reference(
+                item, values, scores[:, item.column], reused[item.code], period_values, period_codes
+            )
             continue
         fitted[item.code] = normalise(
             item, values, scores[:, item.column], data, period_labels, period_values, period_codes, pooling
@@ -196,8 +210,12 @@ def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict
     methods.update({node.code: node.method.describe() for node in compiled.nodes})
     stages = {
         "denominators": {item.code: item.denominator for item in compiled.indicators if item.denominator is not None},
-        "imputations": {item.code: item.imputation.describe() for item in compiled.indicators if item.imputation is not None},
-        "treatments": {item.code: item.treatment.describe() for item in compiled.indicators if item.treatment is not None},
+        "imputations": {
+            item.code: item.imputation.describe() for item in compiled.indicators if item.imputation is not None
+        },
+        "treatments": {
+            item.code: item.treatment.describe() for item in compiled.indicators if item.treatment is not None
+        },
     }
     # Which plugin contributed each method in use, so a score can be traced to the code behind it.
     method_plugins = {item.method.name: item.spec.plugin or "vises" for item in compiled.indicators}
@@ -216,7 +234,7 @@ def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict
         "methods": methods,
         "method_plugins": method_plugins,
         "pooling": pooling.value,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         # Only the optional stages in use are recorded, so results without them look as before.
         **{key: value for key, value in stages.items() if value},
     }

@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from vises.contract.records import FitContext
 from vises.engine.compile import CompiledGrid, CompiledIndicator
+from vises.engine.results import Results
 from vises.errors import ConfigError, MethodError, VisesError
 from vises.model import Dataset, Pooling
-from vises.contract.records import FitContext
-from vises.engine.results import Results
 
 
 def impute(
@@ -31,9 +31,15 @@ def impute(
 
     spec = item.imputer
     assert spec is not None and item.imputation is not None
-    context = ImputeContext(indicator=item.indicator, organisations=data.organisations, periods=period_labels, attributes=data.attributes)
+    context = ImputeContext(
+        indicator=item.indicator, organisations=data.organisations, periods=period_labels, attributes=data.attributes
+    )
     try:
-        fitted = dict(reused) if reused is not None else dict(spec.fit(values, params=item.imputation.params, context=context))
+        fitted = (
+            dict(reused)
+            if reused is not None
+            else dict(spec.fit(values, params=item.imputation.params, context=context))
+        )
         missing = np.isnan(values)
         if not_applicable is not None:
             missing &= ~not_applicable
@@ -43,7 +49,10 @@ def impute(
     except VisesError as exc:
         raise exc.with_context(indicator=item.code) from exc
     if candidate.shape != values.shape:
-        raise MethodError(f"imputer {item.imputation.describe()!r} returned {candidate.shape[0]} values for {values.shape[0]} rows", indicator=item.code)
+        raise MethodError(
+            f"imputer {item.imputation.describe()!r} returned {candidate.shape[0]} values for {values.shape[0]} rows",
+            indicator=item.code,
+        )
     filled = missing & np.isfinite(candidate)
     if not filled.any():
         return values, filled, fitted
@@ -86,7 +95,9 @@ def treat(
             fits = {}
             for code, period in enumerate(period_values):
                 rows = np.flatnonzero(period_codes == code)
-                context = FitContext(indicator=item.indicator, organisations=data.organisations[rows], periods=period_labels[rows])
+                context = FitContext(
+                    indicator=item.indicator, organisations=data.organisations[rows], periods=period_labels[rows]
+                )
                 fits[str(period)] = dict(spec.fit(values[rows], params=params, context=context))
         out = np.empty_like(values, dtype=np.float64)
         for code, period in enumerate(period_values):
@@ -118,7 +129,9 @@ def normalise(
         per_period: dict[str, Any] = {}
         for code, period in enumerate(period_values):
             rows = np.flatnonzero(period_codes == code)
-            context = FitContext(indicator=item.indicator, organisations=data.organisations[rows], periods=period_labels[rows])
+            context = FitContext(
+                indicator=item.indicator, organisations=data.organisations[rows], periods=period_labels[rows]
+            )
             fitted = spec.fit(raw[rows], direction=item.direction, params=params, context=context)
             target[rows] = spec.apply(raw[rows], fitted)
             per_period[str(period)] = dict(fitted)
@@ -167,7 +180,8 @@ def reference_stages(compiled: CompiledGrid, reference: Any) -> dict[tuple[str, 
         return {}
     if not isinstance(reference, Results):
         raise ConfigError(
-            "the grid imputes or treats outliers, so the reference must be earlier Results (a fitted mapping holds only the normalisers' parameters)",
+            "the grid imputes or treats outliers, so the reference must be earlier Results (a fitted mapping holds "
+            "only the normalisers' parameters)",
             hint="pass the Results of the network's scoring as reference",
         )
     out: dict[tuple[str, str], Mapping[str, Any]] = {}
@@ -181,11 +195,16 @@ def reference_stages(compiled: CompiledGrid, reference: Any) -> dict[tuple[str, 
             method = getattr(item, stage)
             mine = None if method is None else method.describe()
             if theirs.get(item.code) != mine:
-                problems.append(f"{item.code}: {stage} {mine or 'off'} here, {theirs.get(item.code) or 'off'} in the reference")
+                problems.append(
+                    f"{item.code}: {stage} {mine or 'off'} here, {theirs.get(item.code) or 'off'} in the reference"
+                )
             elif method is not None and item.code in table:
                 out[(stage, item.code)] = table[item.code]
     if problems:
-        raise ConfigError("the reference results used other methods: " + "; ".join(problems), hint="score against results of the same grid")
+        raise ConfigError(
+            "the reference results used other methods: " + "; ".join(problems),
+            hint="score against results of the same grid",
+        )
     return out
 
 

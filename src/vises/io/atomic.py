@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -16,7 +17,9 @@ def write_bytes_atomic(path: PathLike, data: bytes) -> Path:
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise ConfigError("the folder to write into does not exist", file=str(target), hint=f"create {str(directory)!r} first")
+        raise ConfigError(
+            "the folder to write into does not exist", file=str(target), hint=f"create {str(directory)!r} first"
+        )
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -27,10 +30,8 @@ def write_bytes_atomic(path: PathLike, data: bytes) -> Path:
         os.chmod(temp_name, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
         os.replace(temp_name, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
         raise
     return target
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from vises.errors import ConfigError, DataError, GridValidationError, VisesError
-from vises.model import Dataset, Defaults, Direction, Grid, Indicator, Method, Node
 from vises.io.frames import build_dataset
+from vises.model import Dataset, Defaults, Direction, Grid, Indicator, Method, Node
 
 PathLike = str | os.PathLike[str]
 
@@ -49,7 +49,10 @@ def is_coinr_data(path: PathLike) -> bool:
 
 def _rows(path: PathLike) -> list[dict[str, str]]:
     with open(path, encoding="utf-8-sig", newline="") as stream:
-        return [{key.strip(): (value or "").strip() for key, value in row.items() if key is not None} for row in csv.DictReader(stream)]
+        return [
+            {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
+            for row in csv.DictReader(stream)
+        ]
 
 
 def _number(text: str, *, file: str, row: int, column: str, problems: list[VisesError]) -> float | None:
@@ -88,14 +91,26 @@ def read_coinr_meta(path: PathLike, *, denominators: bool = False) -> Grid:
     problems: list[VisesError] = []
     missing = [name for name in _REQUIRED_META if rows and name not in rows[0]]
     if not rows or missing:
-        raise ConfigError(f"not a COINr iMeta table (missing columns: {', '.join(missing) or 'all rows'})", file=file, hint=f"columns are {', '.join(META_COLUMNS)}")
+        raise ConfigError(
+            f"not a COINr iMeta table (missing columns: {', '.join(missing) or 'all rows'})",
+            file=file,
+            hint=f"columns are {', '.join(META_COLUMNS)}",
+        )
     nodes: list[tuple[float, Node]] = []
     indicators: list[Indicator] = []
     for line, row in enumerate(rows, start=2):
         kind = row.get("Type", "")
         code = row.get("iCode", "")
         if kind not in META_TYPES:
-            problems.append(ConfigError(f"unknown Type {kind!r}", file=file, row=line, column="Type", hint=f"use one of {', '.join(META_TYPES)}"))
+            problems.append(
+                ConfigError(
+                    f"unknown Type {kind!r}",
+                    file=file,
+                    row=line,
+                    column="Type",
+                    hint=f"use one of {', '.join(META_TYPES)}",
+                )
+            )
             continue
         if kind in ("Group", "Denominator", "Other"):
             continue
@@ -107,14 +122,20 @@ def read_coinr_meta(path: PathLike, *, denominators: bool = False) -> Grid:
         label = {"en": row["iName"]} if row.get("iName") else {}
         parent = row.get("Parent") or None
         if kind == "Aggregate":
-            nodes.append((level or 0.0, Node(code=code, label=label, parent=parent, weight=1.0 if weight is None else weight)))
+            nodes.append(
+                (level or 0.0, Node(code=code, label=label, parent=parent, weight=1.0 if weight is None else weight))
+            )
             continue
         direction_text = row.get("Direction", "")
         direction = Direction.HIGHER
         if direction_text in ("-1", "-1.0"):
             direction = Direction.LOWER
         elif direction_text not in ("1", "1.0", ""):
-            problems.append(ConfigError(f"Direction must be 1 or -1, got {direction_text!r}", file=file, row=line, column="Direction"))
+            problems.append(
+                ConfigError(
+                    f"Direction must be 1 or -1, got {direction_text!r}", file=file, row=line, column="Direction"
+                )
+            )
         tags = []
         denominator = row.get("Denominator") or None
         if row.get("Unit"):
@@ -146,7 +167,9 @@ def read_coinr_meta(path: PathLike, *, denominators: bool = False) -> Grid:
         languages=("en",),
         nodes=tuple(node for _, node in nodes),
         indicators=tuple(indicators),
-        defaults=Defaults(normaliser=Method(name="minmax", params={"low": 0.0, "high": 100.0}), aggregator=Method(name="arithmetic")),
+        defaults=Defaults(
+            normaliser=Method(name="minmax", params={"low": 0.0, "high": 100.0}), aggregator=Method(name="arithmetic")
+        ),
         source=f"COINr iMeta table {Path(file).name}",
     )
 
@@ -170,11 +193,16 @@ def read_coinr_data(path: PathLike, grid: Grid | None = None, *, meta: PathLike 
     if "uCode" not in header:
         raise DataError("not a COINr iData table: no uCode column", file=file)
     divided_by = {ind.denominator for ind in grid.indicators if ind.denominator} if grid is not None else set()
-    attributes = ["name", "uName", *(name for name in extra if name not in divided_by), *(name for name in header if name.endswith("_group"))]
+    attributes = [
+        "name",
+        "uName",
+        *(name for name in extra if name not in divided_by),
+        *(name for name in header if name.endswith("_group")),
+    ]
     width = len(header)
     columns: dict[str, Any] = {}
     kept = [(row + [""] * (width - len(row)))[:width] for row in rows if any(cell.strip() for cell in row)]
-    for name, values in zip(header, zip(*kept) if kept else [()] * width):
+    for name, values in zip(header, zip(*kept, strict=True) if kept else [()] * width, strict=True):
         key = "name" if name == "uName" else name
         # R writes a missing value as NA; here it means missing, not "not applicable".
         columns[key] = ["" if cell.strip() == "NA" else cell for cell in values]

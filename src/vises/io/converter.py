@@ -165,7 +165,9 @@ def base_converter(*, finite: bool = False, integral_floats: bool = False) -> ca
     return conv
 
 
-def numbers_as_text(conv: cattrs.Converter, cls: type[T], *keys: str, fractions: bool = False) -> Callable[[Any, Any], T]:
+def numbers_as_text(
+    conv: cattrs.Converter, cls: type[T], *keys: str, fractions: bool = False
+) -> Callable[[Any, Any], T]:
     """A strict structure hook for ``cls`` that reads a number under ``keys`` as its text.
 
     ``period = 2019`` or a scale level ``value = 3`` is written as a number but means a text;
@@ -228,7 +230,9 @@ def _leaf_message(exc: BaseException, expected: Any = None) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _walk(exc: BaseException, path: str, expected: Any, unknown_key: UnknownKeyMessage, out: list[tuple[str, str]]) -> None:
+def _walk(
+    exc: BaseException, path: str, expected: Any, unknown_key: UnknownKeyMessage, out: list[tuple[str, str]]
+) -> None:
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = _field_names(exc.cl)
         for key in sorted(exc.extra_fields):
@@ -246,7 +250,9 @@ def _walk(exc: BaseException, path: str, expected: Any, unknown_key: UnknownKeyM
                     child_type = getattr(note, "type", None)
                     break
             if isinstance(child, KeyError) and child_path != path:
-                out.append((child_path, f"missing required key {child.args[0]!r}" if child.args else "missing required key"))
+                out.append(
+                    (child_path, f"missing required key {child.args[0]!r}" if child.args else "missing required key")
+                )
                 continue
             _walk(child, child_path, child_type, unknown_key, out)
         return
@@ -292,7 +298,9 @@ def structure_or_raise(
     conv = conv or converter()
     where = f"{what} {file!r}" if file else what
     if not isinstance(data, Mapping) and attrs.has(cls):
-        raise kind([error(f"expected a table of keys, got {describe(data)}", file=file, path=prefix or None)], what=where)
+        raise kind(
+            [error(f"expected a table of keys, got {describe(data)}", file=file, path=prefix or None)], what=where
+        )
     try:
         return conv.structure(data, cls)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:

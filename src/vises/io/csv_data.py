@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vises.errors import DataError, DataValidationError, VisesError
-from vises.model import Dataset, Grid
 from vises.io.frames import ATTRIBUTE_COLUMNS, build_dataset
+from vises.model import Dataset, Grid
 
 PathLike = str | os.PathLike[str]
 
@@ -45,7 +45,9 @@ def read_rows(path: PathLike, *, delimiter: str | None = None) -> tuple[list[str
     except FileNotFoundError:
         raise DataError("data file not found", file=str(path), hint="check the path") from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"the file is not UTF-8 text (byte {exc.start})", file=str(path), hint="save it as 'CSV UTF-8'") from exc
+        raise DataError(
+            f"the file is not UTF-8 text (byte {exc.start})", file=str(path), hint="save it as 'CSV UTF-8'"
+        ) from exc
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise DataError("the file is empty or its first line (the header) is blank", file=str(path))
@@ -79,12 +81,19 @@ def read_csv(
         raise DataError("the header row has no column names", file=file, row=1)
     for index, name in enumerate(header):
         if not name:
-            problems.append(DataError(f"column {index + 1} of the header has no name", file=file, row=1, hint="name it or delete the column"))
+            problems.append(
+                DataError(
+                    f"column {index + 1} of the header has no name",
+                    file=file,
+                    row=1,
+                    hint="name it or delete the column",
+                )
+            )
     units: dict[str, str | None] = {}
     first_row = 2
     if rows and rows[0] and rows[0][0].strip().lower() in UNIT_ROW_MARKERS:
         cells = rows.pop(0)[1:]
-        units = {name: cell.strip() or None for name, cell in zip(header[1:], cells)}
+        units = {name: cell.strip() or None for name, cell in zip(header[1:], cells, strict=False)}
         first_row = 3
     numbered = [(first_row + offset, row) for offset, row in enumerate(rows) if any(cell.strip() for cell in row)]
     width = len(header)
@@ -92,7 +101,14 @@ def read_csv(
     line_of: list[int] = []
     for line, row in numbered:
         if len(row) > width and any(cell.strip() for cell in row[width:]):
-            problems.append(DataError(f"the row has {len(row)} cells but the header has {width}", file=file, row=line, hint="check for a stray delimiter or a missing header"))
+            problems.append(
+                DataError(
+                    f"the row has {len(row)} cells but the header has {width}",
+                    file=file,
+                    row=line,
+                    hint="check for a stray delimiter or a missing header",
+                )
+            )
             continue
         kept.append((row + [""] * (width - len(row)))[:width])
         line_of.append(line)
@@ -100,11 +116,13 @@ def read_csv(
         raise DataValidationError(problems, what=f"data {file!r}")
     if not kept:
         raise DataError(
-            "the file has a header but no data rows", file=file, row=first_row,
+            "the file has a header but no data rows",
+            file=file,
+            row=first_row,
             hint="add one row per organisation and period below the header",
         )
     gaps = len(line_of) != 0 and line_of[-1] - line_of[0] + 1 != len(line_of)
-    columns = {name: list(values) for name, values in zip(header, zip(*kept))}
+    columns = {name: list(values) for name, values in zip(header, zip(*kept, strict=True), strict=True)}
     if delimiter == ";":
         _drop_grouping_points(columns)
     try:
@@ -146,7 +164,14 @@ def _fix_row(problem: VisesError, line_of: list[int], first_row: int) -> VisesEr
     if problem.row is None or problem.row < first_row:
         return problem
     row = line_of[problem.row - first_row]
-    return type(problem)(problem.message, hint=problem.hint, file=problem.file, row=row, column=problem.column, indicator=problem.indicator)
+    return type(problem)(
+        problem.message,
+        hint=problem.hint,
+        file=problem.file,
+        row=row,
+        column=problem.column,
+        indicator=problem.indicator,
+    )
 
 
 __all__ = ["UNIT_ROW_MARKERS", "read_csv", "read_rows", "sniff_delimiter"]

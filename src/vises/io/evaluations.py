@@ -37,16 +37,34 @@ import attrs
 import cattrs
 
 from vises.errors import ConfigError, ValidationError, VisesError
-from vises.model import Evaluation, Family, Organisation
 from vises.io.converter import base_converter, numbers_as_text, register_enums, structure_or_raise
+from vises.model import Evaluation, Family, Organisation
 
 #: Data-collection methods VISES names, with the spellings accepted for each (FR, NL, EN).
 METHODS: dict[str, tuple[str, ...]] = {
     "indicators": ("indicators", "indicator", "indicateurs", "indicatoren"),
-    "survey": ("survey", "surveys", "questionnaire", "questionnaires", "enquete", "enquête", "enquetes", "enquêtes", "bevraging"),
+    "survey": (
+        "survey",
+        "surveys",
+        "questionnaire",
+        "questionnaires",
+        "enquete",
+        "enquête",
+        "enquetes",
+        "enquêtes",
+        "bevraging",
+    ),
     "interviews": ("interviews", "interview", "entretiens", "entretien", "interviews"),
     "focus group": ("focus group", "focus groups", "focusgroep", "focusgroepen"),
-    "life stories": ("life stories", "life story", "récits de vie", "recits de vie", "récit de vie", "levensverhalen", "levensverhaal"),
+    "life stories": (
+        "life stories",
+        "life story",
+        "récits de vie",
+        "recits de vie",
+        "récit de vie",
+        "levensverhalen",
+        "levensverhaal",
+    ),
     "observation": ("observation", "observations", "observatie"),
     "documents": ("documents", "document analysis", "analyse documentaire", "documentanalyse"),
 }
@@ -90,7 +108,9 @@ def _load(path: Path) -> Any:
     except (OSError, ValueError) as exc:  # tomllib, json and yaml errors are ValueError subclasses or YAMLError
         raise ConfigError(f"cannot read the evaluations file: {exc}", file=str(path), hint="check its syntax") from exc
     except Exception as exc:  # yaml.YAMLError does not derive from ValueError
-        raise ConfigError(f"cannot read the evaluations file: {exc}", file=str(path), hint="check its YAML syntax") from exc
+        raise ConfigError(
+            f"cannot read the evaluations file: {exc}", file=str(path), hint="check its YAML syntax"
+        ) from exc
     raise ConfigError(
         f"unsupported evaluations file type {suffix!r}", file=str(path), hint="use a .toml, .yaml/.yml or .json file"
     )
@@ -100,19 +120,35 @@ def canonical_method(text: str) -> str | None:
     """The canonical name of a data-collection method, or ``None`` when it is not a known one."""
     cleaned = re.sub(r"[\s_-]+", " ", text.strip().lower())
     if cleaned.startswith(OTHER_PREFIX) and cleaned[len(OTHER_PREFIX) :].strip():
-        return f"{OTHER_PREFIX} {cleaned[len(OTHER_PREFIX):].strip()}"
+        return f"{OTHER_PREFIX} {cleaned[len(OTHER_PREFIX) :].strip()}"
     return _ALIASES.get(cleaned)
 
 
-def _check(parsed: _EvaluationFile, file: str) -> tuple[dict[str, Organisation], tuple[Evaluation, ...], list[VisesError]]:
+def _check(
+    parsed: _EvaluationFile, file: str
+) -> tuple[dict[str, Organisation], tuple[Evaluation, ...], list[VisesError]]:
     problems: list[VisesError] = []
     organisations: dict[str, Organisation] = {}
     for index, organisation in enumerate(parsed.organisations):
         where = f"organisations[{index}].code"
         if not organisation.code.strip():
-            problems.append(ConfigError("an organisation code cannot be empty", file=file, path=where, hint="use the code of the data file's 'organisation' column"))
+            problems.append(
+                ConfigError(
+                    "an organisation code cannot be empty",
+                    file=file,
+                    path=where,
+                    hint="use the code of the data file's 'organisation' column",
+                )
+            )
         elif organisation.code in organisations:
-            problems.append(ConfigError(f"organisation {organisation.code!r} is declared twice", file=file, path=where, hint="merge the two entries"))
+            problems.append(
+                ConfigError(
+                    f"organisation {organisation.code!r} is declared twice",
+                    file=file,
+                    path=where,
+                    hint="merge the two entries",
+                )
+            )
         organisations[organisation.code] = organisation
 
     evaluations: list[Evaluation] = []
@@ -179,8 +215,12 @@ def read_evaluations(path: os.PathLike[str] | str) -> tuple[dict[str, Organisati
         raise ConfigError("evaluations file not found", file=file, hint="check the path, or remove the option")
     data = _load(path)
     if not isinstance(data, Mapping):
-        raise ConfigError("expected a table with [[organisations]] and [[evaluations]]", file=file, hint="see docs/vises-approach.md")
-    parsed = structure_or_raise(_converter(), data, _EvaluationFile, file=file, what="evaluations", kind=ValidationError)
+        raise ConfigError(
+            "expected a table with [[organisations]] and [[evaluations]]", file=file, hint="see docs/vises-approach.md"
+        )
+    parsed = structure_or_raise(
+        _converter(), data, _EvaluationFile, file=file, what="evaluations", kind=ValidationError
+    )
     organisations, evaluations, problems = _check(parsed, file)
     if problems:
         raise ValidationError(problems, what=f"evaluations {file!r}")

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from vises.errors import DataError, DataValidationError, VisesError, did_you_mean
-from vises.model import Column, Dataset, Grid, Indicator, Kind
 from vises.io import tokens
+from vises.model import Column, Dataset, Grid, Indicator, Kind
 
 ORGANISATION_COLUMNS = ("organisation", "organization", "org", "ucode", "code", "id")
 PERIOD_COLUMNS = ("period", "year", "time", "année", "annee", "jaar")
@@ -88,7 +88,16 @@ def _plain_numbers(floats: np.ndarray) -> np.ndarray:
 class _Builder:
     """Turns named raw columns into a Dataset, collecting every problem."""
 
-    def __init__(self, *, grid: Grid | None, file: str | None, first_row: int, decimal_comma: bool, attributes: Sequence[str], text_columns: Sequence[str]) -> None:
+    def __init__(
+        self,
+        *,
+        grid: Grid | None,
+        file: str | None,
+        first_row: int,
+        decimal_comma: bool,
+        attributes: Sequence[str],
+        text_columns: Sequence[str],
+    ) -> None:
         self.grid = grid
         self.file = file
         self.first_row = first_row
@@ -100,7 +109,15 @@ class _Builder:
         #: Size columns the grid divides indicators by: numbers, though not indicators themselves.
         self.denominators = {ind.denominator for ind in grid.indicators if ind.denominator} if grid else set()
 
-    def error(self, message: str, *, column: str | None = None, row: int | None = None, hint: str | None = None, indicator: str | None = None) -> None:
+    def error(
+        self,
+        message: str,
+        *,
+        column: str | None = None,
+        row: int | None = None,
+        hint: str | None = None,
+        indicator: str | None = None,
+    ) -> None:
         self.problems.append(DataError(message, file=self.file, column=column, row=row, indicator=indicator, hint=hint))
 
     def rows(self, mask: np.ndarray) -> list[int]:
@@ -118,7 +135,16 @@ class _Builder:
                 return lowered[candidate]
         return None
 
-    def build(self, columns: Mapping[str, Any], units: Mapping[str, str | None], *, id_column: str | None, period_column: str | None, organisations: Any = None, periods: Any = None) -> Dataset:
+    def build(
+        self,
+        columns: Mapping[str, Any],
+        units: Mapping[str, str | None],
+        *,
+        id_column: str | None,
+        period_column: str | None,
+        organisations: Any = None,
+        periods: Any = None,
+    ) -> Dataset:
         names = list(columns)
         n = len(next(iter(columns.values()))) if columns else (len(organisations) if organisations is not None else 0)
         for name, values in columns.items():
@@ -133,7 +159,9 @@ class _Builder:
                 if id_column is None:
                     hint = f"name one of the columns {', '.join(ORGANISATION_COLUMNS)}, or pass id_column="
                     if len(names) == 1 and any(mark in names[0] for mark in "|:\t;,"):
-                        hint = f"the header was read as one column ({names[0][:40]!r}): separate columns with ',' or ';'"
+                        hint = (
+                            f"the header was read as one column ({names[0][:40]!r}): separate columns with ',' or ';'"
+                        )
                     self.error("no organisation column", hint=hint)
                 raise DataValidationError(self.problems, what=self._what())
             used.add(org_name)
@@ -170,7 +198,9 @@ class _Builder:
             elif name in self.denominators:
                 dataset_columns[name] = self._numbers(name, values, unit)
             elif name.lower() in self.attributes:
-                self._put(attributes, name.lower() if name.lower() in ATTRIBUTE_COLUMNS else name, self._text(values), name)
+                self._put(
+                    attributes, name.lower() if name.lower() in ATTRIBUTE_COLUMNS else name, self._text(values), name
+                )
             elif self.grid is not None:
                 indicator = self.indicators.get(name)
                 if indicator is None:
@@ -189,7 +219,14 @@ class _Builder:
                     dataset_columns[name] = column
         if self.problems:
             raise DataValidationError(self.problems, what=self._what())
-        return Dataset(organisations=organisations, periods=periods, columns=dataset_columns, text=text, attributes=attributes, source=self.file)
+        return Dataset(
+            organisations=organisations,
+            periods=periods,
+            columns=dataset_columns,
+            text=text,
+            attributes=attributes,
+            source=self.file,
+        )
 
     def _what(self) -> str:
         return f"data {self.file!r}" if self.file else "data"
@@ -238,15 +275,25 @@ class _Builder:
         if array.dtype.kind in "fiu":
             return Column(values=array.astype(np.float64), unit=unit)
         text = as_text(array)
-        cleaned, not_applicable, missing = self._number_text(text)
+        cleaned, not_applicable, _missing = self._number_text(text)
         try:
             numbers = cleaned.astype(np.float64)
             bad = np.isinf(numbers)
         except ValueError:
             numbers, bad = self._numbers_slowly(cleaned)
         for row in np.flatnonzero(bad):
-            hint = "use a decimal point" if "," in text[row] and not self.decimal_comma else "write a number, leave the cell empty when missing, or n/a when not applicable"
-            self.error(f"{text[row]!r} is not a number", column=name, row=int(row) + self.first_row, indicator=name if self.grid else None, hint=hint)
+            hint = (
+                "use a decimal point"
+                if "," in text[row] and not self.decimal_comma
+                else "write a number, leave the cell empty when missing, or n/a when not applicable"
+            )
+            self.error(
+                f"{text[row]!r} is not a number",
+                column=name,
+                row=int(row) + self.first_row,
+                indicator=name if self.grid else None,
+                hint=hint,
+            )
         return Column(values=numbers, unit=unit, not_applicable=not_applicable if not_applicable.any() else None)
 
     @staticmethod
@@ -275,7 +322,8 @@ class _Builder:
         bad = present & ~np.isin(text.astype(str), np.array(allowed, dtype=str))
         for row in np.flatnonzero(bad):
             self.error(
-                f"{text[row]!r} is not a level of this {indicator.kind.value} indicator; allowed: {', '.join(repr(a) for a in allowed)}",
+                f"{text[row]!r} is not a level of this {indicator.kind.value} indicator; allowed: "
+                f"{', '.join(repr(a) for a in allowed)}",
                 column=indicator.code,
                 row=int(row) + self.first_row,
                 indicator=indicator.code,
@@ -330,15 +378,35 @@ def build_dataset(
         name, header_unit = split_header(str(raw))
         given = (units or {}).get(name, (units or {}).get(str(raw)))
         if header_unit and given and header_unit != given:
-            problems.append(DataError(f"the header says unit {header_unit!r} but the units row says {given!r}", file=file, column=name))
+            problems.append(
+                DataError(
+                    f"the header says unit {header_unit!r} but the units row says {given!r}", file=file, column=name
+                )
+            )
         if name in renamed:
-            problems.append(DataError(f"column {name!r} appears twice", file=file, column=name, hint="rename or remove one of them"))
+            problems.append(
+                DataError(f"column {name!r} appears twice", file=file, column=name, hint="rename or remove one of them")
+            )
         renamed[name] = values
         all_units[name] = header_unit or given
     if problems:
         raise DataValidationError(problems, what=f"data {file!r}" if file else "data")
-    builder = _Builder(grid=grid, file=file, first_row=first_row, decimal_comma=decimal_comma, attributes=attributes, text_columns=text_columns)
-    return builder.build(renamed, all_units, id_column=id_column, period_column=period_column, organisations=organisations, periods=periods)
+    builder = _Builder(
+        grid=grid,
+        file=file,
+        first_row=first_row,
+        decimal_comma=decimal_comma,
+        attributes=attributes,
+        text_columns=text_columns,
+    )
+    return builder.build(
+        renamed,
+        all_units,
+        id_column=id_column,
+        period_column=period_column,
+        organisations=organisations,
+        periods=periods,
+    )
 
 
 def from_columns(
@@ -357,11 +425,21 @@ def from_columns(
     ``organisations`` / ``periods`` may be given separately (``periods`` may be one text for every
     row); otherwise they are columns found as in a CSV file.
     """
-    columns = {name: values if isinstance(values, np.ndarray) else np.asarray(list(values), dtype=object) for name, values in mapping.items()}
+    columns = {
+        name: values if isinstance(values, np.ndarray) else np.asarray(list(values), dtype=object)
+        for name, values in mapping.items()
+    }
     columns = {name: _tidy(values) for name, values in columns.items()}
     return build_dataset(
-        columns, grid=grid, units=units, id_column=id_column, period_column=period_column,
-        organisations=organisations, periods=periods, attributes=attributes, first_row=1,
+        columns,
+        grid=grid,
+        units=units,
+        id_column=id_column,
+        period_column=period_column,
+        organisations=organisations,
+        periods=periods,
+        attributes=attributes,
+        first_row=1,
     )
 
 
@@ -369,7 +447,9 @@ def _tidy(values: np.ndarray) -> np.ndarray:
     """An object column of numbers only (None for gaps) becomes float64; other columns stay."""
     if values.dtype != object or not len(values):
         return values
-    numeric = np.frompyfunc(lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)), 1, 1)(values).astype(bool)
+    numeric = np.frompyfunc(lambda v: v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)), 1, 1)(
+        values
+    ).astype(bool)
     if numeric.all():
         return np.array([np.nan if v is None else v for v in values.tolist()], dtype=np.float64)
     return values
@@ -409,7 +489,16 @@ def from_frame(
             columns[str(name)] = series.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             columns[str(name)] = series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
-    return build_dataset(columns, grid=grid, units=units, id_column=id_column, period_column=period_column, attributes=attributes, file=source, first_row=1)
+    return build_dataset(
+        columns,
+        grid=grid,
+        units=units,
+        id_column=id_column,
+        period_column=period_column,
+        attributes=attributes,
+        file=source,
+        first_row=1,
+    )
 
 
 __all__ = [

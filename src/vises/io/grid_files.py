@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from vises.errors import ConfigError
-from vises.model import Grid
 from vises.io.variants import Resolver, build_grid
+from vises.model import Grid
 
 PathLike = str | os.PathLike[str]
 
@@ -41,7 +41,9 @@ def parse_text(text: str, fmt: str, *, file: str | None = None) -> Any:
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"invalid TOML: {exc}", file=file, hint="fix the syntax at the line and column given") from exc
+            raise ConfigError(
+                f"invalid TOML: {exc}", file=file, hint="fix the syntax at the line and column given"
+            ) from exc
     if fmt == "yaml":
         import yaml
 
@@ -69,7 +71,9 @@ def read_grid_data(path: PathLike) -> Any:
     except FileNotFoundError:
         raise ConfigError("grid file not found", file=str(path), hint="check the path") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"grid file is not UTF-8 text (byte {exc.start})", file=str(path), hint="save the file as UTF-8") from exc
+        raise ConfigError(
+            f"grid file is not UTF-8 text (byte {exc.start})", file=str(path), hint="save the file as UTF-8"
+        ) from exc
     except OSError as exc:
         raise ConfigError(f"cannot read grid file: {exc.strerror}", file=str(path)) from exc
     return parse_text(text, fmt, file=str(path))
@@ -114,12 +118,19 @@ def _read(path: Path, resolve: Resolver | None, *, chain: tuple[Path, ...]) -> G
         if kind == "grid" and Path(key).suffix.lower() in _GRID_SUFFIXES:
             base = Path(key) if Path(key).is_absolute() else path.parent / key
             if not base.is_file():
-                raise ConfigError(f"the base grid file {key!r} does not exist", file=str(path), path="extends",
-                                  hint="give a path relative to this grid file, or the name of a registered grid")
+                raise ConfigError(
+                    f"the base grid file {key!r} does not exist",
+                    file=str(path),
+                    path="extends",
+                    hint="give a path relative to this grid file, or the name of a registered grid",
+                )
             return _read(base, resolve, chain=(*chain, here))
         if resolve is None:
-            raise ConfigError(f"cannot resolve {kind} {key!r} without the plugin registry", file=str(path),
-                              hint="load the grid with vises.load_grid, which knows the registered grids and indicators")
+            raise ConfigError(
+                f"cannot resolve {kind} {key!r} without the plugin registry",
+                file=str(path),
+                hint="load the grid with vises.load_grid, which knows the registered grids and indicators",
+            )
         return resolve(kind, key)
 
     data = read_grid_data(path)

@@ -10,4 +10,11 @@ from vises.contract.records import Reader
 def vises_register_readers() -> list[Reader]:
     from vises.io.csv_data import read_csv
 
-    return [Reader(name="csv", suffixes=(".csv", ".tsv", ".txt"), read=read_csv, summary="wide CSV/TSV, one row per organisation and period")]
+    return [
+        Reader(
+            name="csv",
+            suffixes=(".csv", ".tsv", ".txt"),
+            read=read_csv,
+            summary="wide CSV/TSV, one row per organisation and period",
+        )
+    ]

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-_LABELS = {"type": "object", "additionalProperties": {"type": "string"}, "description": "Text per language code (fr, nl, en)."}
+_LABELS = {
+    "type": "object",
+    "additionalProperties": {"type": "string"},
+    "description": "Text per language code (fr, nl, en).",
+}
 _METHOD = {
     "description": "A method name, or a table whose 'method' key names it and whose other keys are parameters.",
     "oneOf": [
@@ -39,7 +43,10 @@ def _indicator() -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             "code": {"type": "string", "minLength": 1},
-            "use": {"type": "string", "description": "Start from a registered catalogue indicator and override fields."},
+            "use": {
+                "type": "string",
+                "description": "Start from a registered catalogue indicator and override fields.",
+            },
             "label": _LABELS,
             "description": _LABELS,
             "kind": {"enum": ["quantity", "scale", "binary", "category", "narrative"]},
@@ -52,7 +59,11 @@ def _indicator() -> dict[str, Any]:
             "parent": {"type": "string"},
             "weight": {"type": "number", "minimum": 0},
             "normaliser": _METHOD,
-            "denominator": {"type": "string", "minLength": 1, "description": "A dataset column (not an indicator) to divide the value by; 'unit' is the ratio's unit."},
+            "denominator": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A dataset column (not an indicator) to divide the value by; 'unit' is the ratio's.",
+            },
             "imputation": _METHOD,
             "treatment": _METHOD,
             "stakeholders": _CODES,
@@ -106,14 +117,28 @@ def grid_json_schema() -> dict[str, Any]:
                     "aggregator": _METHOD,
                     "min_coverage": {"type": "number", "minimum": 0, "maximum": 1},
                     "pooling": {"enum": ["pooled", "per_period"]},
-                    "imputation": {**_METHOD, "description": "Imputation of missing values (off when absent; imputed values are flagged)."},
-                    "treatment": {**_METHOD, "description": "Treatment of outliers before normalising (off when absent)."},
+                    "imputation": {
+                        **_METHOD,
+                        "description": "Imputation of missing values (off when absent; imputed values are flagged).",
+                    },
+                    "treatment": {
+                        **_METHOD,
+                        "description": "Treatment of outliers before normalising (off when absent).",
+                    },
                 },
             },
             "source": {"type": "string"},
             "extends": {"type": "string", "description": "Code of a registered base grid."},
-            "drop": {"type": "array", "items": {"type": "string"}, "description": "Codes removed with everything below them."},
-            "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}, "description": "code = new weight."},
+            "drop": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Codes removed with everything below them.",
+            },
+            "weights": {
+                "type": "object",
+                "additionalProperties": {"type": "number", "minimum": 0},
+                "description": "code = new weight.",
+            },
         },
     }
 

@@ -27,4 +27,3 @@ def block_columns(block: int, first_block_column: int = FIRST_BLOCK_COLUMN) -> t
     """The (value, comment) column numbers of block ``block`` (0-based)."""
     value = first_block_column + 2 * block
     return value, value + 1
-

@@ -13,9 +13,17 @@ YES_TOKENS = frozenset({"yes", "y", "oui", "o", "ja", "j", "true", "vrai", "waar
 NO_TOKENS = frozenset({"no", "n", "non", "nee", "false", "faux", "onwaar", "0"})
 NA_TOKENS = frozenset(
     {
-        "n/a", "na", "n.a.", "not applicable",
-        "s.o.", "so", "sans objet", "non applicable",
-        "n.v.t.", "nvt", "niet van toepassing",
+        "n/a",
+        "na",
+        "n.a.",
+        "not applicable",
+        "s.o.",
+        "so",
+        "sans objet",
+        "non applicable",
+        "n.v.t.",
+        "nvt",
+        "niet van toepassing",
     }
 )
 MISSING_TOKENS = frozenset({"", "?", "missing", "manquant", "ontbreekt", "nan"})

@@ -89,15 +89,15 @@ def _resolve(resolve: Resolver | None, kind: str, key: str, *, file: str | None,
     except VisesError as exc:
         raise exc.with_context(file=file, path=path) from exc
     except (KeyError, LookupError) as exc:
-        raise ConfigError(f"unknown {kind} {key!r}", file=file, path=path, hint="see 'vises grids' / 'vises indicators'") from exc
+        raise ConfigError(
+            f"unknown {kind} {key!r}", file=file, path=path, hint="see 'vises grids' / 'vises indicators'"
+        ) from exc
     if not isinstance(found, expected):
         raise ConfigError(f"{key!r} is not a {kind} (got {type(found).__name__})", file=file, path=path)
     return found
 
 
-def expand_uses(
-    indicators: Any, *, resolve: Resolver | None, file: str | None = None
-) -> tuple[Any, list[VisesError]]:
+def expand_uses(indicators: Any, *, resolve: Resolver | None, file: str | None = None) -> tuple[Any, list[VisesError]]:
     """Replace each ``use = "<key>"`` indicator entry by the catalogue indicator with its overrides."""
     if not isinstance(indicators, list):
         return indicators, []
@@ -161,7 +161,12 @@ def apply_drop_and_weights(grid: Grid, spec: VariantSpec, *, file: str | None = 
     for index, code in enumerate(spec.drop):
         if code not in parent_of:
             problems.append(
-                ConfigError(f"cannot drop {code!r}: no node or indicator has this code", file=file, path=f"drop[{index}]", hint=_did_you_mean(code, parent_of))
+                ConfigError(
+                    f"cannot drop {code!r}: no node or indicator has this code",
+                    file=file,
+                    path=f"drop[{index}]",
+                    hint=_did_you_mean(code, parent_of),
+                )
             )
     gone = _subtree(known, parent_of)
     nodes = tuple(node for node in grid.nodes if node.code not in gone)
@@ -173,7 +178,9 @@ def apply_drop_and_weights(grid: Grid, spec: VariantSpec, *, file: str | None = 
     return grid, problems
 
 
-def _set_weights(grid: Grid, weights: Mapping[str, Any], *, file: str | None, path: str) -> tuple[Grid, list[VisesError]]:
+def _set_weights(
+    grid: Grid, weights: Mapping[str, Any], *, file: str | None, path: str
+) -> tuple[Grid, list[VisesError]]:
     problems: list[VisesError] = []
     members: tuple[Node | Indicator, ...] = (*grid.nodes, *grid.indicators)
     codes = {item.code for item in members}
@@ -181,7 +188,14 @@ def _set_weights(grid: Grid, weights: Mapping[str, Any], *, file: str | None, pa
     for code, value in weights.items():
         where = f"{path}.{code}"
         if code not in codes:
-            problems.append(ConfigError(f"unknown code {code!r}: no node or indicator has it", file=file, path=where, hint=_did_you_mean(code, codes)))
+            problems.append(
+                ConfigError(
+                    f"unknown code {code!r}: no node or indicator has it",
+                    file=file,
+                    path=where,
+                    hint=_did_you_mean(code, codes),
+                )
+            )
         elif not _is_number(value) or not math.isfinite(float(value)) or float(value) < 0:
             problems.append(ConfigError(f"expected a finite number >= 0, got {value!r}", file=file, path=where))
         else:
@@ -190,7 +204,9 @@ def _set_weights(grid: Grid, weights: Mapping[str, Any], *, file: str | None, pa
     def reweigh(item: Any) -> Any:
         return attrs.evolve(item, weight=clean[item.code]) if item.code in clean else item
 
-    return attrs.evolve(grid, nodes=tuple(map(reweigh, grid.nodes)), indicators=tuple(map(reweigh, grid.indicators))), problems
+    return attrs.evolve(
+        grid, nodes=tuple(map(reweigh, grid.nodes)), indicators=tuple(map(reweigh, grid.indicators))
+    ), problems
 
 
 def apply_weighting(grid: Grid, weights: Mapping[str, float], *, name: str) -> Grid:
@@ -219,7 +235,9 @@ def merge_grids(base: Grid, overlay: Grid, present: Iterable[str]) -> Grid:
     return attrs.evolve(base, plugin=None, **changes)
 
 
-def build_grid(data: Mapping[str, Any], *, file: str | None = None, resolve: Resolver | None = None, base: Grid | None = None) -> Grid:
+def build_grid(
+    data: Mapping[str, Any], *, file: str | None = None, resolve: Resolver | None = None, base: Grid | None = None
+) -> Grid:
     """Turn the plain data of a grid file into a ``Grid``, applying its variant keys.
 
     ``base`` skips the ``extends`` lookup (``apply_variant``). Raises one ``GridValidationError``
@@ -228,7 +246,10 @@ def build_grid(data: Mapping[str, Any], *, file: str | None = None, resolve: Res
     from vises.io.converter import structure_or_raise
 
     if not isinstance(data, Mapping):
-        raise GridValidationError([ConfigError(f"a grid file must hold a table of keys, got {type(data).__name__}", file=file)], what=_what(file))
+        raise GridValidationError(
+            [ConfigError(f"a grid file must hold a table of keys, got {type(data).__name__}", file=file)],
+            what=_what(file),
+        )
     spec, problems = parse_variant(data, file=file)
     body = {key: value for key, value in data.items() if key not in VARIANT_KEYS}
     if "indicators" in body:

@@ -24,12 +24,12 @@ from typing import Any
 import attrs
 import numpy as np
 
-from vises.io import template_layout as tpl
-from vises.errors import DataError, DataValidationError, MissingDependencyError, VisesError
 from vises.contract.hookspecs import hookimpl
-from vises.model import Column, Dataset, Grid, Indicator, Kind, label_in
 from vises.contract.records import Reader
+from vises.errors import DataError, DataValidationError, MissingDependencyError, VisesError
+from vises.io import template_layout as tpl
 from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
+from vises.model import Column, Dataset, Grid, Indicator, Kind, label_in
 
 _ALL_LANGS = ("fr", "nl", "en")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -89,7 +89,9 @@ class Decoder:
             # A level's own value wins over another level's label spelled the same way.
             for level in indicator.levels:
                 lookup[level.value.strip().casefold()] = level.value
-            shown = ", ".join(f"{level.value} ({label_in(level.label, lang, level.value)})" for level in indicator.levels)
+            shown = ", ".join(
+                f"{level.value} ({label_in(level.label, lang, level.value)})" for level in indicator.levels
+            )
             allowed = f"one of the levels {shown}, or their label in fr/nl/en"
         return cls(indicator=indicator, lookup=lookup, allowed=allowed)
 
@@ -108,7 +110,9 @@ class Decoder:
         if value is None:
             raise _Bad(f"{text!r} matches more than one level", f"type the level value instead: {self.allowed}")
         if not value:
-            raise _Bad(f"{text!r} is not an allowed value", f"choose {self.allowed}; 's.o.'/'n.v.t.'/'n/a' if not applicable")
+            raise _Bad(
+                f"{text!r} is not an allowed value", f"choose {self.allowed}; 's.o.'/'n.v.t.'/'n/a' if not applicable"
+            )
         return value, False
 
     def _number(self, raw: Any, text: str, number_format: str | None) -> float:
@@ -228,13 +232,23 @@ class _TemplateReader:
                 ) from exc
         if grid.code != code:
             raise DataError(
-                f"this template was made for grid {code!r} (version {self.meta.get('grid_version')}), not {grid.code!r}",
+                f"this template was made for grid {code!r} (version {self.meta.get('grid_version')}), not "
+                f"{grid.code!r}",
                 file=self.file,
                 hint=f"read it with --grid {code}, or make a new template for {grid.code!r}",
             )
         return grid
 
-    def _problem(self, message: str, *, sheet: str, row: int, column: str | None = None, indicator: str | None = None, hint: str | None = None) -> None:
+    def _problem(
+        self,
+        message: str,
+        *,
+        sheet: str,
+        row: int,
+        column: str | None = None,
+        indicator: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.problems.append(
             DataError(message, file=self.file, sheet=sheet, row=row, column=column, indicator=indicator, hint=hint)
         )
@@ -255,7 +269,14 @@ class _TemplateReader:
 
         for title, _node in self.meta["sheets"]:
             if title not in self.wb.sheetnames:
-                self.problems.append(DataError(f"sheet {title!r} of the template is missing", file=self.file, sheet=title, hint="do not rename or delete the template's sheets"))
+                self.problems.append(
+                    DataError(
+                        f"sheet {title!r} of the template is missing",
+                        file=self.file,
+                        sheet=title,
+                        hint="do not rename or delete the template's sheets",
+                    )
+                )
                 continue
             sheet, fsheet = self.wb[title], self.formulas[title]
             for row in range(first_row, sheet.max_row + 1):
@@ -265,12 +286,25 @@ class _TemplateReader:
                 if code not in indicators:
                     if filled:
                         self._problem(
-                            f"row has values but column A holds {code!r}, which is no indicator of grid {self.grid.code!r}" if code else "row has values but no indicator code in column A",
-                            sheet=title, row=row, column="A", hint="put values only on indicator rows; do not change the codes",
+                            f"row has values but column A holds {code!r}, which is no indicator of grid "
+                            f"{self.grid.code!r}"
+                            if code
+                            else "row has values but no indicator code in column A",
+                            sheet=title,
+                            row=row,
+                            column="A",
+                            hint="put values only on indicator rows; do not change the codes",
                         )
                     continue
                 if code in where:
-                    self._problem(f"indicator {code!r} appears twice (also {where[code]})", sheet=title, row=row, column="A", indicator=code, hint="keep one row per indicator")
+                    self._problem(
+                        f"indicator {code!r} appears twice (also {where[code]})",
+                        sheet=title,
+                        row=row,
+                        column="A",
+                        indicator=code,
+                        hint="keep one row per indicator",
+                    )
                     continue
                 where[code] = f"sheet {title!r}, row {row}"
                 decoder = decoders.setdefault(code, Decoder.for_indicator(indicators[code], self.lang))
@@ -284,14 +318,26 @@ class _TemplateReader:
                     if value_cell.value is None and isinstance(formula, str) and formula.startswith("="):
                         self._problem(
                             "the cell holds a formula whose result was never computed",
-                            sheet=title, row=row, column=f"{letter} (value, block {block + 1})", indicator=code,
+                            sheet=title,
+                            row=row,
+                            column=f"{letter} (value, block {block + 1})",
+                            indicator=code,
                             hint="open and save the file in Excel or LibreOffice, or type the value",
                         )
                         continue
                     try:
-                        values[code][block], na[code][block] = decoder.decode(value_cell.value, value_cell.number_format)
+                        values[code][block], na[code][block] = decoder.decode(
+                            value_cell.value, value_cell.number_format
+                        )
                     except _Bad as bad:
-                        self._problem(bad.message, sheet=title, row=row, column=f"{letter} (value, block {block + 1})", indicator=code, hint=bad.hint)
+                        self._problem(
+                            bad.message,
+                            sheet=title,
+                            row=row,
+                            column=f"{letter} (value, block {block + 1})",
+                            indicator=code,
+                            hint=bad.hint,
+                        )
 
         keep = self._blocks(nblocks, used)
         if self.problems:
@@ -308,7 +354,14 @@ class _TemplateReader:
         """The blocks that make dataset rows: (block, organisation, period)."""
         title = str(self.meta.get("identification"))
         if title not in self.wb.sheetnames:
-            self.problems.append(DataError(f"the identification sheet {title!r} is missing", file=self.file, sheet=title, hint="do not rename or delete the template's sheets"))
+            self.problems.append(
+                DataError(
+                    f"the identification sheet {title!r} is missing",
+                    file=self.file,
+                    sheet=title,
+                    hint="do not rename or delete the template's sheets",
+                )
+            )
             return []
         sheet = self.wb[title]
         keep: list[tuple[int, str, str]] = []
@@ -320,16 +373,35 @@ class _TemplateReader:
             if not org or not per:
                 if used[block]:
                     empty = "B (organisation)" if not org else "C (period)"
-                    self._problem(f"block {block + 1} holds values but its {'organisation' if not org else 'period'} is empty", sheet=title, row=row, column=empty, hint="fill in the organisation and the period of every block you use")
+                    self._problem(
+                        f"block {block + 1} holds values but its {'organisation' if not org else 'period'} is empty",
+                        sheet=title,
+                        row=row,
+                        column=empty,
+                        hint="fill in the organisation and the period of every block you use",
+                    )
                 continue
             if (org, per) in seen:
-                self._problem(f"organisation {org!r}, period {per!r} is already block {seen[(org, per)] + 1}", sheet=title, row=row, column="B (organisation)", hint="give each block a different organisation or period")
+                self._problem(
+                    f"organisation {org!r}, period {per!r} is already block {seen[(org, per)] + 1}",
+                    sheet=title,
+                    row=row,
+                    column="B (organisation)",
+                    hint="give each block a different organisation or period",
+                )
                 continue
             seen[(org, per)] = block
             keep.append((block, org, per))
         return keep
 
-    def _dataset(self, keep: list[tuple[int, str, str]], values: dict[str, list[Any]], na: dict[str, list[bool]], comments: dict[str, list[str | None]], indicators: dict[str, Indicator]) -> Dataset:
+    def _dataset(
+        self,
+        keep: list[tuple[int, str, str]],
+        values: dict[str, list[Any]],
+        na: dict[str, list[bool]],
+        comments: dict[str, list[str | None]],
+        indicators: dict[str, Indicator],
+    ) -> Dataset:
         rows = [block for block, _, _ in keep]
         columns: dict[str, Column] = {}
         text: dict[str, np.ndarray] = {}
@@ -343,7 +415,11 @@ class _TemplateReader:
             else:
                 array = np.empty(len(picked), dtype=object)
                 array[:] = picked
-            columns[ind.code] = Column(values=array, unit=ind.unit if ind.kind is Kind.QUANTITY else None, not_applicable=mask if mask.any() else None)
+            columns[ind.code] = Column(
+                values=array,
+                unit=ind.unit if ind.kind is Kind.QUANTITY else None,
+                not_applicable=mask if mask.any() else None,
+            )
             notes = [comments[ind.code][b] for b in rows]
             if any(notes):
                 note_array = np.empty(len(notes), dtype=object)
@@ -377,13 +453,21 @@ def _read_plain(source: Path, workbook: Any, grid: Grid | None) -> Dataset:
         raise DataError(
             "no sheet holds a data table (a sheet whose cell A1 reads 'organisation')",
             file=file,
-            hint=f"put the table at the top of one sheet, or make a template with 'vises template'; sheets: {', '.join(workbook.sheetnames)}",
+            hint=(
+                "put the table at the top of one sheet, or make a template with 'vises template'; sheets: "
+                f"{', '.join(workbook.sheetnames)}"
+            ),
         )
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     while rows and all(_text(v) == "" for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise DataError("the sheet is empty", file=file, sheet=sheet.title, hint="row 1 holds the headers: organisation, period, <indicator code> [unit], ...")
+        raise DataError(
+            "the sheet is empty",
+            file=file,
+            sheet=sheet.title,
+            hint="row 1 holds the headers: organisation, period, <indicator code> [unit], ...",
+        )
     header, body = rows[0], rows[1:]
     columns: dict[str, Any] = {}
     problems: list[VisesError] = []
@@ -393,7 +477,14 @@ def _read_plain(source: Path, workbook: Any, grid: Grid | None) -> Dataset:
         if not title:
             if any(_text(v) for v in cells):
                 problems.append(
-                    DataError("the column has values but no header", file=file, sheet=sheet.title, row=1, column=get_column_letter(index + 1), hint="write the indicator code (and [unit]) in row 1")
+                    DataError(
+                        "the column has values but no header",
+                        file=file,
+                        sheet=sheet.title,
+                        row=1,
+                        column=get_column_letter(index + 1),
+                        hint="write the indicator code (and [unit]) in row 1",
+                    )
                 )
             continue
         array = np.empty(len(cells), dtype=object)
@@ -404,11 +495,20 @@ def _read_plain(source: Path, workbook: Any, grid: Grid | None) -> Dataset:
     try:
         return build_dataset(columns, grid=grid, file=file, first_row=2)
     except DataValidationError as exc:
-        raise DataValidationError([p.with_context(sheet=sheet.title) for p in exc.problems], what=f"file {file!r}") from exc
+        raise DataValidationError(
+            [p.with_context(sheet=sheet.title) for p in exc.problems], what=f"file {file!r}"
+        ) from exc
     except VisesError as exc:
         raise exc.with_context(file=file, sheet=sheet.title) from exc
 
 
 @hookimpl
 def vises_register_readers() -> list[Reader]:
-    return [Reader(name="xlsx", suffixes=(".xlsx",), read=read_xlsx, summary="vises templates and wide tables in Excel workbooks")]
+    return [
+        Reader(
+            name="xlsx",
+            suffixes=(".xlsx",),
+            read=read_xlsx,
+            summary="vises templates and wide tables in Excel workbooks",
+        )
+    ]

@@ -18,15 +18,16 @@ docs/methods.md gives every formula.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from vises.errors import MethodError
 from vises.contract.hookspecs import hookimpl
-from vises.methods.normalise import Param, Problems, validate_params
 from vises.contract.records import AggregatorSpec
+from vises.errors import MethodError
+from vises.methods.normalise import Param, Problems, validate_params
 
 #: Copeland compares every pair of organisations in a group: O(m² k) time. Groups larger than this
 #: are refused rather than left to run for hours (10,000 rows × 20 children takes ~10 s).
@@ -37,7 +38,11 @@ _COPELAND_CELLS = 4_000_000
 
 
 def _p_checks(p: dict[str, Any], _: Any) -> Problems:
-    return [("p", "parameter 'p' must not be 0 (p → 0 is the geometric mean: use aggregator 'geometric')")] if p["p"] == 0 else []
+    return (
+        [("p", "parameter 'p' must not be 0 (p → 0 is the geometric mean: use aggregator 'geometric')")]
+        if p["p"] == 0
+        else []
+    )
 
 
 _SCHEMAS: dict[str, tuple[dict[str, Param], Any]] = {
@@ -70,9 +75,15 @@ def _prepare(
     scores = np.asarray(scores, dtype=np.float64)
     weights = np.asarray(weights, dtype=np.float64).reshape(-1)
     if scores.ndim != 2 or weights.shape[0] != scores.shape[1]:
-        raise MethodError(f"aggregator {name!r}: got scores of shape {scores.shape} and {weights.shape[0]} weights; expected (n, k) and k")
+        raise MethodError(
+            f"aggregator {name!r}: got scores of shape {scores.shape} and {weights.shape[0]} weights; expected (n, "
+            "k) and k"
+        )
     if not np.isfinite(weights).all() or (weights < 0).any():
-        raise MethodError(f"aggregator {name!r}: weights must be finite and >= 0, got {weights.tolist()}", hint="fix the weights of this node's children in the grid")
+        raise MethodError(
+            f"aggregator {name!r}: weights must be finite and >= 0, got {weights.tolist()}",
+            hint="fix the weights of this node's children in the grid",
+        )
     if check_infinite:
         _refuse_infinite(name, scores)
     use = ~np.isnan(scores)
@@ -83,7 +94,10 @@ def _prepare(
 
 def _refuse_infinite(name: str, scores: np.ndarray) -> None:
     if np.isinf(scores).any():
-        raise MethodError(f"aggregator {name!r}: children's scores include infinite values", hint="check the normalisers of this node's children")
+        raise MethodError(
+            f"aggregator {name!r}: children's scores include infinite values",
+            hint="check the normalisers of this node's children",
+        )
 
 
 def _refuse_nonpositive(name: str, scores: np.ndarray, use: np.ndarray, *, allow_zero: bool = False, why: str) -> None:
@@ -91,14 +105,20 @@ def _refuse_nonpositive(name: str, scores: np.ndarray, use: np.ndarray, *, allow
     bad &= use
     if bad.any():
         rows, cols = np.nonzero(bad)
-        first = [f"row {r + 1} child {c + 1} = {scores[r, c]:g}" for r, c in zip(rows[:3], cols[:3])]
+        first = [f"row {r + 1} child {c + 1} = {scores[r, c]:g}" for r, c in zip(rows[:3], cols[:3], strict=True)]
         raise MethodError(
-            f"aggregator {name!r} met {len(rows)} score(s) {'< 0' if allow_zero else '<= 0'} ({'; '.join(first)}); {why}",
-            hint="normalise the children onto a range that excludes them (e.g. minmax with low = 1), or use aggregator 'arithmetic'",
+            f"aggregator {name!r} met {len(rows)} score(s) {'< 0' if allow_zero else '<= 0'} ({'; '.join(first)}); "
+            f"{why}",
+            hint=(
+                "normalise the children onto a range that excludes them (e.g. minmax with low = 1), or use "
+                "aggregator 'arithmetic'"
+            ),
         )
 
 
-def _finish(numerator: np.ndarray, buffer: np.ndarray, use: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _finish(
+    numerator: np.ndarray, buffer: np.ndarray, use: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Return (numerator / weight present, weight present), reusing ``buffer`` for the weights."""
     np.copyto(buffer, use)
     present = buffer @ weights
@@ -108,7 +128,9 @@ def _finish(numerator: np.ndarray, buffer: np.ndarray, use: np.ndarray, weights:
     return mean, present
 
 
-def _arithmetic(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:
+def _arithmetic(
+    scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None
+) -> np.ndarray:
     """Σ wᵢxᵢ / Σ wᵢ over the children taking part."""
     # An infinite child makes its row's sum infinite or NaN: checking the n results, and the
     # (n, k) block only then, saves a full pass over the block on every node.
@@ -120,7 +142,9 @@ def _arithmetic(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str,
     return mean
 
 
-def _geometric(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:
+def _geometric(
+    scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None
+) -> np.ndarray:
     """exp(Σ wᵢ ln xᵢ / Σ wᵢ); every score taking part must be > 0."""
     _, scores, weights, use = _prepare("geometric", scores, weights, params)
     _refuse_nonpositive("geometric", scores, use, why="the geometric mean needs every score > 0")
@@ -130,7 +154,9 @@ def _geometric(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, 
     return np.exp(mean)
 
 
-def _harmonic(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:
+def _harmonic(
+    scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None
+) -> np.ndarray:
     """Σ wᵢ / Σ (wᵢ / xᵢ); every score taking part must be > 0."""
     _, scores, weights, use = _prepare("harmonic", scores, weights, params)
     _refuse_nonpositive("harmonic", scores, use, why="the harmonic mean needs every score > 0")
@@ -140,7 +166,9 @@ def _harmonic(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, A
         return 1.0 / mean_inverse
 
 
-def _power_mean(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:
+def _power_mean(
+    scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None
+) -> np.ndarray:
     """(Σ wᵢxᵢᵖ / Σ wᵢ)^(1/p); p > 0 needs scores >= 0, p < 0 needs scores > 0.
 
     Computed as m·(Σ wᵢ(xᵢ/m)ᵖ / Σ wᵢ)^(1/p) with m the row's largest (p > 0) or smallest (p < 0)
@@ -149,7 +177,13 @@ def _power_mean(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str,
     p, scores, weights, use = _prepare("power_mean", scores, weights, params)
     power = p["p"]
     positive = power > 0
-    _refuse_nonpositive("power_mean", scores, use, allow_zero=positive, why=f"the power mean with p = {power:g} needs every score {'>= 0' if positive else '> 0'}")
+    _refuse_nonpositive(
+        "power_mean",
+        scores,
+        use,
+        allow_zero=positive,
+        why=f"the power mean with p = {power:g} needs every score {'>= 0' if positive else '> 0'}",
+    )
     filled = np.where(use, scores, 0.0 if positive else np.inf)
     pivot = filled.max(axis=1, initial=0.0) if positive else filled.min(axis=1, initial=np.inf)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
@@ -163,7 +197,9 @@ def _power_mean(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str,
     return result
 
 
-def _median(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:
+def _median(
+    scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None
+) -> np.ndarray:
     """Lower weighted median: the smallest score whose cumulative renormalised weight reaches 1/2.
 
     With equal weights and an even number of children this is the lower of the two middle values
@@ -185,7 +221,9 @@ def _median(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any
     return result
 
 
-def _minimum(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:
+def _minimum(
+    scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None
+) -> np.ndarray:
     """min xᵢ over the children taking part: non-compensatory, weights matter only when zero."""
     _, scores, weights, use = _prepare("minimum", scores, weights, params)
     if scores.shape[1] == 0:
@@ -195,7 +233,9 @@ def _minimum(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, An
     return result
 
 
-def _copeland(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None) -> np.ndarray:
+def _copeland(
+    scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, Any], groups: np.ndarray | None = None
+) -> np.ndarray:
     """Copeland score within each group: (organisations outranked) − (organisations outranking).
 
     a outranks b when the weight of the children where a > b exceeds the weight of those where
@@ -215,11 +255,12 @@ def _copeland(scores: np.ndarray, weights: np.ndarray, *, params: Mapping[str, A
     inverse[~scored] = -1
     order = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(inverse.max(initial=-1) + 2), side="left")
-    for start, stop in zip(bounds[:-1], bounds[1:]):
+    for start, stop in itertools.pairwise(bounds):
         rows = order[start:stop]
         if len(rows) > COPELAND_MAX_GROUP:
             raise MethodError(
-                f"aggregator 'copeland': a group has {len(rows)} organisations; comparing every pair is limited to {COPELAND_MAX_GROUP}",
+                f"aggregator 'copeland': a group has {len(rows)} organisations; comparing every pair is limited to "
+                f"{COPELAND_MAX_GROUP}",
                 hint="use Copeland on network-level rankings (tens to thousands of organisations per period)",
             )
         if len(rows):
@@ -247,12 +288,28 @@ AGGREGATORS: dict[str, AggregatorSpec] = {
     spec.name: spec
     for spec in (
         AggregatorSpec(name="arithmetic", aggregate=_arithmetic, additive=True, summary="weighted arithmetic mean"),
-        AggregatorSpec(name="geometric", aggregate=_geometric, requires_positive=True, summary="weighted geometric mean (scores > 0)"),
-        AggregatorSpec(name="harmonic", aggregate=_harmonic, requires_positive=True, summary="weighted harmonic mean (scores > 0)"),
-        AggregatorSpec(name="power_mean", aggregate=_power_mean, summary="weighted power mean of order p (p < 0: scores > 0; p > 0: scores >= 0)"),
+        AggregatorSpec(
+            name="geometric",
+            aggregate=_geometric,
+            requires_positive=True,
+            summary="weighted geometric mean (scores > 0)",
+        ),
+        AggregatorSpec(
+            name="harmonic", aggregate=_harmonic, requires_positive=True, summary="weighted harmonic mean (scores > 0)"
+        ),
+        AggregatorSpec(
+            name="power_mean",
+            aggregate=_power_mean,
+            summary="weighted power mean of order p (p < 0: scores > 0; p > 0: scores >= 0)",
+        ),
         AggregatorSpec(name="median", aggregate=_median, summary="lower weighted median"),
         AggregatorSpec(name="minimum", aggregate=_minimum, summary="worst child (non-compensatory)"),
-        AggregatorSpec(name="copeland", aggregate=_copeland, across_rows=True, summary="Copeland outranking score within each period"),
+        AggregatorSpec(
+            name="copeland",
+            aggregate=_copeland,
+            across_rows=True,
+            summary="Copeland outranking score within each period",
+        ),
     )
 }
 

@@ -15,7 +15,9 @@ import numpy as np
 from vises.errors import UnitError
 
 
-def ratio_conversion(numerator_unit: str | None, denominator_unit: str | None, declared: str | None, *, indicator: str) -> float:
+def ratio_conversion(
+    numerator_unit: str | None, denominator_unit: str | None, declared: str | None, *, indicator: str
+) -> float:
     """The factor turning ``numerator / denominator`` in the columns' units into the declared unit.
 
     With no unit on either column the ratio is taken to be in the declared unit already (factor 1).
@@ -36,7 +38,7 @@ def ratio_conversion(numerator_unit: str | None, denominator_unit: str | None, d
             column=indicator,
             indicator=indicator,
             hint="give both the indicator column and its denominator column a unit (or neither), "
-            "and declare the unit of the ratio, e.g. unit = \"hour / FTE\"",
+            'and declare the unit of the ratio, e.g. unit = "hour / FTE"',
         ) from exc
     return factor
 

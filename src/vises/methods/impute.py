@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from vises.errors import DataError
 from vises.contract.hookspecs import hookimpl
-from vises.methods.params import Param, Problems, validate_params
 from vises.contract.records import ImputeContext, ImputerSpec
+from vises.errors import DataError
+from vises.methods.params import Param, Problems, validate_params
 
 __all__ = ["IMPUTERS", "vises_register_imputers"]
 
@@ -36,7 +36,11 @@ _SEP = "\x1f"
 def _whole(key: str) -> Any:
     def rule(p: dict[str, Any], _: Any) -> Problems:
         value = p[key]
-        return [] if value is None or value == int(value) else [(key, f"parameter {key!r} must be a whole number, got {value!r}")]
+        return (
+            []
+            if value is None or value == int(value)
+            else [(key, f"parameter {key!r} must be a whole number, got {value!r}")]
+        )
 
     return rule
 
@@ -166,11 +170,43 @@ def apply_none(values: np.ndarray, fitted: Mapping[str, Any], *, context: Impute
 IMPUTERS: dict[str, ImputerSpec] = {
     spec.name: spec
     for spec in (
-        ImputerSpec(name="mean", fit=_named(_statistic("mean"), "mean"), apply=_apply_table, check=_CHECKS["mean"], summary="mean of the period (or of all periods, pooled = true)"),
-        ImputerSpec(name="median", fit=_named(_statistic("median"), "median"), apply=_apply_table, check=_CHECKS["median"], summary="median of the period (or pooled)"),
-        ImputerSpec(name="group_mean", fit=_named(_statistic("mean"), "group_mean"), apply=_apply_table, check=_CHECKS["group_mean"], attribute_param="group", summary="mean of the same group (attribute) within the period"),
-        ImputerSpec(name="group_median", fit=_named(_statistic("median"), "group_median"), apply=_apply_table, check=_CHECKS["group_median"], attribute_param="group", summary="median of the same group within the period"),
-        ImputerSpec(name="previous", fit=fit_previous, apply=apply_previous, check=_CHECKS["previous"], summary="the organisation's latest earlier value (carry forward)"),
+        ImputerSpec(
+            name="mean",
+            fit=_named(_statistic("mean"), "mean"),
+            apply=_apply_table,
+            check=_CHECKS["mean"],
+            summary="mean of the period (or of all periods, pooled = true)",
+        ),
+        ImputerSpec(
+            name="median",
+            fit=_named(_statistic("median"), "median"),
+            apply=_apply_table,
+            check=_CHECKS["median"],
+            summary="median of the period (or pooled)",
+        ),
+        ImputerSpec(
+            name="group_mean",
+            fit=_named(_statistic("mean"), "group_mean"),
+            apply=_apply_table,
+            check=_CHECKS["group_mean"],
+            attribute_param="group",
+            summary="mean of the same group (attribute) within the period",
+        ),
+        ImputerSpec(
+            name="group_median",
+            fit=_named(_statistic("median"), "group_median"),
+            apply=_apply_table,
+            check=_CHECKS["group_median"],
+            attribute_param="group",
+            summary="median of the same group within the period",
+        ),
+        ImputerSpec(
+            name="previous",
+            fit=fit_previous,
+            apply=apply_previous,
+            check=_CHECKS["previous"],
+            summary="the organisation's latest earlier value (carry forward)",
+        ),
         ImputerSpec(name="none", fit=fit_none, apply=apply_none, check=_CHECKS["none"], summary="no imputation"),
     )
 }

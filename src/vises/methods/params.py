@@ -31,7 +31,11 @@ class Param:
     def describe(self, key: str) -> str:
         if self.required:
             return f"{key} ({self.kind}, required)"
-        return f"{key} ({self.kind}, default {self.default!r})" if self.default is not None else f"{key} ({self.kind}, optional)"
+        return (
+            f"{key} ({self.kind}, default {self.default!r})"
+            if self.default is not None
+            else f"{key} ({self.kind}, optional)"
+        )
 
 
 def _type_problem(kind: str, value: Any) -> str | None:
@@ -81,7 +85,9 @@ def validate_params(
         expected = ", ".join(rule.describe(key) for key, rule in schema.items()) or "no parameters"
         raise MethodError(
             f"{what} {name!r}: " + "; ".join(message for _, message in problems),
-            path=f"params.{problems[0][0]}" if len(problems) == 1 and (problems[0][0] in schema or problems[0][0] in given) else None,
+            path=f"params.{problems[0][0]}"
+            if len(problems) == 1 and (problems[0][0] in schema or problems[0][0] in given)
+            else None,
             hint=f"{name} takes {expected}",
         )
     return resolved
@@ -101,11 +107,25 @@ _RANGE = {"low": Param(kind="number", default=0.0), "high": Param(kind="number",
 
 
 def _low_below_high(p: dict[str, Any], _: Indicator | None) -> Problems:
-    return [] if p["low"] < p["high"] else [("high", f"parameter 'high' ({p['high']:g}) must be greater than 'low' ({p['low']:g})")]
+    return (
+        []
+        if p["low"] < p["high"]
+        else [("high", f"parameter 'high' ({p['high']:g}) must be greater than 'low' ({p['low']:g})")]
+    )
 
 
 def _posts_ordered(p: dict[str, Any], ind: Indicator | None) -> Problems:
-    problems = [] if p["lower"] < p["upper"] else [("upper", f"parameter 'upper' ({p['upper']:g}) must be greater than 'lower' ({p['lower']:g}); for lower-is-better indicators keep lower < upper and set the indicator's direction")]
+    problems = (
+        []
+        if p["lower"] < p["upper"]
+        else [
+            (
+                "upper",
+                f"parameter 'upper' ({p['upper']:g}) must be greater than 'lower' ({p['lower']:g}); for "
+                "lower-is-better indicators keep lower < upper and set the indicator's direction",
+            )
+        ]
+    )
     return problems + (_low_below_high(p, ind) if "low" in p else [])
 
 
@@ -115,13 +135,25 @@ def _target_checks(p: dict[str, Any], ind: Indicator | None) -> Problems:
         return problems
     target = p["target"] if p["target"] is not None else ind.target
     if target is None:
-        return problems + [("target", "parameter 'target' is required: the indicator declares no target")]
+        return [*problems, ("target", "parameter 'target' is required: the indicator declares no target")]
     if ind.direction is Direction.TARGET:
         if p["scale"] is None and target_scale(target, ind) is None:
-            problems.append(("scale", "parameter 'scale' is required: the indicator declares neither minimum nor maximum to derive it from"))
+            problems.append(
+                (
+                    "scale",
+                    "parameter 'scale' is required: the indicator declares neither minimum nor maximum to derive it "
+                    "from",
+                )
+            )
     else:
         if target <= 0:
-            problems.append(("target", f"target {target:g} must be > 0 for a {ind.direction.value}-is-better ratio (use goalposts for zero or negative targets)"))
+            problems.append(
+                (
+                    "target",
+                    f"target {target:g} must be > 0 for a {ind.direction.value}-is-better ratio (use goalposts for "
+                    "zero or negative targets)",
+                )
+            )
         if p["scale"] is not None:
             problems.append(("scale", "parameter 'scale' only applies when the indicator's direction is 'target'"))
     return problems
@@ -147,7 +179,11 @@ _SCHEMAS: dict[str, tuple[dict[str, Param], CrossCheck | None]] = {
     ),
     "distance_to_max": (dict(_RANGE), _low_below_high),
     "distance_to_reference": (
-        {"organisation": Param(kind="text", required=True), "period": Param(kind="text"), "scale": Param(kind="positive", default=100.0)},
+        {
+            "organisation": Param(kind="text", required=True),
+            "period": Param(kind="text"),
+            "scale": Param(kind="positive", default=100.0),
+        },
         None,
     ),
     "fraction_of_max": ({"scale": Param(kind="positive", default=100.0)}, None),
@@ -155,7 +191,11 @@ _SCHEMAS: dict[str, tuple[dict[str, Param], CrossCheck | None]] = {
     "percentile_rank": ({}, None),
     "borda": ({}, None),
     "scaled": (
-        {"lower": Param(kind="number", required=True), "upper": Param(kind="number", required=True), "scale": Param(kind="positive", default=100.0)},
+        {
+            "lower": Param(kind="number", required=True),
+            "upper": Param(kind="number", required=True),
+            "scale": Param(kind="positive", default=100.0),
+        },
         _posts_ordered,
     ),
     "none": ({}, None),
@@ -175,4 +215,3 @@ def check_params(name: str, params: Mapping[str, Any] | None, *, indicator: Indi
         raise MethodError(f"unknown normaliser {name!r}", hint=f"built-in normalisers: {', '.join(sorted(_SCHEMAS))}")
     schema, cross = _SCHEMAS[name]
     return validate_params("normaliser", name, params, schema, cross, indicator)
-

@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from vises.errors import MethodError
 from vises.contract.hookspecs import hookimpl
-from vises.methods.params import Param, Problems, validate_params
 from vises.contract.records import FitContext, TreatmentSpec
+from vises.errors import MethodError
+from vises.methods.params import Param, Problems, validate_params
 
 __all__ = ["TREATMENTS", "kurtosis", "skewness", "vises_register_treatments"]
 
@@ -89,7 +89,12 @@ def _winsorise_rules(p: dict[str, Any], _: Any) -> Problems:
     if p["winmax"] != int(p["winmax"]):
         problems.append(("winmax", f"parameter 'winmax' must be a whole number, got {p['winmax']!r}"))
     if p["fallback"] not in _FALLBACKS:
-        problems.append(("fallback", f"parameter 'fallback' must be one of {', '.join(map(repr, _FALLBACKS))}, got {p['fallback']!r}"))
+        problems.append(
+            (
+                "fallback",
+                f"parameter 'fallback' must be one of {', '.join(map(repr, _FALLBACKS))}, got {p['fallback']!r}",
+            )
+        )
     return problems
 
 
@@ -105,13 +110,21 @@ def _clip_rules(p: dict[str, Any], _: Any) -> Problems:
         problems.append(("lower", "give at least one bound: lower, upper, lower_quantile or upper_quantile"))
     if p["lower"] is not None and p["upper"] is not None and p["lower"] > p["upper"]:
         problems.append(("upper", f"'upper' ({p['upper']:g}) must not be below 'lower' ({p['lower']:g})"))
-    if p["lower_quantile"] is not None and p["upper_quantile"] is not None and p["lower_quantile"] > p["upper_quantile"]:
+    if (
+        p["lower_quantile"] is not None
+        and p["upper_quantile"] is not None
+        and p["lower_quantile"] > p["upper_quantile"]
+    ):
         problems.append(("upper_quantile", "'upper_quantile' must not be below 'lower_quantile'"))
     return problems
 
 
 def _log_rules(p: dict[str, Any], _: Any) -> Problems:
-    return [] if p["form"] in _LOG_FORMS else [("form", f"parameter 'form' must be one of {', '.join(map(repr, _LOG_FORMS))}, got {p['form']!r}")]
+    return (
+        []
+        if p["form"] in _LOG_FORMS
+        else [("form", f"parameter 'form' must be one of {', '.join(map(repr, _LOG_FORMS))}, got {p['form']!r}")]
+    )
 
 
 _SCHEMAS: dict[str, tuple[dict[str, Param], Any]] = {
@@ -141,7 +154,11 @@ _SCHEMAS: dict[str, tuple[dict[str, Param], Any]] = {
 def _present(values: np.ndarray, context: FitContext) -> np.ndarray:
     x = np.asarray(values, dtype=np.float64)
     if np.isinf(x).any():
-        raise MethodError("infinite values cannot be treated", indicator=context.indicator.code, hint="check for a division by zero where the data were computed")
+        raise MethodError(
+            "infinite values cannot be treated",
+            indicator=context.indicator.code,
+            hint="check for a division by zero where the data were computed",
+        )
     return x[~np.isnan(x)]
 
 
@@ -229,13 +246,18 @@ def apply_fitted(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
     x = np.asarray(values, dtype=np.float64)
     transform = fitted.get("transform", "none")
     if transform == "clip":
-        return np.clip(x, fitted["lower"], fitted["upper"]) if (fitted["lower"] is not None or fitted["upper"] is not None) else x
+        return (
+            np.clip(x, fitted["lower"], fitted["upper"])
+            if (fitted["lower"] is not None or fitted["upper"] is not None)
+            else x
+        )
     if transform in ("log_CT", "log"):
         shifted = x - fitted["log_min"] + fitted["log_shift"]
         if np.any(shifted <= 0):
             rows = (np.flatnonzero(shifted <= 0)[:5] + 1).tolist()
             raise MethodError(
-                f"values at rows {rows} lie below the range the log transform was fitted on (minimum {fitted['log_min']:g})",
+                f"values at rows {rows} lie below the range the log transform was fitted on (minimum "
+                f"{fitted['log_min']:g})",
                 hint="fit the treatment on data that includes these values",
             )
         return np.log(shifted)
@@ -282,10 +304,30 @@ _SPECS_CHECK = {name: _check(name, schema, cross) for name, (schema, cross) in _
 TREATMENTS: dict[str, TreatmentSpec] = {
     spec.name: spec
     for spec in (
-        TreatmentSpec(name="winsorise", fit=fit_winsorise, apply=apply_fitted, check=_SPECS_CHECK["winsorise"], summary="COINr: winsorise up to winmax points until |skew| < 2 or kurtosis < 3.5, else log_CT"),
-        TreatmentSpec(name="clip", fit=fit_clip, apply=apply_fitted, check=_SPECS_CHECK["clip"], summary="clip to fixed bounds or quantiles"),
-        TreatmentSpec(name="log", fit=fit_log, apply=apply_fitted, check=_SPECS_CHECK["log"], summary="log(x − min + 1), or COINr's log_CT"),
-        TreatmentSpec(name="none", fit=fit_none, apply=apply_fitted, check=_SPECS_CHECK["none"], summary="no treatment"),
+        TreatmentSpec(
+            name="winsorise",
+            fit=fit_winsorise,
+            apply=apply_fitted,
+            check=_SPECS_CHECK["winsorise"],
+            summary="COINr: winsorise up to winmax points until |skew| < 2 or kurtosis < 3.5, else log_CT",
+        ),
+        TreatmentSpec(
+            name="clip",
+            fit=fit_clip,
+            apply=apply_fitted,
+            check=_SPECS_CHECK["clip"],
+            summary="clip to fixed bounds or quantiles",
+        ),
+        TreatmentSpec(
+            name="log",
+            fit=fit_log,
+            apply=apply_fitted,
+            check=_SPECS_CHECK["log"],
+            summary="log(x − min + 1), or COINr's log_CT",
+        ),
+        TreatmentSpec(
+            name="none", fit=fit_none, apply=apply_fitted, check=_SPECS_CHECK["none"], summary="no treatment"
+        ),
     )
 }
 

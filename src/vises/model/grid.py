@@ -24,7 +24,9 @@ DEFAULT_FALLBACK = ("en", "fr", "nl")
 Labels = dict[str, str]
 
 
-def label_in(labels: Mapping[str, str], lang: str | None, default: str, *, fallback: Sequence[str] = DEFAULT_FALLBACK) -> str:
+def label_in(
+    labels: Mapping[str, str], lang: str | None, default: str, *, fallback: Sequence[str] = DEFAULT_FALLBACK
+) -> str:
     """Return the text for ``lang``, else the first language of ``fallback`` that has one.
 
     A fallback is visible: the text is suffixed with ``[en]`` (the language it came from), so a
@@ -42,7 +44,7 @@ def label_in(labels: Mapping[str, str], lang: str | None, default: str, *, fallb
     return default
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What sort of value an indicator takes."""
 
     QUANTITY = "quantity"  #: a number, possibly with a unit (hours, FTE, EUR, persons, percent)
@@ -52,7 +54,7 @@ class Kind(str, enum.Enum):
     NARRATIVE = "narrative"  #: text kept and reported, never scored
 
 
-class Direction(str, enum.Enum):
+class Direction(enum.StrEnum):
     """Which values are better."""
 
     HIGHER = "higher"  #: more is better (COINr Direction = 1)
@@ -97,7 +99,7 @@ class Level:
     score: float | None = None
 
 
-class Pooling(str, enum.Enum):
+class Pooling(enum.StrEnum):
     """How data-dependent normalisation parameters are computed when there are several periods."""
 
     POOLED = "pooled"  #: over all periods at once, so a centre's progress over time shows
@@ -332,7 +334,7 @@ class Dataset:
         return sorted({str(p) for p in self.periods})
 
 
-class Family(str, enum.Enum):
+class Family(enum.StrEnum):
     """The three families of enterprises VISES distinguishes (by purpose)."""
 
     WORK_INTEGRATION = "work_integration"  #: insertion of people far from employment (ISP, WISE, IAE)

@@ -73,7 +73,10 @@ def register_plugin(obj: Any, *, name: str) -> None:
     The registry is rebuilt on next use, so the plugin's records appear under ``<name>.<key>``.
     """
     if name in _extra_plugins and _extra_plugins[name] is not obj:
-        raise PluginError(f"an in-process plugin named {name!r} is already registered", hint="unregister it first or pick another name")
+        raise PluginError(
+            f"an in-process plugin named {name!r} is already registered",
+            hint="unregister it first or pick another name",
+        )
     _extra_plugins[name] = obj
     reset_registry()
 

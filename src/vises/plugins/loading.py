@@ -96,7 +96,6 @@ class PluginInfo:
     error: str | None = None
 
 
-
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -200,9 +199,16 @@ class PluginLoader:
             )
             raise self._strict_error
 
-    def _fail(self, plugin: _Plugin, error: str, *, hook: str | None = None, exception: BaseException | None = None) -> None:
+    def _fail(
+        self, plugin: _Plugin, error: str, *, hook: str | None = None, exception: BaseException | None = None
+    ) -> None:
         failure = PluginFailure(
-            plugin=plugin.name, distribution=plugin.distribution, version=plugin.version, hook=hook, error=error, exception=exception
+            plugin=plugin.name,
+            distribution=plugin.distribution,
+            version=plugin.version,
+            hook=hook,
+            error=error,
+            exception=exception,
         )
         self._failures.append(failure)
         plugin.errors.append(error if hook is None else f"{hook}: {error}")
@@ -222,7 +228,9 @@ class PluginLoader:
         plugin.ident = ident
         self._plugins[ident] = plugin
         if name != CORE_NAME and not _NAME_RE.match(name):
-            self._fail(plugin, f"plugin name {name!r} must be lower case letters, digits and '_' (it prefixes every key)")
+            self._fail(
+                plugin, f"plugin name {name!r} must be lower case letters, digits and '_' (it prefixes every key)"
+            )
             return None
         return plugin
 
@@ -292,4 +300,3 @@ class PluginLoader:
                 close = closest(name, known)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 self._fail(plugin, f"unknown hook {name!r}{hint}", hook=name)
-

@@ -19,9 +19,28 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from vises.contract.records import (
+    AggregatorSpec,
+    FinancialProxy,
+    GridSource,
+    ImputerSpec,
+    NormaliserSpec,
+    Reader,
+    ReportFormat,
+    TreatmentSpec,
+    Weighting,
+)
 from vises.errors import ConfigError, DataError, MethodError, PluginError, ReportError, VisesError, closest
-from vises.plugins.loading import CORE_NAME, DISABLE_ENV, STRICT_ENV, PluginFailure, PluginInfo, PluginLoader, _describe, _Plugin
-from vises.contract.records import AggregatorSpec, FinancialProxy, GridSource, ImputerSpec, NormaliserSpec, Reader, ReportFormat, TreatmentSpec, Weighting
+from vises.plugins.loading import (
+    CORE_NAME,
+    DISABLE_ENV,
+    STRICT_ENV,
+    PluginFailure,
+    PluginInfo,
+    PluginLoader,
+    _describe,
+    _Plugin,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.model import Grid, Indicator
@@ -39,18 +58,77 @@ class _Kind:
 
 
 _KINDS: dict[str, _Kind] = {
-    "indicators": _Kind(hook="vises_register_indicators", record=object, key_attr="code", noun="indicator", core_bare=False, error=ConfigError),
-    "grids": _Kind(hook="vises_register_grids", record=GridSource, key_attr="code", noun="grid", core_bare=False, error=ConfigError),
-    "weightings": _Kind(hook="vises_register_weightings", record=Weighting, key_attr="code", noun="weighting", core_bare=False, error=ConfigError),
-    "normalisers": _Kind(hook="vises_register_normalisers", record=NormaliserSpec, key_attr="name", noun="normaliser", core_bare=True, error=MethodError),
-    "aggregators": _Kind(hook="vises_register_aggregators", record=AggregatorSpec, key_attr="name", noun="aggregator", core_bare=True, error=MethodError),
-    "treatments": _Kind(hook="vises_register_treatments", record=TreatmentSpec, key_attr="name", noun="treatment", core_bare=True, error=MethodError),
-    "imputers": _Kind(hook="vises_register_imputers", record=ImputerSpec, key_attr="name", noun="imputer", core_bare=True, error=MethodError),
-    "readers": _Kind(hook="vises_register_readers", record=Reader, key_attr="name", noun="reader", core_bare=True, error=DataError),
-    "report_formats": _Kind(hook="vises_register_report_formats", record=ReportFormat, key_attr="name", noun="report format", core_bare=True, error=ReportError),
-    "financial_proxies": _Kind(hook="vises_register_financial_proxies", record=FinancialProxy, key_attr="code", noun="financial proxy", core_bare=False, error=ConfigError),
+    "indicators": _Kind(
+        hook="vises_register_indicators",
+        record=object,
+        key_attr="code",
+        noun="indicator",
+        core_bare=False,
+        error=ConfigError,
+    ),
+    "grids": _Kind(
+        hook="vises_register_grids", record=GridSource, key_attr="code", noun="grid", core_bare=False, error=ConfigError
+    ),
+    "weightings": _Kind(
+        hook="vises_register_weightings",
+        record=Weighting,
+        key_attr="code",
+        noun="weighting",
+        core_bare=False,
+        error=ConfigError,
+    ),
+    "normalisers": _Kind(
+        hook="vises_register_normalisers",
+        record=NormaliserSpec,
+        key_attr="name",
+        noun="normaliser",
+        core_bare=True,
+        error=MethodError,
+    ),
+    "aggregators": _Kind(
+        hook="vises_register_aggregators",
+        record=AggregatorSpec,
+        key_attr="name",
+        noun="aggregator",
+        core_bare=True,
+        error=MethodError,
+    ),
+    "treatments": _Kind(
+        hook="vises_register_treatments",
+        record=TreatmentSpec,
+        key_attr="name",
+        noun="treatment",
+        core_bare=True,
+        error=MethodError,
+    ),
+    "imputers": _Kind(
+        hook="vises_register_imputers",
+        record=ImputerSpec,
+        key_attr="name",
+        noun="imputer",
+        core_bare=True,
+        error=MethodError,
+    ),
+    "readers": _Kind(
+        hook="vises_register_readers", record=Reader, key_attr="name", noun="reader", core_bare=True, error=DataError
+    ),
+    "report_formats": _Kind(
+        hook="vises_register_report_formats",
+        record=ReportFormat,
+        key_attr="name",
+        noun="report format",
+        core_bare=True,
+        error=ReportError,
+    ),
+    "financial_proxies": _Kind(
+        hook="vises_register_financial_proxies",
+        record=FinancialProxy,
+        key_attr="code",
+        noun="financial proxy",
+        core_bare=False,
+        error=ConfigError,
+    ),
 }
-
 
 
 def did_you_mean(name: str, keys: Iterable[str]) -> str:
@@ -127,7 +205,10 @@ class Registry(PluginLoader):
                 bad = [r for r in records if not self._is_record(kind, r)]
                 if bad:
                     expected = "Indicator" if spec.record is object else spec.record.__name__
-                    raise TypeError(f"expected {expected} records with a non-empty {spec.key_attr}, got {', '.join(sorted({type(r).__name__ for r in bad}))}")
+                    raise TypeError(
+                        f"expected {expected} records with a non-empty {spec.key_attr}, got "
+                        f"{', '.join(sorted({type(r).__name__ for r in bad}))}"
+                    )
             except Exception as exc:
                 self._fail(plugin, _describe(exc), hook=spec.hook, exception=exc)
                 continue
@@ -218,7 +299,12 @@ class Registry(PluginLoader):
                     )
                     del self._suffixes[suffix]
                     self._suffix_conflicts[suffix] = error
-                    self._fail(self._record_owner["readers"][key][0], error.message, hook="vises_register_readers", exception=error)
+                    self._fail(
+                        self._record_owner["readers"][key][0],
+                        error.message,
+                        hook="vises_register_readers",
+                        exception=error,
+                    )
                     continue
                 self._suffixes[suffix] = reader
                 owners[suffix] = key
@@ -348,7 +434,11 @@ class Registry(PluginLoader):
             except VisesError as exc:
                 raise exc.with_context(plugin=source.plugin) from exc
         else:
-            raise PluginError(f"grid {code!r} has neither a grid nor a path", plugin=source.plugin, hint="give GridSource(grid=...) or GridSource(path=...)")
+            raise PluginError(
+                f"grid {code!r} has neither a grid nor a path",
+                plugin=source.plugin,
+                hint="give GridSource(grid=...) or GridSource(path=...)",
+            )
         return attrs.evolve(grid, code=code, plugin=source.plugin)
 
     def resolve(self, kind: str, key: str) -> Grid | Indicator:
@@ -409,6 +499,7 @@ class Registry(PluginLoader):
                 plugin.provides.setdefault("commands", []).extend(added)
         new = self._failures[before:]
         if self.strict and new:
-            raise PluginError("; ".join(failure.message for failure in new), hint=f"unset {STRICT_ENV} to continue without it")
+            raise PluginError(
+                "; ".join(failure.message for failure in new), hint=f"unset {STRICT_ENV} to continue without it"
+            )
         return new
-

@@ -75,7 +75,9 @@ def _svg(figure: Any, prefix: str) -> str:
     ids = set(_ID.findall(svg))
     svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"#([\w.-]+)\)", lambda m: f"#{prefix}-{m.group(1)})" if m.group(1) in ids else m.group(0), svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"' if m.group(1) in ids else m.group(0), svg)
+    svg = re.sub(
+        r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"' if m.group(1) in ids else m.group(0), svg
+    )
     return svg.strip()
 
 
@@ -174,9 +176,11 @@ def boxes(
             cleaned = [np.asarray(column, dtype=float)[np.isfinite(column)] for column in columns]
             everything.extend(cleaned)
             places = np.arange(len(labels)) + (position - (len(groups) - 1) / 2) * width
-            drawn = [(place, values) for place, values in zip(places, cleaned) if len(values)]
+            drawn = [(place, values) for place, values in zip(places, cleaned, strict=True) if len(values)]
             if drawn:
-                box = ax.boxplot([v for _, v in drawn], positions=[p for p, _ in drawn], widths=width * 0.85, patch_artist=True)
+                box = ax.boxplot(
+                    [v for _, v in drawn], positions=[p for p, _ in drawn], widths=width * 0.85, patch_artist=True
+                )
                 for patch in box["boxes"]:
                     patch.set(facecolor=colour, alpha=0.55)
                 for median in box["medians"]:

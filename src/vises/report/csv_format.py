@@ -74,7 +74,9 @@ def render_csv(
             if str(period) not in results.period_values:
                 from vises.errors import ConfigError
 
-                raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
+                raise ConfigError(
+                    f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}"
+                )
             rows = rows[results.periods[rows] == str(period)]
     buffer = io.StringIO()
     if with_provenance:

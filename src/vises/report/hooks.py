@@ -26,9 +26,34 @@ def _lazy(module: str, function: str) -> Callable[..., str]:
 @hookimpl
 def vises_register_report_formats() -> Iterable[ReportFormat]:
     return [
-        ReportFormat(name="table", suffix=".txt", render=_lazy("table", "render_table"), summary="Plain-text tables for the terminal"),
-        ReportFormat(name="markdown", suffix=".md", render=_lazy("markdown", "render_markdown"), summary="Markdown with pipe tables"),
-        ReportFormat(name="csv", suffix=".csv", render=_lazy("csv_format", "render_csv"), summary="One row per organisation and period, one column per node"),
-        ReportFormat(name="json", suffix=".json", render=_lazy("json_format", "render_json"), summary="The whole results, full precision"),
-        ReportFormat(name="html", suffix=".html", render=_lazy("html", "render_html"), summary="Self-contained page with charts, works offline"),
+        ReportFormat(
+            name="table",
+            suffix=".txt",
+            render=_lazy("table", "render_table"),
+            summary="Plain-text tables for the terminal",
+        ),
+        ReportFormat(
+            name="markdown",
+            suffix=".md",
+            render=_lazy("markdown", "render_markdown"),
+            summary="Markdown with pipe tables",
+        ),
+        ReportFormat(
+            name="csv",
+            suffix=".csv",
+            render=_lazy("csv_format", "render_csv"),
+            summary="One row per organisation and period, one column per node",
+        ),
+        ReportFormat(
+            name="json",
+            suffix=".json",
+            render=_lazy("json_format", "render_json"),
+            summary="The whole results, full precision",
+        ),
+        ReportFormat(
+            name="html",
+            suffix=".html",
+            render=_lazy("html", "render_html"),
+            summary="Self-contained page with charts, works offline",
+        ),
     ]

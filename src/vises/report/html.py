@@ -87,10 +87,16 @@ def _network_charts(results: Results, view: NetworkView, digits: int = 1) -> tup
     series = []
     for period in view.periods[-2:]:
         rows = results.periods == period
-        medians = [float(np.nanmedian(col)) if np.isfinite(col).any() else math.nan for col in (results.score(c)[rows] for c in dims)]
+        medians = [
+            float(np.nanmedian(col)) if np.isfinite(col).any() else math.nan
+            for col in (results.score(c)[rows] for c in dims)
+        ]
         series.append((f"{translate('network_median', lang)} {period}", medians))
     summary.append(charts.radar(labels, series[::-1], title=translate("chart_radar_network", lang), prefix="radar"))
-    groups = [(period, [results.score(c)[results.periods == period] for c in dims]) for period in view.periods[-MAX_BOX_PERIODS:]]
+    groups = [
+        (period, [results.score(c)[results.periods == period] for c in dims])
+        for period in view.periods[-MAX_BOX_PERIODS:]
+    ]
     summary.append(charts.boxes(labels, groups, title=translate("chart_distribution", lang), prefix="boxes"))
 
     current = [row for row in view.rows if row.period == latest]
@@ -104,7 +110,11 @@ def _network_charts(results: Results, view: NetworkView, digits: int = 1) -> tup
         title = f"{translate('chart_bars', lang, dimension=label)} ({latest})"
         per_dimension.append(
             charts.bars(
-                names, values, title=title, prefix=f"bars{position}", marker=median,
+                names,
+                values,
+                title=title,
+                prefix=f"bars{position}",
+                marker=median,
                 marker_label=f"{translate('network_median', lang)} ({num(median)})",
             )
         )

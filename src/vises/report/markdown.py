@@ -48,6 +48,8 @@ def render_markdown(
             out.append("\n".join(f"- {escape(item)}" for item in block.items))
         elif isinstance(block, Table):
             rows = [[escape(cell) for cell in row] for row in block.rows]
-            out.append(tabulate(rows, headers=[escape(h) for h in block.headers], tablefmt="pipe", disable_numparse=True))
+            out.append(
+                tabulate(rows, headers=[escape(h) for h in block.headers], tablefmt="pipe", disable_numparse=True)
+            )
         out.append("")
     return "\n".join(out).rstrip() + "\n"

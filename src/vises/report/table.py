@@ -102,7 +102,11 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     if evaluation is None or not (evaluation.questions or evaluation.stakeholders or evaluation.methods):
         blocks.append(Paragraph(text=_t("no_evaluation", lang)))
     else:
-        for key, values in (("questions", evaluation.questions), ("stakeholders", evaluation.stakeholders), ("methods", view.methods)):
+        for key, values in (
+            ("questions", evaluation.questions),
+            ("stakeholders", evaluation.stakeholders),
+            ("methods", view.methods),
+        ):
             if values:
                 blocks.append(Paragraph(text=f"{_t(key, lang)}:"))
                 blocks.append(Items(items=tuple(values)))
@@ -116,7 +120,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     headers += [_t("rank", lang)] if view.show_ranks else []
     headers += [_t("change", lang), _t("network_median", lang), _t("reason", lang)]
     rows = []
-    for row, median in zip(view.dimensions, view.network_medians):
+    for row, median in zip(view.dimensions, view.network_medians, strict=True):
         cells = [row.label, fmt.num(row.score), fmt.pct(row.coverage)]
         cells += [fmt.rank(row.rank)] if view.show_ranks else []
         cells += [fmt.signed(row.change), fmt.num(median), row.reason or ""]
@@ -124,7 +128,13 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     blocks.append(Table(headers=tuple(headers), rows=tuple(rows)))
 
     blocks.append(Heading(level=2, text=_t("details", lang)))
-    detail_headers = [_t("indicator", lang), _t("raw_value", lang), _t("unit", lang), _t("score", lang), _t("coverage", lang)]
+    detail_headers = [
+        _t("indicator", lang),
+        _t("raw_value", lang),
+        _t("unit", lang),
+        _t("score", lang),
+        _t("coverage", lang),
+    ]
     detail_headers += [_t("rank", lang)] if view.show_ranks else []
     detail_headers += [_t("change", lang), _t("reason", lang)]
     for block in view.blocks:
@@ -133,7 +143,13 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
         evidence = [f"{block.dimension.label}: {text}" for text in block.dimension.evidence]
         base = block.dimension.depth + 1
         for row in block.rows:
-            cells = ["› " * (row.depth - base) + row.label, _raw(row, fmt), row.unit_label or "", fmt.num(row.score), fmt.pct(row.coverage)]
+            cells = [
+                "› " * (row.depth - base) + row.label,
+                _raw(row, fmt),
+                row.unit_label or "",
+                fmt.num(row.score),
+                fmt.pct(row.coverage),
+            ]
             cells += [fmt.rank(row.rank)] if view.show_ranks else []
             cells += [fmt.signed(row.change), row.reason or ""]
             detail_rows.append(tuple(cells))
@@ -159,7 +175,14 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
 def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block]:
     lang = view.lang
     blocks: list[Block] = [Heading(level=1, text=f"{_t('network_title', lang)}: {grid_label}")]
-    blocks.append(Items(items=(f"{_t('period', lang)}: {', '.join(view.periods)}", f"{_t('count', lang)}: {len({r.organisation for r in view.rows})}")))
+    blocks.append(
+        Items(
+            items=(
+                f"{_t('period', lang)}: {', '.join(view.periods)}",
+                f"{_t('count', lang)}: {len({r.organisation for r in view.rows})}",
+            )
+        )
+    )
 
     blocks.append(Heading(level=2, text=_t("network_scores", lang)))
     if view.show_ranks:
@@ -170,7 +193,10 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
         who = f"{row.name} ({row.organisation})" if row.name else row.organisation
         cells = [fmt.num(score) for score in row.scores]
         if view.show_ranks:
-            cells = [cell if math.isnan(rank) else f"{cell} (#{int(rank)})" for cell, rank in zip(cells, row.ranks)]
+            cells = [
+                cell if math.isnan(rank) else f"{cell} (#{int(rank)})"
+                for cell, rank in zip(cells, row.ranks, strict=True)
+            ]
         rows.append((who, row.period, *cells))
     blocks.append(Table(headers=headers, rows=tuple(rows)))
 
@@ -180,7 +206,8 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
         Table(
             headers=(_t("node", lang), _t("period", lang), *(_t(key, lang) for key in keys)),
             rows=tuple(
-                (d.label, d.period, str(d.count), *(fmt.num(getattr(d, key)) for key in keys[1:])) for d in view.distributions
+                (d.label, d.period, str(d.count), *(fmt.num(getattr(d, key)) for key in keys[1:]))
+                for d in view.distributions
             ),
         )
     )
@@ -191,7 +218,8 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
             Table(
                 headers=(_t("attribute", lang), _t("group", lang), _t("period", lang), _t("count", lang), *view.labels),
                 rows=tuple(
-                    (_t(g.attribute, lang), g.group, g.period, str(g.count), *(fmt.num(m) for m in g.means)) for g in view.peer_groups
+                    (_t(g.attribute, lang), g.group, g.period, str(g.count), *(fmt.num(m) for m in g.means))
+                    for g in view.peer_groups
                 ),
             )
         )
@@ -203,7 +231,10 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
         blocks.append(
             Table(
                 headers=(_t("organisation", lang), _t("from_period", lang), _t("to_period", lang), *view.labels),
-                rows=tuple((c.organisation, c.from_period, c.to_period, *(fmt.signed(v) for v in c.changes)) for c in view.changes),
+                rows=tuple(
+                    (c.organisation, c.from_period, c.to_period, *(fmt.signed(v) for v in c.changes))
+                    for c in view.changes
+                ),
             )
         )
     else:
@@ -228,7 +259,10 @@ def provenance_blocks(prov: Provenance, lang: str) -> list[Block]:
     return [
         Heading(level=2, text=_t("provenance", lang)),
         Items(items=tuple(items)),
-        Table(headers=(_t("methods_used", lang), _t("code", lang)), rows=tuple((m, ", ".join(c)) for m, c in by_method.items())),
+        Table(
+            headers=(_t("methods_used", lang), _t("code", lang)),
+            rows=tuple((m, ", ".join(c)) for m, c in by_method.items()),
+        ),
     ]
 
 
@@ -270,7 +304,9 @@ def _plain(blocks: list[Block]) -> str:
         elif isinstance(block, Items):
             out.extend(f"  - {item}".replace("\n", "\n    ") for item in block.items)
         else:
-            out.append(tabulate(list(block.rows), headers=list(block.headers), tablefmt="simple", disable_numparse=True))
+            out.append(
+                tabulate(list(block.rows), headers=list(block.headers), tablefmt="simple", disable_numparse=True)
+            )
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -15,6 +15,7 @@ language is left to each format.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -26,8 +27,8 @@ from vises.errors import ConfigError
 from vises.i18n import check_lang, translate
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vises.model import Evaluation
     from vises.engine.results import Explanation, Results
+    from vises.model import Evaluation
 
 VIEWS = ("profile", "network")
 #: Row attributes that form peer groups, in the order they are shown.
@@ -353,7 +354,8 @@ def profile_view(
     same_period = results.periods == period
     dimensions = dimension_codes(results)
     blocks = tuple(
-        DimensionBlock(dimension=make(code), rows=tuple(make(child) for child in subtree(code)[1:])) for code in dimensions
+        DimensionBlock(dimension=make(code), rows=tuple(make(child) for child in subtree(code)[1:]))
+        for code in dimensions
     )
     portrait = []
     for name in PEER_ATTRIBUTES:
@@ -460,7 +462,15 @@ def _describe(values: np.ndarray) -> tuple[int, float, float, float, float, floa
         nan = float("nan")
         return 0, nan, nan, nan, nan, nan, nan
     q1, median, q3 = np.percentile(present, [25, 50, 75])
-    return len(present), float(present.min()), float(q1), float(median), float(q3), float(present.max()), float(present.mean())
+    return (
+        len(present),
+        float(present.min()),
+        float(q1),
+        float(median),
+        float(q3),
+        float(present.max()),
+        float(present.mean()),
+    )
 
 
 def network_view(
@@ -494,7 +504,7 @@ def network_view(
         if period is None or results.periods[i] == str(period)
     )
 
-    aggregates = _aggregates_in_tree_order(results, root_code(results))[1:] + [root_code(results)]
+    aggregates = [*_aggregates_in_tree_order(results, root_code(results))[1:], root_code(results)]
     distributions = []
     # Distributions, peer groups and changes also list the latest period first.
     for one in periods[::-1]:
@@ -503,8 +513,16 @@ def network_view(
             count, low, q1, median, q3, high, mean = _describe(column[results.periods == one])
             distributions.append(
                 Distribution(
-                    code=code, label=results.label(code, lang), period=one, count=count,
-                    minimum=low, q1=q1, median=median, q3=q3, maximum=high, mean=mean,
+                    code=code,
+                    label=results.label(code, lang),
+                    period=one,
+                    count=count,
+                    minimum=low,
+                    q1=q1,
+                    median=median,
+                    q3=q3,
+                    maximum=high,
+                    mean=mean,
                 )
             )
 
@@ -525,8 +543,11 @@ def network_view(
                     means = np.where(present > 0, np.nansum(block, axis=0) / np.maximum(present, 1), np.nan)
                 peer_groups.append(
                     PeerGroup(
-                        attribute=attribute, group=attribute_label(attribute, group, lang), period=one,
-                        count=int(mask.sum()), means=tuple(float(v) for v in means),
+                        attribute=attribute,
+                        group=attribute_label(attribute, group, lang),
+                        period=one,
+                        count=int(mask.sum()),
+                        means=tuple(float(v) for v in means),
                     )
                 )
 
@@ -534,12 +555,14 @@ def network_view(
     for organisation in sorted(set(results.organisations)):
         own = np.flatnonzero(results.organisations == organisation)
         own = own[np.argsort(results.periods[own])]
-        for earlier, later in zip(own[:-1], own[1:]):
+        for earlier, later in itertools.pairwise(own):
             if period is not None and results.periods[later] != str(period):
                 continue
             changes.append(
                 Change(
-                    organisation=organisation, from_period=str(results.periods[earlier]), to_period=str(results.periods[later]),
+                    organisation=organisation,
+                    from_period=str(results.periods[earlier]),
+                    to_period=str(results.periods[later]),
                     changes=tuple(float(v) for v in matrix[later] - matrix[earlier]),
                     name=organisation_name(results, organisation, int(later)),
                 )

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from vises.errors import ConfigError, MissingDependencyError
 from vises.contract.hookspecs import hookimpl
-from vises.i18n import translate
 from vises.contract.records import ReportFormat
+from vises.errors import ConfigError, MissingDependencyError
+from vises.i18n import translate
 from vises.report.views import check_view, parse_options, provenance, report_lang
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -152,7 +152,7 @@ def _data_sheet(
         for (cell,) in sheet.iter_rows(min_row=3, min_col=col_index, max_col=col_index):
             cell.number_format = number_format
     widths = [max(len(str(labels[0])), *(len(str(o)) for o in organisations), 12), max(len(str(labels[1])), 8)]
-    widths += [max(len(label), len(code), 8) for label, code in zip(labels[2:], codes)]
+    widths += [max(len(label), len(code), 8) for label, code in zip(labels[2:], codes, strict=True)]
     for col_index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col_index)].width = min(width + 2, _MAX_WIDTH)
     sheet.freeze_panes = "C3"
@@ -193,4 +193,12 @@ def _provenance_sheet(workbook: Any, results: Results, lang: str) -> None:
 
 @hookimpl
 def vises_register_report_formats() -> list[ReportFormat]:
-    return [ReportFormat(name="xlsx", suffix=".xlsx", binary=True, render=render_xlsx, summary="Excel workbook: a sheet per level, raw values, coverage, ranks, provenance")]
+    return [
+        ReportFormat(
+            name="xlsx",
+            suffix=".xlsx",
+            binary=True,
+            render=render_xlsx,
+            summary="Excel workbook: a sheet per level, raw values, coverage, ranks, provenance",
+        )
+    ]

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from vises.errors import ConfigError
 from vises.contract.hookspecs import hookimpl
+from vises.errors import ConfigError
 
 FILES = Path(__file__).parent / "files"
 LANGUAGES = ("fr", "nl", "en")
@@ -25,9 +25,21 @@ WORDS: dict[str, dict[str, str]] = {
     "grid_label": {"fr": "Grille {title}", "nl": "Raster {title}", "en": "{title} grid"},
     "practices_label": {"fr": "Pratiques", "nl": "Praktijken", "en": "Practices"},
     "outcomes_label": {"fr": "Résultats", "nl": "Resultaten", "en": "Outcomes"},
-    "hours_label": {"fr": "Heures de formation dispensées", "nl": "Gegeven opleidingsuren", "en": "Training hours delivered"},
-    "follow_up_label": {"fr": "Suivi individuel des personnes", "nl": "Individuele opvolging", "en": "Individual follow-up"},
-    "report_label": {"fr": "Rapport d'activité public", "nl": "Publiek activiteitenverslag", "en": "Public activity report"},
+    "hours_label": {
+        "fr": "Heures de formation dispensées",
+        "nl": "Gegeven opleidingsuren",
+        "en": "Training hours delivered",
+    },
+    "follow_up_label": {
+        "fr": "Suivi individuel des personnes",
+        "nl": "Individuele opvolging",
+        "en": "Individual follow-up",
+    },
+    "report_label": {
+        "fr": "Rapport d'activité public",
+        "nl": "Publiek activiteitenverslag",
+        "en": "Public activity report",
+    },
     "story_label": {"fr": "Récit d'évaluation", "nl": "Evaluatieverhaal", "en": "Evaluation story"},
     "never": {"fr": "Jamais", "nl": "Nooit", "en": "Never"},
     "rarely": {"fr": "Rarement", "nl": "Zelden", "en": "Rarely"},
@@ -44,8 +56,11 @@ def _toml_text(text: str) -> str:
 
 def _plain(option: str, text: str) -> str:
     """Refuse what would break a docstring or a line of the generated files."""
-    if any(ord(char) < 32 or char == "\\" for char in text) or "\"\"\"" in text:
-        raise ConfigError(f"{option} {text!r}: line breaks, control characters and backslashes are not allowed", hint=f"give {option} on one line")
+    if any(ord(char) < 32 or char == "\\" for char in text) or '"""' in text:
+        raise ConfigError(
+            f"{option} {text!r}: line breaks, control characters and backslashes are not allowed",
+            hint=f"give {option} on one line",
+        )
     return text
 
 
@@ -73,7 +88,9 @@ def _values(name: str, lang: str, title: str, author: str) -> dict[str, str]:
     return values
 
 
-def create_plugin(name: str, directory: str | Path = ".", *, lang: str = "fr", title: str | None = None, author: str = "") -> Path:
+def create_plugin(
+    name: str, directory: str | Path = ".", *, lang: str = "fr", title: str | None = None, author: str = ""
+) -> Path:
     """Write the package ``vises-<name>`` into ``directory`` and return its folder.
 
     ``name`` becomes the entry-point name and the namespace of every key (``<name>.<name>`` for
@@ -84,20 +101,29 @@ def create_plugin(name: str, directory: str | Path = ".", *, lang: str = "fr", t
     if not NAME.match(name) or name == "vises":
         raise ConfigError(
             f"{name!r} is not a valid plugin name",
-            hint="use lower-case letters, digits and underscores, starting with a letter (e.g. 'bruxelles'); 'vises' is reserved",
+            hint=(
+                "use lower-case letters, digits and underscores, starting with a letter (e.g. 'bruxelles'); 'vises' "
+                "is reserved"
+            ),
         )
     if lang not in LANGUAGES:
         raise ConfigError(f"unknown language {lang!r}", hint=f"choose one of {', '.join(LANGUAGES)}")
     target = Path(directory) / f"vises-{name}"
     if target.exists():
-        raise ConfigError("the folder already exists; nothing was written", file=str(target), hint="choose another --dir or remove the folder")
+        raise ConfigError(
+            "the folder already exists; nothing was written",
+            file=str(target),
+            hint="choose another --dir or remove the folder",
+        )
     title = _plain("--title", title or name.replace("_", " ").title())
     values = _values(name, lang, title, _plain("--author", author) or "vises plugin authors")
     from string import Template
 
     # Render everything first: a template error must not leave half a package behind.
     files = {
-        target / str(template.relative_to(FILES).with_suffix("")).replace("NAME", name): Template(template.read_text(encoding="utf-8")).substitute(values)
+        target / str(template.relative_to(FILES).with_suffix("")).replace("NAME", name): Template(
+            template.read_text(encoding="utf-8")
+        ).substitute(values)
         for template in sorted(FILES.rglob("*.tmpl"))
     }
     for destination, text in files.items():
@@ -112,10 +138,21 @@ def vises_register_commands(cli: Any) -> None:
 
     @cli.command("new-plugin")
     @click.argument("name")
-    @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-                  help="Where to create the vises-NAME folder.")
-    @click.option("--lang", type=click.Choice(LANGUAGES), default="fr", show_default=True,
-                  help="Language of the starter labels (English is added beside it).")
+    @click.option(
+        "--dir",
+        "directory",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Where to create the vises-NAME folder.",
+    )
+    @click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default="fr",
+        show_default=True,
+        help="Language of the starter labels (English is added beside it).",
+    )
     @click.option("--title", help="A human name for the plugin, e.g. 'Réseau bruxellois'.")
     @click.option("--author", default="", help="Author written into pyproject.toml: 'Name' or 'Name <email>'.")
     def new_plugin(name: str, directory: Path, lang: str, title: str | None, author: str) -> None:
@@ -123,4 +160,7 @@ def vises_register_commands(cli: Any) -> None:
         target = create_plugin(name, directory, lang=lang, title=title, author=author)
         click.echo(f"created {target}")
         click.echo(f"next: pip install -e '{target}[test]' && vises grids && pytest {target / 'tests'}")
-        click.echo(f"then edit {target / 'src' / f'vises_{name}' / 'grids' / f'{name}.toml'} (its README says what each file is for)")
+        click.echo(
+            f"then edit {target / 'src' / f'vises_{name}' / 'grids' / f'{name}.toml'} (its README says what each "
+            "file is for)"
+        )

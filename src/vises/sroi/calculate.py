@@ -60,7 +60,9 @@ def prepare(model: ValueMap, *, results: Any = None, proxies: Mapping[str, Any] 
         where = f"outcome {outcome.code!r}"
         try:
             if isinstance(outcome.quantity, QuantityRef):
-                quantities.append(_quantity_from(results, outcome.quantity, where=where, path=f"outcomes[{i}].quantity"))
+                quantities.append(
+                    _quantity_from(results, outcome.quantity, where=where, path=f"outcomes[{i}].quantity")
+                )
             else:
                 quantities.append(float(outcome.quantity))
         except SroiError as exc:
@@ -73,7 +75,8 @@ def prepare(model: ValueMap, *, results: Any = None, proxies: Mapping[str, Any] 
         raise ValidationError(problems, what=f"value map {model.code!r}")
 
     amounts = [
-        item.amount * currency_factor(item.currency, model, where=f"input of {item.funder!r}", path=f"inputs[{i}].currency")
+        item.amount
+        * currency_factor(item.currency, model, where=f"input of {item.funder!r}", path=f"inputs[{i}].currency")
         for i, item in enumerate(model.inputs)
     ]
     outcomes = model.outcomes
@@ -102,23 +105,35 @@ def prepare(model: ValueMap, *, results: Any = None, proxies: Mapping[str, Any] 
 def _quantity_from(results: Any, ref: QuantityRef, *, where: str, path: str) -> float:
     """The raw value of ``ref.indicator`` for one organisation and period of scored results."""
     if results is None:
-        raise SroiError(f"{where}: the quantity comes from indicator {ref.indicator!r} but no scored results were given",
-                        path=path, hint="on the command line add --data DATA --grid GRID; in Python pass "
-                        "results=vises.score(...) to evaluate; or write the quantity as a number")
+        raise SroiError(
+            f"{where}: the quantity comes from indicator {ref.indicator!r} but no scored results were given",
+            path=path,
+            hint="on the command line add --data DATA --grid GRID; in Python pass "
+            "results=vises.score(...) to evaluate; or write the quantity as a number",
+        )
     try:
         row = results.row(ref.organisation, ref.period)
     except (KeyError, LookupError, ValueError) as exc:
-        raise SroiError(f"{where}: the results have no row for organisation {ref.organisation!r}, period {ref.period!r}",
-                        path=path, hint=f"check the organisation and period against the scored dataset ({_why(exc)})") from exc
+        raise SroiError(
+            f"{where}: the results have no row for organisation {ref.organisation!r}, period {ref.period!r}",
+            path=path,
+            hint=f"check the organisation and period against the scored dataset ({_why(exc)})",
+        ) from exc
     try:
         raw = results.raw(ref.indicator)
     except (KeyError, LookupError, ValueError) as exc:
-        raise SroiError(f"{where}: the results have no raw values for indicator {ref.indicator!r}", path=path,
-                        hint=f"use the code of a quantity indicator of the scored grid ({_why(exc)})") from exc
+        raise SroiError(
+            f"{where}: the results have no raw values for indicator {ref.indicator!r}",
+            path=path,
+            hint=f"use the code of a quantity indicator of the scored grid ({_why(exc)})",
+        ) from exc
     value = float(np.asarray(raw, dtype=np.float64)[row])
     if math.isnan(value):
-        raise SroiError(f"{where}: indicator {ref.indicator!r} has no value for {ref.organisation!r}, {ref.period!r}",
-                        path=path, hint="fill in the value in the dataset or write the quantity as a number")
+        raise SroiError(
+            f"{where}: indicator {ref.indicator!r} has no value for {ref.organisation!r}, {ref.period!r}",
+            path=path,
+            hint="fill in the value in the dataset or write the quantity as a number",
+        )
     if value < 0:
         raise SroiError(f"{where}: indicator {ref.indicator!r} gives a negative quantity {value}", path=path)
     return value
@@ -237,8 +252,10 @@ class SroiResult:
         known = {item.funder for item in self.inputs}
         unknown = [f for f in wanted if f not in known]
         if unknown or not wanted:
-            raise SroiError(f"unknown funder{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown)) or '(none given)'}",
-                            hint=f"funders of value map {self.code!r}: {', '.join(sorted(known))}")
+            raise SroiError(
+                f"unknown funder{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown)) or '(none given)'}",
+                hint=f"funders of value map {self.code!r}: {', '.join(sorted(known))}",
+            )
         total = sum(item.amount for item in self.inputs if item.funder in wanted)
         if total <= 0:
             raise SroiError(f"the inputs of {', '.join(map(repr, wanted))} add up to zero, so the ratio is undefined")
@@ -263,13 +280,21 @@ class SroiResult:
             "year_one_impact": self.year_one_impact,
             "inputs": [attrs.asdict(item) for item in self.inputs],
             "by_stakeholder": {
-                s.code: {"label": s.label, "value": s.value, "share": s.share,
-                         "undiscounted_value": s.undiscounted_value, "by_year": list(s.by_year)}
+                s.code: {
+                    "label": s.label,
+                    "value": s.value,
+                    "share": s.share,
+                    "undiscounted_value": s.undiscounted_value,
+                    "by_year": list(s.by_year),
+                }
                 for s in self.by_stakeholder
             },
             "by_outcome": {
-                o.code: {key: (list(value) if isinstance(value, tuple) else value)
-                         for key, value in attrs.asdict(o).items() if key != "code"}
+                o.code: {
+                    key: (list(value) if isinstance(value, tuple) else value)
+                    for key, value in attrs.asdict(o).items()
+                    if key != "code"
+                }
                 for o in self.by_outcome
             },
         }
@@ -302,27 +327,45 @@ def summarise(p: Prepared) -> SroiResult:
     for i, outcome in enumerate(model.outcomes):
         proxy = outcome.proxy
         assert not isinstance(proxy, str)
-        outcomes.append(OutcomeValue(
-            code=outcome.code, stakeholder=outcome.stakeholder, description=outcome.description,
-            indicator=outcome.indicator, quantity=float(p.quantity[i]), proxy=float(p.proxy[i]),
-            proxy_unit=proxy.unit, proxy_source=proxy.source or (proxy.ref or ""),
-            deadweight=outcome.deadweight, displacement=outcome.displacement, attribution=outcome.attribution,
-            drop_off=outcome.drop_off, duration=outcome.duration, start=outcome.start,
-            year_one_impact=float(first[i]), impact_by_year=tuple(map(float, matrix[i])),
-            pv_by_year=tuple(map(float, discounted[i])), present_value=float(pv_outcome[i]),
-            undiscounted_value=float(matrix[i].sum()),
-        ))
+        outcomes.append(
+            OutcomeValue(
+                code=outcome.code,
+                stakeholder=outcome.stakeholder,
+                description=outcome.description,
+                indicator=outcome.indicator,
+                quantity=float(p.quantity[i]),
+                proxy=float(p.proxy[i]),
+                proxy_unit=proxy.unit,
+                proxy_source=proxy.source or (proxy.ref or ""),
+                deadweight=outcome.deadweight,
+                displacement=outcome.displacement,
+                attribution=outcome.attribution,
+                drop_off=outcome.drop_off,
+                duration=outcome.duration,
+                start=outcome.start,
+                year_one_impact=float(first[i]),
+                impact_by_year=tuple(map(float, matrix[i])),
+                pv_by_year=tuple(map(float, discounted[i])),
+                present_value=float(pv_outcome[i]),
+                undiscounted_value=float(matrix[i].sum()),
+            )
+        )
 
     owners = np.array(p.stakeholders, dtype=object)
     by_stakeholder = []
     for stakeholder in model.stakeholders:
         mine = owners == stakeholder.code
         value = float(pv_outcome[mine].sum())
-        by_stakeholder.append(StakeholderValue(
-            code=stakeholder.code, label=stakeholder.label_in(None), value=value,
-            share=value / pv if pv else math.nan, undiscounted_value=float(matrix[mine].sum()),
-            by_year=tuple(map(float, discounted[mine].sum(axis=0))),
-        ))
+        by_stakeholder.append(
+            StakeholderValue(
+                code=stakeholder.code,
+                label=stakeholder.label_in(None),
+                value=value,
+                share=value / pv if pv else math.nan,
+                undiscounted_value=float(matrix[mine].sum()),
+                by_year=tuple(map(float, discounted[mine].sum(axis=0))),
+            )
+        )
 
     return SroiResult(
         code=model.code,
@@ -341,10 +384,29 @@ def summarise(p: Prepared) -> SroiResult:
         year_one_impact=first_total,
         by_outcome=tuple(outcomes),
         by_stakeholder=tuple(by_stakeholder),
-        inputs=tuple(InputValue(funder=item.funder, amount=float(p.amounts[i]), kind=InputKind(item.kind).value,
-                                description=item.description) for i, item in enumerate(model.inputs)),
+        inputs=tuple(
+            InputValue(
+                funder=item.funder,
+                amount=float(p.amounts[i]),
+                kind=InputKind(item.kind).value,
+                description=item.description,
+            )
+            for i, item in enumerate(model.inputs)
+        ),
     )
 
 
-__all__ = ["Prepared", "SroiResult", "OutcomeValue", "StakeholderValue", "InputValue", "evaluate", "prepare",
-           "summarise", "present_value", "impacts", "discount_factors", "year_one"]
+__all__ = [
+    "InputValue",
+    "OutcomeValue",
+    "Prepared",
+    "SroiResult",
+    "StakeholderValue",
+    "discount_factors",
+    "evaluate",
+    "impacts",
+    "prepare",
+    "present_value",
+    "summarise",
+    "year_one",
+]

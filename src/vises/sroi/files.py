@@ -17,7 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from vises.errors import SroiError, ValidationError, VisesError
-from vises.sroi.model import DiscountBand, Input, InputKind, Outcome, Proxy, QuantityRef, Stakeholder, ValueMap, check, labels_from
+from vises.sroi.model import (
+    DiscountBand,
+    Input,
+    InputKind,
+    Outcome,
+    Proxy,
+    QuantityRef,
+    Stakeholder,
+    ValueMap,
+    check,
+    labels_from,
+)
 
 #: File suffixes a value map may have, and the parser for each.
 SUFFIXES = (".toml", ".yaml", ".yml", ".json")
@@ -34,7 +45,9 @@ def load_model(path: str | os.PathLike[str], *, proxies: Mapping[str, Any] | Non
     try:
         model = structure_model(data)
     except ValidationError as exc:
-        raise ValidationError([p.with_context(file=str(file)) for p in exc.problems], what=f"value map {str(file)!r}") from None
+        raise ValidationError(
+            [p.with_context(file=str(file)) for p in exc.problems], what=f"value map {str(file)!r}"
+        ) from None
     if proxies is None and any(isinstance(o.proxy, str) for o in model.outcomes):
         proxies = registered_proxies()
     problems = check(model, proxies=proxies)
@@ -47,8 +60,11 @@ def read_document(file: Path) -> Any:
     """Parse the file by its suffix; a missing or unreadable file is an ``SroiError`` naming it."""
     suffix = file.suffix.lower()
     if suffix not in SUFFIXES:
-        raise SroiError(f"unsupported value map format {suffix or '(none)'!r}", file=str(file),
-                        hint=f"use one of {', '.join(SUFFIXES)}")
+        raise SroiError(
+            f"unsupported value map format {suffix or '(none)'!r}",
+            file=str(file),
+            hint=f"use one of {', '.join(SUFFIXES)}",
+        )
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
@@ -72,16 +88,28 @@ def structure_model(data: Any) -> ValueMap:
     from vises.io.converter import structure_or_raise
 
     if not isinstance(data, Mapping):
-        raise ValidationError([SroiError("a value map must be a table of keys (code, currency, outcomes, ...)")], what="value map")
+        raise ValidationError(
+            [SroiError("a value map must be a table of keys (code, currency, outcomes, ...)")], what="value map"
+        )
     try:
-        return structure_or_raise(_converter(), dict(data), ValueMap, what="value map", kind=ValidationError,
-                                  error=SroiError, unknown_key=_unknown_key)
+        return structure_or_raise(
+            _converter(),
+            dict(data),
+            ValueMap,
+            what="value map",
+            kind=ValidationError,
+            error=SroiError,
+            unknown_key=_unknown_key,
+        )
     except ValidationError as exc:
         raise ValidationError([_name_outcome(problem, data) for problem in exc.problems], what=exc.what) from None
 
 
 def _unknown_key(key: str, suggestion: str | None) -> str:
-    return f"unknown key {key} ({f'did you mean {suggestion!r}?' if suggestion else 'check the spelling; see docs/sroi.md'})"
+    return (
+        f"unknown key {key} "
+        f"({f'did you mean {suggestion!r}?' if suggestion else 'check the spelling; see docs/sroi.md'})"
+    )
 
 
 def _name_outcome(problem: VisesError, data: Mapping[str, Any]) -> VisesError:
@@ -117,7 +145,9 @@ def _converter() -> Any:
             return labels_from(value)
         if isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             return dict(value)
-        raise Expected(f"expected a text or a table of texts by language ({{ fr = \"...\", nl = \"...\" }}), got {describe(value)}")
+        raise Expected(
+            f'expected a text or a table of texts by language ({{ fr = "...", nl = "..." }}), got {describe(value)}'
+        )
 
     conv.register_structure_hook_func(lambda t: t == labels_type, labels)
 
@@ -139,7 +169,9 @@ def _converter() -> Any:
             if "ref" in value:
                 raise Expected("expected no 'ref' key in an inline proxy; write proxy = \"plugin.key\" instead")
             return plain_proxy(dict(value), Proxy)
-        raise Expected(f"expected a table {{ value, currency, unit, source }} or a registered proxy key, got {describe(value)}")
+        raise Expected(
+            f"expected a table {{ value, currency, unit, source }} or a registered proxy key, got {describe(value)}"
+        )
 
     outcome_fields = {field.name: field.type for field in attrs.fields(attrs.resolve_types(Outcome))}
     quantity_type, proxy_type = outcome_fields["quantity"], outcome_fields["proxy"]
@@ -169,12 +201,25 @@ def resolve_proxies(model: ValueMap, proxies: Mapping[str, Any]) -> ValueMap:
             record = proxies.get(outcome.proxy)
             if record is None:
                 known = ", ".join(sorted(proxies)[:20]) or "none registered"
-                problems.append(SroiError(f"outcome {outcome.code!r}: unknown financial proxy {outcome.proxy!r}",
-                                          path=f"outcomes[{i}].proxy", hint=f"registered proxies: {known}"))
+                problems.append(
+                    SroiError(
+                        f"outcome {outcome.code!r}: unknown financial proxy {outcome.proxy!r}",
+                        path=f"outcomes[{i}].proxy",
+                        hint=f"registered proxies: {known}",
+                    )
+                )
                 continue
             source = record.source + (f" ({record.year})" if getattr(record, "year", None) else "")
-            outcome = attrs.evolve(outcome, proxy=Proxy(value=float(record.value), currency=record.currency,
-                                                        unit=record.unit, source=source, ref=outcome.proxy))
+            outcome = attrs.evolve(
+                outcome,
+                proxy=Proxy(
+                    value=float(record.value),
+                    currency=record.currency,
+                    unit=record.unit,
+                    source=source,
+                    ref=outcome.proxy,
+                ),
+            )
         outcomes.append(outcome)
     if problems:
         raise ValidationError(problems, what=f"value map {model.code!r}")

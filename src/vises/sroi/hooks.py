@@ -19,19 +19,42 @@ def vises_register_commands(cli: Any) -> None:
 
     @cli.command("sroi")
     @click.argument("model", type=click.Path(dir_okay=False, path_type=str))
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                  help="Output format.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=str),
-                  help="Write to this file (atomically) instead of standard output.")
-    @click.option("--sensitivity", "with_sensitivity", is_flag=True,
-                  help="Add the sensitivity analysis (tornado table and switching values).")
-    @click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=str),
-                  help="A dataset whose raw indicator values feed quantities written as "
-                       "{ indicator = ..., organisation = ..., period = ... } (needs --grid).")
+    @click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
+    )
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=str),
+        help="Write to this file (atomically) instead of standard output.",
+    )
+    @click.option(
+        "--sensitivity",
+        "with_sensitivity",
+        is_flag=True,
+        help="Add the sensitivity analysis (tornado table and switching values).",
+    )
+    @click.option(
+        "--data",
+        type=click.Path(exists=True, dir_okay=False, path_type=str),
+        help="A dataset whose raw indicator values feed quantities written as "
+        "{ indicator = ..., organisation = ..., period = ... } (needs --grid).",
+    )
     @click.option("--grid", "grid_name", help="The grid of --data: a file or a registered grid name.")
-    @click.option("--lang", type=click.Choice(("fr", "nl", "en")), help="Language of the report's words and labels (default: English).")
-    def sroi(model: str, fmt: str, output: str | None, with_sensitivity: bool, data: str | None, grid_name: str | None,
-             lang: str | None) -> None:
+    @click.option(
+        "--lang",
+        type=click.Choice(("fr", "nl", "en")),
+        help="Language of the report's words and labels (default: English).",
+    )
+    def sroi(
+        model: str,
+        fmt: str,
+        output: str | None,
+        with_sensitivity: bool,
+        data: str | None,
+        grid_name: str | None,
+        lang: str | None,
+    ) -> None:
         """Compute the social return on investment of the value map MODEL (TOML, YAML or JSON).
 
         SROI is optional in VISES: one monetised view next to the scores, never the whole story.
@@ -41,7 +64,9 @@ def vises_register_commands(cli: Any) -> None:
         from vises.sroi.render import render, write_output
 
         if (data is None) != (grid_name is None):
-            raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")
+            raise ConfigError(
+                "--data and --grid go together", hint="give both, or neither when every quantity is a number"
+            )
         results = None
         if data is not None and grid_name is not None:
             import vises

@@ -21,7 +21,7 @@ from vises.model import label_in
 DEFAULT_DISCOUNT_RATE = 0.035
 
 
-class InputKind(str, enum.Enum):
+class InputKind(enum.StrEnum):
     """Whether an input is money or a contribution valued in money (volunteer time, premises)."""
 
     CASH = "cash"
@@ -173,14 +173,20 @@ def currency_factor(unit: str | None, model: ValueMap, *, where: str, path: str)
 
     target = units.is_currency(model.currency)
     if target is None:
-        raise SroiError(f"the value map currency {model.currency!r} is not a currency", path="currency",
-                        hint=f"use an ISO 4217 code: {', '.join(units.CURRENCIES)}")
+        raise SroiError(
+            f"the value map currency {model.currency!r} is not a currency",
+            path="currency",
+            hint=f"use an ISO 4217 code: {', '.join(units.CURRENCIES)}",
+        )
     text = model.currency if unit is None else unit
     try:
         source = units.is_currency(text)
     except UnitError as exc:
-        raise SroiError(f"{where}: unknown currency {text!r}", path=path,
-                        hint=f"use an ISO 4217 code ({', '.join(units.CURRENCIES)}) or a multiple such as kEUR") from exc
+        raise SroiError(
+            f"{where}: unknown currency {text!r}",
+            path=path,
+            hint=f"use an ISO 4217 code ({', '.join(units.CURRENCIES)}) or a multiple such as kEUR",
+        ) from exc
     if source is None:
         raise SroiError(f"{where}: {text!r} is not a currency", path=path, hint="use an ISO code such as EUR or kEUR")
     to_iso, _ = units.conversion(text, source)
@@ -230,10 +236,10 @@ def check(model: ValueMap, *, proxies: Mapping[str, Any] | None = None) -> list[
             problems.append(exc)
 
     if not model.code:
-        add("the value map has no code", "code", "give it a short identifier, e.g. code = \"cisp_2023\"")
+        add("the value map has no code", "code", 'give it a short identifier, e.g. code = "cisp_2023"')
     currency_ok = bool(model.currency)
     if not model.currency:
-        add("the value map has no currency", "currency", "add currency = \"EUR\" (an ISO 4217 code)")
+        add("the value map has no currency", "currency", 'add currency = "EUR" (an ISO 4217 code)')
     else:
         from vises import units
 
@@ -242,8 +248,11 @@ def check(model: ValueMap, *, proxies: Mapping[str, Any] | None = None) -> list[
         except UnitError:
             currency_ok = False
         if not currency_ok:
-            add(f"the value map currency {model.currency!r} is not a currency", "currency",
-                f"use an ISO 4217 code: {', '.join(units.CURRENCIES)}")
+            add(
+                f"the value map currency {model.currency!r} is not a currency",
+                "currency",
+                f"use an ISO 4217 code: {', '.join(units.CURRENCIES)}",
+            )
     _check_rates(model, add)
     _check_discounting(model, add)
 
@@ -251,14 +260,24 @@ def check(model: ValueMap, *, proxies: Mapping[str, Any] | None = None) -> list[
     for i, stakeholder in enumerate(model.stakeholders):
         where = f"stakeholders[{i}]"
         if stakeholder.code in seen:
-            add(f"stakeholder {stakeholder.code!r} is declared twice", f"{where}.code", "give each stakeholder its own code")
+            add(
+                f"stakeholder {stakeholder.code!r} is declared twice",
+                f"{where}.code",
+                "give each stakeholder its own code",
+            )
         seen.add(stakeholder.code)
         if stakeholder.size is not None and not _whole(stakeholder.size, 0):
-            add(f"stakeholder {stakeholder.code!r}: size {stakeholder.size!r} is not a whole number >= 0", f"{where}.size")
+            add(
+                f"stakeholder {stakeholder.code!r}: size {stakeholder.size!r} is not a whole number >= 0",
+                f"{where}.size",
+            )
 
     if not model.inputs:
-        add("the value map has no inputs, so no ratio can be computed", "inputs",
-            "list what each funder invests under [[inputs]] (funder, amount)")
+        add(
+            "the value map has no inputs, so no ratio can be computed",
+            "inputs",
+            "list what each funder invests under [[inputs]] (funder, amount)",
+        )
     for i, item in enumerate(model.inputs):
         where, name = f"inputs[{i}]", f"input of {item.funder!r}"
         if not _finite(item.amount) or item.amount < 0:
@@ -285,7 +304,9 @@ def _check_rates(model: ValueMap, add: Any) -> None:
         path = f"exchange_rates[{pair!r}]"
         parts = pair.split("/")
         if len(parts) != 2:
-            add(f"exchange rate key {pair!r} is not of the form 'USD/EUR'", path, "write FROM/TO, e.g. \"USD/EUR\" = 0.92")
+            add(
+                f"exchange rate key {pair!r} is not of the form 'USD/EUR'", path, 'write FROM/TO, e.g. "USD/EUR" = 0.92'
+            )
             continue
         for code in parts:
             try:
@@ -302,7 +323,11 @@ def _check_discounting(model: ValueMap, add: Any) -> None:
     if model.discount_rate is not None and model.discount_schedule:
         add("both discount_rate and discount_schedule are given", "discount_rate", "keep one of them")
     if model.discount_rate is not None and not (_finite(model.discount_rate) and 0 <= model.discount_rate < 1):
-        add(f"discount_rate {model.discount_rate!r} must be a fraction in [0, 1)", "discount_rate", "write 3.5 % as 0.035")
+        add(
+            f"discount_rate {model.discount_rate!r} must be a fraction in [0, 1)",
+            "discount_rate",
+            "write 3.5 % as 0.035",
+        )
     expected = 1
     bands = model.discount_schedule
     for i, band in enumerate(bands):
@@ -310,8 +335,11 @@ def _check_discounting(model: ValueMap, add: Any) -> None:
         if not (_finite(band.rate) and 0 <= band.rate < 1):
             add(f"discount rate {band.rate!r} must be a fraction in [0, 1)", f"{path}.rate", "write 3.5 % as 0.035")
         if band.from_year != expected:
-            add(f"band starts in year {band.from_year!r} but year {expected} is expected", f"{path}.from_year",
-                "bands must start in year 1 and follow each other without gap or overlap")
+            add(
+                f"band starts in year {band.from_year!r} but year {expected} is expected",
+                f"{path}.from_year",
+                "bands must start in year 1 and follow each other without gap or overlap",
+            )
         if band.to_year is None:
             if i != len(bands) - 1:
                 add("only the last band may omit to_year", f"{path}.to_year")
@@ -322,12 +350,23 @@ def _check_discounting(model: ValueMap, add: Any) -> None:
         else:
             expected = band.to_year + 1
     if bands and bands[-1].to_year is not None:
-        add("the last band of the discount schedule must be open-ended", f"discount_schedule[{len(bands) - 1}].to_year",
-            "leave to_year out of the last band so that it covers every later year")
+        add(
+            "the last band of the discount schedule must be open-ended",
+            f"discount_schedule[{len(bands) - 1}].to_year",
+            "leave to_year out of the last band so that it covers every later year",
+        )
 
 
-def _check_outcome(model: ValueMap, i: int, outcome: Outcome, codes: set[str], stakeholders: set[str],
-                   proxies: Mapping[str, Any] | None, add: Any, money: Any) -> None:
+def _check_outcome(
+    model: ValueMap,
+    i: int,
+    outcome: Outcome,
+    codes: set[str],
+    stakeholders: set[str],
+    proxies: Mapping[str, Any] | None,
+    add: Any,
+    money: Any,
+) -> None:
     where, name = f"outcomes[{i}]", f"outcome {outcome.code!r}"
     if not outcome.code:
         add(f"outcome number {i + 1} has no code", f"{where}.code")
@@ -336,17 +375,26 @@ def _check_outcome(model: ValueMap, i: int, outcome: Outcome, codes: set[str], s
     codes.add(outcome.code)
     if outcome.stakeholder not in stakeholders:
         known = ", ".join(sorted(stakeholders)) or "none declared"
-        add(f"{name}: unknown stakeholder {outcome.stakeholder!r}", f"{where}.stakeholder", f"declared stakeholders: {known}")
+        add(
+            f"{name}: unknown stakeholder {outcome.stakeholder!r}",
+            f"{where}.stakeholder",
+            f"declared stakeholders: {known}",
+        )
     if not isinstance(outcome.quantity, QuantityRef) and not (_finite(outcome.quantity) and outcome.quantity >= 0):
         add(f"{name}: quantity {outcome.quantity!r} must be a number >= 0", f"{where}.quantity")
     for field in ("deadweight", "displacement", "attribution", "drop_off"):
         value = getattr(outcome, field)
         if not _fraction(value):
-            add(f"{name}: {field} {value!r} is outside 0–1", f"{where}.{field}", "write it as a fraction: 0.25 for 25 %")
+            add(
+                f"{name}: {field} {value!r} is outside 0–1", f"{where}.{field}", "write it as a fraction: 0.25 for 25 %"
+            )
     if not _whole(outcome.duration, 1):
         add(f"{name}: duration {outcome.duration!r} must be a whole number of years >= 1", f"{where}.duration")
     if not _whole(outcome.start, 1):
-        add(f"{name}: start {outcome.start!r} must be a whole year >= 1 (1 = first year of the analysis)", f"{where}.start")
+        add(
+            f"{name}: start {outcome.start!r} must be a whole year >= 1 (1 = first year of the analysis)",
+            f"{where}.start",
+        )
     proxy = outcome.proxy
     if isinstance(proxy, str):
         if proxies is not None and proxy not in proxies:

@@ -42,7 +42,9 @@ def render(
     if fmt == "html":
         return render_html(result, report, lang=lang)
     if fmt in ("table", "markdown"):
-        return _render_text(result, report, "github" if fmt == "markdown" else "simple", markdown=fmt == "markdown", lang=lang)
+        return _render_text(
+            result, report, "github" if fmt == "markdown" else "simple", markdown=fmt == "markdown", lang=lang
+        )
     raise ReportError(f"unknown SROI output format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
 
 
@@ -109,8 +111,10 @@ def headline(result: SroiResult, lang: str | None = None) -> list[tuple[str, str
         payback = translate("sroi_payback_never", lang)
     else:
         payback = translate("sroi_months", lang, months=_decimal(result.payback_months, lang))
-    rates = ", ".join(translate("sroi_rate_from", lang, rate=_decimal(100 * rate, lang, plain="g"), year=first)
-                      for first, rate in result.discount)
+    rates = ", ".join(
+        translate("sroi_rate_from", lang, rate=_decimal(100 * rate, lang, plain="g"), year=first)
+        for first, rate in result.discount
+    )
     return [
         (translate("sroi_total_inputs", lang), money(result.total_inputs, c, lang)),
         (translate("sroi_pv", lang), money(result.present_value, c, lang)),
@@ -127,18 +131,49 @@ def headline(result: SroiResult, lang: str | None = None) -> list[tuple[str, str
 def value_map_rows(result: SroiResult, lang: str | None = None) -> list[list[str]]:
     rows = []
     for o in result.by_outcome:
-        rows.append([o.code, o.stakeholder, f"{o.quantity:g}", money(o.proxy, result.currency, lang), percent(o.deadweight, lang),
-                     percent(o.displacement, lang), percent(o.attribution, lang), percent(o.drop_off, lang), str(o.duration), str(o.start),
-                     money(o.year_one_impact, result.currency, lang), money(o.present_value, result.currency, lang)])
+        rows.append(
+            [
+                o.code,
+                o.stakeholder,
+                f"{o.quantity:g}",
+                money(o.proxy, result.currency, lang),
+                percent(o.deadweight, lang),
+                percent(o.displacement, lang),
+                percent(o.attribution, lang),
+                percent(o.drop_off, lang),
+                str(o.duration),
+                str(o.start),
+                money(o.year_one_impact, result.currency, lang),
+                money(o.present_value, result.currency, lang),
+            ]
+        )
     return rows
 
 
-VALUE_MAP_KEYS = ("sroi_h_outcome", "sroi_h_stakeholder", "sroi_h_quantity", "sroi_h_proxy", "sroi_h_deadweight",
-                  "sroi_h_displacement", "sroi_h_attribution", "sroi_h_drop_off", "sroi_h_duration", "sroi_h_start",
-                  "sroi_h_impact_year_1", "sroi_h_pv")
+VALUE_MAP_KEYS = (
+    "sroi_h_outcome",
+    "sroi_h_stakeholder",
+    "sroi_h_quantity",
+    "sroi_h_proxy",
+    "sroi_h_deadweight",
+    "sroi_h_displacement",
+    "sroi_h_attribution",
+    "sroi_h_drop_off",
+    "sroi_h_duration",
+    "sroi_h_start",
+    "sroi_h_impact_year_1",
+    "sroi_h_pv",
+)
 STAKEHOLDER_KEYS = ("sroi_h_stakeholder", "sroi_h_label", "sroi_h_pv", "sroi_h_share", "sroi_h_undiscounted")
-TORNADO_KEYS = ("sroi_h_assumption", "sroi_h_outcome", "sroi_h_tested", "sroi_h_ratio_low", "sroi_h_ratio_high",
-                "sroi_h_swing", "sroi_h_switching")
+TORNADO_KEYS = (
+    "sroi_h_assumption",
+    "sroi_h_outcome",
+    "sroi_h_tested",
+    "sroi_h_ratio_low",
+    "sroi_h_ratio_high",
+    "sroi_h_swing",
+    "sroi_h_switching",
+)
 #: The English column heads (the defaults).
 VALUE_MAP_HEADERS = _words("en", *VALUE_MAP_KEYS)
 STAKEHOLDER_HEADERS = _words("en", *STAKEHOLDER_KEYS)
@@ -146,8 +181,16 @@ TORNADO_HEADERS = _words("en", *TORNADO_KEYS)
 
 
 def stakeholder_rows(result: SroiResult, lang: str | None = None) -> list[list[str]]:
-    return [[s.code, s.label, money(s.value, result.currency, lang), percent(s.share, lang), money(s.undiscounted_value, result.currency, lang)]
-            for s in result.by_stakeholder]
+    return [
+        [
+            s.code,
+            s.label,
+            money(s.value, result.currency, lang),
+            percent(s.share, lang),
+            money(s.undiscounted_value, result.currency, lang),
+        ]
+        for s in result.by_stakeholder
+    ]
 
 
 def tested(row: SensitivityRow) -> str:
@@ -185,26 +228,50 @@ def tornado_rows(report: SensitivityReport, lang: str | None = None) -> list[lis
             return format_number(value, lang, digits=2)
         return f"{value:.2f}"
 
-    return [[row.assumption, row.outcome or translate("sroi_all", lang), tested(row), two(row.ratio_low),
-             two(row.ratio_high), two(row.swing), switching(row, lang)] for row in report.rows]
+    return [
+        [
+            row.assumption,
+            row.outcome or translate("sroi_all", lang),
+            tested(row),
+            two(row.ratio_low),
+            two(row.ratio_high),
+            two(row.swing),
+            switching(row, lang),
+        ]
+        for row in report.rows
+    ]
 
 
-def _render_text(result: SroiResult, report: SensitivityReport | None, style: str, *, markdown: bool, lang: str = "en") -> str:
+def _render_text(
+    result: SroiResult, report: SensitivityReport | None, style: str, *, markdown: bool, lang: str = "en"
+) -> str:
     from tabulate import tabulate
 
     def title(text: str, level: int) -> str:
         return f"{'#' * level} {text}" if markdown else f"{text}\n{'=' * len(text) if level == 1 else '-' * len(text)}"
 
-    parts = [title(translate("sroi_title", lang, label=result.label), 1), "",
-             tabulate(headline(result, lang), headers=_words(lang, "sroi_figure", "sroi_value"), tablefmt=style), "",
-             title(translate("sroi_value_map", lang), 2), "",
-             tabulate(value_map_rows(result, lang), headers=_words(lang, *VALUE_MAP_KEYS), tablefmt=style), "",
-             title(translate("sroi_by_stakeholder", lang), 2), "",
-             tabulate(stakeholder_rows(result, lang), headers=_words(lang, *STAKEHOLDER_KEYS), tablefmt=style)]
+    parts = [
+        title(translate("sroi_title", lang, label=result.label), 1),
+        "",
+        tabulate(headline(result, lang), headers=_words(lang, "sroi_figure", "sroi_value"), tablefmt=style),
+        "",
+        title(translate("sroi_value_map", lang), 2),
+        "",
+        tabulate(value_map_rows(result, lang), headers=_words(lang, *VALUE_MAP_KEYS), tablefmt=style),
+        "",
+        title(translate("sroi_by_stakeholder", lang), 2),
+        "",
+        tabulate(stakeholder_rows(result, lang), headers=_words(lang, *STAKEHOLDER_KEYS), tablefmt=style),
+    ]
     if report is not None:
-        parts += ["", title(translate("sroi_sensitivity_title", lang), 2), "",
-                  translate("sroi_base_ratio", lang, ratio=ratio(report.base_ratio, lang)), "",
-                  tabulate(tornado_rows(report, lang), headers=_words(lang, *TORNADO_KEYS), tablefmt=style)]
+        parts += [
+            "",
+            title(translate("sroi_sensitivity_title", lang), 2),
+            "",
+            translate("sroi_base_ratio", lang, ratio=ratio(report.base_ratio, lang)),
+            "",
+            tabulate(tornado_rows(report, lang), headers=_words(lang, *TORNADO_KEYS), tablefmt=style),
+        ]
     parts += ["", translate("sroi_closing", lang)]
     return "\n".join(parts) + "\n"
 
@@ -237,16 +304,26 @@ def render_html(result: SroiResult, report: SensitivityReport | None = None, *, 
     source = files("vises.sroi").joinpath("templates", "sroi.html.j2").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(source)
-    words = {key[len("sroi_"):]: translate(key, lang) for key in (
-        "sroi_headline", "sroi_value_map", "sroi_by_stakeholder", "sroi_sensitivity", "sroi_closing")}
+    words = {
+        key[len("sroi_") :]: translate(key, lang)
+        for key in ("sroi_headline", "sroi_value_map", "sroi_by_stakeholder", "sroi_sensitivity", "sroi_closing")
+    }
     words["title"] = translate("sroi_title", lang, label=result.label)
     words["map_note"] = translate("sroi_map_note", lang, code=result.code, currency=result.currency)
-    words["base_ratio"] = translate("sroi_base_ratio_html", lang, ratio=ratio(report.base_ratio, lang)) if report else ""
+    words["base_ratio"] = (
+        translate("sroi_base_ratio_html", lang, ratio=ratio(report.base_ratio, lang)) if report else ""
+    )
     return template.render(
-        result=result, lang=lang, words=words, headline=headline(result, lang),
-        value_map_headers=_words(lang, *VALUE_MAP_KEYS), value_map=value_map_rows(result, lang),
-        stakeholder_headers=_words(lang, *STAKEHOLDER_KEYS), stakeholders=stakeholder_rows(result, lang),
-        tornado_headers=_words(lang, *TORNADO_KEYS), tornado=tornado_rows(report, lang) if report else None,
+        result=result,
+        lang=lang,
+        words=words,
+        headline=headline(result, lang),
+        value_map_headers=_words(lang, *VALUE_MAP_KEYS),
+        value_map=value_map_rows(result, lang),
+        stakeholder_headers=_words(lang, *STAKEHOLDER_KEYS),
+        stakeholders=stakeholder_rows(result, lang),
+        tornado_headers=_words(lang, *TORNADO_KEYS),
+        tornado=tornado_rows(report, lang) if report else None,
         shares=[(s.label, s.share) for s in result.by_stakeholder],
     )
 

@@ -139,31 +139,43 @@ def sensitivity(
     if "discount_rate" in variations:
         rows.append(_rate_row(p, variations["discount_rate"], base, inputs))
     rows.sort(key=lambda row: (-row.swing, row.assumption, row.outcome or ""))
-    return SensitivityReport(code=p.model.code, currency=p.model.currency, base_ratio=base,
-                             present_value=base_pv, total_inputs=inputs, rows=tuple(rows))
+    return SensitivityReport(
+        code=p.model.code,
+        currency=p.model.currency,
+        base_ratio=base,
+        present_value=base_pv,
+        total_inputs=inputs,
+        rows=tuple(rows),
+    )
 
 
 def _variations(changes: Mapping[str, Any] | None) -> dict[str, Variation]:
     result = dict(DEFAULT_CHANGES)
     unknown = sorted(set(changes or {}) - set(ASSUMPTIONS))
     if unknown:
-        raise SroiError(f"unknown sensitivity assumption{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}",
-                        hint=f"choose among {', '.join(ASSUMPTIONS)}")
+        raise SroiError(
+            f"unknown sensitivity assumption{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}",
+            hint=f"choose among {', '.join(ASSUMPTIONS)}",
+        )
     for name, change in (changes or {}).items():
         mode = DEFAULT_CHANGES[name].mode
         if change is None:
             del result[name]
         elif isinstance(change, Variation):
             if change.mode not in _MODES:
-                raise SroiError(f"sensitivity of {name}: unknown mode {change.mode!r}", hint=f"use one of {', '.join(_MODES)}")
+                raise SroiError(
+                    f"sensitivity of {name}: unknown mode {change.mode!r}", hint=f"use one of {', '.join(_MODES)}"
+                )
             result[name] = change
         elif isinstance(change, tuple) and len(change) == 2:
             result[name] = Variation(mode=mode, low=float(change[0]), high=float(change[1]))
         elif isinstance(change, (int, float)) and not isinstance(change, bool) and mode != "values":
             result[name] = Variation(mode=mode, low=-float(change), high=float(change))
         else:
-            raise SroiError(f"sensitivity of {name}: cannot use {change!r}",
-                            hint="give a Variation, a number (±x) or a pair (low, high); the discount rate needs a pair of rates")
+            raise SroiError(
+                f"sensitivity of {name}: cannot use {change!r}",
+                hint="give a Variation, a number (±x) or a pair (low, high); the discount rate needs a pair of rates",
+            )
     return result
 
 
@@ -211,14 +223,27 @@ def _swing(base: float, low: float, high: float) -> float:
     return max(base, low, high) - min(base, low, high)
 
 
-def _outcome_row(p: Prepared, name: str, i: int, code: str, variation: Variation, base: float, inputs: float) -> SensitivityRow:
+def _outcome_row(
+    p: Prepared, name: str, i: int, code: str, variation: Variation, base: float, inputs: float
+) -> SensitivityRow:
     current = float(getattr(p, name)[i])
     tried = [float(_moved(name, np.array([current]), variation, d)[0]) for d in (variation.low, variation.high)]
     ratios = [_ratio(_with(p, name, i, value), inputs) for value in tried]
     value, method = _outcome_switch(p, name, i, current, inputs)
-    return SensitivityRow(assumption=name, outcome=code, variation=variation, base=current, value_low=tried[0],
-                          value_high=tried[1], ratio_low=ratios[0], ratio_high=ratios[1],
-                          swing=_swing(base, *ratios), switching_value=value, switching_kind="value", method=method)
+    return SensitivityRow(
+        assumption=name,
+        outcome=code,
+        variation=variation,
+        base=current,
+        value_low=tried[0],
+        value_high=tried[1],
+        ratio_low=ratios[0],
+        ratio_high=ratios[1],
+        swing=_swing(base, *ratios),
+        switching_value=value,
+        switching_kind="value",
+        method=method,
+    )
 
 
 def _outcome_switch(p: Prepared, name: str, i: int, current: float, inputs: float) -> tuple[float | None, str]:
@@ -247,19 +272,35 @@ def _outcome_switch(p: Prepared, name: str, i: int, current: float, inputs: floa
 
 def _global_row(p: Prepared, name: str, variation: Variation, base: float, inputs: float) -> SensitivityRow:
     values = getattr(p, name)
-    ratios = [_ratio(_with(p, name, None, _moved(name, values, variation, d)), inputs) for d in (variation.low, variation.high)]
+    ratios = [
+        _ratio(_with(p, name, None, _moved(name, values, variation, d)), inputs)
+        for d in (variation.low, variation.high)
+    ]
     if name == "proxy":
         pv = present_value(p)
         value, kind, method = (inputs / pv if pv > 0 else None), "multiplier", "closed form"
     elif name == "duration":
-        value = _scan_shift(lambda k: _ratio(_with(p, name, None, np.maximum(values + k, 1)), inputs), int(values.max()))
+        value = _scan_shift(
+            lambda k: _ratio(_with(p, name, None, np.maximum(values + k, 1)), inputs), int(values.max())
+        )
         kind, method = "shift", "whole-year scan"
     else:
         value = _bisect(lambda d: _ratio(_with(p, name, None, np.clip(values + d, 0.0, 1.0)), inputs) - 1.0, -1.0, 1.0)
         kind, method = "shift", "bisection"
-    return SensitivityRow(assumption=name, outcome=None, variation=variation, base=None, value_low=None, value_high=None,
-                          ratio_low=ratios[0], ratio_high=ratios[1], swing=_swing(base, *ratios),
-                          switching_value=value, switching_kind=kind, method=method)
+    return SensitivityRow(
+        assumption=name,
+        outcome=None,
+        variation=variation,
+        base=None,
+        value_low=None,
+        value_high=None,
+        ratio_low=ratios[0],
+        ratio_high=ratios[1],
+        swing=_swing(base, *ratios),
+        switching_value=value,
+        switching_kind=kind,
+        method=method,
+    )
 
 
 def _rate_row(p: Prepared, variation: Variation, base: float, inputs: float) -> SensitivityRow:
@@ -272,17 +313,33 @@ def _rate_row(p: Prepared, variation: Variation, base: float, inputs: float) -> 
     if variation.mode == "values":
         tried = [variation.low, variation.high]
     elif flat is None:
-        raise SroiError("the discount rate of a map with a discount schedule can only be varied to given values",
-                        hint='use Variation.values(low, high), e.g. changes={"discount_rate": (0.0, 0.05)}')
+        raise SroiError(
+            "the discount rate of a map with a discount schedule can only be varied to given values",
+            hint='use Variation.values(low, high), e.g. changes={"discount_rate": (0.0, 0.05)}',
+        )
     else:
-        tried = [flat * (1 + variation.low), flat * (1 + variation.high)] if variation.mode == "relative" else \
-            [flat + variation.low, flat + variation.high]
+        tried = (
+            [flat * (1 + variation.low), flat * (1 + variation.high)]
+            if variation.mode == "relative"
+            else [flat + variation.low, flat + variation.high]
+        )
     tried = [min(max(rate, 0.0), 0.999) for rate in tried]
     ratios = [at(rate) for rate in tried]
     value = _bisect(lambda r: at(r) - 1.0, 0.0, 0.999)
-    return SensitivityRow(assumption="discount_rate", outcome=None, variation=variation, base=flat, value_low=tried[0],
-                          value_high=tried[1], ratio_low=ratios[0], ratio_high=ratios[1], swing=_swing(base, *ratios),
-                          switching_value=value, switching_kind="value", method="bisection")
+    return SensitivityRow(
+        assumption="discount_rate",
+        outcome=None,
+        variation=variation,
+        base=flat,
+        value_low=tried[0],
+        value_high=tried[1],
+        ratio_low=ratios[0],
+        ratio_high=ratios[1],
+        swing=_swing(base, *ratios),
+        switching_value=value,
+        switching_kind="value",
+        method="bisection",
+    )
 
 
 def _bisect(f: Callable[[float], float], lo: float, hi: float) -> float | None:

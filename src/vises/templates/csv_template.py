@@ -22,4 +22,3 @@ def csv_text(grid: Grid, pairs: list[tuple[str, str]]) -> str:
         for org, per in pairs:
             writer.writerow([org, per, *([""] * len(grid.indicators))])
     return buffer.getvalue()
-

@@ -81,4 +81,3 @@ def allowed_text(indicator: Indicator, lang: str) -> str:
         listed = "; ".join(f"{level.value} = {level_display(level, lang)}" for level in indicator.levels)
         return f"{words['choose']}: {listed}; {na}"
     return f"{words['choose']}: {' / '.join(choices(indicator, lang) or [])}; {na}"
-

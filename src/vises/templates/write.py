@@ -25,12 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vises.errors import ConfigError
 from vises.contract.hookspecs import hookimpl
+from vises.errors import ConfigError
 from vises.io.atomic import write_bytes_atomic
-from vises.io.tokens import NA_TOKENS, NO_TOKENS, YES_TOKENS  # noqa: F401  (kept importable from here)
-from vises.model import Grid
-from vises.templates.csv_template import csv_header, csv_text
 from vises.io.template_layout import (
     BLOCK_ROW,
     FIRST_BLOCK_COLUMN,
@@ -42,6 +39,9 @@ from vises.io.template_layout import (
     META_SHEET,
     block_columns,
 )
+from vises.io.tokens import NA_TOKENS, NO_TOKENS, YES_TOKENS
+from vises.model import Grid
+from vises.templates.csv_template import csv_header, csv_text
 from vises.templates.words import TEMPLATE_LANGUAGES, TEXT, allowed_text, check_template_lang, choices, level_display
 from vises.templates.xlsx_template import SheetPlan, plan_sheets, xlsx_bytes
 
@@ -125,11 +125,24 @@ def vises_register_commands(cli: Any) -> None:
     @cli.command("template")
     @click.option("--grid", "-g", "grid_name", required=True, help="Grid code or grid file.")
     @click.option("--lang", "-l", default="fr", show_default=True, type=click.Choice(TEMPLATE_LANGUAGES))
-    @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="File to write (.xlsx or .csv).")
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file suffix, else xlsx.")
-    @click.option("--organisation", "organisations", multiple=True, help="Prepare a block for this organisation (repeatable).")
+    @click.option(
+        "--output", "-o", required=True, type=click.Path(dir_okay=False), help="File to write (.xlsx or .csv)."
+    )
+    @click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file suffix, else xlsx."
+    )
+    @click.option(
+        "--organisation", "organisations", multiple=True, help="Prepare a block for this organisation (repeatable)."
+    )
     @click.option("--period", "periods", multiple=True, help="Prepare a block for this period (repeatable).")
-    def template(grid_name: str, lang: str, output: str, fmt: str | None, organisations: tuple[str, ...], periods: tuple[str, ...]) -> None:
+    def template(
+        grid_name: str,
+        lang: str,
+        output: str,
+        fmt: str | None,
+        organisations: tuple[str, ...],
+        periods: tuple[str, ...],
+    ) -> None:
         """Write a data-collection template (xlsx workbook or csv) for a grid."""
         import vises
 

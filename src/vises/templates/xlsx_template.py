@@ -14,7 +14,6 @@ from typing import Any
 import attrs
 
 from vises.errors import MissingDependencyError
-from vises.model import Grid, Indicator, Kind, Node, label_in
 from vises.io.template_layout import (
     BLOCK_ROW,
     FIRST_BLOCK_COLUMN,
@@ -26,6 +25,7 @@ from vises.io.template_layout import (
     META_SHEET,
     block_columns,
 )
+from vises.model import Grid, Indicator, Kind, Node, label_in
 from vises.templates.words import TEXT, allowed_text, choices, number_text
 
 
@@ -214,7 +214,9 @@ def _write_dimension(
     for index, (org, per) in enumerate(pairs):
         value_col, comment_col = block_columns(index)
         title = " · ".join(part for part in (org, per) if part)
-        cell = sheet.cell(row=BLOCK_ROW, column=value_col, value=f"{words['block']} {index + 1}" + (f" — {title}" if title else ""))
+        cell = sheet.cell(
+            row=BLOCK_ROW, column=value_col, value=f"{words['block']} {index + 1}" + (f" — {title}" if title else "")
+        )
         cell.font = style.bold
         sheet.merge_cells(start_row=BLOCK_ROW, start_column=value_col, end_row=BLOCK_ROW, end_column=comment_col)
         headers += [words["value"], words["comment"]]
@@ -233,7 +235,13 @@ def _write_dimension(
             for column in range(1, len(headers) + 1):
                 sheet.cell(row=row, column=column).fill = style.heading
             continue
-        values = [item.code, item.label_in(lang), label_in(item.description, lang, ""), item.unit or "", allowed_text(item, lang)]
+        values = [
+            item.code,
+            item.label_in(lang),
+            label_in(item.description, lang, ""),
+            item.unit or "",
+            allowed_text(item, lang),
+        ]
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value or None).alignment = style.wrap
         validation = _validation(item, lang, lists)
@@ -252,7 +260,7 @@ def _write_dimension(
     for _, validation in validations:
         sheet.add_data_validation(validation)
 
-    for letter, width in zip("ABCDE", (16, 42, 60, 12, 34)):
+    for letter, width in zip("ABCDE", (16, 42, 60, 12, 34), strict=True):
         sheet.column_dimensions[letter].width = width
     for index in range(len(pairs)):
         value_col, comment_col = block_columns(index)
@@ -274,7 +282,9 @@ def _validation(indicator: Indicator, lang: str, lists: _ListSheet) -> Any:
     elif indicator.kind is Kind.QUANTITY:
         lo, hi = indicator.minimum, indicator.maximum
         if lo is not None and hi is not None:
-            validation = DataValidation(type="decimal", operator="between", formula1=number_text(lo), formula2=number_text(hi))
+            validation = DataValidation(
+                type="decimal", operator="between", formula1=number_text(lo), formula2=number_text(hi)
+            )
         elif lo is not None:
             validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=number_text(lo))
         elif hi is not None:

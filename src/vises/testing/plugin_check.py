@@ -34,7 +34,11 @@ SAMPLE_INDICATORS: dict[str, tuple[Indicator, np.ndarray]] = {
     ),
     "binary": (Indicator(code="sample", kind="binary"), np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, np.nan])),
     "category": (
-        Indicator(code="sample", kind="category", levels=(Level(value="a", score=0.0), Level(value="b", score=4.0), Level(value="c", score=10.0))),
+        Indicator(
+            code="sample",
+            kind="category",
+            levels=(Level(value="a", score=0.0), Level(value="b", score=4.0), Level(value="c", score=10.0)),
+        ),
         np.array([0.0, 4.0, 10.0, 4.0, 0.0, 10.0, np.nan]),
     ),
 }
@@ -70,7 +74,8 @@ def check_plugin(
 
     ``name`` is the plugin's namespace (its entry-point name); by default the name of the installed
     entry point pointing at the module. ``sample_params`` gives parameters per normaliser or
-    aggregator key (``{"resto.share": {"total": 10}}``) for methods that cannot run without them. ``results`` (a ``Results``) lets report formats render.
+    aggregator key (``{"resto.share": {"total": 10}}``) for methods that cannot run without them.
+    ``results`` (a ``Results``) lets report formats render.
     Raises ``PluginError`` listing every problem unless ``raise_on_problems`` is false.
     """
     obj = importlib.import_module(plugin) if isinstance(plugin, str) else plugin
@@ -91,7 +96,11 @@ def check_plugin(
     for key in provides.get("weightings", ()):
         problems += _check_weighting(registry, key)
     for key in provides.get("readers", ()):
-        problems += [f"reader {key!r}: suffix {s!r} must start with '.'" for s in registry.readers[key].suffixes if not s.startswith(".")]
+        problems += [
+            f"reader {key!r}: suffix {s!r} must start with '.'"
+            for s in registry.readers[key].suffixes
+            if not s.startswith(".")
+        ]
     for key in provides.get("financial_proxies", ()):
         problems += _check_proxy(key, registry.financial_proxies[key])
     for key in provides.get("report_formats", ()):
@@ -113,14 +122,19 @@ def plugin_registry(plugin: Any, *, name: str | None = None) -> Any:
     This is what ``check_plugin`` inspects; a plugin's tests can score with it
     (``vises.engine.score.score(grid, data, registry=...)``) without the plugin being installed.
     """
-    from vises.plugins.loading import CORE_PLUGINS
     from vises.plugins import Registry
+    from vises.plugins.loading import CORE_PLUGINS
 
     obj = importlib.import_module(plugin) if isinstance(plugin, str) else plugin
     module = getattr(obj, "__name__", None)
     if module in CORE_PLUGINS:
-        raise ConfigError(f"{module} is part of vises' core plugin, which is always loaded", hint="check your own plugin's hooks module")
-    return Registry.build(extra_plugins={name or _entry_point_name(obj): obj}, entry_points=False, strict=False, disabled=())
+        raise ConfigError(
+            f"{module} is part of vises' core plugin, which is always loaded",
+            hint="check your own plugin's hooks module",
+        )
+    return Registry.build(
+        extra_plugins={name or _entry_point_name(obj): obj}, entry_points=False, strict=False, disabled=()
+    )
 
 
 def _entry_point_name(obj: Any) -> str:
@@ -151,7 +165,10 @@ def _check_grid(registry: Any, key: str) -> list[str]:
     for what, labels in items:
         missing = [lang for lang in grid.languages if not labels.get(lang)]
         if missing:
-            problems.append(f"grid {key!r}, {what}: no label in {', '.join(missing)} (the grid declares {', '.join(grid.languages)})")
+            problems.append(
+                f"grid {key!r}, {what}: no label in {', '.join(missing)} (the grid declares "
+                f"{', '.join(grid.languages)})"
+            )
     return problems
 
 
@@ -168,7 +185,13 @@ def _check_normaliser(key: str, spec: Any, params: dict[str, Any], problems: lis
 
 
 def _check_normaliser_on(
-    where: str, spec: Any, indicator: Indicator, values: np.ndarray, params: dict[str, Any], problems: list[str], notes: list[str]
+    where: str,
+    spec: Any,
+    indicator: Indicator,
+    values: np.ndarray,
+    params: dict[str, Any],
+    problems: list[str],
+    notes: list[str],
 ) -> bool:
     """One kind of sample data; false when the method could not be run (nothing more to try)."""
     from vises.contract.records import FitContext
@@ -207,8 +230,14 @@ def _check_normaliser_on(
             problems.append(f"{where}: a missing value (NaN) came out as {out[-1]}")
         finite = out[:-1]
         tolerance = 1e-9 * max(1.0, abs(low or 0), abs(high or 0))
-        if np.isnan(finite).any() or (low is not None and (finite < low - tolerance).any()) or (high is not None and (finite > high + tolerance).any()):
-            problems.append(f"{where}: direction {direction:+d} gave {finite.tolist()}, outside its declared range [{low}, {high}]")
+        if (
+            np.isnan(finite).any()
+            or (low is not None and (finite < low - tolerance).any())
+            or (high is not None and (finite > high + tolerance).any())
+        ):
+            problems.append(
+                f"{where}: direction {direction:+d} gave {finite.tolist()}, outside its declared range [{low}, {high}]"
+            )
             return False
     return True
 
@@ -245,7 +274,11 @@ def _check_weighting(registry: Any, key: str) -> list[str]:
     except VisesError as exc:
         return [f"weighting {key!r}: its grid cannot be loaded: {exc}"]
     codes = {node.code for node in grid.nodes} | {ind.code for ind in grid.indicators}
-    problems = [f"weighting {key!r}: {code!r} is not a node or indicator of grid {weighting.grid!r}" for code in weighting.weights if code not in codes]
+    problems = [
+        f"weighting {key!r}: {code!r} is not a node or indicator of grid {weighting.grid!r}"
+        for code in weighting.weights
+        if code not in codes
+    ]
     problems += [
         f"weighting {key!r}: weight of {code!r} must be a finite number >= 0, got {w!r}"
         for code, w in weighting.weights.items()
@@ -281,5 +314,8 @@ def _check_format(key: str, spec: Any, results: Any, notes: list[str]) -> list[s
         return [f"report format {key!r}: render raised {type(exc).__name__}: {exc}"]
     expected = bytes if spec.binary else str
     if not isinstance(out, expected):
-        return [f"report format {key!r}: render returned {type(out).__name__}, expected {expected.__name__} (binary={spec.binary})"]
+        return [
+            f"report format {key!r}: render returned {type(out).__name__}, expected {expected.__name__} "
+            f"(binary={spec.binary})"
+        ]
     return []

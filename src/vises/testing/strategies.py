@@ -21,8 +21,16 @@ from hypothesis import strategies as st
 
 from vises.model import Column, Dataset, Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node, Pooling
 
-_CODE = st.builds(lambda head, tail: head + tail, st.sampled_from("abcdefghijklmnopqrstuvwxyz"), st.text("abcdefghijklmnopqrstuvwxyz0123456789_", max_size=11))
-_TEXT = st.text(st.characters(max_codepoint=0x2FF, exclude_categories=("Cs", "Cc")) | st.sampled_from("éèàçœ€–’ ëïĳ"), min_size=1, max_size=20)
+_CODE = st.builds(
+    lambda head, tail: head + tail,
+    st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789_", max_size=11),
+)
+_TEXT = st.text(
+    st.characters(max_codepoint=0x2FF, exclude_categories=("Cs", "Cc")) | st.sampled_from("éèàçœ€–’ ëïĳ"),
+    min_size=1,
+    max_size=20,
+)
 _LABELS = st.dictionaries(st.sampled_from(("fr", "nl", "en")), _TEXT, max_size=3)
 _WEIGHT = st.floats(min_value=0.1, max_value=10, allow_nan=False, allow_infinity=False)
 _PARAM = st.one_of(st.integers(-100, 100), st.floats(-100, 100, allow_nan=False), st.text(max_size=8), st.booleans())
@@ -30,7 +38,11 @@ _PARAM = st.one_of(st.integers(-100, 100), st.floats(-100, 100, allow_nan=False)
 
 def methods(names: tuple[str, ...] = ("minmax", "zscore", "rank", "goalposts")) -> st.SearchStrategy[Method]:
     """A method with a name from ``names`` and a few plain parameters."""
-    return st.builds(lambda name, params: Method(name=name, params=params), st.sampled_from(names), st.dictionaries(_CODE.filter(lambda k: k != "method"), _PARAM, max_size=2))
+    return st.builds(
+        lambda name, params: Method(name=name, params=params),
+        st.sampled_from(names),
+        st.dictionaries(_CODE.filter(lambda k: k != "method"), _PARAM, max_size=2),
+    )
 
 
 @st.composite
@@ -61,7 +73,9 @@ def _indicator(draw: Any, code: str, parent: str) -> Indicator:
         weight=draw(_WEIGHT),
         normaliser=draw(st.one_of(st.none(), methods())) if kind is Kind.QUANTITY else None,
         denominator=draw(st.one_of(st.none(), st.just(f"{code}_size"))) if kind is Kind.QUANTITY else None,
-        imputation=draw(st.one_of(st.none(), methods(("mean", "median", "previous")))) if kind is Kind.QUANTITY else None,
+        imputation=draw(st.one_of(st.none(), methods(("mean", "median", "previous"))))
+        if kind is Kind.QUANTITY
+        else None,
         treatment=draw(st.one_of(st.none(), methods(("winsorise", "clip", "log")))) if kind is Kind.QUANTITY else None,
         tags=tuple(draw(st.lists(_CODE, max_size=2))),
         source=draw(st.one_of(st.none(), _TEXT)),
@@ -92,7 +106,7 @@ def grids(draw: Any, *, max_nodes: int = 6, max_indicators: int = 12) -> Grid:
     leaves = [code for code in node_codes if code not in has_child]
     # Every childless node gets an indicator first; the others go anywhere.
     parents = leaves + [node_codes[draw(st.integers(0, n_nodes - 1))] for _ in range(len(rest) - len(leaves))]
-    indicators = [draw(_indicator(code, parent)) for code, parent in zip(rest, parents)]
+    indicators = [draw(_indicator(code, parent)) for code, parent in zip(rest, parents, strict=True)]
     return Grid(
         code=draw(_CODE),
         version=draw(st.sampled_from(["1", "2024.1", "0.3"])),
@@ -135,7 +149,9 @@ def datasets_for(draw: Any, grid: Grid, *, max_rows: int = 8, missing: bool = Tr
         else:
             allowed = list(ind.level_scores())
             picks = draw(st.lists(st.sampled_from(allowed), min_size=n, max_size=n))
-            columns[ind.code] = Column(values=np.array([None if gap else pick for gap, pick in zip(gaps, picks)], dtype=object))
+            columns[ind.code] = Column(
+                values=np.array([None if gap else pick for gap, pick in zip(gaps, picks, strict=True)], dtype=object)
+            )
     return Dataset(
         organisations=np.array([org for org, _ in rows], dtype=object),
         periods=np.array([period for _, period in rows], dtype=object),

@@ -13,7 +13,6 @@ import numpy as np
 
 from vises.errors import DataError, UnitError, VisesError, did_you_mean
 from vises.model import Dataset, Grid
-
 from vises.validation.effective import _QUALITATIVE, effective_imputation
 
 _hint_for = did_you_mean
@@ -49,7 +48,15 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
             )
     for ind in grid.indicators:
         if ind.scored and ind.code not in dataset.columns:
-            problems.append(DataError("indicator column is missing", file=file, column=ind.code, indicator=ind.code, hint="add the column (leave cells empty where values are missing)"))
+            problems.append(
+                DataError(
+                    "indicator column is missing",
+                    file=file,
+                    column=ind.code,
+                    indicator=ind.code,
+                    hint="add the column (leave cells empty where values are missing)",
+                )
+            )
     for code, column in dataset.columns.items():
         found = indicators.get(code)
         if found is None or not found.scored:
@@ -68,7 +75,8 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
             for row in np.flatnonzero(bad):
                 problems.append(
                     DataError(
-                        f"{text[row]!r} is not a level of this {ind.kind.value} indicator; allowed: {', '.join(repr(a) for a in allowed)}",
+                        f"{text[row]!r} is not a level of this {ind.kind.value} indicator; allowed: "
+                        f"{', '.join(repr(a) for a in allowed)}",
                         file=file,
                         row=int(row) + first_row,
                         column=code,
@@ -77,7 +85,9 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
                 )
             continue
         if not column.numeric:
-            problems.append(DataError("a quantity indicator needs numbers, got text", file=file, column=code, indicator=code))
+            problems.append(
+                DataError("a quantity indicator needs numbers, got text", file=file, column=code, indicator=code)
+            )
             continue
         values = column.values.astype(np.float64, copy=False)
         denominator = dataset.columns.get(ind.denominator) if ind.denominator else None
@@ -108,7 +118,14 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
         for row in np.flatnonzero(low | high):
             bound = f"below the minimum {ind.minimum:g}" if low[row] else f"above the maximum {ind.maximum:g}"
             problems.append(
-                DataError(f"value {values[row]:g} is {bound}", file=file, row=int(row) + first_row, column=code, indicator=code, hint="check the value and its unit")
+                DataError(
+                    f"value {values[row]:g} is {bound}",
+                    file=file,
+                    row=int(row) + first_row,
+                    column=code,
+                    indicator=code,
+                    hint="check the value and its unit",
+                )
             )
     problems += _denominator_problems(grid, dataset, file=file, first_row=first_row)
     problems += _group_problems(grid, dataset, file=file)
@@ -127,11 +144,19 @@ def _denominator_problems(grid: Grid, dataset: Dataset, *, file: str | None, fir
         column = dataset.columns.get(name)
         used_by = ", ".join(codes)
         if column is None:
-            hint = "it was read as a text attribute; read the data with the grid" if name in dataset.attributes else "add the column (one value per row)"
-            problems.append(DataError(f"denominator column is missing (used by {used_by})", file=file, column=name, hint=hint))
+            hint = (
+                "it was read as a text attribute; read the data with the grid"
+                if name in dataset.attributes
+                else "add the column (one value per row)"
+            )
+            problems.append(
+                DataError(f"denominator column is missing (used by {used_by})", file=file, column=name, hint=hint)
+            )
             continue
         if not column.numeric:
-            problems.append(DataError(f"a denominator column needs numbers, got text (used by {used_by})", file=file, column=name))
+            problems.append(
+                DataError(f"a denominator column needs numbers, got text (used by {used_by})", file=file, column=name)
+            )
             continue
         values = column.values.astype(np.float64, copy=False)
         with np.errstate(invalid="ignore"):
@@ -142,7 +167,10 @@ def _denominator_problems(grid: Grid, dataset: Dataset, *, file: str | None, fir
             problems.append(
                 DataError(
                     f"denominator is {what}; the rows of {used_by} are scored as missing",
-                    file=file, row=int(row) + first_row, column=name, hint="check the value; leave it empty when unknown",
+                    file=file,
+                    row=int(row) + first_row,
+                    column=name,
+                    hint="check the value; leave it empty when unknown",
                 )
             )
     return problems
@@ -160,7 +188,8 @@ def _group_problems(grid: Grid, dataset: Dataset, *, file: str | None) -> list[V
             problems.append(
                 DataError(
                     f"imputation by group needs the attribute {group!r}, which the data does not have",
-                    file=file, indicator=ind.code,
+                    file=file,
+                    indicator=ind.code,
                     hint=f"attributes in the data: {', '.join(sorted(dataset.attributes)) or 'none'}",
                 )
             )

@@ -10,6 +10,8 @@ import math
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
+from vises.errors import GridError, GridValidationError, MethodError, VisesError, did_you_mean
+from vises.model import Direction, Grid, Indicator, Kind, Method, Node
 from vises.validation.dataset import validate_dataset
 from vises.validation.effective import (
     _QUALITATIVE,
@@ -20,9 +22,6 @@ from vises.validation.effective import (
     effective_normaliser,
     effective_treatment,
 )
-from vises.errors import GridError, GridValidationError, MethodError, VisesError, did_you_mean
-from vises.model import Direction, Grid, Indicator, Kind, Method, Node
-
 
 # -- grid -----------------------------------------------------------------------------------------
 
@@ -54,7 +53,15 @@ class _GridChecker:
         self.indicator_codes = {ind.code for ind in grid.indicators}
         self.node_index = {node.code: i for i, node in enumerate(grid.nodes)}
 
-    def error(self, message: str, *, path: str | None = None, hint: str | None = None, kind: type[VisesError] = GridError, **where: Any) -> None:
+    def error(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        hint: str | None = None,
+        kind: type[VisesError] = GridError,
+        **where: Any,
+    ) -> None:
         self.problems.append(kind(message, file=self.file, path=path, hint=hint, **where))
 
     def run(self) -> list[VisesError]:
@@ -75,7 +82,11 @@ class _GridChecker:
             if not code or not code.strip():
                 self.error("a code must not be empty", path=f"{place}.code")
             elif code in seen:
-                self.error(f"duplicate code {code!r} (also at {seen[code]})", path=f"{place}.code", hint="give every node and indicator its own code")
+                self.error(
+                    f"duplicate code {code!r} (also at {seen[code]})",
+                    path=f"{place}.code",
+                    hint="give every node and indicator its own code",
+                )
             else:
                 seen[code] = place
 
@@ -88,7 +99,10 @@ class _GridChecker:
                 path="nodes",
                 hint="give every node but the top one a parent",
             )
-        groups: tuple[tuple[str, tuple[Node | Indicator, ...]], ...] = (("nodes", self.grid.nodes), ("indicators", self.grid.indicators))
+        groups: tuple[tuple[str, tuple[Node | Indicator, ...]], ...] = (
+            ("nodes", self.grid.nodes),
+            ("indicators", self.grid.indicators),
+        )
         for prefix, items in groups:
             for i, item in enumerate(items):
                 where: dict[str, Any] = {"node": item.code} if prefix == "nodes" else {"indicator": item.code}
@@ -97,9 +111,16 @@ class _GridChecker:
                     if isinstance(item, Indicator) and item.scored:
                         self.error("an indicator needs a parent node", path=path, **where)
                 elif item.parent in self.indicator_codes and item.parent not in self.node_by_code:
-                    self.error(f"parent {item.parent!r} is an indicator; only nodes can have children", path=path, **where)
+                    self.error(
+                        f"parent {item.parent!r} is an indicator; only nodes can have children", path=path, **where
+                    )
                 elif item.parent not in self.node_by_code:
-                    self.error(f"unknown parent {item.parent!r}", path=path, hint=_hint_for(item.parent, self.node_by_code), **where)
+                    self.error(
+                        f"unknown parent {item.parent!r}",
+                        path=path,
+                        hint=_hint_for(item.parent, self.node_by_code),
+                        **where,
+                    )
                 elif item.parent == item.code:
                     self.error("a node cannot be its own parent", path=path, **where)
         reported: set[str] = set()
@@ -108,7 +129,7 @@ class _GridChecker:
             parent = node.parent
             while parent is not None and parent in self.node_by_code:
                 if parent in chain:
-                    cycle = chain[chain.index(parent):] + [parent]
+                    cycle = [*chain[chain.index(parent) :], parent]
                     if not reported.intersection(cycle):
                         self.error(
                             f"the parents form a cycle: {' -> '.join(cycle)}",
@@ -121,19 +142,33 @@ class _GridChecker:
                 parent = self.node_by_code[parent].parent
 
     def check_weights(self) -> None:
-        groups: tuple[tuple[str, tuple[Node | Indicator, ...]], ...] = (("nodes", self.grid.nodes), ("indicators", self.grid.indicators))
+        groups: tuple[tuple[str, tuple[Node | Indicator, ...]], ...] = (
+            ("nodes", self.grid.nodes),
+            ("indicators", self.grid.indicators),
+        )
         for prefix, items in groups:
             for i, item in enumerate(items):
                 weight = item.weight
                 if not math.isfinite(weight) or weight < 0:
                     where: dict[str, Any] = {"node" if prefix == "nodes" else "indicator": item.code}
-                    self.error(f"weight must be a finite number >= 0, got {weight!r}", path=f"{prefix}[{i}].weight", **where)
+                    self.error(
+                        f"weight must be a finite number >= 0, got {weight!r}", path=f"{prefix}[{i}].weight", **where
+                    )
         for i, node in enumerate(self.grid.nodes):
             children = [child for child in self.grid.children(node.code) if getattr(child, "scored", True)]
             if not children:
-                self.error("node has no children", path=f"nodes[{i}]", node=node.code, hint="add indicators or sub-nodes under it, or drop it")
+                self.error(
+                    "node has no children",
+                    path=f"nodes[{i}]",
+                    node=node.code,
+                    hint="add indicators or sub-nodes under it, or drop it",
+                )
             elif all(child.weight == 0 for child in children):
-                self.error("all the weights of this node's children are 0, so it cannot be scored", path=f"nodes[{i}]", node=node.code)
+                self.error(
+                    "all the weights of this node's children are 0, so it cannot be scored",
+                    path=f"nodes[{i}]",
+                    node=node.code,
+                )
 
     def check_indicators(self) -> None:
         for i, ind in enumerate(self.grid.indicators):
@@ -143,20 +178,37 @@ class _GridChecker:
             if ind.kind is Kind.CATEGORY:
                 for j, level in enumerate(ind.levels):
                     if level.score is None:
-                        self.error(f"category level {level.value!r} needs a score", path=f"{place}.levels[{j}].score", indicator=ind.code)
+                        self.error(
+                            f"category level {level.value!r} needs a score",
+                            path=f"{place}.levels[{j}].score",
+                            indicator=ind.code,
+                        )
             values = [level.value for level in ind.levels]
             for value in {v for v in values if values.count(v) > 1}:
                 self.error(f"level value {value!r} appears more than once", path=f"{place}.levels", indicator=ind.code)
             for j, level in enumerate(ind.levels):
                 if level.score is not None and not math.isfinite(level.score):
-                    self.error(f"level score must be finite, got {level.score!r}", path=f"{place}.levels[{j}].score", indicator=ind.code)
+                    self.error(
+                        f"level score must be finite, got {level.score!r}",
+                        path=f"{place}.levels[{j}].score",
+                        indicator=ind.code,
+                    )
             if ind.direction is Direction.TARGET and ind.target is None:
                 self.error("direction 'target' needs a target value", path=f"{place}.target", indicator=ind.code)
             if ind.minimum is not None and ind.maximum is not None and ind.minimum > ind.maximum:
-                self.error(f"minimum {ind.minimum:g} is greater than maximum {ind.maximum:g}", path=f"{place}.minimum", indicator=ind.code)
+                self.error(
+                    f"minimum {ind.minimum:g} is greater than maximum {ind.maximum:g}",
+                    path=f"{place}.minimum",
+                    indicator=ind.code,
+                )
             if ind.unit is not None:
                 if ind.kind is not Kind.QUANTITY:
-                    self.error(f"a {ind.kind.value} indicator takes no unit", path=f"{place}.unit", indicator=ind.code, hint="remove the unit")
+                    self.error(
+                        f"a {ind.kind.value} indicator takes no unit",
+                        path=f"{place}.unit",
+                        indicator=ind.code,
+                        hint="remove the unit",
+                    )
                 else:
                     self.check_unit(ind.unit, place, ind.code)
 
@@ -169,15 +221,30 @@ class _GridChecker:
             self.error(exc.message, path=f"{place}.unit", indicator=code, hint=exc.hint, kind=type(exc))
 
     def check_coverage(self) -> None:
-        places: list[tuple[str, float | None, str | None]] = [("defaults.min_coverage", self.grid.defaults.min_coverage, None)]
+        places: list[tuple[str, float | None, str | None]] = [
+            ("defaults.min_coverage", self.grid.defaults.min_coverage, None)
+        ]
         places += [(f"nodes[{i}].min_coverage", n.min_coverage, n.code) for i, n in enumerate(self.grid.nodes)]
         for path, value, node in places:
             if value is not None and not (0.0 <= value <= 1.0):
-                self.error(f"min_coverage is a share of the weight and must be between 0 and 1, got {value!r}", path=path, node=node)
+                self.error(
+                    f"min_coverage is a share of the weight and must be between 0 and 1, got {value!r}",
+                    path=path,
+                    node=node,
+                )
 
     # -- methods ------------------------------------------------------------------------------------
 
-    def _spec(self, table: Mapping[str, Any] | None, method: Method, *, kind: str, path: str, inherited: bool = False, **where: Any) -> Any:
+    def _spec(
+        self,
+        table: Mapping[str, Any] | None,
+        method: Method,
+        *,
+        kind: str,
+        path: str,
+        inherited: bool = False,
+        **where: Any,
+    ) -> Any:
         """The method's spec; an unknown name is reported where it is written, not where it is inherited."""
         if table is None:
             return None
@@ -185,7 +252,13 @@ class _GridChecker:
             return table[method.name]
         if inherited:
             return None
-        self.error(f"unknown {kind} {method.name!r}", path=path, hint=_hint_for(method.name, list(table)) or f"see 'vises methods' for the {kind}s available", kind=MethodError, **where)
+        self.error(
+            f"unknown {kind} {method.name!r}",
+            path=path,
+            hint=_hint_for(method.name, list(table)) or f"see 'vises methods' for the {kind}s available",
+            kind=MethodError,
+            **where,
+        )
         return None
 
     def _range(self, spec: Any, method: Method, *, path: str, **where: Any) -> tuple[float | None, float | None] | None:
@@ -206,27 +279,43 @@ class _GridChecker:
                 continue
             method = effective_normaliser(grid, ind)
             path = f"indicators[{i}].normaliser"
-            spec = self._spec(self.normalisers, method, kind="normaliser", path=path, inherited=ind.normaliser is None, indicator=ind.code)
+            spec = self._spec(
+                self.normalisers,
+                method,
+                kind="normaliser",
+                path=path,
+                inherited=ind.normaliser is None,
+                indicator=ind.code,
+            )
             if spec is None:
                 continue
             kinds = tuple(getattr(spec, "kinds", ()) or ())
             if kinds and ind.kind.value not in kinds:
                 self.error(
-                    f"normaliser {method.name!r} does not accept {ind.kind.value} indicators (it takes {', '.join(kinds)})",
+                    f"normaliser {method.name!r} does not accept {ind.kind.value} indicators (it takes "
+                    f"{', '.join(kinds)})",
                     path=path,
                     indicator=ind.code,
                     kind=MethodError,
-                    hint=f"set the indicator's normaliser, e.g. normaliser = {ind.kind.value!r}" if ind.kind in _QUALITATIVE else None,
+                    hint=f"set the indicator's normaliser, e.g. normaliser = {ind.kind.value!r}"
+                    if ind.kind in _QUALITATIVE
+                    else None,
                 )
             ranges[ind.code] = self._range(spec, method, path=path, indicator=ind.code)
         for i, node in enumerate(grid.nodes):
             if node.normaliser is not None:
-                self._spec(self.normalisers, node.normaliser, kind="normaliser", path=f"nodes[{i}].normaliser", node=node.code)
+                self._spec(
+                    self.normalisers, node.normaliser, kind="normaliser", path=f"nodes[{i}].normaliser", node=node.code
+                )
         specs = {}
         for i, node in enumerate(grid.nodes):
             specs[node.code] = self._spec(
-                self.aggregators, effective_aggregator(grid, node), kind="aggregator", path=f"nodes[{i}].aggregator",
-                inherited=node.aggregator is None, node=node.code,
+                self.aggregators,
+                effective_aggregator(grid, node),
+                kind="aggregator",
+                path=f"nodes[{i}].aggregator",
+                inherited=node.aggregator is None,
+                node=node.code,
             )
         if self.normalisers is None or self.aggregators is None:
             return
@@ -244,17 +333,19 @@ class _GridChecker:
                 continue
             offending = [
                 child.code
-                for child, r in zip(children, child_ranges)
+                for child, r in zip(children, child_ranges, strict=True)
                 if r is not None and (r[0] is None or r[0] <= 0) and child.weight > 0
             ]
             if offending:
                 name = effective_aggregator(grid, node).name
                 self.error(
-                    f"aggregator {name!r} needs every child score > 0, but {', '.join(repr(c) for c in offending)} can score 0 or less",
+                    f"aggregator {name!r} needs every child score > 0, but {', '.join(repr(c) for c in offending)} "
+                    "can score 0 or less",
                     path=f"nodes[{self.node_index[code]}].aggregator",
                     node=code,
                     kind=MethodError,
-                    hint='normalise to 1–100 instead of 0–100, e.g. normaliser = { method = "minmax", low = 1, high = 100 } '
+                    hint="normalise to 1–100 instead of 0–100, e.g. "
+                    'normaliser = { method = "minmax", low = 1, high = 100 } '
                     "(as COINr recommends), or use another aggregator such as 'arithmetic'",
                 )
 
@@ -270,14 +361,23 @@ class _GridChecker:
             place = f"indicators[{i}]"
             if ind.denominator is not None:
                 if not ind.denominator.strip():
-                    self.error("a denominator must name a dataset column", path=f"{place}.denominator", indicator=ind.code)
+                    self.error(
+                        "a denominator must name a dataset column", path=f"{place}.denominator", indicator=ind.code
+                    )
                 elif ind.denominator in self.indicator_codes or ind.denominator in node_codes:
                     self.error(
-                        f"denominator {ind.denominator!r} is a code of the grid; a denominator is a dataset column that is not an indicator",
-                        path=f"{place}.denominator", indicator=ind.code, hint="give the size (population, staff_fte) as its own column",
+                        f"denominator {ind.denominator!r} is a code of the grid; a denominator is a dataset column "
+                        "that is not an indicator",
+                        path=f"{place}.denominator",
+                        indicator=ind.code,
+                        hint="give the size (population, staff_fte) as its own column",
                     )
                 if ind.kind is not Kind.QUANTITY:
-                    self.error(f"a {ind.kind.value} indicator cannot have a denominator", path=f"{place}.denominator", indicator=ind.code)
+                    self.error(
+                        f"a {ind.kind.value} indicator cannot have a denominator",
+                        path=f"{place}.denominator",
+                        indicator=ind.code,
+                    )
             for key, table in (("treatment", self.treatments), ("imputation", self.imputers)):
                 own = getattr(ind, key)
                 if own is None:
@@ -285,12 +385,16 @@ class _GridChecker:
                 if ind.kind is not Kind.QUANTITY and own.name != "none":
                     self.error(
                         f"{key} applies to quantity indicators only, not {ind.kind.value} ones",
-                        path=f"{place}.{key}", indicator=ind.code, kind=MethodError,
+                        path=f"{place}.{key}",
+                        indicator=ind.code,
+                        kind=MethodError,
                     )
                     continue
                 self._stage_method(table, own, key, path=f"{place}.{key}", indicator=ind.code)
 
-    def _stage_method(self, table: Mapping[str, Any] | None, method: Method, key: str, *, path: str, **where: Any) -> None:
+    def _stage_method(
+        self, table: Mapping[str, Any] | None, method: Method, key: str, *, path: str, **where: Any
+    ) -> None:
         noun = "treatment" if key == "treatment" else "imputer"
         spec = self._spec(table, method, kind=noun, path=path, **where)
         if spec is None:
@@ -346,7 +450,9 @@ def validate_grid(
     ``imputers`` mappings (name -> spec) are given; so is the rule that ``requires_positive``
     aggregators get positive inputs.
     """
-    checker = _GridChecker(grid, normalisers=normalisers, aggregators=aggregators, file=file, treatments=treatments, imputers=imputers)
+    checker = _GridChecker(
+        grid, normalisers=normalisers, aggregators=aggregators, file=file, treatments=treatments, imputers=imputers
+    )
     return checker.run()
 
 
@@ -360,7 +466,9 @@ def check_grid(
     imputers: Mapping[str, Any] | None = None,
 ) -> Grid:
     """Return ``grid`` unchanged, or raise ``GridValidationError`` listing all its problems."""
-    problems = validate_grid(grid, normalisers=normalisers, aggregators=aggregators, file=file, treatments=treatments, imputers=imputers)
+    problems = validate_grid(
+        grid, normalisers=normalisers, aggregators=aggregators, file=file, treatments=treatments, imputers=imputers
+    )
     if problems:
         where = f"grid {grid.code!r}" + (f" ({file})" if file else "")
         raise GridValidationError(problems, what=where)

@@ -16,5 +16,3 @@ def vises_register_weightings():
 @hookimpl
 def vises_register_commands(cli):
     raise RuntimeError("no commands today")
-
-

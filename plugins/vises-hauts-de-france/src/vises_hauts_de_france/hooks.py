@@ -26,7 +26,13 @@ def vises_register_units() -> Iterable[str]:
 
 @hookimpl
 def vises_register_grids() -> Iterable[GridSource]:
-    return [GridSource(code="iae", path=GRID_DIR / "iae.toml", summary="IAE structure: VISES base + pathway and dynamic exits (illustrative)")]
+    return [
+        GridSource(
+            code="iae",
+            path=GRID_DIR / "iae.toml",
+            summary="IAE structure: VISES base + pathway and dynamic exits (illustrative)",
+        )
+    ]
 
 
 @hookimpl
@@ -35,7 +41,12 @@ def vises_register_weightings() -> Iterable[Weighting]:
         Weighting(
             code="emploi_durable",
             grid="hdf.iae",
-            weights={"sorties_emploi_durable": 6.0, "sorties_emploi_transition": 2.0, "sorties_positives": 1.0, "sorties": 3.0},
+            weights={
+                "sorties_emploi_durable": 6.0,
+                "sorties_emploi_transition": 2.0,
+                "sorties_positives": 1.0,
+                "sorties": 3.0,
+            },
             label={"fr": "Priorité à l'emploi durable", "en": "Durable employment first"},
             description={
                 "fr": "Variante qui valorise surtout les sorties vers l'emploi durable.",

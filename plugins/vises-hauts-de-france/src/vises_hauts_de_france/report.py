@@ -68,7 +68,10 @@ def render_dialogue_gestion(
     ranks = results.ranks(root)
     for i in sorted(np.flatnonzero(rows), key=lambda r: (results.organisations[r], results.periods[r])):
         line = [str(results.organisations[i]), str(results.periods[i])]
-        line += [number(float(results.raw(code)[i]), 0 if code in ("salaries_insertion", "heures_travail") else 1) for code, _ in raw]
+        line += [
+            number(float(results.raw(code)[i]), 0 if code in ("salaries_insertion", "heures_travail") else 1)
+            for code, _ in raw
+        ]
         if "heures_travail" in codes:
             line.append(number(float(results.raw("heures_travail")[i]) / HOURS_PER_ETP, 2))
         if all(code in codes for code in EXITS):

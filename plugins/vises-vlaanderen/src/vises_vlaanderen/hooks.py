@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from vises.contract.hookspecs import hookimpl
-from vises.model import Direction, Indicator, Kind, Method
 from vises.contract.records import GridSource, ReportFormat, Weighting
+from vises.model import Direction, Indicator, Kind, Method
 
 GRID_DIR = Path(__file__).parent / "grids"
 
@@ -41,7 +41,8 @@ DOORSTROOM = Indicator(
     sdg_targets=("8.5",),
     source=(
         "Decree on collective custom work of 12 July 2013, chapter 5 'Doorstroom', "
-        "https://codex.vlaanderen.be/PrintDocument.ashx?id=1023214&datum=&geannoteerd=false&print=false ; goalposts illustrative"
+        "https://codex.vlaanderen.be/PrintDocument.ashx?id=1023214&datum=&geannoteerd=false&print=false ; goalposts "
+        "illustrative"
     ),
 )
 
@@ -58,7 +59,13 @@ def vises_register_indicators() -> Iterable[Indicator]:
 
 @hookimpl
 def vises_register_grids() -> Iterable[GridSource]:
-    return [GridSource(code="maatwerk", path=GRID_DIR / "maatwerk.toml", summary="Maatwerkbedrijf: VISES base + decree headings (illustrative)")]
+    return [
+        GridSource(
+            code="maatwerk",
+            path=GRID_DIR / "maatwerk.toml",
+            summary="Maatwerkbedrijf: VISES base + decree headings (illustrative)",
+        )
+    ]
 
 
 @hookimpl

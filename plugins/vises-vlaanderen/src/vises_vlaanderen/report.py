@@ -51,7 +51,10 @@ def render_jaarverslag(
     before_rows = selected & (results.periods == before) if before else np.zeros(len(orgs), bool)
 
     lines = [f"# Jaarverslag maatschappelijke impact {period}", ""]
-    lines.append(f"*{results.grid.label_in(lang)}* · {int(now_rows.sum())} organisatie(s) · illustratief rooster, geen officieel meetinstrument")
+    lines.append(
+        f"*{results.grid.label_in(lang)}* · {int(now_rows.sum())} organisatie(s) · illustratief rooster, geen "
+        "officieel meetinstrument"
+    )
     lines += ["", "## Profiel per dimensie", ""]
     lines += [f"| Dimensie | {period} | {before or 'vorig jaar'} | Verschil |", "|---|---:|---:|---:|"]
     for code in [*dimensions, root]:
@@ -71,7 +74,9 @@ def render_jaarverslag(
             match = np.flatnonzero((orgs == org) & (results.periods == before))
             then = float(total[match[0]]) if match.size else math.nan
         rank = "–" if math.isnan(float(ranks[row])) else str(int(ranks[row]))
-        lines.append(f"| {names.get(org, org)} | {_fmt(float(total[row]))} | {_delta(float(total[row]), then)} | {rank} |")
+        lines.append(
+            f"| {names.get(org, org)} | {_fmt(float(total[row]))} | {_delta(float(total[row]), then)} | {rank} |"
+        )
 
     voices = []
     for code in results.narrative_codes:

@@ -27,8 +27,12 @@ def vises_register_units() -> Iterable[str]:
 @hookimpl
 def vises_register_grids() -> Iterable[GridSource]:
     return [
-        GridSource(code="cisp", path=GRID_DIR / "cisp.toml", summary="CISP (illustrative, after the areas named by CAIPS)"),
-        GridSource(code="sis", path=GRID_DIR / "sis.toml", summary="SIS (illustrative, after the areas named by CAIPS)"),
+        GridSource(
+            code="cisp", path=GRID_DIR / "cisp.toml", summary="CISP (illustrative, after the areas named by CAIPS)"
+        ),
+        GridSource(
+            code="sis", path=GRID_DIR / "sis.toml", summary="SIS (illustrative, after the areas named by CAIPS)"
+        ),
         GridSource(
             code="economie_sociale",
             path=GRID_DIR / "economie_sociale.toml",
@@ -53,7 +57,15 @@ def vises_register_weightings() -> Iterable[Weighting]:
         Weighting(
             code="pratiques_egales",
             grid="wallonie.sis",
-            weights={"pedagogy": 1.0, "social_support": 1.0, "management": 1.0, "team": 1.0, "communication": 1.0, "recruitment": 1.0, "outcomes": 1.0},
+            weights={
+                "pedagogy": 1.0,
+                "social_support": 1.0,
+                "management": 1.0,
+                "team": 1.0,
+                "communication": 1.0,
+                "recruitment": 1.0,
+                "outcomes": 1.0,
+            },
             label={"fr": "Tous les domaines à égalité", "en": "All areas equal"},
         ),
     ]

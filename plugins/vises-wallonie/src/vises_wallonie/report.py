@@ -20,7 +20,9 @@ NOTICE = (
 
 
 def _fmt(value: float) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}".replace(".", ",")
+    return (
+        "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}".replace(".", ",")
+    )
 
 
 def _areas(results: Any, root: str) -> list[str]:
@@ -50,7 +52,9 @@ def render_caips(
     rows = [i for i in range(len(orgs)) if in_period[i] and (organisation is None or orgs[i] == organisation)]
 
     lines = [f"# Synthèse CAIPS : {results.grid.label_in(lang)}", "", NOTICE, ""]
-    lines.append(f"Période : **{period}** · organisations : **{len(rows)}** · périodes disponibles : {', '.join(periods)}")
+    lines.append(
+        f"Période : **{period}** · organisations : **{len(rows)}** · périodes disponibles : {', '.join(periods)}"
+    )
     lines += ["", "## Profil par domaine", "", "| Domaine | Moyenne | Min | Max |", "|---|---:|---:|---:|"]
     for code in [*areas, root]:
         values = results.score(code)[rows]

@@ -7,16 +7,18 @@ from typing import Any
 
 import numpy as np
 
-from vises.errors import DataError, MethodError
-from vises.model import Direction
 from vises.contract.records import FitContext
+from vises.errors import DataError, MethodError
 from vises.methods.params import check_params
+from vises.model import Direction
 
 
 def prepare_fit(name: str, params: Mapping[str, Any], direction: int, context: FitContext) -> dict[str, Any]:
     """Check the direction and parameters of a fit; return the resolved parameters."""
     if direction not in (1, -1):
-        raise MethodError(f"normaliser {name!r}: direction must be +1 or -1, got {direction!r}", indicator=context.indicator.code)
+        raise MethodError(
+            f"normaliser {name!r}: direction must be +1 or -1, got {direction!r}", indicator=context.indicator.code
+        )
     if name != "target" and context.indicator.direction is Direction.TARGET:
         raise MethodError(
             f"normaliser {name!r} cannot judge an indicator whose direction is 'target'",
@@ -70,7 +72,9 @@ def nothing_fitted(name: str, values: np.ndarray) -> np.ndarray:
     return np.full(values.shape, np.nan)
 
 
-def linear(values: np.ndarray, a: float, b: float, direction: int, low: float, high: float, *, clip: bool = False) -> np.ndarray:
+def linear(
+    values: np.ndarray, a: float, b: float, direction: int, low: float, high: float, *, clip: bool = False
+) -> np.ndarray:
     """Map ``a`` to ``low`` and ``b`` to ``high`` (swapped when direction is -1); a == b gives the centre.
 
     One new array and in-place steps: this runs once per indicator column on every scoring.
@@ -107,7 +111,9 @@ def checked_unbounded(name: str) -> Callable[[Mapping[str, Any]], tuple[float | 
     return output_range
 
 
-def fixed_range(name: str, low: float | None, high_key: str | None = None, high: float | None = None) -> Callable[[Mapping[str, Any]], tuple[float | None, float | None]]:
+def fixed_range(
+    name: str, low: float | None, high_key: str | None = None, high: float | None = None
+) -> Callable[[Mapping[str, Any]], tuple[float | None, float | None]]:
     def output_range(params: Mapping[str, Any]) -> tuple[float | None, float | None]:
         p = check_params(name, params)
         return (low, p[high_key] if high_key else high)

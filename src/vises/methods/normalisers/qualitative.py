@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from vises.errors import MethodError
 from vises.contract.records import FitContext
+from vises.errors import MethodError
 from vises.methods.normalisers.common import as_column, linear, prepare_fit, present_values
 from vises.methods.params import check_params
 
@@ -23,7 +23,11 @@ def fit_levels(name: str) -> Callable[..., dict[str, Any]]:
         if bounds is None:  # prepare_fit has already refused this; kept for the type checker
             raise MethodError(f"normaliser {name!r}: the indicator has no levels", indicator=context.indicator.code)
         if name == "binary" and bounds[0] == bounds[1]:
-            raise MethodError("normaliser 'binary': 'yes' and 'no' have the same score", indicator=context.indicator.code, hint="give the two levels different scores")
+            raise MethodError(
+                "normaliser 'binary': 'yes' and 'no' have the same score",
+                indicator=context.indicator.code,
+                hint="give the two levels different scores",
+            )
         return {**p, "min_level": float(bounds[0]), "max_level": float(bounds[1]), "direction": direction}
 
     return fit
@@ -41,7 +45,10 @@ def apply_binary(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
     other = ~missing & (values != lo) & (values != hi)
     if other.any():
         rows = (np.flatnonzero(other)[:5] + 1).tolist()
-        raise MethodError(f"normaliser 'binary': values at rows {rows} are neither {lo:g} nor {hi:g}", hint="a binary indicator takes only its two level scores")
+        raise MethodError(
+            f"normaliser 'binary': values at rows {rows} are neither {lo:g} nor {hi:g}",
+            hint="a binary indicator takes only its two level scores",
+        )
     return linear(values, lo, hi, fitted["direction"], fitted["low"], fitted["high"])
 
 
@@ -56,4 +63,3 @@ def apply_category(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
 def category_range(params: Mapping[str, Any]) -> tuple[float | None, float | None]:
     check_params("category", params)
     return (None, None)
-

@@ -7,12 +7,18 @@ from typing import Any
 
 import numpy as np
 
-from vises.errors import MethodError
-from vises.model import Direction
 from vises.contract.records import FitContext
-from vises.methods.normalisers.common import as_column, linear, nothing_fitted, prepare_fit, present_values, value_bounds
+from vises.errors import MethodError
+from vises.methods.normalisers.common import (
+    as_column,
+    linear,
+    nothing_fitted,
+    prepare_fit,
+    present_values,
+    value_bounds,
+)
 from vises.methods.params import target_scale
-
+from vises.model import Direction
 
 # --- min-max family ------------------------------------------------------------------------------
 
@@ -68,7 +74,9 @@ def fit_fixed(name: str) -> Callable[..., dict[str, Any]]:
 
 def apply_goalposts(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
     """Score = clip((x − lower)/(upper − lower), 0, 1)·(high − low) + low; mirrored for direction −1."""
-    return linear(values, fitted["lower"], fitted["upper"], fitted["direction"], fitted["low"], fitted["high"], clip=True)
+    return linear(
+        values, fitted["lower"], fitted["upper"], fitted["direction"], fitted["low"], fitted["high"], clip=True
+    )
 
 
 def apply_scaled(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
@@ -118,7 +126,9 @@ def apply_target(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
     return share
 
 
-def fit_reference(values: np.ndarray, *, direction: int, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]:
+def fit_reference(
+    values: np.ndarray, *, direction: int, params: Mapping[str, Any], context: FitContext
+) -> dict[str, Any]:
     """Find the reference organisation's value (in ``period`` when given); it must be unique and > 0."""
     p = prepare_fit("distance_to_reference", params, direction, context)
     values = np.asarray(values, dtype=np.float64)
@@ -131,15 +141,36 @@ def fit_reference(values: np.ndarray, *, direction: int, params: Mapping[str, An
     found = values[rows]
     known = found[~np.isnan(found)]
     if not rows.any():
-        raise MethodError(f"normaliser 'distance_to_reference': {where} is not in the data", path="params.organisation", indicator=context.indicator.code, hint="name an organisation code present in the dataset (and period)")
+        raise MethodError(
+            f"normaliser 'distance_to_reference': {where} is not in the data",
+            path="params.organisation",
+            indicator=context.indicator.code,
+            hint="name an organisation code present in the dataset (and period)",
+        )
     if known.size == 0:
-        raise MethodError(f"normaliser 'distance_to_reference': {where} has no value for this indicator", path="params.organisation", indicator=context.indicator.code, hint="choose a reference organisation that reported this indicator")
+        raise MethodError(
+            f"normaliser 'distance_to_reference': {where} has no value for this indicator",
+            path="params.organisation",
+            indicator=context.indicator.code,
+            hint="choose a reference organisation that reported this indicator",
+        )
     if known.size > 1:
         periods = sorted({str(v) for v in np.asarray(context.periods)[rows][~np.isnan(found)]})
-        raise MethodError(f"normaliser 'distance_to_reference': {where} has {known.size} values (periods {periods})", path="params.period", indicator=context.indicator.code, hint="set period = ... to say which one is the reference")
+        raise MethodError(
+            f"normaliser 'distance_to_reference': {where} has {known.size} values (periods {periods})",
+            path="params.period",
+            indicator=context.indicator.code,
+            hint="set period = ... to say which one is the reference",
+        )
     reference = float(known[0])
     if reference <= 0:
-        raise MethodError(f"normaliser 'distance_to_reference': the reference value of {where} is {reference:g}; a ratio needs a value > 0", path="params.organisation", indicator=context.indicator.code, hint="choose another reference organisation, or use goalposts")
+        raise MethodError(
+            f"normaliser 'distance_to_reference': the reference value of {where} is {reference:g}; a ratio needs a "
+            "value > 0",
+            path="params.organisation",
+            indicator=context.indicator.code,
+            hint="choose another reference organisation, or use goalposts",
+        )
     return {"reference": reference, "organisation": org, "period": period, "scale": p["scale"], "direction": direction}
 
 
@@ -150,7 +181,9 @@ def apply_reference(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray
     return (1.0 + fitted["direction"] * (values - ref) / ref) * fitted["scale"]
 
 
-def fit_fraction(values: np.ndarray, *, direction: int, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]:
+def fit_fraction(
+    values: np.ndarray, *, direction: int, params: Mapping[str, Any], context: FitContext
+) -> dict[str, Any]:
     """The best value: max when higher is better, min when lower is better; it must be > 0."""
     p = prepare_fit("fraction_of_max", params, direction, context)
     x = present_values(values, context)
@@ -176,6 +209,8 @@ def apply_fraction(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
         return values / fitted["best"] * fitted["scale"]
     if (values <= 0).any():
         rows = (np.flatnonzero(values <= 0)[:5] + 1).tolist()
-        raise MethodError(f"normaliser 'fraction_of_max': values <= 0 at rows {rows} cannot be scored as min/x", hint="use minmax or goalposts")
+        raise MethodError(
+            f"normaliser 'fraction_of_max': values <= 0 at rows {rows} cannot be scored as min/x",
+            hint="use minmax or goalposts",
+        )
     return fitted["best"] / values * fitted["scale"]
-

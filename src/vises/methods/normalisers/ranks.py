@@ -61,4 +61,3 @@ def apply_percentile(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarra
     score = np.minimum(below * (100.0 / (n - 1)), 100.0)
     score[missing] = np.nan
     return score
-

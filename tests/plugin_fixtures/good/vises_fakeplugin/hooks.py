@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from vises.contract.hookspecs import hookimpl
-from vises.model import Grid, Indicator, Method, Node
 from vises.contract.records import GridSource, NormaliserSpec, ReportFormat, Weighting
+from vises.model import Grid, Indicator, Method, Node
 
 
 @hookimpl
@@ -16,7 +16,11 @@ def vises_register_units():
 
 @hookimpl
 def vises_register_indicators():
-    return [Indicator(code="meals_served", unit="meal", label={"en": "Meals served", "fr": "Repas servis", "nl": "Maaltijden"})]
+    return [
+        Indicator(
+            code="meals_served", unit="meal", label={"en": "Meals served", "fr": "Repas servis", "nl": "Maaltijden"}
+        )
+    ]
 
 
 @hookimpl
@@ -27,9 +31,20 @@ def vises_register_grids():
         languages=("en", "fr", "nl"),
         nodes=(Node(code="impact", label={"en": "Impact", "fr": "Impact", "nl": "Impact"}),),
         indicators=(
-            Indicator(code="meals", unit="meal", parent="impact", label={"en": "Meals", "fr": "Repas", "nl": "Maaltijden"},
-                      normaliser=Method(name="fake.share")),
-            Indicator(code="jobs", unit="person", parent="impact", weight=2.0, label={"en": "Jobs", "fr": "Emplois", "nl": "Banen"}),
+            Indicator(
+                code="meals",
+                unit="meal",
+                parent="impact",
+                label={"en": "Meals", "fr": "Repas", "nl": "Maaltijden"},
+                normaliser=Method(name="fake.share"),
+            ),
+            Indicator(
+                code="jobs",
+                unit="person",
+                parent="impact",
+                weight=2.0,
+                label={"en": "Jobs", "fr": "Emplois", "nl": "Banen"},
+            ),
         ),
     )
     return [GridSource(code="demo", grid=grid, summary="a two-indicator demo grid")]
@@ -51,8 +66,15 @@ def _apply(values, fitted):
 
 @hookimpl
 def vises_register_normalisers():
-    return [NormaliserSpec(name="share", fit=_fit, apply=_apply, output_range=lambda params: (0.0, 100.0),
-                           summary="share of the total, in percent")]
+    return [
+        NormaliserSpec(
+            name="share",
+            fit=_fit,
+            apply=_apply,
+            output_range=lambda params: (0.0, 100.0),
+            summary="share of the total, in percent",
+        )
+    ]
 
 
 @hookimpl
