@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from vises.errors import MethodError
-from vises.methods.aggregate import AGGREGATORS, COPELAND_MAX_GROUP, check_params, vises_register_aggregators
+from vises.methods.aggregate import AGGREGATORS, COPELAND_MAX_GROUP, check_params
+from vises.methods.hooks import vises_register_aggregators
 
 NAN = np.nan
 

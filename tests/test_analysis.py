@@ -367,16 +367,10 @@ def test_importing_the_module_loads_nothing_heavy():
 
 
 def test_the_sensitivity_command():
-    import click
     from click.testing import CliRunner
 
-    from vises.analysis.core import vises_register_commands
+    from vises.cli import cli
 
-    @click.group()
-    def cli() -> None:
-        pass
-
-    vises_register_commands(cli)
     runner = CliRunner()
     csv = str(Path(__file__).resolve().parents[1] / "examples" / "data" / "wallonie_cisp.csv")
     done = runner.invoke(cli, ["sensitivity", csv, "--grid", "wallonie.cisp", "--runs", "20", "--format", "json"])

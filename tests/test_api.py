@@ -162,19 +162,19 @@ def test_cli_show_refuses_a_bad_grid_without_traceback(tmp_path):
     assert "Traceback" not in done.stderr and "4 problems" in done.stderr
 
 
-def test_a_grid_validates_itself():
+def test_validate_grid_lists_every_problem_and_load_grid_raises_them():
     from vises.errors import GridValidationError
     from vises.model import Grid, Indicator, Node
 
     good = vises.load_grid(EXAMPLE_GRID)
-    assert good.problems() == [] and good.check() is good
+    assert vises.validate_grid(good) == [] and vises.load_grid(good) is good
     bad = Grid(
         code="b", nodes=(Node(code="r"), Node(code="r")), indicators=(Indicator(code="x", parent="nowhere", weight=-1),)
     )
-    problems = bad.problems()
+    problems = vises.validate_grid(bad)
     assert len(problems) >= 3
     with pytest.raises(GridValidationError) as info:
-        bad.check()
+        vises.load_grid(bad)
     assert "duplicate code 'r'" in str(info.value) and "unknown parent 'nowhere'" in str(info.value)
 
 

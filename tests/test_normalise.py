@@ -9,7 +9,8 @@ import pytest
 
 from vises.contract.records import FitContext
 from vises.errors import DataError, MethodError
-from vises.methods.normalise import NORMALISERS, check_params, vises_register_normalisers
+from vises.methods.hooks import vises_register_normalisers
+from vises.methods.normalise import NORMALISERS, check_params
 from vises.model import Direction, Indicator, Kind, Level
 
 NAN = np.nan

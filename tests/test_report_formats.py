@@ -12,6 +12,7 @@ import pytest
 from test_report_views import EVIL, make_results
 
 import vises
+from vises.contract.records import ReportRequest
 from vises.errors import ConfigError
 from vises.plugins import get_registry
 from vises.report.csv_format import render_csv
@@ -33,7 +34,14 @@ def render(results, name, **kwargs):
         kwargs["options"] = {}
     if name == "html":
         kwargs["options"] = {"charts": False, **kwargs["options"]}
-    return get_registry().report_format(name).render(results, **kwargs)
+    request = ReportRequest(
+        language=kwargs.get("lang"),
+        view=kwargs.get("view", "network"),
+        organisation=kwargs.get("organisation"),
+        period=kwargs.get("period"),
+        options=kwargs["options"],
+    )
+    return get_registry().report_format(name).render(results, request)
 
 
 def test_the_core_formats_are_registered():

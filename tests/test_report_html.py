@@ -140,7 +140,7 @@ def test_network_scores_one_table_per_period_latest_first(results):
 
 
 def test_french_profile_reads_levels_methods_and_reasons_in_french():
-    from vises.api import render, score
+    from vises import render, score
 
     root = Path(__file__).resolve().parents[1]
     results = score("wallonie.cisp", root / "examples" / "data" / "wallonie_cisp.csv")

@@ -100,13 +100,12 @@ def test_check_plugin_has_no_false_alarm_on_the_core_methods():
     a method that needs parameters is noted, not reported, and is run when they are given."""
     import types
 
-    import vises.methods.aggregate
-    import vises.methods.normalise
+    import vises.methods.hooks
     from vises.testing import check_plugin
 
     methods = types.SimpleNamespace(
-        vises_register_normalisers=vises.methods.normalise.vises_register_normalisers,
-        vises_register_aggregators=vises.methods.aggregate.vises_register_aggregators,
+        vises_register_normalisers=vises.methods.hooks.vises_register_normalisers,
+        vises_register_aggregators=vises.methods.hooks.vises_register_aggregators,
     )
     report = check_plugin(methods, name="again", raise_on_problems=False)
     assert report.problems == ()
@@ -123,4 +122,4 @@ def test_check_plugin_has_no_false_alarm_on_the_core_methods():
         if note.startswith(("aggregator 'again.power_mean'", "normaliser 'again.goalposts'"))
     ]
     with pytest.raises(ConfigError, match="core plugin"):
-        check_plugin("vises.methods.normalise", name="again")
+        check_plugin("vises.methods.hooks", name="again")

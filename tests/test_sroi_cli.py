@@ -12,15 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from vises.errors import SroiError, ValidationError
-from vises.sroi import hooks
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sroi" / "cisp_value_map.toml"
 
 
 @pytest.fixture
 def cli() -> click.Group:
-    group = click.Group("vises")
-    hooks.vises_register_commands(cli=group)
+    from vises.cli import cli as group
+
     return group
 
 
@@ -57,9 +56,11 @@ def test_bad_map_raises_vises_error(cli, tmp_path):
         EXAMPLE.read_text(encoding="utf-8").replace("deadweight = 0.30", "deadweight = 30", 1), encoding="utf-8"
     )
     result = CliRunner().invoke(cli, ["sroi", str(bad)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "outcome 'job': deadweight 30.0 is outside 0–1" in result.output
+    result = CliRunner().invoke(cli, ["--debug", "sroi", str(bad)])
     assert isinstance(result.exception, ValidationError)
-    assert "outcome 'job': deadweight 30.0 is outside 0–1" in str(result.exception)
-    result = CliRunner().invoke(cli, ["sroi", str(tmp_path / "absent.toml")])
+    result = CliRunner().invoke(cli, ["--debug", "sroi", str(tmp_path / "absent.toml")])
     assert isinstance(result.exception, SroiError)
 
 

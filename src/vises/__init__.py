@@ -1,52 +1,239 @@
 """vises: measure the social impact of social-economy enterprises.
 
-The public API: ``load_grid``, ``load_data``, ``score``, ``validate_data``, ``render``, the model
-classes, and ``hookimpl`` for plugins. Importing vises is cheap: pint, pandas, openpyxl and
-matplotlib load only when a feature needs them.
+The public API is exactly ``vises.__all__``: the load, score, validate and render functions, the
+model classes, ``Results`` and ``Explanation``, every record a plugin returns, ``hookimpl``,
+``format_number``, ``check_plugin``, the error and warning classes, and three feature namespaces
+(``vises.analysis``, ``vises.sroi``, ``vises.testing``, each with its own ``__all__``). Every other
+module is internal and may change without notice.
+
+Importing vises is instant: names are resolved on first use (PEP 562), so ``import vises`` loads
+neither numpy nor pint, and the plugin registry is built only when something needs it.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from vises._version import __version__
-from vises.api import load_data, load_grid, render, score, validate_data
-from vises.contract.hookspecs import hookimpl
-from vises.errors import VisesError
-from vises.model import (
-    Column,
-    Dataset,
-    Defaults,
-    Direction,
-    Evaluation,
-    Family,
-    Grid,
-    Indicator,
-    Kind,
-    Level,
-    Method,
-    Node,
-    Organisation,
-    Pooling,
-)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises import analysis, sroi, testing
+    from vises.api import compile_grid, load_data, load_grid, render, score, validate_data, validate_grid
+    from vises.contract.hookspecs import hookimpl
+    from vises.contract.records import (
+        AggregatorSpec,
+        FinancialProxy,
+        FitContext,
+        GridSource,
+        ImputeContext,
+        ImputerSpec,
+        NormaliserSpec,
+        Reader,
+        ReadRequest,
+        ReportFormat,
+        ReportRequest,
+        TreatmentSpec,
+        Weighting,
+    )
+    from vises.engine.compile import CompiledGrid
+    from vises.engine.explain import Explanation
+    from vises.engine.results import Results
+    from vises.errors import (
+        ConfigError,
+        DataError,
+        DataValidationError,
+        ExitCode,
+        GridError,
+        GridValidationError,
+        MethodError,
+        MissingDependencyError,
+        PluginError,
+        ReportError,
+        SroiError,
+        UnitError,
+        ValidationError,
+        VisesError,
+        VisesPluginWarning,
+        VisesWarning,
+    )
+    from vises.i18n import format_number
+    from vises.model import (
+        Column,
+        Dataset,
+        Defaults,
+        Direction,
+        Evaluation,
+        Family,
+        Grid,
+        Indicator,
+        Kind,
+        Level,
+        Method,
+        Node,
+        Organisation,
+        Pooling,
+        label_in,
+    )
+    from vises.plugins.current import get_registry, register_plugin, reset_registry, unregister_plugin
+    from vises.testing.plugin_check import check_plugin
+
+#: Where each public name lives; resolved on first access.
+_WHERE: dict[str, str] = {
+    **dict.fromkeys(
+        ("compile_grid", "load_data", "load_grid", "render", "score", "validate_data", "validate_grid"), "vises.api"
+    ),
+    "hookimpl": "vises.contract.hookspecs",
+    **dict.fromkeys(
+        (
+            "AggregatorSpec",
+            "FinancialProxy",
+            "FitContext",
+            "GridSource",
+            "ImputeContext",
+            "ImputerSpec",
+            "NormaliserSpec",
+            "Reader",
+            "ReadRequest",
+            "ReportFormat",
+            "ReportRequest",
+            "TreatmentSpec",
+            "Weighting",
+        ),
+        "vises.contract.records",
+    ),
+    "CompiledGrid": "vises.engine.compile",
+    "Explanation": "vises.engine.explain",
+    "Results": "vises.engine.results",
+    **dict.fromkeys(
+        (
+            "ConfigError",
+            "DataError",
+            "DataValidationError",
+            "ExitCode",
+            "GridError",
+            "GridValidationError",
+            "MethodError",
+            "MissingDependencyError",
+            "PluginError",
+            "ReportError",
+            "SroiError",
+            "UnitError",
+            "ValidationError",
+            "VisesError",
+            "VisesPluginWarning",
+            "VisesWarning",
+        ),
+        "vises.errors",
+    ),
+    "format_number": "vises.i18n",
+    **dict.fromkeys(
+        (
+            "Column",
+            "Dataset",
+            "Defaults",
+            "Direction",
+            "Evaluation",
+            "Family",
+            "Grid",
+            "Indicator",
+            "Kind",
+            "Level",
+            "Method",
+            "Node",
+            "Organisation",
+            "Pooling",
+            "label_in",
+        ),
+        "vises.model",
+    ),
+    **dict.fromkeys(
+        ("get_registry", "register_plugin", "reset_registry", "unregister_plugin"), "vises.plugins.current"
+    ),
+    "check_plugin": "vises.testing.plugin_check",
+}
+#: Feature namespaces, each with its own ``__all__``.
+_NAMESPACES = ("analysis", "sroi", "testing")
 
 __all__ = [
+    "AggregatorSpec",
     "Column",
+    "CompiledGrid",
+    "ConfigError",
+    "DataError",
+    "DataValidationError",
     "Dataset",
     "Defaults",
     "Direction",
     "Evaluation",
+    "ExitCode",
+    "Explanation",
     "Family",
+    "FinancialProxy",
+    "FitContext",
     "Grid",
+    "GridError",
+    "GridSource",
+    "GridValidationError",
+    "ImputeContext",
+    "ImputerSpec",
     "Indicator",
     "Kind",
     "Level",
     "Method",
+    "MethodError",
+    "MissingDependencyError",
     "Node",
+    "NormaliserSpec",
     "Organisation",
+    "PluginError",
     "Pooling",
+    "ReadRequest",
+    "Reader",
+    "ReportError",
+    "ReportFormat",
+    "ReportRequest",
+    "Results",
+    "SroiError",
+    "TreatmentSpec",
+    "UnitError",
+    "ValidationError",
     "VisesError",
+    "VisesPluginWarning",
+    "VisesWarning",
+    "Weighting",
     "__version__",
+    "analysis",
+    "check_plugin",
+    "compile_grid",
+    "format_number",
+    "get_registry",
     "hookimpl",
+    "label_in",
     "load_data",
     "load_grid",
+    "register_plugin",
     "render",
+    "reset_registry",
     "score",
+    "sroi",
+    "testing",
+    "unregister_plugin",
     "validate_data",
+    "validate_grid",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMESPACES:
+        return import_module(f"vises.{name}")
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'vises' has no attribute {name!r}")
+    value = getattr(import_module(where), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,187 +1,72 @@
 """The public entry points: load a grid, load data, score, validate, render.
 
 They accept what a user has at hand (a file path, a registered grid name, a pandas DataFrame, a
-mapping of columns) and hand over to the readers, the plugin registry and the scoring engine.
+mapping of columns), hand over to the loaders, the plugin registry and the engine, and are typed
+end to end so that a caller's typo (``results.scroe``) is a type error, not a runtime surprise.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import attrs
+from vises.engine.load import load_data, load_grid, validate_data, validate_grid
 
-from vises.errors import ConfigError, DataError, VisesError
-from vises.model import Dataset, Grid, Pooling
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.engine.compile import CompiledGrid
+    from vises.engine.results import Results
+    from vises.model import Dataset, Grid, Pooling
 
 PathLike = str | os.PathLike[str]
 
-_GRID_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+__all__ = ["compile_grid", "load_data", "load_grid", "render", "score", "validate_data", "validate_grid"]
 
 
-def _registry() -> Any:
-    from vises.plugins import get_registry
+def compile_grid(grid: Grid | PathLike, *, weighting: str | Mapping[str, float] | None = None) -> CompiledGrid:
+    """Validate a grid and compile it once, so it can score many datasets without recompiling."""
+    from vises.engine.compile import compile_grid as compile_
+    from vises.plugins.current import get_registry
 
-    return get_registry()
-
-
-def load_grid(
-    source: Grid | PathLike,
-    *,
-    weighting: str | Mapping[str, float] | None = None,
-    validate: bool = True,
-) -> Grid:
-    """Load a grid from a file (TOML, YAML, JSON or a COINr iMeta CSV) or by its registered name.
-
-    ``weighting`` applies a registered weighting variant (by key) or a mapping ``code -> weight``.
-    The grid is validated (every problem at once, as a ``GridValidationError``) unless
-    ``validate=False``, which lets a tool list an unfinished grid's problems itself.
-    """
-    if isinstance(source, Grid):
-        grid = source
-    else:
-        path = Path(source)
-        looks_like_file = path.suffix.lower() in (*_GRID_SUFFIXES, ".csv") or os.sep in str(source)
-        if path.is_file():
-            grid = _read_grid_file(path)
-        elif looks_like_file:
-            raise ConfigError(
-                "grid file not found",
-                file=str(source),
-                hint="check the path, or give the name of a registered grid (see 'vises grids')",
-            )
-        else:
-            grid = _registry().grid(str(source))
-    if weighting is not None:
-        grid = _apply_weighting(grid, weighting)
-    if validate:
-        from vises.validation.grid import check_grid, method_tables
-
-        check_grid(grid, file=_file_of(source), **method_tables(_registry()))
-    return grid
-
-
-def _file_of(source: Grid | PathLike) -> str | None:
-    return None if isinstance(source, Grid) or not Path(source).is_file() else str(source)
-
-
-def _read_grid_file(path: Path) -> Grid:
-    from vises.io.coinr import is_coinr_meta, read_coinr_meta
-    from vises.io.grid_files import read_grid
-
-    if path.suffix.lower() == ".csv":
-        if is_coinr_meta(path):
-            return read_coinr_meta(path)
-        raise ConfigError(
-            "a CSV grid must be a COINr iMeta table (columns Level, iCode, Parent, Direction, Weight, Type)",
-            file=str(path),
-        )
-    return read_grid(path, resolve=_registry().resolve)
-
-
-def _apply_weighting(grid: Grid, weighting: str | Mapping[str, float]) -> Grid:
-    from vises.io.variants import apply_weighting
-
-    if isinstance(weighting, str):
-        record = _registry().weighting(weighting)
-        return apply_weighting(grid, record.weights, name=weighting)
-    return apply_weighting(grid, dict(weighting), name="custom")
-
-
-def load_data(
-    source: Dataset | PathLike | Any,
-    *,
-    grid: Grid | None = None,
-    evaluations: PathLike | None = None,
-) -> Dataset:
-    """Read a dataset from a file (by suffix, through the registered readers), a DataFrame or a
-    mapping of columns. A sibling ``<name>.evaluations.toml`` (or ``evaluations=``) adds the VISES
-    framing: organisation profiles, evaluative questions, stakeholders, methods, narrative."""
-    if isinstance(source, Dataset):
-        dataset = source
-    elif isinstance(source, Mapping):
-        from vises.io.frames import from_columns
-
-        dataset = from_columns(source, grid=grid)
-    elif hasattr(source, "columns") and hasattr(source, "iloc"):
-        from vises.io.frames import from_frame
-
-        dataset = from_frame(source, grid=grid)
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise DataError("data file not found", file=str(source), hint="check the path")
-        dataset = _read_data_file(path, grid)
-        if evaluations is None:
-            sibling = path.with_name(path.stem + ".evaluations.toml")
-            if sibling.is_file():
-                evaluations = sibling
-    if evaluations is not None:
-        from vises.io.evaluations import read_evaluations
-
-        profiles, records = read_evaluations(evaluations)
-        dataset = attrs.evolve(
-            dataset,
-            organisation_profiles={**dataset.organisation_profiles, **profiles},
-            evaluations=(*dataset.evaluations, *records),
-        )
-    return dataset
-
-
-def _read_data_file(path: Path, grid: Grid | None) -> Dataset:
-    if path.suffix.lower() == ".csv":
-        from vises.io.coinr import is_coinr_data, read_coinr_data
-
-        if is_coinr_data(path):
-            return read_coinr_data(path, grid=grid)
-    reader = _registry().reader_for(path)
-    return reader.read(path, grid=grid)
+    loaded = load_grid(grid, weighting=weighting, validate=not hasattr(grid, "nodes"))
+    return compile_(loaded, get_registry())
 
 
 def score(
-    grid: Grid | PathLike,
+    grid: Grid | CompiledGrid | PathLike,
     data: Dataset | PathLike | Any,
     *,
     weighting: str | Mapping[str, float] | None = None,
     pooling: Pooling | str | None = None,
-    reference: Any = None,
-) -> Any:
-    """Score ``data`` on ``grid`` and return ``vises.engine.results.Results``.
+    reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+) -> Results:
+    """Score ``data`` on ``grid``.
 
-    ``grid`` may be a ``Grid``, a grid file or a registered name; ``data`` a ``Dataset``, a data
-    file, a DataFrame or a mapping of columns. ``pooling`` = ``"pooled"`` (default: normalisation
-    parameters fitted on all periods at once, so progress shows) or ``"per_period"``.
-    ``reference`` (earlier ``Results``) reuses their normalisation parameters instead of fitting
-    new ones, to place new organisations or a lone centre on the same scale.
+    ``grid`` may be a ``Grid``, a compiled grid (``compile_grid``), a grid file or a registered
+    name; ``data`` a ``Dataset``, a data file, a DataFrame or a mapping of columns. ``pooling`` =
+    ``"pooled"`` (default: normalisation parameters fitted on all periods at once, so progress
+    shows) or ``"per_period"``. ``reference`` (earlier ``Results``) reuses their fitted parameters
+    instead of fitting new ones, to place new organisations or a lone centre on the same scale.
     """
+    from vises.engine.compile import CompiledGrid
     from vises.engine.score import score as run
+    from vises.model import Grid
+    from vises.plugins.current import get_registry
 
+    if isinstance(grid, CompiledGrid):
+        if weighting is not None:
+            raise TypeError("a compiled grid has its weights; apply the weighting before compiling")
+        dataset = load_data(data, grid=grid.grid)
+        return run(grid, dataset, pooling=pooling, registry=get_registry(), reference=reference)
     # A Grid object is validated once, when it is compiled; files are validated on loading so
     # their problems name the file.
-    grid = load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
-    dataset = load_data(data, grid=grid)
-    return run(grid, dataset, pooling=pooling, registry=_registry(), reference=reference)
-
-
-def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:
-    """Every problem of a dataset against a grid (an empty list when it is fine to score)."""
-    from vises.errors import ValidationError
-    from vises.validation.grid import validate_dataset
-
-    grid = load_grid(grid)
-    try:
-        dataset = load_data(data, grid=grid)
-    except ValidationError as exc:
-        return list(exc.problems)
-    except VisesError as exc:
-        return [exc]
-    return list(validate_dataset(grid, dataset, file=dataset.source))
+    loaded = load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
+    dataset = load_data(data, grid=loaded)
+    return run(loaded, dataset, pooling=pooling, registry=get_registry(), reference=reference)
 
 
 def render(
-    results: Any,
+    results: Results,
     format: str = "table",
     *,
     lang: str | None = None,
@@ -191,7 +76,15 @@ def render(
     options: Mapping[str, Any] | None = None,
 ) -> str | bytes:
     """Render results with a registered report format (``table``, ``markdown``, ``csv``, ...)."""
-    spec = _registry().report_format(format)
-    return spec.render(
-        results, lang=lang, view=view, organisation=organisation, period=period, options=dict(options or {})
+    from vises.contract.records import ReportRequest
+    from vises.plugins.current import get_registry
+
+    spec = get_registry().report_format(format)
+    request = ReportRequest(
+        language=lang,
+        view=view,
+        organisation=organisation,
+        period=None if period is None else str(period),
+        options=dict(options or {}),
     )
+    return spec.render(results, request)

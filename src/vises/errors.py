@@ -8,13 +8,30 @@ it never shows a traceback for a ``VisesError`` unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-#: Exit codes of the ``vises`` command (documented in docs/cli.md).
-EXIT_OK = 0
-EXIT_INVALID_DATA = 1
-EXIT_USAGE = 2
+
+class ExitCode(enum.IntEnum):
+    """Exit codes of the ``vises`` command (documented in docs/cli.md)."""
+
+    OK = 0
+    #: The data failed validation.
+    INVALID_DATA = 1
+    #: A usage or input error: a bad option, a missing or malformed file, an unknown name.
+    USAGE = 2
+    #: An unexpected exception: a bug in vises or in a plugin.
+    INTERNAL = 3
+
+
+class VisesWarning(UserWarning):
+    """Base class of every warning vises emits."""
+
+
+class VisesPluginWarning(VisesWarning):
+    """A plugin failed to load or raised in a hook; the rest of vises keeps working."""
+
 
 _LOCATION_FIELDS = ("file", "sheet", "path", "row", "column", "indicator", "node", "plugin")
 
@@ -26,7 +43,7 @@ class VisesError(Exception):
     are joined as ``file 'grid.toml', path nodes[3].weight: <message> (hint: <hint>)``.
     """
 
-    exit_code: int = EXIT_USAGE
+    exit_code: ExitCode = ExitCode.USAGE
 
     def __init__(
         self,
@@ -72,6 +89,10 @@ class VisesError(Exception):
             text += f" (hint: {self.hint})"
         return text
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions pickle as ``cls(*args)``; ours take keyword fields, so rebuild from the state.
+        return (_rebuild, (type(self), dict(self.__dict__)))
+
     def with_context(self, **fields: Any) -> VisesError:
         """Return a copy with location fields filled in where still empty (e.g. the file name)."""
         values = {name: getattr(self, name) for name in _LOCATION_FIELDS}
@@ -86,6 +107,13 @@ class VisesError(Exception):
         return clone
 
 
+def _rebuild(cls: type[VisesError], state: dict[str, Any]) -> VisesError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, error._render())
+    return error
+
+
 class ConfigError(VisesError, ValueError):
     """A grid, model or option is malformed (wrong key, wrong type, impossible value)."""
 
@@ -97,7 +125,7 @@ class GridError(ConfigError):
 class DataError(VisesError, ValueError):
     """A dataset cannot be read or does not fit its grid."""
 
-    exit_code = EXIT_INVALID_DATA
+    exit_code = ExitCode.INVALID_DATA
 
 
 class UnitError(DataError):
@@ -142,7 +170,7 @@ class ValidationError(VisesError, ValueError):
         super().__init__("\n".join(lines))
         # Data problems are "invalid data" (exit 1); anything else is an input error (exit 2).
         if self.problems and all(isinstance(p, DataError) for p in self.problems):
-            self.exit_code = EXIT_INVALID_DATA
+            self.exit_code = ExitCode.INVALID_DATA
 
     def _render(self) -> str:
         return self.message
@@ -155,7 +183,7 @@ class GridValidationError(ValidationError, GridError):
 class DataValidationError(ValidationError, DataError):
     """All the problems of one dataset, reported together."""
 
-    exit_code = EXIT_INVALID_DATA
+    exit_code = ExitCode.INVALID_DATA
 
 
 def closest(name: str, options: Iterable[str], *, n: int = 1) -> list[str]:

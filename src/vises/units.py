@@ -179,3 +179,29 @@ def is_currency(unit: str | None) -> str | None:
 def format_unit(unit: str | None) -> str:
     """The unit as the user wrote it, or an empty string."""
     return "" if unit is None else str(unit)
+
+
+def ratio_conversion(
+    numerator_unit: str | None, denominator_unit: str | None, declared: str | None, *, indicator: str
+) -> float:
+    """The factor turning ``numerator / denominator`` in the columns' units into the declared unit.
+
+    With no unit on either column the ratio is taken to be in the declared unit already (factor 1).
+    A column without a unit beside one with a unit counts as dimensionless, so a mismatch is
+    reported rather than guessed.
+    """
+    if numerator_unit is None and denominator_unit is None:
+        return 1.0
+    given = f"({numerator_unit or '1'}) / ({denominator_unit or '1'})"
+    try:
+        factor, _ = conversion(given, declared, column=indicator, indicator=indicator)
+    except UnitError as exc:
+        raise UnitError(
+            f"the ratio of the columns, in {numerator_unit or 'no unit'} per {denominator_unit or 'no unit'}, "
+            f"cannot be expressed in the indicator's unit {declared or '(none)'!r}",
+            column=indicator,
+            indicator=indicator,
+            hint="give both the indicator column and its denominator column a unit (or neither), "
+            'and declare the unit of the ratio, e.g. unit = "hour / FTE"',
+        ) from exc
+    return factor

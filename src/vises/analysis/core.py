@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from vises.contract.hookspecs import hookimpl
 from vises.errors import ConfigError, DataError, GridValidationError
 from vises.model import Dataset, Grid, Indicator, Method, Node
 
@@ -168,7 +167,7 @@ def _row_keys(results: Results, side: str) -> np.ndarray:
 
 def _load(grid: Grid | str | Any, data: Dataset | Any) -> tuple[Grid, Dataset, Any]:
     """The grid and dataset (read once), and the registry scoring will use."""
-    from vises.api import load_data, load_grid
+    from vises.engine.load import load_data, load_grid
     from vises.plugins import get_registry
 
     loaded = load_grid(grid)
@@ -854,49 +853,6 @@ def weight_sensitivity(
 
 
 # -- command line --------------------------------------------------------------------------------
-@hookimpl
-def vises_register_commands(cli: Any) -> None:
-    """``vises sensitivity DATA --grid G``: the weight sensitivity of a network's ranking."""
-    import click
-
-    @cli.command("sensitivity")
-    @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=str))
-    @click.option("--grid", "grid_name", required=True, help="A grid file or a registered grid name.")
-    @click.option("--runs", type=int, default=200, show_default=True, help="Number of Monte Carlo runs.")
-    @click.option(
-        "--spread",
-        type=float,
-        default=0.25,
-        show_default=True,
-        help="Each weight is multiplied by U[1 - spread, 1 + spread].",
-    )
-    @click.option(
-        "--seed", type=int, default=0, show_default=True, help="Seed of the random draws (same seed, same result)."
-    )
-    @click.option("--code", default=None, help="The node whose ranks are studied (default: the root).")
-    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-    @click.option("--lang", default=None, help="Language of the table headers (fr, nl, en).")
-    def sensitivity(
-        data: str, grid_name: str, runs: int, spread: float, seed: int, code: str | None, fmt: str, lang: str | None
-    ) -> None:
-        """How stable is each organisation's rank when the weights vary? (median and 5-95 % ranks)"""
-        result = weight_sensitivity(grid_name, data, runs=runs, spread=spread, seed=seed, code=code)
-        if fmt == "json":
-            import json
-
-            payload = {
-                "code": result.code,
-                "runs": result.runs,
-                "spread": result.spread,
-                "seed": result.seed,
-                "mean_abs_rank_shift": None if math.isnan(result.mean_abs_rank_shift) else result.mean_abs_rank_shift,
-                "rows": result.to_records(),
-            }
-            click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-        else:
-            click.echo(result.table(lang))
-
-
 __all__ = [
     "Comparison",
     "PeriodSummary",
@@ -906,6 +862,5 @@ __all__ = [
     "ranks_within",
     "remove_elements",
     "spearman",
-    "vises_register_commands",
     "weight_sensitivity",
 ]

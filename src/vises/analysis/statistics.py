@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from vises.contract.hookspecs import hookimpl
 from vises.errors import ConfigError, DataError
 from vises.methods.treat import kurtosis, skewness
 
@@ -48,7 +47,6 @@ __all__ = [
     "indicator_statistics",
     "internal_consistency",
     "pca",
-    "vises_register_commands",
 ]
 
 #: COINr's ``get_stats`` thresholds: an outlier column has |skew| > 2 and kurtosis > 3.5; a column
@@ -59,7 +57,7 @@ SAME_THRESHOLD = 0.5
 #: Handbook warning sign: two indicators this correlated measure the same thing twice.
 REDUNDANT_THRESHOLD = 0.9
 _MISSING = "—"
-_SECTIONS = ("indicators", "availability", "correlations", "consistency", "pca")
+SECTIONS = ("indicators", "availability", "correlations", "consistency", "pca")
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -663,60 +661,3 @@ def _payload(results: Results, section: str, node: str | None, level: str | int,
     if section == "consistency":
         return internal_consistency(results)
     return pca(results, target)
-
-
-@hookimpl
-def vises_register_commands(cli: Any) -> None:
-    """``vises stats DATA --grid G``: the data-quality and multivariate checks of a dataset."""
-    import click
-
-    @cli.command("stats")
-    @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=str))
-    @click.option("--grid", "grid_name", required=True, help="A grid file or a registered grid name.")
-    @click.option("--section", type=click.Choice([*_SECTIONS, "all"]), default="all", show_default=True)
-    @click.option(
-        "--node", default=None, help="Correlations within this node's children; the PCA's node (default: the root)."
-    )
-    @click.option(
-        "--level",
-        default="indicators",
-        show_default=True,
-        help="Correlations at 'indicators' or a depth (1 = dimensions).",
-    )
-    @click.option("--method", type=click.Choice(["pearson", "spearman"]), default="pearson", show_default=True)
-    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-    @click.option("--lang", default=None, help="Language of the table headers (fr, nl, en).")
-    def stats(
-        data: str, grid_name: str, section: str, node: str | None, level: str, method: str, fmt: str, lang: str | None
-    ) -> None:
-        """Data quality (statistics, availability) and structure (correlations, alpha, PCA) of a dataset."""
-        from vises.api import load_data, load_grid, score
-        from vises.i18n import check_lang
-
-        if lang is not None:
-            check_lang(lang)
-        depth: str | int = int(level) if level.strip().isdigit() else level.strip()
-        grid = load_grid(grid_name)
-        results = score(grid, load_data(data, grid=grid))
-        sections = _SECTIONS if section == "all" else (section,)
-        parts = {name: _payload(results, name, node, depth, method) for name in sections}
-        if fmt == "json":
-            import json
-
-            out: dict[str, Any] = {name: part.to_records() for name, part in parts.items()}
-            if "pca" in parts:
-                out["pca"] = {
-                    "node": parts["pca"].node,
-                    "rows": parts["pca"].rows,
-                    "components": out["pca"],
-                    "loadings": dict(parts["pca"].loadings),
-                }
-            if "correlations" in parts:
-                out["correlations_flags"] = [attrs.asdict(f) for f in parts["correlations"].flags]
-            click.echo(json.dumps(out, indent=2, ensure_ascii=False))
-        else:
-            click.echo(
-                "\n\n".join(
-                    f"== {_word('section_' + name, lang)} ==\n{part.table(lang)}" for name, part in parts.items()
-                )
-            )

@@ -1,5 +1,5 @@
-"""The ``vises`` command."""
+"""The ``vises`` command: the top layer, which nothing in vises imports."""
 
-from vises.cli.main import EXIT_INTERNAL, VisesGroup, cli, main
+from vises.cli.main import VisesGroup, cli, main
 
-__all__ = ["EXIT_INTERNAL", "VisesGroup", "cli", "main"]
+__all__ = ["VisesGroup", "cli", "main"]

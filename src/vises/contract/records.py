@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
-import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
+    import numpy as np
+
+    from vises.engine.results import Results
     from vises.model import Dataset, Grid, Indicator
 
 
@@ -187,23 +192,70 @@ class Weighting:
 
 
 @attrs.frozen(kw_only=True)
+class ReadRequest:
+    """What a reader is asked for besides the file: the grid to read against, and how to find one.
+
+    A frozen record rather than keyword arguments, so that a new option reaches every reader
+    without breaking the readers plugins already ship. ``grid`` is the grid the caller scores on
+    (``None``: the file may name its own, e.g. a template); ``resolve_grid`` turns a grid code
+    into a ``Grid`` (the registry's lookup, given by the caller so a reader never reaches up to
+    the plugin host); ``attributes`` are extra columns the caller declares as row descriptors.
+    """
+
+    grid: Grid | None = None
+    resolve_grid: Callable[[str], Grid] | None = None
+    attributes: tuple[str, ...] = ()
+
+
+def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+class ReadFunction(Protocol):
+    def __call__(self, path: Path, request: ReadRequest, /) -> Dataset: ...
+
+
+@attrs.frozen(kw_only=True)
 class Reader:
-    """Reads a dataset from a file; chosen by file suffix (``.csv``, ``.xlsx``)."""
+    """Reads a dataset from a file; chosen by file suffix (``.csv``, ``.xlsx``).
+
+    ``read(path, request)`` gets a ``pathlib.Path`` and a ``ReadRequest`` and returns a ``Dataset``.
+    """
 
     name: str
     suffixes: tuple[str, ...]
-    read: Callable[..., Dataset]
+    read: ReadFunction
     summary: str = ""
     plugin: str | None = None
 
 
 @attrs.frozen(kw_only=True)
+class ReportRequest:
+    """What a report is asked to show: the language, the view, whom and when, format options.
+
+    ``view`` is ``"network"`` (every organisation) or ``"profile"`` (one organisation's page, named
+    by ``organisation``); ``period`` narrows to one period; ``language`` ``None`` means the grid's
+    first language. ``options`` are the format's own settings (``{"ranks": False, "digits": 2}``).
+    """
+
+    language: str | None = None
+    view: str = "network"
+    organisation: str | None = None
+    period: str | None = None
+    options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+
+
+class RenderFunction(Protocol):
+    def __call__(self, results: Results, request: ReportRequest, /) -> str | bytes: ...
+
+
+@attrs.frozen(kw_only=True)
 class ReportFormat:
-    """Renders results. ``render(results, *, lang, view, options)`` returns ``str`` or ``bytes``."""
+    """A report format: ``render(results, request)`` returns ``str``, or ``bytes`` when ``binary``."""
 
     name: str
     suffix: str
-    render: Callable[..., str | bytes]
+    render: RenderFunction
     binary: bool = False
     summary: str = ""
     plugin: str | None = None

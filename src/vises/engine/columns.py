@@ -76,7 +76,8 @@ def prepare_columns(
 
 def _denominated(item: CompiledIndicator, column: Column, data: Dataset) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The indicator divided by its denominator column, in the declared unit; why rows became missing."""
-    from vises.methods.denominate import divide, ratio_conversion
+    from vises.numeric import safe_divide as divide
+    from vises.units import ratio_conversion
 
     name = item.denominator
     denominator = data.columns.get(name) if name is not None else None

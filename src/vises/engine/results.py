@@ -8,10 +8,8 @@ organisation: what each child weighed, what it added, why a node is missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import numpy as np
 
 from vises.errors import ConfigError
@@ -19,41 +17,7 @@ from vises.model import Dataset, Evaluation, Grid, label_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.compile import CompiledGrid, CompiledNode
-
-
-@attrs.frozen(kw_only=True)
-class Explanation:
-    """One node of one organisation's score tree (see ``Results.explain``)."""
-
-    code: str
-    label: str
-    is_indicator: bool
-    score: float | None
-    raw: float | None
-    raw_text: str | None
-    unit: str | None
-    coverage: float | None
-    weight: float
-    effective_weight: float | None
-    contribution: float | None
-    rank: int | None
-    reason: str | None
-    method: str
-    narrative: str | None
-    children: tuple[Explanation, ...] = ()
-    #: Whether the score rests on an imputed value (the indicator's, or one below the node).
-    imputed: bool = False
-
-    def walk(self) -> Iterator[Explanation]:
-        """This node and every node below it, depth first."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-    def to_dict(self) -> dict[str, Any]:
-        data = attrs.asdict(self, recurse=False)
-        data["children"] = [child.to_dict() for child in self.children]
-        return data
+    from vises.engine.explain import Explanation
 
 
 def _float_or_none(value: float) -> float | None:
@@ -405,51 +369,9 @@ class Results:
 
     def explain(self, organisation: str, period: str | None = None, *, lang: str | None = None) -> Explanation:
         """The whole score tree of one organisation and period."""
-        row = self.row(organisation, period)
-        return self._explain(self.compiled.root, row, lang, parent_shares=None)
+        from vises.engine.explain import explain
 
-    def _explain(
-        self, code: str, row: int, lang: str | None, parent_shares: tuple[float, float | None] | None
-    ) -> Explanation:
-        is_node = code in self.compiled.node_index
-        children: tuple[Explanation, ...] = ()
-        if is_node:
-            shares = self.effective_weights(code)
-            contributions = self.contributions(code) if self.additive(code) else None
-            children = tuple(
-                self._explain(
-                    child,
-                    row,
-                    lang,
-                    parent_shares=(
-                        float(shares[child][row]),
-                        None if contributions is None else float(contributions[child][row]),
-                    ),
-                )
-                for child in self.compiled.node(code).children
-            )
-        rank = self.ranks(code)[row]
-        raw = None if is_node else _float_or_none(self.raw(code)[row])
-        text = self.raw_text(code)
-        return Explanation(
-            code=code,
-            label=self.label(code, lang),
-            is_indicator=not is_node,
-            score=_float_or_none(self.score(code)[row]),
-            raw=raw,
-            raw_text=None if text is None else text[row],
-            unit=self.unit(code),
-            coverage=_float_or_none(self.coverage(code)[row]),
-            weight=self.weight(code),
-            effective_weight=None if parent_shares is None else _float_or_none(parent_shares[0]),
-            contribution=None if parent_shares is None else parent_shares[1],
-            rank=None if np.isnan(rank) else int(rank),
-            reason=self.reasons(code)[row],
-            method=self.method(code),
-            narrative=self.narrative(code, row),
-            children=children,
-            imputed=bool(self.imputed(code)[row]),
-        )
+        return explain(self, organisation, period, lang=lang)
 
     # -- export ----------------------------------------------------------------------------
     def to_records(self) -> list[dict[str, Any]]:

@@ -17,15 +17,13 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 
-from vises.contract.hookspecs import hookimpl
-from vises.contract.records import Reader
 from vises.errors import DataError, DataValidationError, MissingDependencyError, VisesError
 from vises.io import template_layout as tpl
 from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
@@ -159,8 +157,17 @@ def _is_percent_unit(unit: str | None) -> bool:
     return (unit or "").strip().casefold() in {"percent", "%", "pourcent", "procent", "pct"}
 
 
-def read_xlsx(path: str | os.PathLike[str], *, grid: Grid | None = None) -> Dataset:
-    """Read a filled vises template, or a plain wide table, into a ``Dataset``."""
+def read_xlsx(
+    path: str | os.PathLike[str],
+    *,
+    grid: Grid | None = None,
+    resolve_grid: Callable[[str], Grid] | None = None,
+) -> Dataset:
+    """Read a filled vises template, or a plain wide table, into a ``Dataset``.
+
+    A template names its grid; without ``grid`` it is looked up with ``resolve_grid`` (a grid code
+    to ``Grid`` function, such as the plugin registry's ``grid``).
+    """
     try:
         import openpyxl
     except ImportError as exc:
@@ -171,7 +178,7 @@ def read_xlsx(path: str | os.PathLike[str], *, grid: Grid | None = None) -> Data
     workbook = _open(openpyxl, source, data_only=True)
     if tpl.META_SHEET in workbook.sheetnames:
         formulas = _open(openpyxl, source, data_only=False)
-        return _TemplateReader(source, workbook, formulas, grid).read()
+        return _TemplateReader(source, workbook, formulas, grid, resolve_grid).read()
     return _read_plain(source, workbook, grid)
 
 
@@ -187,7 +194,15 @@ def _open(openpyxl: Any, source: Path, *, data_only: bool) -> Any:
 class _TemplateReader:
     """Reads one filled template; collects every problem before raising."""
 
-    def __init__(self, source: Path, workbook: Any, formulas: Any, grid: Grid | None) -> None:
+    def __init__(
+        self,
+        source: Path,
+        workbook: Any,
+        formulas: Any,
+        grid: Grid | None,
+        resolve_grid: Callable[[str], Grid] | None,
+    ) -> None:
+        self.resolve_grid = resolve_grid
         self.source = source
         self.file = str(source)
         self.wb = workbook
@@ -220,10 +235,14 @@ class _TemplateReader:
     def _grid(self, grid: Grid | None) -> Grid:
         code = str(self.meta.get("grid"))
         if grid is None:
-            import vises
-
+            if self.resolve_grid is None:
+                raise DataError(
+                    f"this template was made for grid {code!r}; give the grid to read it with",
+                    file=self.file,
+                    hint=f"pass the grid explicitly (--grid {code} or --grid path/to/grid.toml)",
+                )
             try:
-                return vises.load_grid(code)
+                return self.resolve_grid(code)
             except VisesError as exc:
                 raise DataError(
                     f"this template was made for grid {code!r}, which cannot be loaded: {exc}",
@@ -500,15 +519,3 @@ def _read_plain(source: Path, workbook: Any, grid: Grid | None) -> Dataset:
         ) from exc
     except VisesError as exc:
         raise exc.with_context(file=file, sheet=sheet.title) from exc
-
-
-@hookimpl
-def vises_register_readers() -> list[Reader]:
-    return [
-        Reader(
-            name="xlsx",
-            suffixes=(".xlsx",),
-            read=read_xlsx,
-            summary="vises templates and wide tables in Excel workbooks",
-        )
-    ]

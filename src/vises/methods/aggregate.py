@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from vises.contract.hookspecs import hookimpl
 from vises.contract.records import AggregatorSpec
 from vises.errors import MethodError
 from vises.methods.normalise import Param, Problems, validate_params
@@ -312,8 +311,3 @@ AGGREGATORS: dict[str, AggregatorSpec] = {
         ),
     )
 }
-
-
-@hookimpl
-def vises_register_aggregators() -> list[AggregatorSpec]:
-    return list(AGGREGATORS.values())

@@ -23,12 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from vises.contract.hookspecs import hookimpl
 from vises.contract.records import ImputeContext, ImputerSpec
 from vises.errors import DataError
 from vises.methods.params import Param, Problems, validate_params
 
-__all__ = ["IMPUTERS", "vises_register_imputers"]
+__all__ = ["IMPUTERS"]
 
 _SEP = "\x1f"
 
@@ -210,8 +209,3 @@ IMPUTERS: dict[str, ImputerSpec] = {
         ImputerSpec(name="none", fit=fit_none, apply=apply_none, check=_CHECKS["none"], summary="no imputation"),
     )
 }
-
-
-@hookimpl
-def vises_register_imputers() -> list[ImputerSpec]:
-    return list(IMPUTERS.values())

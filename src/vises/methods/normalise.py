@@ -27,7 +27,6 @@ helpers in ``common`` and parameter checking in ``params``.
 
 from __future__ import annotations
 
-from vises.contract.hookspecs import hookimpl
 from vises.contract.records import NormaliserSpec
 from vises.methods.normalisers.common import checked_unbounded, fixed_range, range_of
 from vises.methods.normalisers.qualitative import apply_binary, apply_category, apply_scale, category_range, fit_levels
@@ -58,7 +57,6 @@ __all__ = [
     "Problems",
     "check_params",
     "validate_params",
-    "vises_register_normalisers",
 ]
 
 #: Kinds whose values are numbers by the time they are normalised (levels become their scores).
@@ -197,8 +195,3 @@ NORMALISERS: dict[str, NormaliserSpec] = {
         ),
     )
 }
-
-
-@hookimpl
-def vises_register_normalisers() -> list[NormaliserSpec]:
-    return list(NORMALISERS.values())

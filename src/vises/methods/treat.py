@@ -24,12 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from vises.contract.hookspecs import hookimpl
 from vises.contract.records import FitContext, TreatmentSpec
 from vises.errors import MethodError
 from vises.methods.params import Param, Problems, validate_params
 
-__all__ = ["TREATMENTS", "kurtosis", "skewness", "vises_register_treatments"]
+__all__ = ["TREATMENTS", "kurtosis", "skewness"]
 
 _LOG_FORMS = ("shift1", "log_CT")
 _FALLBACKS = ("log_CT", "none")
@@ -330,8 +329,3 @@ TREATMENTS: dict[str, TreatmentSpec] = {
         ),
     )
 }
-
-
-@hookimpl
-def vises_register_treatments() -> list[TreatmentSpec]:
-    return list(TREATMENTS.values())

@@ -258,23 +258,6 @@ class Grid:
     def scored_indicators(self) -> tuple[Indicator, ...]:
         return tuple(ind for ind in self.indicators if ind.scored)
 
-    def problems(self) -> list[Any]:
-        """Every problem of this grid (``VisesError`` objects; empty when it is consistent),
-        method names checked against the installed plugins."""
-        from vises.plugins import get_registry
-        from vises.validation.grid import method_tables, validate_grid
-
-        return validate_grid(self, **method_tables(get_registry()))
-
-    def check(self) -> Grid:
-        """Return the grid, or raise ``GridValidationError`` listing all its problems."""
-        from vises.errors import GridValidationError
-
-        problems = self.problems()
-        if problems:
-            raise GridValidationError(problems, what=f"grid {self.code!r}")
-        return self
-
 
 def _as_array(values: Any) -> np.ndarray:
     return values if isinstance(values, np.ndarray) else np.asarray(values)

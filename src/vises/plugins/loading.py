@@ -24,24 +24,14 @@ import attrs
 import pluggy
 
 from vises.contract import hookspecs
-from vises.errors import PluginError, VisesError, closest
+from vises.errors import PluginError, VisesError, VisesPluginWarning, closest
 
 #: Modules of vises itself that implement hooks; they all count as the plugin ``vises``.
 CORE_PLUGINS = (
-    "vises.methods.normalise",
-    "vises.methods.aggregate",
-    "vises.methods.treat",
-    "vises.methods.impute",
+    "vises.methods.hooks",
     "vises.io.hooks",
-    "vises.io.xlsx_data",
-    "vises.grids",
+    "vises.grids.hooks",
     "vises.report.hooks",
-    "vises.report.xlsx",
-    "vises.sroi.hooks",
-    "vises.templates.write",
-    "vises.analysis.core",
-    "vises.analysis.statistics",
-    "vises.scaffold",
 )
 CORE_NAME = hookspecs.PROJECT_NAME
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
@@ -51,10 +41,6 @@ DISABLE_ENV = "VISES_DISABLE_PLUGINS"
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Modules whose frames a warning skips, so that it points at the code that asked for plugins.
 _OWN_MODULES = frozenset({"vises.plugins.current", "vises.plugins.loading", "vises.plugins.registry"})
-
-
-class VisesPluginWarning(UserWarning):
-    """A plugin failed to load or raised in a hook; the rest of vises keeps working."""
 
 
 @attrs.frozen(kw_only=True)

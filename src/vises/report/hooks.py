@@ -1,22 +1,34 @@
 """Registers the built-in report formats, exactly as a plugin registers its own.
 
 Each ``render`` is a thin wrapper importing its module on first use, so loading the plugin registry
-never imports a format's code, let alone tabulate, jinja2 or matplotlib.
+never imports a format's code, let alone tabulate, jinja2, matplotlib or openpyxl.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vises.contract.hookspecs import hookimpl
-from vises.contract.records import ReportFormat
+from vises.contract.records import ReportFormat, ReportRequest
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.contract.records import RenderFunction
+    from vises.engine.results import Results
 
 
-def _lazy(module: str, function: str) -> Callable[..., str]:
-    def render(results: Any, **kwargs: Any) -> str:
-        return getattr(import_module(f"vises.report.{module}"), function)(results, **kwargs)
+def _lazy(module: str, function: str) -> RenderFunction:
+    def render(results: Results, request: ReportRequest, /) -> str | bytes:
+        rendered: str | bytes = getattr(import_module(f"vises.report.{module}"), function)(
+            results,
+            lang=request.language,
+            view=request.view,
+            organisation=request.organisation,
+            period=request.period,
+            options=dict(request.options),
+        )
+        return rendered
 
     render.__name__ = function
     render.__doc__ = f"Render with ``vises.report.{module}.{function}`` (imported on first use)."
@@ -55,5 +67,12 @@ def vises_register_report_formats() -> Iterable[ReportFormat]:
             suffix=".html",
             render=_lazy("html", "render_html"),
             summary="Self-contained page with charts, works offline",
+        ),
+        ReportFormat(
+            name="xlsx",
+            suffix=".xlsx",
+            binary=True,
+            render=_lazy("xlsx", "render_xlsx"),
+            summary="Excel workbook: a sheet per level, raw values, coverage, ranks, provenance",
         ),
     ]

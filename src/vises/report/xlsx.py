@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from vises.contract.hookspecs import hookimpl
-from vises.contract.records import ReportFormat
 from vises.errors import ConfigError, MissingDependencyError
 from vises.i18n import translate
 from vises.report.views import check_view, parse_options, provenance, report_lang
@@ -189,16 +187,3 @@ def _provenance_sheet(workbook: Any, results: Results, lang: str) -> None:
     sheet.column_dimensions["B"].width = 30
     sheet.column_dimensions["C"].width = 45
     sheet.freeze_panes = "A2"
-
-
-@hookimpl
-def vises_register_report_formats() -> list[ReportFormat]:
-    return [
-        ReportFormat(
-            name="xlsx",
-            suffix=".xlsx",
-            binary=True,
-            render=render_xlsx,
-            summary="Excel workbook: a sheet per level, raw values, coverage, ranks, provenance",
-        )
-    ]

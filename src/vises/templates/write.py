@@ -23,9 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from vises.contract.hookspecs import hookimpl
 from vises.errors import ConfigError
 from vises.io.atomic import write_bytes_atomic
 from vises.io.template_layout import (
@@ -69,7 +67,6 @@ __all__ = [
     "csv_header",
     "level_display",
     "plan_sheets",
-    "vises_register_commands",
     "write_template",
 ]
 
@@ -115,40 +112,3 @@ def write_template(
     else:
         write_bytes_atomic(target, xlsx_bytes(grid, lang, pairs))
     return target
-
-
-@hookimpl
-def vises_register_commands(cli: Any) -> None:
-    """Add ``vises template``."""
-    import click
-
-    @cli.command("template")
-    @click.option("--grid", "-g", "grid_name", required=True, help="Grid code or grid file.")
-    @click.option("--lang", "-l", default="fr", show_default=True, type=click.Choice(TEMPLATE_LANGUAGES))
-    @click.option(
-        "--output", "-o", required=True, type=click.Path(dir_okay=False), help="File to write (.xlsx or .csv)."
-    )
-    @click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file suffix, else xlsx."
-    )
-    @click.option(
-        "--organisation", "organisations", multiple=True, help="Prepare a block for this organisation (repeatable)."
-    )
-    @click.option("--period", "periods", multiple=True, help="Prepare a block for this period (repeatable).")
-    def template(
-        grid_name: str,
-        lang: str,
-        output: str,
-        fmt: str | None,
-        organisations: tuple[str, ...],
-        periods: tuple[str, ...],
-    ) -> None:
-        """Write a data-collection template (xlsx workbook or csv) for a grid."""
-        import vises
-
-        chosen = fmt or ("csv" if output.lower().endswith(".csv") else "xlsx")
-        grid = vises.load_grid(grid_name)
-        written = write_template(
-            grid, output, lang=lang, format=chosen, organisations=organisations or None, periods=periods or None
-        )
-        click.echo(f"wrote {written}")

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from vises.contract.records import ReportRequest
 from vises.errors import ConfigError, PluginError, VisesError
 from vises.model import Grid, Indicator, Level
 
@@ -309,7 +310,7 @@ def _check_format(key: str, spec: Any, results: Any, notes: list[str]) -> list[s
         notes.append(f"report format {key!r}: not rendered (pass results= to render it)")
         return []
     try:
-        out = spec.render(results, lang="en", view="network", organisation=None, period=None, options={})
+        out = spec.render(results, ReportRequest(language="en"))
     except Exception as exc:
         return [f"report format {key!r}: render raised {type(exc).__name__}: {exc}"]
     expected = bytes if spec.binary else str

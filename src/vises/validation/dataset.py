@@ -94,7 +94,8 @@ def validate_dataset(grid: Grid, dataset: Dataset, *, file: str | None = None, f
         if ind.denominator:
             if denominator is None or not denominator.numeric:
                 continue  # reported once per denominator column below
-            from vises.methods.denominate import divide, ratio_conversion
+            from vises.numeric import safe_divide as divide
+            from vises.units import ratio_conversion
 
             try:
                 factor = ratio_conversion(column.unit, denominator.unit, ind.unit, indicator=code)

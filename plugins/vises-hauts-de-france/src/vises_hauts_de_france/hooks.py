@@ -56,10 +56,17 @@ def vises_register_weightings() -> Iterable[Weighting]:
     ]
 
 
-def _render_dialogue(results: Any, **kwargs: Any) -> str:
+def _render_dialogue(results: Results, request: ReportRequest, /) -> str:
     from .report import render_dialogue_gestion
 
-    return render_dialogue_gestion(results, **kwargs)
+    return render_dialogue_gestion(
+        results,
+        lang=request.language,
+        view=request.view,
+        organisation=request.organisation,
+        period=request.period,
+        options=request.options,
+    )
 
 
 @hookimpl

@@ -84,10 +84,17 @@ def vises_register_weightings() -> Iterable[Weighting]:
     ]
 
 
-def _render_jaarverslag(results: Any, **kwargs: Any) -> str:
+def _render_jaarverslag(results: Results, request: ReportRequest, /) -> str:
     from .report import render_jaarverslag
 
-    return render_jaarverslag(results, **kwargs)
+    return render_jaarverslag(
+        results,
+        lang=request.language,
+        view=request.view,
+        organisation=request.organisation,
+        period=request.period,
+        options=request.options,
+    )
 
 
 @hookimpl

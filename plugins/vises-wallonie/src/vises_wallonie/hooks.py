@@ -71,10 +71,17 @@ def vises_register_weightings() -> Iterable[Weighting]:
     ]
 
 
-def _render_caips(results: Any, **kwargs: Any) -> str:
+def _render_caips(results: Results, request: ReportRequest, /) -> str:
     from .report import render_caips
 
-    return render_caips(results, **kwargs)
+    return render_caips(
+        results,
+        lang=request.language,
+        view=request.view,
+        organisation=request.organisation,
+        period=request.period,
+        options=request.options,
+    )
 
 
 @hookimpl

@@ -1,0 +1,188 @@
+"""Commands that show what is installed: plugins, grids, methods, indicators, a grid's tree, the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import click
+
+from vises.cli.common import LANGS, echo_json, registry, table
+
+# -- plugins, grids, indicators -----------------------------------------------------------------
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--all", "show_all", is_flag=True, help="Include vises' own core plugin.")
+def plugins(as_json: bool, show_all: bool) -> None:
+    """List installed plugins, what they provide (commands included) and whether they loaded."""
+    import attrs
+
+    root = click.get_current_context().find_root().command
+    if hasattr(root, "load_plugin_commands"):
+        root.load_plugin_commands()  # so each plugin's commands are counted in what it provides
+    infos = [info for info in registry().plugins if show_all or info.name != "vises"]
+    if as_json:
+        echo_json([attrs.asdict(info) for info in infos])
+        return
+    if not infos:
+        click.echo("No plugins installed (use --all to see vises' own).")
+        return
+    rows = []
+    for info in infos:
+        provides = ", ".join(f"{len(keys)} {kind}" for kind, keys in info.provides.items())
+        rows.append((info.name, info.distribution or "(in-process)", info.version or "", info.status, provides))
+    click.echo(table(rows, ("name", "distribution", "version", "status", "provides")))
+    for info in infos:
+        if info.error:
+            click.echo(f"\n{info.name}: {info.error}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def grids(as_json: bool) -> None:
+    """List the registered grids (usable as --grid NAME)."""
+    sources = registry().grid_sources
+    if as_json:
+        echo_json(
+            [
+                {
+                    "code": key,
+                    "plugin": src.plugin,
+                    "summary": src.summary,
+                    "path": None if src.path is None else str(src.path),
+                }
+                for key, src in sources.items()
+            ]
+        )
+        return
+    click.echo(
+        table([(key, src.plugin, src.summary) for key, src in sorted(sources.items())], ("grid", "plugin", "summary"))
+    )
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def methods(as_json: bool) -> None:
+    """List the normalisers, aggregators, treatments, imputers, readers and report formats in use."""
+    found = registry()
+    tables: dict[str, Mapping[str, Any]] = {
+        "normaliser": found.normalisers,
+        "aggregator": found.aggregators,
+        "treatment": found.treatments,
+        "imputer": found.imputers,
+        "reader": found.readers,
+        "report format": found.report_formats,
+    }
+    rows = [
+        (kind, key, spec.plugin, spec.summary) for kind, table in tables.items() for key, spec in sorted(table.items())
+    ]
+    if as_json:
+        echo_json(
+            [{"kind": kind, "name": key, "plugin": plugin, "summary": summary} for kind, key, plugin, summary in rows]
+        )
+        return
+    click.echo(table(rows, ("kind", "name", "plugin", "summary")))
+
+
+@click.command()
+@click.option(
+    "--grid", "grid_name", help="A grid file or registered grid name; default: the plugins' indicator catalogue."
+)
+@click.option("--lang", type=click.Choice(LANGS), help="Language of the labels.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def indicators(grid_name: str | None, lang: str | None, as_json: bool) -> None:
+    """List the indicators of a grid, or the catalogue indicators plugins offer for reuse."""
+    if grid_name is not None:
+        import vises
+
+        found = [(ind.code, ind) for ind in vises.load_grid(grid_name).indicators]
+    else:
+        found = sorted(registry().indicators.items())
+    if as_json:
+        echo_json(
+            [
+                {
+                    "code": key,
+                    "label": ind.label_in(lang),
+                    "kind": ind.kind.value,
+                    "unit": ind.unit,
+                    "direction": ind.direction.value,
+                    "parent": ind.parent,
+                    "weight": ind.weight,
+                }
+                for key, ind in found
+            ]
+        )
+        return
+    rows = [
+        (key, ind.label_in(lang), ind.kind.value, ind.unit or "", ind.direction.value, ind.parent or "")
+        for key, ind in found
+    ]
+    click.echo(table(rows, ("code", "label", "kind", "unit", "direction", "parent")))
+
+
+@click.command()
+@click.argument("grid_name", metavar="GRID")
+@click.option("--lang", type=click.Choice(LANGS), help="Language of the labels.")
+def show(grid_name: str, lang: str | None) -> None:
+    """Show a grid as a tree, with weights and the methods that will actually be used."""
+    import vises
+
+    click.echo(_render_tree(vises.load_grid(grid_name), lang=lang))
+
+
+def _render_tree(grid: Any, *, lang: str | None) -> str:
+    """``code  w=2 (40%)  label  [method]`` per line, drawn as a tree from the root."""
+    from vises.validation.grid import (
+        effective_aggregator,
+        effective_imputation,
+        effective_normaliser,
+        effective_treatment,
+    )
+
+    lines = [f"{grid.code} (version {grid.version}): {grid.label_in(lang)}"]
+
+    def describe(item: Any) -> str:
+        if hasattr(item, "kind"):
+            unit = f" [{item.unit}]" if item.unit else ""
+            method = "narrative" if not item.scored else effective_normaliser(grid, item).describe()
+            if item.scored:
+                # The optional stages, in the order they run, only when the grid turns them on.
+                imputation, treatment = effective_imputation(grid, item), effective_treatment(grid, item)
+                stages = [
+                    f"per {item.denominator}" if item.denominator else None,
+                    f"impute {imputation.describe()}" if imputation else None,
+                    f"treat {treatment.describe()}" if treatment else None,
+                ]
+                method = "; ".join([*(stage for stage in stages if stage), method])
+            return f"{item.label_in(lang)}{unit}; {item.kind.value}, {item.direction.value}; {method}"
+        return f"{item.label_in(lang)}; {effective_aggregator(grid, item).describe()}"
+
+    def walk(item: Any, prefix: str, share: float | None, last: bool, top: bool) -> None:
+        weight = "" if share is None else f"  w={item.weight:g} ({share:.0%})"
+        if not top and share is None:
+            weight = "  (not scored)"
+        branch = "" if top else ("└── " if last else "├── ")
+        lines.append(f"{prefix}{branch}{item.code}{weight}  {describe(item)}")
+        if hasattr(item, "kind"):
+            return
+        children = grid.children(item.code)
+        scored = [child for child in children if getattr(child, "scored", True)]
+        total = sum(child.weight for child in scored) or 1.0
+        inner = prefix + ("" if top else ("    " if last else "│   "))
+        for position, child in enumerate(children):
+            share = child.weight / total if child in scored else None
+            walk(child, inner, share, position == len(children) - 1, False)
+
+    walk(grid.root, "", None, True, True)
+    return "\n".join(lines)
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of grid files (for editors and CI checks)."""
+    from vises.io.schema import grid_json_schema
+
+    echo_json(grid_json_schema())

@@ -1,0 +1,116 @@
+"""The data commands: check a dataset against a grid, score it and write a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vises.cli.common import DATA, LANGS, progress, refuse_overwriting_input, report_format
+from vises.errors import DataError, ReportError, ValidationError, VisesError
+
+
+@click.command()
+@click.argument("data", type=DATA)
+@click.option("--grid", "grid_name", required=True, help="A grid file or registered grid name.")
+def validate(data: Path, grid_name: str) -> None:
+    """Check a dataset against a grid and report every problem at once (exit 1 if invalid)."""
+    import vises
+
+    grid = vises.load_grid(grid_name)
+    try:
+        dataset = vises.load_data(data, grid=grid)
+    except ValidationError:
+        raise  # already says which file (the data, or its evaluations file) has the problems
+    except DataError as exc:
+        problems: list[VisesError] = [exc]
+    else:
+        problems = vises.validate_data(grid, dataset)
+    if problems:
+        raise ValidationError(problems, what=str(data))
+    columns = [dataset.columns[ind.code] for ind in grid.scored_indicators if ind.code in dataset.columns]
+    cells = len(dataset) * len(columns)
+    filled = sum(int((~column.missing()).sum()) for column in columns)
+    not_applicable = sum(int(column.not_applicable.sum()) for column in columns if column.not_applicable is not None)
+    if cells and filled == 0:
+        # Valid but empty (a template not filled in yet): say so, since scoring it gives no score.
+        click.echo(f"Warning: {data}: no value is filled in yet; every score would be missing.", err=True)
+    click.echo(
+        f"{data}: {len(dataset)} rows, {len(set(map(str, dataset.organisations)))} organisations, "
+        f"{len(dataset.period_values)} periods, {len(columns)} of {len(grid.scored_indicators)} scored indicators "
+        f"of grid {grid.code!r}; {filled} of {cells} values given"
+        + (f", {not_applicable} not applicable" if not_applicable else "")
+        + ": ready to score."
+    )
+
+
+@click.command()
+@click.argument("data", type=DATA)
+@click.option("--grid", "grid_name", required=True, help="A grid file or registered grid name.")
+@click.option(
+    "--format", "format_name", default="table", show_default=True, help="Report format (see 'vises plugins --all')."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of stdout.",
+)
+@click.option("--lang", type=click.Choice(LANGS), help="Language of the report.")
+@click.option(
+    "--view",
+    type=click.Choice(("network", "profile")),
+    default="network",
+    show_default=True,
+    help="network: every organisation; profile: one organisation's page.",
+)
+@click.option("--org", "organisation", help="The organisation to report on (profile view).")
+@click.option("--period", help="Only this period.")
+@click.option("--weighting", help="A registered weighting of the grid (e.g. wallonie.outcomes_first).")
+def score(
+    data: Path,
+    grid_name: str,
+    format_name: str,
+    output: Path | None,
+    lang: str | None,
+    view: str,
+    organisation: str | None,
+    period: str | None,
+    weighting: str | None,
+) -> None:
+    """Score a dataset on a grid and write a report."""
+    import vises
+
+    spec = report_format(format_name)
+    if output is not None:
+        refuse_overwriting_input(output, data, grid_name)
+    elif spec.binary:
+        raise ReportError(
+            f"the {format_name!r} format writes a binary file", hint=f"give an output file: -o report{spec.suffix}"
+        )
+    steps = ("reading the grid", "reading and scoring the data", "rendering the report")
+    with progress(steps) as advance:
+        grid = vises.load_grid(grid_name, weighting=weighting)
+        advance()
+        results = vises.score(grid, data)
+        advance()
+        rendered = vises.render(results, format_name, lang=lang, view=view, organisation=organisation, period=period)
+        advance()
+    if output is None:
+        assert isinstance(rendered, str)
+        click.echo(rendered, nl=not rendered.endswith("\n"))
+        return
+    from vises.io.atomic import write_bytes_atomic, write_text_atomic
+
+    if isinstance(rendered, bytes):
+        write_bytes_atomic(output, rendered)
+    else:
+        write_text_atomic(output, rendered)
+    click.echo(f"wrote {output}", err=True)
+    if format_name == "csv":
+        # A CSV table has no place for metadata: its provenance goes beside it.
+        import json
+
+        sidecar = output.with_name(output.name + ".provenance.json")
+        write_text_atomic(sidecar, json.dumps(results.provenance, indent=2, ensure_ascii=False) + "\n")
+        click.echo(f"wrote {sidecar}", err=True)

@@ -1,0 +1,79 @@
+"""``vises sroi``: the social return on investment of a value map.
+
+SROI is optional in VISES: one monetised view next to the scores, never the whole story.
+"""
+
+from __future__ import annotations
+
+import click
+
+from vises.cli.common import LANGS, LazyChoice
+
+
+@click.command("sroi")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=LazyChoice("vises.sroi.render:FORMATS"),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=str),
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--sensitivity",
+    "with_sensitivity",
+    is_flag=True,
+    help="Add the sensitivity analysis (tornado table and switching values).",
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="A dataset whose raw indicator values feed quantities written as "
+    "{ indicator = ..., organisation = ..., period = ... } (needs --grid).",
+)
+@click.option("--grid", "grid_name", help="The grid of --data: a file or a registered grid name.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    help="Language of the report's words and labels (default: English).",
+)
+def sroi(
+    model: str,
+    fmt: str,
+    output: str | None,
+    with_sensitivity: bool,
+    data: str | None,
+    grid_name: str | None,
+    lang: str | None,
+) -> None:
+    """Compute the social return on investment of the value map MODEL (TOML, YAML or JSON).
+
+    SROI is optional in VISES: one monetised view next to the scores, never the whole story.
+    """
+    from vises.errors import ConfigError
+    from vises.sroi import evaluate, load_model, sensitivity
+    from vises.sroi.render import render, write_output
+
+    if (data is None) != (grid_name is None):
+        raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")
+    results = None
+    if data is not None and grid_name is not None:
+        import vises
+
+        results = vises.score(vises.load_grid(grid_name), data)
+    value_map = load_model(model)
+    result = evaluate(value_map, results=results)
+    report = sensitivity(value_map, results=results) if with_sensitivity else None
+    text = render(result, fmt=fmt, report=report, lang=lang, value_map=value_map)
+    if output:
+        write_output(text, output)
+        click.echo(f"SROI written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)

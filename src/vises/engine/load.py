@@ -1,0 +1,169 @@
+"""From what a user has at hand to a ``Grid`` and a ``Dataset``: files, registered names, frames.
+
+A file path, a registered grid name, a pandas DataFrame or a mapping of columns is handed to the
+readers and the plugin registry; the readers get a ``ReadRequest`` with the registry's grid lookup,
+so they never reach up to the plugin host themselves. Features and the facade load through here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from vises.contract.records import ReadRequest
+from vises.errors import ConfigError, DataError, VisesError
+from vises.model import Dataset, Grid
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.plugins.registry import Registry
+
+PathLike = str | os.PathLike[str]
+
+_GRID_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+
+
+def _registry() -> Registry:
+    from vises.plugins.current import get_registry
+
+    return get_registry()
+
+
+def load_grid(
+    source: Grid | PathLike,
+    *,
+    weighting: str | Mapping[str, float] | None = None,
+    validate: bool = True,
+) -> Grid:
+    """Load a grid from a file (TOML, YAML, JSON or a COINr iMeta CSV) or by its registered name.
+
+    ``weighting`` applies a registered weighting variant (by key) or a mapping ``code -> weight``.
+    The grid is validated (every problem at once, as a ``GridValidationError``) unless
+    ``validate=False``, which lets a tool list an unfinished grid's problems itself.
+    """
+    if isinstance(source, Grid):
+        grid = source
+    else:
+        path = Path(source)
+        looks_like_file = path.suffix.lower() in (*_GRID_SUFFIXES, ".csv") or os.sep in str(source)
+        if path.is_file():
+            grid = _read_grid_file(path)
+        elif looks_like_file:
+            raise ConfigError(
+                "grid file not found",
+                file=str(source),
+                hint="check the path, or give the name of a registered grid (see 'vises grids')",
+            )
+        else:
+            grid = _registry().grid(str(source))
+    if weighting is not None:
+        grid = _apply_weighting(grid, weighting)
+    if validate:
+        from vises.validation.grid import check_grid, method_tables
+
+        check_grid(grid, file=_file_of(source), **method_tables(_registry()))
+    return grid
+
+
+def _file_of(source: Grid | PathLike) -> str | None:
+    return None if isinstance(source, Grid) or not Path(source).is_file() else str(source)
+
+
+def _read_grid_file(path: Path) -> Grid:
+    from vises.io.coinr import is_coinr_meta, read_coinr_meta
+    from vises.io.grid_files import read_grid
+
+    if path.suffix.lower() == ".csv":
+        if is_coinr_meta(path):
+            return read_coinr_meta(path)
+        raise ConfigError(
+            "a CSV grid must be a COINr iMeta table (columns Level, iCode, Parent, Direction, Weight, Type)",
+            file=str(path),
+        )
+    return read_grid(path, resolve=_registry().resolve)
+
+
+def _apply_weighting(grid: Grid, weighting: str | Mapping[str, float]) -> Grid:
+    from vises.io.variants import apply_weighting
+
+    if isinstance(weighting, str):
+        record = _registry().weighting(weighting)
+        return apply_weighting(grid, record.weights, name=weighting)
+    return apply_weighting(grid, dict(weighting), name="custom")
+
+
+def load_data(
+    source: Dataset | PathLike | Any,
+    *,
+    grid: Grid | None = None,
+    evaluations: PathLike | None = None,
+) -> Dataset:
+    """Read a dataset from a file (by suffix, through the registered readers), a DataFrame or a
+    mapping of columns. A sibling ``<name>.evaluations.toml`` (or ``evaluations=``) adds the VISES
+    framing: organisation profiles, evaluative questions, stakeholders, methods, narrative."""
+    if isinstance(source, Dataset):
+        dataset = source
+    elif isinstance(source, Mapping):
+        from vises.io.frames import from_columns
+
+        dataset = from_columns(source, grid=grid)
+    elif hasattr(source, "columns") and hasattr(source, "iloc"):
+        from vises.io.frames import from_frame
+
+        dataset = from_frame(source, grid=grid)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise DataError("data file not found", file=str(source), hint="check the path")
+        dataset = _read_data_file(path, grid)
+        if evaluations is None:
+            sibling = path.with_name(path.stem + ".evaluations.toml")
+            if sibling.is_file():
+                evaluations = sibling
+    if evaluations is not None:
+        from vises.io.evaluations import read_evaluations
+
+        profiles, records = read_evaluations(evaluations)
+        dataset = attrs.evolve(
+            dataset,
+            organisation_profiles={**dataset.organisation_profiles, **profiles},
+            evaluations=(*dataset.evaluations, *records),
+        )
+    return dataset
+
+
+def _read_data_file(path: Path, grid: Grid | None) -> Dataset:
+    if path.suffix.lower() == ".csv":
+        from vises.io.coinr import is_coinr_data, read_coinr_data
+
+        if is_coinr_data(path):
+            return read_coinr_data(path, grid=grid)
+    reader = _registry().reader_for(path)
+    return reader.read(path, ReadRequest(grid=grid, resolve_grid=load_grid))
+
+
+def validate_grid(grid: Grid, *, file: str | None = None) -> list[VisesError]:
+    """Every problem of ``grid`` (an empty list when it is consistent), its methods checked against
+    the installed plugins."""
+    from vises.validation.grid import method_tables
+    from vises.validation.grid import validate_grid as problems_of
+
+    return problems_of(grid, file=file, **method_tables(_registry()))
+
+
+def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:
+    """Every problem of a dataset against a grid (an empty list when it is fine to score)."""
+    from vises.errors import ValidationError
+    from vises.validation.grid import validate_dataset
+
+    grid = load_grid(grid)
+    try:
+        dataset = load_data(data, grid=grid)
+    except ValidationError as exc:
+        return list(exc.problems)
+    except VisesError as exc:
+        return [exc]
+    return list(validate_dataset(grid, dataset, file=dataset.source))
