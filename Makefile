@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python 3.11 and make:
 #   make demo   set up .venv, install vises and the bundled plugins, score the example data
-#   make test   same set-up, then the whole test suite (core and plugins)
+#   make test   same set-up, then lint (ruff, import-linter, mypy --strict) and the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +10,7 @@ OUT    := out
 DEMO_DATA := examples/data/wallonie_cisp.csv
 DEMO_GRID := wallonie.cisp
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,15 @@ demo: $(STAMP)
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format html -o $(OUT)/wallonie_cisp.html
 	@echo "Reports written to $(OUT)/wallonie_cisp.md and $(OUT)/wallonie_cisp.html"
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q -n 2 tests plugins
+
+# The house rules: formatting, lint, the layers contract, strict typing.
+lint: $(STAMP)
+	$(BIN)/ruff format --check -q src plugins tests examples benchmarks
+	$(BIN)/ruff check -q src plugins tests examples benchmarks
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m mypy --strict src/vises
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_score.py

@@ -24,7 +24,7 @@ import attrs
 import tomli_w
 
 import vises
-from vises.model import Direction, Grid, Indicator, Kind
+from vises import Direction, Grid, Indicator, Kind
 
 HERE = Path(__file__).parent
 PERIODS = ("2017", "2018", "2019")

@@ -17,8 +17,8 @@ import attrs
 import numpy as np
 
 import vises
+from vises import Column, Direction, Indicator, Kind, Method
 from vises.analysis import compare
-from vises.model import Column, Direction, Indicator, Kind, Method
 
 DATA = Path(__file__).parent / "data" / "wallonie_cisp.csv"
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from vises.contract.hookspecs import hookimpl
-from vises.model import Direction, Indicator, Kind, Method
+from vises import Direction, Indicator, Kind, Method, hookimpl
 
 
 @hookimpl

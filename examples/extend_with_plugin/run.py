@@ -15,8 +15,7 @@ import childcare_plugin
 import numpy as np
 
 import vises
-from vises.model import Column
-from vises.plugins import register_plugin, unregister_plugin
+from vises import Column, register_plugin, unregister_plugin
 
 HERE = Path(__file__).parent
 DATA = HERE.parent / "data" / "wallonie_cisp.csv"

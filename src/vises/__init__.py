@@ -77,6 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from vises.plugins.current import get_registry, register_plugin, reset_registry, unregister_plugin
     from vises.testing.plugin_check import check_plugin
+    from vises.units import conversion as unit_conversion
 
 #: Where each public name lives; resolved on first access.
 _WHERE: dict[str, str] = {
@@ -151,6 +152,7 @@ _WHERE: dict[str, str] = {
         ("get_registry", "register_plugin", "reset_registry", "unregister_plugin"), "vises.plugins.current"
     ),
     "check_plugin": "vises.testing.plugin_check",
+    "unit_conversion": "vises.units:conversion",
 }
 #: Feature namespaces, each with its own ``__all__``.
 _NAMESPACES = ("analysis", "sroi", "testing")
@@ -218,6 +220,7 @@ __all__ = [
     "score",
     "sroi",
     "testing",
+    "unit_conversion",
     "unregister_plugin",
     "validate_data",
     "validate_grid",
@@ -230,7 +233,8 @@ def __getattr__(name: str) -> Any:
     where = _WHERE.get(name)
     if where is None:
         raise AttributeError(f"module 'vises' has no attribute {name!r}")
-    value = getattr(import_module(where), name)
+    module, _, attribute = where.partition(":")
+    value = getattr(import_module(module), attribute or name)
     globals()[name] = value  # later lookups skip this function
     return value
 

@@ -91,7 +91,7 @@ def format_number(x: float | None, lang: str | None = None, digits: int = 1) -> 
     if x is None or math.isnan(x):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return _babel("numbers").format_decimal(float(x), format=pattern, locale=babel_locale(check_lang(lang)))
+    return str(_babel("numbers").format_decimal(float(x), format=pattern, locale=babel_locale(check_lang(lang))))
 
 
 def format_signed(x: float | None, lang: str | None = None, digits: int = 1) -> str:
@@ -100,7 +100,7 @@ def format_signed(x: float | None, lang: str | None = None, digits: int = 1) -> 
         return MISSING
     pattern = "+#,##0" + ("." + "0" * digits if digits > 0 else "")
     pattern += ";-" + pattern[1:]
-    return _babel("numbers").format_decimal(float(x), format=pattern, locale=babel_locale(check_lang(lang)))
+    return str(_babel("numbers").format_decimal(float(x), format=pattern, locale=babel_locale(check_lang(lang))))
 
 
 def format_percent(x: float | None, lang: str | None = None, digits: int = 0) -> str:
@@ -112,7 +112,7 @@ def format_percent(x: float | None, lang: str | None = None, digits: int = 0) ->
     pattern = numbers.Locale.parse(locale).percent_formats[None].pattern
     if digits > 0:
         pattern = pattern.replace("0", "0." + "0" * digits, 1)
-    return numbers.format_percent(float(x), format=pattern, locale=locale)
+    return str(numbers.format_percent(float(x), format=pattern, locale=locale))
 
 
 def format_date(d: _dt.date | _dt.datetime | str | None, lang: str | None = None) -> str:
@@ -126,4 +126,4 @@ def format_date(d: _dt.date | _dt.datetime | str | None, lang: str | None = None
             raise ConfigError(f"{d!r} is not an ISO date", hint="write dates as YYYY-MM-DD") from error
     if isinstance(d, _dt.datetime):
         d = d.date()
-    return _babel("dates").format_date(d, format="long", locale=babel_locale(check_lang(lang)))
+    return str(_babel("dates").format_date(d, format="long", locale=babel_locale(check_lang(lang))))

@@ -21,6 +21,8 @@ from vises.errors import UnitError
 if TYPE_CHECKING:  # pragma: no cover
     import pint
 
+    UnitRegistry = pint.UnitRegistry[Any]
+
 #: ISO 4217 codes that get their own dimension; plugins may add more with ``currency_definitions``.
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "DKK", "NOK", "PLN", "CZK")
 
@@ -50,11 +52,11 @@ def currency_definitions(codes: Iterable[str]) -> list[str]:
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "%": "percent"}
 
 _lock = threading.Lock()
-_registry: pint.UnitRegistry | None = None
+_registry: UnitRegistry | None = None
 _extra_definitions: list[tuple[str, str]] = []
 
 
-def registry() -> pint.UnitRegistry:
+def registry() -> UnitRegistry:
     """The shared registry (built on first call, then reused by every part of vises)."""
     global _registry
     if _registry is None:
@@ -64,19 +66,18 @@ def registry() -> pint.UnitRegistry:
     return _registry
 
 
-def _build_registry() -> pint.UnitRegistry:
+def _build_registry() -> UnitRegistry:
     import pint
 
-    reg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
+    reg: UnitRegistry = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
     for line in (*currency_definitions(CURRENCIES), *DOMAIN_DEFINITIONS):
         _define(reg, line, source="vises")
     for source, line in _extra_definitions:
         _define(reg, line, source=source)
-    pint.set_application_registry(reg)
     return reg
 
 
-def _define(reg: pint.UnitRegistry, line: str, *, source: str) -> None:
+def _define(reg: UnitRegistry, line: str, *, source: str) -> None:
     try:
         reg.define(line)
     except Exception as exc:  # pint raises several types for a bad line
@@ -154,8 +155,7 @@ def conversion(
 
 
 def _same(a: str | None, b: str | None) -> bool:
-    norm = lambda s: (s or "").strip()  # noqa: E731
-    return norm(a) == norm(b)
+    return (a or "").strip() == (b or "").strip()
 
 
 def _dimension(unit: Any) -> str:

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 import vises
-from vises.plugins import get_registry
-from vises.validation.grid import validate_grid
+from vises import get_registry, unit_conversion, validate_grid
 
 DATA = Path(__file__).resolve().parents[3] / "examples" / "data"
 
@@ -19,7 +18,7 @@ DATA = Path(__file__).resolve().parents[3] / "examples" / "data"
 def test_grid_loads_validates_and_is_labelled() -> None:
     registry = get_registry()
     grid = registry.grid("hdf.iae")
-    assert validate_grid(grid, normalisers=registry.normalisers, aggregators=registry.aggregators) == []
+    assert validate_grid(grid) == []
     for item in (*grid.nodes, *grid.indicators):
         assert all(item.label.get(lang) for lang in grid.languages), item.code
     exits = [
@@ -31,11 +30,10 @@ def test_grid_loads_validates_and_is_labelled() -> None:
 
 
 def test_etp_iae_is_1607_hours() -> None:
-    from vises import units
 
     get_registry().grid("hdf.iae")
-    assert units.conversion("etp_iae", "hour") == pytest.approx((1607.0, 0.0))
-    assert units.conversion("etp_insertion", "hour") == pytest.approx((1607.0, 0.0))
+    assert unit_conversion("etp_iae", "hour") == pytest.approx((1607.0, 0.0))
+    assert unit_conversion("etp_insertion", "hour") == pytest.approx((1607.0, 0.0))
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 import vises
-from vises.plugins import get_registry
-from vises.validation.grid import validate_grid
+from vises import get_registry, unit_conversion, validate_grid
 
 DATA = Path(__file__).resolve().parents[3] / "examples" / "data"
 
@@ -17,7 +16,7 @@ DATA = Path(__file__).resolve().parents[3] / "examples" / "data"
 def test_grid_loads_validates_and_is_labelled_in_dutch_and_english() -> None:
     registry = get_registry()
     grid = registry.grid("vlaanderen.maatwerk")
-    assert validate_grid(grid, normalisers=registry.normalisers, aggregators=registry.aggregators) == []
+    assert validate_grid(grid) == []
     assert grid.languages == ("nl", "en")
     for item in (*grid.nodes, *grid.indicators):
         assert item.label.get("nl") and item.label.get("en"), item.code
@@ -42,11 +41,10 @@ def test_extends_base_with_weights_drop_and_use() -> None:
 
 
 def test_units_parse() -> None:
-    from vises import units
 
     get_registry().grid("vlaanderen.maatwerk")
-    assert units.conversion("min / persoon", "begeleidingsuur / doelgroepwerknemer") == pytest.approx((1 / 60, 0.0))
-    assert units.conversion("doelgroepwerknemers", "person") == pytest.approx((1.0, 0.0))
+    assert unit_conversion("min / persoon", "begeleidingsuur / doelgroepwerknemer") == pytest.approx((1 / 60, 0.0))
+    assert unit_conversion("doelgroepwerknemers", "person") == pytest.approx((1.0, 0.0))
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 
 import vises
-from vises.model import Grid, Kind
-from vises.plugins import get_registry
-from vises.validation.grid import validate_grid
+from vises import Grid, Kind, get_registry, unit_conversion, validate_grid
 
 GRIDS = ("wallonie.cisp", "wallonie.sis", "wallonie.economie_sociale")
 DATA = Path(__file__).resolve().parents[3] / "examples" / "data"
@@ -31,7 +29,7 @@ def _labelled(grid: Grid) -> list[str]:
 def test_grid_loads_validates_and_is_labelled(name: str) -> None:
     registry = get_registry()
     grid = registry.grid(name)
-    assert validate_grid(grid, normalisers=registry.normalisers, aggregators=registry.aggregators) == []
+    assert validate_grid(grid) == []
     assert grid.plugin == "wallonie"
     assert _labelled(grid) == []
     assert all(indicator.source for indicator in grid.indicators), "every indicator says where it comes from"
@@ -57,11 +55,10 @@ def test_economie_sociale_extends_the_base_grid() -> None:
 
 
 def test_units_parse_and_convert() -> None:
-    from vises import units
 
     get_registry().grid("wallonie.cisp")  # registers the plugin's unit lines
-    assert units.conversion("min", "heure_stagiaire") == pytest.approx((1 / 60, 0.0))
-    assert units.conversion("heures_stagiaire", "hour") == pytest.approx((1.0, 0.0))
+    assert unit_conversion("min", "heure_stagiaire") == pytest.approx((1 / 60, 0.0))
+    assert unit_conversion("heures_stagiaire", "hour") == pytest.approx((1.0, 0.0))
 
 
 def test_weighting_variant_changes_the_ranking() -> None:

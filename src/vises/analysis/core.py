@@ -519,7 +519,7 @@ class Removals(Mapping[str, Comparison]):
             _word("max_shift", w),
             _word("min_spearman", w),
         ]
-        return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+        return str(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
 
 
 def _children_of(grid: Grid) -> dict[str, list[str]]:

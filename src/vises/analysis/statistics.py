@@ -98,7 +98,7 @@ def _indicators(results: Results) -> tuple[str, ...]:
 
 def _measured(results: Results, code: str) -> np.ndarray:
     """Rows where the indicator holds a value that was collected (not missing, not imputed)."""
-    return ~np.isnan(results.raw(code)) & ~results.imputed(code)
+    return np.asarray(~np.isnan(results.raw(code)) & ~results.imputed(code))
 
 
 def _aggregate(results: Results, node: str, path: str) -> tuple[str, ...]:
@@ -125,13 +125,13 @@ def _dimension(results: Results, code: str) -> str | None:
 def _complete(results: Results, codes: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
     """The children's scores on the rows where every child has one (COINr's complete cases)."""
     block = np.column_stack([results.score(code)[rows] for code in codes])
-    return block[~np.isnan(block).any(axis=1)]
+    return np.asarray(block[~np.isnan(block).any(axis=1)])
 
 
 def _table(rows: list[tuple[Any, ...]], headers: list[str]) -> str:
     from tabulate import tabulate
 
-    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    return str(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
 
 
 # -- 1. indicator statistics ---------------------------------------------------------------------

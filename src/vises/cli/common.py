@@ -27,7 +27,7 @@ LANGS = ("fr", "nl", "en")
 DATA = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-class LazyChoice(click.Choice):
+class LazyChoice(click.Choice[str]):
     """A ``click.Choice`` whose values are read from a module only when an option needs them.
 
     ``vises --help`` loads every command to show its summary; the values of their choices live in

@@ -130,7 +130,7 @@ def _quantity(item: CompiledIndicator, column: Column, data: Dataset, units: Any
     converted = values * factor
     if offset:
         converted += offset
-    return converted
+    return np.asarray(converted)
 
 
 def _levels_to_scores(item: CompiledIndicator, column: Column, data: Dataset) -> tuple[np.ndarray, np.ndarray]:

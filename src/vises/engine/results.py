@@ -81,7 +81,7 @@ class Results:
         return self.compiled.codes
 
     def __len__(self) -> int:
-        return self.scores.shape[0]
+        return int(self.scores.shape[0])
 
     def __repr__(self) -> str:
         return f"<Results grid={self.grid.code!r} rows={len(self)} nodes={len(self.codes)}>"
@@ -138,7 +138,7 @@ class Results:
         return None if code in self.compiled.node_index else self.grid.indicator(code).unit
 
     def method(self, code: str) -> str:
-        return self.provenance["methods"][code]
+        return str(self.provenance["methods"][code])
 
     def weight(self, code: str) -> float:
         return float(self._item(code).weight)
@@ -173,7 +173,7 @@ class Results:
             else:
                 mask = self._imputed.get(code, np.zeros(len(self), dtype=bool))
             self._cache[key] = mask
-        return self._cache[key]
+        return np.asarray(self._cache[key])
 
     def raw_text(self, code: str) -> np.ndarray | None:
         """The level values as given, for qualitative indicators; ``None`` for quantities."""
@@ -191,7 +191,7 @@ class Results:
             else:
                 mask = self._not_applicable.get(code, np.zeros(len(self), dtype=bool))
             self._cache[key] = mask
-        return self._cache[key]
+        return np.asarray(self._cache[key])
 
     def coverage(self, code: str, *, imputed: bool = True) -> np.ndarray:
         """Share (0–1) of the node's applicable weight whose children have a score; NaN when N/A.
@@ -219,7 +219,7 @@ class Results:
                     cov = (present & applicable) @ node.weights / (applicable @ node.weights)
             cov = np.where(na, np.nan, cov)
             self._cache[key] = cov
-        return self._cache[key]
+        return np.asarray(self._cache[key])
 
     def reasons(self, code: str) -> np.ndarray:
         """Why ``code`` has no score in a row (``None`` where it has one)."""
@@ -249,7 +249,7 @@ class Results:
                 for reason, mask in self._missing_reasons.get(code, {}).items():
                     out[mask & missing & ~na] = reason
             self._cache[key] = out
-        return self._cache[key]
+        return np.asarray(self._cache[key])
 
     def ranks(self, code: str) -> np.ndarray:
         """Rank within each period: 1 = best, ties share the lowest rank, missing stays NaN.
@@ -268,7 +268,7 @@ class Results:
                 ordered = np.sort(-v[ok])
                 ranks[rows[ok]] = np.searchsorted(ordered, -v[ok], side="left") + 1
             self._cache[key] = ranks
-        return self._cache[key]
+        return np.asarray(self._cache[key])
 
     def effective_weights(self, node: str) -> dict[str, np.ndarray]:
         """Each child's weight renormalised over the children present in each row (0 when missing)."""

@@ -55,7 +55,7 @@ def comment_target(name: str) -> str | None:
 
 def _is_blank(values: np.ndarray) -> np.ndarray:
     test = np.frompyfunc(lambda v: v is None or (isinstance(v, float) and v != v), 1, 1)
-    return test(values).astype(bool)
+    return np.asarray(test(values).astype(bool))
 
 
 def as_text(values: Any) -> np.ndarray:

@@ -88,7 +88,7 @@ def grid_to_dict(grid: Grid) -> dict[str, Any]:
     """Plain data for ``grid`` (defaults left out, methods as a name or a ``method`` table)."""
     from vises.io.converter import unstructure
 
-    return unstructure(grid)
+    return dict(unstructure(grid))
 
 
 def read_grid(path: PathLike, *, resolve: Resolver | None = None) -> Grid:
@@ -148,7 +148,7 @@ def dump_grid(grid: Grid, fmt: str) -> str:
         import yaml
 
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+        return str(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True))
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     raise ConfigError(f"unknown grid format {fmt!r}", hint="use toml, yaml or json")

@@ -150,7 +150,7 @@ def _geometric(
     filled = np.where(use, scores, 1.0)
     np.log(filled, out=filled)
     mean, _ = _finish(filled @ weights, filled, use, weights)
-    return np.exp(mean)
+    return np.asarray(np.exp(mean))
 
 
 def _harmonic(
@@ -193,7 +193,7 @@ def _power_mean(
         result = safe * mean ** (1.0 / power)
     result[positive & (pivot == 0)] = 0.0
     result[~use.any(axis=1)] = np.nan
-    return result
+    return np.asarray(result)
 
 
 def _median(
@@ -229,7 +229,7 @@ def _minimum(
         return np.full(len(scores), np.nan)
     result = np.where(use, scores, np.inf).min(axis=1)
     result[~use.any(axis=1)] = np.nan
-    return result
+    return np.asarray(result)
 
 
 def _copeland(

@@ -83,7 +83,7 @@ def _keys(context: ImputeContext, p: Mapping[str, Any]) -> np.ndarray:
     absent = (labels == None) | (labels == "")  # noqa: E711 - elementwise on an object array
     keyed = keys + _SEP + labels.astype(str).astype(object)
     keyed[absent] = None
-    return keyed
+    return np.asarray(keyed)
 
 
 def _statistic(kind: str) -> Any:
@@ -123,7 +123,7 @@ def _apply_table(values: np.ndarray, fitted: Mapping[str, Any], *, context: Impu
 
 def _named(fit: Any, name: str) -> Any:
     def bound(values: np.ndarray, *, params: Mapping[str, Any], context: ImputeContext) -> dict[str, Any]:
-        return fit(values, params=params, context=context, name=name)
+        return dict(fit(values, params=params, context=context, name=name))
 
     return bound
 

@@ -259,7 +259,7 @@ def apply_fitted(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
                 f"{fitted['log_min']:g})",
                 hint="fit the treatment on data that includes these values",
             )
-        return np.log(shifted)
+        return np.asarray(np.log(shifted))
     return x
 
 

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from vises.contract import hookspecs
-from vises.errors import PluginError
+from vises.errors import PluginError, VisesPluginWarning
 from vises.plugins.loading import (
     CORE_NAME,
     CORE_PLUGINS,
@@ -22,7 +22,6 @@ from vises.plugins.loading import (
     PluginFailure,
     PluginInfo,
     PluginLoader,
-    VisesPluginWarning,
 )
 from vises.plugins.registry import Registry, did_you_mean
 

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -326,42 +326,42 @@ class Registry(PluginLoader):
             raise spec.error(f"unknown {spec.noun} {key!r}", hint=did_you_mean(key, self._records[kind])) from None
 
     def normaliser(self, name: str) -> NormaliserSpec:
-        return self._lookup("normalisers", name)
+        return cast("NormaliserSpec", self._lookup("normalisers", name))
 
     @property
     def normalisers(self) -> Mapping[str, NormaliserSpec]:
         return self._table("normalisers")
 
     def aggregator(self, name: str) -> AggregatorSpec:
-        return self._lookup("aggregators", name)
+        return cast("AggregatorSpec", self._lookup("aggregators", name))
 
     @property
     def aggregators(self) -> Mapping[str, AggregatorSpec]:
         return self._table("aggregators")
 
     def treatment(self, name: str) -> TreatmentSpec:
-        return self._lookup("treatments", name)
+        return cast("TreatmentSpec", self._lookup("treatments", name))
 
     @property
     def treatments(self) -> Mapping[str, TreatmentSpec]:
         return self._table("treatments")
 
     def imputer(self, name: str) -> ImputerSpec:
-        return self._lookup("imputers", name)
+        return cast("ImputerSpec", self._lookup("imputers", name))
 
     @property
     def imputers(self) -> Mapping[str, ImputerSpec]:
         return self._table("imputers")
 
     def indicator(self, key: str) -> Indicator:
-        return self._lookup("indicators", key)
+        return cast("Indicator", self._lookup("indicators", key))
 
     @property
     def indicators(self) -> Mapping[str, Indicator]:
         return self._table("indicators")
 
     def weighting(self, key: str) -> Weighting:
-        return self._lookup("weightings", key)
+        return cast("Weighting", self._lookup("weightings", key))
 
     @property
     def weightings(self) -> Mapping[str, Weighting]:
@@ -389,7 +389,7 @@ class Registry(PluginLoader):
         return self._suffixes[best]
 
     def report_format(self, name: str) -> ReportFormat:
-        return self._lookup("report_formats", name)
+        return cast("ReportFormat", self._lookup("report_formats", name))
 
     @property
     def report_formats(self) -> Mapping[str, ReportFormat]:
@@ -400,7 +400,7 @@ class Registry(PluginLoader):
         return self._table("financial_proxies")
 
     def financial_proxy(self, key: str) -> FinancialProxy:
-        return self._lookup("financial_proxies", key)
+        return cast("FinancialProxy", self._lookup("financial_proxies", key))
 
     @property
     def grid_sources(self) -> Mapping[str, GridSource]:

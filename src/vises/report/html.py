@@ -157,4 +157,4 @@ def render_html(
         **_helpers(data.lang, opts.digits),
     )
     template = _environment().get_template("report.html.j2")
-    return template.render(**context)
+    return str(template.render(**context))

@@ -27,7 +27,8 @@ from vises.errors import ConfigError
 from vises.i18n import check_lang, translate
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vises.engine.results import Explanation, Results
+    from vises.engine.explain import Explanation
+    from vises.engine.results import Results
     from vises.model import Evaluation
 
 VIEWS = ("profile", "network")

@@ -162,7 +162,10 @@ def _provenance_sheet(workbook: Any, results: Results, lang: str) -> None:
     sheet = workbook.create_sheet(PROVENANCE)
     bold = Font(bold=True)
     info = provenance(results)
-    word = lambda key: translate(key, lang)  # noqa: E731
+
+    def word(key: str) -> str:
+        return translate(key, lang)
+
     lines: list[list[Any]] = [
         [word("provenance")],
         [word("vises_version"), info.vises_version],

@@ -145,7 +145,7 @@ def _why(exc: Exception) -> str:
 
 def year_one(p: Prepared) -> np.ndarray:
     """Impact in each outcome's first year: quantity × proxy × (1−deadweight)(1−displacement)(1−attribution)."""
-    return p.quantity * p.proxy * (1.0 - p.deadweight) * (1.0 - p.displacement) * (1.0 - p.attribution)
+    return np.asarray(p.quantity * p.proxy * (1.0 - p.deadweight) * (1.0 - p.displacement) * (1.0 - p.attribution))
 
 
 def horizon(p: Prepared) -> int:

@@ -181,11 +181,11 @@ def _variations(changes: Mapping[str, Any] | None) -> dict[str, Variation]:
 
 def _bounds(name: str, values: np.ndarray) -> np.ndarray:
     if name in FRACTIONS:
-        return np.clip(values, 0.0, 1.0)
+        return np.asarray(np.clip(values, 0.0, 1.0))
     if name == "duration":
-        return np.maximum(np.rint(values), 1).astype(np.int64)
+        return np.asarray(np.maximum(np.rint(values), 1).astype(np.int64))
     if name == "quantity":
-        return np.maximum(values, 0.0)
+        return np.asarray(np.maximum(values, 0.0))
     return values
 
 

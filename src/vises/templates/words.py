@@ -65,7 +65,7 @@ def allowed_text(indicator: Indicator, lang: str) -> str:
     words = TEXT[lang]
     na = words["or_na"].format(na=words["na"])
     if indicator.kind is Kind.NARRATIVE:
-        return words["free_text"]
+        return str(words["free_text"])
     if indicator.kind is Kind.QUANTITY:
         lo, hi = indicator.minimum, indicator.maximum
         if lo is not None and hi is not None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from vises.contract.hookspecs import hookimpl
-from vises.contract.records import GridSource, ReportFormat, Weighting
+from vises import GridSource, ReportFormat, ReportRequest, Results, Weighting, hookimpl
 
 GRID_DIR = Path(__file__).parent / "grids"
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from vises.contract.hookspecs import hookimpl
-from vises.contract.records import GridSource, ReportFormat, Weighting
-from vises.model import Direction, Indicator, Kind, Method
+from vises import (
+    Direction,
+    GridSource,
+    Indicator,
+    Kind,
+    Method,
+    ReportFormat,
+    ReportRequest,
+    Results,
+    Weighting,
+    hookimpl,
+)
 
 GRID_DIR = Path(__file__).parent / "grids"
 

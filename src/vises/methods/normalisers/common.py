@@ -39,7 +39,7 @@ def present_values(values: np.ndarray, context: FitContext) -> np.ndarray:
             indicator=context.indicator.code,
             hint="check for a division by zero where the data were computed",
         )
-    return values[~np.isnan(values)]
+    return np.asarray(values[~np.isnan(values)])
 
 
 def value_bounds(values: np.ndarray, context: FitContext) -> tuple[float | None, float | None]:
@@ -89,7 +89,7 @@ def linear(
     if (low, high) != (0.0, 1.0):
         share *= high - low
         share += low
-    return share
+    return np.asarray(share)
 
 
 # --- output ranges (each checks the parameters it is given) --------------------------------------

@@ -57,7 +57,7 @@ def apply_category(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
     values, _ = as_column(values)
     if fitted["direction"] == 1:
         return values.copy()
-    return (fitted["min_level"] + fitted["max_level"]) - values
+    return np.asarray((fitted["min_level"] + fitted["max_level"]) - values)
 
 
 def category_range(params: Mapping[str, Any]) -> tuple[float | None, float | None]:

@@ -58,7 +58,7 @@ def apply_zscore(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
         return np.where(missing, np.nan, fitted["mean"])
     z = (values - fitted["data_mean"]) * (fitted["direction"] * fitted["sd"] / fitted["data_sd"])
     z += fitted["mean"]
-    return z
+    return np.asarray(z)
 
 
 def fit_fixed(name: str) -> Callable[..., dict[str, Any]]:
@@ -123,7 +123,7 @@ def apply_target(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
             share = np.clip(1.0 - np.abs(values - target) / fitted["scale"], 0.0, 1.0)
     share = share * (fitted["high"] - fitted["low"]) + fitted["low"]
     share[missing] = np.nan
-    return share
+    return np.asarray(share)
 
 
 def fit_reference(
@@ -178,7 +178,7 @@ def apply_reference(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray
     """Score = scale·(1 + d·(x − x_ref)/x_ref): x/x_ref·scale when higher is better, mirrored at x_ref otherwise."""
     values, _ = as_column(values)
     ref = fitted["reference"]
-    return (1.0 + fitted["direction"] * (values - ref) / ref) * fitted["scale"]
+    return np.asarray((1.0 + fitted["direction"] * (values - ref) / ref) * fitted["scale"])
 
 
 def fit_fraction(
@@ -206,11 +206,11 @@ def apply_fraction(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
         return nothing_fitted("fraction_of_max", values)
     values, _ = as_column(values)
     if fitted["direction"] == 1:
-        return values / fitted["best"] * fitted["scale"]
+        return np.asarray(values / fitted["best"] * fitted["scale"])
     if (values <= 0).any():
         rows = (np.flatnonzero(values <= 0)[:5] + 1).tolist()
         raise MethodError(
             f"normaliser 'fraction_of_max': values <= 0 at rows {rows} cannot be scored as min/x",
             hint="use minmax or goalposts",
         )
-    return fitted["best"] / values * fitted["scale"]
+    return np.asarray(fitted["best"] / values * fitted["scale"])
