@@ -76,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover
         label_in,
     )
     from vises.plugins.current import get_registry, register_plugin, reset_registry, unregister_plugin
+    from vises.plugins.registry import Registry
     from vises.testing.plugin_check import check_plugin
     from vises.units import conversion as unit_conversion
 
@@ -151,6 +152,7 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(
         ("get_registry", "register_plugin", "reset_registry", "unregister_plugin"), "vises.plugins.current"
     ),
+    "Registry": "vises.plugins.registry",
     "check_plugin": "vises.testing.plugin_check",
     "unit_conversion": "vises.units:conversion",
 }
@@ -192,6 +194,7 @@ __all__ = [
     "Pooling",
     "ReadRequest",
     "Reader",
+    "Registry",
     "ReportError",
     "ReportFormat",
     "ReportRequest",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.compile import CompiledGrid
     from vises.engine.results import Results
     from vises.model import Dataset, Grid, Pooling
+    from vises.plugins.registry import Registry
 
 PathLike = str | os.PathLike[str]
 
@@ -39,6 +40,7 @@ def score(
     weighting: str | Mapping[str, float] | None = None,
     pooling: Pooling | str | None = None,
     reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+    registry: Registry | None = None,
 ) -> Results:
     """Score ``data`` on ``grid``.
 
@@ -47,22 +49,25 @@ def score(
     ``"pooled"`` (default: normalisation parameters fitted on all periods at once, so progress
     shows) or ``"per_period"``. ``reference`` (earlier ``Results``) reuses their fitted parameters
     instead of fitting new ones, to place new organisations or a lone centre on the same scale.
+    ``registry`` supplies the methods (default: the installed plugins'), e.g. a plugin's tests'
+    ``vises.testing.plugin_registry(hooks)``.
     """
     from vises.engine.compile import CompiledGrid
     from vises.engine.score import score as run
     from vises.model import Grid
     from vises.plugins.current import get_registry
 
+    methods = registry if registry is not None else get_registry()
     if isinstance(grid, CompiledGrid):
         if weighting is not None:
             raise TypeError("a compiled grid has its weights; apply the weighting before compiling")
         dataset = load_data(data, grid=grid.grid)
-        return run(grid, dataset, pooling=pooling, registry=get_registry(), reference=reference)
+        return run(grid, dataset, pooling=pooling, registry=methods, reference=reference)
     # A Grid object is validated once, when it is compiled; files are validated on loading so
     # their problems name the file.
     loaded = load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
     dataset = load_data(data, grid=loaded)
-    return run(loaded, dataset, pooling=pooling, registry=get_registry(), reference=reference)
+    return run(loaded, dataset, pooling=pooling, registry=methods, reference=reference)
 
 
 def render(
