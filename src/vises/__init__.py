@@ -75,6 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Pooling,
         label_in,
     )
+    from vises.neutralise import formula_like, markdown_text, spreadsheet_text, terminal_text
     from vises.plugins.current import get_registry, register_plugin, reset_registry, unregister_plugin
     from vises.plugins.registry import Registry
     from vises.testing.plugin_check import check_plugin
@@ -129,6 +130,7 @@ _WHERE: dict[str, str] = {
         "vises.errors",
     ),
     "format_number": "vises.i18n",
+    **dict.fromkeys(("formula_like", "markdown_text", "spreadsheet_text", "terminal_text"), "vises.neutralise"),
     **dict.fromkeys(
         (
             "Column",
@@ -212,16 +214,20 @@ __all__ = [
     "check_plugin",
     "compile_grid",
     "format_number",
+    "formula_like",
     "get_registry",
     "hookimpl",
     "label_in",
     "load_data",
     "load_grid",
+    "markdown_text",
     "register_plugin",
     "render",
     "reset_registry",
     "score",
+    "spreadsheet_text",
     "sroi",
+    "terminal_text",
     "testing",
     "unit_conversion",
     "unregister_plugin",

@@ -18,6 +18,8 @@ from typing import Any
 import attrs
 import numpy as np
 
+from vises.errors import GridError, VisesError
+
 #: The order in which languages are tried when the requested one has no text.
 DEFAULT_FALLBACK = ("en", "fr", "nl")
 
@@ -232,8 +234,6 @@ class Grid:
     def root(self) -> Node:
         roots = [node for node in self.nodes if node.parent is None]
         if len(roots) != 1:
-            from vises.errors import GridError
-
             raise GridError(f"grid {self.code!r} has {len(roots)} root nodes; exactly one is needed")
         return roots[0]
 
@@ -307,6 +307,9 @@ class Dataset:
     organisation_profiles: dict[str, Organisation] = attrs.field(factory=dict)
     evaluations: tuple[Evaluation, ...] = ()
     source: str | None = None
+    #: Problems a reader found and recorded instead of stopping (a cell it could not read is left
+    #: missing): validation reports them together with its own, so one run lists every problem.
+    read_problems: tuple[VisesError, ...] = ()
 
     def __len__(self) -> int:
         return len(self.organisations)
