@@ -114,7 +114,7 @@ def test_validation_names_the_place():
 def test_registry_knows_the_imputers():
     registry = get_registry()
     assert {"mean", "median", "group_mean", "group_median", "previous", "none"} <= set(registry.imputers)
-    assert registry.imputer("previous").plugin == "vises"
+    assert registry.imputers["previous"].plugin == "vises"
 
 
 def test_reference_imputes_from_the_network():

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from vises import plugins
 from vises.contract import hookspecs
 from vises.contract.hookspecs import hookimpl
-from vises.contract.records import AggregatorSpec, GridSource, Reader, ReportFormat, Weighting
+from vises.contract.records import AggregatorSpec, GridSource, Reader, ReportFormat, ReportRequest, Weighting
 from vises.errors import ConfigError, DataError, MethodError, PluginError, ReportError
 from vises.model import Grid, Indicator
 from vises.plugins import CORE_PLUGINS, PluginFailure, Registry, VisesPluginWarning
@@ -85,14 +85,14 @@ def test_installed_plugin_is_discovered_and_namespaced(site) -> None:
     grid = registry.grid("fake.demo")
     assert grid.code == "fake.demo" and grid.plugin == "fake"
     assert registry.grid("fake.demo") is grid  # cached
-    assert registry.normaliser("fake.share").plugin == "fake"
+    assert registry.normalisers["fake.share"].plugin == "fake"
     assert "share" not in registry.normalisers
-    assert registry.report_format("fake.shout").render(None) == "SCORES!\n"
-    assert registry.indicator("fake.meals_served").unit == "meal"
-    assert registry.resolve("indicator", "fake.meals_served") is registry.indicator("fake.meals_served")
+    assert registry.report_formats["fake.shout"].render(None, ReportRequest()) == "SCORES!\n"
+    assert registry.indicators["fake.meals_served"].unit == "meal"
+    assert registry.resolve("indicator", "fake.meals_served") is registry.indicators["fake.meals_served"]
     assert registry.resolve("grid", "fake.demo") is grid
     # a bare grid code in a weighting means the plugin's own grid
-    assert registry.weighting("fake.jobs_first").grid == "fake.demo"
+    assert registry.weightings["fake.jobs_first"].grid == "fake.demo"
     info = registry.plugin("fake")
     assert (info.distribution, info.version, info.status) == ("fakeplugin", "1.0", "ok")
     assert info.provides["grids"] == ("fake.demo",)
@@ -104,7 +104,7 @@ def test_plugin_units_are_defined(site) -> None:
     from vises import units
 
     site("good")
-    build().normalisers  # any lookup runs the unit hook first
+    len(build().normalisers)  # any lookup collects the unit lines first
     assert units.conversion("meals", "repas") == (1.0, 0.0)
 
 
@@ -112,7 +112,7 @@ def test_broken_plugins_are_reported_and_the_others_keep_working(site) -> None:
     site("good", "broken")
     with pytest.warns(VisesPluginWarning) as caught:
         registry = Registry.build(core=False)
-        registry.grid_sources
+        list(registry.grid_sources)
     assert registry.grid("fake.demo").plugin == "fake"
     (imported,) = failures_of(registry, "brokenimport")
     assert (imported.distribution, imported.version, imported.hook) == ("brokenimport", "2.0", None)
@@ -128,17 +128,22 @@ def test_broken_plugins_are_reported_and_the_others_keep_working(site) -> None:
 def test_strict_mode_raises(site, monkeypatch: pytest.MonkeyPatch) -> None:
     site("broken")
     monkeypatch.setenv(plugins.STRICT_ENV, "1")
+    monkeypatch.delitem(sys.modules, "vises_brokenhook", raising=False)
+    registry = Registry.build(core=False)  # reads metadata only: nothing to fail yet
+    assert "vises_brokenhook" not in sys.modules
     with pytest.raises(PluginError, match="brokenimport 2.0"):
-        Registry.build(core=False)
+        registry.normalisers.get("x")
+    with pytest.raises(PluginError, match="brokenimport 2.0"):  # and stays broken
+        list(registry.report_formats)
 
 
 def test_strict_mode_raises_on_hook_failure_when_hook_runs(site) -> None:
     site("broken")
     registry = Registry.build(core=False, strict=True, disabled=["brokenimport"])
     with pytest.raises(PluginError, match="the grid catalogue is corrupt"):
-        registry.grid_sources
+        list(registry.grid_sources)
     with pytest.raises(PluginError):  # stays broken, no half-built registry
-        registry.grid_sources
+        list(registry.grid_sources)
 
 
 def test_disable_skips_entry_points(site, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,13 +179,13 @@ def test_misspelt_hook_is_caught(site) -> None:
 def test_misspelt_hook_in_strict_mode(site) -> None:
     site("typo")
     with pytest.raises(PluginError, match="vises_register_gridz"):
-        Registry.build(core=False, strict=True)
+        len(Registry.build(core=False, strict=True).grid_sources)
 
 
 def test_in_process_plugin_and_register_plugin() -> None:
     registry = build(entry_points=False, extra_plugins={"demo": Demo()})
     assert registry.grid("demo.g").code == "demo.g"
-    assert registry.aggregator("demo.maximum").plugin == "demo"
+    assert registry.aggregators["demo.maximum"].plugin == "demo"
     plugins.register_plugin(Demo(), name="other")
     try:
         with warnings.catch_warnings():
@@ -197,12 +202,12 @@ def test_in_process_plugin_and_register_plugin() -> None:
 def test_unknown_names_list_the_available_ones() -> None:
     registry = build(entry_points=False, extra_plugins={"demo": Demo()})
     with pytest.raises(MethodError, match=r"did you mean 'demo.maximum'") as caught:
-        registry.aggregator("maximum")
+        registry.aggregators["maximum"]
     assert isinstance(caught.value, ConfigError)
     with pytest.raises(ConfigError, match=r"unknown grid 'demo.h'.*available: demo.g"):
         registry.grid("demo.h")
     with pytest.raises(ReportError, match="unknown report format"):
-        registry.report_format("pdf")
+        registry.report_formats["pdf"]
     with pytest.raises(ConfigError, match="kind"):
         registry.resolve("node", "x")
 
@@ -328,11 +333,34 @@ def test_commands_cannot_replace_existing_ones(site) -> None:
 
 
 def test_registry_is_lazy(site) -> None:
+    """Building reads metadata only; the first lookup imports the plugins and runs that kind's hook."""
+    from vises import units
+
     site("good")
-    registry = build()
-    assert registry._collected == set()
-    registry.report_formats
-    assert registry._collected == {"units", "report_formats"}
+    sys.modules.pop("vises_fakeplugin.hooks", None)
+    units.reset()
+    calls: list[str] = []
+
+    class Spy:
+        @hookimpl
+        def vises_register_grids(self):
+            calls.append("grids")
+            return []
+
+        @hookimpl
+        def vises_register_report_formats(self):
+            calls.append("report_formats")
+            return []
+
+    registry = build(extra_plugins={"spy": Spy()})
+    assert "vises_fakeplugin.hooks" not in sys.modules and calls == []
+    assert "fake.shout" in registry.report_formats
+    assert "vises_fakeplugin.hooks" in sys.modules and calls == ["report_formats"]
+    # the fake plugin's unit lines are collected, but pint is built only when a unit is parsed
+    assert not units.is_built()
+    assert units.conversion("meals", "repas") == (1.0, 0.0)
+    assert units.is_built()
+    plugins.reset_registry()
 
 
 def test_core_plugin_modules_load() -> None:
@@ -370,13 +398,13 @@ def test_keys_are_namespaced_by_plugin(plugin_name: str, code: str) -> None:
     )
     registry = build(entry_points=False, extra_plugins={plugin_name: module})
     assert list(registry.weightings) == [f"{plugin_name}.{code}"]
-    assert registry.weighting(f"{plugin_name}.{code}").plugin == plugin_name
+    assert registry.weightings[f"{plugin_name}.{code}"].plugin == plugin_name
 
 
 def test_indicator_records_keep_their_code() -> None:
     module = types.SimpleNamespace(vises_register_indicators=hookimpl(lambda: [Indicator(code="x")]))
     registry = build(entry_points=False, extra_plugins={"cat": module})
-    assert registry.indicator("cat.x").code == "x"
+    assert registry.indicators["cat.x"].code == "x"
 
 
 def test_check_plugin_reports_every_problem() -> None:
@@ -416,8 +444,9 @@ def test_check_plugin_reports_every_problem() -> None:
         check_plugin(Sloppy(), name="sloppy")
     text = str(caught.value)
     assert "node 'root': no label in nl" in text
-    assert "normaliser 'sloppy.wild'" in text and "outside its declared range [0.0, 100.0]" in text
-    assert "aggregator 'sloppy.flat': returned shape (12,)" in text
+    assert "normaliser 'sloppy.wild': direction +1: apply gave values from 0 to 200" in text
+    assert "outside its declared output range [0, 100]" in text
+    assert "aggregator 'sloppy.flat': aggregate returned 12 values for 4 rows" in text
     assert "'nowhere' is not a node or indicator" in text and "weight of 'i' must be a finite number >= 0" in text
     report = check_plugin(Sloppy(), name="sloppy", raise_on_problems=False)
     assert not report.ok and report.provides["normalisers"] == ("sloppy.wild",)

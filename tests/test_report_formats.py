@@ -41,7 +41,7 @@ def render(results, name, **kwargs):
         period=kwargs.get("period"),
         options=kwargs["options"],
     )
-    return get_registry().report_format(name).render(results, request)
+    return get_registry().report_formats[name].render(results, request)
 
 
 def test_the_core_formats_are_registered():

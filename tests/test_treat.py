@@ -132,7 +132,7 @@ def test_bad_parameters_are_reported_with_the_grid_path():
 def test_registry_knows_the_treatments():
     registry = get_registry()
     assert {"winsorise", "clip", "log", "none"} <= set(registry.treatments)
-    assert registry.treatment("winsorise").plugin == "vises"
+    assert registry.treatments["winsorise"].plugin == "vises"
 
 
 def _two_period_data() -> Dataset:

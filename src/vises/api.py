@@ -84,7 +84,7 @@ def render(
     from vises.contract.records import ReportRequest
     from vises.plugins.current import get_registry
 
-    spec = get_registry().report_format(format)
+    spec = get_registry().report_formats[format]
     request = ReportRequest(
         language=lang,
         view=view,

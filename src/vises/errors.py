@@ -79,8 +79,11 @@ class VisesError(Exception):
             value = getattr(self, name)
             if value is None:
                 continue
-            parts.append(f"{name} {value}" if isinstance(value, int) else f"{name} {value!r}")
+            parts.append(self._describe_field(name, value))
         return ", ".join(parts)
+
+    def _describe_field(self, name: str, value: Any) -> str:
+        return f"{name} {value}" if isinstance(value, int) else f"{name} {value!r}"
 
     def _render(self) -> str:
         where = self.location
@@ -104,6 +107,7 @@ class VisesError(Exception):
         for key, value in self.__dict__.items():
             if key not in values and key not in ("message", "hint"):
                 setattr(clone, key, value)
+        Exception.__init__(clone, clone._render())  # a subclass's own fields (PluginError's) count too
         return clone
 
 
@@ -137,7 +141,38 @@ class MethodError(ConfigError):
 
 
 class PluginError(VisesError, RuntimeError):
-    """A plugin failed to load, raised in a hook, or conflicts with another plugin."""
+    """A plugin failed to load, raised in a hook, broke a contract, or conflicts with another plugin.
+
+    Besides the common fields it can name the plugin's ``distribution`` and ``version`` and the
+    ``contribution`` at fault (``"normaliser 'x.share'"``); the location then reads
+    ``plugin 'x' (distribution vises-x 1.0), normaliser 'x.share'``.
+    """
+
+    distribution: str | None = None
+    version: str | None = None
+    contribution: str | None = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        distribution: str | None = None,
+        version: str | None = None,
+        contribution: str | None = None,
+        **fields: Any,
+    ) -> None:
+        self.distribution = distribution
+        self.version = version
+        self.contribution = contribution
+        super().__init__(message, **fields)
+
+    def _describe_field(self, name: str, value: Any) -> str:
+        text = super()._describe_field(name, value)
+        if name != "plugin":
+            return text
+        if self.distribution:
+            text += f" (distribution {self.distribution} {self.version or '?'})"
+        return f"{text}, {self.contribution}" if self.contribution else text
 
 
 class ReportError(VisesError, RuntimeError):
@@ -187,16 +222,41 @@ class DataValidationError(ValidationError, DataError):
 
 
 def closest(name: str, options: Iterable[str], *, n: int = 1) -> list[str]:
-    """The known names closest to a misspelt one (at most ``n``), for "did you mean" hints."""
+    """The known names closest to a misspelt one (at most ``n``), for "did you mean" hints.
+
+    A namespaced option whose last part is exactly ``name`` is added as well (beyond ``n``), so
+    ``csv`` finds ``hauts_de_france.csv`` however long the namespace.
+    """
     import difflib
 
-    return difflib.get_close_matches(name, sorted(options), n=n, cutoff=0.6)
+    ordered = sorted(options)
+    close = difflib.get_close_matches(name, ordered, n=n, cutoff=0.6)
+    suffixed = [key for key in ordered if "." in key and key.rsplit(".", 1)[1] == name and key not in close]
+    return close + suffixed
 
 
 def did_you_mean(name: str, options: Iterable[str], *, n: int = 1) -> str | None:
     """``"did you mean 'weight'?"`` when a known name is close to ``name``, else ``None``."""
     close = closest(name, options, n=n)
     return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
+
+
+#: How many known names an unknown-name hint lists before it says how many more there are.
+AVAILABLE_SHOWN = 40
+
+
+def unknown_name_hint(name: str, options: Iterable[str], *, n: int = 3) -> str:
+    """The hint of an unknown-name error: close matches first, then what is available.
+
+    ``"did you mean 'minmax'? available: minmax, rank, zscore"``; ``"available: none"`` when
+    there is nothing to choose from.
+    """
+    keys = sorted(options)
+    shown = ", ".join(keys[:AVAILABLE_SHOWN]) if keys else "none"
+    if len(keys) > AVAILABLE_SHOWN:
+        shown += f", … ({len(keys) - AVAILABLE_SHOWN} more)"
+    suggestion = did_you_mean(name, keys, n=n)
+    return f"{suggestion} available: {shown}" if suggestion else f"available: {shown}"
 
 
 def raise_all(problems: Iterable[VisesError], *, what: str, kind: type[ValidationError] = ValidationError) -> None:

@@ -5,6 +5,13 @@ pint is slow to import and to build a registry (~0.1–0.3 s), so nothing here r
 ``vises_register_units`` lines, and caches it. Unit strings are parsed once (``parse_unit`` is
 cached) and values are converted a whole column at a time (``conversion``), never value by value.
 
+Plugin lines (``add_definitions``) are only stored until the registry is built, so collecting them
+costs nothing. A plugin may add units, never change one: a line naming a unit that vises, pint or
+another plugin already defines is refused, first by name when it is added, then (once pint is
+built) against everything pint can parse (``km``, ``hours``); a refused or malformed line is
+reported to the ``on_problem`` callback of the plugin that gave it and left out, so the rest of
+the registry keeps working.
+
 Currencies are dimensions of their own (``[currency_EUR]``, ``[currency_USD]``, ...): pint cannot
 convert EUR to USD, so mixing currencies without a declared rate is an error, as it should be.
 """
@@ -13,8 +20,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vises.errors import UnitError
 
@@ -51,9 +58,39 @@ def currency_definitions(codes: Iterable[str]) -> list[str]:
 #: Symbols pint cannot take as unit names, replaced before parsing (``k€`` becomes ``kEUR``).
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "%": "percent"}
 
-_lock = threading.Lock()
+#: The source name of vises' own definitions (and of pint's defaults, which vises brings in).
+CORE_SOURCE = "vises"
+
+
+class DefinitionProblem(NamedTuple):
+    """A unit line that was refused: whose it is, why, and who defined the name first (if anyone)."""
+
+    source: str
+    line: str
+    reason: str
+    #: The source that already defines the unit the line would change (``"vises"`` for pint's own).
+    owner: str | None = None
+
+    @property
+    def message(self) -> str:
+        return f"unit line {self.line!r} refused: {self.reason}"
+
+
+OnProblem = Callable[[DefinitionProblem], None]
+
+
+class _Extra(NamedTuple):
+    source: str
+    line: str
+    on_problem: OnProblem | None
+
+
+_lock = threading.RLock()
 _registry: UnitRegistry | None = None
-_extra_definitions: list[tuple[str, str]] = []
+#: Accepted plugin lines, in the order given, keyed by (source, line).
+_extra: dict[tuple[str, str], _Extra] = {}
+#: Every unit, symbol, alias, prefix or dimension name a definition line introduces -> its source.
+_owners: dict[str, str] = {}
 
 
 def registry() -> UnitRegistry:
@@ -66,15 +103,24 @@ def registry() -> UnitRegistry:
     return _registry
 
 
+def is_built() -> bool:
+    """Whether pint's registry exists yet (collecting plugin lines never builds it)."""
+    return _registry is not None
+
+
 def _build_registry() -> UnitRegistry:
     import pint
 
     reg: UnitRegistry = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
-    for line in (*currency_definitions(CURRENCIES), *DOMAIN_DEFINITIONS):
-        _define(reg, line, source="vises")
-    for source, line in _extra_definitions:
-        _define(reg, line, source=source)
+    for line in _core_lines():
+        _define(reg, line, source=CORE_SOURCE)
+    for extra in list(_extra.values()):
+        _define_extra(reg, extra)
     return reg
+
+
+def _core_lines() -> tuple[str, ...]:
+    return (*currency_definitions(CURRENCIES), *DOMAIN_DEFINITIONS)
 
 
 def _define(reg: UnitRegistry, line: str, *, source: str) -> None:
@@ -86,16 +132,141 @@ def _define(reg: UnitRegistry, line: str, *, source: str) -> None:
         ) from exc
 
 
-def add_definitions(lines: Iterable[str], *, source: str) -> None:
-    """Register extra unit definitions (from a plugin); applied now or when the registry is built."""
-    lines = list(lines)
+def defined_names(line: str) -> tuple[str, ...]:
+    """The names a pint definition line introduces: the unit, its symbol and aliases (``_`` skipped).
+
+    ``meal = [meal] = meals`` gives ``("meal", "meals")``; a prefix line gives ``("kilo-", "k-")``, a
+    dimension ``("[meal]",)``, ``@alias hour = heure`` gives ``("heure",)``.
+    """
+    text = line.split("#", 1)[0].strip()
+    if text.startswith("@alias"):
+        parts = [part.strip() for part in text[len("@alias") :].split("=")]
+        return tuple(part for part in parts[1:] if part and part != "_")
+    parts = [part.strip() for part in text.split("=")]
+    if len(parts) < 2:
+        return ()
+    return tuple(part for part in (parts[0], *parts[2:]) if part and part != "_")
+
+
+def _owner_of(name: str) -> str | None:
+    if CORE_SOURCE not in _owners.values():
+        for line in _core_lines():
+            for own in defined_names(line):
+                _owners.setdefault(own, CORE_SOURCE)
+    return _owners.get(name)
+
+
+def add_definitions(lines: Iterable[str], *, source: str, on_problem: OnProblem | None = None) -> None:
+    """Add a plugin's unit definition lines; defined now if pint is built, else when it is.
+
+    A line introducing a name another source (vises or another plugin) already defines is refused;
+    the same line given again by the same source is ignored. Without ``on_problem`` a refused or
+    malformed line raises ``UnitError``; with it, the problem is handed over and the line left out.
+    """
     with _lock:
-        _extra_definitions.extend((source, line) for line in lines)
-        reg = _registry
-    if reg is not None:
         for line in lines:
-            _define(reg, line, source=source)
+            key = (source, line)
+            if key in _extra:
+                _extra[key] = _Extra(source, line, on_problem)  # a rebuilt plugin registry listens now
+                continue
+            refused = _name_problem(source, line)
+            if refused is not None:
+                _report(refused, on_problem)
+                continue
+            extra = _Extra(source, line, on_problem)
+            _extra[key] = extra
+            for name in defined_names(line):
+                _owners[name] = source
+            if _registry is not None:
+                _define_extra(_registry, extra)
     parse_unit.cache_clear()
+
+
+def _name_problem(source: str, line: str) -> DefinitionProblem | None:
+    """A name of ``line`` that vises or another line already defines (without building pint)."""
+    names = defined_names(line)
+    if not names and not line.strip().startswith("@"):
+        return DefinitionProblem(source, line, "it is not a pint definition ('name = definition = alias ...')")
+    for name in names:
+        owner = _owner_of(name)
+        if owner is None:
+            continue
+        return DefinitionProblem(source, line, _redefines(repr(name), owner, source), owner)
+    return None
+
+
+def _redefines(name: str, owner: str, source: str) -> str:
+    if owner == CORE_SOURCE:
+        whose = "vises (or pint, which vises builds on)"
+    elif owner == source:
+        whose = "another line of the same plugin"
+    else:
+        whose = f"plugin {owner!r}"
+    return f"it redefines {name}, already defined by {whose}; a plugin may only add new units"
+
+
+def _define_extra(reg: UnitRegistry, extra: _Extra) -> None:
+    """Check a plugin line against everything pint knows, then define it (or report why not)."""
+    problem = _pint_problem(reg, extra)
+    if problem is None:
+        try:
+            reg.define(extra.line)
+        except Exception as exc:  # pint raises several types for a bad line
+            problem = DefinitionProblem(extra.source, extra.line, f"pint cannot define it: {exc}")
+    if problem is None:
+        return
+    _extra.pop((extra.source, extra.line), None)
+    for name in defined_names(extra.line):
+        if _owners.get(name) == extra.source:
+            del _owners[name]
+    _report(problem, extra.on_problem)
+
+
+def _pint_problem(reg: UnitRegistry, extra: _Extra) -> DefinitionProblem | None:
+    names = defined_names(extra.line)
+    for name in names:
+        found = _known_to_pint(reg, name)
+        if found is None:
+            continue
+        known, unit = found
+        owner = _owners.get(unit, CORE_SOURCE)
+        if owner == extra.source and unit in names:
+            owner = CORE_SOURCE  # the line's own name: what pint already had is pint's or vises'
+        meaning = "" if known == name else f" (read as {known!r})"
+        return DefinitionProblem(extra.source, extra.line, _redefines(f"{name!r}{meaning}", owner, extra.source), owner)
+    text = extra.line.split("#", 1)[0].strip()
+    parts = [part.strip() for part in text.split("=")]
+    if not text.startswith("@") and not parts[0].startswith("[") and not parts[0].endswith("-"):
+        value = parts[1].split(";", 1)[0].strip()
+        if value and not value.startswith("["):
+            try:
+                reg.parse_expression(value)
+            except Exception as exc:
+                return DefinitionProblem(extra.source, extra.line, f"its value {value!r} is not a known unit ({exc})")
+    return None
+
+
+def _known_to_pint(reg: UnitRegistry, name: str) -> tuple[str, str] | None:
+    """What ``name`` already stands for in ``reg`` (as written with its prefix, and the bare unit)."""
+    try:
+        if name.endswith("-"):
+            return (name, name) if name[:-1] in getattr(reg, "_prefixes", {}) else None
+        if name.startswith("["):
+            return (name, name) if name in getattr(reg, "_dimensions", {}) else None
+        candidates = reg.parse_unit_name(name)
+    except Exception:  # not a name pint can parse: pint itself will say so when defining
+        return None
+    if not candidates:
+        return None
+    prefix, unit, _ = candidates[0]
+    return f"{prefix}{unit}", unit
+
+
+def _report(problem: DefinitionProblem, on_problem: OnProblem | None) -> None:
+    if on_problem is not None:
+        on_problem(problem)
+        return
+    raise UnitError(problem.message, plugin=problem.source, hint="a plugin may only add new units")
 
 
 def reset() -> None:
@@ -103,7 +274,8 @@ def reset() -> None:
     global _registry
     with _lock:
         _registry = None
-        _extra_definitions.clear()
+        _extra.clear()
+        _owners.clear()
     parse_unit.cache_clear()
 
 

@@ -34,7 +34,7 @@ def test_extends_base_with_weights_drop_and_use() -> None:
     }
     assert "disadvantaged_workers_share" not in {i.code for i in grid.indicators}
     reused = grid.indicator("doorstroom_ratio")
-    catalogue = registry.indicator("vlaanderen.doorstroom_ratio")
+    catalogue = registry.indicators["vlaanderen.doorstroom_ratio"]
     assert (
         reused.parent == "doorstroom" and reused.label == catalogue.label and reused.normaliser == catalogue.normaliser
     )

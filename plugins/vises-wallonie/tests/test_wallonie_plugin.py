@@ -62,7 +62,7 @@ def test_units_parse_and_convert() -> None:
 
 
 def test_weighting_variant_changes_the_ranking() -> None:
-    weighting = get_registry().weighting("wallonie.resultats_d_abord")
+    weighting = get_registry().weightings["wallonie.resultats_d_abord"]
     assert weighting.grid == "wallonie.cisp"
     assert weighting.weights["outcomes"] > 2.0
 

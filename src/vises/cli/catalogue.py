@@ -14,26 +14,36 @@ from vises.cli.common import LANGS, echo_json, registry, table
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--all", "show_all", is_flag=True, help="Include vises' own core plugin.")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Include vises' own core plugin and list every contribution by name."
+)
 def plugins(as_json: bool, show_all: bool) -> None:
-    """List installed plugins, what they provide (commands included) and whether they loaded."""
-    import attrs
+    """List installed plugins, what they provide (commands included) and whether they loaded.
 
+    With --all, every contribution is listed by kind and key (grids, weightings, report formats,
+    units, ...), the names to give to --grid, --weighting or --format.
+    """
     root = click.get_current_context().find_root().command
     if hasattr(root, "load_plugin_commands"):
         root.load_plugin_commands()  # so each plugin's commands are counted in what it provides
     infos = [info for info in registry().plugins if show_all or info.name != "vises"]
     if as_json:
-        echo_json([attrs.asdict(info) for info in infos])
+        echo_json([info.to_json() for info in infos])
         return
     if not infos:
         click.echo("No plugins installed (use --all to see vises' own).")
         return
     rows = []
     for info in infos:
-        provides = ", ".join(f"{len(keys)} {kind}" for kind, keys in info.provides.items())
+        provides = ", ".join(f"{len(keys)} {kind.replace('_', ' ')}" for kind, keys in info.provides.items())
         rows.append((info.name, info.distribution or "(in-process)", info.version or "", info.status, provides))
     click.echo(table(rows, ("name", "distribution", "version", "status", "provides")))
+    if show_all:
+        for info in infos:
+            if info.provides:
+                click.echo(f"\n{info.name}:")
+                for kind, keys in info.provides.items():
+                    click.echo(f"  {kind.replace('_', ' ')}: {', '.join(keys)}")
     for info in infos:
         if info.error:
             click.echo(f"\n{info.name}: {info.error}")

@@ -79,7 +79,7 @@ def report_format(name: str) -> Any:
             or "none (the report plugins failed to load; see 'vises plugins --all')"
         )
         raise ReportError(f"unknown report format {name!r}", hint=f"available formats: {available}")
-    return found.report_format(name)
+    return found.report_formats[name]
 
 
 def refuse_overwriting_input(output: Path, data: Path, grid_name: str) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
+
+from vises.contract.frozen import frozen_map
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -23,12 +24,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.model import Dataset, Grid, Indicator
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class FitContext:
     """What a normaliser may look at besides the values when it fits its parameters.
 
     ``organisations`` and ``periods`` are aligned with the values being fitted (for a reference
-    organisation); ``indicator`` gives its declared range, levels and target.
+    organisation); ``indicator`` gives its declared range, levels and target. It holds arrays, so
+    it compares and hashes by identity.
     """
 
     indicator: Indicator
@@ -100,12 +102,12 @@ class TreatmentSpec:
     plugin: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class ImputeContext:
     """What an imputer may look at besides the column: who and when each row is, and row attributes.
 
     Every array is aligned with the values; ``attributes`` are the dataset's per-row descriptors
-    (``family``, ``region``) for imputing within peer groups.
+    (``family``, ``region``) for imputing within peer groups. Compared and hashed by identity.
     """
 
     indicator: Indicator
@@ -181,13 +183,17 @@ class AggregatorSpec:
 
 @attrs.frozen(kw_only=True)
 class Weighting:
-    """A named set of weights for a grid: ``weights`` maps node or indicator codes to new weights."""
+    """A named set of weights for a grid: ``weights`` maps node or indicator codes to new weights.
+
+    The mappings are stored read-only (any mapping given becomes a ``FrozenMap``), so a registered
+    weighting cannot be changed through the record and the record hashes.
+    """
 
     code: str
     grid: str
-    weights: dict[str, float]
-    label: dict[str, str] = attrs.field(factory=dict)
-    description: dict[str, str] = attrs.field(factory=dict)
+    weights: Mapping[str, float] = attrs.field(converter=frozen_map)
+    label: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_map)
+    description: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_map)
     plugin: str | None = None
 
 
@@ -205,10 +211,6 @@ class ReadRequest:
     grid: Grid | None = None
     resolve_grid: Callable[[str], Grid] | None = None
     attributes: tuple[str, ...] = ()
-
-
-def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
 
 
 class ReadFunction(Protocol):
@@ -242,7 +244,7 @@ class ReportRequest:
     view: str = "network"
     organisation: str | None = None
     period: str | None = None
-    options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    options: Mapping[str, Any] = attrs.field(factory=dict, converter=frozen_map)
 
 
 class RenderFunction(Protocol):
@@ -280,7 +282,7 @@ class FinancialProxy:
     value: float
     currency: str
     unit: str
-    label: dict[str, str] = attrs.field(factory=dict)
+    label: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_map)
     source: str = ""
     year: int | None = None
     plugin: str | None = None

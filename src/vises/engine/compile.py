@@ -14,23 +14,31 @@ contiguous block that aggregators read without a copy.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Protocol
 
 import attrs
 import numpy as np
 
 from vises.contract.records import AggregatorSpec, ImputerSpec, NormaliserSpec, TreatmentSpec
-from vises.errors import GridValidationError, MethodError
+from vises.errors import GridValidationError
 from vises.model import Direction, Grid, Indicator, Kind, Method, Node
 
 
 class MethodLookup(Protocol):
-    """What compiling needs from the plugin registry."""
+    """What compiling needs from the plugin registry: its method catalogues (name -> spec)."""
 
-    def normaliser(self, name: str) -> NormaliserSpec: ...
+    @property
+    def normalisers(self) -> Mapping[str, NormaliserSpec]: ...
 
-    def aggregator(self, name: str) -> AggregatorSpec: ...
+    @property
+    def aggregators(self) -> Mapping[str, AggregatorSpec]: ...
+
+    @property
+    def treatments(self) -> Mapping[str, TreatmentSpec]: ...
+
+    @property
+    def imputers(self) -> Mapping[str, ImputerSpec]: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -96,10 +104,8 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
         effective_treatment,
     )
 
-    normalisers = _MethodTable(lookup, "normaliser")
-    aggregators = _MethodTable(lookup, "aggregator")
-    treatments = _MethodTable(lookup, "treatment")
-    imputers = _MethodTable(lookup, "imputer")
+    normalisers, aggregators = lookup.normalisers, lookup.aggregators
+    treatments, imputers = lookup.treatments, lookup.imputers
     check_grid(grid, normalisers=normalisers, aggregators=aggregators, treatments=treatments, imputers=imputers)
 
     members: tuple[Node | Indicator, ...] = (*grid.nodes, *grid.scored_indicators)
@@ -195,51 +201,6 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
         narrative=tuple(ind.code for ind in grid.indicators if ind.kind is Kind.NARRATIVE),
         node_index={node.code: i for i, node in enumerate(compiled_nodes)},
     )
-
-
-def _builtin(kind: str) -> Any:
-    """The core's own treatments/imputers, for a lookup that predates those stages (a test's stub)."""
-
-    def get(name: str) -> Any:
-        from vises.methods.impute import IMPUTERS
-        from vises.methods.treat import TREATMENTS
-
-        table: Mapping[str, Any] = TREATMENTS if kind == "treatment" else IMPUTERS
-        if name not in table:
-            raise MethodError(f"unknown {kind} {name!r}")
-        return table[name]
-
-    return get
-
-
-class _MethodTable(Mapping[str, Any]):
-    """A read-only name -> spec mapping over the registry, as the validator expects."""
-
-    def __init__(self, lookup: MethodLookup, kind: str) -> None:
-        self._get = getattr(lookup, kind, None) or _builtin(kind)
-        self._kind = kind
-        self._cache: dict[str, Any] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._cache:
-            try:
-                self._cache[name] = self._get(name)
-            except MethodError as exc:
-                raise KeyError(name) from exc
-        return self._cache[name]
-
-    def __contains__(self, name: object) -> bool:
-        try:
-            self[name]  # type: ignore[index]
-        except KeyError:
-            return False
-        return True
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._cache)
-
-    def __len__(self) -> int:
-        return len(self._cache)
 
 
 __all__ = ["CompiledGrid", "CompiledIndicator", "CompiledNode", "GridValidationError", "compile_grid"]

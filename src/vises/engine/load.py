@@ -90,7 +90,7 @@ def _apply_weighting(grid: Grid, weighting: str | Mapping[str, float]) -> Grid:
     from vises.io.variants import apply_weighting
 
     if isinstance(weighting, str):
-        record = _registry().weighting(weighting)
+        record = _registry().weightings[weighting]
         return apply_weighting(grid, record.weights, name=weighting)
     return apply_weighting(grid, dict(weighting), name="custom")
 

@@ -1,9 +1,10 @@
 """The plugin registry of this process: built on first use, cached, open to in-process plugins.
 
-Nothing is loaded until ``get_registry()`` is first called. How plugins are loaded and their
-failures reported lives in ``vises.plugins.loading``; what they contribute and how it is namespaced
-and looked up, in ``vises.plugins.registry``. Their public names are re-exported here, the import
-path that code, plugins and docs use.
+Nothing is read until ``get_registry()`` is first called, and then only the entry points'
+metadata: plugin code is imported by the first lookup of a contribution. How plugins are loaded and
+their failures reported lives in ``vises.plugins.loading``; what they contribute and how it is
+namespaced and looked up, in ``vises.plugins.registry`` (one ``Catalogue`` per kind). Their public
+names are re-exported here, the import path that code, plugins and docs use.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 from typing import Any
 
 from vises.contract import hookspecs
-from vises.errors import PluginError, VisesPluginWarning
+from vises.errors import PluginError, VisesPluginWarning, unknown_name_hint
 from vises.plugins.loading import (
     CORE_NAME,
     CORE_PLUGINS,
@@ -23,7 +24,7 @@ from vises.plugins.loading import (
     PluginInfo,
     PluginLoader,
 )
-from vises.plugins.registry import Registry, did_you_mean
+from vises.plugins.registry import Registry
 
 __all__ = [
     "CORE_NAME",
@@ -83,7 +84,7 @@ def register_plugin(obj: Any, *, name: str) -> None:
 def unregister_plugin(name: str) -> None:
     """Remove an in-process plugin added with ``register_plugin``."""
     if _extra_plugins.pop(name, None) is None:
-        raise PluginError(f"no in-process plugin named {name!r}", hint=did_you_mean(name, _extra_plugins))
+        raise PluginError(f"no in-process plugin named {name!r}", hint=unknown_name_hint(name, _extra_plugins))
     reset_registry()
 
 

@@ -1,11 +1,16 @@
-"""What the plugins contribute: records collected per kind, namespaced, conflicts refused, looked up.
+"""What the plugins contribute: one typed catalogue per kind, namespaced, conflicts refused, guarded.
 
-The registry calls each plugin's implementation of each registration hook itself, lazily and one
-kind at a time, so every record is attributed to its plugin and keyed ``<plugin>.<key>`` (the
-core's methods, readers and formats keep bare names). A key two plugins both provide is never
-resolved by picking one: it becomes a ``PluginError`` naming both, raised when the key is looked
-up. Looking up an unknown key raises an error that lists the available ones. Which plugins are
-loaded, and their failures, is ``plugin_loading``'s job.
+``Registry`` composes a ``PluginLoader`` (which plugins there are, their failures) with one
+``Catalogue`` per kind of contribution: ``registry.normalisers["minmax"]``,
+``registry.report_formats["csv"]``, ``registry.weightings["wallonie.resultats_d_abord"]``. Nothing is
+imported when the registry is built; the first lookup of any kind imports the plugins, and each
+kind's registration hook runs the first time that kind is looked up. vises calls every plugin's
+implementation itself, so every record and every exception is attributed to its plugin, and every
+key is ``<plugin>.<key>`` (the core's methods, readers and formats keep bare names). A key two
+plugins both provide is never resolved by picking one: looking it up raises a ``PluginError``
+naming both. Records from plugins are handed out with their code wrapped in its contract
+(``vises.plugins.guard``). Unit lines are collected with the first kind and given to
+``vises.units``, which builds pint only when a unit is first parsed.
 """
 
 from __future__ import annotations
@@ -14,280 +19,283 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 
-from vises.contract.records import (
-    AggregatorSpec,
-    FinancialProxy,
-    GridSource,
-    ImputerSpec,
-    NormaliserSpec,
-    Reader,
-    ReportFormat,
-    TreatmentSpec,
-    Weighting,
-)
-from vises.errors import ConfigError, DataError, MethodError, PluginError, ReportError, VisesError, closest
-from vises.plugins.loading import (
-    CORE_NAME,
-    DISABLE_ENV,
-    STRICT_ENV,
-    PluginFailure,
-    PluginInfo,
-    PluginLoader,
-    _describe,
-    _Plugin,
-)
+from vises.errors import ConfigError, DataError, PluginError, VisesError, unknown_name_hint
+from vises.plugins import catalogue as kinds
+from vises.plugins.catalogue import Catalogue, Kind, Shelf
+from vises.plugins.guard import Culprit, describe_escape, guarded, not_callable
+from vises.plugins.loading import CORE_NAME, DISABLE_ENV, STRICT_ENV, PluginFailure, PluginInfo, PluginLoader, _Plugin
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vises.contract.records import (
+        AggregatorSpec,
+        FinancialProxy,
+        GridSource,
+        ImputerSpec,
+        NormaliserSpec,
+        Reader,
+        ReportFormat,
+        TreatmentSpec,
+        Weighting,
+    )
     from vises.model import Grid, Indicator
+    from vises.units import DefinitionProblem
+
+T = TypeVar("T")
+
+_UNITS_HOOK = "vises_register_units"
 
 
-@attrs.frozen(kw_only=True)
-class _Kind:
-    hook: str
-    record: type
-    key_attr: str
-    noun: str
-    #: Whether the core plugin's keys stay bare (methods, readers, formats) or become ``vises.x``.
-    core_bare: bool
-    error: type[VisesError]
+class Registry:
+    """Everything the plugins (the core included) contribute, one read-only catalogue per kind.
 
-
-_KINDS: dict[str, _Kind] = {
-    "indicators": _Kind(
-        hook="vises_register_indicators",
-        record=object,
-        key_attr="code",
-        noun="indicator",
-        core_bare=False,
-        error=ConfigError,
-    ),
-    "grids": _Kind(
-        hook="vises_register_grids", record=GridSource, key_attr="code", noun="grid", core_bare=False, error=ConfigError
-    ),
-    "weightings": _Kind(
-        hook="vises_register_weightings",
-        record=Weighting,
-        key_attr="code",
-        noun="weighting",
-        core_bare=False,
-        error=ConfigError,
-    ),
-    "normalisers": _Kind(
-        hook="vises_register_normalisers",
-        record=NormaliserSpec,
-        key_attr="name",
-        noun="normaliser",
-        core_bare=True,
-        error=MethodError,
-    ),
-    "aggregators": _Kind(
-        hook="vises_register_aggregators",
-        record=AggregatorSpec,
-        key_attr="name",
-        noun="aggregator",
-        core_bare=True,
-        error=MethodError,
-    ),
-    "treatments": _Kind(
-        hook="vises_register_treatments",
-        record=TreatmentSpec,
-        key_attr="name",
-        noun="treatment",
-        core_bare=True,
-        error=MethodError,
-    ),
-    "imputers": _Kind(
-        hook="vises_register_imputers",
-        record=ImputerSpec,
-        key_attr="name",
-        noun="imputer",
-        core_bare=True,
-        error=MethodError,
-    ),
-    "readers": _Kind(
-        hook="vises_register_readers", record=Reader, key_attr="name", noun="reader", core_bare=True, error=DataError
-    ),
-    "report_formats": _Kind(
-        hook="vises_register_report_formats",
-        record=ReportFormat,
-        key_attr="name",
-        noun="report format",
-        core_bare=True,
-        error=ReportError,
-    ),
-    "financial_proxies": _Kind(
-        hook="vises_register_financial_proxies",
-        record=FinancialProxy,
-        key_attr="code",
-        noun="financial proxy",
-        core_bare=False,
-        error=ConfigError,
-    ),
-}
-
-
-def did_you_mean(name: str, keys: Iterable[str]) -> str:
-    """The hint of an unknown-name error: close matches (also ``<plugin>.name``) first, then every key."""
-    keys = sorted(keys)
-    close = closest(name, keys, n=3)
-    close += [key for key in keys if "." in key and key.rsplit(".", 1)[1] == name and key not in close]
-    text = "available: " + (", ".join(keys) if keys else "none")
-    if close:
-        text = f"did you mean {', '.join(repr(k) for k in close)}? " + text
-    return text
-
-
-class Registry(PluginLoader):
-    """Everything the plugins (the core included) contribute, by namespaced key.
-
-    Build it with ``Registry.build()`` (or use the cached ``get_registry()``); lookups of unknown
-    names raise an error listing the available keys, and a key two plugins both provide raises a
-    ``PluginError`` naming both instead of silently picking one.
+    Build it with ``Registry.build()`` (or use the cached ``get_registry()``). Each catalogue is a
+    ``Mapping`` from key to record: an unknown key raises the kind's error with a did-you-mean hint,
+    a key two plugins both provide raises a ``PluginError`` naming both. ``grid(code)`` loads a
+    registered grid (once), ``reader_for(path)`` picks a reader by file suffix.
     """
 
-    def __init__(self, *, strict: bool = False) -> None:
-        super().__init__(strict=strict)
-        self._records: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
-        self._conflicts: dict[str, dict[str, PluginError]] = {kind: {} for kind in _KINDS}
-        self._record_owner: dict[str, dict[str, tuple[_Plugin, str]]] = {kind: {} for kind in _KINDS}
+    indicators: Catalogue[Indicator]
+    grid_sources: Catalogue[GridSource]
+    weightings: Catalogue[Weighting]
+    normalisers: Catalogue[NormaliserSpec]
+    aggregators: Catalogue[AggregatorSpec]
+    treatments: Catalogue[TreatmentSpec]
+    imputers: Catalogue[ImputerSpec]
+    readers: Catalogue[Reader]
+    report_formats: Catalogue[ReportFormat]
+    financial_proxies: Catalogue[FinancialProxy]
+
+    def __init__(self, loader: PluginLoader) -> None:
+        self._loader = loader
+        self._shelves: dict[str, Shelf[Any]] = {kind.name: Shelf() for kind in kinds.KINDS}
+        self._record_owner: dict[str, dict[str, tuple[_Plugin, str]]] = {kind.name: {} for kind in kinds.KINDS}
+        self._collected: set[str] = set()
+        self._unit_lines = 0
         self._suffixes: dict[str, Reader] = {}
         self._suffix_conflicts: dict[str, PluginError] = {}
-        self._collected: set[str] = set()
         self._grids: dict[str, Grid] = {}
         self._grids_loading: list[str] = []
         self._lock = threading.RLock()
+        self.indicators = self._catalogue(kinds.INDICATORS)
+        self.grid_sources = self._catalogue(kinds.GRIDS)
+        self.weightings = self._catalogue(kinds.WEIGHTINGS)
+        self.normalisers = self._catalogue(kinds.NORMALISERS)
+        self.aggregators = self._catalogue(kinds.AGGREGATORS)
+        self.treatments = self._catalogue(kinds.TREATMENTS)
+        self.imputers = self._catalogue(kinds.IMPUTERS)
+        self.readers = self._catalogue(kinds.READERS)
+        self.report_formats = self._catalogue(kinds.REPORT_FORMATS)
+        self.financial_proxies = self._catalogue(kinds.FINANCIAL_PROXIES)
+
+    @classmethod
+    def build(
+        cls,
+        extra_plugins: Mapping[str, Any] | None = None,
+        *,
+        entry_points: bool = True,
+        core: bool = True,
+        strict: bool | None = None,
+        disabled: Iterable[str] | None = None,
+    ) -> Self:
+        """A registry of the core, the installed entry points and ``extra_plugins`` (name -> module/object).
+
+        Only metadata is read here; plugins are imported on the first lookup. ``strict`` and
+        ``disabled`` default to ``VISES_STRICT_PLUGINS`` / ``VISES_DISABLE_PLUGINS``.
+        """
+        loader = PluginLoader.build(
+            extra_plugins, entry_points=entry_points, core=core, strict=strict, disabled=disabled
+        )
+        return cls(loader)
+
+    @property
+    def strict(self) -> bool:
+        return self._loader.strict
+
+    def _catalogue(self, kind: Kind[T]) -> Catalogue[T]:
+        def shelf() -> Shelf[T]:
+            self._ensure(kind.name)
+            found: Shelf[T] = self._shelves[kind.name]
+            return found
+
+        return Catalogue(kind, shelf)
 
     # -- collecting -----------------------------------------------------------------------------
 
-    def _call(self, plugin: _Plugin, impl: Any, hook: str, kwargs: Mapping[str, Any]) -> Any:
-        if impl.hookwrapper or impl.wrapper:
-            raise TypeError("registration hooks cannot be wrappers")
-        return impl.function(**{arg: kwargs[arg] for arg in impl.argnames if arg in kwargs})
-
     def _ensure(self, kind: str) -> None:
-        """Call every plugin's registration hook for ``kind`` the first time it is needed.
+        """Load the plugins, then run every plugin's registration hook for ``kind``, the first time.
 
-        Hooks run lazily, one kind at a time, so a command that only needs report formats never
-        runs (nor pays the imports of) the grid hooks; unit definitions always come first.
+        Unit lines are collected with the first kind (stored, not defined: pint is built when a
+        unit is first parsed). In strict mode a failure raises, and keeps raising.
         """
         if kind in self._collected:
-            if self._strict_error is not None:
-                raise self._strict_error
+            self._loader.raise_strict()
             return
         with self._lock:
             if kind in self._collected:
                 return self._ensure(kind)
-            since = len(self._failures)
+            self._loader.load()
+            since = self._loader.failure_count
             if "units" not in self._collected:
                 self._collected.add("units")
-                for impl in self.pm.hook.vises_register_units.get_hookimpls():
-                    self._add_units(self._owner[impl.plugin_name], impl)
+                for impl in self._loader.pm.hook.vises_register_units.get_hookimpls():
+                    self._add_units(self._loader.owner(impl.plugin_name), impl)
             if kind != "units":
                 self._collected.add(kind)
-                self._collect(kind)
-            self._raise_if_strict(since)
+                self._collect(KIND_BY_NAME[kind])
+            self._loader.raise_if_strict(since)
 
     def _ensure_all(self) -> None:
-        for kind in ("units", *_KINDS):
+        """Every kind collected, and pint built if plugins gave unit lines, so every failure is known."""
+        for kind in ("units", *KIND_BY_NAME):
             self._ensure(kind)
+        if self._unit_lines:
+            from vises import units
 
-    def _collect(self, kind: str) -> None:
-        spec = _KINDS[kind]
-        for impl in getattr(self.pm.hook, spec.hook).get_hookimpls():
-            plugin = self._owner[impl.plugin_name]
-            try:
-                records = list(self._call(plugin, impl, spec.hook, {}) or ())
-                bad = [r for r in records if not self._is_record(kind, r)]
-                if bad:
-                    expected = "Indicator" if spec.record is object else spec.record.__name__
-                    raise TypeError(
-                        f"expected {expected} records with a non-empty {spec.key_attr}, got "
-                        f"{', '.join(sorted({type(r).__name__ for r in bad}))}"
-                    )
-            except Exception as exc:
-                self._fail(plugin, _describe(exc), hook=spec.hook, exception=exc)
+            since = self._loader.failure_count
+            units.registry()
+            self._loader.raise_if_strict(since)
+
+    @staticmethod
+    def _call(impl: Any, kwargs: Mapping[str, Any]) -> Any:
+        if impl.hookwrapper or impl.wrapper:
+            raise TypeError("registration hooks cannot be wrappers")
+        return impl.function(**{arg: kwargs[arg] for arg in impl.argnames if arg in kwargs})
+
+    def _run_hook(self, plugin: _Plugin, impl: Any, hook: str, kwargs: Mapping[str, Any]) -> tuple[bool, Any]:
+        """Call one plugin's hook; ``(False, None)`` when it failed (recorded). Ctrl-C passes through."""
+        try:
+            result = self._call(impl, kwargs)
+            if hook != "vises_register_commands":
+                result = list(result or ())  # a generator runs here, inside the containment
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit and GeneratorExit too: a hook must not end the program
+            self._loader.fail(plugin, describe_escape(exc), hook=hook, exception=exc)
+            return False, None
+        return True, result
+
+    def _collect(self, kind: Kind[Any]) -> None:
+        record_class = kind.record_class
+        for impl in getattr(self._loader.pm.hook, kind.hook).get_hookimpls():
+            plugin = self._loader.owner(impl.plugin_name)
+            ok, records = self._run_hook(plugin, impl, kind.hook, {})
+            if not ok:
                 continue
             for record in records:
+                problem = self._record_problem(kind, record_class, record)
+                if problem is not None:
+                    self._loader.fail(plugin, problem, hook=kind.hook)
+                    continue
                 self._add(kind, plugin, record, impl.plugin_name)
-        if kind == "readers":
+        if kind is kinds.READERS:
             self._index_readers()
 
-    def _is_record(self, kind: str, record: Any) -> bool:
-        spec = _KINDS[kind]
-        if kind == "indicators":
-            from vises.model import Indicator
-
-            ok = isinstance(record, Indicator)
-        else:
-            ok = isinstance(record, spec.record)
-        key = getattr(record, spec.key_attr, None) if ok else None
-        return ok and isinstance(key, str) and bool(key.strip())
+    @staticmethod
+    def _record_problem(kind: Kind[Any], record_class: type, record: Any) -> str | None:
+        """Why ``record`` cannot be registered as a ``kind`` (``None`` when it can)."""
+        key = getattr(record, kind.key_attr, None) if isinstance(record, record_class) else None
+        if not isinstance(key, str) or not key.strip():
+            what = type(record).__name__ if not isinstance(record, record_class) else f"{kind.key_attr} {key!r}"
+            return f"expected {record_class.__name__} records with a non-empty {kind.key_attr}, got {what}"
+        problems = not_callable(record)
+        if kind is kinds.READERS:
+            suffixes = record.suffixes
+            if isinstance(suffixes, str) or not all(
+                isinstance(s, str) and s.startswith(".") and len(s) > 1 for s in suffixes
+            ):
+                problems.append(f"suffixes must be a tuple of file suffixes like ('.ods',), got {suffixes!r}")
+        if kind is kinds.REPORT_FORMATS and not (
+            isinstance(record.suffix, str) and record.suffix.startswith(".") and len(record.suffix) > 1
+        ):
+            problems.append(f"suffix must be a file suffix like '.md', got {record.suffix!r}")
+        if problems:
+            return f"{kind.noun} {key!r}: " + "; ".join(problems)
+        return None
 
     def _add_units(self, plugin: _Plugin, impl: Any) -> None:
         from vises import units
 
-        hook = "vises_register_units"
-        try:
-            lines = list(self._call(plugin, impl, hook, {}) or ())
-            if not all(isinstance(line, str) for line in lines):
-                raise TypeError("expected pint definition lines (strings)")
-        except Exception as exc:
-            self._fail(plugin, _describe(exc), hook=hook, exception=exc)
+        ok, lines = self._run_hook(plugin, impl, _UNITS_HOOK, {})
+        if not ok:
+            return
+        if not all(isinstance(line, str) for line in lines):
+            self._loader.fail(plugin, "expected pint definition lines (strings)", hook=_UNITS_HOOK)
             return
         if not lines:
             return
-        units.registry()  # defined now, so a bad line is this plugin's failure, not everyone's later
-        for line in lines:
-            if (plugin.name, line) in units._extra_definitions:
-                continue  # already defined by an earlier build of the registry
-            try:
-                units.add_definitions([line], source=plugin.name)
-            except Exception as exc:
-                self._fail(plugin, _describe(exc), hook=hook, exception=exc)
+        self._unit_lines += len(lines)
 
-    def _key(self, kind: str, plugin: _Plugin, name: str) -> str:
-        if plugin.name == CORE_NAME and _KINDS[kind].core_bare:
+        def refused(problem: DefinitionProblem) -> None:
+            owner = problem.owner
+            if owner is not None and owner not in (plugin.name, units.CORE_SOURCE):
+                other = self._loader.plugin_named(owner)
+                if other is not None:
+                    problem = problem._replace(reason=problem.reason.replace(f"plugin {owner!r}", other.who))
+            names = units.defined_names(problem.line)
+            if names and plugin.provides.get("units"):
+                plugin.provides["units"] = [name for name in plugin.provides["units"] if name != names[0]]
+            error = PluginError(problem.message, plugin=plugin.name, hint="define units under new names")
+            self._loader.fail(plugin, problem.message, hook=_UNITS_HOOK, exception=error)
+            if self.strict:  # raised here too when pint is being built, long after collection
+                self._loader.raise_if_strict(self._loader.failure_count - 1)
+
+        for line in lines:
+            names = units.defined_names(line)
+            before = self._loader.failure_count
+            units.add_definitions([line], source=plugin.name, on_problem=refused)
+            if names and self._loader.failure_count == before:
+                plugin.provides.setdefault("units", []).append(names[0])
+
+    def _key(self, kind: Kind[Any], plugin: _Plugin, name: str) -> str:
+        if plugin.name == CORE_NAME and kind.core_bare:
             return name
         return f"{plugin.name}.{name}"
 
-    def _add(self, kind: str, plugin: _Plugin, record: Any, source: str) -> None:
-        key = self._key(kind, plugin, getattr(record, _KINDS[kind].key_attr))
-        if kind != "indicators":
+    def _add(self, kind: Kind[Any], plugin: _Plugin, record: Any, source: str) -> None:
+        key = self._key(kind, plugin, getattr(record, kind.key_attr))
+        if kind is not kinds.INDICATORS:
             changes: dict[str, Any] = {"plugin": plugin.name}
-            if kind == "weightings" and "." not in record.grid:
+            if kind is kinds.WEIGHTINGS and "." not in record.grid:
                 changes["grid"] = f"{plugin.name}.{record.grid}"  # a bare grid code means the plugin's own grid
             record = attrs.evolve(record, **changes)
-        table = self._records[kind]
-        if key in table or key in self._conflicts[kind]:
-            first, first_source = self._record_owner[kind][key]
+            if plugin.name != CORE_NAME:
+                culprit = Culprit(
+                    plugin=plugin.name,
+                    distribution=plugin.distribution,
+                    version=plugin.version,
+                    contribution=f"{kind.noun} {key!r}",
+                )
+                record = guarded(record, culprit)
+        shelf = self._shelves[kind.name]
+        owners = self._record_owner[kind.name]
+        if key in shelf.records or key in shelf.conflicts:
+            first, first_source = owners[key]
             error = PluginError(
-                f"{_KINDS[kind].noun} {key!r} is provided twice: by {self._who(first, first_source)} "
+                f"{kind.noun} {key!r} is provided twice: by {self._who(first, first_source)} "
                 f"and by {self._who(plugin, source)}",
                 hint=f"uninstall one of them, or disable one with {DISABLE_ENV}",
             )
-            if table.pop(key, None) is not None:
-                first.provides[kind].remove(key)
-            self._conflicts[kind][key] = error
-            self._fail(plugin, error.message, hook=_KINDS[kind].hook, exception=error)
+            if shelf.records.pop(key, None) is not None:
+                first.provides[kind.name].remove(key)
+            shelf.conflicts[key] = error
+            self._loader.fail(plugin, error.message, hook=kind.hook, exception=error)
             return
-        table[key] = record
-        plugin.provides.setdefault(kind, []).append(key)
-        self._record_owner[kind][key] = (plugin, source)
+        shelf.records[key] = record
+        plugin.provides.setdefault(kind.name, []).append(key)
+        owners[key] = (plugin, source)
 
     @staticmethod
     def _who(plugin: _Plugin, source: str) -> str:
-        dist = f"distribution {plugin.distribution} {plugin.version or '?'}" if plugin.distribution else "in-process"
         module = f", module {source}" if plugin.name == CORE_NAME else ""
-        return f"plugin {plugin.name!r} ({dist}{module})"
+        return plugin.who[:-1] + f"{module})" if module else plugin.who
 
     def _index_readers(self) -> None:
         owners: dict[str, str] = {}
-        for key, reader in self._records["readers"].items():
+        for key, reader in self._shelves["readers"].records.items():
             for suffix in reader.suffixes:
                 suffix = suffix.lower()
                 if suffix in self._suffix_conflicts or self._suffixes.get(suffix) is reader:
@@ -299,77 +307,14 @@ class Registry(PluginLoader):
                     )
                     del self._suffixes[suffix]
                     self._suffix_conflicts[suffix] = error
-                    self._fail(
-                        self._record_owner["readers"][key][0],
-                        error.message,
-                        hook="vises_register_readers",
-                        exception=error,
+                    self._loader.fail(
+                        self._record_owner["readers"][key][0], error.message, hook=kinds.READERS.hook, exception=error
                     )
                     continue
                 self._suffixes[suffix] = reader
                 owners[suffix] = key
 
-    # -- lookups --------------------------------------------------------------------------------
-
-    def _table(self, kind: str) -> Mapping[str, Any]:
-        self._ensure(kind)
-        return MappingProxyType(self._records[kind])
-
-    def _lookup(self, kind: str, key: str) -> Any:
-        self._ensure(kind)
-        if key in self._conflicts[kind]:
-            raise self._conflicts[kind][key]
-        try:
-            return self._records[kind][key]
-        except KeyError:
-            spec = _KINDS[kind]
-            raise spec.error(f"unknown {spec.noun} {key!r}", hint=did_you_mean(key, self._records[kind])) from None
-
-    def normaliser(self, name: str) -> NormaliserSpec:
-        return cast("NormaliserSpec", self._lookup("normalisers", name))
-
-    @property
-    def normalisers(self) -> Mapping[str, NormaliserSpec]:
-        return self._table("normalisers")
-
-    def aggregator(self, name: str) -> AggregatorSpec:
-        return cast("AggregatorSpec", self._lookup("aggregators", name))
-
-    @property
-    def aggregators(self) -> Mapping[str, AggregatorSpec]:
-        return self._table("aggregators")
-
-    def treatment(self, name: str) -> TreatmentSpec:
-        return cast("TreatmentSpec", self._lookup("treatments", name))
-
-    @property
-    def treatments(self) -> Mapping[str, TreatmentSpec]:
-        return self._table("treatments")
-
-    def imputer(self, name: str) -> ImputerSpec:
-        return cast("ImputerSpec", self._lookup("imputers", name))
-
-    @property
-    def imputers(self) -> Mapping[str, ImputerSpec]:
-        return self._table("imputers")
-
-    def indicator(self, key: str) -> Indicator:
-        return cast("Indicator", self._lookup("indicators", key))
-
-    @property
-    def indicators(self) -> Mapping[str, Indicator]:
-        return self._table("indicators")
-
-    def weighting(self, key: str) -> Weighting:
-        return cast("Weighting", self._lookup("weightings", key))
-
-    @property
-    def weightings(self) -> Mapping[str, Weighting]:
-        return self._table("weightings")
-
-    @property
-    def readers(self) -> Mapping[str, Reader]:
-        return self._table("readers")
+    # -- lookups that are more than a key ---------------------------------------------------------
 
     def reader_for(self, path: os.PathLike[str] | str) -> Reader:
         """The reader whose suffix matches the end of the file name (the longest match wins)."""
@@ -388,30 +333,12 @@ class Registry(PluginLoader):
             raise self._suffix_conflicts[best]
         return self._suffixes[best]
 
-    def report_format(self, name: str) -> ReportFormat:
-        return cast("ReportFormat", self._lookup("report_formats", name))
-
-    @property
-    def report_formats(self) -> Mapping[str, ReportFormat]:
-        return self._table("report_formats")
-
-    @property
-    def financial_proxies(self) -> Mapping[str, FinancialProxy]:
-        return self._table("financial_proxies")
-
-    def financial_proxy(self, key: str) -> FinancialProxy:
-        return cast("FinancialProxy", self._lookup("financial_proxies", key))
-
-    @property
-    def grid_sources(self) -> Mapping[str, GridSource]:
-        return self._table("grids")
-
     def grid(self, code: str) -> Grid:
         """The grid registered as ``code`` (loaded from its file once, then cached)."""
         with self._lock:
             if code in self._grids:
                 return self._grids[code]
-            source: GridSource = self._lookup("grids", code)
+            source = self.grid_sources[code]
             if code in self._grids_loading:
                 chain = " -> ".join([*self._grids_loading, code])
                 raise ConfigError(f"grids extend each other in a circle: {chain}", plugin=source.plugin)
@@ -424,7 +351,15 @@ class Registry(PluginLoader):
             return grid
 
     def _load_grid(self, code: str, source: GridSource) -> Grid:
+        from vises.model import Grid
+
         if source.grid is not None:
+            if not isinstance(source.grid, Grid):
+                raise PluginError(
+                    f"grid {code!r}: GridSource.grid is {type(source.grid).__name__}, not a vises Grid",
+                    plugin=source.plugin,
+                    hint="give GridSource(grid=Grid(...)) or GridSource(path=...)",
+                )
             grid = source.grid
         elif source.path is not None:
             from vises.io.grid_files import read_grid
@@ -446,31 +381,37 @@ class Registry(PluginLoader):
         if kind == "grid":
             return self.grid(key)
         if kind == "indicator":
-            return self.indicator(key)
+            return self.indicators[key]
         raise ConfigError(f"cannot resolve a reference of kind {kind!r}", hint="kinds are 'grid' and 'indicator'")
 
     # -- plugins --------------------------------------------------------------------------------
 
     @property
     def plugins(self) -> list[PluginInfo]:
+        """Every plugin with its status and what it provides (imports and collects everything)."""
         self._ensure_all()
-        return [plugin.info() for plugin in self._plugins.values()]
+        return [plugin.info() for plugin in self._loader.booked]
 
     def plugin(self, name: str) -> PluginInfo:
         self._ensure_all()
-        if name not in self._plugins:
-            raise PluginError(f"unknown plugin {name!r}", hint=did_you_mean(name, self._plugins))
-        return self._plugins[name].info()
+        found = self._loader.plugin_named(name)
+        if found is None:
+            raise PluginError(
+                f"unknown plugin {name!r}", hint=unknown_name_hint(name, (p.ident for p in self._loader.booked))
+            )
+        return found.info()
 
     @property
     def failures(self) -> list[PluginFailure]:
+        """Every failure so far, after collecting every kind (and defining plugin units)."""
         self._ensure_all()
-        return list(self._failures)
+        return self._loader.failures
 
     def provenance(self) -> dict[str, str]:
-        """Plugin name -> version of every plugin that contributed, for the record in results."""
+        """Plugin name -> version of every plugin that is loaded, for the record in results."""
+        self._loader.load()
         versions: dict[str, list[str]] = {}
-        for plugin in self._plugins.values():
+        for plugin in self._loader.booked:
             if plugin.objects and plugin.status != "disabled":
                 versions.setdefault(plugin.name, []).append(plugin.version or "in-process")
         return {name: ", ".join(found) for name, found in versions.items()}
@@ -479,27 +420,41 @@ class Registry(PluginLoader):
         """Let every plugin add sub-commands to the click group ``cli``; returns the new failures.
 
         A plugin may not replace a command that is already there (the core's or another plugin's):
-        that is refused and recorded, since click would otherwise silently override it.
+        that is refused and recorded, since click would otherwise silently override it. A hook that
+        raises, even ``SystemExit``, is a failure of that plugin; the others still register.
         """
         hook = "vises_register_commands"
-        before = len(self._failures)
-        for impl in self.pm.hook.vises_register_commands.get_hookimpls():
-            plugin = self._owner[impl.plugin_name]
+        self._loader.load()
+        before = self._loader.failure_count
+        for impl in self._loader.pm.hook.vises_register_commands.get_hookimpls():
+            plugin = self._loader.owner(impl.plugin_name)
             existing = dict(cli.commands)
-            try:
-                self._call(plugin, impl, hook, {"cli": cli})
-            except Exception as exc:
-                self._fail(plugin, _describe(exc), hook=hook, exception=exc)
+            self._run_hook(plugin, impl, hook, {"cli": cli})
             for name, command in existing.items():
                 if cli.commands.get(name) is not command:
                     cli.commands[name] = command
-                    self._fail(plugin, f"command {name!r} already exists and cannot be replaced", hook=hook)
+                    self._loader.fail(plugin, f"command {name!r} already exists and cannot be replaced", hook=hook)
             added = sorted(set(cli.commands) - set(existing))
             if added:
                 plugin.provides.setdefault("commands", []).extend(added)
-        new = self._failures[before:]
+        new = self._loader.failures_since(before)
         if self.strict and new:
             raise PluginError(
                 "; ".join(failure.message for failure in new), hint=f"unset {STRICT_ENV} to continue without it"
             )
         return new
+
+    def catalogue(self, kind: str) -> Catalogue[Any]:
+        """The catalogue of a kind by its name (``"normalisers"``), for tools that list every kind."""
+        if kind not in KIND_BY_NAME:
+            raise ConfigError(f"unknown kind of contribution {kind!r}", hint=unknown_name_hint(kind, KIND_BY_NAME))
+        found: Catalogue[Any] = getattr(self, ATTRIBUTE_OF[kind])
+        return found
+
+
+KIND_BY_NAME: dict[str, Kind[Any]] = {kind.name: kind for kind in kinds.KINDS}
+
+#: The ``Registry`` attribute of each kind's catalogue (grids are ``grid_sources``: ``grid()`` loads them).
+ATTRIBUTE_OF: Mapping[str, str] = {
+    kind.name: "grid_sources" if kind is kinds.GRIDS else kind.name for kind in kinds.KINDS
+}

@@ -79,7 +79,7 @@ def vises_register_normalisers():
 
 @hookimpl
 def vises_register_report_formats():
-    return [ReportFormat(name="shout", suffix=".txt", render=lambda results, **options: "SCORES!\n")]
+    return [ReportFormat(name="shout", suffix=".txt", render=lambda results, request: "SCORES!\n")]
 
 
 @hookimpl
