@@ -460,3 +460,158 @@ def test_check_plugin_on_the_fake_distribution(site) -> None:
     assert report.plugin == "fake"
     assert not [p for p in report.problems if "normaliser" in p or "weighting" in p or "command" in p], report.problems
     assert any("not rendered" in note for note in report.notes)
+
+
+# -- the catalogues ------------------------------------------------------------------------------
+
+
+def test_every_kind_is_a_read_only_mapping_raising_its_own_error() -> None:
+    from collections.abc import Mapping
+
+    registry = build(entry_points=False, core=True, extra_plugins={"demo": Demo()})
+    expected = {
+        "normalisers": (MethodError, "minmx", "did you mean 'minmax'"),
+        "aggregators": (MethodError, "arithmetik", "did you mean 'arithmetic'"),
+        "treatments": (MethodError, "winsorize", "did you mean 'winsorise'"),
+        "imputers": (MethodError, "meen", "did you mean 'mean'"),
+        "grid_sources": (ConfigError, "social_economy", "did you mean 'vises.social_economy'"),
+        "weightings": (ConfigError, "w", "available: none"),
+        "indicators": (ConfigError, "x", "available: none"),
+        "financial_proxies": (ConfigError, "job_year", "available: none"),
+        "readers": (DataError, "xls", "did you mean 'xlsx'"),
+        "report_formats": (ReportError, "markdwn", "did you mean 'markdown'"),
+    }
+    for attribute, (error, key, hint) in expected.items():
+        catalogue = getattr(registry, attribute)
+        assert isinstance(catalogue, Mapping)
+        with pytest.raises(error, match=re.escape(hint)) as caught:
+            catalogue[key]
+        assert "unknown" in str(caught.value) and "available:" in str(caught.value)
+        assert catalogue.get(key) is None and key not in catalogue
+        with pytest.raises(TypeError):
+            catalogue[key] = None  # read-only
+    assert registry.aggregators["demo.maximum"].plugin == "demo"
+    assert registry.catalogue("grids") is registry.grid_sources
+    with pytest.raises(ConfigError, match="did you mean 'normalisers'"):
+        registry.catalogue("normaliser")
+
+
+def test_a_conflicting_key_is_left_out_yet_names_both_when_asked_for(site) -> None:
+    site("good", "fork")
+    registry = build()
+    assert "fake.demo" not in registry.grid_sources and registry.grid_sources.get("fake.demo") is None
+    with pytest.raises(PluginError, match="provided twice") as caught:
+        registry.grid_sources["fake.demo"]
+    assert "fakeplugin 1.0" in str(caught.value) and "fakeplugin_fork 1.5" in str(caught.value)
+
+
+def test_records_are_hashable_and_not_mutable_through_their_mappings() -> None:
+    import pickle
+
+    from vises.contract.records import FinancialProxy
+
+    weighting = Weighting(code="w", grid="g", weights={"a": 2.0}, label={"fr": "Poids"})
+    with pytest.raises(TypeError):
+        weighting.weights["a"] = 9.0  # type: ignore[index]
+    assert weighting.weights == {"a": 2.0} and dict(weighting.weights) == {"a": 2.0}
+    assert hash(weighting) == hash(Weighting(code="w", grid="g", weights={"a": 2.0}, label={"fr": "Poids"}))
+    assert pickle.loads(pickle.dumps(weighting)) == weighting
+    proxy = FinancialProxy(code="p", value=1.0, currency="EUR", unit="person", label={"en": "P"})
+    assert {proxy, weighting, ReportRequest(options={"digits": 2})}  # all hash
+    request = ReportRequest(options={"digits": 2})
+    with pytest.raises(TypeError):
+        request.options["digits"] = 3  # type: ignore[index]
+    info = build(entry_points=False, extra_plugins={"demo": Demo()}).plugin("demo")
+    assert info.provides["grids"] == ("demo.g",) and hash(info)
+    assert info.to_json()["provides"] == {"grids": ["demo.g"], "aggregators": ["demo.maximum"]}
+
+
+def test_plugin_errors_name_the_distribution_and_survive_context_and_pickling() -> None:
+    import pickle
+
+    error = PluginError(
+        "apply returned 3 values for 5 rows",
+        plugin="x",
+        distribution="vises-x",
+        version="1.0",
+        contribution="normaliser 'x.share'",
+    )
+    assert (
+        str(error) == "plugin 'x' (distribution vises-x 1.0), normaliser 'x.share': apply returned 3 values for 5 rows"
+    )
+    located = error.with_context(indicator="meals")
+    assert str(located).startswith("indicator 'meals', plugin 'x' (distribution vises-x 1.0), normaliser 'x.share'")
+    assert str(pickle.loads(pickle.dumps(located))) == str(located)
+
+
+def test_one_did_you_mean_helper_set() -> None:
+    from vises.errors import closest, did_you_mean, unknown_name_hint
+
+    assert closest("csv", ["hauts_de_france.csv", "json"]) == ["hauts_de_france.csv"]
+    assert did_you_mean("wieght", ["weight", "code"]) == "did you mean 'weight'?"
+    assert did_you_mean("zzz", ["weight"]) is None
+    assert unknown_name_hint("minmx", ["minmax", "zscore"]) == "did you mean 'minmax'? available: minmax, zscore"
+    assert unknown_name_hint("x", []) == "available: none"
+    many = [f"k{i:03d}" for i in range(50)]
+    assert unknown_name_hint("zz", many).endswith("k039, … (10 more)")
+
+
+def test_plugin_unit_lines_are_kept_until_pint_is_built() -> None:
+    from vises import units
+
+    class Meals:
+        @hookimpl
+        def vises_register_units(self):
+            return ["assiette = [assiette] = assiettes"]
+
+    units.reset()
+    try:
+        registry = build(entry_points=False, core=True, extra_plugins={"meals": Meals()})
+        assert "csv" in registry.report_formats  # collects every plugin's unit lines ...
+        assert not units.is_built()  # ... without building pint
+        assert units.conversion("assiettes", "assiette") == (1.0, 0.0)
+        assert registry.plugin("meals").provides["units"] == ("assiette",)
+    finally:
+        units.reset()
+        plugins.reset_registry()
+
+
+@pytest.mark.parametrize("command", [["--help"], ["schema"], ["grids"]])
+def test_commands_import_only_what_they_need(command: list[str]) -> None:
+    """`--help` and `schema` import no plugin; `grids` imports the plugins but never builds pint."""
+    code = (
+        "import sys, warnings\n"
+        "warnings.simplefilter('ignore')\n"
+        "from vises.cli import main\n"
+        f"try:\n    main({command!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "from vises import units\n"
+        "print('PLUGINS', sorted(m for m in sys.modules if m.startswith('vises_fake')), 'PINT', units.is_built(),"
+        " file=sys.stderr)\n"
+    )
+    environ = {k: v for k, v in __import__("os").environ.items() if not k.startswith("VISES_")}
+    environ["PYTHONPATH"] = str(FIXTURES / "good")
+    environ["VISES_DISABLE_PLUGINS"] = "wallonie,vlaanderen,hdf"
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = "['vises_fakeplugin', 'vises_fakeplugin.hooks']" if command == ["grids"] else "[]"
+    assert f"PLUGINS {loaded} PINT False" in done.stderr
+    if command == ["grids"]:
+        assert "fake.demo" in done.stdout
+
+
+def test_plugins_all_lists_every_contribution_by_name(site) -> None:
+    from click.testing import CliRunner
+
+    from vises.cli import cli
+
+    plugins.register_plugin(Demo(), name="listed")
+    try:
+        result = CliRunner().invoke(cli, ["plugins", "--all"])
+    finally:
+        plugins.unregister_plugin("listed")
+    assert result.exit_code == 0, result.output
+    assert "\nlisted:\n  grids: listed.g\n  aggregators: listed.maximum\n" in result.output
+    assert "\nvises:\n  grids: vises.social_economy\n" in result.output
+    assert "  report formats: table, markdown, csv, json, html, xlsx" in result.output

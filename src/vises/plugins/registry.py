@@ -186,11 +186,16 @@ class Registry:
             if not ok:
                 continue
             for record in records:
-                problem = self._record_problem(kind, record_class, record)
+                try:
+                    problem = self._record_problem(kind, record_class, record)
+                    if problem is None:
+                        self._add(kind, plugin, record, impl.plugin_name)
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # a record of an odd subclass can fail in its own ways
+                    problem = f"a {kind.noun} record could not be registered: {describe_escape(exc)}"
                 if problem is not None:
                     self._loader.fail(plugin, problem, hook=kind.hook)
-                    continue
-                self._add(kind, plugin, record, impl.plugin_name)
         if kind is kinds.READERS:
             self._index_readers()
 

@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from vises.errors import GridError, GridValidationError, MethodError, VisesError, did_you_mean
+from vises.errors import GridError, GridValidationError, MethodError, PluginError, VisesError, did_you_mean
 from vises.model import Direction, Grid, Indicator, Kind, Method, Node
 from vises.validation.dataset import validate_dataset
 from vises.validation.effective import (
@@ -401,6 +401,8 @@ class _GridChecker:
             return
         try:
             spec.check(method.params)
+        except PluginError as exc:  # a plugin's check broke its contract: keep who is to blame
+            self.error(str(exc), path=path, kind=MethodError, **where)
         except VisesError as exc:
             self.error(exc.message, path=path, hint=exc.hint, kind=MethodError, **where)
         except Exception as exc:  # a plugin's check may fail in its own way

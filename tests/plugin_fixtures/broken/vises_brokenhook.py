@@ -1,6 +1,6 @@
 """A plugin that imports fine but raises inside a hook."""
 
-from vises.contract.hookspecs import hookimpl
+from vises import hookimpl
 
 
 @hookimpl

@@ -1,8 +1,6 @@
 """A second distribution that uses the same entry-point name ``fake`` and provides ``fake.demo`` too."""
 
-from vises.contract.hookspecs import hookimpl
-from vises.contract.records import GridSource
-from vises.model import Grid
+from vises import Grid, GridSource, hookimpl
 
 
 @hookimpl

@@ -1,7 +1,6 @@
 """A plugin with a misspelt hook name, which pluggy alone would silently ignore."""
 
-from vises.contract.hookspecs import hookimpl
-from vises.contract.records import GridSource
+from vises import GridSource, hookimpl
 
 
 @hookimpl

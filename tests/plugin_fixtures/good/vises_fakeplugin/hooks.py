@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vises.contract.hookspecs import hookimpl
-from vises.contract.records import GridSource, NormaliserSpec, ReportFormat, Weighting
-from vises.model import Grid, Indicator, Method, Node
+from vises import Grid, GridSource, Indicator, Method, Node, NormaliserSpec, ReportFormat, Weighting, hookimpl
 
 
 @hookimpl
@@ -94,7 +92,7 @@ def vises_register_commands(cli):
     @cli.command(name="fake-fail")
     def fake_fail() -> None:
         """Fail the way a user error fails."""
-        from vises.errors import DataError
+        from vises import DataError
 
         raise DataError("the fake data is wrong", file="fake.csv", row=3, hint="fix row 3")
 
