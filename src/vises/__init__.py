@@ -15,10 +15,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from vises._version import __version__
-
 if TYPE_CHECKING:  # pragma: no cover
     from vises import analysis, sroi, testing
+    from vises._version import __version__
     from vises.api import compile_grid, load_data, load_grid, render, score, validate_data, validate_grid
     from vises.contract.hookspecs import hookimpl
     from vises.contract.records import (
@@ -83,6 +82,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Where each public name lives; resolved on first access.
 _WHERE: dict[str, str] = {
+    "__version__": "vises._version",  # read from the package metadata on first use (importlib.metadata is slow)
     **dict.fromkeys(
         ("compile_grid", "load_data", "load_grid", "render", "score", "validate_data", "validate_grid"), "vises.api"
     ),

@@ -16,7 +16,6 @@ from typing import Any
 
 import click
 
-from vises._version import __version__
 from vises.errors import ExitCode, VisesError
 
 LANGS = ("fr", "nl", "en")
@@ -125,9 +124,26 @@ def _cli_warnings() -> Iterator[None]:
         yield
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``, reading the version only when asked (importlib.metadata costs ~30 ms to import)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from vises._version import __version__
+
+    click.echo(f"vises, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=VisesGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
-@click.version_option(version=__version__, prog_name="vises")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Measure the social impact of social-economy enterprises.
