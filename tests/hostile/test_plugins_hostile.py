@@ -599,3 +599,25 @@ def test_a_normaliser_breaking_its_contract_through_the_cli(tmp_path: Path, in_p
         result.output
     )
     assert "internal error" not in result.output and "bug in vises" not in result.output
+
+
+def test_strict_mode_turns_a_contained_escape_and_a_refused_unit_into_errors() -> None:
+    class Exits:
+        @hookimpl
+        def vises_register_grids(self):
+            sys.exit(0)
+
+    class Units:
+        @hookimpl
+        def vises_register_units(self):
+            return ["FTE = 2 * person"]
+
+    registry = Registry.build(extra_plugins={"exits": Exits()}, entry_points=False, strict=True, disabled=())
+    with pytest.raises(PluginError, match=r"plugin 'exits'.*SystemExit"):
+        list(registry.grid_sources)
+    with pytest.raises(PluginError):  # and it stays refused
+        list(registry.grid_sources)
+    registry = Registry.build(extra_plugins={"units": Units()}, entry_points=False, strict=True, disabled=())
+    with pytest.raises(PluginError, match="it redefines 'FTE', already defined by vises"):
+        list(registry.normalisers)
+    assert vises.unit_conversion("FTE", "FTE") == (1.0, 0.0)

@@ -1,10 +1,12 @@
-"""The plugin host: entry points loaded one by one, the registry of what they contribute.
+"""The plugin host: entry points found from metadata and loaded one by one, the registry of what they contribute.
 
 ``get_registry()`` is the registry of this process, built on first use and cached
-(``vises.plugins.current``); loading and failure reporting live in ``loading``, the catalogues
-of contributions in ``registry``.
+(``vises.plugins.current``); finding, loading and failure reporting live in ``loading``, one typed
+``Catalogue`` per kind in ``catalogue``, the registry composing them in ``registry``, and the
+contracts plugin code is held to in ``guard``.
 """
 
+from vises.plugins.catalogue import Catalogue
 from vises.plugins.current import (
     CORE_NAME,
     CORE_PLUGINS,
@@ -29,6 +31,7 @@ __all__ = [
     "DISABLE_ENV",
     "ENTRY_POINT_GROUP",
     "STRICT_ENV",
+    "Catalogue",
     "PluginFailure",
     "PluginInfo",
     "PluginLoader",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -23,6 +23,9 @@ import numpy as np
 from vises.contract.records import ReportRequest
 from vises.errors import ConfigError, PluginError, VisesError
 from vises.model import Grid, Indicator, Level
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.plugins.registry import Registry
 
 #: Values every quantity normaliser is tried on: zero, fractions, a wide spread, ties and a missing value.
 SAMPLE_VALUES = np.array([0.0, 1.0, 2.5, 2.5, 10.0, 100.0, np.nan])
@@ -118,7 +121,7 @@ def check_plugin(
     return report
 
 
-def plugin_registry(plugin: Any, *, name: str | None = None) -> Any:
+def plugin_registry(plugin: Any, *, name: str | None = None) -> Registry:
     """A fresh ``Registry`` of vises' core plus ``plugin`` alone (installed entry points ignored).
 
     This is what ``check_plugin`` inspects; a plugin's tests can score with it
@@ -152,7 +155,7 @@ def _entry_point_name(obj: Any) -> str:
     )
 
 
-def _check_grid(registry: Any, key: str) -> list[str]:
+def _check_grid(registry: Registry, key: str) -> list[str]:
     from vises.validation.grid import method_tables, validate_grid
 
     try:
@@ -239,7 +242,7 @@ def _check_aggregator(key: str, spec: Any, params: dict[str, Any], problems: lis
             notes.append(f"{where}: not run on sample scores ({exc}); pass sample_params if it needs parameters")
 
 
-def _check_weighting(registry: Any, key: str) -> list[str]:
+def _check_weighting(registry: Registry, key: str) -> list[str]:
     weighting = registry.weightings[key]
     try:
         grid = registry.grid(weighting.grid)
