@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 
 import pytest
-from test_report_views import EVIL, make_results
+from test_report_views import EVIL, ask, make_results
 
 import vises
 from vises.contract.records import ReportRequest
@@ -17,7 +17,8 @@ from vises.errors import ConfigError
 from vises.plugins import get_registry
 from vises.report.csv_format import render_csv
 from vises.report.json_format import render_json
-from vises.report.markdown import escape, render_markdown
+from vises import markdown_text as escape
+from vises.report.markdown import render_markdown
 from vises.report.table import render_table
 
 FORMATS = ("table", "markdown", "csv", "json", "html")
@@ -64,7 +65,7 @@ def test_every_format_renders_both_views_with_provenance(results, name, lang):
 
 
 def test_profile_shows_dimensions_before_the_total(results):
-    out = render_table(results, lang="en", view="profile", organisation="a")
+    out = render_table(results, ask(lang="en", view="profile", organisation="a"))
     assert out.index("Dimension profile") < out.index("Overall score")
     assert out.index("Social") < out.index("Overall score")
     assert "Do trainees find stable work?" in out and "Focus group" in out  # the method's label, not its code
@@ -73,17 +74,17 @@ def test_profile_shows_dimensions_before_the_total(results):
 
 def test_table_formats_numbers_for_the_language(results):
     value = results.score("social")[4]
-    fr = render_table(results, lang="fr", view="profile", organisation="a")
-    en = render_table(results, lang="en", view="profile", organisation="a")
+    fr = render_table(results, ask(lang="fr", view="profile", organisation="a"))
+    en = render_table(results, ask(lang="en", view="profile", organisation="a"))
     assert f"{value:.1f}".replace(".", ",") in fr
     assert f"{value:.1f}" in en
-    assert "Couverture" in fr and "Verdelingen" in render_table(results, lang="nl")
+    assert "Couverture" in fr and "Verdelingen" in render_table(results, ask(lang="nl"))
 
 
 def test_ranks_option_removes_ranks(results):
-    assert "(#1)" in render_table(results, lang="en")
-    assert "(#1)" not in render_table(results, lang="en", options={"ranks": False})
-    assert "Rank" not in render_table(results, lang="en", view="profile", organisation="a", options={"ranks": False})
+    assert "(#1)" in render_table(results, ask(lang="en"))
+    assert "(#1)" not in render_table(results, ask(lang="en", options={"ranks": False}))
+    assert "Rank" not in render_table(results, ask(lang="en", view="profile", organisation="a", options={"ranks": False}))
 
 
 def test_unknown_view_language_or_option_is_an_error(results):
@@ -97,7 +98,7 @@ def test_unknown_view_language_or_option_is_an_error(results):
 
 
 def test_markdown_escapes_labels(results):
-    out = render_markdown(results, lang="en", view="profile", organisation="a")
+    out = render_markdown(results, ask(lang="en", view="profile", organisation="a"))
     assert EVIL not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert escape("a|b *c*") == r"a\|b \*c\*"
@@ -110,7 +111,7 @@ def _csv_rows(text):
 
 
 def test_csv_columns_and_exact_round_trip(results):
-    out = render_csv(results)
+    out = render_csv(results, ask())
     assert out.startswith("organisation,period,"), "the header row comes first: any CSV reader takes the file"
     header, *rows = _csv_rows(out)
     assert header == ["organisation", "period", *results.codes]
@@ -127,7 +128,7 @@ def test_csv_columns_and_exact_round_trip(results):
 
 
 def test_csv_profile_and_bare_table(results):
-    _header, *rows = _csv_rows(render_csv(results, view="profile", organisation="b", period="2022"))
+    _header, *rows = _csv_rows(render_csv(results, ask(view="profile", organisation="b", period="2022")))
     assert rows == [
         [
             "b",
@@ -135,12 +136,12 @@ def test_csv_profile_and_bare_table(results):
             *(repr(float(results.score(c)[1])) if not math.isnan(results.score(c)[1]) else "" for c in results.codes),
         ]
     ]
-    with_provenance = render_csv(results, options={"provenance": True})
+    with_provenance = render_csv(results, ask(options={"provenance": True}))
     assert with_provenance.startswith("# vises ") and "# grid: net" in with_provenance
 
 
 def test_json_holds_the_whole_results(results):
-    data = json.loads(render_json(results))
+    data = json.loads(render_json(results, ask()))
     assert data["provenance"]["grid"] == "net" and data["provenance"]["vises_version"] == vises.__version__
     assert data["codes"] == list(results.codes)
     assert len(data["records"]) == len(results)
@@ -154,12 +155,12 @@ def test_json_holds_the_whole_results(results):
     assert data["records"][0]["ranks"]["net"] >= 1
     assert set(data["fitted"]) >= {"hours", "exits"}
     assert data["evaluations"][0]["questions"] == ["Do trainees find stable work?"]
-    assert "NaN" not in render_json(results)
-    assert "ranks" not in json.loads(render_json(results, options={"ranks": False}))["records"][0]
+    assert "NaN" not in render_json(results, ask())
+    assert "ranks" not in json.loads(render_json(results, ask(options={"ranks": False})))["records"][0]
 
 
 def test_json_profile_is_the_explain_tree(results):
-    data = json.loads(render_json(results, view="profile", organisation="a", lang="en"))
+    data = json.loads(render_json(results, ask(view="profile", organisation="a", lang="en")))
     assert data["organisation"] == "a" and data["period"] == "2023"
     tree = data["explain"]
     assert tree["code"] == "net"
@@ -219,7 +220,7 @@ def test_a_period_narrows_the_network_view(results):
     view = network_view(results, lang="en", period="2023")
     assert view.periods == ("2023",) and {row.period for row in view.rows} == {"2023"}
     assert {d.period for d in view.distributions} == {"2023"} and all(c.to_period == "2023" for c in view.changes)
-    lines = render_csv(results, period="2022").splitlines()
+    lines = render_csv(results, ask(period="2022")).splitlines()
     assert len(lines) == 1 + 4 and all(line.split(",")[1] == "2022" for line in lines[1:])
     with pytest.raises(ConfigError, match="unknown period"):
         network_view(results, period="1999")

@@ -15,6 +15,13 @@ from vises.report.views import attribute_label, network_view, parse_options, pro
 EVIL = "<script>alert(1)</script>"
 
 
+def ask(lang=None, view="network", organisation=None, period=None, options=None) -> vises.ReportRequest:
+    """A report request, as ``vises.render`` builds it (the renderers take ``(results, request)``)."""
+    return vises.ReportRequest(
+        language=lang, view=view, organisation=organisation, period=period, options=options or {}
+    )
+
+
 def report_grid() -> Grid:
     return Grid(
         code="net",

@@ -8,7 +8,7 @@ records of the same kinds, returned by the core's own hook implementations.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -251,9 +251,18 @@ class RenderFunction(Protocol):
     def __call__(self, results: Results, request: ReportRequest, /) -> str | bytes: ...
 
 
+class StreamFunction(Protocol):
+    def __call__(self, results: Results, request: ReportRequest, /) -> Iterable[str]: ...
+
+
 @attrs.frozen(kw_only=True)
 class ReportFormat:
-    """A report format: ``render(results, request)`` returns ``str``, or ``bytes`` when ``binary``."""
+    """A report format: ``render(results, request)`` returns ``str``, or ``bytes`` when ``binary``.
+
+    ``stream`` (optional, text formats) yields the same text in pieces, so a large report is
+    written to a file without being held whole in memory; ``"".join(stream(...))`` must equal
+    ``render(...)``.
+    """
 
     name: str
     suffix: str
@@ -261,6 +270,7 @@ class ReportFormat:
     binary: bool = False
     summary: str = ""
     plugin: str | None = None
+    stream: StreamFunction | None = None
 
 
 @attrs.frozen(kw_only=True)

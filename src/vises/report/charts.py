@@ -1,20 +1,29 @@
 """Charts for the HTML report, drawn with matplotlib and returned as inline SVG text.
 
-Figures are built with ``matplotlib.figure.Figure`` rather than pyplot, so drawing a report
-touches no global figure state and never changes the backend of a program that already uses
-pyplot. Text stays text in the SVG (``svg.fonttype = none``): matplotlib escapes it, and the
-report can be searched and copied. ``$`` is escaped so a label is never read as mathtext. Ids are
-prefixed per chart, because several SVGs share one HTML document.
+Library hygiene: figures are ``matplotlib.figure.Figure`` objects saved with ``savefig`` (which
+needs no pyplot and no backend), so drawing a report never calls ``matplotlib.use`` nor touches a
+program's pyplot state. The style is matplotlib's defaults plus ``_RC``, applied with
+``rc_context`` around building and saving each figure, under a lock: whatever the caller set in
+``rcParams`` is restored afterwards, and two threads drawing at once get identical SVG.
+
+The network charts summarise a network of any size: one chart per dimension, whatever the number
+of organisations, with a band from the 10th to the 90th percentile, the interquartile box, the
+median, and a strip of one dot per organisation (or, past ``DOT_LIMIT`` organisations, a small
+histogram, so a chart of 10,000 organisations is as light as one of 30). Text stays text in the
+SVG (``svg.fonttype = none``): matplotlib escapes it, and the report can be searched and copied.
+``$`` is escaped so a label is never read as mathtext. Ids are prefixed per chart, because several
+SVGs share one HTML document.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
-import sys
 import textwrap
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +32,8 @@ from vises.errors import MissingDependencyError
 
 #: Colours that stay distinct in grey print and for the common colour-vision deficiencies.
 PALETTE = ("#1b6ca8", "#d1495b", "#66a182", "#edae49", "#5f4b8b", "#8d6a46")
+#: Past this many organisations in a period, dots give way to a histogram.
+DOT_LIMIT = 400
 
 _RC = {
     "svg.fonttype": "none",
@@ -32,6 +43,8 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+#: Figures are built and saved one at a time: rc_context changes matplotlib's (global) rcParams.
+_LOCK = threading.RLock()
 
 
 def _matplotlib() -> Any:
@@ -39,10 +52,20 @@ def _matplotlib() -> Any:
         import matplotlib
     except ImportError as error:  # pragma: no cover - installed with the html extra
         raise MissingDependencyError("matplotlib", "html", "charts in the HTML report") from error
-    if "matplotlib.pyplot" not in sys.modules:
-        # Without pyplot loaded nobody has chosen an interactive backend; Agg never opens a window.
-        matplotlib.use("Agg")
     return matplotlib
+
+
+@contextlib.contextmanager
+def drawing() -> Iterator[Any]:
+    """Matplotlib's defaults plus ours while a figure is built and saved; the caller's rcParams after."""
+    matplotlib = _matplotlib()
+    with _LOCK, matplotlib.rc_context():
+        # Inside the context: the defaults (backend and other process settings excepted), then ours.
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_RC)
+        from matplotlib.figure import Figure
+
+        yield Figure
 
 
 def _text(label: str, width: int = 22) -> str:
@@ -67,7 +90,7 @@ _ID = re.compile(r'\bid="([^"]+)"')
 def _svg(figure: Any, prefix: str) -> str:
     """The figure as an SVG element ready to inline: no XML prolog, comments or metadata."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
@@ -90,13 +113,10 @@ def radar(
 ) -> str:
     """A spider chart of one or more series over the dimensions; bars when there are under three."""
     if len(labels) < 3:
-        name, values = series[0]
-        return bars([*labels], list(values), title=title, prefix=prefix)
-    matplotlib = _matplotlib()
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(5.6, 4.6))
+        return _bars(labels, series[0][1], title=title, prefix=prefix)
+    with drawing() as Figure:
+        figure = Figure(figsize=(5.6, 4.8))
+        figure.subplots_adjust(left=0.12, right=0.88, top=0.80, bottom=0.20)
         ax = figure.add_subplot(projection="polar")
         angles = np.linspace(0, 2 * math.pi, len(labels), endpoint=False)
         closed = np.append(angles, angles[0])
@@ -114,83 +134,77 @@ def radar(
         # Radial tick labels half-way between two axes, where no dimension label sits.
         ax.set_rlabel_position(180 / len(labels))  # type: ignore[attr-defined]  # a polar Axes, typed as plain Axes
         ax.tick_params(axis="y", labelsize=7, colors="#555555")
-        ax.set_title(_text(title, 60), pad=18, fontsize=10)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(series), 2), fontsize=8, frameon=False)
+        figure.suptitle(_text(title, 60), fontsize=10)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(series), 2), fontsize=8, frameon=False)
         return _svg(figure, prefix)
 
 
-def bars(
-    names: Sequence[str],
-    values: Sequence[float],
-    *,
-    title: str,
-    prefix: str,
-    marker: float | None = None,
-    marker_label: str | None = None,
-) -> str:
-    """Horizontal bars, one per name, best at the top; ``marker`` draws a reference line (median).
-
-    ``marker_label`` names that line in a small legend.
-    """
-    matplotlib = _matplotlib()
-    from matplotlib.figure import Figure
-
+def _bars(labels: Sequence[str], values: Sequence[float], *, title: str, prefix: str) -> str:
+    """One horizontal bar per dimension (a radar needs three axes or more)."""
     data = np.asarray(values, dtype=float)
-    order = np.argsort(np.where(np.isnan(data), -np.inf, data), kind="stable")
-    with matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(6.0, 0.9 + 0.24 * max(len(names), 2)))
+    with drawing() as Figure:
+        figure = Figure(figsize=(5.6, 1.2 + 0.4 * len(labels)))
+        figure.subplots_adjust(left=0.32, right=0.95, top=0.75, bottom=0.2)
         ax = figure.add_subplot()
-        shown = np.nan_to_num(data[order], nan=0.0)
-        ax.barh(range(len(order)), shown, color=PALETTE[0], height=0.7)
-        ax.set_yticks(range(len(order)))
-        ax.set_yticklabels([_text(names[i] + (" (—)" if np.isnan(data[i]) else ""), 32) for i in order], fontsize=8)
+        ax.barh(range(len(labels)), np.nan_to_num(data), color=PALETTE[0], height=0.6)
+        ax.set_yticks(range(len(labels)))
+        ax.set_yticklabels([_text(label, 28) for label in labels], fontsize=8)
         ax.set_xlim(*limits(data))
-        if marker is not None and math.isfinite(marker):
-            ax.axvline(marker, color=PALETTE[1], linewidth=1.2, linestyle="--", label=_text(marker_label or " ", 40))
-            if marker_label:
-                ax.legend(fontsize=8, frameon=False, loc="lower right")
-        ax.set_title(_text(title, 70), fontsize=10, loc="left")
+        ax.invert_yaxis()
+        figure.suptitle(_text(title, 70), fontsize=10)
         return _svg(figure, prefix)
 
 
-def boxes(
-    labels: Sequence[str],
-    groups: Sequence[tuple[str, Sequence[np.ndarray]]],
-    *,
-    title: str,
-    prefix: str,
-) -> str:
-    """Box plots per dimension; ``groups`` holds one series of columns per period, side by side."""
-    matplotlib = _matplotlib()
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
+class DistributionCharts:
+    """One reused figure drawing each dimension's distribution over the latest periods.
 
-    with matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(max(10.0, 1.4 * len(labels)), 4.2))
-        ax = figure.add_subplot()
-        width = 0.8 / max(len(groups), 1)
-        everything = []
-        handles = []
-        for position, (name, columns) in enumerate(groups):
-            colour = PALETTE[position % len(PALETTE)]
-            cleaned = [np.asarray(column, dtype=float)[np.isfinite(column)] for column in columns]
-            everything.extend(cleaned)
-            places = np.arange(len(labels)) + (position - (len(groups) - 1) / 2) * width
-            drawn = [(place, values) for place, values in zip(places, cleaned, strict=True) if len(values)]
-            if drawn:
-                box = ax.boxplot(
-                    [v for _, v in drawn], positions=[p for p, _ in drawn], widths=width * 0.85, patch_artist=True
-                )
-                for patch in box["boxes"]:
-                    patch.set(facecolor=colour, alpha=0.55)
-                for median in box["medians"]:
-                    median.set(color="#222222")
-            handles.append(Patch(facecolor=colour, alpha=0.55, label=_text(name, 30)))
-        ax.set_xticks(range(len(labels)))
-        ax.set_xticklabels([_text(label, 14) for label in labels], fontsize=8)
-        ax.set_xlim(-0.6, len(labels) - 0.4)
-        ax.set_ylim(*limits(np.concatenate(everything) if everything else []))
-        if len(groups) > 1:
-            ax.legend(handles=handles, fontsize=8, frameon=False, loc="lower right")
-        ax.set_title(_text(title, 80), fontsize=10, loc="left")
-        return _svg(figure, prefix)
+    Built once per report and redrawn for each dimension (``draw``), so a network report costs one
+    figure, not one per dimension or per organisation.
+    """
+
+    def __init__(self, periods: Sequence[str], *, median_label: str) -> None:
+        self.periods = list(periods)
+        self.median_label = median_label
+        self._figure: Any = None
+
+    def draw(self, label: str, columns: Sequence[np.ndarray], *, prefix: str, marker: float | None = None) -> str:
+        """The chart of one dimension: ``columns`` holds the scores of each of ``periods``."""
+        with drawing() as Figure:
+            if self._figure is None:
+                self._figure = Figure(figsize=(6.0, 1.5 + 0.55 * len(self.periods)))
+            figure = self._figure
+            figure.clear()
+            figure.subplots_adjust(left=0.12, right=0.97, top=1 - 0.5 / figure.get_figheight(), bottom=0.55 / figure.get_figheight())
+            ax = figure.add_subplot()
+            cleaned = [np.asarray(column, dtype=float) for column in columns]
+            cleaned = [column[np.isfinite(column)] for column in cleaned]
+            low, high = limits(np.concatenate(cleaned) if cleaned else np.array([]))
+            for row, (period, values) in enumerate(zip(self.periods, cleaned, strict=True)):
+                y = len(self.periods) - 1 - row  # the latest period on top
+                if len(values) == 0:
+                    continue
+                p10, q1, median, q3, p90 = np.percentile(values, [10, 25, 50, 75, 90])
+                ax.barh(y, p90 - p10, left=p10, height=0.5, color=PALETTE[0], alpha=0.15, linewidth=0)
+                ax.barh(y, q3 - q1, left=q1, height=0.5, color=PALETTE[0], alpha=0.35, linewidth=0)
+                ax.plot([median, median], [y - 0.3, y + 0.3], color="#222222", linewidth=2)
+                if len(values) <= DOT_LIMIT:
+                    # A fixed, evenly spread vertical offset per dot: deterministic and readable.
+                    order = np.argsort(np.argsort(values, kind="stable"), kind="stable")
+                    jitter = ((order * 0.618034) % 1.0 - 0.5) * 0.36
+                    ax.scatter(values, y + jitter, s=9, color=PALETTE[1], alpha=0.7, linewidths=0, zorder=3)
+                else:
+                    counts, edges = np.histogram(values, bins=40, range=(low, high))
+                    heights = 0.42 * counts / max(int(counts.max()), 1)
+                    ax.bar(
+                        edges[:-1], heights, width=np.diff(edges), bottom=y - 0.21, align="edge",
+                        color=PALETTE[1], alpha=0.6, linewidth=0, zorder=3,
+                    )
+            if marker is not None and math.isfinite(marker):
+                ax.axvline(marker, color=PALETTE[3], linewidth=1.4, linestyle="--")
+            ax.set_yticks(range(len(self.periods)))
+            ax.set_yticklabels([_text(p, 10) for p in self.periods[::-1]], fontsize=8)
+            ax.set_ylim(-0.6, len(self.periods) - 0.4)
+            ax.set_xlim(low, high)
+            ax.tick_params(axis="x", labelsize=8)
+            ax.set_title(_text(label, 70), fontsize=10, loc="left")
+            return _svg(figure, prefix)

@@ -2,26 +2,35 @@
 
 Columns are ``organisation``, ``period``, then every code of ``Results.codes`` (indicators'
 normalised scores, then every aggregate, the root last), headed by the codes themselves. Values
-are written with ``repr(float)`` so they read back to exactly the same float; a missing score is
-an empty cell. The header row comes first, so any CSV reader takes the file as it is; the
-provenance is written beside it by ``vises score -o`` (``<file>.provenance.json``), or as leading
-``#`` comment lines with ``options={"provenance": True}`` (read with ``pandas.read_csv(path,
-comment="#")``).
+are the shortest text that reads back to exactly the same float (numpy's, a whole column at a
+time); a missing score is an empty cell. The header row comes first, so any CSV reader takes the
+file as it is; the provenance is written beside it by ``vises score -o``
+(``<file>.provenance.json``), or as leading ``#`` comment lines with ``options={"provenance":
+True}`` (read with ``pandas.read_csv(path, comment="#")``).
+
+A CSV file is opened by spreadsheets: an organisation or period that a spreadsheet would take for
+a formula (``=1+1``, ``@SUM(...)``, ``+33 ...``) gets a leading ``'`` (``vises.spreadsheet_text``,
+after OWASP's CSV-injection guidance); plain numbers are left alone.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vises.report.views import check_view, parse_options, report_lang
+from vises.neutralise import spreadsheet_text
+from vises.report.views import Request, period_ranks, profile_row, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vises.contract.records import ReportRequest
     from vises.engine.results import Results
+
+#: Rows written per chunk when streaming.
+CHUNK_ROWS = 20_000
 
 
 def provenance_lines(results: Results) -> list[str]:
@@ -39,51 +48,56 @@ def provenance_lines(results: Results) -> list[str]:
     ]
 
 
-def _cell(value: float) -> str:
-    return "" if np.isnan(value) else repr(float(value))
+def machine_numbers(column: np.ndarray) -> np.ndarray:
+    """A float column as shortest round-trip text (``repr``), a missing value as an empty cell."""
+    values = np.asarray(column, dtype=np.float64)
+    text = values.astype(str).astype(object)
+    text[~np.isfinite(values)] = ""
+    return text
 
 
-def render_csv(
-    results: Results,
-    *,
-    lang: str | None = None,
-    view: str = "network",
-    organisation: str | None = None,
-    period: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> str:
+def inert_text(values: np.ndarray) -> np.ndarray:
+    """Text cells made inert for a spreadsheet, each distinct value neutralised once."""
+    distinct, inverse = np.unique(np.asarray(values).astype(str), return_inverse=True)
+    safe = np.array([spreadsheet_text(str(value)) for value in distinct.tolist()], dtype=object)
+    return safe[inverse.reshape(-1)]
+
+
+def csv_rows(request: Request, results: Results) -> np.ndarray:
+    """The rows written: the profile's one row, or every row by period (natural order) and code."""
+    if request.view == "profile":
+        return np.array([profile_row(results, request)])
+    rows = np.lexsort((results.organisations, period_ranks(results)))
+    if request.period is not None:
+        rows = rows[results.periods[rows] == request.period]
+    return rows
+
+
+def _line(cells: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+def iter_csv(results: Results, request: ReportRequest, /) -> Iterator[str]:
+    """The CSV in chunks of ``CHUNK_ROWS`` rows, each formatted column by column."""
+    resolved = resolve(results, request, "csv")
+    rows = csv_rows(resolved, results)
+    if resolved.options.provenance:
+        yield "\n".join(line.replace("\n", " ") for line in provenance_lines(results)) + "\n"
+    yield _line(["organisation", "period", *(spreadsheet_text(code) for code in results.codes)])
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        columns = [inert_text(results.organisations[chunk]), inert_text(results.periods[chunk])]
+        columns += [machine_numbers(results.scores[chunk, index]) for index in range(len(results.codes))]
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(zip(*columns, strict=True))
+        yield buffer.getvalue()
+
+
+def render_csv(results: Results, request: ReportRequest, /) -> str:
     """Scores as CSV: every row for the network view, the one chosen row for the profile view.
 
-    ``lang`` is checked but changes nothing: column heads are codes, numbers are machine numbers.
+    The language is checked but changes nothing: column heads are codes, numbers are machine numbers.
     """
-    check_view(view)
-    parse_options(options)
-    with_provenance = bool((options or {}).get("provenance", False))
-    report_lang(results, lang)
-    if view == "profile":
-        if organisation is None and len(set(results.organisations)) == 1:
-            organisation = str(results.organisations[0])
-        if organisation is None:
-            from vises.errors import ConfigError
-
-            raise ConfigError("the profile view needs an organisation", hint="pass organisation=")
-        rows = np.array([results.row(organisation, period)])
-    else:
-        rows = np.lexsort((results.organisations, results.periods))
-        if period is not None:
-            if str(period) not in results.period_values:
-                from vises.errors import ConfigError
-
-                raise ConfigError(
-                    f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}"
-                )
-            rows = rows[results.periods[rows] == str(period)]
-    buffer = io.StringIO()
-    if with_provenance:
-        buffer.write("\n".join(line.replace("\n", " ") for line in provenance_lines(results)) + "\n")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["organisation", "period", *results.codes])
-    block = results.scores[rows]
-    for position, row in enumerate(rows):
-        writer.writerow([results.organisations[row], results.periods[row], *(_cell(v) for v in block[position])])
-    return buffer.getvalue()
+    return "".join(iter_csv(results, request))

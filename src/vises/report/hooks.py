@@ -1,38 +1,33 @@
 """Registers the built-in report formats, exactly as a plugin registers its own.
 
-Each ``render`` is a thin wrapper importing its module on first use, so loading the plugin registry
-never imports a format's code, let alone tabulate, jinja2, matplotlib or openpyxl.
+Each format's module is imported on first use (``_lazy``), so loading the plugin registry never
+imports a format's code, let alone jinja2, matplotlib or pyarrow. The renderers take
+``(results, request)`` themselves: nothing here adapts arguments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vises.contract.hookspecs import hookimpl
-from vises.contract.records import ReportFormat, ReportRequest
+from vises.contract.records import ReportFormat
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vises.contract.records import RenderFunction
+    from vises.contract.records import ReportRequest
     from vises.engine.results import Results
 
 
-def _lazy(module: str, function: str) -> RenderFunction:
-    def render(results: Results, request: ReportRequest, /) -> str | bytes:
-        rendered: str | bytes = getattr(import_module(f"vises.report.{module}"), function)(
-            results,
-            lang=request.language,
-            view=request.view,
-            organisation=request.organisation,
-            period=request.period,
-            options=dict(request.options),
-        )
-        return rendered
+def _lazy(module: str, function: str) -> Any:
+    """``vises.report.<module>.<function>``, imported when it is first called."""
 
-    render.__name__ = function
-    render.__doc__ = f"Render with ``vises.report.{module}.{function}`` (imported on first use)."
-    return render
+    def call(results: Results, request: ReportRequest, /) -> Any:
+        return getattr(import_module(f"vises.report.{module}"), function)(results, request)
+
+    call.__name__ = function
+    call.__doc__ = f"``vises.report.{module}.{function}`` (imported on first use)."
+    return call
 
 
 @hookimpl
@@ -54,12 +49,14 @@ def vises_register_report_formats() -> Iterable[ReportFormat]:
             name="csv",
             suffix=".csv",
             render=_lazy("csv_format", "render_csv"),
+            stream=_lazy("csv_format", "iter_csv"),
             summary="One row per organisation and period, one column per node",
         ),
         ReportFormat(
             name="json",
             suffix=".json",
             render=_lazy("json_format", "render_json"),
+            stream=_lazy("json_format", "iter_json"),
             summary="The whole results, full precision",
         ),
         ReportFormat(
@@ -74,5 +71,12 @@ def vises_register_report_formats() -> Iterable[ReportFormat]:
             binary=True,
             render=_lazy("xlsx", "render_xlsx"),
             summary="Excel workbook: a sheet per level, raw values, coverage, ranks, provenance",
+        ),
+        ReportFormat(
+            name="parquet",
+            suffix=".parquet",
+            binary=True,
+            render=_lazy("parquet_format", "render_parquet"),
+            summary="Scores, ranks and coverage as typed columns (needs the parquet extra)",
         ),
     ]

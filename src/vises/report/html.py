@@ -1,40 +1,45 @@
-"""The HTML report: one self-contained page that works offline and prints well.
+"""The HTML report: one self-contained page that works offline, prints well and scales with the network.
 
-Everything is inside the file: a small stylesheet, and the charts as inline SVG (matplotlib, which
-escapes its text). No script, no web font, no network request. Every label goes through jinja2
-with autoescaping on, so an indicator named ``<script>`` is shown, not run.
+Everything is inside the file: a small stylesheet, a few lines of plain script (search, sort and
+paging of long tables; without script every row is shown) and the charts as inline SVG
+(matplotlib, which escapes its text). No web font, no framework, no network request. Every label
+goes through jinja2 with autoescaping on, so an indicator named ``<script>`` is shown, not run;
+the script only moves rows and reads ``textContent``, never writes markup.
+
+The network charts summarise the network (one chart per dimension, however many organisations),
+and every number of a long table is formatted a whole column at a time.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from functools import cache, partial
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from vises.errors import MissingDependencyError
-from vises.i18n import format_date, format_number, format_percent, format_signed, translate
+from vises.i18n import MISSING, colon, format_date, format_number, translate
 from vises.report import charts
 from vises.report.views import (
     NetworkView,
-    Options,
     ProfileView,
-    check_view,
-    dimension_codes,
+    Request,
     network_view,
-    parse_options,
     pooling_text,
     profile_view,
     provenance,
+    resolve,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vises.contract.records import ReportRequest
     from vises.engine.results import Results
 
-#: How many periods the network's box plots compare side by side (the latest ones).
-MAX_BOX_PERIODS = 3
+#: How many periods the network's distribution charts compare (the latest ones).
+MAX_CHART_PERIODS = 3
+#: Rows a long table shows per page (the script pages it; print shows every row).
+PAGE_ROWS = 50
 
 
 @cache
@@ -54,17 +59,21 @@ def _environment() -> Any:
 
 def _helpers(lang: str, digits: int) -> dict[str, Any]:
     def rank(x: float) -> str:
-        return "—" if x is None or math.isnan(x) else str(int(x))
+        return MISSING if x is None or math.isnan(x) else str(int(x))
 
     return {
         "t": lambda key, **values: translate(key, lang, **values),
+        "c": colon(lang),
         "num": lambda x: format_number(x, lang, digits),
-        "signed": lambda x: format_signed(x, lang, digits),
-        "pct": lambda x: format_percent(x, lang),
+        "nums": lambda column: format_number(np.asarray(column, dtype=float), lang, digits),
+        "signed": lambda x: format_number(x, lang, digits, signed=True),
+        "signeds": lambda column: format_number(np.asarray(column, dtype=float), lang, digits, signed=True),
+        "pct": lambda x: format_number(x, lang, 0, percent=True),
         "rank": rank,
         "is_nan": lambda x: x is None or math.isnan(x),
         "date": lambda d: format_date(d, lang),
         "pooling": lambda code: pooling_text(code, lang),
+        "page_rows": PAGE_ROWS,
     }
 
 
@@ -77,74 +86,126 @@ def _profile_charts(view: ProfileView) -> list[str]:
     return [charts.radar(labels, series, title=title, prefix="radar")]
 
 
-def _network_charts(results: Results, view: NetworkView, digits: int = 1) -> tuple[list[str], list[str]]:
-    """The summary charts (median radar, box plots) and one bar chart per dimension."""
+def _network_charts(results: Results, view: NetworkView) -> tuple[list[str], list[str]]:
+    """The median radar, then one distribution chart per dimension (latest periods, every organisation)."""
     lang = view.lang
-    dims = dimension_codes(results)
-    labels = list(view.labels[: len(dims)])
-    latest = view.periods[-1]
-    summary = []
+    dims = view.codes[:-1]
+    labels = list(view.labels[:-1])
     series = []
     for period in view.periods[-2:]:
         rows = results.periods == period
-        medians = [
-            float(np.nanmedian(col)) if np.isfinite(col).any() else math.nan
-            for col in (results.score(c)[rows] for c in dims)
-        ]
+        medians = []
+        for code in dims:
+            column = results.score(code)[rows]
+            medians.append(float(np.nanmedian(column)) if np.isfinite(column).any() else math.nan)
         series.append((f"{translate('network_median', lang)} {period}", medians))
-    summary.append(charts.radar(labels, series[::-1], title=translate("chart_radar_network", lang), prefix="radar"))
-    groups = [
-        (period, [results.score(c)[results.periods == period] for c in dims])
-        for period in view.periods[-MAX_BOX_PERIODS:]
-    ]
-    summary.append(charts.boxes(labels, groups, title=translate("chart_distribution", lang), prefix="boxes"))
-
-    current = [row for row in view.rows if row.period == latest]
-    num = partial(format_number, lang=lang, digits=digits)
-    names = [row.name or row.organisation for row in current]
-    per_dimension = []
-    for position, label in enumerate(labels):
-        values = [row.scores[position] for row in current]
-        finite = [v for v in values if not math.isnan(v)]
-        median = float(np.median(finite)) if finite else None
-        title = f"{translate('chart_bars', lang, dimension=label)} ({latest})"
-        per_dimension.append(
-            charts.bars(
-                names,
-                values,
-                title=title,
-                prefix=f"bars{position}",
-                marker=median,
-                marker_label=f"{translate('network_median', lang)} ({num(median)})",
-            )
+    summary = [charts.radar(labels, series[::-1], title=translate("chart_radar_network", lang), prefix="radar")]
+    periods = list(view.periods[-MAX_CHART_PERIODS:])
+    drawer = charts.DistributionCharts(periods, median_label=translate("network_median", lang))
+    masks = [results.periods == period for period in periods]
+    per_dimension = [
+        drawer.draw(
+            translate("chart_distribution", lang, dimension=label),
+            [results.score(code)[mask] for mask in masks],
+            prefix=f"dist{position}",
         )
+        for position, (code, label) in enumerate(zip(dims, labels, strict=True))
+    ]
     return summary, per_dimension
 
 
-def render_html(
-    results: Results,
-    *,
-    lang: str | None = None,
-    view: str = "network",
-    organisation: str | None = None,
-    period: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> str:
+def _escaped(values: np.ndarray) -> np.ndarray:
+    """HTML-escaped text per cell, each distinct value escaped once."""
+    from markupsafe import escape
+
+    distinct, inverse = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+    return np.array([str(escape(v)) for v in distinct.tolist()], dtype=object)[inverse.reshape(-1)]
+
+
+def _who_cells(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """The organisation cell: its name with the code beside it, or the code alone."""
+    code_html = _escaped(codes)
+    has_name = np.array([bool(name) for name in names.tolist()], dtype=bool)
+    name_html = _escaped(np.where(has_name, names, codes))
+    with_name = '<td class="who"><span>' + name_html + "</span> <small>(" + code_html + ")</small></td>"
+    alone = '<td class="who"><span>' + code_html + "</span></td>"
+    return np.where(has_name, with_name, alone)
+
+
+def _number_cells(
+    values: np.ndarray, texts: list[str], *, total: bool, ranks: np.ndarray | None = None
+) -> np.ndarray:
+    """``<td>`` cells of one numeric column: the formatted number, the machine value to sort by, the rank."""
+    missing = ~np.isfinite(values)
+    sort_key = np.where(missing, "", values.astype(str)).astype(object)
+    classes = np.where(missing, "n missing", "n").astype(object) + (" total" if total else "")
+    cells = '<td class="' + classes + '" data-v="' + sort_key + '">' + np.asarray(texts, dtype=object)
+    if ranks is not None:
+        known = ~np.isnan(ranks)
+        rank_text = np.where(known, np.nan_to_num(ranks).astype(np.int64).astype(str), "").astype(object)
+        cells = cells + np.where(known, '<span class="rank">' + rank_text + "</span>", "")
+    return cells + "</td>"
+
+
+def _rows_html(columns: list[np.ndarray], first_page: int) -> list[str]:
+    """Table rows joined from whole columns of cells; rows past the first page start hidden."""
+    rows = ["".join(cells) for cells in zip(*columns, strict=True)]
+    return [
+        ("<tr>" if position < first_page else "<tr hidden>") + row + "</tr>" for position, row in enumerate(rows)
+    ]
+
+
+def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]:
+    """The long network tables (scores per period, changes) as ready HTML rows, built column-wise."""
+    from markupsafe import Markup
+
+    table = view.table
+    last = len(view.codes) - 1
+    by_period = {}
+    for period in view.periods[::-1]:
+        rows = np.flatnonzero(table.periods == period)
+        columns = [_who_cells(table.organisations[rows], table.names[rows])]
+        for i in range(len(view.codes)):
+            values = table.scores[rows, i]
+            ranks = None if table.ranks is None else table.ranks[rows, i]
+            columns.append(
+                _number_cells(values, format_number(values, lang, digits), total=i == last, ranks=ranks)
+            )
+        by_period[period] = (len(rows), Markup("\n".join(_rows_html(columns, PAGE_ROWS))) if len(rows) else "")
+    changes = view.change_table
+    change_rows: Any = ""
+    if len(changes):
+        arrows = _escaped(changes.from_periods) + "&nbsp;→ " + _escaped(changes.to_periods)
+        columns = [
+            _who_cells(changes.organisations, changes.names),
+            '<td class="n" data-v="' + _escaped(changes.to_periods) + '">' + arrows + "</td>",
+        ]
+        for i in range(len(view.codes)):
+            values = changes.changes[:, i]
+            texts = format_number(values, lang, digits, signed=True)
+            columns.append(_number_cells(values, texts, total=i == last))
+        change_rows = Markup("\n".join(_rows_html(columns, PAGE_ROWS)))
+    return {"score_rows": by_period, "change_rows": change_rows, "change_count": len(changes)}
+
+
+def render_html(results: Results, request: ReportRequest, /) -> str:
     """A self-contained HTML report of the chosen view, with charts unless ``charts`` is off."""
-    check_view(view)
-    opts: Options = parse_options(options)
-    context: dict[str, Any] = {"view_name": view, "provenance": provenance(results), "grid_label": ""}
+    resolved: Request = resolve(results, request, "html")
+    opts = resolved.options
+    context: dict[str, Any] = {"view_name": resolved.view, "provenance": provenance(results)}
     data: ProfileView | NetworkView
-    if view == "profile":
-        profile = profile_view(results, organisation=organisation, period=period, lang=lang, options=opts)
-        context["charts"] = _profile_charts(profile) if opts.charts else []
-        context["bar_charts"] = []
+    if resolved.view == "profile":
+        profile = profile_view(
+            results, organisation=resolved.organisation, period=resolved.period, lang=resolved.lang, options=opts
+        )
+        context.update(charts=_profile_charts(profile) if opts.charts else [], dimension_charts=[])
         data = profile
     else:
-        network = network_view(results, lang=lang, options=opts, period=period)
-        summary, per_dimension = _network_charts(results, network, opts.digits) if opts.charts else ([], [])
+        network = network_view(results, lang=resolved.lang, options=opts, period=resolved.period)
+        summary, per_dimension = _network_charts(results, network) if opts.charts else ([], [])
+        context.update(charts=summary, dimension_charts=per_dimension, dot_limit=charts.DOT_LIMIT)
+        context.update(_network_tables(network, network.lang, opts.digits))
         data = network
-        context["charts"], context["bar_charts"] = summary, per_dimension
     methods: dict[str, list[str]] = {}
     for code, method in context["provenance"].methods:
         methods.setdefault(method, []).append(code)

@@ -3,23 +3,34 @@
 The network view carries the whole results: every node (label, parent, unit, method), every row's
 scores, ranks, coverage and reasons, the narratives, the evaluations, the fitted normaliser
 parameters and the provenance. The profile view carries one organisation's explain tree. Floats
-keep full precision (Python's shortest round-trip repr); ``NaN`` becomes ``null``.
+keep full precision (the shortest text that reads back to the same float); ``NaN`` becomes
+``null``.
+
+The network document is written incrementally (``iter_json``): records are built as text a chunk
+of rows at a time, each column formatted at once, so memory stays bounded by the chunk, never by a
+dict per cell. Compact by default (one record per line); ``options={"indent": 2}`` indents it.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
-from vises.report.views import check_view, parse_options, profile_view, report_lang
+from vises.report.csv_format import machine_numbers
+from vises.report.views import profile_view, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vises.contract.records import ReportRequest
     from vises.engine.results import Results
+
+#: Records built per chunk.
+CHUNK_ROWS = 2_000
+_COMPACT = (",", ":")
 
 
 def plain(value: Any) -> Any:
@@ -43,53 +54,87 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _column(values: np.ndarray) -> list[Any]:
-    return [None if v != v else v for v in values.tolist()]
+def _dumps(value: Any) -> str:
+    return json.dumps(plain(value), ensure_ascii=False, allow_nan=False, separators=_COMPACT)
 
 
-def _narratives(results: Results) -> list[dict[str, str]]:
-    """Per row: comment columns, narrative indicators and the evaluation's texts, by code."""
-    n = len(results)
-    out: list[dict[str, str]] = [{} for _ in range(n)]
+def _present(text: Any) -> bool:
+    return text is not None and not (isinstance(text, float) and math.isnan(text)) and str(text) != ""
+
+
+def _narratives(results: Results, rows: np.ndarray) -> list[dict[str, str]]:
+    """Per row of ``rows``: comment columns, narrative indicators and the evaluation's texts, by code."""
+    out: list[dict[str, str]] = [{} for _ in range(len(rows))]
     sources: dict[str, np.ndarray] = dict(results.dataset.text)
     for code in results.narrative_codes:
         narrative = results.dataset.columns.get(code)
         if narrative is not None:
             sources[code] = narrative.values
     for code, column in sources.items():
-        for row, text in enumerate(column):
-            if text is not None and not (isinstance(text, float) and math.isnan(text)) and str(text) != "":
-                out[row][code] = str(text)
-    for row in range(n):
-        evaluation = results.evaluation(str(results.organisations[row]), str(results.periods[row]))
-        if evaluation is None:
-            continue
-        for code, text in evaluation.narrative.items():
-            out[row][code] = f"{out[row][code]}\n{text}" if code in out[row] else text
+        values = np.asarray(column, dtype=object)[rows]
+        for position in np.flatnonzero([_present(text) for text in values.tolist()]).tolist():
+            out[position][code] = str(values[position])
+    if results.dataset.evaluations:
+        for position, row in enumerate(rows.tolist()):
+            evaluation = results.evaluation(str(results.organisations[row]), str(results.periods[row]))
+            if evaluation is None:
+                continue
+            mine = out[position]
+            for code, text in evaluation.narrative.items():
+                mine[code] = f"{mine[code]}\n{text}" if code in mine else text
     return out
 
 
-def network_document(results: Results, *, lang: str, ranks: bool) -> dict[str, Any]:
+def _keyed(code: str, cells: np.ndarray) -> np.ndarray:
+    """``"code":value`` for each cell of a column (``null`` where the cell is empty)."""
+    values = np.where(cells == "", "null", cells)
+    return json.dumps(code, ensure_ascii=False) + ":" + values
+
+
+def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[str]:
+    """The compact JSON text of each row's record, every part built a column at a time."""
     codes = results.codes
-    scores = {code: _column(results.score(code)) for code in codes}
-    rank = {code: _column(results.ranks(code)) for code in codes} if ranks else {}
-    coverage = {code: _column(results.coverage(code)) for code in codes}
-    reasons = {code: results.reasons(code) for code in codes}
-    narratives = _narratives(results)
-    records = []
-    for row in range(len(results)):
-        record: dict[str, Any] = {
-            "organisation": str(results.organisations[row]),
-            "period": str(results.periods[row]),
-            "scores": {code: scores[code][row] for code in codes},
-            "coverage": {code: coverage[code][row] for code in codes},
-            "reasons": {code: reasons[code][row] for code in codes if reasons[code][row] is not None},
-            "narratives": narratives[row],
-        }
-        if ranks:
-            record["ranks"] = {code: None if rank[code][row] is None else int(rank[code][row]) for code in codes}
-        records.append(record)
-    nodes = [
+    scores = [_keyed(code, machine_numbers(results.score(code)[rows])) for code in codes]
+    coverage = [_keyed(code, machine_numbers(results.coverage(code)[rows])) for code in codes]
+    reasons = []
+    for code in codes:
+        column = results.reasons(code)[rows]
+        distinct = {value for value in column.tolist() if value is not None}
+        if distinct:
+            text = {value: json.dumps(code) + ":" + json.dumps(value, ensure_ascii=False) for value in distinct}
+            reasons.append(np.array([text.get(value, "") for value in column.tolist()], dtype=object))
+    rank_parts = []
+    if ranks:
+        for code in codes:
+            rank = results.ranks(code)[rows]
+            known = ~np.isnan(rank)
+            cells = np.where(known, np.nan_to_num(rank).astype(np.int64).astype(str), "").astype(object)
+            rank_parts.append(_keyed(code, cells))
+    organisations = [json.dumps(str(o), ensure_ascii=False) for o in results.organisations[rows].tolist()]
+    periods = [json.dumps(str(p), ensure_ascii=False) for p in results.periods[rows].tolist()]
+    narratives = [_dumps(texts) for texts in _narratives(results, rows)]
+    score_rows = [",".join(cells) for cells in zip(*scores, strict=True)]
+    coverage_rows = [",".join(cells) for cells in zip(*coverage, strict=True)]
+    reason_rows = (
+        [",".join(cell for cell in cells if cell) for cells in zip(*reasons, strict=True)]
+        if reasons
+        else [""] * len(rows)
+    )
+    rank_rows = [",".join(cells) for cells in zip(*rank_parts, strict=True)] if ranks else []
+    out = []
+    for position in range(len(rows)):
+        text = (
+            f'{{"organisation":{organisations[position]},"period":{periods[position]},'
+            f'"scores":{{{score_rows[position]}}},"coverage":{{{coverage_rows[position]}}},'
+            f'"reasons":{{{reason_rows[position]}}},"narratives":{narratives[position]}'
+        )
+        text += f',"ranks":{{{rank_rows[position]}}}}}' if ranks else "}"
+        out.append(text)
+    return out
+
+
+def _nodes(results: Results, lang: str) -> list[dict[str, Any]]:
+    return [
         {
             "code": code,
             "label": results.label(code, lang),
@@ -99,56 +144,86 @@ def network_document(results: Results, *, lang: str, ranks: bool) -> dict[str, A
             "unit": results.unit(code),
             "method": results.method(code),
         }
-        for code in codes
+        for code in results.codes
     ]
-    return {
+
+
+def _indented(text: str, indent: int, level: int) -> str:
+    """One compact JSON value re-indented, to sit ``level`` deep in an indented document."""
+    lines = json.dumps(json.loads(text), ensure_ascii=False, indent=indent).split("\n")
+    pad = " " * (indent * level)
+    return "\n".join(pad + line for line in lines)
+
+
+def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -> Iterator[str]:
+    """The network document in pieces; ``"".join`` of them is the whole JSON text."""
+    head = {
         "view": "network",
         "lang": lang,
         "provenance": results.provenance,
         "grid": {"code": results.grid.code, "version": results.grid.version, "label": results.grid.label_in(lang)},
-        "codes": list(codes),
+        "codes": list(results.codes),
         "periods": list(results.period_values),
-        "nodes": nodes,
-        "records": records,
-        "fitted": results.fitted,
-        "evaluations": list(results.dataset.evaluations),
+        "nodes": _nodes(results, lang),
     }
-
-
-def render_json(
-    results: Results,
-    *,
-    lang: str | None = None,
-    view: str = "network",
-    organisation: str | None = None,
-    period: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> str:
-    """The results as JSON (network view) or one organisation's explain tree (profile view)."""
-    check_view(view)
-    opts = parse_options(options)
-    lang_used = report_lang(results, lang)
-    if view == "profile":
-        profile = profile_view(results, organisation=organisation, period=period, lang=lang_used, options=opts)
-        explain = profile.explanation.to_dict()
-        if not opts.ranks:
-            _drop_ranks(explain)
-        document: dict[str, Any] = {
-            "view": "profile",
-            "lang": lang_used,
-            "organisation": profile.organisation,
-            "name": profile.name,
-            "period": profile.period,
-            "previous_period": profile.previous_period,
-            "provenance": results.provenance,
-            "evaluation": profile.evaluation,
-            "changes": {row.code: row.change for block in profile.blocks for row in (block.dimension, *block.rows)}
-            | {profile.total.code: profile.total.change},
-            "explain": explain,
-        }
+    tail = {"fitted": results.fitted, "evaluations": list(results.dataset.evaluations)}
+    if indent:
+        pad = " " * indent
+        opening = json.dumps(plain(head), ensure_ascii=False, indent=indent, allow_nan=False)[:-2]
+        yield opening + f',\n{pad}"records": ['
     else:
-        document = network_document(results, lang=lang_used, ranks=opts.ranks)
-    return json.dumps(plain(document), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        yield _dumps(head)[:-1] + ',"records":['
+    total = len(results)
+    for start in range(0, total, CHUNK_ROWS):
+        rows = np.arange(start, min(start + CHUNK_ROWS, total))
+        texts = _record_texts(results, rows, ranks=ranks)
+        if indent:
+            texts = [_indented(text, indent, 2) for text in texts]
+        separator = ",\n"
+        yield ("\n" if start == 0 else separator) + separator.join(texts)
+    if indent:
+        closing = json.dumps(plain(tail), ensure_ascii=False, indent=indent, allow_nan=False)
+        body = "\n".join(closing.split("\n")[1:])
+        yield ("\n" + " " * indent + "],\n" if total else "],\n") + body + "\n"
+    else:
+        yield ("\n]," if total else "],") + _dumps(tail)[1:] + "\n"
+
+
+def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
+    """The JSON report in pieces (network view) or whole (profile view)."""
+    resolved = resolve(results, request, "json")
+    opts = resolved.options
+    if resolved.view != "profile":
+        yield from iter_network(results, lang=resolved.lang, ranks=opts.ranks, indent=opts.indent)
+        return
+    profile = profile_view(
+        results, organisation=resolved.organisation, period=resolved.period, lang=resolved.lang, options=opts
+    )
+    explain = profile.explanation.to_dict()
+    if not opts.ranks:
+        _drop_ranks(explain)
+    document: dict[str, Any] = {
+        "view": "profile",
+        "lang": resolved.lang,
+        "organisation": profile.organisation,
+        "name": profile.name,
+        "period": profile.period,
+        "previous_period": profile.previous_period,
+        "provenance": results.provenance,
+        "evaluation": profile.evaluation,
+        "changes": {row.code: row.change for block in profile.blocks for row in (block.dimension, *block.rows)}
+        | {profile.total.code: profile.total.change},
+        "explain": explain,
+    }
+    if opts.indent:
+        yield json.dumps(plain(document), ensure_ascii=False, indent=opts.indent, allow_nan=False) + "\n"
+    else:
+        yield _dumps(document) + "\n"
+
+
+def render_json(results: Results, request: ReportRequest, /) -> str:
+    """The results as JSON (network view) or one organisation's explain tree (profile view)."""
+    return "".join(iter_json(results, request))
 
 
 def _drop_ranks(node: dict[str, Any]) -> None:

@@ -1,34 +1,38 @@
 """The plain-text report for a terminal, and the document layout it shares with Markdown.
 
 ``document`` turns a view into a list of neutral blocks (headings, paragraphs, lists, tables of
-already formatted cells); ``render_table`` prints them with tabulate, ``markdown.render_markdown``
-writes the same blocks as Markdown, so the two formats never drift apart.
+already formatted columns); ``render_table`` prints them, ``markdown.render_markdown`` writes the
+same blocks as Markdown, so the two formats never drift apart. Numbers are formatted a whole
+column at a time (``vises.format_number``); every text the terminal receives goes through
+``vises.terminal_text``, so data cannot send escape sequences to it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
-from vises.i18n import format_date, format_number, format_percent, format_signed, translate
+from vises.i18n import MISSING, colon, format_date, format_number, translate
+from vises.neutralise import terminal_text
+from vises.report.layout import LEFT, RIGHT, Table, plain
 from vises.report.views import (
     NetworkView,
-    Options,
     ProfileRow,
     ProfileView,
     Provenance,
-    check_view,
+    Request,
     network_view,
-    parse_options,
     pooling_text,
     profile_view,
     provenance,
+    resolve,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vises.contract.records import ReportRequest
     from vises.engine.results import Results
 
 
@@ -48,33 +52,38 @@ class Items:
     items: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
 Block = Heading | Paragraph | Items | Table
 
 
 class _Fmt:
-    """Number formatting for one language and precision."""
+    """Number formatting for one language and precision, for one value or a whole column."""
 
     def __init__(self, lang: str, digits: int) -> None:
         self.lang = lang
         self.digits = digits
+        self.colon = colon(lang)
 
     def num(self, x: float) -> str:
         return format_number(x, self.lang, self.digits)
 
+    def nums(self, column: np.ndarray) -> list[str]:
+        return format_number(column, self.lang, self.digits)
+
     def signed(self, x: float) -> str:
-        return format_signed(x, self.lang, self.digits)
+        return format_number(x, self.lang, self.digits, signed=True)
+
+    def signeds(self, column: np.ndarray) -> list[str]:
+        return format_number(column, self.lang, self.digits, signed=True)
 
     def pct(self, x: float) -> str:
-        return format_percent(x, self.lang)
+        return format_number(x, self.lang, 0, percent=True)
 
     def rank(self, x: float) -> str:
-        return "—" if math.isnan(x) else str(int(x))
+        return MISSING if math.isnan(x) else str(int(x))
+
+    def said(self, label: str, value: Any) -> str:
+        """``label: value`` with the language's colon (a no-break space before it in French)."""
+        return f"{label}{self.colon}{value}"
 
 
 def _t(key: str, lang: str, **values: Any) -> str:
@@ -89,12 +98,13 @@ def _raw(row: ProfileRow, fmt: _Fmt) -> str:
 
 def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     lang = view.lang
+    said = fmt.said
     who = f"{view.name} ({view.organisation})" if view.name else view.organisation
-    blocks: list[Block] = [Heading(level=1, text=f"{_t('profile_title', lang)}: {who}, {view.period}")]
-    facts = [f"{_t('organisation', lang)}: {view.organisation}", f"{_t('period', lang)}: {view.period}"]
+    blocks: list[Block] = [Heading(level=1, text=said(_t("profile_title", lang), f"{who}, {view.period}"))]
+    facts = [said(_t("organisation", lang), view.organisation), said(_t("period", lang), view.period)]
     if view.previous_period:
-        facts.append(f"{_t('previous_period', lang)}: {view.previous_period}")
-    facts += [f"{_t(name, lang)}: {value}" for name, value in view.portrait]
+        facts.append(said(_t("previous_period", lang), view.previous_period))
+    facts += [said(_t(name, lang), value) for name, value in view.portrait]
     blocks.append(Items(items=tuple(facts)))
 
     blocks.append(Heading(level=2, text=_t("evaluation", lang)))
@@ -108,24 +118,27 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
             ("methods", view.methods),
         ):
             if values:
-                blocks.append(Paragraph(text=f"{_t(key, lang)}:"))
+                blocks.append(Paragraph(text=said(_t(key, lang), "").rstrip()))
                 blocks.append(Items(items=tuple(values)))
     if view.general_evidence:
-        blocks.append(Paragraph(text=f"{_t('general_evidence', lang)}:"))
+        blocks.append(Paragraph(text=said(_t("general_evidence", lang), "").rstrip()))
         blocks.append(Items(items=view.general_evidence))
 
     blocks.append(Heading(level=2, text=_t("dimension_profile", lang)))
     blocks.append(Paragraph(text=_t("profile_note", lang)))
     headers = [_t("dimension", lang), _t("score", lang), _t("coverage", lang)]
+    align = [LEFT, RIGHT, RIGHT]
     headers += [_t("rank", lang)] if view.show_ranks else []
+    align += [RIGHT] if view.show_ranks else []
     headers += [_t("change", lang), _t("network_median", lang), _t("reason", lang)]
+    align += [RIGHT, RIGHT, LEFT]
     rows = []
     for row, median in zip(view.dimensions, view.network_medians, strict=True):
         cells = [row.label, fmt.num(row.score), fmt.pct(row.coverage)]
         cells += [fmt.rank(row.rank)] if view.show_ranks else []
         cells += [fmt.signed(row.change), fmt.num(median), row.reason or ""]
-        rows.append(tuple(cells))
-    blocks.append(Table(headers=tuple(headers), rows=tuple(rows)))
+        rows.append(cells)
+    blocks.append(Table.from_rows(headers, rows, align))
 
     blocks.append(Heading(level=2, text=_t("details", lang)))
     detail_headers = [
@@ -135,12 +148,16 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
         _t("score", lang),
         _t("coverage", lang),
     ]
+    # The raw value is left-aligned: it may be a level's label (user text), not only a number.
+    detail_align = [LEFT, LEFT, LEFT, RIGHT, RIGHT]
     detail_headers += [_t("rank", lang)] if view.show_ranks else []
+    detail_align += [RIGHT] if view.show_ranks else []
     detail_headers += [_t("change", lang), _t("reason", lang)]
+    detail_align += [RIGHT, LEFT]
     for block in view.blocks:
-        blocks.append(Heading(level=3, text=f"{block.dimension.label}: {fmt.num(block.dimension.score)}"))
+        blocks.append(Heading(level=3, text=said(block.dimension.label, fmt.num(block.dimension.score))))
         detail_rows = []
-        evidence = [f"{block.dimension.label}: {text}" for text in block.dimension.evidence]
+        evidence = [said(block.dimension.label, text) for text in block.dimension.evidence]
         base = block.dimension.depth + 1
         for row in block.rows:
             cells = [
@@ -152,34 +169,45 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
             ]
             cells += [fmt.rank(row.rank)] if view.show_ranks else []
             cells += [fmt.signed(row.change), row.reason or ""]
-            detail_rows.append(tuple(cells))
-            evidence += [f"{row.label}: {text}" for text in row.evidence]
+            detail_rows.append(cells)
+            evidence += [said(row.label, text) for text in row.evidence]
         if detail_rows:
-            blocks.append(Table(headers=tuple(detail_headers), rows=tuple(detail_rows)))
+            blocks.append(Table.from_rows(detail_headers, detail_rows, detail_align))
         if evidence:
-            blocks.append(Paragraph(text=f"{_t('evidence', lang)}:"))
+            blocks.append(Paragraph(text=said(_t("evidence", lang), "").rstrip()))
             blocks.append(Items(items=tuple(evidence)))
 
     total = view.total
     blocks.append(Heading(level=2, text=_t("overall", lang)))
     total_headers = [_t("node", lang), _t("score", lang), _t("coverage", lang)]
+    total_align = [LEFT, RIGHT, RIGHT]
     total_headers += [_t("rank", lang)] if view.show_ranks else []
+    total_align += [RIGHT] if view.show_ranks else []
     total_headers += [_t("change", lang), _t("reason", lang)]
+    total_align += [RIGHT, LEFT]
     cells = [total.label, fmt.num(total.score), fmt.pct(total.coverage)]
     cells += [fmt.rank(total.rank)] if view.show_ranks else []
     cells += [fmt.signed(total.change), total.reason or ""]
-    blocks.append(Table(headers=tuple(total_headers), rows=(tuple(cells),)))
+    blocks.append(Table.from_rows(total_headers, [cells], total_align))
     return blocks
+
+
+def _with_ranks(cells: list[str], ranks: np.ndarray) -> list[str]:
+    """``12,5 (#3)``: each score with its rank, a whole column at once."""
+    known = ~np.isnan(ranks)
+    labels = np.where(known, np.nan_to_num(ranks), 0).astype(np.int64).astype(str)
+    return [f"{cell} (#{rank})" if ok else cell for cell, rank, ok in zip(cells, labels, known, strict=True)]
 
 
 def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block]:
     lang = view.lang
-    blocks: list[Block] = [Heading(level=1, text=f"{_t('network_title', lang)}: {grid_label}")]
+    said = fmt.said
+    blocks: list[Block] = [Heading(level=1, text=said(_t("network_title", lang), grid_label))]
     blocks.append(
         Items(
             items=(
-                f"{_t('period', lang)}: {', '.join(view.periods)}",
-                f"{_t('count', lang)}: {len({r.organisation for r in view.rows})}",
+                said(_t("period", lang), ", ".join(view.periods)),
+                said(_t("count", lang), view.organisation_count),
             )
         )
     )
@@ -187,54 +215,70 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
     blocks.append(Heading(level=2, text=_t("network_scores", lang)))
     if view.show_ranks:
         blocks.append(Paragraph(text=_t("ranks_note", lang)))
-    headers = (_t("organisation", lang), _t("period", lang), *view.labels)
-    rows = []
-    for row in view.rows:
-        who = f"{row.name} ({row.organisation})" if row.name else row.organisation
-        cells = [fmt.num(score) for score in row.scores]
-        if view.show_ranks:
-            cells = [
-                cell if math.isnan(rank) else f"{cell} (#{int(rank)})"
-                for cell, rank in zip(cells, row.ranks, strict=True)
-            ]
-        rows.append((who, row.period, *cells))
-    blocks.append(Table(headers=headers, rows=tuple(rows)))
+    table = view.table
+    score_columns = []
+    for index in range(len(view.codes)):
+        cells = fmt.nums(table.scores[:, index])
+        if table.ranks is not None:
+            cells = _with_ranks(cells, table.ranks[:, index])
+        score_columns.append(cells)
+    blocks.append(
+        Table(
+            headers=(_t("organisation", lang), _t("period", lang), *view.labels),
+            columns=(table.who(), [str(p) for p in table.periods.tolist()], *score_columns),
+            align=(LEFT, LEFT, *([RIGHT] * len(view.codes))),
+        )
+    )
 
     blocks.append(Heading(level=2, text=_t("distributions", lang)))
     keys = ("count", "minimum", "q1", "median", "q3", "maximum", "mean")
+    distributions = view.distributions
     blocks.append(
         Table(
             headers=(_t("node", lang), _t("period", lang), *(_t(key, lang) for key in keys)),
-            rows=tuple(
-                (d.label, d.period, str(d.count), *(fmt.num(getattr(d, key)) for key in keys[1:]))
-                for d in view.distributions
+            columns=(
+                [d.label for d in distributions],
+                [d.period for d in distributions],
+                [str(d.count) for d in distributions],
+                *(fmt.nums(np.array([getattr(d, key) for d in distributions], dtype=float)) for key in keys[1:]),
             ),
+            align=(LEFT, LEFT, *([RIGHT] * len(keys))),
         )
     )
 
     blocks.append(Heading(level=2, text=_t("peer_groups", lang)))
     if view.peer_groups:
+        groups = view.peer_groups
+        means = np.array([g.means for g in groups], dtype=float).reshape(len(groups), len(view.codes))
         blocks.append(
             Table(
                 headers=(_t("attribute", lang), _t("group", lang), _t("period", lang), _t("count", lang), *view.labels),
-                rows=tuple(
-                    (_t(g.attribute, lang), g.group, g.period, str(g.count), *(fmt.num(m) for m in g.means))
-                    for g in view.peer_groups
+                columns=(
+                    [_t(g.attribute, lang) for g in groups],
+                    [g.group for g in groups],
+                    [g.period for g in groups],
+                    [str(g.count) for g in groups],
+                    *(fmt.nums(means[:, i]) for i in range(len(view.codes))),
                 ),
+                align=(LEFT, LEFT, LEFT, RIGHT, *([RIGHT] * len(view.codes))),
             )
         )
     else:
         blocks.append(Paragraph(text=_t("no_peer_groups", lang)))
 
     blocks.append(Heading(level=2, text=_t("changes", lang)))
-    if view.changes:
+    changes = view.change_table
+    if len(changes):
         blocks.append(
             Table(
                 headers=(_t("organisation", lang), _t("from_period", lang), _t("to_period", lang), *view.labels),
-                rows=tuple(
-                    (c.organisation, c.from_period, c.to_period, *(fmt.signed(v) for v in c.changes))
-                    for c in view.changes
+                columns=(
+                    [str(o) for o in changes.organisations.tolist()],
+                    [str(p) for p in changes.from_periods.tolist()],
+                    [str(p) for p in changes.to_periods.tolist()],
+                    *(fmt.signeds(changes.changes[:, i]) for i in range(len(view.codes))),
                 ),
+                align=(LEFT, LEFT, LEFT, *([RIGHT] * len(view.codes))),
             )
         )
     else:
@@ -244,81 +288,68 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
 
 def provenance_blocks(prov: Provenance, lang: str) -> list[Block]:
     """The provenance section: versions, plugins, methods (grouped by method) and date."""
+    said = _Fmt(lang, 0).said
     plugins = ", ".join(f"{name} {version}" for name, version in prov.plugins) or _t("none", lang)
     by_method: dict[str, list[str]] = {}
     for code, method in prov.methods:
         by_method.setdefault(method, []).append(code)
+    created = f"{format_date(prov.created, lang) if prov.created else MISSING} ({prov.created})"
     items = [
-        f"{_t('vises_version', lang)}: {prov.vises_version}",
-        f"{_t('grid', lang)}: {prov.grid}",
-        f"{_t('grid_version', lang)}: {prov.grid_version}",
-        f"{_t('plugins', lang)}: {plugins}",
-        f"{_t('pooling', lang)}: {pooling_text(prov.pooling, lang)}",
-        f"{_t('created', lang)}: {format_date(prov.created, lang) if prov.created else '—'} ({prov.created})",
+        said(_t("vises_version", lang), prov.vises_version),
+        said(_t("grid", lang), prov.grid),
+        said(_t("grid_version", lang), prov.grid_version),
+        said(_t("plugins", lang), plugins),
+        said(_t("pooling", lang), pooling_text(prov.pooling, lang)),
+        said(_t("created", lang), created),
     ]
     return [
         Heading(level=2, text=_t("provenance", lang)),
         Items(items=tuple(items)),
-        Table(
-            headers=(_t("methods_used", lang), _t("code", lang)),
-            rows=tuple((m, ", ".join(c)) for m, c in by_method.items()),
+        Table.from_rows(
+            (_t("methods_used", lang), _t("code", lang)),
+            [(m, ", ".join(c)) for m, c in by_method.items()],
         ),
     ]
 
 
-def document(
-    results: Results,
-    *,
-    lang: str | None = None,
-    view: str = "network",
-    organisation: str | None = None,
-    period: str | None = None,
-    options: Mapping[str, Any] | Options | None = None,
-) -> list[Block]:
+def document(results: Results, request: Request) -> list[Block]:
     """The blocks of a report: the chosen view, then its provenance."""
-    check_view(view)
-    opts = options if isinstance(options, Options) else parse_options(options)
-    if view == "profile":
-        profile = profile_view(results, organisation=organisation, period=period, lang=lang, options=opts)
-        lang_used = profile.lang
-        blocks = _profile_blocks(profile, _Fmt(lang_used, opts.digits))
+    opts = request.options
+    if request.view == "profile":
+        profile = profile_view(
+            results, organisation=request.organisation, period=request.period, lang=request.lang, options=opts
+        )
+        blocks = _profile_blocks(profile, _Fmt(profile.lang, opts.digits))
     else:
-        network = network_view(results, lang=lang, options=opts, period=period)
-        lang_used = network.lang
-        blocks = _network_blocks(network, _Fmt(lang_used, opts.digits), results.grid.label_in(lang_used))
-    return blocks + provenance_blocks(provenance(results), lang_used)
+        network = network_view(results, lang=request.lang, options=opts, period=request.period)
+        blocks = _network_blocks(network, _Fmt(network.lang, opts.digits), results.grid.label_in(network.lang))
+    return blocks + provenance_blocks(provenance(results), request.lang)
 
 
 def _plain(blocks: list[Block]) -> str:
-    from tabulate import tabulate
-
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
+            text = terminal_text(block.text)
             underline = {1: "=", 2: "-"}.get(block.level)
-            out.append(block.text)
+            out.append(text)
             if underline:
-                out.append(underline * len(block.text))
+                out.append(underline * len(text))
         elif isinstance(block, Paragraph):
-            out.append(block.text)
+            out.append(terminal_text(block.text))
         elif isinstance(block, Items):
-            out.extend(f"  - {item}".replace("\n", "\n    ") for item in block.items)
+            out.extend(f"  - {terminal_text(item)}".replace("\n", "\n    ") for item in block.items)
         else:
-            out.append(
-                tabulate(list(block.rows), headers=list(block.headers), tablefmt="simple", disable_numparse=True)
-            )
+            out.append(plain(block, clean=_one_line))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_table(
-    results: Results,
-    *,
-    lang: str | None = None,
-    view: str = "network",
-    organisation: str | None = None,
-    period: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> str:
+def _one_line(text: str) -> str:
+    """A table cell for the terminal: no control character, no line break to tear the table."""
+    return " ".join(terminal_text(text).split("\n")).replace("\t", " ")
+
+
+def render_table(results: Results, request: ReportRequest, /) -> str:
     """A plain-text report for the terminal."""
-    return _plain(document(results, lang=lang, view=view, organisation=organisation, period=period, options=options))
+    return _plain(document(results, resolve(results, request, "table")))

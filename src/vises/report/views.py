@@ -27,6 +27,7 @@ from vises.errors import ConfigError
 from vises.i18n import check_lang, translate
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vises.contract.records import ReportRequest
     from vises.engine.explain import Explanation
     from vises.engine.results import Results
     from vises.model import Evaluation
@@ -38,7 +39,7 @@ PEER_ATTRIBUTES = ("family", "region", "size")
 
 @attrs.frozen(kw_only=True)
 class Options:
-    """Report options shared by the built-in formats (``options=`` of ``render``)."""
+    """Report options of the built-in formats (``ReportRequest.options``); each format takes some."""
 
     #: Show ranks; a federation may publish scores without a league table.
     ranks: bool = True
@@ -46,19 +47,37 @@ class Options:
     digits: int = 1
     #: Draw charts in the HTML report (turn off for a quick, text-only file).
     charts: bool = True
-    #: Start the CSV with ``#`` provenance lines; turn off for a bare table.
-    provenance: bool = True
+    #: Start the CSV with ``#`` provenance lines (off by default: ``vises score -o`` writes a sidecar).
+    provenance: bool = False
+    #: Indent JSON by this many spaces; 0 writes it compact, one record per line.
+    indent: int = 0
 
 
-def parse_options(options: Mapping[str, Any] | None) -> Options:
-    """Read ``options``, refusing unknown keys and wrong types rather than ignoring them."""
+#: The options each built-in format understands; any other is refused, never ignored.
+FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
+    "table": ("ranks", "digits"),
+    "markdown": ("ranks", "digits"),
+    "csv": ("provenance",),
+    "json": ("ranks", "indent"),
+    "html": ("ranks", "digits", "charts"),
+    "xlsx": ("ranks", "digits"),
+    "parquet": ("ranks",),
+}
+
+
+def parse_options(options: Mapping[str, Any] | None, format: str | None = None) -> Options:
+    """Read ``options``, refusing unknown keys and wrong types rather than ignoring them.
+
+    With ``format``, only that format's options (``FORMAT_OPTIONS``) are accepted.
+    """
     given = dict(options or {})
-    known = {field.name: field for field in attrs.fields(Options)}
+    known = FORMAT_OPTIONS.get(format or "", tuple(field.name for field in attrs.fields(Options)))
     unknown = sorted(set(given) - set(known))
     if unknown:
+        who = f"the {format} format understands" if format else "the built-in formats understand"
         raise ConfigError(
             f"unknown report option(s): {', '.join(unknown)}",
-            hint=f"the built-in formats understand: {', '.join(known)}",
+            hint=f"{who}: {', '.join(known) or 'no option'}",
         )
     values: dict[str, Any] = {}
     for name, value in given.items():
@@ -69,6 +88,50 @@ def parse_options(options: Mapping[str, Any] | None) -> Options:
             raise ConfigError(f"report option {name!r} must be a whole number from 0 to 10, not {value!r}")
         values[name] = value
     return Options(**values)
+
+
+@attrs.frozen(kw_only=True)
+class Request:
+    """A ``ReportRequest`` checked against the results: the language resolved, options parsed."""
+
+    lang: str
+    view: str
+    organisation: str | None
+    period: str | None
+    options: Options
+
+
+def resolve(results: Results, request: ReportRequest, format: str) -> Request:
+    """Check ``request`` for the built-in ``format``: view, language, options, period."""
+    view = check_view(request.view)
+    options = parse_options(request.options, format)
+    lang = report_lang(results, request.language)
+    period = None if request.period is None else str(request.period)
+    if period is not None and period not in results.period_values:
+        raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
+    organisation = None if request.organisation is None else str(request.organisation)
+    return Request(lang=lang, view=view, organisation=organisation, period=period, options=options)
+
+
+def profile_row(results: Results, request: Request) -> int:
+    """The one row a profile shows: the organisation's period, else its latest period."""
+    organisation = request.organisation
+    if organisation is None:
+        known = sorted(set(results.organisations.tolist()))
+        if len(known) != 1:
+            raise ConfigError(
+                "the profile view needs an organisation",
+                hint=f"choose one with --org (one of: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})",
+            )
+        organisation = known[0]
+    return results.row(organisation, request.period)
+
+
+def period_ranks(results: Results) -> np.ndarray:
+    """Each row's period as its position in ``results.period_values`` (their natural order)."""
+    position = {period: index for index, period in enumerate(results.period_values)}
+    distinct, inverse = np.unique(results.periods, return_inverse=True)
+    return np.array([position[str(p)] for p in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
 
 
 def check_view(view: str) -> str:
@@ -275,10 +338,12 @@ def _evidence(results: Results, code: str, row: int, narratives: dict[str, list[
 
 def _previous_row(results: Results, organisation: str, period: str) -> int | None:
     """The organisation's own latest row before ``period`` (not the network's previous period)."""
-    rows = np.flatnonzero((results.organisations == organisation) & (results.periods < period))
+    position = results.period_values.index(period)
+    ranks = period_ranks(results)
+    rows = np.flatnonzero((results.organisations == organisation) & (ranks < position))
     if len(rows) == 0:
         return None
-    return int(rows[np.argmax(results.periods[rows])])
+    return int(rows[np.argmax(ranks[rows])])
 
 
 def _level_text(results: Results, code: str, value: str | None, lang: str | None) -> str | None:
@@ -401,6 +466,29 @@ class NetworkRow:
     ranks: tuple[float, ...]
 
 
+@attrs.frozen(kw_only=True, eq=False)
+class ScoreTable:
+    """Rows of the network as columns: what the formats write, one whole column at a time."""
+
+    organisations: np.ndarray
+    #: Display name per row (``None`` where the organisation has none).
+    names: np.ndarray
+    periods: np.ndarray
+    #: (rows, len(codes)) scores and ranks (ranks ``None`` when ranks are off).
+    scores: np.ndarray
+    ranks: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.organisations)
+
+    def who(self) -> list[str]:
+        """``Name (code)``, or the code alone, per row."""
+        return [
+            f"{name} ({code})" if name else str(code)
+            for name, code in zip(self.names.tolist(), self.organisations.tolist(), strict=True)
+        ]
+
+
 @attrs.frozen(kw_only=True)
 class Distribution:
     code: str
@@ -435,18 +523,66 @@ class Change:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
+class ChangeTable:
+    """Each organisation's change between consecutive periods of its own, as columns."""
+
+    organisations: np.ndarray
+    names: np.ndarray
+    from_periods: np.ndarray
+    to_periods: np.ndarray
+    #: (rows, len(codes)) changes.
+    changes: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.organisations)
+
+
+@attrs.frozen(kw_only=True, eq=False)
 class NetworkView:
     lang: str
     periods: tuple[str, ...]
     #: The top-level dimensions, then the root (the total always comes after its dimensions).
     codes: tuple[str, ...]
     labels: tuple[str, ...]
-    rows: tuple[NetworkRow, ...]
+    #: Every row shown, latest period first, organisations in code order within a period.
+    table: ScoreTable
     distributions: tuple[Distribution, ...]
     peer_groups: tuple[PeerGroup, ...]
-    changes: tuple[Change, ...]
+    change_table: ChangeTable
     show_ranks: bool
+    #: How many distinct organisations the rows hold.
+    organisation_count: int
+
+    @property
+    def rows(self) -> tuple[NetworkRow, ...]:
+        """The table as one record per row (convenient for a few rows; formats use ``table``)."""
+        t = self.table
+        return tuple(
+            NetworkRow(
+                organisation=str(t.organisations[i]),
+                name=t.names[i],
+                period=str(t.periods[i]),
+                scores=tuple(t.scores[i].tolist()),
+                ranks=() if t.ranks is None else tuple(t.ranks[i].tolist()),
+            )
+            for i in range(len(t))
+        )
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """The change table as one record per row."""
+        t = self.change_table
+        return tuple(
+            Change(
+                organisation=str(t.organisations[i]),
+                from_period=str(t.from_periods[i]),
+                to_period=str(t.to_periods[i]),
+                changes=tuple(t.changes[i].tolist()),
+                name=t.names[i],
+            )
+            for i in range(len(t))
+        )
 
 
 def _aggregates_in_tree_order(results: Results, code: str) -> list[str]:
@@ -474,44 +610,83 @@ def _describe(values: np.ndarray) -> tuple[int, float, float, float, float, floa
     )
 
 
+def names_column(results: Results) -> np.ndarray:
+    """Each row's display name: the organisation's portrait, else the row's ``name`` column."""
+    n = len(results)
+    column = results.dataset.attributes.get("name")
+    names = np.full(n, None, dtype=object)
+    if column is not None:
+        names[:] = [_text(value) for value in column]
+    profiles = results.dataset.organisation_profiles
+    if profiles:
+        distinct, inverse = np.unique(results.organisations, return_inverse=True)
+        portrait = np.array(
+            [getattr(profiles.get(str(code)), "name", None) or None for code in distinct.tolist()], dtype=object
+        )[inverse.reshape(-1)]
+        names = np.where(portrait != None, portrait, names)  # noqa: E711 - element-wise on an object array
+    return names
+
+
+def _changes(results: Results, matrix: np.ndarray, ranks: np.ndarray, names: np.ndarray, period: str | None) -> ChangeTable:
+    """Consecutive periods of each organisation, paired by one sort (no loop over organisations)."""
+    order = np.lexsort((ranks, results.organisations))
+    orgs = results.organisations[order]
+    same = orgs[1:] == orgs[:-1]
+    later, earlier = order[1:][same], order[:-1][same]
+    if period is not None:
+        keep = results.periods[later] == period
+        later, earlier = later[keep], earlier[keep]
+    # Latest period first, organisations in code order within a period (a stable sort keeps it).
+    latest_first = np.argsort(-ranks[later], kind="stable")
+    later, earlier = later[latest_first], earlier[latest_first]
+    return ChangeTable(
+        organisations=results.organisations[later],
+        names=names[later],
+        from_periods=results.periods[earlier],
+        to_periods=results.periods[later],
+        changes=matrix[later] - matrix[earlier],
+    )
+
+
 def network_view(
     results: Results, *, lang: str | None = None, options: Options | None = None, period: str | None = None
 ) -> NetworkView:
     """Every organisation's dimension scores, their distributions, peer groups and changes.
 
     With ``period``, only that period's rows, distributions and peer groups, and the changes that
-    lead to it.
+    lead to it. Everything per row is kept as numpy columns, so a network of 10,000 organisations
+    costs a few array operations, not 10,000 Python objects.
     """
     options = options or Options()
     lang = report_lang(results, lang)
     if period is not None and str(period) not in results.period_values:
         raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
-    periods = results.period_values if period is None else (str(period),)
+    period = None if period is None else str(period)
+    periods = results.period_values if period is None else (period,)
     codes = (*dimension_codes(results), root_code(results))
     matrix = np.column_stack([results.score(code) for code in codes])
     rank_matrix = np.column_stack([results.ranks(code) for code in codes]) if options.ranks else None
+    names = names_column(results)
+    ranks_of_period = period_ranks(results)
     # Latest period first (what a reader looks for), organisations in code order within it.
-    period_rank = np.searchsorted(np.array(results.period_values), results.periods)
-    order = np.lexsort((results.organisations, -period_rank))
-    rows = tuple(
-        NetworkRow(
-            organisation=str(results.organisations[i]),
-            name=organisation_name(results, str(results.organisations[i]), int(i)),
-            period=str(results.periods[i]),
-            scores=tuple(float(v) for v in matrix[i]),
-            ranks=() if rank_matrix is None else tuple(float(v) for v in rank_matrix[i]),
-        )
-        for i in order
-        if period is None or results.periods[i] == str(period)
+    order = np.lexsort((results.organisations, -ranks_of_period))
+    if period is not None:
+        order = order[results.periods[order] == period]
+    table = ScoreTable(
+        organisations=results.organisations[order],
+        names=names[order],
+        periods=results.periods[order],
+        scores=matrix[order],
+        ranks=None if rank_matrix is None else rank_matrix[order],
     )
 
     aggregates = [*_aggregates_in_tree_order(results, root_code(results))[1:], root_code(results)]
     distributions = []
     # Distributions, peer groups and changes also list the latest period first.
     for one in periods[::-1]:
+        in_period = results.periods == one
         for code in aggregates:
-            column = results.score(code)
-            count, low, q1, median, q3, high, mean = _describe(column[results.periods == one])
+            count, low, q1, median, q3, high, mean = _describe(results.score(code)[in_period])
             distributions.append(
                 Distribution(
                     code=code,
@@ -529,57 +704,44 @@ def network_view(
 
     peer_groups = []
     for attribute in PEER_ATTRIBUTES:
-        found = _attribute_column(results, attribute)
-        if found is None:
+        column = _attribute_column(results, attribute)
+        if column is None:
             continue
-        column = found
+        present = column != None  # noqa: E711 - element-wise on an object array
+        groups = sorted({str(value) for value in column[present].tolist()})
+        if len(groups) < 2:
+            continue  # one group is the whole network again: nothing to compare
         for one in periods[::-1]:
-            for group in sorted({value for value in column if value is not None}):
-                mask = (column == group) & (results.periods == one)
+            in_period = results.periods == one
+            for group in groups:
+                mask = present & (column == group) & in_period
                 if not mask.any():
                     continue
                 block = matrix[mask]
                 with np.errstate(invalid="ignore"):
-                    present = (~np.isnan(block)).sum(axis=0)
-                    means = np.where(present > 0, np.nansum(block, axis=0) / np.maximum(present, 1), np.nan)
+                    counted = (~np.isnan(block)).sum(axis=0)
+                    means = np.where(counted > 0, np.nansum(block, axis=0) / np.maximum(counted, 1), np.nan)
                 peer_groups.append(
                     PeerGroup(
                         attribute=attribute,
                         group=attribute_label(attribute, group, lang),
                         period=one,
                         count=int(mask.sum()),
-                        means=tuple(float(v) for v in means),
+                        means=tuple(means.tolist()),
                     )
                 )
-
-    changes = []
-    for organisation in sorted(set(results.organisations)):
-        own = np.flatnonzero(results.organisations == organisation)
-        own = own[np.argsort(results.periods[own])]
-        for earlier, later in itertools.pairwise(own):
-            if period is not None and results.periods[later] != str(period):
-                continue
-            changes.append(
-                Change(
-                    organisation=organisation,
-                    from_period=str(results.periods[earlier]),
-                    to_period=str(results.periods[later]),
-                    changes=tuple(float(v) for v in matrix[later] - matrix[earlier]),
-                    name=organisation_name(results, organisation, int(later)),
-                )
-            )
-    changes.sort(key=lambda change: change.to_period, reverse=True)
 
     return NetworkView(
         lang=lang,
         periods=tuple(periods),
         codes=codes,
         labels=tuple(results.label(code, lang) for code in codes),
-        rows=rows,
+        table=table,
         distributions=tuple(distributions),
         peer_groups=tuple(peer_groups),
-        changes=tuple(changes),
+        change_table=_changes(results, matrix, ranks_of_period, names, period),
         show_ranks=options.ranks,
+        organisation_count=len(np.unique(table.organisations)),
     )
 
 

@@ -5,30 +5,42 @@ Sheet names are stable codes (``indicators``, ``level_2``, ``level_1``, ``index`
 working whatever language the report is written in; column headers are in the report language.
 Every data sheet has two frozen header rows (row 1 labels, row 2 codes) and one row per
 organisation × period; scores are stored as numbers at full precision (shown with ``digits``
-decimals), a missing score is an empty cell.
+decimals), a missing score is an empty cell. Every text cell is a string cell, never a formula.
 
-openpyxl is imported when a report is rendered, never when the plugin registry loads.
+The workbook is written by ``xlsx_package`` column by column with shared named styles; it needs
+no optional package.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vises.errors import ConfigError, MissingDependencyError
 from vises.i18n import translate
-from vises.report.views import check_view, parse_options, provenance, report_lang
+from vises.report.views import period_ranks, profile_row, provenance, resolve
+from vises.report.xlsx_package import Column, Style, Workbook
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vises.contract.records import ReportRequest
     from vises.engine.results import Results
 
 _HEADER_FILL = "DDEBF7"
 _MAX_WIDTH = 45
 #: Stable sheet names (language independent).
 INDICATORS, INDEX, RAW, COVERAGE, RANKS, PROVENANCE = "indicators", "index", "raw", "coverage", "ranks", "provenance"
+#: The named styles every cell of the report uses.
+HEADER, TITLE, TEXT, SCORE, NUMBER, SHARE, RANK = (
+    "vises header",
+    "vises title",
+    "vises text",
+    "vises score",
+    "vises number",
+    "vises share",
+    "vises rank",
+)
 
 
 def level_sheets(results: Results) -> list[tuple[str, tuple[str, ...]]]:
@@ -48,125 +60,89 @@ def level_sheets(results: Results) -> list[tuple[str, tuple[str, ...]]]:
 def _tree_order(results: Results, codes: list[str]) -> list[str]:
     """Codes of one level in the grid's reading order (depth first from the root)."""
     order: dict[str, int] = {}
-
-    def walk(code: str) -> None:
+    stack = [results.codes[-1]]
+    while stack:
+        code = stack.pop()
         order[code] = len(order)
-        for child in results.children(code):
-            walk(child)
-
-    walk(results.codes[-1])
+        stack.extend(reversed(results.children(code)))
     return sorted(codes, key=lambda code: order.get(code, len(order)))
 
 
-def _rows(results: Results, view: str, organisation: str | None, period: str | None) -> np.ndarray:
-    if view == "profile":
-        if organisation is None and len(set(results.organisations.tolist())) == 1:
-            organisation = str(results.organisations[0])
-        if organisation is None:
-            raise ConfigError("the profile view needs an organisation", hint="pass --organisation (organisation=)")
-        return np.array([results.row(organisation, period)])
-    return np.lexsort((results.organisations, results.periods))
+def _styles(digits: int) -> list[Style]:
+    return [
+        Style(name=HEADER, bold=True, fill=_HEADER_FILL),
+        Style(name=TITLE, bold=True),
+        Style(name=TEXT),
+        Style(name=SCORE, number_format="0" if digits == 0 else "0." + "0" * digits),
+        Style(name=NUMBER, number_format="General"),
+        Style(name=SHARE, number_format="0%"),
+        Style(name=RANK, number_format="0"),
+    ]
 
 
-def render_xlsx(
-    results: Results,
-    *,
-    lang: str | None = None,
-    view: str = "network",
-    organisation: str | None = None,
-    period: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> bytes:
+def render_xlsx(results: Results, request: ReportRequest, /) -> bytes:
     """The results as an Excel workbook (bytes): scores per level, raw values, coverage, ranks."""
-    check_view(view)
-    opts = parse_options(options)
-    lang = report_lang(results, lang)
-    try:
-        import openpyxl
-    except ImportError as exc:
-        raise MissingDependencyError("openpyxl", "excel", "xlsx reports") from exc
-    rows = _rows(results, view, organisation, period)
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    number = "0" if opts.digits == 0 else "0." + "0" * opts.digits
-
+    resolved = resolve(results, request, "xlsx")
+    lang = resolved.lang
+    if resolved.view == "profile":
+        rows = np.array([profile_row(results, resolved)])
+    else:
+        rows = np.lexsort((results.organisations, period_ranks(results)))
+        if resolved.period is not None:
+            rows = rows[results.periods[rows] == resolved.period]
+    buffer = io.BytesIO()
+    book = Workbook(buffer, _styles(resolved.options.digits))
     for name, codes in level_sheets(results):
-        columns = [results.score(code)[rows] for code in codes]
-        _data_sheet(workbook, name, results, rows, codes, columns, lang, number)
+        _data_sheet(book, name, results, rows, codes, [results.score(c) for c in codes], lang, SCORE)
     indicators = [code for code in results.codes if results.is_indicator(code)]
     if indicators:
-        raw = [results.raw(code)[rows] for code in indicators]
-        _data_sheet(workbook, RAW, results, rows, indicators, raw, lang, "General", units=True)
+        raw = [results.raw(code) for code in indicators]
+        _data_sheet(book, RAW, results, rows, indicators, raw, lang, NUMBER, units=True)
     aggregates = [code for code in results.codes if not results.is_indicator(code)]
-    coverage = [results.coverage(code)[rows] for code in aggregates]
-    _data_sheet(workbook, COVERAGE, results, rows, aggregates, coverage, lang, "0%")
-    if opts.ranks:
-        ranked = [results.ranks(code)[rows] for code in results.codes]
-        _data_sheet(workbook, RANKS, results, rows, list(results.codes), ranked, lang, "0")
-    _provenance_sheet(workbook, results, lang)
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    _data_sheet(book, COVERAGE, results, rows, aggregates, [results.coverage(c) for c in aggregates], lang, SHARE)
+    if resolved.options.ranks:
+        ranked = [results.ranks(code) for code in results.codes]
+        _data_sheet(book, RANKS, results, rows, list(results.codes), ranked, lang, RANK)
+    _provenance_sheet(book, results, lang)
+    book.close()
     return buffer.getvalue()
 
 
 def _data_sheet(
-    workbook: Any,
+    book: Workbook,
     name: str,
     results: Results,
     rows: np.ndarray,
     codes: Sequence[str],
     columns: Sequence[np.ndarray],
     lang: str,
-    number_format: str,
+    style: str,
     *,
     units: bool = False,
 ) -> None:
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(name)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor=_HEADER_FILL)
     labels = [translate("organisation", lang), translate("period", lang)]
     for code in codes:
         label = results.label(code, lang)
         unit = results.unit(code) if units else None
         labels.append(f"{label} [{unit}]" if unit else label)
-    heads = [labels, ["organisation", "period", *codes]]
-    for row_index, values in enumerate(heads, start=1):
-        for col_index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_index, column=col_index, value=value)
-            cell.font = bold
-            cell.fill = fill
-    organisations = results.organisations[rows]
-    periods = results.periods[rows]
-    for offset in range(len(rows)):
-        line: list[str | float | None] = [str(organisations[offset]), str(periods[offset])]
-        for column in columns:
-            number = float(column[offset])
-            line.append(None if np.isnan(number) else number)
-        sheet.append(line)
-    for col_index in range(3, len(codes) + 3):
-        for (cell,) in sheet.iter_rows(min_row=3, min_col=col_index, max_col=col_index):
-            cell.number_format = number_format
-    widths = [max(len(str(labels[0])), *(len(str(o)) for o in organisations), 12), max(len(str(labels[1])), 8)]
+    heads = [[(label, HEADER) for label in labels], [(code, HEADER) for code in ("organisation", "period", *codes)]]
+    organisations = results.organisations[rows].astype(str)
+    periods = results.periods[rows].astype(str)
+    body = [Column(values=organisations, style=TEXT, numeric=False), Column(values=periods, style=TEXT, numeric=False)]
+    body += [Column(values=np.asarray(column)[rows], style=style, numeric=True) for column in columns]
+    longest = max((len(o) for o in np.unique(organisations).tolist()), default=0)
+    widths = [max(len(labels[0]), longest, 12), max(len(labels[1]), 8)]
     widths += [max(len(label), len(code), 8) for label, code in zip(labels[2:], codes, strict=True)]
-    for col_index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(col_index)].width = min(width + 2, _MAX_WIDTH)
-    sheet.freeze_panes = "C3"
+    book.add_sheet(name, heads, body, widths=[min(w + 2, _MAX_WIDTH) for w in widths], freeze=(2, 2))
 
 
-def _provenance_sheet(workbook: Any, results: Results, lang: str) -> None:
-    from openpyxl.styles import Font
-
-    sheet = workbook.create_sheet(PROVENANCE)
-    bold = Font(bold=True)
+def _provenance_sheet(book: Workbook, results: Results, lang: str) -> None:
     info = provenance(results)
 
     def word(key: str) -> str:
         return translate(key, lang)
 
-    lines: list[list[Any]] = [
+    lines: list[list[str]] = [
         [word("provenance")],
         [word("vises_version"), info.vises_version],
         [word("grid"), info.grid, results.grid.label_in(lang)],
@@ -181,12 +157,5 @@ def _provenance_sheet(workbook: Any, results: Results, lang: str) -> None:
         [word("code"), word("node"), word("methods")],
         *([code, results.label(code, lang), method] for code, method in info.methods),
     ]
-    for line in lines:
-        sheet.append(line)
-    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
-        if len([cell for cell in row if cell.value is not None]) == 1:
-            row[0].font = bold
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 30
-    sheet.column_dimensions["C"].width = 45
-    sheet.freeze_panes = "A2"
+    heads = [[(text, TITLE if len(line) == 1 else TEXT) for text in line] for line in lines]
+    book.add_sheet(PROVENANCE, heads, [], widths=(28, 30, 45), freeze=(1, 0))

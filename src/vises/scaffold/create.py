@@ -18,33 +18,23 @@ FILES = Path(__file__).parent / "files"
 LANGUAGES = ("fr", "nl", "en")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
-#: Starter labels per language; English is always added next to the chosen language.
-WORDS: dict[str, dict[str, str]] = {
-    "grid_label": {"fr": "Grille {title}", "nl": "Raster {title}", "en": "{title} grid"},
-    "practices_label": {"fr": "Pratiques", "nl": "Praktijken", "en": "Practices"},
-    "outcomes_label": {"fr": "Résultats", "nl": "Resultaten", "en": "Outcomes"},
-    "hours_label": {
-        "fr": "Heures de formation dispensées",
-        "nl": "Gegeven opleidingsuren",
-        "en": "Training hours delivered",
-    },
-    "follow_up_label": {
-        "fr": "Suivi individuel des personnes",
-        "nl": "Individuele opvolging",
-        "en": "Individual follow-up",
-    },
-    "report_label": {
-        "fr": "Rapport d'activité public",
-        "nl": "Publiek activiteitenverslag",
-        "en": "Public activity report",
-    },
-    "story_label": {"fr": "Récit d'évaluation", "nl": "Evaluatieverhaal", "en": "Evaluation story"},
-    "never": {"fr": "Jamais", "nl": "Nooit", "en": "Never"},
-    "rarely": {"fr": "Rarement", "nl": "Zelden", "en": "Rarely"},
-    "sometimes": {"fr": "Parfois", "nl": "Soms", "en": "Sometimes"},
-    "often": {"fr": "Souvent", "nl": "Vaak", "en": "Often"},
-    "always": {"fr": "Toujours", "nl": "Altijd", "en": "Always"},
-}
+#: Starter labels of the generated grid, looked up as ``scaffold_<key>`` in the word catalogues
+#: (``vises/locale/<lang>.toml``, table ``[scaffold]``); English is always added next to the chosen
+#: language.
+WORDS = (
+    "grid_label",
+    "practices_label",
+    "outcomes_label",
+    "hours_label",
+    "follow_up_label",
+    "report_label",
+    "story_label",
+    "never",
+    "rarely",
+    "sometimes",
+    "often",
+    "always",
+)
 
 
 def _toml_text(text: str) -> str:
@@ -81,8 +71,12 @@ def _values(name: str, lang: str, title: str, author: str) -> dict[str, str]:
         "author": _author(author),
         "languages": ", ".join(f'"{code}"' for code in langs),
     }
-    for key, texts in WORDS.items():
-        values[key] = ", ".join(f"{code} = {_toml_text(texts[code].format(title=title))}" for code in langs)
+    from vises.i18n import translate
+
+    for key in WORDS:
+        values[key] = ", ".join(
+            f"{code} = {_toml_text(translate(f'scaffold_{key}', code, title=title))}" for code in langs
+        )
     return values
 
 

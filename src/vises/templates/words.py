@@ -1,33 +1,31 @@
 """What a template says, in French, Dutch and English: its words, and each indicator's allowed values.
 
-The words are data, in ``vises/locale/templates.toml``, so a translator edits them without reading
-Python; they are read once, when this module is imported (a few kilobytes, no heavy import). The
-functions turn an indicator into the sentence and the dropdown entries a person filling the
-template sees, the same in the xlsx workbook and its data validation.
+The words live in the one catalogue per language (``vises/locale/<lang>.toml``, table
+``[template]``, looked up as ``template_<key>`` like every other word vises writes), so a
+translator edits them without reading Python. The functions turn an indicator into the sentence
+and the dropdown entries a person filling the template sees, the same in the xlsx workbook and its
+data validation.
 """
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
+import functools
+from collections.abc import Mapping
 from typing import Any
 
 from vises.errors import ConfigError
+from vises.i18n import LANGUAGES, catalogue
 from vises.model import Indicator, Kind, label_in
 
 #: Languages a template can be written in.
-TEMPLATE_LANGUAGES = ("fr", "nl", "en")
+TEMPLATE_LANGUAGES = LANGUAGES
+_PREFIX = "template_"
 
 
-def _load_words() -> dict[str, dict[str, Any]]:
-    """Every template language's table of ``vises/locale/templates.toml``."""
-    source = resources.files("vises").joinpath("locale", "templates.toml")
-    data = tomllib.loads(source.read_text(encoding="utf-8"))
-    return {lang: data[lang] for lang in TEMPLATE_LANGUAGES}
-
-
-#: The words of the template, per language.
-TEXT: dict[str, dict[str, Any]] = _load_words()
+@functools.cache
+def template_words(lang: str) -> Mapping[str, str]:
+    """The template's words in ``lang``, by their key in the ``[template]`` table."""
+    return {key[len(_PREFIX) :]: text for key, text in catalogue(lang).items() if key.startswith(_PREFIX)}
 
 
 def check_template_lang(lang: str) -> str:
@@ -52,7 +50,7 @@ def level_display(level: Any, lang: str) -> str:
 
 def choices(indicator: Indicator, lang: str) -> list[str] | None:
     """Dropdown entries for a qualitative indicator (without the not-applicable token)."""
-    words = TEXT[lang]
+    words = template_words(lang)
     if indicator.kind is Kind.BINARY and not indicator.levels:
         return [words["yes"], words["no"]]
     if indicator.kind in (Kind.SCALE, Kind.CATEGORY, Kind.BINARY):
@@ -62,7 +60,7 @@ def choices(indicator: Indicator, lang: str) -> list[str] | None:
 
 def allowed_text(indicator: Indicator, lang: str) -> str:
     """The 'allowed values' cell: a plain sentence a person can check their answer against."""
-    words = TEXT[lang]
+    words = template_words(lang)
     na = words["or_na"].format(na=words["na"])
     if indicator.kind is Kind.NARRATIVE:
         return str(words["free_text"])

@@ -13,7 +13,7 @@ guessing, so its layout is fixed and recorded in a hidden metadata sheet (``_vis
 
 This module is the entry point (``write_template`` and the ``vises template`` command). Where the
 cells sit is ``template_layout``, the wording ``template_words`` (its text in
-``locale/templates.toml``), the writers ``template_xlsx`` and ``template_csv``; their public names
+the ``[template]`` table of ``locale/<lang>.toml``), the writers ``template_xlsx`` and ``template_csv``; their public names
 are re-exported here. Docs: docs/templates.md. Nothing heavy is imported at module level: this
 module is loaded with the plugin registry, openpyxl only when a workbook is written.
 """
@@ -40,7 +40,14 @@ from vises.io.template_layout import (
 from vises.io.tokens import NA_TOKENS, NO_TOKENS, YES_TOKENS
 from vises.model import Grid
 from vises.templates.csv_template import csv_header, csv_text
-from vises.templates.words import TEMPLATE_LANGUAGES, TEXT, allowed_text, check_template_lang, choices, level_display
+from vises.templates.words import (
+    TEMPLATE_LANGUAGES,
+    allowed_text,
+    check_template_lang,
+    choices,
+    level_display,
+    template_words,
+)
 from vises.templates.xlsx_template import SheetPlan, plan_sheets, xlsx_bytes
 
 __all__ = [
@@ -56,7 +63,6 @@ __all__ = [
     "NA_TOKENS",
     "NO_TOKENS",
     "TEMPLATE_LANGUAGES",
-    "TEXT",
     "YES_TOKENS",
     "SheetPlan",
     "allowed_text",
@@ -67,6 +73,7 @@ __all__ = [
     "csv_header",
     "level_display",
     "plan_sheets",
+    "template_words",
     "write_template",
 ]
 

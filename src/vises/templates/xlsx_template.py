@@ -26,7 +26,7 @@ from vises.io.template_layout import (
     block_columns,
 )
 from vises.model import Grid, Indicator, Kind, Node, label_in
-from vises.templates.words import TEXT, allowed_text, choices, number_text
+from vises.templates.words import allowed_text, choices, number_text, template_words
 
 
 @attrs.frozen(kw_only=True)
@@ -63,7 +63,7 @@ def _descend(grid: Grid, code: str) -> Iterator[Node | Indicator]:
 def plan_sheets(grid: Grid, lang: str, taken: set[str]) -> list[SheetPlan]:
     """One sheet per top-level dimension, plus one for indicators hanging directly from the root."""
     root = grid.root
-    words = TEXT[lang]
+    words = template_words(lang)
     plans = []
     direct = [child for child in grid.children(root.code) if isinstance(child, Indicator)]
     if direct:
@@ -89,7 +89,7 @@ def xlsx_bytes(grid: Grid, lang: str, pairs: list[tuple[str, str]]) -> bytes:
 
 
 def _fill_workbook(workbook: Any, grid: Grid, lang: str, pairs: list[tuple[str, str]]) -> None:
-    words = TEXT[lang]
+    words = template_words(lang)
     taken = {META_SHEET.casefold(), LISTS_SHEET.casefold()}
     instructions = workbook.active
     instructions.title = _safe_title(words["instructions"], taken)
@@ -144,7 +144,7 @@ def _style() -> Any:
 
 def _write_instructions(sheet: Any, grid: Grid, lang: str) -> None:
     style = _style()
-    words = TEXT[lang]
+    words = template_words(lang)
     sheet["A1"] = words["title"].format(grid=grid.code, version=grid.version)
     sheet["A1"].font = style.title
     sheet["A2"] = grid.label_in(lang)
@@ -153,14 +153,14 @@ def _write_instructions(sheet: Any, grid: Grid, lang: str) -> None:
     if description:
         sheet["A3"] = description
         sheet["A3"].alignment = style.wrap
-    for offset, line in enumerate(words["lines"]):
+    for offset, line in enumerate(words["lines"].splitlines()):
         sheet.cell(row=5 + offset, column=1, value=line.format(grid=grid.code))
     sheet.column_dimensions["A"].width = 130
 
 
 def _write_identification(sheet: Any, lang: str, pairs: list[tuple[str, str]]) -> None:
     style = _style()
-    words = TEXT[lang]
+    words = template_words(lang)
     sheet["A1"] = words["identification"]
     sheet["A1"].font = style.title
     for column, key in enumerate(("block", "organisation", "period"), start=1):
@@ -205,7 +205,7 @@ def _write_dimension(
     from openpyxl.utils import get_column_letter
 
     style = _style()
-    words = TEXT[lang]
+    words = template_words(lang)
     node_label = grid.node(plan.node).label_in(lang)
     sheet["A1"] = f"{node_label} ({plan.node})"
     sheet["A1"].font = style.title
@@ -273,7 +273,7 @@ def _validation(indicator: Indicator, lang: str, lists: _ListSheet) -> Any:
     """The DataValidation of an indicator's value cells (``None`` for free text)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    words = TEXT[lang]
+    words = template_words(lang)
     allowed = allowed_text(indicator, lang)[:250]
     entries = choices(indicator, lang)
     if entries is not None:
