@@ -12,12 +12,12 @@ import pytest
 from test_report_views import EVIL, ask, make_results
 
 import vises
+from vises import markdown_text as escape
 from vises.contract.records import ReportRequest
 from vises.errors import ConfigError
 from vises.plugins import get_registry
 from vises.report.csv_format import render_csv
 from vises.report.json_format import render_json
-from vises import markdown_text as escape
 from vises.report.markdown import render_markdown
 from vises.report.table import render_table
 
@@ -84,7 +84,9 @@ def test_table_formats_numbers_for_the_language(results):
 def test_ranks_option_removes_ranks(results):
     assert "(#1)" in render_table(results, ask(lang="en"))
     assert "(#1)" not in render_table(results, ask(lang="en", options={"ranks": False}))
-    assert "Rank" not in render_table(results, ask(lang="en", view="profile", organisation="a", options={"ranks": False}))
+    assert "Rank" not in render_table(
+        results, ask(lang="en", view="profile", organisation="a", options={"ranks": False})
+    )
 
 
 def test_unknown_view_language_or_option_is_an_error(results):

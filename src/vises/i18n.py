@@ -281,7 +281,7 @@ def format_number(
 
 
 def format_number(
-    x: float | None | Sequence[float | None] | np.ndarray,
+    x: float | Sequence[float | None] | np.ndarray | None,
     lang: str | None = None,
     digits: int = 1,
     *,

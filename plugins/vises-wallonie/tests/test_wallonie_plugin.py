@@ -91,4 +91,4 @@ def test_caips_report_renders_in_french(cisp_results) -> None:
     assert "Question évaluative" in text
     assert text.count("(synthetic) |") == 30
     one = vises.render(cisp_results, "wallonie.caips", organisation="cisp_02", period="2018")
-    assert one.count("(synthetic) |") == 1 and "Période : **2018**" in one
+    assert one.count("(synthetic) |") == 1 and "Période\u00a0: **2018**" in one

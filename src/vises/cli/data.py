@@ -67,6 +67,11 @@ def validate(data: Path, grid_name: str) -> None:
 @click.option("--org", "organisation", help="The organisation to report on (profile view).")
 @click.option("--period", help="Only this period.")
 @click.option("--weighting", help="A registered weighting of the grid (e.g. wallonie.outcomes_first).")
+@click.option(
+    "--indent",
+    type=click.IntRange(0, 10),
+    help="Indent JSON by this many spaces (json format; compact, one record per line, without it).",
+)
 def score(
     data: Path,
     grid_name: str,
@@ -77,9 +82,12 @@ def score(
     organisation: str | None,
     period: str | None,
     weighting: str | None,
+    indent: int | None,
 ) -> None:
     """Score a dataset on a grid and write a report."""
     import vises
+    from vises.contract.records import ReportRequest
+    from vises.neutralise import terminal_text
 
     spec = report_format(format_name)
     if output is not None:
@@ -94,23 +102,32 @@ def score(
         advance()
         results = vises.score(grid, data)
         advance()
-        rendered = vises.render(results, format_name, lang=lang, view=view, organisation=organisation, period=period)
+        options = {} if indent is None else {"indent": indent}
+        request = ReportRequest(language=lang, view=view, organisation=organisation, period=period, options=options)
+        from vises.io.atomic import write_bytes_atomic, write_chunks_atomic
+
+        if output is not None and spec.stream is not None:
+            # A text format that streams is written piece by piece: memory bounded by a chunk.
+            write_chunks_atomic(output, spec.stream(results, request))
+            rendered: str | bytes | None = None
+        else:
+            rendered = spec.render(results, request)
         advance()
     if output is None:
         assert isinstance(rendered, str)
-        click.echo(rendered, nl=not rendered.endswith("\n"))
+        # The terminal gets the text without control sequences a data file could carry.
+        text = terminal_text(rendered)
+        click.echo(text, nl=not text.endswith("\n"))
         return
-    from vises.io.atomic import write_bytes_atomic, write_text_atomic
-
     if isinstance(rendered, bytes):
         write_bytes_atomic(output, rendered)
-    else:
-        write_text_atomic(output, rendered)
+    elif rendered is not None:
+        write_chunks_atomic(output, [rendered])
     click.echo(f"wrote {output}", err=True)
     if format_name == "csv":
         # A CSV table has no place for metadata: its provenance goes beside it.
         import json
 
         sidecar = output.with_name(output.name + ".provenance.json")
-        write_text_atomic(sidecar, json.dumps(results.provenance, indent=2, ensure_ascii=False) + "\n")
+        write_chunks_atomic(sidecar, [json.dumps(results.provenance, indent=2, ensure_ascii=False) + "\n"])
         click.echo(f"wrote {sidecar}", err=True)

@@ -132,7 +132,7 @@ def radar(
         ax.set_xticklabels([_text(label, 18) for label in labels])
         ax.set_ylim(low, high)
         # Radial tick labels half-way between two axes, where no dimension label sits.
-        ax.set_rlabel_position(180 / len(labels))  # type: ignore[attr-defined]  # a polar Axes, typed as plain Axes
+        ax.set_rlabel_position(180 / len(labels))
         ax.tick_params(axis="y", labelsize=7, colors="#555555")
         figure.suptitle(_text(title, 60), fontsize=10)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(series), 2), fontsize=8, frameon=False)
@@ -174,12 +174,14 @@ class DistributionCharts:
                 self._figure = Figure(figsize=(6.0, 1.5 + 0.55 * len(self.periods)))
             figure = self._figure
             figure.clear()
-            figure.subplots_adjust(left=0.12, right=0.97, top=1 - 0.5 / figure.get_figheight(), bottom=0.55 / figure.get_figheight())
+            figure.subplots_adjust(
+                left=0.12, right=0.97, top=1 - 0.5 / figure.get_figheight(), bottom=0.55 / figure.get_figheight()
+            )
             ax = figure.add_subplot()
             cleaned = [np.asarray(column, dtype=float) for column in columns]
             cleaned = [column[np.isfinite(column)] for column in cleaned]
             low, high = limits(np.concatenate(cleaned) if cleaned else np.array([]))
-            for row, (period, values) in enumerate(zip(self.periods, cleaned, strict=True)):
+            for row, values in enumerate(cleaned):
                 y = len(self.periods) - 1 - row  # the latest period on top
                 if len(values) == 0:
                     continue
@@ -196,8 +198,15 @@ class DistributionCharts:
                     counts, edges = np.histogram(values, bins=40, range=(low, high))
                     heights = 0.42 * counts / max(int(counts.max()), 1)
                     ax.bar(
-                        edges[:-1], heights, width=np.diff(edges), bottom=y - 0.21, align="edge",
-                        color=PALETTE[1], alpha=0.6, linewidth=0, zorder=3,
+                        edges[:-1],
+                        heights,
+                        width=np.diff(edges),
+                        bottom=y - 0.21,
+                        align="edge",
+                        color=PALETTE[1],
+                        alpha=0.6,
+                        linewidth=0,
+                        zorder=3,
                     )
             if marker is not None and math.isfinite(marker):
                 ax.axvline(marker, color=PALETTE[3], linewidth=1.4, linestyle="--")

@@ -132,9 +132,7 @@ def _who_cells(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
     return np.where(has_name, with_name, alone)
 
 
-def _number_cells(
-    values: np.ndarray, texts: list[str], *, total: bool, ranks: np.ndarray | None = None
-) -> np.ndarray:
+def _number_cells(values: np.ndarray, texts: list[str], *, total: bool, ranks: np.ndarray | None = None) -> np.ndarray:
     """``<td>`` cells of one numeric column: the formatted number, the machine value to sort by, the rank."""
     missing = ~np.isfinite(values)
     sort_key = np.where(missing, "", values.astype(str)).astype(object)
@@ -144,15 +142,13 @@ def _number_cells(
         known = ~np.isnan(ranks)
         rank_text = np.where(known, np.nan_to_num(ranks).astype(np.int64).astype(str), "").astype(object)
         cells = cells + np.where(known, '<span class="rank">' + rank_text + "</span>", "")
-    return cells + "</td>"
+    return np.asarray(cells + "</td>", dtype=object)
 
 
 def _rows_html(columns: list[np.ndarray], first_page: int) -> list[str]:
     """Table rows joined from whole columns of cells; rows past the first page start hidden."""
     rows = ["".join(cells) for cells in zip(*columns, strict=True)]
-    return [
-        ("<tr>" if position < first_page else "<tr hidden>") + row + "</tr>" for position, row in enumerate(rows)
-    ]
+    return [("<tr>" if position < first_page else "<tr hidden>") + row + "</tr>" for position, row in enumerate(rows)]
 
 
 def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]:
@@ -168,9 +164,7 @@ def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]
         for i in range(len(view.codes)):
             values = table.scores[rows, i]
             ranks = None if table.ranks is None else table.ranks[rows, i]
-            columns.append(
-                _number_cells(values, format_number(values, lang, digits), total=i == last, ranks=ranks)
-            )
+            columns.append(_number_cells(values, format_number(values, lang, digits), total=i == last, ranks=ranks))
         by_period[period] = (len(rows), Markup("\n".join(_rows_html(columns, PAGE_ROWS))) if len(rows) else "")
     changes = view.change_table
     change_rows: Any = ""

@@ -101,8 +101,8 @@ def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[st
         column = results.reasons(code)[rows]
         distinct = {value for value in column.tolist() if value is not None}
         if distinct:
-            text = {value: json.dumps(code) + ":" + json.dumps(value, ensure_ascii=False) for value in distinct}
-            reasons.append(np.array([text.get(value, "") for value in column.tolist()], dtype=object))
+            said = {value: json.dumps(code) + ":" + json.dumps(value, ensure_ascii=False) for value in distinct}
+            reasons.append(np.array([said.get(value, "") for value in column.tolist()], dtype=object))
     rank_parts = []
     if ranks:
         for code in codes:

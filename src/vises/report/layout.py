@@ -83,8 +83,13 @@ def pipe(table: Table, clean: Callable[[str], str] = str) -> str:
         _pad(column, width, table.alignment(i)) for i, (column, width) in enumerate(zip(columns, widths, strict=True))
     ]
     head = "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"
-    rule = "|" + "|".join(
-        ("-" * (w + 1) + ":") if table.alignment(i) == RIGHT else (":" + "-" * (w + 1)) for i, w in enumerate(widths)
-    ) + "|"
+    rule = (
+        "|"
+        + "|".join(
+            ("-" * (w + 1) + ":") if table.alignment(i) == RIGHT else (":" + "-" * (w + 1))
+            for i, w in enumerate(widths)
+        )
+        + "|"
+    )
     body = ["| " + " | ".join(cells) + " |" for cells in zip(*padded, strict=True)]
     return "\n".join([head, rule, *body])

@@ -15,7 +15,6 @@ language is left to each format.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -627,7 +626,9 @@ def names_column(results: Results) -> np.ndarray:
     return names
 
 
-def _changes(results: Results, matrix: np.ndarray, ranks: np.ndarray, names: np.ndarray, period: str | None) -> ChangeTable:
+def _changes(
+    results: Results, matrix: np.ndarray, ranks: np.ndarray, names: np.ndarray, period: str | None
+) -> ChangeTable:
     """Consecutive periods of each organisation, paired by one sort (no loop over organisations)."""
     order = np.lexsort((ranks, results.organisations))
     orgs = results.organisations[order]

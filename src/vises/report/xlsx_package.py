@@ -83,7 +83,7 @@ class Workbook:
         distinct, inverse = np.unique(values.astype(str), return_inverse=True)
         escaped = np.array([_escape_text(str(text)) for text in distinct.tolist()], dtype=object)[inverse.reshape(-1)]
         prefix = f'<c s="{self.style(style)}" t="inlineStr" r="{letters}'
-        return prefix + rows + '"><is><t xml:space="preserve">' + escaped + "</t></is></c>"
+        return np.asarray(prefix + rows + '"><is><t xml:space="preserve">' + escaped + "</t></is></c>", dtype=object)
 
     def number_cells(self, values: np.ndarray, style: str, letters: str, rows: np.ndarray) -> np.ndarray:
         """Number cells for one column: the shortest round-trip text; a missing value is a styled empty cell."""
@@ -125,25 +125,27 @@ class Workbook:
             for start in range(0, total, chunk):
                 stop = min(start + chunk, total)
                 numbers = np.arange(first + start, first + stop).astype(str).astype(object)
-                cells = []
+                built: list[np.ndarray] = []
                 for column, letter in zip(columns, letters, strict=True):
                     part = column.values[start:stop]
                     if column.numeric:
-                        cells.append(self.number_cells(part, column.style, letter, numbers))
+                        built.append(self.number_cells(part, column.style, letter, numbers))
                     else:
-                        cells.append(self.text_cells(part.tolist(), column.style, letter, numbers))
+                        built.append(self.text_cells(part.tolist(), column.style, letter, numbers))
                 opening = '<row r="' + numbers + '">'
-                rows = [o + "".join(c) + "</row>" for o, *c in zip(opening, *cells, strict=True)]
-                out.write("".join(rows).encode("utf-8"))
+                lines = [o + "".join(c) + "</row>" for o, *c in zip(opening, *built, strict=True)]
+                out.write("".join(lines).encode("utf-8"))
             out.write(b"</sheetData></worksheet>")
 
     def _sheet_head(self, widths: Sequence[float], freeze: tuple[int, int] | None) -> str:
         view = '<sheetView workbookViewId="0"'
         if freeze is not None and freeze != (0, 0):
-            rows, cols = freeze
-            top_left = f"{column_letters(cols)}{rows + 1}"
-            pane = "bottomRight" if rows and cols else ("bottomLeft" if rows else "topRight")
-            split = (f' xSplit="{cols}"' if cols else "") + (f' ySplit="{rows}"' if rows else "")
+            frozen_rows, frozen_cols = freeze
+            top_left = f"{column_letters(frozen_cols)}{frozen_rows + 1}"
+            pane = "bottomRight" if frozen_rows and frozen_cols else ("bottomLeft" if frozen_rows else "topRight")
+            split = (f' xSplit="{frozen_cols}"' if frozen_cols else "") + (
+                f' ySplit="{frozen_rows}"' if frozen_rows else ""
+            )
             view += (
                 f'><pane{split} topLeftCell="{top_left}" activePane="{pane}" state="frozen"/>'
                 f'<selection pane="{pane}" activeCell="{top_left}" sqref="{top_left}"/></sheetView>'
@@ -231,4 +233,3 @@ class Workbook:
         for name, text in parts.items():
             self._zip.writestr(name, text.encode("utf-8"))
         self._zip.close()
-

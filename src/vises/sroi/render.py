@@ -13,7 +13,8 @@ import os
 from typing import Any
 
 from vises.errors import MissingDependencyError, ReportError
-from vises.i18n import check_lang, translate
+from vises.i18n import MISSING, catalogue, check_lang, colon, format_number, translate
+from vises.neutralise import markdown_text, terminal_text
 from vises.sroi.calculate import SroiResult
 from vises.sroi.model import ValueMap
 from vises.sroi.sensitivity import SensitivityReport, SensitivityRow
@@ -61,47 +62,33 @@ def _words(lang: str, *keys: str) -> list[str]:
     return [translate(key, lang) for key in keys]
 
 
-def _local(lang: str | None) -> bool:
-    """French and Dutch reports use the language's separators (babel); English keeps the plain style."""
-    return lang in ("fr", "nl")
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
 
 
 def money(value: float | None, currency: str = "", lang: str | None = None) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    if _local(lang):
-        from vises.i18n import format_number
-
-        return f"{format_number(value, lang, digits=0)} {currency}".strip()
-    return f"{value:,.0f} {currency}".strip().replace(",", "\u202f")
+    """An amount in whole units with the language's separators and the currency (``12 345 EUR``)."""
+    if not _finite(value):
+        return MISSING
+    return f"{format_number(value, lang, 0)} {currency}".strip()
 
 
 def ratio(value: float | None, lang: str | None = None) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    if _local(lang):
-        from vises.i18n import format_number
-
-        return f"{format_number(value, lang, digits=2)} : 1"
-    return f"{value:.2f} : 1"
+    """An SROI ratio, ``2.50 : 1`` (``2,50 : 1`` in French, with a no-break space before the colon)."""
+    if not _finite(value):
+        return MISSING
+    separator = colon(lang) if lang == "fr" else " : "
+    return f"{format_number(value, lang, 2)}{separator}1"
 
 
 def percent(value: float | None, lang: str | None = None) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    if _local(lang):
-        from vises.i18n import format_number
-
-        return f"{format_number(100 * value, lang, digits=1)} %"
-    return f"{100 * value:.1f} %"
+    if not _finite(value):
+        return MISSING
+    return format_number(value, lang, 1, percent=True)
 
 
-def _decimal(value: float, lang: str | None, *, plain: str = ".1f") -> str:
-    if _local(lang):
-        from vises.i18n import format_number
-
-        return format_number(value, lang, digits=1)
-    return format(value, plain)
+def _decimal(value: float, lang: str | None, digits: int = 1) -> str:
+    return format_number(value, lang, digits)
 
 
 def headline(result: SroiResult, lang: str | None = None) -> list[tuple[str, str]]:
@@ -112,8 +99,7 @@ def headline(result: SroiResult, lang: str | None = None) -> list[tuple[str, str
     else:
         payback = translate("sroi_months", lang, months=_decimal(result.payback_months, lang))
     rates = ", ".join(
-        translate("sroi_rate_from", lang, rate=_decimal(100 * rate, lang, plain="g"), year=first)
-        for first, rate in result.discount
+        translate("sroi_rate_from", lang, rate=_num(100 * rate, lang), year=first) for first, rate in result.discount
     )
     return [
         (translate("sroi_total_inputs", lang), money(result.total_inputs, c, lang)),
@@ -135,7 +121,7 @@ def value_map_rows(result: SroiResult, lang: str | None = None) -> list[list[str
             [
                 o.code,
                 o.stakeholder,
-                f"{o.quantity:g}",
+                _num(o.quantity, lang),
                 money(o.proxy, result.currency, lang),
                 percent(o.deadweight, lang),
                 percent(o.displacement, lang),
@@ -193,16 +179,40 @@ def stakeholder_rows(result: SroiResult, lang: str | None = None) -> list[list[s
     ]
 
 
-def tested(row: SensitivityRow) -> str:
-    """What was tried, in words: '0.15 → 0.35' for one outcome, '±20 %' or '+0.1' for all."""
+def _num(value: float, lang: str | None = None) -> str:
+    """A value as tested or found: up to four significant digits, the language's separators."""
+    if not math.isfinite(value):
+        return MISSING
+    digits = 0 if value == 0 or abs(value) >= 1000 else min(10, max(0, 3 - math.floor(math.log10(abs(value)))))
+    text = format_number(value, lang, digits)
+    decimal = format_number(0.5, lang, 1)[1]
+    return text.rstrip("0").rstrip(decimal) if decimal in text else text
+
+
+def assumption_label(name: str, lang: str | None = None) -> str:
+    """An assumption in words ("effet d'aubaine"), its code when vises has no word for it."""
+    for key in (f"sroi_h_{name}", f"sroi_{name}"):
+        if key in catalogue(check_lang(lang)):
+            return translate(key, lang)
+    return name
+
+
+def tested(row: SensitivityRow, lang: str | None = None) -> str:
+    """What was tried, in words: '0,15 / 0,35' for one outcome, '-20 % / +20 %' or '+0,1' for all."""
     v = row.variation
     if row.value_low is not None and row.value_high is not None:
-        return f"{_num(row.value_low)} / {_num(row.value_high)}"
+        return f"{_num(row.value_low, lang)} / {_num(row.value_high, lang)}"
     if v.mode == "relative":
-        return f"{100 * v.low:+g} % / {100 * v.high:+g} %"
+        low, high = (format_number(x, lang, 0, signed=True, percent=True) for x in (v.low, v.high))
+        return f"{low} / {high}"
     if v.mode == "absolute":
-        return f"{v.low:+g} / {v.high:+g}"
-    return f"{v.low:g} / {v.high:g}"
+        return f"{_signed(v.low, lang)} / {_signed(v.high, lang)}"
+    return f"{_num(v.low, lang)} / {_num(v.high, lang)}"
+
+
+def _signed(value: float, lang: str | None) -> str:
+    text = _num(value, lang)
+    return text if text.startswith(("-", MISSING)) or value == 0 else "+" + text
 
 
 def switching(row: SensitivityRow, lang: str | None = None) -> str:
@@ -210,32 +220,21 @@ def switching(row: SensitivityRow, lang: str | None = None) -> str:
     if value is None:
         return translate("sroi_none", lang)
     if row.switching_kind == "multiplier":
-        return f"× {value:.3g}"
+        return f"× {_num(value, lang)}"
     if row.switching_kind == "shift":
-        return f"{value:+.3g}"
-    return _num(value)
-
-
-def _num(value: float) -> str:
-    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:,.0f}".replace(",", "\u202f")
+        return _signed(value, lang)
+    return _num(value, lang)
 
 
 def tornado_rows(report: SensitivityReport, lang: str | None = None) -> list[list[str]]:
-    def two(value: float) -> str:
-        if _local(lang) and math.isfinite(value):
-            from vises.i18n import format_number
-
-            return format_number(value, lang, digits=2)
-        return f"{value:.2f}"
-
     return [
         [
-            row.assumption,
+            assumption_label(row.assumption, lang),
             row.outcome or translate("sroi_all", lang),
-            tested(row),
-            two(row.ratio_low),
-            two(row.ratio_high),
-            two(row.swing),
+            tested(row, lang),
+            format_number(row.ratio_low, lang, 2),
+            format_number(row.ratio_high, lang, 2),
+            format_number(row.swing, lang, 2),
             switching(row, lang),
         ]
         for row in report.rows
@@ -247,32 +246,41 @@ def _render_text(
 ) -> str:
     from tabulate import tabulate
 
+    # Markdown: every cell and title through the one Markdown escape (codes and labels are user data).
+    clean = markdown_text if markdown else terminal_text
+
     def title(text: str, level: int) -> str:
+        text = clean(text)
         return f"{'#' * level} {text}" if markdown else f"{text}\n{'=' * len(text) if level == 1 else '-' * len(text)}"
+
+    def table(rows: list[list[str]] | list[tuple[str, str]], keys: tuple[str, ...]) -> str:
+        cells = [[clean(str(cell)) for cell in row] for row in rows]
+        heads = [clean(word) for word in _words(lang, *keys)]
+        return str(tabulate(cells, headers=heads, tablefmt=style, disable_numparse=True))
 
     parts = [
         title(translate("sroi_title", lang, label=result.label), 1),
         "",
-        tabulate(headline(result, lang), headers=_words(lang, "sroi_figure", "sroi_value"), tablefmt=style),
+        table(headline(result, lang), ("sroi_figure", "sroi_value")),
         "",
         title(translate("sroi_value_map", lang), 2),
         "",
-        tabulate(value_map_rows(result, lang), headers=_words(lang, *VALUE_MAP_KEYS), tablefmt=style),
+        table(value_map_rows(result, lang), VALUE_MAP_KEYS),
         "",
         title(translate("sroi_by_stakeholder", lang), 2),
         "",
-        tabulate(stakeholder_rows(result, lang), headers=_words(lang, *STAKEHOLDER_KEYS), tablefmt=style),
+        table(stakeholder_rows(result, lang), STAKEHOLDER_KEYS),
     ]
     if report is not None:
         parts += [
             "",
             title(translate("sroi_sensitivity_title", lang), 2),
             "",
-            translate("sroi_base_ratio", lang, ratio=ratio(report.base_ratio, lang)),
+            clean(translate("sroi_base_ratio", lang, ratio=ratio(report.base_ratio, lang))),
             "",
-            tabulate(tornado_rows(report, lang), headers=_words(lang, *TORNADO_KEYS), tablefmt=style),
+            table(tornado_rows(report, lang), TORNADO_KEYS),
         ]
-    parts += ["", translate("sroi_closing", lang)]
+    parts += ["", clean(translate("sroi_closing", lang))]
     return "\n".join(parts) + "\n"
 
 

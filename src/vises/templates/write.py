@@ -12,9 +12,9 @@ guessing, so its layout is fixed and recorded in a hidden metadata sheet (``_vis
 * hidden ``_lists`` sheet holding the dropdown choices.
 
 This module is the entry point (``write_template`` and the ``vises template`` command). Where the
-cells sit is ``template_layout``, the wording ``template_words`` (its text in
-the ``[template]`` table of ``locale/<lang>.toml``), the writers ``template_xlsx`` and ``template_csv``; their public names
-are re-exported here. Docs: docs/templates.md. Nothing heavy is imported at module level: this
+cells sit is ``template_layout``, the wording ``template_words`` (its text in the ``[template]``
+table of ``locale/<lang>.toml``), the writers ``template_xlsx`` and ``template_csv``; their public
+names are re-exported here. Docs: docs/templates.md. Nothing heavy is imported at module level: this
 module is loaded with the plugin registry, openpyxl only when a workbook is written.
 """
 

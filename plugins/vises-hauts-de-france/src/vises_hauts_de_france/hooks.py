@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from vises import GridSource, ReportFormat, ReportRequest, Results, Weighting, hookimpl
+from vises import GridSource, ReportFormat, Weighting, hookimpl
 
 GRID_DIR = Path(__file__).parent / "grids"
 
@@ -54,26 +54,15 @@ def vises_register_weightings() -> Iterable[Weighting]:
     ]
 
 
-def _render_dialogue(results: Results, request: ReportRequest, /) -> str:
-    from .report import render_dialogue_gestion
-
-    return render_dialogue_gestion(
-        results,
-        lang=request.language,
-        view=request.view,
-        organisation=request.organisation,
-        period=request.period,
-        options=request.options,
-    )
-
-
 @hookimpl
 def vises_register_report_formats() -> Iterable[ReportFormat]:
+    from .report import render_dialogue_gestion  # cheap: numpy is imported when a report is rendered
+
     return [
         ReportFormat(
             name="dialogue_gestion",
             suffix=".csv",
-            render=_render_dialogue,
+            render=render_dialogue_gestion,
             summary="CSV table per structure and year, like an IAE 'dialogue de gestion' (';' and decimal comma)",
         )
     ]

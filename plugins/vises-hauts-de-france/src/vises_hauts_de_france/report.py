@@ -2,20 +2,24 @@
 management dialogue of French IAE structures with their funders.
 
 French spreadsheet conventions by default (``;`` separator, decimal comma); pass
-``options={"delimiter": ",", "decimal": "."}`` for machine-oriented CSV.
+``options={"delimiter": ",", "decimal": "."}`` for machine-oriented CSV. Numbers go through
+``vises.format_number`` a whole column at a time (no thousands separator, so a spreadsheet reads
+them as numbers; a missing value is an empty cell); a structure or period a spreadsheet would take
+for a formula is written as text (``vises.spreadsheet_text``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
-import numpy as np
+from vises import ConfigError, format_number, spreadsheet_text
 
 from .hooks import HOURS_PER_ETP
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises import ReportRequest, Results
 
 #: Raw indicator columns (code, header), shown when the grid has them.
 RAW_COLUMNS = (
@@ -26,57 +30,61 @@ RAW_COLUMNS = (
     ("sorties_positives", "taux_sorties_positives_pct"),
 )
 EXITS = ("sorties_emploi_durable", "sorties_emploi_transition", "sorties_positives")
+#: The options this format understands and their allowed values.
+DELIMITERS = (";", ",", "\t")
+DECIMALS = {",": "fr", ".": "en"}
 
 
-def render_dialogue_gestion(
-    results: Any,
-    *,
-    lang: str | None = None,
-    view: str = "network",
-    organisation: str | None = None,
-    period: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> str:
+def render_dialogue_gestion(results: Results, request: ReportRequest, /) -> str:
     """Every row (or one structure / one period) with raw figures, dynamic-exit rate and scores."""
-    options = dict(options or {})
+    import numpy as np
+
+    options = dict(request.options)
+    unknown = sorted(set(options) - {"delimiter", "decimal"})
     delimiter = str(options.get("delimiter", ";"))
     decimal = str(options.get("decimal", ","))
+    if unknown or delimiter not in DELIMITERS or decimal not in DECIMALS:
+        raise ConfigError(
+            "the hdf.dialogue_gestion format takes options delimiter (';', ',' or a tab) and decimal (',' or '.')",
+            hint="e.g. options={'delimiter': ',', 'decimal': '.'}",
+        )
+    numbers_lang = DECIMALS[decimal]
     codes = set(results.codes)
     root = results.codes[-1]
     raw = [(code, header) for code, header in RAW_COLUMNS if code in codes]
     dimensions = [code for code in results.children(root) if code in codes]
     groups = [code for code in ("parcours", "sorties") if code in codes]
 
-    def number(value: float, digits: int = 1) -> str:
-        return "" if math.isnan(value) else f"{value:.{digits}f}".replace(".", decimal)
+    selected = np.ones(len(results), bool)
+    if request.organisation is not None:
+        selected &= results.organisations == str(request.organisation)
+    if request.period is not None:
+        selected &= results.periods == str(request.period)
+    rows = np.flatnonzero(selected)
+    rows = rows[np.lexsort((results.periods[rows], results.organisations[rows]))]
+
+    def number(values: np.ndarray, digits: int = 1) -> list[str]:
+        return format_number(values, numbers_lang, digits, grouping=False, missing="")
 
     header = ["structure", "periode", *(h for _, h in raw)]
+    columns: list[list[str]] = [
+        [spreadsheet_text(str(o)) for o in results.organisations[rows].tolist()],
+        [spreadsheet_text(str(p)) for p in results.periods[rows].tolist()],
+    ]
+    for code, _ in raw:
+        columns.append(number(results.raw(code)[rows], 0 if code in ("salaries_insertion", "heures_travail") else 1))
     if "heures_travail" in codes:
         header.append("etp_iae")
+        columns.append(number(results.raw("heures_travail")[rows] / HOURS_PER_ETP, 2))
     if all(code in codes for code in EXITS):
         header.append("taux_sorties_dynamiques_pct")
+        columns.append(number(sum(results.raw(code)[rows] for code in EXITS)))
     header += [f"score_{code}" for code in [*groups, *dimensions]] + ["score_global", "rang"]
+    columns += [number(results.score(code)[rows]) for code in [*groups, *dimensions, root]]
+    columns.append(format_number(results.ranks(root)[rows], numbers_lang, 0, grouping=False, missing=""))
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(header)
-    rows = np.ones(len(results), bool)
-    if organisation is not None:
-        rows &= results.organisations == str(organisation)
-    if period is not None:
-        rows &= results.periods == str(period)
-    ranks = results.ranks(root)
-    for i in sorted(np.flatnonzero(rows), key=lambda r: (results.organisations[r], results.periods[r])):
-        line = [str(results.organisations[i]), str(results.periods[i])]
-        line += [
-            number(float(results.raw(code)[i]), 0 if code in ("salaries_insertion", "heures_travail") else 1)
-            for code, _ in raw
-        ]
-        if "heures_travail" in codes:
-            line.append(number(float(results.raw("heures_travail")[i]) / HOURS_PER_ETP, 2))
-        if all(code in codes for code in EXITS):
-            line.append(number(float(sum(results.raw(code)[i] for code in EXITS))))
-        line += [number(float(results.score(code)[i])) for code in [*groups, *dimensions, root]]
-        line.append("" if math.isnan(float(ranks[i])) else str(int(ranks[i])))
-        writer.writerow(line)
+    writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue()

@@ -13,8 +13,6 @@ from vises import (
     Kind,
     Method,
     ReportFormat,
-    ReportRequest,
-    Results,
     Weighting,
     hookimpl,
 )
@@ -92,26 +90,15 @@ def vises_register_weightings() -> Iterable[Weighting]:
     ]
 
 
-def _render_jaarverslag(results: Results, request: ReportRequest, /) -> str:
-    from .report import render_jaarverslag
-
-    return render_jaarverslag(
-        results,
-        lang=request.language,
-        view=request.view,
-        organisation=request.organisation,
-        period=request.period,
-        options=request.options,
-    )
-
-
 @hookimpl
 def vises_register_report_formats() -> Iterable[ReportFormat]:
+    from .report import render_jaarverslag  # cheap: numpy is imported when a report is rendered
+
     return [
         ReportFormat(
             name="jaarverslag",
             suffix=".md",
-            render=_render_jaarverslag,
+            render=render_jaarverslag,
             summary="Dutch one-page annual summary: profile per dimension and change on the previous year",
         )
     ]

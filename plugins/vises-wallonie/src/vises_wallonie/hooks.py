@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from vises import GridSource, ReportFormat, ReportRequest, Results, Weighting, hookimpl
+from vises import GridSource, ReportFormat, Weighting, hookimpl
 
 GRID_DIR = Path(__file__).parent / "grids"
 
@@ -69,26 +69,15 @@ def vises_register_weightings() -> Iterable[Weighting]:
     ]
 
 
-def _render_caips(results: Results, request: ReportRequest, /) -> str:
-    from .report import render_caips
-
-    return render_caips(
-        results,
-        lang=request.language,
-        view=request.view,
-        organisation=request.organisation,
-        period=request.period,
-        options=request.options,
-    )
-
-
 @hookimpl
 def vises_register_report_formats() -> Iterable[ReportFormat]:
+    from .report import render_caips  # cheap: numpy is imported when a report is rendered
+
     return [
         ReportFormat(
             name="caips",
             suffix=".md",
-            render=_render_caips,
+            render=render_caips,
             summary="French markdown summary per area and centre, with the evaluation framing",
         )
     ]

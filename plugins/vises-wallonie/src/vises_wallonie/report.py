@@ -2,91 +2,105 @@
 
 It shows a profile per area before the total, as VISES asks, and puts the evaluation framing
 (evaluative question, stakeholders, methods, narrative) next to the numbers. It reads results
-through the public ``Results`` API only.
+through the public API only: ``Results`` for the numbers, ``vises.format_number`` for every
+number (a whole column at a time), ``vises.markdown_text`` for every name, label and narrative
+(so a centre's text can neither carry HTML nor break a table). French typography: a no-break
+space before ``:``.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
-import numpy as np
+from vises import format_number, markdown_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from vises import ReportRequest, Results
 
 NOTICE = (
     "> Grille illustrative, structurée d'après les domaines nommés par CAIPS "
-    "(https://caips.be/?p=482) ; ce n'est pas l'outil officiel de CAIPS."
+    "(https://caips.be/?p=482)\u202f; ce n'est pas l'outil officiel de CAIPS."
 )
+#: What joins a French label to its value.
+COLON = "\u00a0: "
 
 
-def _fmt(value: float) -> str:
-    return (
-        "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}".replace(".", ",")
-    )
-
-
-def _areas(results: Any, root: str) -> list[str]:
+def _areas(results: Results, root: str) -> list[str]:
     """The root's children that carry a score (narrative indicators are left out)."""
+    import numpy as np
+
     scored = {str(code) for code in results.codes}
     return [code for code in results.children(root) if code in scored and not np.all(np.isnan(results.score(code)))]
 
 
-def render_caips(
-    results: Any,
-    *,
-    lang: str | None = None,
-    view: str = "network",
-    organisation: str | None = None,
-    period: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> str:
-    """Render the summary; ``period`` defaults to the latest one, ``organisation`` narrows to one centre."""
-    lang = lang or "fr"
+def _stats(values: np.ndarray) -> tuple[float, float, float]:
+    import numpy as np
+
+    present = values[~np.isnan(values)]
+    if not present.size:
+        return (float("nan"),) * 3
+    return float(present.mean()), float(present.min()), float(present.max())
+
+
+def render_caips(results: Results, request: ReportRequest, /) -> str:
+    """The summary for ``request.period`` (default: the latest); ``request.organisation`` narrows to one centre."""
+    import numpy as np
+
+    lang = request.language or "fr"
     periods = [str(p) for p in results.period_values]
-    period = str(period) if period is not None else periods[-1]
+    period = str(request.period) if request.period is not None else periods[-1]
     root = results.codes[-1]
     areas = _areas(results, root)
     names = results.organisation_names()
-    in_period = np.asarray([str(p) for p in results.periods]) == period
-    orgs = [str(o) for o in results.organisations]
-    rows = [i for i in range(len(orgs)) if in_period[i] and (organisation is None or orgs[i] == organisation)]
+    orgs = results.organisations.astype(str)
+    selected = results.periods.astype(str) == period
+    if request.organisation is not None:
+        selected &= orgs == str(request.organisation)
+    rows = np.flatnonzero(selected)
+    rows = rows[np.argsort(orgs[rows], kind="stable")]
 
-    lines = [f"# Synthèse CAIPS : {results.grid.label_in(lang)}", "", NOTICE, ""]
+    def num(values: object) -> list[str]:
+        return format_number(np.asarray(values, dtype=float), lang, 1)
+
+    grid_label = markdown_text(results.grid.label_in(lang))
+    lines = [f"# Synthèse CAIPS{COLON}{grid_label}", "", NOTICE, ""]
     lines.append(
-        f"Période : **{period}** · organisations : **{len(rows)}** · périodes disponibles : {', '.join(periods)}"
+        f"Période{COLON}**{markdown_text(period)}** · organisations{COLON}**{len(rows)}** · "
+        f"périodes disponibles{COLON}{markdown_text(', '.join(periods))}"
     )
     lines += ["", "## Profil par domaine", "", "| Domaine | Moyenne | Min | Max |", "|---|---:|---:|---:|"]
     for code in [*areas, root]:
-        values = results.score(code)[rows]
-        present = values[~np.isnan(values)]
-        stats = (float(present.mean()), float(present.min()), float(present.max())) if present.size else (math.nan,) * 3
-        name = results.label(code, lang) if code != root else "**Total (après le profil)**"
-        lines.append(f"| {name} | {_fmt(stats[0])} | {_fmt(stats[1])} | {_fmt(stats[2])} |")
+        mean, low, high = num(_stats(results.score(code)[rows]))
+        name = markdown_text(results.label(code, lang)) if code != root else "**Total (après le profil)**"
+        lines.append(f"| {name} | {mean} | {low} | {high} |")
 
     lines += ["", "## Centres", ""]
-    header = "| Organisation | " + " | ".join(results.label(code, lang) for code in areas) + " | Total | Rang |"
-    lines += [header, "|---" * (len(areas) + 3) + "|"]
-    ranks = results.ranks(root)
-    for i in sorted(rows, key=lambda r: orgs[r]):
-        cells = [_fmt(float(results.score(code)[i])) for code in areas]
-        rank = "–" if math.isnan(float(ranks[i])) else str(int(ranks[i]))
-        label = names.get(orgs[i], orgs[i])
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {_fmt(float(results.score(root)[i]))} | {rank} |")
+    header = "| Organisation | " + " | ".join(markdown_text(results.label(code, lang)) for code in areas)
+    lines += [header + " | Total | Rang |", "|---" * (len(areas) + 3) + "|"]
+    columns = [num(results.score(code)[rows]) for code in [*areas, root]]
+    ranks = format_number(results.ranks(root)[rows], lang, 0)
+    labels = [markdown_text(names.get(orgs[i], orgs[i])) for i in rows.tolist()]
+    for position, label in enumerate(labels):
+        cells = " | ".join(column[position] for column in columns)
+        lines.append(f"| {label} | {cells} | {ranks[position]} |")
 
-    framed = [i for i in rows if results.evaluation(orgs[i], period) is not None]
+    framed = [int(i) for i in rows.tolist() if results.evaluation(orgs[i], period) is not None]
     if framed:
         lines += ["", "## Démarche d'évaluation", ""]
-        for i in sorted(framed, key=lambda r: orgs[r]):
+        for i in framed:
             evaluation = results.evaluation(orgs[i], period)
-            lines.append(f"### {names.get(orgs[i], orgs[i])}")
+            assert evaluation is not None
+            lines.append(f"### {markdown_text(names.get(orgs[i], orgs[i]))}")
             if evaluation.questions:
-                lines.append(f"- Question évaluative : {' / '.join(evaluation.questions)}")
+                lines.append(f"- Question évaluative{COLON}{' / '.join(map(markdown_text, evaluation.questions))}")
             if evaluation.stakeholders:
-                lines.append(f"- Parties prenantes : {', '.join(evaluation.stakeholders)}")
+                lines.append(f"- Parties prenantes{COLON}{', '.join(map(markdown_text, evaluation.stakeholders))}")
             if evaluation.methods:
-                lines.append(f"- Méthodes : {', '.join(evaluation.methods)}")
+                lines.append(f"- Méthodes{COLON}{', '.join(map(markdown_text, evaluation.methods))}")
             for code, text in sorted(evaluation.narrative.items()):
                 where = "ensemble" if code == "*" else (results.label(code, lang) if code in results.codes else code)
-                lines.append(f"- *{where}* : {text}")
+                lines.append(f"- *{markdown_text(where)}*{COLON}{markdown_text(text)}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
