@@ -37,6 +37,16 @@ def spreadsheet_text(text: str) -> str:
     return "'" + text if formula_like(text) else text
 
 
+#: Characters XML 1.0 (so xlsx) cannot hold or would normalise (CR), and text that already reads as an escape.
+_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def xlsx_text(text: str) -> str:
+    """``text`` for an xlsx string cell: characters XML cannot carry written as SpreadsheetML's
+    ``_xHHHH_`` escape (Excel and LibreOffice show the original), so nothing is dropped."""
+    return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
 def markdown_text(text: str) -> str:
     """``text`` safe in a Markdown paragraph or table cell: one line, no HTML, specials escaped."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from vises.errors import MissingDependencyError
+from vises.neutralise import terminal_text
 
 #: Colours that stay distinct in grey print and for the common colour-vision deficiencies.
 PALETTE = ("#1b6ca8", "#d1495b", "#66a182", "#edae49", "#5f4b8b", "#8d6a46")
@@ -69,8 +70,9 @@ def drawing() -> Iterator[Any]:
 
 
 def _text(label: str, width: int = 22) -> str:
-    """A label for a chart: ``$`` kept literal, long labels wrapped on a few lines."""
-    return "\n".join(textwrap.wrap(label.replace("$", r"\$"), width=width, max_lines=3, placeholder="…")) or " "
+    """A label for a chart: no control character, ``$`` kept literal, long labels wrapped on a few lines."""
+    label = terminal_text(label).replace("$", r"\$")
+    return "\n".join(textwrap.wrap(label, width=width, max_lines=3, placeholder="…")) or " "
 
 
 def limits(values: Sequence[float] | np.ndarray) -> tuple[float, float]:

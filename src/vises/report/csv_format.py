@@ -8,6 +8,7 @@ file as it is; the provenance is written beside it by ``vises score -o``
 (``<file>.provenance.json``), or as leading ``#`` comment lines with ``options={"provenance":
 True}`` (read with ``pandas.read_csv(path, comment="#")``).
 
+Lines end with CRLF (RFC 4180), so a carriage return inside a name is quoted like a line break.
 A CSV file is opened by spreadsheets: an organisation or period that a spreadsheet would take for
 a formula (``=1+1``, ``@SUM(...)``, ``+33 ...``) gets a leading ``'`` (``vises.spreadsheet_text``,
 after OWASP's CSV-injection guidance); plain numbers are left alone.
@@ -75,7 +76,7 @@ def csv_rows(request: Request, results: Results) -> np.ndarray:
 
 def _line(cells: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
     return buffer.getvalue()
 
 
@@ -84,14 +85,14 @@ def iter_csv(results: Results, request: ReportRequest, /) -> Iterator[str]:
     resolved = resolve(results, request, "csv")
     rows = csv_rows(resolved, results)
     if resolved.options.provenance:
-        yield "\n".join(line.replace("\n", " ") for line in provenance_lines(results)) + "\n"
+        yield "".join(" ".join(line.splitlines()) + "\r\n" for line in provenance_lines(results))
     yield _line(["organisation", "period", *(spreadsheet_text(code) for code in results.codes)])
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
         columns = [inert_text(results.organisations[chunk]), inert_text(results.periods[chunk])]
         columns += [machine_numbers(results.scores[chunk, index]) for index in range(len(results.codes))]
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(zip(*columns, strict=True))
+        csv.writer(buffer, lineterminator="\r\n").writerows(zip(*columns, strict=True))
         yield buffer.getvalue()
 
 

@@ -14,7 +14,6 @@ cannot carry are written with SpreadsheetML's ``_xHHHH_`` escape, so nothing is 
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from typing import IO
@@ -23,12 +22,12 @@ from xml.sax.saxutils import escape, quoteattr
 import attrs
 import numpy as np
 
+from vises.neutralise import xlsx_text
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-#: Characters XML 1.0 cannot hold, and text that already looks like an ``_xHHHH_`` escape.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 
 
 @attrs.frozen(kw_only=True)
@@ -51,8 +50,7 @@ class Column:
 
 
 def _escape_text(text: str) -> str:
-    text = _UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-    return escape(text)
+    return escape(xlsx_text(text))
 
 
 def column_letters(index: int) -> str:

@@ -1,4 +1,9 @@
-"""The csv template: the wide table ``vises.io.csv_data.read_csv`` reads, one column per indicator."""
+"""The csv template: the wide table ``vises.io.csv_data.read_csv`` reads, one column per indicator.
+
+A CSV file is opened by spreadsheets, so every cell a spreadsheet would take for a formula gets a
+leading ``'`` (``vises.spreadsheet_text``); codes and units come from a grid, organisations and
+periods from the command line, and none of them may reach a spreadsheet as a live formula.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import csv
 import io
 
 from vises.model import Grid, Indicator
+from vises.neutralise import spreadsheet_text
 
 
 def csv_header(indicator: Indicator) -> str:
@@ -16,9 +22,9 @@ def csv_header(indicator: Indicator) -> str:
 def csv_text(grid: Grid, pairs: list[tuple[str, str]]) -> str:
     """The header row, then one empty row per block (none when no block is named)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["organisation", "period", *(csv_header(ind) for ind in grid.indicators)])
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["organisation", "period", *(spreadsheet_text(csv_header(ind)) for ind in grid.indicators)])
     if pairs != [("", "")]:
         for org, per in pairs:
-            writer.writerow([org, per, *([""] * len(grid.indicators))])
+            writer.writerow([spreadsheet_text(org), spreadsheet_text(per), *([""] * len(grid.indicators))])
     return buffer.getvalue()

@@ -26,6 +26,7 @@ from vises.io.template_layout import (
     block_columns,
 )
 from vises.model import Grid, Indicator, Kind, Node, label_in
+from vises.neutralise import xlsx_text
 from vises.templates.words import allowed_text, choices, number_text, template_words
 
 
@@ -40,7 +41,7 @@ class SheetPlan:
 
 def _safe_title(text: str, taken: set[str]) -> str:
     """An Excel-valid, unique sheet title (≤ 31 characters, none of []:*?/\\)."""
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in text).strip().strip("'") or "sheet"
+    cleaned = "".join(" " if ch in "[]:*?/\\" or ord(ch) < 32 else ch for ch in text).strip().strip("'") or "sheet"
     base = cleaned[:31]
     title, n = base, 2
     while title.casefold() in taken:
@@ -116,9 +117,21 @@ def _fill_workbook(workbook: Any, grid: Grid, lang: str, pairs: list[tuple[str, 
         ("first_block_column", FIRST_BLOCK_COLUMN),
         *(("sheet", plan.title, plan.node) for plan in plans),
     ]
-    for row in rows:
-        meta.append(list(row))
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            _text(meta.cell(row=number, column=column), value)
     meta.sheet_state = "hidden"
+
+
+def _text(cell: Any, value: Any) -> Any:
+    """Put ``value`` in ``cell``; text is always a string cell (never a formula, never an error code),
+    so a label such as ``=1+1`` or ``#N/A`` stays text and reads back as written."""
+    if isinstance(value, str):
+        cell.value = xlsx_text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
 
 
 _HEADER_FILL = "DDEBF7"
@@ -145,33 +158,33 @@ def _style() -> Any:
 def _write_instructions(sheet: Any, grid: Grid, lang: str) -> None:
     style = _style()
     words = template_words(lang)
-    sheet["A1"] = words["title"].format(grid=grid.code, version=grid.version)
+    _text(sheet["A1"], words["title"].format(grid=grid.code, version=grid.version))
     sheet["A1"].font = style.title
-    sheet["A2"] = grid.label_in(lang)
+    _text(sheet["A2"], grid.label_in(lang))
     sheet["A2"].font = style.bold
     description = label_in(grid.description, lang, "")
     if description:
-        sheet["A3"] = description
+        _text(sheet["A3"], description)
         sheet["A3"].alignment = style.wrap
     for offset, line in enumerate(words["lines"].splitlines()):
-        sheet.cell(row=5 + offset, column=1, value=line.format(grid=grid.code))
+        _text(sheet.cell(row=5 + offset, column=1), line.format(grid=grid.code))
     sheet.column_dimensions["A"].width = 130
 
 
 def _write_identification(sheet: Any, lang: str, pairs: list[tuple[str, str]]) -> None:
     style = _style()
     words = template_words(lang)
-    sheet["A1"] = words["identification"]
+    _text(sheet["A1"], words["identification"])
     sheet["A1"].font = style.title
     for column, key in enumerate(("block", "organisation", "period"), start=1):
-        cell = sheet.cell(row=IDENT_FIRST_ROW - 1, column=column, value=words[key])
+        cell = _text(sheet.cell(row=IDENT_FIRST_ROW - 1, column=column), words[key])
         cell.font = style.bold
         cell.fill = style.header
     for index, (org, per) in enumerate(pairs):
         row = IDENT_FIRST_ROW + index
         sheet.cell(row=row, column=1, value=index + 1)
         for column, value in ((2, org), (3, per)):
-            cell = sheet.cell(row=row, column=column, value=value or None)
+            cell = _text(sheet.cell(row=row, column=column), value or None)
             cell.fill = style.input
     sheet.column_dimensions["A"].width = 8
     sheet.column_dimensions["B"].width = 30
@@ -193,7 +206,7 @@ class _ListSheet:
         if key not in self._ranges:
             column = len(self._ranges) + 1
             for row, entry in enumerate(entries, start=1):
-                self.sheet.cell(row=row, column=column, value=entry)
+                _text(self.sheet.cell(row=row, column=column), entry)
             letter = get_column_letter(column)
             self._ranges[key] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(entries)}"
         return self._ranges[key]
@@ -207,21 +220,22 @@ def _write_dimension(
     style = _style()
     words = template_words(lang)
     node_label = grid.node(plan.node).label_in(lang)
-    sheet["A1"] = f"{node_label} ({plan.node})"
+    _text(sheet["A1"], f"{node_label} ({plan.node})")
     sheet["A1"].font = style.title
-    sheet["A2"] = words["sheet_hint"]
+    _text(sheet["A2"], words["sheet_hint"])
     headers = [words[key] for key in ("code", "indicator", "definition", "unit", "allowed")]
     for index, (org, per) in enumerate(pairs):
         value_col, comment_col = block_columns(index)
         title = " · ".join(part for part in (org, per) if part)
-        cell = sheet.cell(
-            row=BLOCK_ROW, column=value_col, value=f"{words['block']} {index + 1}" + (f" — {title}" if title else "")
+        cell = _text(
+            sheet.cell(row=BLOCK_ROW, column=value_col),
+            f"{words['block']} {index + 1}" + (f" — {title}" if title else ""),
         )
         cell.font = style.bold
         sheet.merge_cells(start_row=BLOCK_ROW, start_column=value_col, end_row=BLOCK_ROW, end_column=comment_col)
         headers += [words["value"], words["comment"]]
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=text)
+        cell = _text(sheet.cell(row=HEADER_ROW, column=column), text)
         cell.font = style.bold
         cell.fill = style.header
         cell.alignment = style.wrap
@@ -230,7 +244,7 @@ def _write_dimension(
     for offset, item in enumerate(plan.rows):
         row = FIRST_ROW + offset
         if isinstance(item, Node):
-            cell = sheet.cell(row=row, column=2, value=f"{item.label_in(lang)} ({item.code})")
+            cell = _text(sheet.cell(row=row, column=2), f"{item.label_in(lang)} ({item.code})")
             cell.font = style.bold
             for column in range(1, len(headers) + 1):
                 sheet.cell(row=row, column=column).fill = style.heading
@@ -243,7 +257,7 @@ def _write_dimension(
             allowed_text(item, lang),
         ]
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=row, column=column, value=value or None).alignment = style.wrap
+            _text(sheet.cell(row=row, column=column), value or None).alignment = style.wrap
         validation = _validation(item, lang, lists)
         for index in range(len(pairs)):
             value_col, comment_col = block_columns(index)

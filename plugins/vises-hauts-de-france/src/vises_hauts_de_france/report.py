@@ -84,7 +84,7 @@ def render_dialogue_gestion(results: Results, request: ReportRequest, /) -> str:
     columns.append(format_number(results.ranks(root)[rows], numbers_lang, 0, grouping=False, missing=""))
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue()
