@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 import tomllib
 from importlib import resources
@@ -35,7 +36,8 @@ def test_catalogues_are_package_data():
     for lang in i18n.LANGUAGES:
         source = resources.files("vises").joinpath("locale", f"{lang}.toml")
         assert source.is_file()
-        assert "words" in tomllib.loads(source.read_text(encoding="utf-8"))
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        assert {"meta", "words", "sroi", "template", "scaffold"} <= set(data)
 
 
 def test_translate_in_each_language():
@@ -102,3 +104,73 @@ def test_analysis_words_live_in_the_catalogues():
 
     assert analysis._word("spearman", "nl") == i18n.translate("analysis_spearman", "nl")
     assert not hasattr(analysis, "_WORDS"), "the private word table is gone"
+
+
+def test_one_catalogue_per_language_with_every_section():
+    from importlib import resources
+
+    files = sorted(p.name for p in resources.files("vises").joinpath("locale").iterdir() if p.name.endswith(".toml"))
+    assert files == ["en.toml", "fr.toml", "nl.toml"]
+    english = i18n.catalogue("en")
+    for prefix in ("sroi_", "analysis_", "stats_", "template_", "scaffold_", "method_", "unit_", "chart_"):
+        assert any(key.startswith(prefix) for key in english), prefix
+    assert i18n.translate("template_na", "fr") == "s.o." and i18n.translate("scaffold_never", "nl") == "Nooit"
+
+
+_FRENCH_BAD = re.compile(r"(?:[^\s\u00a0\u202f]|^)[:;!?](?=\s|$)|[ ][:;!?»]|«[ ]")
+
+
+def test_french_typography_everywhere_in_the_catalogue():
+    """A no-break space before ':' and inside « », a narrow one before ';', '!' and '?'."""
+    bad = {key: text for key, text in i18n.catalogue("fr").items() if _FRENCH_BAD.search(text)}
+    assert not bad, bad
+    assert i18n.colon("fr") == "\u00a0: " and i18n.colon("en") == ": " and i18n.colon("nl") == ": "
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+    st.integers(min_value=0, max_value=4),
+    st.sampled_from(i18n.LANGUAGES),
+)
+def test_format_number_matches_babel(x, digits, lang):
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    expected = format_decimal(x, format=pattern, locale=i18n.babel_locale(lang))
+    if expected.startswith("-") and not any(ch in "123456789" for ch in expected):
+        expected = expected[1:]  # vises writes no negative zero
+    assert i18n.format_number(x, lang, digits) == expected
+
+
+def test_format_number_takes_whole_columns():
+    import numpy as np
+
+    column = np.array([1234.5, np.nan, -0.04, 2.675, 1e20, 0.456])
+    assert i18n.format_number(column, "en", 2) == [
+        "1,234.50",
+        "—",
+        "-0.04",
+        "2.68",
+        "100,000,000,000,000,000,000.00",
+        "0.46",
+    ]
+    assert i18n.format_number([0.456, None], "fr", 1, percent=True) == ["45,6\u00a0%", "—"]
+    assert i18n.format_number(np.array([2.5, -2.5, 0.0]), "nl", 1, signed=True) == ["+2,5", "-2,5", "+0,0"]
+    assert i18n.format_number([1234.5, float("nan")], "fr", 1, grouping=False, missing="") == ["1234,5", ""]
+    assert i18n.format_number(-0.04, "fr", 1) == "0,0"
+    with pytest.raises(ConfigError, match="digits"):
+        i18n.format_number(1.0, "en", 11)
+
+
+def test_babel_is_asked_once_per_language():
+    from unittest import mock
+
+    import numpy as np
+
+    i18n._style.cache_clear()
+    with mock.patch("babel.numbers.parse_pattern", wraps=__import__("babel.numbers").numbers.parse_pattern) as parse:
+        i18n.format_number(np.arange(100_000, dtype=float), "fr", 1)
+        for value in range(100):
+            i18n.format_number(float(value), "fr", 1)
+    assert parse.call_count == 1

@@ -233,3 +233,88 @@ def test_the_network_overview_lists_the_latest_period_first(results):
 
     periods = [row.period for row in network_view(results, lang="en").rows]
     assert periods == sorted(periods, reverse=True) and periods[0] == "2023"
+
+
+def test_json_is_compact_by_default_and_indents_on_request(results):
+    compact = render_json(results, ask())
+    indented = render_json(results, ask(options={"indent": 2}))
+    assert json.loads(compact) == json.loads(indented)
+    assert compact.count("\n") == len(results) + 2  # the head, one line per record, the tail
+    assert '\n  "records": [' in indented and len(indented) > len(compact)
+    assert "".join(get_registry().report_format("json").stream(results, ask())) == compact
+
+
+def test_json_content_is_the_whole_results(results):
+    """The streamed document against one built here from the public Results API."""
+    data = json.loads(render_json(results, ask(lang="en")))
+    assert list(data) == [
+        "view",
+        "lang",
+        "provenance",
+        "grid",
+        "codes",
+        "periods",
+        "nodes",
+        "records",
+        "fitted",
+        "evaluations",
+    ]
+    for row, record in enumerate(data["records"]):
+        assert list(record) == ["organisation", "period", "scores", "coverage", "reasons", "narratives", "ranks"]
+        assert record["organisation"] == results.organisations[row] and record["period"] == results.periods[row]
+        for code in results.codes:
+            coverage, rank = results.coverage(code)[row], results.ranks(code)[row]
+            assert record["coverage"][code] == (None if math.isnan(coverage) else coverage)
+            assert record["ranks"][code] == (None if math.isnan(rank) else int(rank))
+            reason = results.reasons(code)[row]
+            assert record["reasons"].get(code) == reason
+    assert data["nodes"][0]["code"] == results.codes[0] and data["grid"]["label"] == results.grid.label_in("en")
+
+
+def test_csv_streams_the_same_text(results):
+    spec = get_registry().report_format("csv")
+    assert "".join(spec.stream(results, ask())) == render_csv(results, ask())
+
+
+def test_parquet_columns_match_the_results(results):
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pq.read_table(io.BytesIO(vises.render(results, "parquet")))
+    rows = [
+        results.row(o, p) for o, p in zip(table["organisation"].to_pylist(), table["period"].to_pylist(), strict=True)
+    ]
+    for code in results.codes:
+        for column, expected in ((f"score.{code}", results.score(code)), (f"coverage.{code}", results.coverage(code))):
+            got = table[column].to_pylist()
+            assert got == [None if math.isnan(expected[r]) else expected[r] for r in rows], column
+        ranks = results.ranks(code)
+        assert table[f"rank.{code}"].to_pylist() == [None if math.isnan(ranks[r]) else int(ranks[r]) for r in rows]
+    assert json.loads(table.schema.metadata[b"vises.provenance"])["grid"] == "net"
+
+
+def test_each_format_refuses_options_it_does_not_take(results):
+    with pytest.raises(ConfigError, match="the csv format understands: provenance"):
+        render_csv(results, ask(options={"digits": 2}))
+    with pytest.raises(ConfigError, match="indent"):
+        vises.render(results, "html", options={"indent": 2})
+
+
+def test_cli_indent_and_streamed_json(tmp_path):
+    from click.testing import CliRunner
+
+    from vises.cli import cli as main
+
+    data = EXAMPLES / "wallonie_cisp.csv"
+    if not data.is_file():
+        pytest.skip("no example data")
+    runner = CliRunner()
+    compact, indented = tmp_path / "a.json", tmp_path / "b.json"
+    for path, extra in ((compact, []), (indented, ["--indent", "2"])):
+        done = runner.invoke(
+            main, ["score", str(data), "--grid", "wallonie.cisp", "--format", "json", "-o", str(path), *extra]
+        )
+        assert done.exit_code == 0, done.output
+    a, b = json.loads(compact.read_text()), json.loads(indented.read_text())
+    a["provenance"].pop("created"), b["provenance"].pop("created")
+    assert a == b and len(indented.read_text()) > len(compact.read_text())
+    done = runner.invoke(main, ["score", str(data), "--grid", "wallonie.cisp", "--format", "csv", "--indent", "2"])
+    assert done.exit_code != 0 and "indent" in done.output

@@ -153,3 +153,60 @@ def test_french_profile_reads_levels_methods_and_reasons_in_french():
     assert "Indicateurs; Enquête" in page and "board; funders; users" in page
     assert "missing value" not in page
     assert "Commun\u00a0: ajusté sur toutes les périodes ensemble (pooled)" in page
+
+
+def test_rendering_leaves_matplotlib_backend_and_rc_settings_alone(results):
+    import matplotlib
+
+    matplotlib.rcParams["font.size"] = 17.0
+    before = dict.__getitem__(matplotlib.rcParams, "backend")
+    # dict's own items: reading rcParams["backend"] would resolve (and so change) the backend itself.
+    settings = {key: value for key, value in dict.items(matplotlib.rcParams) if key != "backend"}
+    try:
+        page = render_html(results, ask(lang="en"))
+        assert dict.__getitem__(matplotlib.rcParams, "backend") is before
+        assert {key: value for key, value in dict.items(matplotlib.rcParams) if key != "backend"} == settings
+        # The caller's own style does not leak into the report either.
+        matplotlib.rcParams["font.size"] = 5.0
+        assert render_html(results, ask(lang="en")).split("<footer>")[0] == page.split("<footer>")[0]
+    finally:
+        matplotlib.rcParams["font.size"] = 10.0
+
+
+def test_two_threads_render_identical_pages(results):
+    from concurrent.futures import ThreadPoolExecutor
+
+    one = render_html(results, ask(lang="fr"))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pages = list(pool.map(lambda _: render_html(results, ask(lang="fr")), range(6)))
+    assert all(page == one for page in pages)
+
+
+def test_one_chart_per_dimension_whatever_the_network_size():
+    import numpy as np
+    from test_report_views import report_grid
+
+    import vises
+    from vises import Column, Dataset
+
+    n = 2_000
+    rng = np.random.default_rng(1)
+    levels = np.array(["low", "mid", "high"], dtype=object)[rng.integers(0, 3, n)]
+    data = Dataset(
+        organisations=np.array([f"o{i:05d}" for i in range(n)], dtype=object),
+        periods=np.array(["2023"] * n, dtype=object),
+        columns={
+            "hours": Column(values=rng.uniform(0, 50, n), unit="hour"),
+            "exits": Column(values=rng.uniform(0, 100, n), unit="percent"),
+            "satisfaction": Column(values=levels),
+            "turnover": Column(values=rng.uniform(1e5, 3e5, n), unit="EUR"),
+            "meetings": Column(values=rng.uniform(0, 9, n)),
+        },
+    )
+    big = vises.score(report_grid(), data)
+    page = render_html(big, ask(lang="en"))
+    assert page.count("<svg") == 1 + 3  # the median radar, then one chart per dimension
+    assert page.count("<tr hidden>") == n - 50  # paged: the script shows 50 rows at a time, print shows all
+    assert "tr[hidden] { display: table-row !important; }" in page
+    small = render_html(make_results(), ask(lang="en"))
+    assert len(page) < 6 * len(small) + 400 * n  # charts do not grow with the network, only the table does
