@@ -199,12 +199,12 @@ class DistributionCharts:
                 else:
                     counts, edges = np.histogram(values, bins=40, range=(low, high))
                     heights = 0.42 * counts / max(int(counts.max()), 1)
-                    ax.bar(
-                        edges[:-1],
-                        heights,
-                        width=np.diff(edges),
-                        bottom=y - 0.21,
-                        align="edge",
+                    # One stepped polygon for the whole histogram (not one patch per bin).
+                    ax.fill_between(
+                        edges,
+                        y - 0.21,
+                        y - 0.21 + np.append(heights, heights[-1]),
+                        step="post",
                         color=PALETTE[1],
                         alpha=0.6,
                         linewidth=0,

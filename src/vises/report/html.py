@@ -21,6 +21,7 @@ import numpy as np
 from vises.errors import MissingDependencyError
 from vises.i18n import MISSING, colon, format_date, format_number, translate
 from vises.report import charts
+from vises.report.csv_format import machine_numbers
 from vises.report.views import (
     NetworkView,
     ProfileView,
@@ -135,7 +136,7 @@ def _who_cells(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
 def _number_cells(values: np.ndarray, texts: list[str], *, total: bool, ranks: np.ndarray | None = None) -> np.ndarray:
     """``<td>`` cells of one numeric column: the formatted number, the machine value to sort by, the rank."""
     missing = ~np.isfinite(values)
-    sort_key = np.where(missing, "", values.astype(str)).astype(object)
+    sort_key = machine_numbers(values)
     classes = np.where(missing, "n missing", "n").astype(object) + (" total" if total else "")
     cells = '<td class="' + classes + '" data-v="' + sort_key + '">' + np.asarray(texts, dtype=object)
     if ranks is not None:

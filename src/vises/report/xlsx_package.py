@@ -87,9 +87,9 @@ class Workbook:
         """Number cells for one column: the shortest round-trip text; a missing value is a styled empty cell."""
         data = np.asarray(values, dtype=np.float64)
         finite = np.isfinite(data)
-        text = data.astype(str).astype(object)
+        text = np.array(list(map(float.__repr__, data.tolist())), dtype=object)
         head = f'<c s="{self.style(style)}" r="{letters}' + rows
-        return np.where(finite, head + '"><v>' + text + "</v></c>", head + '"/>')
+        return np.asarray(np.where(finite, head + '"><v>' + text + "</v></c>", head + '"/>'), dtype=object)
 
     def add_sheet(
         self,
