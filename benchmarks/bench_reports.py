@@ -163,7 +163,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         print(
-            f"python {sys.version.split()[0]}; sizes: html 30 and 3,000 organisations (3 periods), json/xlsx {big:,} rows"
+            f"python {sys.version.split()[0]}; html: 30 and 3,000 organisations (3 periods); json, xlsx: {big:,} rows"
         )
         for organisations, target, repeats in ((30, 1.5, 5), (3_000, 5.0, 3)):
             data = resampled_csv(organisations, folder / f"network_{organisations}.csv")
