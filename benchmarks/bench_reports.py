@@ -108,7 +108,7 @@ def worker(format_name: str, rows: int, output: str) -> None:
     )
     results = vises.score(grid, dataset)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    spec = vises.get_registry().report_format(format_name)
+    spec = vises.get_registry().report_formats[format_name]
     request = vises.ReportRequest()
     start = time.perf_counter()
     from vises.io.atomic import write_bytes_atomic, write_chunks_atomic

@@ -241,7 +241,7 @@ def test_json_is_compact_by_default_and_indents_on_request(results):
     assert json.loads(compact) == json.loads(indented)
     assert compact.count("\n") == len(results) + 2  # the head, one line per record, the tail
     assert '\n  "records": [' in indented and len(indented) > len(compact)
-    assert "".join(get_registry().report_format("json").stream(results, ask())) == compact
+    assert "".join(get_registry().report_formats["json"].stream(results, ask())) == compact
 
 
 def test_json_content_is_the_whole_results(results):
@@ -272,7 +272,7 @@ def test_json_content_is_the_whole_results(results):
 
 
 def test_csv_streams_the_same_text(results):
-    spec = get_registry().report_format("csv")
+    spec = get_registry().report_formats["csv"]
     assert "".join(spec.stream(results, ask())) == render_csv(results, ask())
 
 
