@@ -16,8 +16,9 @@ import vises
 from vises.contract.records import FitContext
 from vises.engine.compile import compile_grid
 from vises.errors import GridValidationError
-from vises.methods.treat import TREATMENTS, kurtosis, skewness
+from vises.methods.treat import TREATMENTS
 from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
+from vises.numeric import kurtosis, skewness
 from vises.plugins import get_registry
 
 ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "asem"

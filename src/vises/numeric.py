@@ -1,8 +1,23 @@
-"""Small numeric kernels shared by the layers above: whole-column numpy, no Python loop per value."""
+"""Small numeric kernels shared by the layers above: whole-column numpy, no Python loop per value.
+
+- ``safe_divide``: a division that never gives ±inf and says why a ratio is missing.
+- ``rank``: the one rank function of vises (results, analysis, sensitivity). Ties follow R's
+  ``rank`` as COINr uses it: exactly equal values tie, values one ulp apart do not, unless a
+  ``tolerance`` is given.
+- ``spearman`` / ``spearman_matrix``: rank correlations over pairwise complete rows, as R's
+  ``cor(method = "spearman", use = "pairwise.complete.obs")``; the matrix sorts each column once.
+- ``skewness`` / ``kurtosis``: the sample statistics COINr's ``skew``/``kurt`` use.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from typing import Literal
+
 import numpy as np
+
+Ties = Literal["min", "average"]
 
 
 def safe_divide(
@@ -25,4 +40,198 @@ def safe_divide(
     return out, not_positive & ~np.isnan(num), den_missing
 
 
-__all__ = ["safe_divide"]
+# -- ranks -----------------------------------------------------------------------------------------
+def rank(
+    values: np.ndarray | Sequence[float],
+    groups: np.ndarray | Sequence[object] | None = None,
+    *,
+    ties: Ties = "min",
+    descending: bool = True,
+    tolerance: float | None = None,
+) -> np.ndarray:
+    """Rank a column (or every column of an (n, r) array) within each group of rows; NaN stays unranked.
+
+    ``descending=True``: 1 = the highest value (a score's rank); ``False``: 1 = the lowest (the
+    convention of Spearman's correlation). ``ties="min"`` gives tied values the lowest of the ranks
+    they share (R's ``ties.method = "min"``, COINr's ranks); ``"average"`` their mean (Spearman).
+
+    Values tie only when exactly equal, as in R: two scores one ulp apart get different ranks.
+    ``tolerance`` (≥ 0) makes sorted neighbours that differ by at most that much share a rank; ties
+    chain, so 1.0, 1.0 + t and 1.0 + 2t all tie. The work is two stable sorts over all columns
+    and groups at once, so a thousand Monte Carlo runs cost one call.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if x.ndim not in (1, 2):
+        raise ValueError(f"rank expects a 1-D or 2-D array, got {x.ndim} dimensions")
+    if ties not in ("min", "average"):
+        raise ValueError(f"ties must be 'min' or 'average', got {ties!r}")
+    if tolerance is not None and not (tolerance >= 0.0 and math.isfinite(tolerance)):
+        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
+    flat = x.ndim == 1
+    block = x[:, None] if flat else x
+    n = block.shape[0]
+    if n == 0:
+        return np.array(x, dtype=np.float64)
+    key = -block if descending else block
+    order = np.argsort(key, axis=0, kind="stable")  # NaN sorts last
+    if groups is not None:
+        labels = np.asarray(groups).reshape(-1)
+        if labels.shape[0] != n:
+            raise ValueError(f"groups has {labels.shape[0]} entries for {n} rows")
+        codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
+        by_group = np.argsort(codes[order], axis=0, kind="stable")
+        order = np.take_along_axis(order, by_group, axis=0)
+        group_sorted = codes[order]
+    else:
+        group_sorted = np.zeros(order.shape, dtype=np.intp)
+    ordered = np.take_along_axis(key, order, axis=0)
+    position = np.broadcast_to(np.arange(n)[:, None], ordered.shape)
+
+    group_start = np.ones(ordered.shape, dtype=bool)
+    group_start[1:] = group_sorted[1:] != group_sorted[:-1]
+    new = group_start.copy()
+    with np.errstate(invalid="ignore"):
+        differ = ordered[1:] != ordered[:-1] if tolerance is None else ~(ordered[1:] - ordered[:-1] <= tolerance)
+    new[1:] |= differ
+    first_of_group = np.maximum.accumulate(np.where(group_start, position, 0), axis=0)
+    first_of_block = np.maximum.accumulate(np.where(new, position, 0), axis=0)
+    sorted_ranks = (first_of_block - first_of_group + 1).astype(np.float64)
+    if ties == "average":
+        last = np.ones(ordered.shape, dtype=bool)
+        last[:-1] = new[1:]
+        last_of_block = np.flip(
+            np.minimum.accumulate(np.flip(np.where(last, position, n), axis=0), axis=0),
+            axis=0,
+        )
+        sorted_ranks += (last_of_block - first_of_block) / 2.0
+    out = np.empty(block.shape, dtype=np.float64)
+    np.put_along_axis(out, order, sorted_ranks, axis=0)
+    out[np.isnan(block)] = np.nan
+    return out[:, 0] if flat else out
+
+
+# -- rank correlation ------------------------------------------------------------------------------
+def _pearson_pair(x: np.ndarray, y: np.ndarray) -> float:
+    if x.size < 2:
+        return math.nan
+    dx, dy = x - x.mean(), y - y.mean()
+    denominator = math.sqrt(float(dx @ dx) * float(dy @ dy))
+    return math.nan if denominator == 0.0 else max(-1.0, min(1.0, float(dx @ dy) / denominator))
+
+
+def spearman(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> float:
+    """Spearman's rank correlation: the Pearson correlation of the two sets of average ranks.
+
+    Pairs with a missing value on either side are left out (then both sides are ranked, as R does).
+    ``NaN`` when fewer than two pairs remain or one side is constant (undefined, not 0 or 1).
+    """
+    x = np.asarray(a, dtype=np.float64)
+    y = np.asarray(b, dtype=np.float64)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError(f"spearman needs two series of the same length, got shapes {x.shape} and {y.shape}")
+    both = ~(np.isnan(x) | np.isnan(y))
+    if both.sum() < 2:
+        return math.nan
+    return _pearson_pair(
+        rank(x[both], ties="average", descending=False), rank(y[both], ties="average", descending=False)
+    )
+
+
+def _blocks(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The present rows of a column in ascending order and the tie block of each (one sort)."""
+    rows = np.flatnonzero(~np.isnan(column))
+    order = rows[np.argsort(column[rows], kind="stable")]
+    ordered = column[order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    return order, np.cumsum(new) - 1
+
+
+def _ranks_within(order: np.ndarray, block: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:
+    """Average ranks of a column restricted to the rows ``keep``, from its sorted order (no new sort)."""
+    kept = keep[order].astype(np.float64)
+    count = np.bincount(block, weights=kept)
+    before = np.cumsum(count) - count
+    out = np.full(n, np.nan)
+    out[order] = before[block] + (count[block] + 1.0) / 2.0
+    return out
+
+
+def spearman_matrix(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spearman correlations of every column pair over their pairwise complete rows, and the pair counts.
+
+    The same numbers as R's ``cor(x, method = "spearman", use = "pairwise.complete.obs")``, which
+    ranks each pair's complete rows anew. Here each column is sorted once: columns missing on the
+    same rows share their ranks and are correlated with one matrix product; a pair with different
+    gaps re-counts its ranks from the two sorted orders in linear time, never sorting again.
+    """
+    x = np.asarray(block, dtype=np.float64)
+    n, k = x.shape
+    present = ~np.isnan(x)
+    pairs = present.T.astype(np.int64) @ present.astype(np.int64)
+    r = np.full((k, k), np.nan)
+    if k == 0:
+        return r, pairs
+    sorted_once = [_blocks(x[:, j]) for j in range(k)]
+    classes: dict[bytes, list[int]] = {}
+    for j in range(k):
+        classes.setdefault(np.packbits(present[:, j]).tobytes(), []).append(j)
+    members = list(classes.values())
+    for columns in members:
+        rows = present[:, columns[0]]
+        m = int(rows.sum())
+        if m < 2:
+            continue
+        ranks = np.column_stack([_ranks_within(*sorted_once[j], rows, n)[rows] for j in columns])
+        centred = ranks - ranks.mean(axis=0)
+        ss = np.einsum("ij,ij->j", centred, centred)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sub = (centred.T @ centred) / np.sqrt(np.outer(ss, ss))
+        sub = np.where(np.outer(ss > 0, ss > 0), np.clip(sub, -1.0, 1.0), np.nan)
+        index = np.asarray(columns)
+        r[np.ix_(index, index)] = sub
+    for a, first in enumerate(members):
+        for second in members[a + 1 :]:
+            rows = present[:, first[0]] & present[:, second[0]]
+            if rows.sum() < 2:
+                continue
+            left = {i: _ranks_within(*sorted_once[i], rows, n)[rows] for i in first}
+            right = {j: _ranks_within(*sorted_once[j], rows, n)[rows] for j in second}
+            for i, ri in left.items():
+                for j, rj in right.items():
+                    r[i, j] = r[j, i] = _pearson_pair(ri, rj)
+    return r, pairs
+
+
+# -- moments (COINr's skew and kurt) ---------------------------------------------------------------
+def skewness(x: np.ndarray) -> float:
+    """Sample skewness as COINr's ``skew`` (e1071 type 2, Excel's SKEW); NaN below 3 values or no spread."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    if n < 3:
+        return float("nan")
+    d = x - x.mean()
+    m2 = float(d @ d)
+    scale = m2**1.5
+    if scale == 0.0:  # no spread (or so little that it underflows): undefined
+        return float("nan")
+    g1 = np.sqrt(n) * float(np.sum(d**3)) / scale
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def kurtosis(x: np.ndarray) -> float:
+    """Excess kurtosis as COINr's ``kurt`` (e1071 type 2, Excel's KURT); NaN below 4 values or no spread."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    if n < 4:
+        return float("nan")
+    d = x - x.mean()
+    m2 = float(d @ d)
+    scale = m2**2
+    if scale == 0.0:
+        return float("nan")
+    r = n * float(np.sum(d**4)) / scale
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+__all__ = ["Ties", "kurtosis", "rank", "safe_divide", "skewness", "spearman", "spearman_matrix"]

@@ -197,8 +197,9 @@ class Results:
         """Share (0–1) of the node's applicable weight whose children have a score; NaN when N/A.
 
         For an indicator: 1 when present, 0 when missing. An imputed value counts as present (it
-        took part in the score); ``imputed=False`` counts a child whose score rests on an imputed
-        value as missing, i.e. the share of weight actually measured.
+        took part in the score). ``imputed=False`` gives the share of weight actually measured: each
+        scored child counts with its own measured share (an indicator 1 or 0, a node recursively),
+        so one imputed indicator among many lowers the share by its weight only.
         """
         key = ("coverage" if imputed else "coverage_measured", code)
         if key not in self._cache:
@@ -212,11 +213,12 @@ class Results:
                 node = self.compiled.node(code)
                 block = self.scores[:, node.child_index]
                 applicable = np.column_stack([~self.not_applicable(c) for c in node.children])
-                present = ~np.isnan(block)
-                if not imputed and self._imputed:
-                    present &= ~np.column_stack([self.imputed(c) for c in node.children])
+                present = (~np.isnan(block)).astype(np.float64)
+                if not imputed:
+                    measured = np.column_stack([self.coverage(c, imputed=False) for c in node.children])
+                    present *= np.nan_to_num(measured, nan=0.0)
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    cov = (present & applicable) @ node.weights / (applicable @ node.weights)
+                    cov = (present * applicable) @ node.weights / (applicable @ node.weights)
             cov = np.where(na, np.nan, cov)
             self._cache[key] = cov
         return np.asarray(self._cache[key])
@@ -254,20 +256,14 @@ class Results:
     def ranks(self, code: str) -> np.ndarray:
         """Rank within each period: 1 = best, ties share the lowest rank, missing stays NaN.
 
-        Scores equal to 9 decimal places tie, so floating-point noise (the last bits of a weighted
-        sum depend on how the machine splits it) never decides a rank.
+        Only exactly equal scores tie, as in R (COINr's ranks); ``vises.numeric.rank`` is the one
+        rank function, with a ``tolerance`` for callers who want near-equal scores to tie.
         """
         key = ("ranks", code)
         if key not in self._cache:
-            values = np.round(self.score(code), 9)
-            ranks = np.full(len(self), np.nan)
-            for group in range(len(self.period_values)):
-                rows = np.flatnonzero(self._period_codes == group)
-                v = values[rows]
-                ok = ~np.isnan(v)
-                ordered = np.sort(-v[ok])
-                ranks[rows[ok]] = np.searchsorted(ordered, -v[ok], side="left") + 1
-            self._cache[key] = ranks
+            from vises.numeric import rank
+
+            self._cache[key] = rank(self.score(code), self._period_codes)
         return np.asarray(self._cache[key])
 
     def effective_weights(self, node: str) -> dict[str, np.ndarray]:

@@ -10,8 +10,12 @@ column), so the fitted dict says exactly what was done and a reference's bounds 
   column still fails, COINr's fallback applies: ``log_CT`` on the *original* values. Reproduced
   from COINr's ``Treat.numeric``, ``winsorise``, ``check_SkewKurt``, ``skew`` and ``kurt``.
 - ``clip``: fixed ``lower``/``upper`` bounds, or quantiles of the data.
-- ``log``: ``log(x − min + 1)`` (the minimum maps to 1 before the log; COINr's ``log_CT_orig``) or
-  ``form = "log_CT"``: ``log(x − min + 0.01·(max − min))``.
+- ``log``: ``log(x − min + 1)`` (the minimum maps to 1 before the log; COINr's ``log_CT_orig``),
+  ``form = "log_CT"``: ``log(x − min + a)`` with ``a = 0.01·(max − min)``, or ``form = "log_CT_plus"``
+  (COINr's ``log_CT_plus``): ``log_CT`` when the skew is positive, else ``−log(max + a − x)``, so a
+  left tail is pulled in too.
+- ``boxcox``: COINr's ``boxcox``: ``(y^λ − 1)/λ`` (``log y`` when λ = 0) with ``y = x − min + 1``
+  (``makepos = true``, the default) or ``y = x``, which must then be positive.
 - ``none``: no treatment (the same as leaving ``treatment`` out).
 
 This module ends with the hook that registers them, like every plugin.
@@ -27,42 +31,15 @@ import numpy as np
 from vises.contract.records import FitContext, TreatmentSpec
 from vises.errors import MethodError
 from vises.methods.params import Param, Problems, validate_params
+from vises.numeric import kurtosis, skewness
 
-__all__ = ["TREATMENTS", "kurtosis", "skewness"]
+__all__ = ["TREATMENTS"]
 
-_LOG_FORMS = ("shift1", "log_CT")
-_FALLBACKS = ("log_CT", "none")
-
-
-# -- COINr's statistics ------------------------------------------------------------------------------
+_LOG_FORMS = ("shift1", "log_CT", "log_CT_plus")
+_FALLBACKS = ("log_CT", "log_CT_plus", "none")
 
 
-def skewness(x: np.ndarray) -> float:
-    """Sample skewness as COINr's ``skew`` (e1071 type 2, Excel's SKEW); NaN below 3 values or no spread."""
-    n = x.size
-    if n < 3:
-        return float("nan")
-    d = x - x.mean()
-    m2 = float(d @ d)
-    scale = m2**1.5
-    if scale == 0.0:  # no spread (or so little that it underflows): undefined
-        return float("nan")
-    g1 = np.sqrt(n) * float(np.sum(d**3)) / scale
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
-
-
-def kurtosis(x: np.ndarray) -> float:
-    """Excess kurtosis as COINr's ``kurt`` (e1071 type 2, Excel's KURT); NaN below 4 values or no spread."""
-    n = x.size
-    if n < 4:
-        return float("nan")
-    d = x - x.mean()
-    m2 = float(d @ d)
-    scale = m2**2
-    if scale == 0.0:
-        return float("nan")
-    r = n * float(np.sum(d**4)) / scale
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+# -- COINr's pass test -----------------------------------------------------------------------------
 
 
 def _passes(x: np.ndarray, skew_thresh: float, kurt_thresh: float) -> bool | None:
@@ -146,6 +123,7 @@ _SCHEMAS: dict[str, tuple[dict[str, Param], Any]] = {
         _clip_rules,
     ),
     "log": ({"form": Param(kind="text", default="shift1")}, _log_rules),
+    "boxcox": ({"lambda": Param(kind="number", required=True), "makepos": Param(kind="bool", default=True)}, None),
     "none": ({}, None),
 }
 
@@ -217,23 +195,34 @@ def fit_winsorise(values: np.ndarray, *, params: Mapping[str, Any], context: Fit
     if passing or p["fallback"] == "none":
         out["passed"] = bool(passing)
         return out
-    # COINr (combine_treat = FALSE): the winsorisation is dropped and log_CT applies to the original values.
-    low, high = float(x[0]), float(x[-1])
-    shift = 0.01 * (high - low)
-    logged = np.log(x - low + shift)
+    # COINr (combine_treat = FALSE): the winsorisation is dropped and the log applies to the original values.
+    logged_fit = _log_ct(x, plus=p["fallback"] == "log_CT_plus")
+    logged = apply_fitted(x, logged_fit)
     out.update(
         transform="log_CT",
         lower=None,
         upper=None,
-        log_min=low,
-        log_shift=shift,
+        log_min=logged_fit["log_min"],
+        log_shift=logged_fit["log_shift"],
         winsorised_high=0,
         winsorised_low=0,
         winsorise_tried=n_high + n_low,
         skew_after=_float(skewness(logged[np.isfinite(logged)])),
         kurt_after=_float(kurtosis(logged[np.isfinite(logged)])),
     )
+    if "log_max" in logged_fit:
+        out["log_max"] = logged_fit["log_max"]
+        out["form"] = "log_CT_plus"
     return out
+
+
+def _log_ct(x: np.ndarray, *, plus: bool) -> dict[str, Any]:
+    """COINr's ``log_CT`` (or ``log_CT_plus``: mirrored when the skew is negative) fitted on present values."""
+    low, high = float(x.min()), float(x.max())
+    fitted: dict[str, Any] = {"log_min": low, "log_shift": 0.01 * (high - low)}
+    if plus and skewness(x) <= 0:
+        fitted["log_max"] = high
+    return fitted
 
 
 def _float(value: float) -> float | None:
@@ -251,16 +240,32 @@ def apply_fitted(values: np.ndarray, fitted: Mapping[str, Any]) -> np.ndarray:
             else x
         )
     if transform in ("log_CT", "log"):
-        shifted = x - fitted["log_min"] + fitted["log_shift"]
-        if np.any(shifted <= 0):
-            rows = (np.flatnonzero(shifted <= 0)[:5] + 1).tolist()
-            raise MethodError(
-                f"values at rows {rows} lie below the range the log transform was fitted on (minimum "
-                f"{fitted['log_min']:g})",
-                hint="fit the treatment on data that includes these values",
-            )
-        return np.asarray(np.log(shifted))
+        mirrored = fitted.get("log_max") is not None
+        shifted = (
+            (fitted["log_max"] + fitted["log_shift"] - x) if mirrored else (x - fitted["log_min"] + fitted["log_shift"])
+        )
+        _refuse_outside(shifted, "above" if mirrored else "below", fitted["log_max" if mirrored else "log_min"])
+        return np.asarray(-np.log(shifted) if mirrored else np.log(shifted))
+    if transform == "boxcox":
+        shifted = x + fitted["shift"]
+        _refuse_outside(shifted, "below", fitted["minimum"], what="Box-Cox transform")
+        lam = fitted["lambda"]
+        with np.errstate(invalid="ignore"):
+            return np.asarray(np.log(shifted) if lam == 0 else (shifted**lam - 1.0) / lam)
     return x
+
+
+def _refuse_outside(shifted: np.ndarray, side: str, edge: float, *, what: str = "log transform") -> None:
+    """A value the transform cannot take (the log of a number <= 0) is an error naming the rows, never NaN."""
+    with np.errstate(invalid="ignore"):
+        bad = shifted <= 0
+    if np.any(bad):
+        rows = (np.flatnonzero(bad)[:5] + 1).tolist()
+        limit = "minimum" if side == "below" else "maximum"
+        raise MethodError(
+            f"values at rows {rows} lie {side} the range the {what} was fitted on ({limit} {edge:g})",
+            hint="fit the treatment on data that includes these values",
+        )
 
 
 # -- clip, log, none ----------------------------------------------------------------------------------
@@ -287,10 +292,34 @@ def fit_log(values: np.ndarray, *, params: Mapping[str, Any], context: FitContex
     if not x.size:
         return {"transform": "none", "note": "no values"}
     low, high = float(x.min()), float(x.max())
-    shift = 1.0 if p["form"] == "shift1" else 0.01 * (high - low)
-    if shift == 0.0:
+    if p["form"] == "shift1":
+        return {"transform": "log", "form": "shift1", "log_min": low, "log_shift": 1.0}
+    if high == low:
         return {"transform": "none", "note": "no spread: left as is"}
-    return {"transform": "log", "form": p["form"], "log_min": low, "log_shift": shift}
+    fitted = _log_ct(x, plus=p["form"] == "log_CT_plus")
+    return {"transform": "log", "form": p["form"], **fitted, "skew": _float(skewness(x))}
+
+
+def fit_boxcox(values: np.ndarray, *, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]:
+    """COINr's ``boxcox``: a fixed λ (no optimisation); ``makepos`` shifts the minimum to 1 first."""
+    p = _SPECS_CHECK["boxcox"](params)
+    x = _present(values, context)
+    if not x.size:
+        return {"transform": "none", "note": "no values"}
+    shift = 1.0 - float(x.min()) if p["makepos"] else 0.0
+    if not p["makepos"] and float(x.min()) <= 0.0:
+        raise MethodError(
+            f"the Box-Cox transform needs positive values, and the smallest is {float(x.min()):g}",
+            indicator=context.indicator.code,
+            hint="set makepos = true to shift the minimum to 1 first (COINr's default)",
+        )
+    return {
+        "transform": "boxcox",
+        "lambda": float(p["lambda"]),
+        "shift": shift,
+        "makepos": p["makepos"],
+        "minimum": float(x.min()),
+    }
 
 
 def fit_none(values: np.ndarray, *, params: Mapping[str, Any], context: FitContext) -> dict[str, Any]:
@@ -322,7 +351,14 @@ TREATMENTS: dict[str, TreatmentSpec] = {
             fit=fit_log,
             apply=apply_fitted,
             check=_SPECS_CHECK["log"],
-            summary="log(x − min + 1), or COINr's log_CT",
+            summary="log(x − min + 1), or COINr's log_CT / log_CT_plus",
+        ),
+        TreatmentSpec(
+            name="boxcox",
+            fit=fit_boxcox,
+            apply=apply_fitted,
+            check=_SPECS_CHECK["boxcox"],
+            summary="Box-Cox with a fixed lambda, after shifting the minimum to 1 (COINr's boxcox)",
         ),
         TreatmentSpec(
             name="none", fit=fit_none, apply=apply_fitted, check=_SPECS_CHECK["none"], summary="no treatment"
