@@ -107,13 +107,17 @@ class ImputeContext:
     """What an imputer may look at besides the column: who and when each row is, and row attributes.
 
     Every array is aligned with the values; ``attributes`` are the dataset's per-row descriptors
-    (``family``, ``region``) for imputing within peer groups. Compared and hashed by identity.
+    (``family``, ``region``) for imputing within peer groups. ``siblings`` holds the values, before
+    imputation, of the other scored indicators of the same node, with ``sibling_directions`` (+1 or
+    -1 each), for imputing within a row. Compared and hashed by identity.
     """
 
     indicator: Indicator
     organisations: np.ndarray
     periods: np.ndarray
     attributes: Mapping[str, np.ndarray]
+    siblings: Mapping[str, np.ndarray] = attrs.field(factory=dict)
+    sibling_directions: Mapping[str, int] = attrs.field(factory=dict)
 
 
 class ImputeFitFunction(Protocol):

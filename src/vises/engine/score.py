@@ -62,6 +62,10 @@ def score(
     fitted_treatment: dict[str, dict[str, Any]] = {}
     imputed: dict[str, np.ndarray] = {}
     treated: dict[str, np.ndarray] = {}
+    given = dict(raws)  # before imputation, for imputers that look along a row (siblings)
+    family: dict[str | None, list[Any]] = {}
+    for other in compiled.indicators:
+        family.setdefault(other.indicator.parent, []).append(other)
     for item in compiled.indicators:
         values = raws[item.code]
         # The optional stages, in COINr's order: (denominate, done above) impute, treat, normalise.
@@ -73,6 +77,11 @@ def score(
                 data,
                 period_labels,
                 reused_stages.get(("imputation", item.code)),
+                {
+                    other.code: (given[other.code], other.direction)
+                    for other in family[item.indicator.parent]
+                    if other.code != item.code and other.code in given
+                },
             )
             if mask.any():
                 raws[item.code] = values

@@ -25,14 +25,23 @@ def impute(
     data: Dataset,
     period_labels: np.ndarray,
     reused: Mapping[str, Any] | None,
+    siblings: Mapping[str, tuple[np.ndarray, int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """Fill missing cells only (never present or N/A ones); returns the values, the filled mask, the fit."""
+    """Fill missing cells only (never present or N/A ones); returns the values, the filled mask, the fit.
+
+    ``siblings``: the other indicators of the node, ``code -> (values before imputation, direction)``.
+    """
     from vises.contract.records import ImputeContext
 
     spec = item.imputer
     assert spec is not None and item.imputation is not None
     context = ImputeContext(
-        indicator=item.indicator, organisations=data.organisations, periods=period_labels, attributes=data.attributes
+        indicator=item.indicator,
+        organisations=data.organisations,
+        periods=period_labels,
+        attributes=data.attributes,
+        siblings={code: values for code, (values, _) in (siblings or {}).items()},
+        sibling_directions={code: direction for code, (_, direction) in (siblings or {}).items()},
     )
     try:
         fitted = (

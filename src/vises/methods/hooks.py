@@ -38,5 +38,6 @@ def vises_register_treatments() -> list[TreatmentSpec]:
 @hookimpl
 def vises_register_imputers() -> list[ImputerSpec]:
     from vises.methods.impute import IMPUTERS
+    from vises.methods.impute_panel import PANEL_IMPUTERS
 
-    return list(IMPUTERS.values())
+    return [*IMPUTERS.values(), *PANEL_IMPUTERS.values()]
