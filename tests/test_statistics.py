@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vises
-from vises.analysis.statistics import (
+from vises.analysis import (
     correlations,
     cronbach_alpha,
     data_availability,

@@ -1,0 +1,577 @@
+"""Variance-based sensitivity: how much of the ranking's uncertainty does each choice carry?
+
+COINr's ``get_sensitivity(SA_type = "SA")`` after Saltelli et al. (2010): two independent uniform
+samples A and B of the d uncertain choices, and for each choice i the matrix AB_i (A with column i
+taken from B); N (d + 2) runs in all. For an output y,
+
+- first-order index ``S_i = mean(y_B · (y_ABi − y_A)) / V(y)`` (Saltelli 2010): the share of the
+  variance that choice i explains on its own;
+- total index ``ST_i = mean((y_A − y_ABi)²) / (2 V(y))`` (Jansen 1999): its share with every
+  interaction it takes part in;
+
+with V(y) the variance of y over the A and B runs. Bootstrap intervals resample the N rows of
+(A, B, AB_i) together. ``sobol_indices`` works for any model; ``sobol_sensitivity`` runs a grid:
+each run draws a normaliser, winsorisation limit, set of weights, aggregator or imputation, and the
+output is COINr's: the mean absolute shift of the ranks from the nominal ranks. Rank intervals per
+organisation come from the A and B runs. The indicators are normalised once per combination of the
+choices that act before aggregating; each run only re-aggregates (``aggregate_only``).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from vises.analysis._common import (
+    as_method,
+    check_code,
+    compile_checked,
+    frozen,
+    labels_of,
+    load,
+    none,
+    period_groups,
+    whole,
+    with_methods,
+)
+from vises.analysis.words import MISSING, number, rank_text, table, word
+from vises.errors import ConfigError
+from vises.model import Dataset, Grid, Method
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.engine.compile import CompiledGrid
+
+__all__ = [
+    "CHOICES",
+    "SobolIndices",
+    "SobolSensitivity",
+    "saltelli_sample",
+    "sobol_indices",
+    "sobol_sensitivity",
+]
+
+#: The methodological choices a grid's sensitivity analysis can vary.
+CHOICES = ("imputation", "treatment", "winmax", "normaliser", "aggregator", "weights")
+#: Runs at most: N (d + 2) re-aggregations of every organisation.
+MAX_RUNS = 2_000_000
+
+
+def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def saltelli_sample(n: int, d: int, *, seed: int | np.random.Generator | None = 0) -> np.ndarray:
+    """The N (d + 2) × d design in [0, 1): rows A, then B, then AB_1 ... AB_d (N rows each).
+
+    AB_i is A with its column i replaced by B's (COINr's ``SA_sample``).
+    """
+    whole(n, "n", minimum=2)
+    whole(d, "d")
+    base = _rng(seed).random((n, 2 * d))
+    a, b = base[:, :d], base[:, d:]
+    blocks = [a, b]
+    for i in range(d):
+        mixed = a.copy()
+        mixed[:, i] = b[:, i]
+        blocks.append(mixed)
+    return np.vstack(blocks)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class SobolIndices:
+    """First-order and total Sobol indices of d inputs, with bootstrap percentile intervals.
+
+    With no variance at all (every run gives the same output) every index is 0 and every interval
+    [0, 0]: nothing is uncertain, so nothing explains anything.
+    """
+
+    names: tuple[str, ...]
+    first: np.ndarray
+    total: np.ndarray
+    first_low: np.ndarray
+    first_high: np.ndarray
+    total_low: np.ndarray
+    total_high: np.ndarray
+    variance: float
+    n: int
+    bootstrap: int
+    confidence: float
+
+    def to_records(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "choice": name,
+                "first": none(float(self.first[i])),
+                "first_low": none(float(self.first_low[i])),
+                "first_high": none(float(self.first_high[i])),
+                "total": none(float(self.total[i])),
+                "total_low": none(float(self.total_low[i])),
+                "total_high": none(float(self.total_high[i])),
+            }
+            for i, name in enumerate(self.names)
+        ]
+
+    def table(self, lang: str | None = None) -> str:
+        w = lang or "en"
+
+        def interval(low: float, high: float) -> str:
+            return f"{number(low, lang, 3)} – {number(high, lang, 3)}"
+
+        rows = [
+            (
+                name,
+                number(float(self.first[i]), lang, 3),
+                interval(float(self.first_low[i]), float(self.first_high[i])),
+                number(float(self.total[i]), lang, 3),
+                interval(float(self.total_low[i]), float(self.total_high[i])),
+            )
+            for i, name in enumerate(self.names)
+        ]
+        level = f"{self.confidence:.0%}"
+        headers = [
+            word("choice", w),
+            word("first_order", w),
+            word("interval_level", w, level=level),
+            word("total_order", w),
+            word("interval_level", w, level=level),
+        ]
+        return table(rows, headers)
+
+
+def _estimate(ya: np.ndarray, yb: np.ndarray, yab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices from the runs (arrays with the N runs on axis -2 and the d inputs on axis -1)."""
+    both = np.concatenate([ya, yb], axis=-1)
+    variance = both.var(axis=-1, ddof=1)[..., None]
+    first_sum = np.mean(yb[..., :, None] * (yab - ya[..., :, None]), axis=-2)
+    total_sum = np.mean((ya[..., :, None] - yab) ** 2, axis=-2) / 2.0
+    flat = variance <= 1e-300 * np.maximum(1.0, np.abs(both).max(axis=-1, keepdims=True)) ** 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = np.where(flat, 0.0, first_sum / np.where(flat, 1.0, variance))
+        total = np.where(flat, 0.0, total_sum / np.where(flat, 1.0, variance))
+    return first, total, variance[..., 0]
+
+
+def sobol_indices(
+    y: np.ndarray | Sequence[float],
+    n: int,
+    d: int,
+    *,
+    names: Sequence[str] | None = None,
+    bootstrap: int = 1000,
+    confidence: float = 0.9,
+    seed: int | np.random.Generator | None = 0,
+) -> SobolIndices:
+    """First-order and total indices from the N (d + 2) outputs of a ``saltelli_sample`` design.
+
+    ``bootstrap`` resamples the N rows (A, B and every AB_i together) that many times; the interval
+    is the central ``confidence`` share of the resampled indices (default 90 %, COINr's 5–95 %).
+    """
+    whole(n, "n", minimum=2)
+    whole(d, "d")
+    whole(bootstrap, "bootstrap", minimum=0)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0.0 < confidence < 1.0:
+        raise ConfigError(f"confidence must be a share between 0 and 1, got {confidence!r}", path="confidence")
+    values = np.asarray(y, dtype=np.float64).reshape(-1)
+    if values.size != n * (d + 2):
+        raise ConfigError(f"expected N (d + 2) = {n * (d + 2)} outputs for N = {n}, d = {d}, got {values.size}")
+    if not np.isfinite(values).all():
+        raise ConfigError("every run must give a finite output", hint="drop the runs' missing outputs first")
+    labels = tuple(names) if names is not None else tuple(f"x{i + 1}" for i in range(d))
+    if len(labels) != d:
+        raise ConfigError(f"expected {d} names, got {len(labels)}", path="names")
+    ya, yb, yab = values[:n], values[n : 2 * n], values[2 * n :].reshape(d, n).T
+    first, total, variance = _estimate(ya, yb, yab)
+    first_low, first_high, total_low, total_high = first.copy(), first.copy(), total.copy(), total.copy()
+    if bootstrap:
+        rng = _rng(seed)
+        tail = (1.0 - float(confidence)) / 2.0 * 100.0
+        boot_first, boot_total = [], []
+        chunk = max(1, 4_000_000 // max(1, n * (d + 2)))
+        for start in range(0, bootstrap, chunk):
+            rows = rng.integers(0, n, size=(min(chunk, bootstrap - start), n))
+            f, t, _ = _estimate(ya[rows], yb[rows], yab[rows])
+            boot_first.append(f)
+            boot_total.append(t)
+        bf, bt = np.concatenate(boot_first), np.concatenate(boot_total)
+        first_low, first_high = np.percentile(bf, [tail, 100.0 - tail], axis=0)
+        total_low, total_high = np.percentile(bt, [tail, 100.0 - tail], axis=0)
+    return SobolIndices(
+        names=labels,
+        first=frozen(first),
+        total=frozen(total),
+        first_low=frozen(first_low),
+        first_high=frozen(first_high),
+        total_low=frozen(total_low),
+        total_high=frozen(total_high),
+        variance=float(variance),
+        n=n,
+        bootstrap=bootstrap,
+        confidence=float(confidence),
+    )
+
+
+# -- the choices of a grid --------------------------------------------------------------------------
+@attrs.frozen(kw_only=True)
+class _Choice:
+    """One uncertain input: its alternatives, described; ``values`` what each one sets."""
+
+    name: str
+    described: tuple[str, ...]
+    values: tuple[Any, ...]
+
+
+def _methods(name: str, given: Any) -> _Choice:
+    if isinstance(given, (str, Method, Mapping)) or not isinstance(given, Sequence) or not given:
+        raise ConfigError(f"expected a non-empty list of methods for {name!r}", path=f"choices.{name}")
+    values: list[Method | None] = []
+    for i, item in enumerate(given):
+        method = as_method(item, f"choices.{name}[{i}]")
+        off = name in ("imputation", "treatment") and method.name == "none" and not method.params
+        values.append(None if off else method)
+    described = tuple("none" if m is None else m.describe() for m in values)
+    return _Choice(name=name, described=described, values=tuple(values))
+
+
+def _winmax(given: Any) -> _Choice:
+    path = "choices.winmax"
+    if isinstance(given, Mapping):
+        unknown = set(given) - {"low", "high"}
+        if unknown or not {"low", "high"} <= set(given):
+            raise ConfigError("expected {low = a, high = b} (whole numbers)", path=path)
+        low, high = whole(given["low"], f"{path}.low"), whole(given["high"], f"{path}.high")
+        if high < low:
+            raise ConfigError(f"high ({high}) is below low ({low})", path=path)
+        values = list(range(low, high + 1))
+    elif isinstance(given, Sequence) and not isinstance(given, str) and given:
+        values = [whole(v, f"{path}[{i}]") for i, v in enumerate(given)]
+    else:
+        raise ConfigError("expected a list of whole numbers or {low = a, high = b}", path=path)
+    return _Choice(name="winmax", described=tuple(str(v) for v in values), values=tuple(values))
+
+
+@attrs.frozen(kw_only=True)
+class _WeightNoise:
+    spread: float
+    nodes: tuple[str, ...] | None
+    draws: int
+
+
+def _weights(given: Any) -> tuple[_Choice, _WeightNoise]:
+    path = "choices.weights"
+    if isinstance(given, (int, float)) and not isinstance(given, bool):
+        given = {"spread": given}
+    if not isinstance(given, Mapping) or set(given) - {"spread", "nodes", "draws"} or "spread" not in given:
+        raise ConfigError("expected a spread (0 <= s < 1) or {spread = s, nodes = [...], draws = k}", path=path)
+    spread = given["spread"]
+    if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not 0.0 <= float(spread) < 1.0:
+        raise ConfigError(
+            f"spread must be a number in [0, 1) so that every weight stays > 0, got {spread!r}", path=path
+        )
+    nodes = given.get("nodes")
+    if nodes is not None and (isinstance(nodes, str) or not isinstance(nodes, Iterable)):
+        raise ConfigError("nodes must be a list of aggregate codes", path=f"{path}.nodes")
+    draws = whole(given.get("draws", 100), f"{path}.draws")
+    noise = _WeightNoise(spread=float(spread), nodes=None if nodes is None else tuple(map(str, nodes)), draws=draws)
+    described = tuple(
+        f"draw {i + 1} of {draws} (weights × U[{1 - noise.spread:g}, {1 + noise.spread:g}])" for i in range(draws)
+    )
+    return _Choice(name="weights", described=described, values=tuple(range(draws))), noise
+
+
+def _parse_choices(choices: Mapping[str, Any]) -> tuple[list[_Choice], _WeightNoise | None]:
+    if not isinstance(choices, Mapping) or not choices:
+        raise ConfigError(
+            "declare at least one uncertain choice", path="choices", hint=f"choices: {', '.join(CHOICES)}"
+        )
+    parsed: list[_Choice] = []
+    noise: _WeightNoise | None = None
+    for name, given in choices.items():
+        if name not in CHOICES:
+            from vises.errors import did_you_mean
+
+            suggestion = did_you_mean(str(name), CHOICES)
+            raise ConfigError(
+                f"cannot vary {name!r}" + (f"; {suggestion}" if suggestion else ""),
+                path=f"choices.{name}",
+                hint=f"choices: {', '.join(CHOICES)}",
+            )
+        if name == "winmax":
+            parsed.append(_winmax(given))
+        elif name == "weights":
+            choice, noise = _weights(given)
+            parsed.append(choice)
+        else:
+            parsed.append(_methods(name, given))
+    return parsed, noise
+
+
+def _set_winmax(grid: Grid, winmax: int) -> Grid:
+    """Every winsorising treatment of the grid with ``winmax`` points at most."""
+
+    def changed(method: Method | None) -> Method | None:
+        if method is None or method.name != "winsorise":
+            return method
+        return attrs.evolve(method, params={**method.params, "winmax": winmax})
+
+    defaults = attrs.evolve(grid.defaults, treatment=changed(grid.defaults.treatment))
+    indicators = tuple(attrs.evolve(ind, treatment=changed(ind.treatment)) for ind in grid.indicators)
+    return attrs.evolve(grid, defaults=defaults, indicators=indicators)
+
+
+def _winsorises(grid: Grid) -> bool:
+    methods = [grid.defaults.treatment, *(ind.treatment for ind in grid.indicators)]
+    return any(m is not None and m.name == "winsorise" for m in methods)
+
+
+def _variant(grid: Grid, chosen: Mapping[str, Any]) -> Grid:
+    """The grid with the given alternatives applied (the stages before aggregating, then the aggregator)."""
+    variant = grid
+    if "imputation" in chosen:
+        variant = with_methods(variant, imputation=chosen["imputation"], replace_imputation=True)
+    if "treatment" in chosen:
+        variant = with_methods(variant, treatment=chosen["treatment"], replace_treatment=True)
+    if "winmax" in chosen:
+        variant = _set_winmax(variant, chosen["winmax"])
+    if "normaliser" in chosen:
+        variant = with_methods(variant, normaliser=chosen["normaliser"])
+    if "aggregator" in chosen:
+        variant = with_methods(variant, aggregator=chosen["aggregator"])
+    return variant
+
+
+# -- the analysis -----------------------------------------------------------------------------------
+@attrs.frozen(kw_only=True, eq=False)
+class SobolSensitivity:
+    """Sobol indices of the grid's uncertain choices on the ranking of ``code``, and rank intervals.
+
+    ``indices`` are those of the mean absolute rank shift from the nominal ranking (COINr's output).
+    Per row: the nominal score and rank, and over the 2N runs of A and B the median, mean and
+    5th–95th percentile ranks (R's quantile type 7). ``design`` holds the alternative chosen for each
+    run and choice (N (d + 2) × d), ``run_ranks`` every run's ranks, ``output`` every run's y.
+    """
+
+    code: str
+    labels: Mapping[str | None, str]
+    n: int
+    seed: int | None
+    choices: Mapping[str, tuple[str, ...]]
+    indices: SobolIndices
+    organisations: np.ndarray
+    periods: np.ndarray
+    nominal_score: np.ndarray
+    nominal_rank: np.ndarray
+    median_rank: np.ndarray
+    mean_rank: np.ndarray
+    rank_low: np.ndarray
+    rank_high: np.ndarray
+    design: np.ndarray
+    output: np.ndarray
+    run_ranks: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.organisations)
+
+    @property
+    def runs(self) -> int:
+        return int(self.output.size)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per row: nominal score and rank, and the rank interval over the runs."""
+        out = []
+        for i in range(len(self)):
+            record: dict[str, Any] = {"organisation": str(self.organisations[i]), "period": str(self.periods[i])}
+            for name in ("nominal_score", "nominal_rank", "median_rank", "mean_rank", "rank_low", "rank_high"):
+                value = float(getattr(self, name)[i])
+                record[name] = None if math.isnan(value) else (int(value) if name == "nominal_rank" else value)
+            out.append(record)
+        return out
+
+    def table(self, lang: str | None = None) -> str:
+        """The indices, then the rows by period and nominal rank with their rank interval."""
+        w = lang or "en"
+        order = np.lexsort((self.organisations, np.nan_to_num(self.nominal_rank, nan=np.inf), self.periods))
+        rows = [
+            (
+                self.organisations[i],
+                self.periods[i],
+                number(self.nominal_score[i], lang),
+                rank_text(self.nominal_rank[i], lang),
+                rank_text(self.median_rank[i], lang),
+                MISSING
+                if math.isnan(self.rank_low[i])
+                else f"{rank_text(self.rank_low[i], lang)}–{rank_text(self.rank_high[i], lang)}",
+            )
+            for i in order
+        ]
+        headers = [word(k, w) for k in ("organisation", "period", "score", "nominal_rank", "median_rank", "interval")]
+        title = (
+            f"{self.labels.get(lang, self.code)} ({self.code}): "
+            + word("sobol_title", w, n=self.n, runs=self.runs)
+            + "; "
+            + "; ".join(f"{k}: {len(v)}" for k, v in self.choices.items())
+        )
+        return "\n\n".join([title, self.indices.table(lang), table(rows, headers)])
+
+
+def _groups_of(parsed: list[_Choice]) -> tuple[list[int], list[int]]:
+    """Indices of the choices acting before aggregation (one scoring each combination) and after."""
+    before = [i for i, c in enumerate(parsed) if c.name in ("imputation", "treatment", "winmax", "normaliser")]
+    after = [i for i, c in enumerate(parsed) if c.name == "aggregator"]
+    return before, after
+
+
+def sobol_sensitivity(
+    grid: Grid | str | Any,
+    data: Dataset | Any,
+    *,
+    choices: Mapping[str, Any],
+    n: int = 512,
+    seed: int | None = 0,
+    bootstrap: int = 1000,
+    confidence: float = 0.9,
+    code: str | None = None,
+) -> SobolSensitivity:
+    """Variance-based sensitivity of the ranking of ``code`` (default: the root) to ``choices``.
+
+    ``choices`` maps each uncertain choice to its alternatives, equally likely:
+    ``normaliser``/``aggregator``/``imputation``/``treatment``: a list of methods (``"none"`` turns
+    imputation or treatment off), each replacing the method everywhere in the grid; ``winmax``: a
+    list of whole numbers or ``{low, high}``, the winsorisation limit of every ``winsorise``
+    treatment; ``weights``: a spread s (or ``{spread, nodes, draws}``): ``draws`` sets of weights,
+    each weight below ``nodes`` times its own factor in U[1 − s, 1 + s]. Every combination is checked
+    before any run. N (``n``) base samples give N (d + 2) runs; the same ``seed`` gives the same result.
+    """
+    from vises.engine.score import aggregate_only, score
+
+    whole(n, "n", minimum=2)
+    parsed, noise = _parse_choices(choices)
+    d = len(parsed)
+    if n * (d + 2) > MAX_RUNS:
+        raise ConfigError(f"N (d + 2) = {n * (d + 2)} runs is more than the limit of {MAX_RUNS}", path="n")
+    loaded, dataset, registry = load(grid, data)
+    compiled = compile_checked(loaded, registry, what=f"grid {loaded.code!r}")
+    target = check_code(compiled, code)
+    if any(c.name == "winmax" for c in parsed):
+        treatments = next((c.values for c in parsed if c.name == "treatment"), None)
+        candidates = [loaded] if treatments is None else [_variant(loaded, {"treatment": t}) for t in treatments]
+        if not any(_winsorises(g) for g in candidates):
+            raise ConfigError(
+                "winmax varies the winsorisation limit, but no indicator of the grid is winsorised",
+                path="choices.winmax",
+                hint="set treatment = 'winsorise' in the grid, or vary 'treatment' with winsorise among the methods",
+            )
+    varied: tuple[str, ...] = ()
+    if noise is not None:
+        varied = noise.nodes if noise.nodes is not None else tuple(node.code for node in compiled.nodes)
+        for name in varied:
+            if name not in compiled.node_index:
+                raise ConfigError(
+                    f"{name!r} is not an aggregate of grid {loaded.code!r}: only the weights below an aggregate vary",
+                    path="choices.weights.nodes",
+                )
+
+    rng = np.random.default_rng(seed)
+    design_unit = saltelli_sample(n, d, seed=rng)
+    sizes = [len(c.values) for c in parsed]
+    design = np.minimum((design_unit * np.array(sizes)).astype(np.intp), np.array(sizes) - 1)
+    widths = [len(compiled.node(name).weights) for name in varied]
+    offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.intp)
+    factors = (
+        rng.uniform(1.0 - noise.spread, 1.0 + noise.spread, size=(noise.draws, int(offsets[-1])))
+        if noise is not None
+        else np.ones((1, 0))
+    )
+
+    nominal = score(compiled, dataset, registry=registry)
+    before, after = _groups_of(parsed)
+    weight_column = next((i for i, c in enumerate(parsed) if c.name == "weights"), None)
+    _, groups = period_groups(dataset.periods)
+    column = compiled.column_of[target]
+
+    # One scoring per combination of the choices acting before aggregation; one compiled grid per
+    # full combination (so an aggregator is checked against the normaliser it meets).
+    buffers: dict[tuple[int, ...], np.ndarray] = {}
+    grids: dict[tuple[int, ...], CompiledGrid] = {}
+    runs = design.shape[0]
+    run_scores = np.empty((len(dataset), runs))
+    keys_before = [tuple(int(v) for v in row) for row in design[:, before]] if before else [()] * runs
+    keys_after = [tuple(int(v) for v in row) for row in design[:, after]] if after else [()] * runs
+    for key in sorted(set(keys_before)):
+        chosen = {parsed[i].name: parsed[i].values[k] for i, k in zip(before, key, strict=True)}
+        if not chosen:
+            buffers[key] = np.array(nominal.scores, dtype=np.float64, order="F", copy=True)
+            continue
+        described = ", ".join(f"{parsed[i].name} {parsed[i].described[k]}" for i, k in zip(before, key, strict=True))
+        variant = compile_checked(_variant(loaded, chosen), registry, what=f"grid {loaded.code!r} with {described}")
+        buffers[key] = np.array(score(variant, dataset, registry=registry).scores, dtype=np.float64, order="F")
+    for pair in sorted(set(zip(keys_before, keys_after, strict=True))):
+        full = pair[0] + pair[1]
+        chosen = {parsed[i].name: parsed[i].values[k] for i, k in zip(before + after, full, strict=True)}
+        described = ", ".join(
+            f"{parsed[i].name} {parsed[i].described[k]}" for i, k in zip(before + after, full, strict=True)
+        )
+        grids[full] = (
+            compiled
+            if not chosen
+            else compile_checked(_variant(loaded, chosen), registry, what=f"grid {loaded.code!r} with {described}")
+        )
+
+    for run in range(runs):
+        buffer = buffers[keys_before[run]]
+        run_compiled = grids[keys_before[run] + keys_after[run]]
+        weights = None
+        if weight_column is not None:
+            draw = factors[design[run, weight_column]]
+            weights = {
+                name: run_compiled.node(name).weights * draw[offsets[k] : offsets[k + 1]]
+                for k, name in enumerate(varied)
+            }
+        aggregate_only(run_compiled, buffer, groups, weights)
+        run_scores[:, run] = buffer[:, column]
+
+    from vises.numeric import rank
+
+    run_ranks = rank(run_scores, groups)
+    nominal_rank = np.asarray(nominal.ranks(target), dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows never ranked give NaN statistics
+        shifts = np.abs(run_ranks - nominal_rank[:, None])
+        output = np.nanmean(shifts, axis=0)
+        sampled = run_ranks[:, : 2 * n]
+        low, median, high = np.nanpercentile(sampled, [5.0, 50.0, 95.0], axis=1)
+        mean = np.nanmean(sampled, axis=1)
+    if np.isnan(output).any():
+        raise ConfigError(f"no organisation has a score of {target!r} in some runs; nothing to rank")
+    indices = sobol_indices(
+        output,
+        n,
+        d,
+        names=[c.name for c in parsed],
+        bootstrap=bootstrap,
+        confidence=confidence,
+        seed=rng,
+    )
+    return SobolSensitivity(
+        code=target,
+        labels=labels_of(nominal, target),
+        n=n,
+        seed=seed,
+        choices={c.name: c.described for c in parsed},
+        indices=indices,
+        organisations=frozen(nominal.organisations),
+        periods=frozen(nominal.periods),
+        nominal_score=frozen(np.array(nominal.score(target))),
+        nominal_rank=frozen(nominal_rank),
+        median_rank=frozen(median),
+        mean_rank=frozen(mean),
+        rank_low=frozen(low),
+        rank_high=frozen(high),
+        design=frozen(design),
+        output=frozen(output),
+        run_ranks=frozen(run_ranks),
+    )
