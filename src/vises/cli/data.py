@@ -66,7 +66,15 @@ def validate(data: Path, grid_name: str) -> None:
 )
 @click.option("--org", "organisation", help="The organisation to report on (profile view).")
 @click.option("--period", help="Only this period.")
-@click.option("--weighting", help="A registered weighting of the grid (e.g. wallonie.outcomes_first).")
+@click.option(
+    "--weighting", help="A registered weighting of the grid (e.g. wallonie.outcomes_first) or a weighting file."
+)
+@click.option(
+    "--spec",
+    "spec_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A build spec: COINr's steps (denominate, impute, screen, treat, normalise, aggregate); see docs/coinr.md.",
+)
 @click.option(
     "--indent",
     type=click.IntRange(0, 10),
@@ -83,6 +91,7 @@ def score(
     period: str | None,
     weighting: str | None,
     indent: int | None,
+    spec_file: Path | None,
 ) -> None:
     """Score a dataset on a grid and write a report."""
     import vises
@@ -100,7 +109,15 @@ def score(
     with progress(steps) as advance:
         grid = vises.load_grid(grid_name, weighting=weighting)
         advance()
-        results = vises.score(grid, data)
+        if spec_file is None:
+            results = vises.score(grid, data)
+        else:  # a COINr build: the spec's steps, units screened out named on stderr (and in the provenance)
+            from vises.analysis.coinr_build import build
+
+            built = build(grid_name, data, spec=spec_file, weighting=weighting)
+            results = built.results
+            for note in built.notes:
+                click.echo(f"Note: {note}", err=True)
         advance()
         options = {} if indent is None else {"indent": indent}
         request = ReportRequest(language=lang, view=view, organisation=organisation, period=period, options=options)

@@ -26,8 +26,10 @@ _DEBUG_KEY = "vises.debug"
 CORE_COMMANDS: dict[str, str] = {
     "grids": "vises.cli.catalogue:grids",
     "indicators": "vises.cli.catalogue:indicators",
+    "compare": "vises.cli.analysis:compare",
     "methods": "vises.cli.catalogue:methods",
     "new-plugin": "vises.cli.scaffold:new_plugin",
+    "plot": "vises.cli.analysis:plot",
     "plugins": "vises.cli.catalogue:plugins",
     "schema": "vises.cli.catalogue:schema",
     "score": "vises.cli.data:score",
@@ -35,8 +37,11 @@ CORE_COMMANDS: dict[str, str] = {
     "show": "vises.cli.catalogue:show",
     "sroi": "vises.cli.sroi:sroi",
     "stats": "vises.cli.analysis:stats",
+    "strengths": "vises.cli.analysis:strengths",
     "template": "vises.cli.templates:template",
+    "trends": "vises.cli.analysis:trends",
     "validate": "vises.cli.data:validate",
+    "weights": "vises.cli.analysis:weights",
 }
 
 

@@ -90,7 +90,16 @@ def _apply_weighting(grid: Grid, weighting: str | Mapping[str, float]) -> Grid:
     from vises.io.variants import apply_weighting
 
     if isinstance(weighting, str):
-        record = _registry().weightings[weighting]
+        from vises.io.weighting_file import is_weighting_file, read_weighting
+
+        if is_weighting_file(weighting):  # a file a weighting analysis wrote (vises weights ... -o w.toml)
+            record = read_weighting(weighting)
+            if record.grid != grid.code:
+                raise ConfigError(
+                    f"the weighting is for grid {record.grid!r}, not {grid.code!r}", file=weighting, path="grid"
+                )
+        else:
+            record = _registry().weightings[weighting]
         return apply_weighting(grid, record.weights, name=weighting)
     return apply_weighting(grid, dict(weighting), name="custom")
 
@@ -113,7 +122,12 @@ def load_data(
     elif hasattr(source, "columns") and hasattr(source, "iloc"):
         from vises.io.frames import from_frame
 
-        dataset = from_frame(source, grid=grid)
+        if "uCode" in source.columns:  # COINr's iData as a DataFrame
+            from vises.io.coinr import read_coinr_frame
+
+            dataset = read_coinr_frame(source, grid=grid)
+        else:
+            dataset = from_frame(source, grid=grid)
     else:
         path = Path(source)
         if not path.is_file():

@@ -174,6 +174,19 @@ def read_coinr_meta(path: PathLike, *, denominators: bool = False) -> Grid:
     )
 
 
+def _attributes(header: list[str], grid: Grid | None, groups: dict[str, str]) -> list[str]:
+    """iData columns that are attributes: ``uName`` (as ``name``), ``*_group`` columns, and the
+    Group/Denominator/Other codes of iMeta, except denominators the grid divides by (read as numbers)."""
+    divided_by = {ind.denominator for ind in grid.indicators if ind.denominator} if grid is not None else set()
+    names = ["name", *(n for n in groups if n not in divided_by), *(n for n in header if n.endswith("_group"))]
+    return list(dict.fromkeys(names))
+
+
+def _meta_groups_beside(source: Path, meta: PathLike | None) -> dict[str, str]:
+    meta_path = Path(meta) if meta is not None else source.with_name("iMeta.csv")
+    return meta_groups(meta_path) if meta_path.is_file() and is_coinr_meta(meta_path) else {}
+
+
 def read_coinr_data(path: PathLike, grid: Grid | None = None, *, meta: PathLike | None = None) -> Dataset:
     """A ``Dataset`` from a COINr iData table.
 
@@ -185,20 +198,12 @@ def read_coinr_data(path: PathLike, grid: Grid | None = None, *, meta: PathLike 
     file = str(path)
     if not Path(file).is_file():
         raise DataError("iData file not found", file=file)
-    meta_path = Path(meta) if meta is not None else Path(file).with_name("iMeta.csv")
-    extra = meta_groups(meta_path) if meta_path.is_file() and is_coinr_meta(meta_path) else {}
+    extra = _meta_groups_beside(Path(file), meta)
     from vises.io.csv_data import read_rows
 
     header, rows, _ = read_rows(path, delimiter=",")
     if "uCode" not in header:
         raise DataError("not a COINr iData table: no uCode column", file=file)
-    divided_by = {ind.denominator for ind in grid.indicators if ind.denominator} if grid is not None else set()
-    attributes = [
-        "name",
-        "uName",
-        *(name for name in extra if name not in divided_by),
-        *(name for name in header if name.endswith("_group")),
-    ]
     width = len(header)
     columns: dict[str, Any] = {}
     kept = [(row + [""] * (width - len(row)))[:width] for row in rows if any(cell.strip() for cell in row)]
@@ -206,15 +211,48 @@ def read_coinr_data(path: PathLike, grid: Grid | None = None, *, meta: PathLike 
         key = "name" if name == "uName" else name
         # R writes a missing value as NA; here it means missing, not "not applicable".
         columns[key] = ["" if cell.strip() == "NA" else cell for cell in values]
-    attributes = [name for name in attributes if name != "uName"]
     return build_dataset(
         columns,
         grid=grid,
         id_column="uCode",
         period_column="Time" if "Time" in header else None,
-        attributes=attributes,
+        attributes=_attributes(header, grid, extra),
         file=file,
     )
 
 
-__all__ = ["META_COLUMNS", "is_coinr_data", "is_coinr_meta", "meta_groups", "read_coinr_data", "read_coinr_meta"]
+def read_coinr_frame(frame: Any, grid: Grid | None = None, *, meta: PathLike | None = None) -> Dataset:
+    """A ``Dataset`` from COINr's iData as a pandas DataFrame (``ASEM_iData`` exported from R, say).
+
+    The same columns as ``read_coinr_data``; ``meta`` (an iMeta CSV) names the Group, Denominator and
+    Other columns that are attributes rather than indicators.
+    """
+    from vises.io.frames import from_frame
+
+    header = [str(name) for name in getattr(frame, "columns", [])]
+    if "uCode" not in header:
+        raise DataError("not a COINr iData table: the DataFrame has no uCode column")
+    groups = meta_groups(meta) if meta is not None and is_coinr_meta(meta) else {}
+    if meta is None and grid is not None:
+        # Without iMeta, the denominators the grid's indicators name (kept as tags) are known columns.
+        for ind in grid.indicators:
+            groups.update({tag.split(":", 1)[1]: "Denominator" for tag in ind.tags if tag.startswith("denominator:")})
+    renamed = frame.rename(columns={"uName": "name"}) if "uName" in header else frame
+    return from_frame(
+        renamed,
+        grid=grid,
+        id_column="uCode",
+        period_column="Time" if "Time" in header else None,
+        attributes=_attributes(header, grid, groups),
+    )
+
+
+__all__ = [
+    "META_COLUMNS",
+    "is_coinr_data",
+    "is_coinr_meta",
+    "meta_groups",
+    "read_coinr_data",
+    "read_coinr_frame",
+    "read_coinr_meta",
+]

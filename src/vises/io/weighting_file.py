@@ -1,0 +1,84 @@
+"""A weighting in a file: the weights an analysis computed (PCA, optimised), reusable as ``--weighting``.
+
+A registered weighting comes from a plugin; one computed from the data (``vises weights ...``) is
+written to a small TOML (or YAML/JSON) file and given to ``--weighting`` by path::
+
+    code = "pca_squared"
+    grid = "Index"
+    [weights]
+    LPI = 0.21
+    Flights = 0.18
+
+Read strictly (unknown keys refused, weights finite numbers); ``grid`` must be the grid it weighs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import cattrs
+
+from vises.contract.records import Weighting
+from vises.errors import ConfigError
+
+PathLike = str | os.PathLike[str]
+SUFFIXES = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    from cattrs.gen import make_dict_structure_fn, override
+
+    from vises.io.converter import base_converter
+
+    conv = base_converter(finite=True)
+    conv.register_structure_hook(
+        Weighting, make_dict_structure_fn(Weighting, conv, _cattrs_forbid_extra_keys=True, plugin=override(omit=True))
+    )
+    return conv
+
+
+def is_weighting_file(text: str) -> bool:
+    """Whether ``--weighting`` names a file (by its suffix) rather than a registered weighting."""
+    return Path(text).suffix.lower() in SUFFIXES
+
+
+def read_weighting(path: PathLike) -> Weighting:
+    """A ``Weighting`` from a weighting file; every problem at once, naming the file."""
+    from vises.errors import GridValidationError
+    from vises.io.converter import structure_or_raise
+    from vises.io.grid_files import parse_text
+
+    file = Path(path)
+    fmt = SUFFIXES.get(file.suffix.lower())
+    if fmt is None:
+        raise ConfigError("unknown weighting file type", file=str(file), hint="use .toml, .yaml, .yml or .json")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            "weighting file not found", file=str(file), hint="check the path, or give a registered weighting's key"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the weighting file: {exc}", file=str(file)) from exc
+    data = parse_text(text, fmt, file=str(file))
+    return structure_or_raise(_converter(), data, Weighting, file=str(file), what="weighting", kind=GridValidationError)
+
+
+def dump_weighting(weighting: Weighting) -> str:
+    """The TOML text of a weighting file (what ``read_weighting`` reads back)."""
+    import tomli_w
+
+    data: dict[str, Any] = {"code": weighting.code, "grid": weighting.grid}
+    if weighting.label:
+        data["label"] = dict(weighting.label)
+    if weighting.description:
+        data["description"] = dict(weighting.description)
+    data["weights"] = {code: float(value) for code, value in weighting.weights.items()}
+    return tomli_w.dumps(data)
+
+
+__all__ = ["SUFFIXES", "dump_weighting", "is_weighting_file", "read_weighting"]
