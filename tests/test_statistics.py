@@ -259,3 +259,81 @@ def test_cli_stats():
     assert json.loads(done.stdout)["pca"]["components"][0]["component"] == 1
     bad = _run("--section", "nonsense")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+# -- p-values, Cronbach with gaps ------------------------------------------------------------------
+def test_p_values_are_the_two_sided_t_test():
+    from vises.analysis.correlation import t_test_pvalues
+
+    r = np.array([0.1, 0.5, -0.9, 0.0, 1.0])
+    # With n − 2 = 1 and 2 degrees of freedom Student's t has closed forms.
+    for n, closed in (
+        (3, lambda t: 1 - 2 / math.pi * math.atan(abs(t))),
+        (4, lambda t: 1 - abs(t) / math.sqrt(2 + t * t)),
+    ):
+        got = t_test_pvalues(r, np.full(5, n))
+        for value, p in zip(r, got, strict=True):
+            t = math.inf if abs(value) == 1 else value * math.sqrt((n - 2) / (1 - value * value))
+            assert p == pytest.approx(0.0 if math.isinf(t) else closed(t), abs=1e-12)
+    assert math.isnan(t_test_pvalues(np.array([0.5]), np.array([2]))[0])
+
+
+def test_correlations_carry_p_values():
+    result = correlations(scored(), level="indicators")
+    assert result.p("x1", "y1") == 0.0  # r = 1 exactly
+    i, j = result.codes.index("x1"), result.codes.index("x2")
+    assert result.pvalues[i, j] == pytest.approx(result.pvalues[j, i])
+    assert 0.0 < result.p("x1", "x2") <= 1.0
+    record = next(r for r in result.to_records() if (r["a"], r["b"]) == ("x1", "x2"))
+    assert record["p"] == pytest.approx(result.p("x1", "x2"))
+    assert np.isnan(result.significant(0.0001)[i, j])
+
+
+def coinr_cronbach(columns: list[list[float]]) -> float:
+    """COINr's get_cronbach: cov(use = "pairwise.complete.obs"), k² · mean(off-diagonal) / sum."""
+    k = len(columns)
+
+    def cov(x: list[float], y: list[float]) -> float:
+        pairs = [(a, b) for a, b in zip(x, y, strict=True) if not (math.isnan(a) or math.isnan(b))]
+        if len(pairs) < 2:
+            return math.nan
+        mx = sum(a for a, _ in pairs) / len(pairs)
+        my = sum(b for _, b in pairs) / len(pairs)
+        return sum((a - mx) * (b - my) for a, b in pairs) / (len(pairs) - 1)
+
+    matrix = [[cov(columns[i], columns[j]) for j in range(k)] for i in range(k)]
+    total = sum(v for row in matrix for v in row if not math.isnan(v))
+    diagonal = sum(matrix[i][i] for i in range(k) if not math.isnan(matrix[i][i]))
+    return k * k * ((total - diagonal) / (k * (k - 1))) / total
+
+
+def test_cronbach_alpha_with_gaps_uses_pairwise_covariances_as_coinr():
+    values = {
+        "x1": [10, 20, np.nan, 40, 35, 12],
+        "x2": [20, np.nan, 40, 30, 31, 15],
+        "x3": [10, 30, 20, np.nan, 38, 11],
+        "y1": [10, 20, 30, 40, 50, 60],
+        "y2": [25, 45, 65, 85, 90, 99],
+    }
+    results = scored(values)
+    columns = [results.score(c).tolist() for c in ("x1", "x2", "x3")]
+    assert cronbach_alpha(results, "a") == pytest.approx(coinr_cronbach(columns), rel=1e-12)
+    complete = [row for row in zip(*columns, strict=True) if not any(math.isnan(v) for v in row)]
+    assert cronbach_alpha(results, "a", missing="complete") == pytest.approx(
+        coinr_cronbach([list(c) for c in zip(*complete, strict=True)]), rel=1e-12
+    )
+    assert cronbach_alpha(results, "a") != pytest.approx(cronbach_alpha(results, "a", missing="complete"))
+    table = internal_consistency(results, missing="complete")
+    assert table.missing == "complete" and table.rows[table.codes.index("a")] == len(complete)
+    with pytest.raises(ConfigError, match="missing"):
+        cronbach_alpha(results, "a", missing="listwise")
+
+
+def test_spearman_correlations_match_r_pairwise_definition():
+    from vises.numeric import spearman
+
+    values = dict(VALUES, x2=[20, np.nan, 40, 10])
+    result = correlations(scored(values), method="spearman")
+    for a, b in (("x1", "x2"), ("x2", "x3"), ("x1", "y2")):
+        x, y = scored(values).score(a), scored(values).score(b)
+        assert result.r(a, b) == pytest.approx(spearman(x, y))

@@ -372,6 +372,10 @@ class SobolSensitivity:
     design: np.ndarray
     output: np.ndarray
     run_ranks: np.ndarray
+    #: The weights choice's draws: ``weight_factors[k]`` multiplies the weights of ``weight_nodes``'
+    #: children, node after node in the grid's compiled order (empty without a weights choice).
+    weight_nodes: tuple[str, ...] = ()
+    weight_factors: np.ndarray = attrs.field(factory=lambda: np.ones((1, 0)))
 
     def __len__(self) -> int:
         return len(self.organisations)
@@ -574,4 +578,6 @@ def sobol_sensitivity(
         design=frozen(design),
         output=frozen(output),
         run_ranks=frozen(run_ranks),
+        weight_nodes=varied,
+        weight_factors=frozen(factors),
     )
