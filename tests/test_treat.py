@@ -21,7 +21,15 @@ from vises.model import Column, Dataset, Defaults, Grid, Indicator, Method, Node
 from vises.numeric import kurtosis, skewness
 from vises.plugins import get_registry
 
-ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "asem"
+ROOT = Path(__file__).resolve().parents[1]
+ASEM = next(
+    (
+        base / "datasets" / "asem"
+        for base in (ROOT / ".." / "shared", Path("/work/shared"))
+        if (base / "datasets" / "asem" / "iData.csv").is_file()
+    ),
+    ROOT / ".." / "shared" / "datasets" / "asem",
+)
 
 
 def _context(n: int) -> FitContext:

@@ -115,8 +115,10 @@ def _pearson_pair(x: np.ndarray, y: np.ndarray) -> float:
     if x.size < 2:
         return math.nan
     dx, dy = x - x.mean(), y - y.mean()
-    denominator = math.sqrt(float(dx @ dx) * float(dy @ dy))
-    return math.nan if denominator == 0.0 else max(-1.0, min(1.0, float(dx @ dy) / denominator))
+    # einsum, not BLAS: a threaded dot product of one vector costs more to start than to run.
+    sxx, syy, sxy = (float(np.einsum("i,i->", a, b)) for a, b in ((dx, dx), (dy, dy), (dx, dy)))
+    denominator = math.sqrt(sxx * syy)
+    return math.nan if denominator == 0.0 else max(-1.0, min(1.0, sxy / denominator))
 
 
 def spearman(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> float:
@@ -140,7 +142,7 @@ def spearman(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -
 def _blocks(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The present rows of a column in ascending order and the tie block of each (one sort)."""
     rows = np.flatnonzero(~np.isnan(column))
-    order = rows[np.argsort(column[rows], kind="stable")]
+    order = rows[np.argsort(column[rows])]  # any sort: tied values share one average rank
     ordered = column[order]
     new = np.ones(order.size, dtype=bool)
     new[1:] = ordered[1:] != ordered[:-1]
@@ -168,7 +170,8 @@ def spearman_matrix(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(block, dtype=np.float64)
     n, k = x.shape
     present = ~np.isnan(x)
-    pairs = present.T.astype(np.int64) @ present.astype(np.int64)
+    counts = present.astype(np.float64)
+    pairs = np.rint(counts.T @ counts).astype(np.int64)
     r = np.full((k, k), np.nan)
     if k == 0:
         return r, pairs

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
         internal_consistency,
     )
     from vises.analysis.removal import Removals, remove_elements
-    from vises.analysis.screening import Screening, screen
+    from vises.analysis.screening import Screening, effective_weights, screen
     from vises.analysis.sensitivity import Sensitivity, ranks_within, weight_sensitivity
     from vises.analysis.sobol import SobolIndices, SobolSensitivity, saltelli_sample, sobol_indices, sobol_sensitivity
     from vises.analysis.statistics import (
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.analysis.strengths import StrengthsWeaknesses, strengths_weaknesses
     from vises.analysis.timeseries import Trends, trends
     from vises.analysis.weights import OptimisedWeights, optimise_weights
-    from vises.numeric import spearman
+    from vises.numeric import rank, spearman
 
 #: Public name -> the module that defines it.
 _WHERE: dict[str, str] = {
@@ -61,6 +61,7 @@ _WHERE: dict[str, str] = {
     "remove_elements": "removal",
     "Screening": "screening",
     "screen": "screening",
+    "effective_weights": "screening",
     "Sensitivity": "sensitivity",
     "ranks_within": "sensitivity",
     "weight_sensitivity": "sensitivity",
@@ -80,6 +81,7 @@ _WHERE: dict[str, str] = {
     "trends": "timeseries",
     "OptimisedWeights": "weights",
     "optimise_weights": "weights",
+    "rank": "vises.numeric",
     "spearman": "vises.numeric",
 }
 
@@ -110,11 +112,14 @@ __all__ = [
     "correlations",
     "cronbach_alpha",
     "data_availability",
+    "effective_weights",
     "indicator_statistics",
     "internal_consistency",
     "optimise_weights",
     "pca",
     "pca_weights",
+    "plots",
+    "rank",
     "ranks_within",
     "remove_elements",
     "saltelli_sample",
@@ -129,6 +134,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "plots":  # the charts module itself: plots.framework(results), plots.sobol_chart(...)
+        return import_module("vises.analysis.plots")
     where = _WHERE.get(name)
     if where is None:
         raise AttributeError(f"module 'vises.analysis' has no attribute {name!r}")
