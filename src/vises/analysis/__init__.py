@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.analysis.removal import Removals, remove_elements
     from vises.analysis.screening import Screening, effective_weights, screen
     from vises.analysis.sensitivity import Sensitivity, ranks_within, weight_sensitivity
-    from vises.analysis.sobol import SobolIndices, SobolSensitivity, saltelli_sample, sobol_indices, sobol_sensitivity
+    from vises.analysis.sobol import SobolSensitivity, sobol_sensitivity
     from vises.analysis.statistics import (
         DataAvailability,
         IndicatorStat,
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from vises.analysis.strengths import StrengthsWeaknesses, strengths_weaknesses
     from vises.analysis.timeseries import Trends, trends
+    from vises.analysis.variance import SobolIndices, saltelli_sample, sobol_indices
     from vises.analysis.weights import OptimisedWeights, optimise_weights
     from vises.numeric import rank, spearman
 
@@ -65,10 +66,10 @@ _WHERE: dict[str, str] = {
     "Sensitivity": "sensitivity",
     "ranks_within": "sensitivity",
     "weight_sensitivity": "sensitivity",
-    "SobolIndices": "sobol",
+    "SobolIndices": "variance",
     "SobolSensitivity": "sobol",
-    "saltelli_sample": "sobol",
-    "sobol_indices": "sobol",
+    "saltelli_sample": "variance",
+    "sobol_indices": "variance",
     "sobol_sensitivity": "sobol",
     "DataAvailability": "statistics",
     "IndicatorStat": "statistics",

@@ -30,7 +30,8 @@ from vises.errors import ConfigError, MissingDependencyError
 if TYPE_CHECKING:  # pragma: no cover
     from vises.analysis.correlation import Correlations
     from vises.analysis.sensitivity import Sensitivity
-    from vises.analysis.sobol import SobolIndices, SobolSensitivity
+    from vises.analysis.sobol import SobolSensitivity
+    from vises.analysis.variance import SobolIndices
     from vises.engine.results import Results
 
 __all__ = ["FORMATS", "KINDS", "correlation_heatmap", "framework", "rank_intervals", "scatter", "sobol_chart"]

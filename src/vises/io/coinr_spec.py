@@ -28,13 +28,11 @@ full format and the COINr function each step stands for.
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 from typing import Any
 
 import attrs
-import cattrs
 
 from vises.errors import ConfigError, GridValidationError, VisesError
 from vises.model import Grid, Method, Pooling
@@ -104,21 +102,12 @@ class BuildSpec:
     pooling: Pooling | None = None
 
 
-@functools.cache
-def _converter() -> cattrs.Converter:
-    from vises.io.converter import _structure_method, base_converter, register_enums
-
-    conv = base_converter(integral_floats=True)
-    register_enums(conv, Pooling)
-    conv.register_structure_hook(Method, _structure_method)
-    return conv
-
-
 def build_spec_from(data: Any, *, file: str | None = None) -> BuildSpec:
     """A ``BuildSpec`` from plain data (a parsed file or a dict); every problem at once."""
-    from vises.io.converter import structure_or_raise
+    from vises.io.converter import converter, structure_or_raise
 
-    return structure_or_raise(_converter(), data, BuildSpec, file=file, what="build spec")
+    # The grid files' converter: the same strict scalars, method tables and enums.
+    return structure_or_raise(converter(), data, BuildSpec, file=file, what="build spec")
 
 
 def read_build_spec(path: PathLike) -> BuildSpec:
