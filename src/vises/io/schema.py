@@ -128,6 +128,11 @@ def grid_json_schema() -> dict[str, Any]:
                 },
             },
             "source": {"type": "string"},
+            "publisher": {"type": "string", "description": "Legal name of the federation that publishes the grid."},
+            "namespace": {
+                "type": "string",
+                "description": "Base IRI for exchange formats (CIDS), ending in '/', '#' or ':'.",
+            },
             "extends": {"type": "string", "description": "Code of a registered base grid."},
             "drop": {
                 "type": "array",

@@ -224,6 +224,10 @@ class Grid:
     indicators: tuple[Indicator, ...] = ()
     defaults: Defaults = attrs.field(factory=Defaults)
     source: str | None = None
+    #: Legal name of the body that publishes the grid (a federation), and the base IRI under which
+    #: exchange formats (the CIDS export) name its members, indicators and reports.
+    publisher: str | None = None
+    namespace: str | None = None
     #: Which plugin contributed the grid (filled in by the registry).
     plugin: str | None = None
 

@@ -37,6 +37,7 @@ CORE_PLUGINS = (
     "vises.io.hooks",
     "vises.grids.hooks",
     "vises.report.hooks",
+    "vises.standards.hooks",
 )
 CORE_NAME = hookspecs.PROJECT_NAME
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
@@ -331,9 +332,13 @@ class PluginLoader:
         """Import one module (a core module or an entry point) or take an in-process object; register it."""
         from importlib.metadata import EntryPoint
 
+        # Once the importlib_metadata backport is imported (pyshacl pulls it in), the
+        # standard library's entry_points() hands out the backport's EntryPoint objects.
+        backport = sys.modules.get("importlib_metadata")
+        entry_point_types = (EntryPoint, backport.EntryPoint) if backport is not None else (EntryPoint,)
         if isinstance(source, _CoreModule):
             what, name = f"core module {source.name}", source.name
-        elif isinstance(source, EntryPoint):
+        elif isinstance(source, entry_point_types):
             what, name = source.value, plugin.ident
         else:
             self._register(plugin, plugin.ident, source)

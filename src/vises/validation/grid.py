@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from vises.errors import GridError, GridValidationError, MethodError, PluginError, VisesError, did_you_mean
 from vises.model import Direction, Grid, Indicator, Kind, Method, Node
+from vises.validation.codes import code_problems
 from vises.validation.dataset import validate_dataset
 from vises.validation.effective import (
     _QUALITATIVE,
@@ -41,8 +42,10 @@ class _GridChecker:
         file: str | None,
         treatments: Mapping[str, Any] | None = None,
         imputers: Mapping[str, Any] | None = None,
+        iris_codes: Any = None,
     ) -> None:
         self.grid = grid
+        self.iris_codes = iris_codes
         self.normalisers = normalisers
         self.aggregators = aggregators
         self.treatments = treatments
@@ -72,6 +75,7 @@ class _GridChecker:
         self.check_coverage()
         self.check_methods()
         self.check_stages()
+        self.problems += code_problems(self.grid, iris_codes=self.iris_codes, file=self.file)
         return self.problems
 
     def check_codes(self) -> None:
@@ -445,15 +449,23 @@ def validate_grid(
     file: str | None = None,
     treatments: Mapping[str, Any] | None = None,
     imputers: Mapping[str, Any] | None = None,
+    iris_codes: Any = None,
 ) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent).
 
     Method names are checked only when the ``normalisers`` / ``aggregators`` / ``treatments`` /
     ``imputers`` mappings (name -> spec) are given; so is the rule that ``requires_positive``
-    aggregators get positive inputs.
+    aggregators get positive inputs. IRIS+ ids are checked against ``iris_codes`` (ids or a code
+    list file; default: the ``VISES_IRIS_CODES`` file, if set) besides their pattern.
     """
     checker = _GridChecker(
-        grid, normalisers=normalisers, aggregators=aggregators, file=file, treatments=treatments, imputers=imputers
+        grid,
+        normalisers=normalisers,
+        aggregators=aggregators,
+        file=file,
+        treatments=treatments,
+        imputers=imputers,
+        iris_codes=iris_codes,
     )
     return checker.run()
 
@@ -466,10 +478,17 @@ def check_grid(
     file: str | None = None,
     treatments: Mapping[str, Any] | None = None,
     imputers: Mapping[str, Any] | None = None,
+    iris_codes: Any = None,
 ) -> Grid:
     """Return ``grid`` unchanged, or raise ``GridValidationError`` listing all its problems."""
     problems = validate_grid(
-        grid, normalisers=normalisers, aggregators=aggregators, file=file, treatments=treatments, imputers=imputers
+        grid,
+        normalisers=normalisers,
+        aggregators=aggregators,
+        file=file,
+        treatments=treatments,
+        imputers=imputers,
+        iris_codes=iris_codes,
     )
     if problems:
         where = f"grid {grid.code!r}" + (f" ({file})" if file else "")
