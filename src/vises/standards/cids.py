@@ -440,8 +440,10 @@ class CidsExport:
         parts += self._comments(code, row)
         for ind in self.outcomes.indicators_of(code):
             if not ind.scored:
+                # A narrative indicator's text: a column of its own, or with the comments (CSV).
                 column = self.results.dataset.columns.get(ind.code)
-                if column is not None and (text := _text(column.values[row])):
+                values = column.values if column is not None else self.results.dataset.text.get(ind.code)
+                if values is not None and (text := _text(values[row])):
                     parts.append(f"{ind.label_in(self.lang)}: {text}")
         if evaluation is not None and (text := _text(evaluation.narrative.get("*"))):
             parts.append(text)
