@@ -13,15 +13,15 @@ indicator of its own. The mapping, what is left out and why: ``docs/standards.md
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from vises.errors import ConfigError, ReportError, did_you_mean
 from vises.i18n import check_lang
-from vises.model import Evaluation, Indicator, Node, label_in
-from vises.standards import jsonld
+from vises.model import Evaluation, Indicator, label_in
+from vises.standards import impact, jsonld
 from vises.standards.codebook import CodeBook, segment
 from vises.standards.measures import (
     MeasuredColumn,
@@ -29,6 +29,7 @@ from vises.standards.measures import (
     measured_column,
     number_texts,
     target_of,
+    text_of,
     unit_description,
     value_text,
 )
@@ -54,8 +55,15 @@ def render_cids(results: Results, request: ReportRequest) -> str:
     options = parse_cids_options(request.options)
     rows = export_rows(results, view=request.view, organisation=request.organisation, period=request.period)
     graph = CidsExport(results, options, _lang(results, request.language)).graph(rows)
-    document = {"@context": jsonld.context(options.context), "@graph": graph}
-    return json.dumps(document, ensure_ascii=False, indent=options.indent or None, allow_nan=False) + "\n"
+    context = jsonld.context(options.context)
+    if options.pretty:
+        document = {"@context": context, "@graph": graph}
+        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    # One node a line: readable, diffable, and written by json's C encoder (indent= is pure Python).
+    head = json.dumps(context, ensure_ascii=False)
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    nodes = ",\n".join(map(encode, graph))
+    return f'{{"@context": {head},\n"@graph": [\n{nodes}\n]}}\n'
 
 
 def _lang(results: Results, lang: str | None) -> str:
@@ -118,6 +126,8 @@ class CidsExport:
         self.evaluations = _evaluation_index(results)
         self.columns: dict[str, MeasuredColumn] = {}
         self.score_columns: dict[str, tuple[np.ndarray, np.ndarray, dict[int, int]]] = {}
+        self._grid_iri = f"{self.namespace}grid/{segment(self.grid_name)}/{segment(self.grid.version)}"
+        self.aims: dict[str, tuple[str, str] | None] = {}
         self.baselines: dict[str, dict[int, int]] = {}
 
     # -- IRIs -----------------------------------------------------------------------------------
@@ -125,7 +135,7 @@ class CidsExport:
         return f"{self.namespace}organisation/{segment(org)}"
 
     def grid_iri(self) -> str:
-        return f"{self.namespace}grid/{segment(self.grid_name)}/{segment(self.grid.version)}"
+        return self._grid_iri
 
     def publisher_iri(self) -> str:
         return f"{self.namespace}publisher"
@@ -146,7 +156,7 @@ class CidsExport:
                 f"CIDS needs the legal name of every organisation; {len(nameless)} have none: {listed}",
                 hint="name them in the evaluations file ([[organisations]] code/name) or a 'name' column",
             )
-        self.underserved = self._underserved()
+        self.underserved = impact.underserved_groups(self)
         definer = self.codes.organisation(self.publisher_iri(), self.publisher) if self.publisher else None
         for ind in self.grid.scored_indicators:
             column = measured_column(results, ind)
@@ -179,9 +189,9 @@ class CidsExport:
                 by_outcome.setdefault(outcome, []).append(ind)
         if self.options.scores:
             indicators += self._score_indicators(org, position, own_rows, definer)
-        outcomes = [self._outcome(org, code, by_outcome.get(code, []), own_rows) for code in self.outcomes.codes]
-        outcomes = [iri for iri in outcomes if iri is not None]
-        self._stakeholders(org, by_outcome, own_rows)
+        made = [impact.outcome(self, org, code, by_outcome.get(code, []), own_rows) for code in self.outcomes.codes]
+        outcomes = [iri for iri in made if iri is not None]
+        impact.stakeholders(self, org, by_outcome, own_rows)
         if outcomes:
             organisation["hasOutcome"] = outcomes
         if indicators:
@@ -223,10 +233,13 @@ class CidsExport:
         node["hasBaseline"] = self.add(
             {"@id": f"{iri}/baseline", "@type": "i72:Measure", "hasNumericalValue": column.text[baseline]}
         )
-        aim = target_of(self.grid, ind)
+        if ind.code not in self.aims:
+            found = target_of(self.grid, ind)
+            self.aims[ind.code] = None if found is None else (value_text(ind, found[0]), found[1])
+        aim = self.aims[ind.code]
         reports, targets = [], []
         for row in rows[column.measured[rows]].tolist():
-            target = self._target(iri, ind, aim, row) if aim is not None else None
+            target = self._target(ind, aim, row) if aim is not None else None
             if target is not None:
                 targets.append(target)
             reports.append(self._report(iri, org_iri, ind.code, label, column.text[row], row, target))
@@ -274,16 +287,19 @@ class CidsExport:
         }
         self.add(node)
         node["value"] = self.add({"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": text})
-        comments = list(self._comments(code, row))
+        comments = list(self.comments(code, row))
         if comments:
             node["hasComment"] = comments
         if target is not None:
             node[jsonld.FOR_TARGET] = jsonld.link(target)
         return iri
 
-    def _target(self, indicator_iri: str, ind: Indicator, aim: tuple[float, str], row: int) -> str:
+    def _target(self, ind: Indicator, aim: tuple[str, str], row: int) -> str:
+        """The grid's target for one period: the same for every centre, so written once for all."""
         period = str(self.results.periods[row])
-        iri = f"{indicator_iri}/target/{segment(period)}"
+        iri = f"{self.grid_iri()}/{segment(ind.code)}/target/{segment(period)}"
+        if iri in self.nodes:
+            return iri
         start, end = self.spans[period]
         value, where = aim
         node: Node_ = {
@@ -297,18 +313,16 @@ class CidsExport:
         self.add(node)
         if self.created:
             node[jsonld.DATE_CREATED] = jsonld.typed(self.created, "xsd:dateTime")
-        node["value"] = self.add(
-            {"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": value_text(ind, value)}
-        )
+        node["value"] = self.add({"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": value})
         return iri
 
-    def _comments(self, code: str, row: int) -> Iterator[str]:
+    def comments(self, code: str, row: int) -> Iterator[str]:
         """A value's comment column and the evaluation's narrative on it."""
         column = self.results.dataset.text.get(code)
-        if column is not None and (text := _text(column[row])):
+        if column is not None and (text := text_of(column[row])):
             yield text
         evaluation = self.evaluation(row)
-        if evaluation is not None and (text := _text(evaluation.narrative.get(code))):
+        if evaluation is not None and (text := text_of(evaluation.narrative.get(code))):
             yield text
 
     def evaluation(self, row: int) -> Evaluation | None:
@@ -356,170 +370,9 @@ class CidsExport:
             made.append(self.add(node))
         return made
 
-    # -- outcomes, stakeholders, impact reports -------------------------------------------------
+    # -- outcomes, stakeholders, impact reports (impact.py) -------------------------------------
     def outcome_iri(self, org: str, code: str) -> str:
         return f"{self.org_iri(org)}/outcome/{segment(code)}"
-
-    def _outcome(self, org: str, code: str, indicators: list[Indicator], rows: np.ndarray) -> str | None:
-        impact = [iri for row in rows.tolist() if (iri := self._impact_report(org, code, row)) is not None]
-        if not indicators and not impact:
-            return None
-        item = self.outcomes.items[code]
-        name = label_in(item.label, self.lang, code)
-        own = label_in(item.description, self.lang, "") if item.description else ""
-        kind = "node" if isinstance(item, Node) else "indicator"
-        node: Node_ = {
-            "@id": self.outcome_iri(org, code),
-            "@type": "cids:Outcome",
-            "hasName": name,
-            "hasDescription": own or f"{name} ({kind} {code!r} of grid {self.grid_name}, an outcome)",
-            "forOrganization": self.org_iri(org),
-        }
-        if indicators:
-            node["hasIndicator"] = [f"{self.org_iri(org)}/indicator/{segment(ind.code)}" for ind in indicators]
-            goals = dict.fromkeys(sdg_goal_of(t) for ind in indicators for t in ind.sdg_targets)
-            if goals:
-                node["forTheme"] = [self.codes.theme(goal) for goal in goals]
-        if impact:
-            node["hasImpactReport"] = impact
-        return self.add(node)
-
-    def _impact_report(self, org: str, code: str, row: int) -> str | None:
-        """The outcome's report for one period: the evaluation's reading of it, with how much where tagged."""
-        comment = self._impact_comment(code, row)
-        if comment is None:
-            return None
-        results = self.results
-        period = str(results.periods[row])
-        iri = f"{self.outcome_iri(org, code)}/impact/{segment(period)}"
-        start, end = self.spans[period]
-        name = label_in(self.outcomes.items[code].label, self.lang, code)
-        node: Node_ = {
-            "@id": iri,
-            "@type": "cids:ImpactReport",
-            "hasName": f"{name}, {period}",
-            "forOutcome": self.outcome_iri(org, code),
-            "forOrganization": self.org_iri(org),
-            "startedAtTime": start,
-            "endedAtTime": end,
-            "hasComment": comment,
-        }
-        for dimension, term, kind in (
-            ("scale", "hasImpactScale", "ImpactScale"),
-            ("depth", "hasImpactDepth", "ImpactDepth"),
-        ):
-            how_much = self._how_much(org, code, row, dimension, f"{iri}/{dimension}", kind)
-            if how_much is not None:
-                node[term] = how_much
-        return self.add(node)
-
-    def _how_much(self, org: str, code: str, row: int, tag: str, iri: str, kind: str) -> str | None:
-        for ind in self.outcomes.indicators_of(code):
-            if tag not in ind.tags or not ind.scored:
-                continue
-            column = self.columns[ind.code]
-            if not column.measured[row]:
-                continue
-            value = self.add({"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": column.text[row]})
-            return self.add(
-                {
-                    "@id": iri,
-                    "@type": f"cids:{kind}",
-                    "hasDescription": f"{ind.label_in(self.lang)} ({unit_description(ind, self.lang)})",
-                    "value": value,
-                    "forIndicator": f"{self.org_iri(org)}/indicator/{segment(ind.code)}",
-                }
-            )
-        return None
-
-    def _impact_comment(self, code: str, row: int) -> str | None:
-        parts: list[str] = []
-        evaluation = self.evaluation(row)
-        if evaluation is not None and evaluation.questions:
-            parts.append("Evaluative question: " + " / ".join(evaluation.questions))
-        parts += self._comments(code, row)
-        for ind in self.outcomes.indicators_of(code):
-            if not ind.scored:
-                # A narrative indicator's text: a column of its own, or with the comments (CSV).
-                column = self.results.dataset.columns.get(ind.code)
-                values = column.values if column is not None else self.results.dataset.text.get(ind.code)
-                if values is not None and (text := _text(values[row])):
-                    parts.append(f"{ind.label_in(self.lang)}: {text}")
-        if evaluation is not None and (text := _text(evaluation.narrative.get("*"))):
-            parts.append(text)
-        return "\n\n".join(parts) if parts else None
-
-    def _stakeholders(self, org: str, by_outcome: Mapping[str, list[Indicator]], rows: np.ndarray) -> None:
-        """Stakeholder groups named by the organisation's indicators or its evaluations, and their outcomes."""
-        named: dict[str, list[str]] = {}
-        for indicators in by_outcome.values():
-            for ind in indicators:
-                for group in ind.stakeholders:
-                    named.setdefault(group, []).append(ind.code)
-        evaluated: dict[str, list[str]] = {}
-        for row in rows.tolist():
-            evaluation = self.evaluation(row)
-            for group in evaluation.stakeholders if evaluation is not None else ():
-                evaluated.setdefault(group, []).append(str(self.results.periods[row]))
-        underserved = self.underserved
-        org_iri = self.org_iri(org)
-        for group in dict.fromkeys([*named, *evaluated]):
-            parts = [f"Stakeholder group {group!r} of this organisation"]
-            if group in named:
-                parts.append(f"concerned by the indicators {', '.join(dict.fromkeys(named[group]))}")
-            if group in evaluated:
-                parts.append(f"took part in the evaluation of {', '.join(dict.fromkeys(evaluated[group]))}")
-            node: Node_ = {
-                "@id": f"{org_iri}/stakeholder/{segment(group)}",
-                "@type": "cids:Stakeholder",
-                "hasName": group,
-                "hasDescription": "; ".join(parts),
-                "forOrganization": org_iri,
-            }
-            if self.options.catchment_area is not None:
-                node["hasCatchmentArea"] = self.options.catchment_area
-            self.add(node)
-        for code, indicators in by_outcome.items():
-            groups = dict.fromkeys(group for ind in indicators for group in ind.stakeholders)
-            links = []
-            outcome = self.nodes.get(self.outcome_iri(org, code))
-            for group in groups:
-                used = [ind.code for ind in indicators if group in ind.stakeholders]
-                name = f"{outcome['hasName'] if outcome else code}: {group}"
-                node = {
-                    "@id": f"{self.outcome_iri(org, code)}/stakeholder/{segment(group)}",
-                    "@type": "cids:StakeholderOutcome",
-                    "hasName": name,
-                    "hasDescription": f"The outcome for the stakeholder group {group!r}, measured by {', '.join(used)}",
-                    "forStakeholder": f"{org_iri}/stakeholder/{segment(group)}",
-                    "forOutcome": self.outcome_iri(org, code),
-                }
-                if underserved is not None:
-                    node["isUnderserved"] = group in underserved
-                links.append(self.add(node))
-            if outcome is not None and links:
-                outcome["hasStakeholderOutcome"] = links
-
-    def _underserved(self) -> frozenset[str] | None:
-        given = self.options.underserved
-        if given is None:
-            return None
-        all_groups = {g for ind in self.grid.indicators for g in ind.stakeholders}
-        all_groups |= {g for e in self.results.dataset.evaluations for g in e.stakeholders}
-        unknown = [group for group in given if group not in all_groups]
-        if unknown:
-            raise ConfigError(
-                f"CIDS option 'underserved' names unknown stakeholder group(s): {', '.join(map(repr, unknown))}",
-                hint=did_you_mean(unknown[0], all_groups) or f"the groups: {', '.join(sorted(all_groups))}",
-            )
-        return frozenset(given)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _period_positions(results: Results) -> np.ndarray:

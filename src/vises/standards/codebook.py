@@ -9,6 +9,7 @@ target point at the same node. ESRS and VSME datapoints, and any other scheme a 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import quote
 
@@ -28,6 +29,7 @@ DEFINERS: dict[str, tuple[str, str, str]] = {
 _NAMES = {"iris": "IRIS+ metric", "sdg": "SDG target", "esrs": "ESRS datapoint", "vsme": "VSME datapoint"}
 
 
+@functools.lru_cache(maxsize=65536)
 def segment(text: str) -> str:
     """``text`` as one IRI path segment (every character but the unreserved ones percent-encoded)."""
     return quote(str(text), safe="")

@@ -8,7 +8,7 @@ without ``.0``), a scale or category level as written, ``yes``/``no``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -102,3 +102,11 @@ def unit_description(indicator: Indicator, lang: str) -> str:
     levels = [f"{level.value} = {label_in(level.label, lang, level.value)}" for level in indicator.levels]
     word = "scale" if indicator.kind is Kind.SCALE else "category" if indicator.kind is Kind.CATEGORY else "levels"
     return f"{word}: " + "; ".join(levels)
+
+
+def text_of(value: Any) -> str | None:
+    """Non-empty text of a cell, else ``None`` (missing, NaN, blank)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None

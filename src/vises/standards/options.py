@@ -34,8 +34,8 @@ class CidsOptions:
     catchment_area: str | None = None
     #: Stakeholder groups the federation regards as underserved; with it, every group gets ``isUnderserved``.
     underserved: tuple[str, ...] | None = None
-    #: JSON indentation (0: one line).
-    indent: int = 2
+    #: Indent the JSON (slower, larger); by default each node is one line.
+    pretty: bool = False
 
 
 def _text(name: str, value: Any) -> str:
@@ -61,10 +61,11 @@ def parse_cids_options(options: Mapping[str, Any] | None) -> CidsOptions:
             values[name] = _text(name, given[name])
     if "namespace" in values and (why := check_namespace(values["namespace"])):
         raise ConfigError(why, hint="pass namespace= a base IRI the federation controls")
-    if "scores" in given:
-        if not isinstance(given["scores"], bool):
-            raise ConfigError(f"CIDS option 'scores' must be true or false, not {given['scores']!r}")
-        values["scores"] = given["scores"]
+    for name in ("scores", "pretty"):
+        if name in given:
+            if not isinstance(given[name], bool):
+                raise ConfigError(f"CIDS option {name!r} must be true or false, not {given[name]!r}")
+            values[name] = given[name]
     if "context" in given:
         if given["context"] not in CONTEXTS:
             raise ConfigError(f"CIDS option 'context' must be one of {', '.join(CONTEXTS)}, not {given['context']!r}")
@@ -87,9 +88,4 @@ def parse_cids_options(options: Mapping[str, Any] | None) -> CidsOptions:
                 hint='e.g. underserved=["trainees"] or "trainees,users"',
             )
         values["underserved"] = tuple(groups)
-    if "indent" in given:
-        indent = given["indent"]
-        if isinstance(indent, bool) or not isinstance(indent, int) or not 0 <= indent <= 8:
-            raise ConfigError(f"CIDS option 'indent' must be a whole number from 0 to 8, not {indent!r}")
-        values["indent"] = indent
     return CidsOptions(**values)
