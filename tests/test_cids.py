@@ -646,3 +646,27 @@ def test_plugins_still_load_once_pyshacl_is_imported() -> None:
     code = "import pyshacl, vises; print(vises.load_grid('wallonie.cisp').code)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "wallonie.cisp", done.stderr
+
+
+def test_hostile_codes_and_texts_stay_inert(tmp_path: Path) -> None:
+    """Organisation codes become percent-encoded IRI segments; texts are JSON strings, whatever they hold."""
+    (tmp_path / "g.toml").write_text('code = "h"\n[[nodes]]\ncode = "r"\n[[indicators]]\ncode = "x"\nparent = "r"\n')
+    (tmp_path / "d.csv").write_text(
+        'organisation,period,name,x,x.comment\n"a b/c?#é",2019,"Centre ""A"" </script>",1,"=cmd|\' /C calc\'!A0"\n',
+        encoding="utf-8",
+    )
+    results = vises.score(tmp_path / "g.toml", tmp_path / "d.csv")
+    text = vises.render(results, "cids", options={"namespace": "https://h.example/", "context": "embedded"})
+    data = rdflib.Graph().parse(data=text, format="json-ld")
+    org = rdflib.URIRef("https://h.example/organisation/a%20b%2Fc%3F%23%C3%A9")
+    assert str(data.value(org, ORG.hasLegalName)) == 'Centre "A" </script>'
+    report = rdflib.URIRef("https://h.example/organisation/a%20b%2Fc%3F%23%C3%A9/indicator/x/report/2019")
+    assert str(data.value(report, CIDS.hasComment)) == "=cmd|' /C calc'!A0"  # data, not a spreadsheet formula
+
+
+def test_names_and_descriptions_follow_the_report_language(results: vises.Results) -> None:
+    data = parse(vises.render(results, "cids", lang="fr", view="profile", organisation="cisp_01", options=OPTIONS))
+    outcome = rdflib.URIRef(f"{NS}organisation/cisp_01/outcome/outcomes")
+    assert str(data.value(outcome, ORG.hasName)) == "Résultats pour les stagiaires"
+    scale = data.value(rdflib.URIRef(f"{NS}organisation/cisp_01/indicator/individual_plan"), CIDS.unitDescription)
+    assert str(scale).startswith("scale: 1 = Jamais; 2 = Rarement")
