@@ -670,3 +670,19 @@ def test_names_and_descriptions_follow_the_report_language(results: vises.Result
     assert str(data.value(outcome, ORG.hasName)) == "Résultats pour les stagiaires"
     scale = data.value(rdflib.URIRef(f"{NS}organisation/cisp_01/indicator/individual_plan"), CIDS.unitDescription)
     assert str(scale).startswith("scale: 1 = Jamais; 2 = Rarement")
+
+
+def test_the_stream_is_the_document_in_pieces_one_organisation_at_a_time(results: vises.Results) -> None:
+    from vises.contract.records import ReportRequest
+
+    spec = vises.get_registry().report_formats["cids"]
+    assert spec.stream is not None
+    for options in ({**OPTIONS}, {**OPTIONS, "indent": 2}):
+        request = ReportRequest(language="en", options=options)
+        pieces = list(spec.stream(results, request))
+        assert "".join(pieces) == spec.render(results, request)
+        assert len(pieces) == 30 + 3  # the head, one piece per organisation, the shared nodes, the tail
+        document = json.loads("".join(pieces))
+        assert sum(node["@type"] == "cids:Organization" for node in document["@graph"]) == 30
+    compact = spec.render(results, ReportRequest(options=OPTIONS))
+    assert all(line.startswith(("{", "]")) for line in compact.splitlines()[2:])  # one node a line

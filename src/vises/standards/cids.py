@@ -13,7 +13,7 @@ indicator of its own. The mapping, what is left out and why: ``docs/standards.md
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -52,18 +52,38 @@ def grid_name(results: Results) -> str:
 
 def render_cids(results: Results, request: ReportRequest) -> str:
     """The CIDS JSON-LD document of ``results`` for ``request`` (view, organisation, period, options)."""
+    return "".join(iter_cids(results, request))
+
+
+def iter_cids(results: Results, request: ReportRequest) -> Iterator[str]:
+    """The document in pieces, one organisation's nodes at a time; ``"".join`` of them is ``render_cids``.
+
+    Each node is one line, written by json's C encoder (``indent=`` runs the pure-Python one, so it
+    is used only when asked); nothing but the nodes every organisation shares (codes, themes, the
+    grid's targets) is held beyond the organisation being written.
+    """
     options = parse_cids_options(request.options)
     rows = export_rows(results, view=request.view, organisation=request.organisation, period=request.period)
-    graph = CidsExport(results, options, _lang(results, request.language)).graph(rows)
-    context = jsonld.context(options.context)
-    if options.pretty:
-        document = {"@context": context, "@graph": graph}
-        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    # One node a line: readable, diffable, and written by json's C encoder (indent= is pure Python).
-    head = json.dumps(context, ensure_ascii=False)
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    nodes = ",\n".join(map(encode, graph))
-    return f'{{"@context": {head},\n"@graph": [\n{nodes}\n]}}\n'
+    export = CidsExport(results, options, _lang(results, request.language))
+    encode = _encoder(options.indent)
+    yield '{"@context": ' + json.dumps(jsonld.context(options.context), ensure_ascii=False) + ',\n"@graph": ['
+    separator = "\n"
+    for nodes in export.pieces(rows):
+        if nodes:
+            yield separator + ",\n".join(map(encode, nodes))
+            separator = ",\n"
+    yield "\n]}\n"
+
+
+def _encoder(indent: int) -> Callable[[Node_], str]:
+    if not indent:
+        return json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+    def encode(node: Node_) -> str:
+        text = json.dumps(node, ensure_ascii=False, indent=indent, allow_nan=False)
+        return text.replace("\n", "\n" + " " * indent)
+
+    return encode
 
 
 def _lang(results: Results, lang: str | None) -> str:
@@ -123,6 +143,8 @@ class CidsExport:
         self.org_index = self.org_index.reshape(-1)
         self.created = str(results.provenance.get("created") or "")
         self.nodes: dict[str, Node_] = {}
+        #: Nodes every organisation points at (the grid's targets), written once at the end.
+        self.shared: dict[str, Node_] = {}
         self.evaluations = _evaluation_index(results)
         self.columns: dict[str, MeasuredColumn] = {}
         self.score_columns: dict[str, tuple[np.ndarray, np.ndarray, dict[int, int]]] = {}
@@ -146,6 +168,11 @@ class CidsExport:
         return str(node["@id"])
 
     def graph(self, rows: np.ndarray) -> list[Node_]:
+        """Every node of the export."""
+        return [node for nodes in self.pieces(rows) for node in nodes]
+
+    def pieces(self, rows: np.ndarray) -> Iterator[list[Node_]]:
+        """The nodes of each organisation in turn, then those they share (publisher, codes, targets)."""
         results = self.results
         names = results.organisation_names()
         exported = sorted(set(results.organisations[rows].tolist()))
@@ -170,8 +197,10 @@ class CidsExport:
         for group in np.split(ordered, bounds[1:]) if len(ordered) else []:
             position = int(self.org_index[group[0]])
             org = str(self.org_codes[position])
+            self.nodes = {}
             self._organisation(org, position, names[org], group, definer)
-        return [*self.nodes.values(), *self.codes.nodes.values()]
+            yield list(self.nodes.values())
+        yield [*self.shared.values(), *self.codes.nodes.values()]
 
     def _organisation(self, org: str, position: int, name: str, own_rows: np.ndarray, definer: str | None) -> None:
         org_iri = self.org_iri(org)
@@ -298,7 +327,7 @@ class CidsExport:
         """The grid's target for one period: the same for every centre, so written once for all."""
         period = str(self.results.periods[row])
         iri = f"{self.grid_iri()}/{segment(ind.code)}/target/{segment(period)}"
-        if iri in self.nodes:
+        if iri in self.shared:
             return iri
         start, end = self.spans[period]
         value, where = aim
@@ -310,10 +339,12 @@ class CidsExport:
             "startedAtTime": start,
             "endedAtTime": end,
         }
-        self.add(node)
+        self.shared[iri] = node
         if self.created:
             node[jsonld.DATE_CREATED] = jsonld.typed(self.created, "xsd:dateTime")
-        node["value"] = self.add({"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": value})
+        measure = {"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": value}
+        self.shared[measure["@id"]] = measure
+        node["value"] = measure["@id"]
         return iri
 
     def comments(self, code: str, row: int) -> Iterator[str]:

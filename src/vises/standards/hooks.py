@@ -5,7 +5,7 @@ The hook body imports nothing heavy: ``render`` imports the exporter on first us
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from vises.contract.hookspecs import hookimpl
@@ -22,6 +22,13 @@ def render_cids(results: Results, request: ReportRequest, /) -> str:
     return render(results, request)
 
 
+def iter_cids(results: Results, request: ReportRequest, /) -> Iterator[str]:
+    """Stream with ``vises.standards.cids.iter_cids`` (imported on first use)."""
+    from vises.standards.cids import iter_cids as stream
+
+    return stream(results, request)
+
+
 @hookimpl
 def vises_register_report_formats() -> Iterable[ReportFormat]:
     return [
@@ -29,6 +36,7 @@ def vises_register_report_formats() -> Iterable[ReportFormat]:
             name="cids",
             suffix=".jsonld",
             render=render_cids,
+            stream=iter_cids,
             summary="Common Impact Data Standard (CIDS) JSON-LD: raw values, outcomes, codes, for funders",
         )
     ]

@@ -34,8 +34,8 @@ class CidsOptions:
     catchment_area: str | None = None
     #: Stakeholder groups the federation regards as underserved; with it, every group gets ``isUnderserved``.
     underserved: tuple[str, ...] | None = None
-    #: Indent the JSON (slower, larger); by default each node is one line.
-    pretty: bool = False
+    #: Indent JSON by this many spaces (0–10); 0 writes each node compact, on one line.
+    indent: int = 0
 
 
 def _text(name: str, value: Any) -> str:
@@ -61,7 +61,7 @@ def parse_cids_options(options: Mapping[str, Any] | None) -> CidsOptions:
             values[name] = _text(name, given[name])
     if "namespace" in values and (why := check_namespace(values["namespace"])):
         raise ConfigError(why, hint="pass namespace= a base IRI the federation controls")
-    for name in ("scores", "pretty"):
+    for name in ("scores",):
         if name in given:
             if not isinstance(given[name], bool):
                 raise ConfigError(f"CIDS option {name!r} must be true or false, not {given[name]!r}")
@@ -88,4 +88,9 @@ def parse_cids_options(options: Mapping[str, Any] | None) -> CidsOptions:
                 hint='e.g. underserved=["trainees"] or "trainees,users"',
             )
         values["underserved"] = tuple(groups)
+    if "indent" in given:
+        indent = given["indent"]
+        if isinstance(indent, bool) or not isinstance(indent, int) or not 0 <= indent <= 10:
+            raise ConfigError(f"CIDS option 'indent' must be a whole number from 0 to 10, not {indent!r}")
+        values["indent"] = indent
     return CidsOptions(**values)
