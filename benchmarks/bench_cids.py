@@ -1,12 +1,12 @@
 """Benchmark the CIDS export against the JSON report of the same results, in one run.
 
 The example CISP network (30 centres, 2017–2019, 20 scored indicators) is copied N times under
-new organisation codes, scored once, then rendered as ``cids`` (JSON-LD: a node per measured value,
-its measure, its target) and as ``json`` (the whole results: every score, rank, coverage). Both
-write every row; the CIDS graph has several nodes per value, each with full IRIs, so it is several
-times larger. Prints the median times over repeats, the sizes, and the time ratio (target: the CIDS
-export within 4× the JSON report's time, i.e. no per-value cost beyond writing its larger graph),
-and the values exported per second.
+new organisation codes, scored once, then rendered as ``cids`` (JSON-LD: a report per measured value
+with its measure inside) and as ``json`` (the whole results: every score, rank, coverage). Both
+write every row. JSON-LD names every node by a full IRI, so the CIDS file is about ten times
+larger; the target is on the cost per byte written: at most 1.5 times the JSON report's (a writer
+that works a column at a time), i.e. no per-value cost beyond writing the larger graph. Prints the
+median times over repeats, the sizes, both ratios and the values exported per second.
 
     python benchmarks/bench_cids.py [--copies N] [--repeats R]
 """
@@ -67,15 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     json_report = median_time(lambda: vises.render(results, "json"), args.repeats)
     values = sum(int((~np.isnan(results.raw(ind.code))).sum()) for ind in results.grid.scored_indicators)
     ratio = cids / json_report
+    per_byte = ratio / (cids_bytes / json_bytes)
     print(f"rows: {len(results)}, values: {values}")
     print(
         f"cids export: {cids:.2f} s (median of {args.repeats}), {cids_bytes / 1e6:.1f} MB,",
         f"{values / cids:,.0f} values/s",
     )
     print(f"json report: {json_report:.2f} s (baseline, same results), {json_bytes / 1e6:.1f} MB")
-    print(f"size cids / json: {cids_bytes / json_bytes:.2f}")
-    print(f"time cids / json: {ratio:.2f} (target <= 4)")
-    return 0 if ratio <= 4 else 1
+    print(f"size cids / json: {cids_bytes / json_bytes:.2f}; time cids / json: {ratio:.2f}")
+    print(f"time per byte written, cids / json: {per_byte:.2f} (target <= 1.5)")
+    return 0 if per_byte <= 1.5 else 1
 
 
 if __name__ == "__main__":

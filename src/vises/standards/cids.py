@@ -22,7 +22,7 @@ from vises.errors import ConfigError, ReportError, did_you_mean
 from vises.i18n import check_lang
 from vises.model import Evaluation, Indicator, label_in
 from vises.standards import impact, jsonld
-from vises.standards.codebook import CodeBook, segment
+from vises.standards.codebook import CodeBook, measure, segment
 from vises.standards.measures import (
     MeasuredColumn,
     first_rows,
@@ -259,9 +259,7 @@ class CidsExport:
         goals = dict.fromkeys(sdg_goal_of(target) for target in ind.sdg_targets)
         if goals:
             node["forTheme"] = [self.codes.theme(goal) for goal in goals]
-        node["hasBaseline"] = self.add(
-            {"@id": f"{iri}/baseline", "@type": "i72:Measure", "hasNumericalValue": column.text[baseline]}
-        )
+        node["hasBaseline"] = measure(f"{iri}/baseline", column.text[baseline])
         if ind.code not in self.aims:
             found = target_of(self.grid, ind)
             self.aims[ind.code] = None if found is None else (value_text(ind, found[0]), found[1])
@@ -281,10 +279,7 @@ class CidsExport:
     def _indicator_description(self, ind: Indicator, label: str) -> str:
         own = label_in(ind.description, self.lang, "") if ind.description else ""
         text = own or label
-        text += f" (indicator {ind.code!r} of grid {self.grid_name} version {self.grid.version})"
-        if ind.source:
-            text += f". Source: {ind.source}"
-        return text
+        return text + f" (indicator {ind.code!r} of grid {self.grid_name} version {self.grid.version})"
 
     def _grid_code(self, ind: Indicator, definer: str | None) -> str:
         iri = f"{self.grid_iri()}/{segment(ind.code)}"
@@ -292,10 +287,10 @@ class CidsExport:
             iri,
             value=ind.code,
             name=f"{self.grid_name} {self.grid.version}: {ind.code}",
-            description=ind.label_in(self.lang),
+            description=ind.label_in(self.lang) + (f". Source: {ind.source}" if ind.source else ""),
             specification=self.grid_iri(),
             definer=definer,
-            measure=f"{iri}/value",
+            measure_iri=f"{iri}/value",
         )
 
     def _report(
@@ -315,7 +310,7 @@ class CidsExport:
             "endedAtTime": end,
         }
         self.add(node)
-        node["value"] = self.add({"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": text})
+        node["value"] = measure(f"{iri}/value", text)
         comments = list(self.comments(code, row))
         if comments:
             node["hasComment"] = comments
@@ -342,9 +337,7 @@ class CidsExport:
         self.shared[iri] = node
         if self.created:
             node[jsonld.DATE_CREATED] = jsonld.typed(self.created, "xsd:dateTime")
-        measure = {"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": value}
-        self.shared[measure["@id"]] = measure
-        node["value"] = measure["@id"]
+        node["value"] = measure(f"{iri}/value", value)
         return iri
 
     def comments(self, code: str, row: int) -> Iterator[str]:
@@ -392,9 +385,7 @@ class CidsExport:
                 node["definedBy"] = definer
             if code in self.outcomes.codes:
                 node["forOutcome"] = self.outcome_iri(org, code)
-            node["hasBaseline"] = self.add(
-                {"@id": f"{iri}/baseline", "@type": "i72:Measure", "hasNumericalValue": texts[firsts[position]]}
-            )
+            node["hasBaseline"] = measure(f"{iri}/baseline", texts[firsts[position]])
             reports = [self._report(iri, org_iri, code, name, texts[row], row, None) for row in rows[present[rows]]]
             if reports:
                 node["hasIndicatorReport"] = reports

@@ -35,6 +35,11 @@ def segment(text: str) -> str:
     return quote(str(text), safe="")
 
 
+def measure(iri: str, value: str) -> dict[str, str]:
+    """An ``i72:Measure``, written inside the node it measures (an IRI node, as the Essential tier asks)."""
+    return {"@id": iri, "@type": "i72:Measure", "hasNumericalValue": value}
+
+
 class CodeBook:
     """The Code, Theme and defining-organisation nodes of one export, each written once."""
 
@@ -60,10 +65,9 @@ class CodeBook:
         description: str,
         specification: str,
         definer: str | None,
-        measure: str,
+        measure_iri: str,
     ) -> str:
-        """A ``cids:Code``; ``measure`` is the IRI (in the export's namespace) of its ``i72:value``."""
-        self._add({"@id": measure, "@type": "i72:Measure", "hasNumericalValue": value})
+        """A ``cids:Code``; ``measure_iri`` (in the export's namespace) names its ``i72:value``."""
         node: dict[str, Any] = {
             "@id": iri,
             "@type": "cids:Code",
@@ -72,7 +76,7 @@ class CodeBook:
             "hasIdentifier": value,
             CODE_VALUE: value,
             "hasSpecification": specification,
-            "value": measure,
+            "value": measure(measure_iri, value),
         }
         if definer is not None:
             node["definedBy"] = definer
@@ -103,7 +107,7 @@ class CodeBook:
             description=description,
             specification=specification,
             definer=definer,
-            measure=f"{self.namespace}code/{segment(scheme)}/{segment(value)}/value",
+            measure_iri=f"{self.namespace}code/{segment(scheme)}/{segment(value)}/value",
         )
 
     def theme(self, goal: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 from vises.errors import ConfigError, did_you_mean
 from vises.model import Indicator, Node, label_in
-from vises.standards.codebook import segment
+from vises.standards.codebook import measure, segment
 from vises.standards.measures import text_of, unit_description
 from vises.validation.codes import sdg_goal_of
 
@@ -88,13 +88,12 @@ def how_much(export: CidsExport, org: str, code: str, row: int, tag: str, iri: s
         column = export.columns[ind.code]
         if not column.measured[row]:
             continue
-        value = export.add({"@id": f"{iri}/value", "@type": "i72:Measure", "hasNumericalValue": column.text[row]})
         return export.add(
             {
                 "@id": iri,
                 "@type": f"cids:{kind}",
                 "hasDescription": f"{ind.label_in(export.lang)} ({unit_description(ind, export.lang)})",
-                "value": value,
+                "value": measure(f"{iri}/value", column.text[row]),
                 "forIndicator": f"{export.org_iri(org)}/indicator/{segment(ind.code)}",
             }
         )
