@@ -17,6 +17,8 @@ from vises.plugins import get_registry
 from vises.validation.grid import validate_dataset
 
 ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "asem"
+if not ASEM.is_dir():  # a worktree beside the repository: the shared folder at its usual place
+    ASEM = Path("/work/shared/datasets/asem")
 
 
 def _grid(**indicator) -> Grid:
