@@ -15,7 +15,7 @@ Labels and descriptions are mappings from a language code (``fr``, ``nl``, ``en`
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -31,11 +31,6 @@ DEFAULT_FALLBACK = ("en", "fr", "nl")
 
 #: Text per language code; an immutable mapping once inside a model object (plain dicts are accepted).
 Labels = FrozenDict[str, str]
-
-
-def _labels() -> Any:
-    """A label field: given as any mapping, kept as a ``FrozenDict``."""
-    return attrs.field(factory=FrozenDict, converter=frozen_mapping)
 
 
 def label_in(
@@ -109,7 +104,7 @@ class Level:
     """
 
     value: str
-    label: Labels = _labels()
+    label: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
     score: float | None = None
 
 
@@ -133,8 +128,8 @@ class Indicator:
     """
 
     code: str
-    label: Labels = _labels()
-    description: Labels = _labels()
+    label: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    description: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
     kind: Kind = attrs.field(default=Kind.QUANTITY, converter=Kind)
     unit: str | None = None
     direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
@@ -191,8 +186,8 @@ class Node:
     """
 
     code: str
-    label: Labels = _labels()
-    description: Labels = _labels()
+    label: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    description: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
     parent: str | None = None
     weight: float = 1.0
     aggregator: Method | None = None
@@ -231,8 +226,8 @@ class Grid:
 
     code: str
     version: str = "1"
-    label: Labels = _labels()
-    description: Labels = _labels()
+    label: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    description: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
     languages: tuple[str, ...] = ("en",)
     nodes: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
@@ -342,6 +337,14 @@ class Column:
         return np.asarray((values == None) | (values == "") | (values != values), dtype=bool)  # noqa: E711
 
 
+def _evaluations(value: Iterable[Evaluation]) -> tuple[Evaluation, ...]:
+    return tuple(value)
+
+
+def _problems(value: Iterable[VisesError]) -> tuple[VisesError, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Dataset:
     """Rows are (organisation, period) pairs; columns are stored per indicator as numpy arrays.
@@ -358,11 +361,11 @@ class Dataset:
     text: FrozenDict[str, np.ndarray] = attrs.field(factory=FrozenDict, converter=_read_only_arrays)
     attributes: FrozenDict[str, np.ndarray] = attrs.field(factory=FrozenDict, converter=_read_only_arrays)
     organisation_profiles: FrozenDict[str, Organisation] = attrs.field(factory=FrozenDict, converter=shallow_frozen)
-    evaluations: tuple[Evaluation, ...] = attrs.field(default=(), converter=tuple)
+    evaluations: tuple[Evaluation, ...] = attrs.field(default=(), converter=_evaluations)
     source: str | None = None
     #: Problems a reader found and recorded instead of stopping (a cell it could not read is left
     #: missing): validation reports them together with its own, so one run lists every problem.
-    read_problems: tuple[VisesError, ...] = attrs.field(default=(), converter=tuple)
+    read_problems: tuple[VisesError, ...] = attrs.field(default=(), converter=_problems)
 
     def __len__(self) -> int:
         return len(self.organisations)
