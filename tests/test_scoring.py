@@ -156,7 +156,9 @@ def test_incompatible_unit_and_unknown_level_are_reported_together():
     with pytest.raises(DataValidationError) as info:
         vises.score(small_grid(), attrs.evolve(data, columns=bad))
     text = str(info.value)
-    assert "2 problems" in text and "'hours'" in text and "'9'" in text and "allowed values" in text
+    # The same checks and words as validation: one problem per row with an unknown level.
+    assert "3 problems" in text and "'hours'" in text and "row 3" in text and "'9' is not a level" in text
+    assert "row 4" in text and "'x' is not a level" in text and "allowed: '1', '2', '3', '4', '5'" in text
     assert any(isinstance(p, UnitError) for p in info.value.problems)
 
 

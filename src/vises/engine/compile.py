@@ -13,7 +13,8 @@ contiguous block that aggregators read without a copy.
 
 from __future__ import annotations
 
-from collections import deque
+import threading
+from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -91,6 +92,46 @@ class CompiledGrid:
 
     def node(self, code: str) -> CompiledNode:
         return self.nodes[self.node_index[code]]
+
+
+#: Compiled grids kept by ``compiled_for``: the grids a process scores again and again are few.
+COMPILED_CACHE_SIZE = 32
+
+_compiled_lock = threading.Lock()
+_compiled: OrderedDict[tuple[Grid, int], tuple[MethodLookup, CompiledGrid]] = OrderedDict()
+
+
+def compiled_for(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
+    """``compile_grid(grid, lookup)``, kept for the next call with the same grid and the same registry.
+
+    A ``Grid`` is frozen and hashable (its hash is computed once), so scoring the same grid again
+    costs a dictionary lookup instead of validating and compiling it. The registry is part of the
+    key by identity: another registry may resolve the same method names to other code. The cache
+    holds the ``COMPILED_CACHE_SIZE`` grids used last; a grid that fails validation is not kept.
+    """
+    try:
+        key = (grid, id(lookup))
+        hash(key)
+    except TypeError:  # a grid holding an unhashable value (built in Python): compile it each time
+        return compile_grid(grid, lookup)
+    with _compiled_lock:
+        found = _compiled.get(key)
+        if found is not None and found[0] is lookup:
+            _compiled.move_to_end(key)
+            return found[1]
+    compiled = compile_grid(grid, lookup)
+    with _compiled_lock:
+        _compiled[key] = (lookup, compiled)
+        _compiled.move_to_end(key)
+        while len(_compiled) > COMPILED_CACHE_SIZE:
+            _compiled.popitem(last=False)
+    return compiled
+
+
+def clear_compiled() -> None:
+    """Forget every compiled grid (after the registry's methods changed, and in tests)."""
+    with _compiled_lock:
+        _compiled.clear()
 
 
 def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
@@ -203,4 +244,13 @@ def compile_grid(grid: Grid, lookup: MethodLookup) -> CompiledGrid:
     )
 
 
-__all__ = ["CompiledGrid", "CompiledIndicator", "CompiledNode", "GridValidationError", "compile_grid"]
+__all__ = [
+    "COMPILED_CACHE_SIZE",
+    "CompiledGrid",
+    "CompiledIndicator",
+    "CompiledNode",
+    "GridValidationError",
+    "clear_compiled",
+    "compile_grid",
+    "compiled_for",
+]

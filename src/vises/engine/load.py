@@ -169,9 +169,14 @@ def validate_grid(grid: Grid, *, file: str | None = None) -> list[VisesError]:
 
 
 def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:
-    """Every problem of a dataset against a grid (an empty list when it is fine to score)."""
+    """Every problem of a dataset against a grid (an empty list when it is fine to score).
+
+    The checks are the ones ``score`` runs (``validation.dataset.check_dataset``); what is only
+    worth a look (framing keyed to unknown codes, zero denominators) is emitted as ``DataWarning``.
+    """
+    from vises.engine.score import emit_warnings
     from vises.errors import ValidationError
-    from vises.validation.grid import validate_dataset
+    from vises.validation.dataset import check_dataset
 
     grid = load_grid(grid)
     try:
@@ -180,4 +185,6 @@ def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list
         return list(exc.problems)
     except VisesError as exc:
         return [exc]
-    return list(validate_dataset(grid, dataset, file=dataset.source))
+    checked = check_dataset(grid, dataset, file=dataset.source)
+    emit_warnings(checked.warnings)
+    return list(checked.problems)
