@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import numpy as np
@@ -24,6 +24,10 @@ import numpy as np
 from vises.contract.records import AggregatorSpec, ImputerSpec, NormaliserSpec, TreatmentSpec
 from vises.errors import GridValidationError
 from vises.model import Direction, Grid, Indicator, Kind, Method, Node
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.engine.results import Results
+    from vises.engine.scorer import Scorer
 
 
 class MethodLookup(Protocol):
@@ -92,6 +96,31 @@ class CompiledGrid:
 
     def node(self, code: str) -> CompiledNode:
         return self.nodes[self.node_index[code]]
+
+    def __repr__(self) -> str:
+        return (
+            f"<CompiledGrid {self.grid.code!r} version {self.grid.version!r}: {len(self.indicators)} indicators, "
+            f"{len(self.nodes)} aggregates>"
+        )
+
+    def scorer(
+        self,
+        reference: Results | Mapping[str, Mapping[str, Any]],
+        *,
+        period: str | None = None,
+        units: Mapping[str, str | None] | None = None,
+    ) -> Scorer:
+        """A callable that scores one organisation's values against ``reference``'s parameters, fast.
+
+        The web-form case: ``score_one = compiled.scorer(network_results)`` once, then
+        ``score_one({"hours": 12.5, "quality": "3"})`` per organisation gives every code's score
+        in well under a millisecond (docs/scoring.md, "Scoring one organisation"). ``period``
+        picks the parameters of one period when the reference was fitted per period; ``units``
+        gives the unit of an input that is not in its indicator's declared unit.
+        """
+        from vises.engine.scorer import Scorer
+
+        return Scorer(self, reference, period=period, units=units)
 
 
 #: Compiled grids kept by ``compiled_for``: the grids a process scores again and again are few.

@@ -20,6 +20,7 @@ from vises.model import Dataset, Grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.plugins.registry import Registry
+    from vises.validation.limits import GridLimits
 
 PathLike = str | os.PathLike[str]
 
@@ -159,13 +160,13 @@ def _read_data_file(path: Path, grid: Grid | None) -> Dataset:
     return reader.read(path, ReadRequest(grid=grid, resolve_grid=load_grid))
 
 
-def validate_grid(grid: Grid, *, file: str | None = None) -> list[VisesError]:
+def validate_grid(grid: Grid, *, file: str | None = None, limits: GridLimits | None = None) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent), its methods checked against
-    the installed plugins."""
+    the installed plugins; ``limits`` (default: ``vises.grid_limits``/the environment) bound its size."""
     from vises.validation.grid import method_tables
     from vises.validation.grid import validate_grid as problems_of
 
-    return problems_of(grid, file=file, **method_tables(_registry()))
+    return problems_of(grid, file=file, limits=limits, **method_tables(_registry()))
 
 
 def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:

@@ -197,7 +197,7 @@ class _Builder:
                 self._put(text, key, self._text(values), name)
             elif name in self.denominators:
                 dataset_columns[name] = self._numbers(name, values, unit)
-            elif name.lower() in self.attributes:
+            elif name.lower() in self.attributes and name not in self.indicators:  # the grid's indicator wins
                 self._put(
                     attributes, name.lower() if name.lower() in ATTRIBUTE_COLUMNS else name, self._text(values), name
                 )
