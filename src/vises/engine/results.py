@@ -100,13 +100,14 @@ class Results:
         view.flags.writeable = False
         return view
 
-    def _subtree(self, code: str) -> list[str]:
-        """The aggregates under ``code`` and ``code`` itself, children before parents (no recursion)."""
+    def _subtree(self, code: str, kind: str) -> list[str]:
+        """The aggregates under ``code`` (and ``code``) whose ``kind`` mask is not cached yet,
+        children before parents: one walk without recursion, stopping at what is already known."""
         order: list[str] = []
         stack = [code]
         while stack:
             current = stack.pop()
-            if current in self.compiled.node_index:
+            if current in self.compiled.node_index and (kind, current) not in self._cache:
                 order.append(current)
                 stack.extend(self.compiled.node(current).children)
         order.reverse()
@@ -193,9 +194,7 @@ class Results:
             self._column(code)
             if code not in self.compiled.node_index:
                 self._cache[key] = self._imputed.get(code, np.zeros(len(self), dtype=bool))
-            for node_code in self._subtree(code):
-                if ("imputed", node_code) in self._cache:
-                    continue
+            for node_code in self._subtree(code, "imputed"):
                 mask = np.zeros(len(self), dtype=bool)
                 for child in self.compiled.node(node_code).children:
                     mask |= self._cache.get(("imputed", child), self._imputed.get(child, False))
@@ -213,9 +212,7 @@ class Results:
         if key not in self._cache:
             if code not in self.compiled.node_index:
                 self._cache[key] = self._not_applicable.get(code, np.zeros(len(self), dtype=bool))
-            for node_code in self._subtree(code):
-                if ("na", node_code) in self._cache:
-                    continue
+            for node_code in self._subtree(code, "na"):
                 mask = np.ones(len(self), dtype=bool)
                 for child in self.compiled.node(node_code).children:
                     found = self._cache.get(("na", child))

@@ -11,7 +11,7 @@ once and kept (``compile.compiled_for``), so scoring it again costs no validatio
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +21,7 @@ from vises.engine.compile import CompiledGrid, CompiledNode, MethodLookup, compi
 from vises.engine.results import Results
 from vises.engine.stages import apply_reference, impute, normalise, reference_parameters, reference_stages, treat
 from vises.errors import ConfigError, DataValidationError, DataWarning, MethodError, VisesError
-from vises.model import Dataset, Grid, Pooling
-from vises.model.periods import period_index
+from vises.model import Dataset, Grid, Method, Pooling
 from vises.validation.dataset import UnusedColumns, check_dataset
 
 
@@ -63,8 +62,7 @@ def score(
     raws, texts, not_applicable, missing_reasons = checked.raws, checked.texts, checked.not_applicable, checked.reasons
 
     n = len(data)
-    period_labels = np.asarray(data.periods).astype(str, copy=False)
-    period_values, period_codes = period_index(period_labels)
+    period_labels, period_values, period_codes = checked.period_labels, checked.period_values, checked.period_codes
     scores = np.empty((n, len(compiled.codes)), dtype=np.float64, order="F")
 
     reused = reference_parameters(compiled, reference)
@@ -197,6 +195,22 @@ def aggregate_only(
         _aggregate(node, scores, groups)
 
 
+def described() -> Callable[[Method], str]:
+    """``Method.describe`` remembered per method: a grid of 100,000 indicators shares a handful."""
+    seen: dict[Method, str] = {}
+
+    def describe(method: Method) -> str:
+        try:
+            return seen[method]
+        except KeyError:
+            text = seen[method] = method.describe()
+            return text
+        except TypeError:  # parameters that cannot be hashed
+            return method.describe()
+
+    return describe
+
+
 def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict[str, Any]:
     from vises._version import __version__
 
@@ -206,15 +220,16 @@ def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict
             plugins = dict(registry.provenance())
         except Exception:  # provenance is informative; never let it break scoring
             plugins = {}
-    methods = {item.code: item.method.describe() for item in compiled.indicators}
-    methods.update({node.code: node.method.describe() for node in compiled.nodes})
+    describe = described()
+    methods = {item.code: describe(item.method) for item in compiled.indicators}
+    methods.update({node.code: describe(node.method) for node in compiled.nodes})
     stages = {
         "denominators": {item.code: item.denominator for item in compiled.indicators if item.denominator is not None},
         "imputations": {
-            item.code: item.imputation.describe() for item in compiled.indicators if item.imputation is not None
+            item.code: describe(item.imputation) for item in compiled.indicators if item.imputation is not None
         },
         "treatments": {
-            item.code: item.treatment.describe() for item in compiled.indicators if item.treatment is not None
+            item.code: describe(item.treatment) for item in compiled.indicators if item.treatment is not None
         },
     }
     # Which plugin contributed each method in use, so a score can be traced to the code behind it.

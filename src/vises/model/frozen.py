@@ -20,10 +20,7 @@ class FrozenDict(dict[K, V]):
     """A dict that cannot change after it is built; hashable when its values are."""
 
     __slots__ = ("_hash",)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._hash: int | None = None
+    _hash: int
 
     def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError(
@@ -41,9 +38,12 @@ class FrozenDict(dict[K, V]):
     update = _refuse
 
     def __hash__(self) -> int:  # type: ignore[override]
-        if self._hash is None:
-            self._hash = hash(frozenset(self.items()))
-        return self._hash
+        try:
+            return self._hash
+        except AttributeError:  # the first time: the slot is filled here, not in a Python __init__
+            found = hash(frozenset(self.items()))
+            object.__setattr__(self, "_hash", found)
+            return found
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (dict(self),))
@@ -53,6 +53,10 @@ class FrozenDict(dict[K, V]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict[K, V]:
         return self
+
+
+#: The one empty mapping every empty field shares (it cannot change, so sharing it is safe).
+EMPTY: FrozenDict[Any, Any] = FrozenDict()
 
 
 def freeze(value: Any) -> Any:
@@ -72,8 +76,8 @@ def frozen_mapping(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | None) 
     """The attrs converter of mapping fields: a ``FrozenDict`` whose values are frozen too."""
     if isinstance(value, FrozenDict):
         return value
-    if value is None:
-        return FrozenDict()
+    if not value:
+        return EMPTY
     items = value.items() if isinstance(value, Mapping) else value
     return FrozenDict({key: freeze(item) for key, item in items})
 
@@ -82,7 +86,7 @@ def shallow_frozen(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any]:
     """A ``FrozenDict`` of the same values (for mappings of arrays and records, which stay as they are)."""
     if isinstance(value, FrozenDict):
         return value
-    return FrozenDict(value or {})
+    return FrozenDict(value) if value else EMPTY
 
 
 def thaw(value: Any) -> Any:
@@ -96,4 +100,4 @@ def thaw(value: Any) -> Any:
     return value
 
 
-__all__ = ["FrozenDict", "freeze", "frozen_mapping", "shallow_frozen", "thaw"]
+__all__ = ["EMPTY", "FrozenDict", "freeze", "frozen_mapping", "shallow_frozen", "thaw"]

@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 
 from vises.errors import GridError, VisesError
-from vises.model.frozen import FrozenDict, frozen_mapping, shallow_frozen, thaw
+from vises.model.frozen import EMPTY, FrozenDict, frozen_mapping, shallow_frozen, thaw
 from vises.model.index import GridIndex, index_of
 from vises.model.periods import period_index
 
@@ -85,7 +85,7 @@ class Method:
     """
 
     name: str
-    params: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    params: FrozenDict[str, Any] = attrs.field(default=EMPTY, converter=frozen_mapping)
 
     def describe(self) -> str:
         if not self.params:
@@ -104,7 +104,7 @@ class Level:
     """
 
     value: str
-    label: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
     score: float | None = None
 
 
@@ -128,8 +128,8 @@ class Indicator:
     """
 
     code: str
-    label: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
-    description: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
     kind: Kind = attrs.field(default=Kind.QUANTITY, converter=Kind)
     unit: str | None = None
     direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
@@ -146,7 +146,7 @@ class Indicator:
     stakeholders: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     sdg_targets: tuple[str, ...] = ()
-    external_ids: FrozenDict[str, str] = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    external_ids: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)
     source: str | None = None
 
     def label_in(self, lang: str | None = None) -> str:
@@ -186,8 +186,8 @@ class Node:
     """
 
     code: str
-    label: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
-    description: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
     parent: str | None = None
     weight: float = 1.0
     aggregator: Method | None = None
@@ -226,8 +226,8 @@ class Grid:
 
     code: str
     version: str = "1"
-    label: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
-    description: Labels = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
     languages: tuple[str, ...] = ("en",)
     nodes: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
@@ -357,10 +357,10 @@ class Dataset:
 
     organisations: np.ndarray = attrs.field(converter=_as_array)
     periods: np.ndarray = attrs.field(converter=_as_array)
-    columns: FrozenDict[str, Column] = attrs.field(factory=FrozenDict, converter=shallow_frozen)
-    text: FrozenDict[str, np.ndarray] = attrs.field(factory=FrozenDict, converter=_read_only_arrays)
-    attributes: FrozenDict[str, np.ndarray] = attrs.field(factory=FrozenDict, converter=_read_only_arrays)
-    organisation_profiles: FrozenDict[str, Organisation] = attrs.field(factory=FrozenDict, converter=shallow_frozen)
+    columns: FrozenDict[str, Column] = attrs.field(default=EMPTY, converter=shallow_frozen)
+    text: FrozenDict[str, np.ndarray] = attrs.field(default=EMPTY, converter=_read_only_arrays)
+    attributes: FrozenDict[str, np.ndarray] = attrs.field(default=EMPTY, converter=_read_only_arrays)
+    organisation_profiles: FrozenDict[str, Organisation] = attrs.field(default=EMPTY, converter=shallow_frozen)
     evaluations: tuple[Evaluation, ...] = attrs.field(default=(), converter=_evaluations)
     source: str | None = None
     #: Problems a reader found and recorded instead of stopping (a cell it could not read is left
@@ -412,7 +412,7 @@ class Organisation:
     family: Family | None = None
     region: str | None = None
     size: str | None = None
-    attributes: FrozenDict[str, str] = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    attributes: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)
 
 
 @attrs.frozen(kw_only=True)
@@ -430,4 +430,4 @@ class Evaluation:
     questions: tuple[str, ...] = ()
     stakeholders: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
-    narrative: FrozenDict[str, str] = attrs.field(factory=FrozenDict, converter=frozen_mapping)
+    narrative: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)

@@ -86,22 +86,37 @@ class GridIndex:
 
 
 _lock = threading.Lock()
-_indexes: weakref.WeakKeyDictionary[Grid, GridIndex] = weakref.WeakKeyDictionary()
+#: id(grid) -> (a weak reference to that grid, its index). By identity, not equality: comparing two
+#: grids costs a pass over them, and the index is asked for at every lookup.
+_indexes: dict[int, tuple[weakref.ref[Grid], GridIndex]] = {}
+
+
+def _forget(key: int) -> Any:
+    def forget(ref: weakref.ref[Grid]) -> None:
+        with _lock:
+            found = _indexes.get(key)
+            if found is not None and found[0] is ref:
+                del _indexes[key]
+
+    return forget
 
 
 def index_of(grid: Grid) -> GridIndex:
-    """The index of ``grid``, built on first use and kept while the grid lives.
+    """The index of ``grid``, built on first use and dropped with the grid.
 
     Kept beside the grid rather than in it, so the grid's fields stay exactly its declaration.
-    Equal grids share one index (their lookups give equal answers).
     """
-    try:
-        return _indexes[grid]
-    except KeyError:
-        pass
+    key = id(grid)
+    found = _indexes.get(key)
+    if found is not None and found[0]() is grid:
+        return found[1]
     index = GridIndex(grid)
     with _lock:
-        return _indexes.setdefault(grid, index)
+        found = _indexes.get(key)
+        if found is not None and found[0]() is grid:
+            return found[1]
+        _indexes[key] = (weakref.ref(grid, _forget(key)), index)
+    return index
 
 
 __all__ = ["GridIndex", "index_of"]

@@ -35,9 +35,23 @@ UnusedColumns = Literal["error", "ignore"]
 class DatasetCheck:
     """The outcome of ``check_dataset``: problems, warnings, and the columns ready to score."""
 
-    __slots__ = ("not_applicable", "problems", "raws", "reasons", "texts", "warnings")
+    __slots__ = (
+        "not_applicable",
+        "period_codes",
+        "period_labels",
+        "period_values",
+        "problems",
+        "raws",
+        "reasons",
+        "texts",
+        "warnings",
+    )
 
     def __init__(self) -> None:
+        #: The rows' periods as text, the distinct periods in natural order, each row's position.
+        self.period_labels: np.ndarray = np.array([], dtype=str)
+        self.period_values: np.ndarray = np.array([], dtype=str)
+        self.period_codes: np.ndarray = np.array([], dtype=np.intp)
         self.problems: list[VisesError] = []
         self.warnings: list[VisesError] = []
         self.raws: dict[str, np.ndarray] = {}
@@ -132,7 +146,9 @@ def check_dataset(
     )
     problems.extend(_group_problems(grid, dataset, file=file))
     if len(dataset.periods) == n:
-        problems.extend(duplicate_rows(dataset, file=file, first_row=first_row))
+        check.period_labels = np.asarray(dataset.periods).astype(str, copy=False)
+        check.period_values, check.period_codes = period_index(check.period_labels)
+        problems.extend(duplicate_rows(dataset, file=file, first_row=first_row, period_codes=check.period_codes))
     check.warnings.extend(framing_warnings(grid, dataset, file=file))
     return check
 
@@ -249,15 +265,21 @@ def _text_hashes(values: np.ndarray) -> np.ndarray:
         padded[:, :width] = data
         data = padded
     matrix = data.view(np.uint64).reshape(n, words)
+    # Words past the longest text are zero in every row: leaving them out changes no comparison.
+    used = words
+    while used > 1 and not matrix[:, used - 1].any():
+        used -= 1
     out = np.full(n, _FNV_OFFSET, dtype=np.uint64)
-    for j in range(words):
+    for j in range(used):
         out ^= matrix[:, j]
         out *= _FNV_PRIME
-        out ^= out >> np.uint64(29)
+    out ^= out >> np.uint64(29)
     return out
 
 
-def duplicate_rows(dataset: Dataset, *, file: str | None, first_row: int) -> list[VisesError]:
+def duplicate_rows(
+    dataset: Dataset, *, file: str | None, first_row: int, period_codes: np.ndarray | None = None
+) -> list[VisesError]:
     """Each row whose (organisation, period) appeared on an earlier row, naming that first row.
 
     Hashes of the two keys are sorted once; only rows whose hash repeats are compared as text, so a
@@ -267,8 +289,9 @@ def duplicate_rows(dataset: Dataset, *, file: str | None, first_row: int) -> lis
     if n < 2:
         return []
     organisations = np.asarray(dataset.organisations)
-    periods = np.asarray(dataset.periods).astype(str)
-    _, period_codes = period_index(periods)
+    periods = np.asarray(dataset.periods).astype(str, copy=False)
+    if period_codes is None:
+        period_codes = period_index(periods)[1]
     keys = _text_hashes(organisations) ^ (period_codes.astype(np.uint64) * _GOLDEN)
     ordered = np.sort(keys)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]

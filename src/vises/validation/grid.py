@@ -32,6 +32,9 @@ from vises.validation.limits import GridLimits, current_limits
 
 _hint_for = did_you_mean
 
+#: Codes of a cycle written out in its message; a longer one is shortened in the middle.
+_CYCLE_SHOWN = 12
+
 
 class _GridChecker:
     """Collects the problems of one grid; each ``check_*`` method adds to ``problems``."""
@@ -144,8 +147,12 @@ class _GridChecker:
             while code is not None and code in self.node_by_code and code not in finished:
                 if code in on_chain:
                     cycle = [*chain[on_chain[code] :], code]
+                    shown = " -> ".join(cycle)
+                    if len(cycle) > _CYCLE_SHOWN:
+                        shown = f"{' -> '.join(cycle[: _CYCLE_SHOWN - 2])} -> ... -> {cycle[-2]} -> {cycle[-1]} "
+                        shown += f"({len(cycle) - 1} nodes)"
                     self.error(
-                        f"the parents form a cycle: {' -> '.join(cycle)}",
+                        f"the parents form a cycle: {shown}",
                         path=f"nodes[{self.node_index[code]}].parent",
                         node=code,
                     )
