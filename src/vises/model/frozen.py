@@ -48,6 +48,10 @@ class FrozenDict(dict[K, V]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (dict(self),))
 
+    def to_dict(self) -> dict[K, V]:
+        """A plain, mutable copy (for JSON or for building a changed mapping)."""
+        return dict(self)
+
     def __copy__(self) -> FrozenDict[K, V]:
         return self
 
