@@ -259,7 +259,13 @@ def test_permuting_organisations_permutes_results(scenario, rnd):
     base = vises.score(grid, dataset(matrix))
     shuffled = vises.score(grid, dataset(matrix, order=order))
     np.testing.assert_allclose(shuffled.scores, base.scores[order], rtol=1e-12, atol=1e-9, equal_nan=True)
-    np.testing.assert_array_equal(shuffled.ranks("r"), base.ranks("r")[order])
+    # Ranks tie scores equal to 9 decimals; two scores a rounding step apart (the last bits of a sum
+    # depend on the order it is added in) may fall either side of that line, so they are left out.
+    root = base.score("r")[order]
+    gaps = np.abs(root[:, None] - root[None, :])
+    near_tie = ((gaps > 0) & (gaps < 1e-6)).any(axis=1)
+    clear = ~near_tie
+    np.testing.assert_array_equal(shuffled.ranks("r")[clear], base.ranks("r")[order][clear])
 
 
 @settings(max_examples=200, deadline=None)

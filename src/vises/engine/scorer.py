@@ -23,6 +23,7 @@ import numpy as np
 from vises.errors import ConfigError, DataError, DataValidationError, MethodError, VisesError, did_you_mean
 from vises.methods.forms import is_weighted_mean, linear_form
 from vises.model import Kind
+from vises.validation.columns import not_a_level, out_of_range
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.compile import CompiledGrid, CompiledIndicator, CompiledNode
@@ -291,14 +292,7 @@ class Scorer:
             score = scores_of.get(text)
             if score is None:
                 allowed = ", ".join(repr(a) for a in scores_of)
-                problems.append(
-                    DataError(
-                        f"{text!r} is not a level of this {self._items[j].indicator.kind.value} indicator; "
-                        f"allowed: {allowed}",
-                        column=code,
-                        indicator=code,
-                    )
-                )
+                problems.append(not_a_level(self._items[j].indicator, text, allowed))
                 continue
             raw[j] = score
         if self._denominators:
@@ -308,20 +302,7 @@ class Scorer:
                 raw[j] = raw[j] / size * ratio if size > 0 else _NAN
         if self._checks_range:
             outside = np.flatnonzero((raw < self._minimum) | (raw > self._maximum))
-            for j in outside.tolist():
-                indicator = self._items[j].indicator
-                low = indicator.minimum is not None and raw[j] < indicator.minimum
-                bound = (
-                    f"below the minimum {indicator.minimum:g}" if low else f"above the maximum {indicator.maximum:g}"
-                )
-                problems.append(
-                    DataError(
-                        f"value {raw[j]:g} is {bound}",
-                        column=indicator.code,
-                        indicator=indicator.code,
-                        hint="check the value and its unit",
-                    )
-                )
+            problems.extend(out_of_range(self._items[j].indicator, float(raw[j])) for j in outside.tolist())
         if problems:
             raise DataValidationError(problems, what="the values to score")
         return raw

@@ -146,15 +146,7 @@ def _out_of_range(
     code = indicator.code
 
     def problem(row: int) -> VisesError:
-        bound = f"below the minimum {indicator.minimum:g}" if low[row] else f"above the maximum {indicator.maximum:g}"
-        return DataError(
-            f"value {values[row]:g} is {bound}",
-            file=file,
-            row=row + first_row,
-            column=code,
-            indicator=code,
-            hint="check the value and its unit",
-        )
+        return out_of_range(indicator, float(values[row]), file=file, row=row + first_row)
 
     def more(count: int, shown: list[int]) -> VisesError:
         return DataError(
@@ -166,6 +158,33 @@ def _out_of_range(
         )
 
     return listed_rows(rows, problem, first_row=first_row, more=more)
+
+
+def out_of_range(indicator: Indicator, value: float, *, file: str | None = None, row: int | None = None) -> DataError:
+    """The problem of one value outside the indicator's valid range (the one wording for it)."""
+    low = indicator.minimum is not None and value < indicator.minimum
+    bound = f"below the minimum {indicator.minimum:g}" if low else f"above the maximum {indicator.maximum:g}"
+    return DataError(
+        f"value {value:g} is {bound}",
+        file=file,
+        row=row,
+        column=indicator.code,
+        indicator=indicator.code,
+        hint="check the value and its unit",
+    )
+
+
+def not_a_level(
+    indicator: Indicator, text: str, allowed: str, *, file: str | None = None, row: int | None = None
+) -> DataError:
+    """The problem of one value that is not a level of the indicator (the one wording for it)."""
+    return DataError(
+        f"{text!r} is not a level of this {indicator.kind.value} indicator; allowed: {allowed}",
+        file=file,
+        row=row,
+        column=indicator.code,
+        indicator=indicator.code,
+    )
 
 
 def _range_text(indicator: Indicator) -> str:
@@ -207,13 +226,7 @@ def _levels(
         code = indicator.code
 
         def problem(row: int) -> VisesError:
-            return DataError(
-                f"{str(filled[row])!r} is not a level of this {indicator.kind.value} indicator; allowed: {allowed}",
-                file=file,
-                row=row + first_row,
-                column=code,
-                indicator=code,
-            )
+            return not_a_level(indicator, str(filled[row]), allowed, file=file, row=row + first_row)
 
         def more(count: int, shown: list[int]) -> VisesError:
             return DataError(
@@ -242,4 +255,12 @@ def numeric_text(values: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["MAX_ROWS_LISTED", "Prepared", "listed_rows", "numeric_text", "prepare_column"]
+__all__ = [
+    "MAX_ROWS_LISTED",
+    "Prepared",
+    "listed_rows",
+    "not_a_level",
+    "numeric_text",
+    "out_of_range",
+    "prepare_column",
+]
