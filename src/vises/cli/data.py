@@ -6,13 +6,21 @@ from pathlib import Path
 
 import click
 
-from vises.cli.common import DATA, LANGS, progress, refuse_overwriting_input, report_format
+from vises.cli.common import (
+    DATA,
+    grid_option,
+    lang_option,
+    output_option,
+    progress,
+    refuse_overwriting_input,
+    report_format_for,
+)
 from vises.errors import DataError, ReportError, ValidationError, VisesError
 
 
 @click.command()
 @click.argument("data", type=DATA)
-@click.option("--grid", "grid_name", required=True, help="A grid file or registered grid name.")
+@grid_option()
 def validate(data: Path, grid_name: str) -> None:
     """Check a dataset against a grid and report every problem at once (exit 1 if invalid)."""
     import vises
@@ -46,17 +54,16 @@ def validate(data: Path, grid_name: str) -> None:
 
 @click.command()
 @click.argument("data", type=DATA)
-@click.option("--grid", "grid_name", required=True, help="A grid file or registered grid name.")
+@grid_option()
 @click.option(
-    "--format", "format_name", default="table", show_default=True, help="Report format (see 'vises plugins --all')."
+    "-f",
+    "--format",
+    "format_name",
+    help="Report format: table (the default on a terminal), markdown, csv, json, html, xlsx, parquet, or a "
+    "plugin's ('vises methods' lists them). Default: from the -o file's suffix, else table.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of stdout.",
-)
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the report.")
+@output_option()
+@lang_option(help="Language of the report (default: the grid's first language).")
 @click.option(
     "--view",
     type=click.Choice(("network", "profile")),
@@ -67,7 +74,9 @@ def validate(data: Path, grid_name: str) -> None:
 @click.option("--org", "organisation", help="The organisation to report on (profile view).")
 @click.option("--period", help="Only this period.")
 @click.option(
-    "--weighting", help="A registered weighting of the grid (e.g. wallonie.outcomes_first) or a weighting file."
+    "--weighting",
+    help="A registered weighting of the grid (e.g. wallonie.resultats_d_abord; 'vises plugins --all' lists them) "
+    "or a weighting file.",
 )
 @click.option(
     "--spec",
@@ -83,7 +92,7 @@ def validate(data: Path, grid_name: str) -> None:
 def score(
     data: Path,
     grid_name: str,
-    format_name: str,
+    format_name: str | None,
     output: Path | None,
     lang: str | None,
     view: str,
@@ -98,10 +107,10 @@ def score(
     from vises.contract.records import ReportRequest
     from vises.neutralise import terminal_text
 
-    spec = report_format(format_name)
     if output is not None:
         refuse_overwriting_input(output, data, grid_name)
-    elif spec.binary:
+    format_name, spec = report_format_for(format_name, output)
+    if output is None and spec.binary:
         raise ReportError(
             f"the {format_name!r} format writes a binary file", hint=f"give an output file: -o report{spec.suffix}"
         )
