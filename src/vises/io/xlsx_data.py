@@ -26,6 +26,7 @@ import numpy as np
 
 from vises.errors import DataError, DataValidationError, MissingDependencyError, VisesError
 from vises.io import template_layout as tpl
+from vises.io.template_framing import read_framing, worksheet_cells
 from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
 from vises.model import Column, Dataset, Grid, Indicator, Kind, label_in
 
@@ -223,9 +224,10 @@ class _TemplateReader:
                 meta["sheets"].append((str(row[1]), str(row[2])))
             else:
                 meta[key] = row[1]
-        if meta.get("layout") != tpl.LAYOUT_VERSION:
+        if meta.get("layout") not in tpl.READABLE_LAYOUTS:
             raise DataError(
-                f"template layout {meta.get('layout')!r} is not one this vises reads ({tpl.LAYOUT_VERSION})",
+                f"template layout {meta.get('layout')!r} is not one this vises reads "
+                f"({', '.join(tpl.READABLE_LAYOUTS)})",
                 file=self.file,
                 sheet=tpl.META_SHEET,
                 hint="make a new template with 'vises template' and copy the values into it",
@@ -359,9 +361,18 @@ class _TemplateReader:
                         )
 
         keep = self._blocks(nblocks, used)
+        ident = str(self.meta.get("identification"))
+        framing = read_framing(
+            worksheet_cells(self.wb[ident]) if ident in self.wb.sheetnames else {},
+            keep,
+            file=self.file,
+            sheet=ident,
+            layout=self.meta.get("layout"),
+        )
+        self.problems.extend(framing.problems)
         if self.problems:
             raise DataValidationError(self.problems, what=f"file {self.file!r}")
-        return self._dataset(keep, values, na, comments, indicators)
+        return framing.apply(self._dataset(keep, values, na, comments, indicators))
 
     def _block(self, sheet: Any, row: int, block: int, first_col: int) -> tuple[Any, str | None]:
         """The value cell and the comment text of one block on one row."""
