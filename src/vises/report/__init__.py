@@ -2,5 +2,5 @@
 
 Each format is registered as a plugin record in ``vises.report.hooks``; ``vises.render(results,
 "html", view="profile", organisation="...")`` picks one by name. Importing this package is cheap:
-tabulate, jinja2, matplotlib and babel load only when a report is rendered.
+tabulate, jinja2 and babel load only when a report is rendered; no plotting library is needed.
 """

@@ -1,7 +1,7 @@
 """Registers the built-in report formats, exactly as a plugin registers its own.
 
 Each format's module is imported on first use (``_lazy``), so loading the plugin registry never
-imports a format's code, let alone jinja2, matplotlib or pyarrow. The renderers take
+imports a format's code, let alone jinja2 or pyarrow. The renderers take
 ``(results, request)`` themselves: nothing here adapts arguments.
 """
 

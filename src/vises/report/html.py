@@ -1,8 +1,8 @@
 """The HTML report: one self-contained page that works offline, prints well and scales with the network.
 
 Everything is inside the file: a small stylesheet, a few lines of plain script (search, sort and
-paging of long tables; without script every row is shown) and the charts as inline SVG
-(matplotlib, which escapes its text). No web font, no framework, no network request. Every label
+paging of long tables; without script every row is shown) and the charts as inline SVG written
+by ``charts`` (which escapes its text). No web font, no framework, no network request. Every label
 goes through jinja2 with autoescaping on, so an indicator named ``<script>`` is shown, not run;
 the script only moves rows and reads ``textContent``, never writes markup.
 
@@ -84,7 +84,20 @@ def _profile_charts(view: ProfileView) -> list[str]:
     series = [(view.name or view.organisation, [row.score for row in view.dimensions])]
     if any(not math.isnan(m) for m in view.network_medians):
         series.append((f"{translate('network_median', view.lang)} ({view.period})", list(view.network_medians)))
-    return [charts.radar(labels, series, title=title, prefix="radar")]
+    return [charts.radar(labels, series, title=title, lang=view.lang)]
+
+
+def chart_words(lang: str) -> charts.Words:
+    """The legend and axis words of the distribution charts, in the report language."""
+    return charts.Words(
+        lang=lang,
+        score=translate("chart_axis_score", lang),
+        band=translate("chart_legend_band", lang),
+        box=translate("chart_legend_box", lang),
+        median=translate("chart_legend_median", lang),
+        dot=translate("chart_legend_dot", lang),
+        histogram=translate("chart_legend_histogram", lang),
+    )
 
 
 def _network_charts(results: Results, view: NetworkView) -> tuple[list[str], list[str]]:
@@ -92,25 +105,26 @@ def _network_charts(results: Results, view: NetworkView) -> tuple[list[str], lis
     lang = view.lang
     dims = view.codes[:-1]
     labels = list(view.labels[:-1])
+    scores = np.column_stack([results.score(code) for code in dims]) if dims else np.empty((len(results), 0))
     series = []
     for period in view.periods[-2:]:
-        rows = results.periods == period
-        medians = []
-        for code in dims:
-            column = results.score(code)[rows]
-            medians.append(float(np.nanmedian(column)) if np.isfinite(column).any() else math.nan)
-        series.append((f"{translate('network_median', lang)} {period}", medians))
-    summary = [charts.radar(labels, series[::-1], title=translate("chart_radar_network", lang), prefix="radar")]
+        block = scores[results.periods == period]
+        with np.errstate(all="ignore"):
+            known = np.isfinite(block).any(axis=0)
+            medians = np.full(len(dims), math.nan)
+            if known.any():
+                medians[known] = np.nanmedian(block[:, known], axis=0)
+        series.append((f"{translate('network_median', lang)} {period}", medians.tolist()))
+    summary = [charts.radar(labels, series[::-1], title=translate("chart_radar_network", lang), lang=lang)]
     periods = list(view.periods[-MAX_CHART_PERIODS:])
-    drawer = charts.DistributionCharts(periods, median_label=translate("network_median", lang))
-    masks = [results.periods == period for period in periods]
+    drawer = charts.DistributionCharts(periods[::-1], words=chart_words(lang))
+    masks = [results.periods == period for period in periods[::-1]]
     per_dimension = [
         drawer.draw(
             translate("chart_distribution", lang, dimension=label),
-            [results.score(code)[mask] for mask in masks],
-            prefix=f"dist{position}",
+            [scores[mask, position] for mask in masks],
         )
-        for position, (code, label) in enumerate(zip(dims, labels, strict=True))
+        for position, label in enumerate(labels)
     ]
     return summary, per_dimension
 
