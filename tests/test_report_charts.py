@@ -31,9 +31,7 @@ def dot_count(svg: str) -> int:
 
 
 def test_radar_is_well_formed_scalable_and_escaped():
-    svg = charts.radar(
-        ["Social", EVIL, "Économique"], [(EVIL, [10.0, 50.0, 90.0])], title=f"Radar {EVIL}", lang="fr"
-    )
+    svg = charts.radar(["Social", EVIL, "Économique"], [(EVIL, [10.0, 50.0, 90.0])], title=f"Radar {EVIL}", lang="fr")
     root = parse(svg)
     assert root.tag == f"{SVG}svg" and root.get("viewBox", "").startswith("0 0 ")
     assert root.get("width") is None and root.get("height") is None  # sized by the page, not fixed

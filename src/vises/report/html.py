@@ -194,7 +194,23 @@ def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]
             texts = format_number(values, lang, digits, signed=True)
             columns.append(_number_cells(values, texts, total=i == last))
         change_rows = Markup("\n".join(_rows_html(columns, PAGE_ROWS)))
-    return {"score_rows": by_period, "change_rows": change_rows, "change_count": len(changes)}
+    texts = view.narratives
+    evidence_rows: Any = ""
+    if len(texts):
+        columns = [
+            _who_cells(texts.organisations, texts.names),
+            "<td>" + _escaped(texts.periods) + "</td>",
+            "<td>" + _escaped(texts.about) + "</td>",
+            '<td class="text">' + _escaped(texts.texts) + "</td>",
+        ]
+        evidence_rows = Markup("\n".join(_rows_html(columns, PAGE_ROWS)))
+    return {
+        "score_rows": by_period,
+        "change_rows": change_rows,
+        "change_count": len(changes),
+        "evidence_rows": evidence_rows,
+        "evidence_count": len(texts),
+    }
 
 
 def render_html(results: Results, request: ReportRequest, /) -> str:

@@ -2,7 +2,8 @@
 
 The network view carries the whole results: every node (label, parent, unit, method), every row's
 scores, ranks, coverage and reasons, the narratives, the evaluations, the fitted normaliser
-parameters and the provenance. The profile view carries one organisation's explain tree. Floats
+parameters and the provenance. The profile view carries one organisation's explain tree and every text of its row
+(``narratives``: narrative indicators, comment columns and the evaluation's texts, by code). Floats
 keep full precision (the shortest text that reads back to the same float); ``NaN`` becomes
 ``null``.
 
@@ -22,6 +23,7 @@ import attrs
 import numpy as np
 
 from vises.report.csv_format import machine_numbers
+from vises.report.narratives import by_row, row_texts
 from vises.report.views import profile_view, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,33 +60,6 @@ def _dumps(value: Any) -> str:
     return json.dumps(plain(value), ensure_ascii=False, allow_nan=False, separators=_COMPACT)
 
 
-def _present(text: Any) -> bool:
-    return text is not None and not (isinstance(text, float) and math.isnan(text)) and str(text) != ""
-
-
-def _narratives(results: Results, rows: np.ndarray) -> list[dict[str, str]]:
-    """Per row of ``rows``: comment columns, narrative indicators and the evaluation's texts, by code."""
-    out: list[dict[str, str]] = [{} for _ in range(len(rows))]
-    sources: dict[str, np.ndarray] = dict(results.dataset.text)
-    for code in results.narrative_codes:
-        narrative = results.dataset.columns.get(code)
-        if narrative is not None:
-            sources[code] = narrative.values
-    for code, column in sources.items():
-        values = np.asarray(column, dtype=object)[rows]
-        for position in np.flatnonzero([_present(text) for text in values.tolist()]).tolist():
-            out[position][code] = str(values[position])
-    if results.dataset.evaluations:
-        for position, row in enumerate(rows.tolist()):
-            evaluation = results.evaluation(str(results.organisations[row]), str(results.periods[row]))
-            if evaluation is None:
-                continue
-            mine = out[position]
-            for code, text in evaluation.narrative.items():
-                mine[code] = f"{mine[code]}\n{text}" if code in mine else text
-    return out
-
-
 def _keyed(code: str, cells: np.ndarray) -> np.ndarray:
     """``"code":value`` for each cell of a column (``null`` where the cell is empty)."""
     values = np.where(cells == "", "null", cells)
@@ -112,7 +87,7 @@ def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[st
             rank_parts.append(_keyed(code, cells))
     organisations = [json.dumps(str(o), ensure_ascii=False) for o in results.organisations[rows].tolist()]
     periods = [json.dumps(str(p), ensure_ascii=False) for p in results.periods[rows].tolist()]
-    narratives = [_dumps(texts) for texts in _narratives(results, rows)]
+    narratives = [_dumps(texts) for texts in by_row(results, rows)]
     score_rows = [",".join(cells) for cells in zip(*scores, strict=True)]
     coverage_rows = [",".join(cells) for cells in zip(*coverage, strict=True)]
     reason_rows = (
@@ -211,6 +186,7 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
         "previous_period": profile.previous_period,
         "provenance": results.provenance,
         "evaluation": profile.evaluation,
+        "narratives": row_texts(results, results.row(profile.organisation, profile.period)),
         "changes": {row.code: row.change for block in profile.blocks for row in (block.dimension, *block.rows)}
         | {profile.total.code: profile.total.change},
         "explain": explain,

@@ -24,6 +24,7 @@ from vises.report.views import (
     ProfileView,
     Provenance,
     Request,
+    ScoreTable,
     network_view,
     pooling_text,
     profile_view,
@@ -283,6 +284,19 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
         )
     else:
         blocks.append(Paragraph(text=_t("no_changes", lang)))
+
+    texts = view.narratives
+    if len(texts):
+        blocks.append(Heading(level=2, text=_t("network_evidence", lang)))
+        blocks.append(Paragraph(text=_t("network_evidence_note", lang)))
+        who = ScoreTable.who_of(texts.names, texts.organisations)
+        blocks.append(
+            Table(
+                headers=(_t("organisation", lang), _t("period", lang), _t("about", lang), _t("text", lang)),
+                columns=(who, [str(p) for p in texts.periods.tolist()], list(texts.about), list(texts.texts)),
+                align=(LEFT, LEFT, LEFT, LEFT),
+            )
+        )
     return blocks
 
 

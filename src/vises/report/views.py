@@ -23,7 +23,8 @@ import attrs
 import numpy as np
 
 from vises.errors import ConfigError
-from vises.i18n import check_lang, translate
+from vises.i18n import check_lang, colon, translate
+from vises.report.narratives import NarrativeTable, network_texts
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.contract.records import ReportRequest
@@ -323,17 +324,39 @@ def _narrative_children(results: Results) -> dict[str, list[str]]:
     return by_parent
 
 
-def _evidence(results: Results, code: str, row: int, narratives: dict[str, list[str]], lang: str) -> tuple[str, ...]:
-    parts = []
-    own = results.narrative(code, row)
-    if own:
-        parts.append(own)
-    for narrative_code in narratives.get(code, ()):
-        column = results.dataset.columns.get(narrative_code)
-        text = None if column is None else _text(column.values[row])
-        if text:
-            parts.append(f"{results.grid.indicator(narrative_code).label_in(lang)}: {text}")
-    return tuple(parts)
+class _Evidence:
+    """The texts of one profile row, handed out to the node each documents; the rest kept for the
+    evaluation as a whole, so no text of the row is left out."""
+
+    def __init__(self, results: Results, row: int, lang: str) -> None:
+        from vises.report.narratives import row_texts
+
+        self.results, self.lang = results, lang
+        self.texts = row_texts(results, row)
+        self.children = _narrative_children(results)
+        self.used: set[str] = set()
+
+    def of(self, code: str) -> tuple[str, ...]:
+        """The node's own texts (comment, evaluation), then its narrative indicators' as ``label: text``."""
+        parts = []
+        if code in self.texts:
+            parts.append(self.texts[code])
+            self.used.add(code)
+        for child in self.children.get(code, ()):
+            if child in self.texts:
+                parts.append(f"{self.results.label(child, self.lang)}{colon(self.lang)}{self.texts[child]}")
+                self.used.add(child)
+        return tuple(parts)
+
+    def rest(self) -> tuple[str, ...]:
+        """Texts about the whole evaluation (``*``), then every text no node took, named by what it is about."""
+        from vises.report.narratives import WHOLE, about
+
+        parts = [self.texts[WHOLE]] if WHOLE in self.texts else []
+        for code, text in self.texts.items():
+            if code != WHOLE and code not in self.used:
+                parts.append(f"{about(self.results, code, self.lang)}{colon(self.lang)}{text}")
+        return tuple(parts)
 
 
 def _previous_row(results: Results, organisation: str, period: str) -> int | None:
@@ -386,7 +409,7 @@ def profile_view(
     row = results.row(organisation, period)
     period = str(results.periods[row])
     before = _previous_row(results, organisation, period)
-    narratives = _narrative_children(results)
+    evidence = _Evidence(results, row, lang)
 
     def make(code: str) -> ProfileRow:
         score = float(results.score(code)[row])
@@ -406,7 +429,7 @@ def profile_view(
             coverage=float(results.coverage(code)[row]),
             rank=float(results.ranks(code)[row]) if options.ranks else float("nan"),
             reason=reason_text(results.reasons(code)[row], lang),
-            evidence=_evidence(results, code, row, narratives, lang),
+            evidence=evidence.of(code),
             previous=previous,
             change=score - previous,
         )
@@ -429,6 +452,7 @@ def profile_view(
         if column is not None and column[row] is not None:
             portrait.append((name, attribute_label(name, column[row], lang)))
     evaluation = results.evaluation(organisation, period)
+    total = make(root_code(results))
     return ProfileView(
         lang=lang,
         organisation=organisation,
@@ -438,11 +462,11 @@ def profile_view(
         portrait=tuple(portrait),
         evaluation=evaluation,
         methods=() if evaluation is None else tuple(method_label(m, lang) for m in evaluation.methods),
-        general_evidence=_evidence(results, "*", row, {}, lang),
+        general_evidence=(*evidence.rest(), *total.evidence),
         dimensions=tuple(block.dimension for block in blocks),
         network_medians=tuple(_median(results.score(code)[same_period]) for code in dimensions),
         blocks=blocks,
-        total=make(root_code(results)),
+        total=total,
         explanation=results.explain(organisation, period, lang=lang),
         show_ranks=options.ranks,
     )
@@ -483,9 +507,14 @@ class ScoreTable:
 
     def who(self) -> list[str]:
         """``Name (code)``, or the code alone, per row."""
+        return self.who_of(self.names, self.organisations)
+
+    @staticmethod
+    def who_of(names: np.ndarray, organisations: np.ndarray) -> list[str]:
+        """``Name (code)``, or the code alone, for aligned columns of names and codes."""
         return [
             f"{name} ({code})" if name else str(code)
-            for name, code in zip(self.names.tolist(), self.organisations.tolist(), strict=True)
+            for name, code in zip(names.tolist(), organisations.tolist(), strict=True)
         ]
 
 
@@ -553,6 +582,8 @@ class NetworkView:
     show_ranks: bool
     #: How many distinct organisations the rows hold.
     organisation_count: int
+    #: Every narrative text of the rows shown (same order as ``table``).
+    narratives: NarrativeTable
 
     @property
     def rows(self) -> tuple[NetworkRow, ...]:
@@ -744,6 +775,7 @@ def network_view(
         change_table=_changes(results, matrix, ranks_of_period, names, period),
         show_ranks=options.ranks,
         organisation_count=len(np.unique(table.organisations)),
+        narratives=network_texts(results, order, names[order], lang),
     )
 
 

@@ -1,11 +1,12 @@
 """The xlsx report: one sheet per level of the grid, raw values, coverage, ranks and provenance.
 
 Sheet names are stable codes (``indicators``, ``level_2``, ``level_1``, ``index``, ``raw``,
-``coverage``, ``ranks``, ``provenance``) so that a federation's own formulas and scripts keep
-working whatever language the report is written in; column headers are in the report language.
-Every data sheet has two frozen header rows (row 1 labels, row 2 codes) and one row per
-organisation × period; scores are stored as numbers at full precision (shown with ``digits``
-decimals), a missing score is an empty cell. Every text cell is a string cell, never a formula.
+``coverage``, ``ranks``, ``narratives`` when the rows carry texts, ``provenance``) so that a
+federation's own formulas and scripts keep working whatever language the report is written in;
+column headers are in the report language. Every data sheet has two frozen header rows (row 1
+labels, row 2 codes) and one row per organisation × period; scores are stored as numbers at full
+precision (shown with ``digits`` decimals), a missing score is an empty cell. Every text cell is
+a string cell, never a formula.
 
 The workbook is written by ``xlsx_package`` column by column with shared named styles; it needs
 no optional package.
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vises.i18n import translate
-from vises.report.views import period_ranks, profile_row, provenance, resolve
+from vises.report.narratives import network_texts
+from vises.report.views import names_column, period_ranks, profile_row, provenance, resolve
 from vises.report.xlsx_package import Column, Style, Workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,7 +32,15 @@ if TYPE_CHECKING:  # pragma: no cover
 _HEADER_FILL = "DDEBF7"
 _MAX_WIDTH = 45
 #: Stable sheet names (language independent).
-INDICATORS, INDEX, RAW, COVERAGE, RANKS, PROVENANCE = "indicators", "index", "raw", "coverage", "ranks", "provenance"
+INDICATORS, INDEX, RAW, COVERAGE, RANKS, NARRATIVES, PROVENANCE = (
+    "indicators",
+    "index",
+    "raw",
+    "coverage",
+    "ranks",
+    "narratives",
+    "provenance",
+)
 #: The named styles every cell of the report uses.
 HEADER, TITLE, TEXT, SCORE, NUMBER, SHARE, RANK = (
     "vises header",
@@ -103,6 +113,7 @@ def render_xlsx(results: Results, request: ReportRequest, /) -> bytes:
     if resolved.options.ranks:
         ranked = [results.ranks(code) for code in results.codes]
         _data_sheet(book, RANKS, results, rows, list(results.codes), ranked, lang, RANK)
+    _narratives_sheet(book, results, rows, lang)
     _provenance_sheet(book, results, lang)
     book.close()
     return buffer.getvalue()
@@ -134,6 +145,20 @@ def _data_sheet(
     widths = [max(len(labels[0]), longest, 12), max(len(labels[1]), 8)]
     widths += [max(len(label), len(code), 8) for label, code in zip(labels[2:], codes, strict=True)]
     book.add_sheet(name, heads, body, widths=[min(w + 2, _MAX_WIDTH) for w in widths], freeze=(2, 2))
+
+
+def _narratives_sheet(book: Workbook, results: Results, rows: np.ndarray, lang: str) -> None:
+    """Every text of the rows (narrative indicators, comments, evaluations): one line per text."""
+    texts = network_texts(results, rows, names_column(results)[rows], lang)
+    if not len(texts):
+        return
+    keys = ("organisation", "period", "code", "about", "text")
+    heads = [[(translate(key, lang), HEADER) for key in keys], [(key, HEADER) for key in keys]]
+    body = [
+        Column(values=np.asarray(column, dtype=object).astype(str), style=TEXT, numeric=False)
+        for column in (texts.organisations, texts.periods, texts.codes, texts.about, texts.texts)
+    ]
+    book.add_sheet(NARRATIVES, heads, body, widths=(16, 10, 20, 36, 80), freeze=(2, 2))
 
 
 def _provenance_sheet(book: Workbook, results: Results, lang: str) -> None:
