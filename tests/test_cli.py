@@ -175,7 +175,7 @@ def test_show_draws_the_tree_with_weights(runner: CliRunner, mini) -> None:
     lines = result.output.splitlines()
     assert lines[0].startswith("mini.mini (version 1): Mini grid")
     assert any(line.startswith("├── half  w=3 (75%)") for line in lines)
-    assert any("└── b  w=1 (25%)" in line and "zscore" in line for line in lines)
+    assert any("└── b  w=1 (25%)" in line and "z-score" in line for line in lines)
 
 
 def _valid_value(indicator: Indicator, position: int) -> str:

@@ -7,6 +7,7 @@ import re
 import string
 import tomllib
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -174,3 +175,80 @@ def test_babel_is_asked_once_per_language():
         for value in range(100):
             i18n.format_number(float(value), "fr", 1)
     assert parse.call_count == 1
+
+
+# -- labels of stakeholder groups and units ---------------------------------------------------
+
+
+def test_stakeholder_labels_come_from_the_grid_then_from_vises_then_the_code():
+    declared = {"trainees": {"fr": "Apprenants", "en": "Learners"}, "cooks": {"en": "Kitchen staff"}}
+    assert i18n.stakeholder_label("trainees", "fr", declared) == "Apprenants"  # the grid's own word first
+    assert i18n.stakeholder_label("trainees", "nl") == "Cursisten"  # vises's word for a common group
+    assert i18n.stakeholder_label("cooks", "fr", declared) == "Kitchen staff [en]"  # a visible fallback
+    assert i18n.stakeholder_label("cooks", "en", declared) == "Kitchen staff"
+    assert i18n.stakeholder_label("Les familles", "fr") == "Les familles"  # written out: shown as written
+    assert i18n.stakeholder_label("x", "en", {"x": {"und": "One text"}}) == "One text"
+
+
+def test_unit_labels_part_by_part():
+    declared = {"heure_stagiaire": {"fr": "heure stagiaire", "en": "trainee hour"}}
+    assert i18n.unit_label("heure_stagiaire", "fr", declared) == "heure stagiaire"
+    assert i18n.unit_label("heure_stagiaire / FTE", "fr", declared) == "heure stagiaire / ETP"
+    assert i18n.unit_label("heure_stagiaire", "nl", declared) == "trainee hour [en]"
+    assert i18n.unit_label("hour per person", "fr") == "heures per personnes"
+    assert i18n.unit_label("tCO2e", "fr") == "tCO2e" and i18n.unit_label(None, "fr") is None
+
+
+def test_a_plugin_grid_names_its_units_and_groups_in_each_language():
+    import vises
+
+    cisp = vises.load_grid("wallonie.cisp")
+    assert i18n.unit_label("heure_stagiaire", "fr", cisp.unit_labels) == "heure stagiaire"
+    maatwerk = vises.load_grid("vlaanderen.maatwerk")
+    assert i18n.stakeholder_label("werkgevers", "fr", maatwerk.stakeholder_labels) == "Employeurs"
+    assert i18n.unit_label("begeleidingsuur / doelgroepwerknemer", "en", maatwerk.unit_labels) == (
+        "coaching hour / target-group employee"
+    )
+
+
+def test_french_report_shows_the_plugin_unit_and_stakeholders_in_french():
+    import vises
+
+    root = Path(__file__).resolve().parents[1]
+    results = vises.score("wallonie.cisp", root / "examples" / "data" / "wallonie_cisp.csv")
+    page = vises.render(results, "markdown", lang="fr", view="profile", organisation="cisp_01")
+    assert "heure stagiaire" in page and "heure\\_stagiaire" not in page and "heure_stagiaire" not in page
+    assert "- Conseil d'administration" in page and "- Financeurs" in page and "- board" not in page
+    english = vises.render(results, "table", lang="en", view="profile", organisation="cisp_01")
+    assert "trainee hour" in english and "- Board" in english
+
+
+def _words(text: str) -> set[str]:
+    import re
+
+    return {word.lower() for word in re.findall(r"[^\W\d][\w'’]*", text)}
+
+
+@pytest.mark.parametrize(("lang", "name"), [("fr", "wallonie.cisp"), ("nl", "vlaanderen.maatwerk")])
+def test_vises_show_speaks_only_the_chosen_language(lang, name):
+    """Every word of ``vises show --lang`` is the catalogue's, the grid's (labels, units) or a code."""
+    from click.testing import CliRunner
+
+    import vises
+    from vises.cli import cli
+
+    grid = vises.load_grid(name)
+    done = CliRunner().invoke(cli, ["show", name, "--lang", lang])
+    assert done.exit_code == 0, done.output
+    allowed = set().union(*(_words(text) for text in i18n.catalogue(lang).values()))
+    for item in (*grid.nodes, *grid.indicators):
+        allowed |= _words(item.label_in(lang)) | {item.code.lower()}
+        for part in (getattr(item, "unit", None) or "").split("/"):
+            if i18n.unit_label(part.strip(), lang, grid.unit_labels) == part.strip():
+                allowed |= _words(part)  # a unit symbol vises has no word for (tCO2e)
+    allowed |= _words(grid.label_in(lang)) | _words(grid.code)
+    for labels in grid.unit_labels.values():
+        allowed |= _words(labels.get(lang, ""))
+    leftover = _words(done.output) - allowed
+    assert not leftover, leftover
+    assert "[en]" not in done.output

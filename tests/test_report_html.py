@@ -150,7 +150,7 @@ def test_french_profile_reads_levels_methods_and_reasons_in_french():
     page = render(results, "html", lang="fr", view="profile", organisation="cisp_01", options={"charts": False})
     assert ">Oui</td>" in page and " – " in page  # "Oui", and "3 – Souvent"-style levels
     assert ">yes</td>" not in page and ">no</td>" not in page
-    assert "Indicateurs; Enquête" in page and "board; funders; users" in page
+    assert "Indicateurs; Enquête" in page and "Conseil d&#39;administration; Financeurs; Usagers" in page
     assert "missing value" not in page
     assert "Commun\u00a0: ajusté sur toutes les périodes ensemble (pooled)" in page
 

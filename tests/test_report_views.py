@@ -236,7 +236,7 @@ def test_methods_reasons_units_and_sizes_read_in_the_report_language(results):
     assert view.methods == ("Enquête", "Groupe de discussion")
     assert view.evaluation.stakeholders == ("trainees", "trainers"), "stakeholders stay as given"
     assert profile_view(results, organisation="a", lang="nl").methods == ("Bevraging", "Focusgroep")
-    assert method_label("other: photo voice", "fr") == "Autre: photo voice"
+    assert method_label("other: photo voice", "fr") == "Autre\u00a0: photo voice"
     assert reason_text("missing value", "fr") == "Valeur manquante"
     assert reason_text("not applicable", "nl") == "Niet van toepassing"
     assert (

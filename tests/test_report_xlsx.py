@@ -97,7 +97,7 @@ def test_numbers_are_numbers_and_missing_is_empty(results) -> None:
             else:
                 assert cell.data_type == "n" and cell.value == pytest.approx(expected)
     raw = wb["raw"]
-    assert [c.value for c in raw[1]][2] == "Hours [hour]"
+    assert [c.value for c in raw[1]][2] == "Hours [hours]"
     assert {row[2].value for row in raw.iter_rows(min_row=3)} == {10.0, 50.0, 90.0, 20.0, None, 80.0}
     assert wb["index"]["C3"].number_format == "0.0"
 

@@ -71,7 +71,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_through_python_m_vises(tmp_path):
     done = _run(str(EXAMPLE), "--format", "markdown")
     assert done.returncode == 0, done.stderr
-    assert "| job" in done.stdout
+    assert "| Job six months after training" in done.stdout  # outcomes by their label, not their code
     bad = tmp_path / "bad.toml"
     bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace('currency = "EUR"\n', "", 1), encoding="utf-8")
     failed = _run(str(bad))

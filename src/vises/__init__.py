@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
         VisesPluginWarning,
         VisesWarning,
     )
-    from vises.i18n import format_number
+    from vises.i18n import format_number, method_label, stakeholder_label, unit_label
     from vises.model import (
         Column,
         Dataset,
@@ -134,7 +134,7 @@ _WHERE: dict[str, str] = {
         ),
         "vises.errors",
     ),
-    "format_number": "vises.i18n",
+    **dict.fromkeys(("format_number", "method_label", "stakeholder_label", "unit_label"), "vises.i18n"),
     **dict.fromkeys(("formula_like", "markdown_text", "spreadsheet_text", "terminal_text"), "vises.neutralise"),
     **dict.fromkeys(
         (
@@ -231,15 +231,18 @@ __all__ = [
     "load_data",
     "load_grid",
     "markdown_text",
+    "method_label",
     "register_plugin",
     "render",
     "reset_registry",
     "score",
     "spreadsheet_text",
     "sroi",
+    "stakeholder_label",
     "terminal_text",
     "testing",
     "unit_conversion",
+    "unit_label",
     "unregister_plugin",
     "validate_data",
     "validate_grid",

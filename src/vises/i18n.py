@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from importlib import resources
 from typing import TYPE_CHECKING, Any, overload
@@ -97,6 +98,81 @@ def translate(key: str, lang: str | None = None, **values: Any) -> str:
         english = catalogue(FALLBACK).get(key)
         text = f"{english} [{FALLBACK}]" if english else f"[{key}]"
     return text.format(**values) if values else text
+
+
+# -- labels of codes: stakeholder groups, units -------------------------------------------------
+
+#: Splits a compound unit into its parts and the operators between them (``hour / FTE``).
+_UNIT_PARTS = re.compile(r"(\s*/\s*|\s*\*\s*|\s+per\s+)")
+
+
+def _declared(labels: Mapping[str, str] | None, lang: str) -> str | None:
+    """The declared label in ``lang``; a label given as one plain text (``und``) in any language."""
+    if not labels:
+        return None
+    if labels.get(lang):
+        return labels[lang]
+    if set(labels) == {"und"}:
+        return labels["und"]
+    return None
+
+
+def _other_language(labels: Mapping[str, str] | None) -> str | None:
+    """A declared label in another language, marked with it (``Trainees [en]``), never passed off."""
+    for other in (FALLBACK, *LANGUAGES, *(labels or {})):
+        if labels and labels.get(other):
+            return f"{labels[other]} [{other}]"
+    return None
+
+
+def code_label(section: str, code: str, lang: str | None = None, labels: Mapping[str, str] | None = None) -> str:
+    """A code's label: the one declared for it in ``lang`` (a grid's or a value map's), else vises's
+    own word (``[<section>] <code>`` in the catalogue), else a declared label in another language
+    (marked ``[en]``), else the code as written."""
+    lang = check_lang(lang)
+    declared = _declared(labels, lang)
+    if declared:
+        return declared
+    word = catalogue(lang).get(f"{section}_{code}")
+    if word:
+        return word
+    return _other_language(labels) or code
+
+
+def stakeholder_label(code: str, lang: str | None = None, labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """A stakeholder group in words (``trainees`` → "Stagiaires"): ``labels`` are the grid's or the
+    value map's declared labels by code; vises's catalogue names the common groups."""
+    return code_label("stakeholder", code, lang, (labels or {}).get(code))
+
+
+def unit_label(
+    unit: str | None, lang: str | None = None, labels: Mapping[str, Mapping[str, str]] | None = None
+) -> str | None:
+    """A unit for display, part by part (``hour / FTE`` → "heures / ETP"): a part's declared label
+    (``labels``, e.g. a plugin grid's ``unit_labels``), else vises's word, else the part as written."""
+    if not unit:
+        return unit
+    table = labels or {}
+    parts = _UNIT_PARTS.split(unit)
+    return "".join(
+        part if position % 2 else code_label("unit", part, lang, table.get(part)) for position, part in enumerate(parts)
+    )
+
+
+def method_label(method: str, lang: str | None = None) -> str:
+    """A data-collection method of an evaluation in words ("focus group" → "Groupe de discussion").
+
+    Methods are stored under their canonical names (``vises.io.evaluations.METHODS``); ``other: x``
+    reads "Autre : x" and anything else is shown as written.
+    """
+    lang = check_lang(lang)
+    word = catalogue(lang).get("method_" + method.strip().replace(" ", "_"))
+    if word:
+        return word
+    head, sep, rest = method.partition(":")
+    if sep and head.strip().lower() == "other":
+        return f"{translate('method_other', lang)}{colon(lang)}{rest.strip()}"
+    return method
 
 
 # -- numbers ---------------------------------------------------------------------------------

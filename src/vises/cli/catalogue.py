@@ -133,7 +133,7 @@ def indicators(grid_name: str | None, lang: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("grid_name", metavar="GRID")
-@lang_option(help="Language of the labels.")
+@lang_option(help="Language of the labels and words (default: the grid's first).")
 def show(grid_name: str, lang: str | None) -> None:
     """Show a grid as a tree, with weights and the methods that will actually be used."""
     import vises
@@ -141,8 +141,52 @@ def show(grid_name: str, lang: str | None) -> None:
     click.echo(_render_tree(vises.load_grid(grid_name), lang=lang))
 
 
+def _tree_lang(grid: Any, lang: str | None) -> str:
+    """The language asked for, else the grid's first language vises writes, else English."""
+    from vises.i18n import LANGUAGES
+
+    return lang or next((candidate for candidate in grid.languages if candidate in LANGUAGES), "en")
+
+
+def _number(value: Any, lang: str) -> str:
+    """A weight or a parameter as few digits as it needs, with the language's decimal sign."""
+    from vises.i18n import format_number
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return format_number(float(value), lang, 0, grouping=False)
+    text = format_number(float(value), lang, 6, grouping=False)
+    decimal = format_number(0.5, lang, 1)[1]
+    return text.rstrip("0").rstrip(decimal)
+
+
+def method_words(kind: str, method: Any, lang: str) -> str:
+    """A method in words with its parameters, ``bornes fixes (borne basse = 1, borne haute = 5)``;
+    a plugin's method or parameter, which vises has no word for, keeps its name."""
+    from vises.i18n import catalogue
+
+    words = catalogue(lang)
+
+    def value(item: Any) -> str:
+        if isinstance(item, bool):
+            return words[f"param_{str(item).lower()}"]
+        return _number(item, lang)
+
+    params = ", ".join(
+        f"{words.get(f'param_{key}', key)} = {value(item)}" for key, item in sorted(method.params.items())
+    )
+    word = words.get(f"{kind}_{method.name}", method.name)
+    return f"{word} ({params})" if params else word
+
+
 def _render_tree(grid: Any, *, lang: str | None) -> str:
-    """``code  w=2 (40%)  label  [method]`` per line, drawn as a tree from the root."""
+    """``code  w=2 (40%)  label [unit] · kind, direction · stages · method`` per line, drawn as a tree.
+
+    Every word is the catalogue's in the chosen language (``--lang``, default the grid's first);
+    codes, method names and parameters stay as a grid file writes them.
+    """
+    from vises.i18n import colon, format_number, translate, unit_label
     from vises.validation.grid import (
         effective_aggregator,
         effective_imputation,
@@ -150,28 +194,41 @@ def _render_tree(grid: Any, *, lang: str | None) -> str:
         effective_treatment,
     )
 
-    lines = [f"{grid.code} (version {grid.version}): {grid.label_in(lang)}"]
+    lang = _tree_lang(grid, lang)
+    version = translate("show_version", lang, version=grid.version)
+    lines = [f"{grid.code} ({version}){colon(lang)}{grid.label_in(lang)}", translate("show_legend", lang), ""]
 
     def describe(item: Any) -> str:
         if hasattr(item, "kind"):
-            unit = f" [{item.unit}]" if item.unit else ""
-            method = "narrative" if not item.scored else effective_normaliser(grid, item).describe()
+            unit = unit_label(item.unit, lang, grid.unit_labels)
+            parts = [f"{item.label_in(lang)}" + (f" [{unit}]" if unit else "")]
+            parts.append(
+                f"{translate(f'kind_{item.kind.value}', lang)}, {translate(f'direction_{item.direction.value}', lang)}"
+            )
             if item.scored:
                 # The optional stages, in the order they run, only when the grid turns them on.
                 imputation, treatment = effective_imputation(grid, item), effective_treatment(grid, item)
-                stages = [
-                    f"per {item.denominator}" if item.denominator else None,
-                    f"impute {imputation.describe()}" if imputation else None,
-                    f"treat {treatment.describe()}" if treatment else None,
-                ]
-                method = "; ".join([*(stage for stage in stages if stage), method])
-            return f"{item.label_in(lang)}{unit}; {item.kind.value}, {item.direction.value}; {method}"
-        return f"{item.label_in(lang)}; {effective_aggregator(grid, item).describe()}"
+                if item.denominator:
+                    parts.append(translate("show_per", lang, column=item.denominator))
+                if imputation:
+                    parts.append(
+                        f"{translate('show_impute', lang)}{colon(lang)}{method_words('imputer', imputation, lang)}"
+                    )
+                if treatment:
+                    parts.append(
+                        f"{translate('show_treat', lang)}{colon(lang)}{method_words('treatment', treatment, lang)}"
+                    )
+                parts.append(method_words("normaliser", effective_normaliser(grid, item), lang))
+            return " · ".join(parts)
+        return f"{item.label_in(lang)} · {method_words('aggregator', effective_aggregator(grid, item), lang)}"
+
+    weight_word = translate("show_weight", lang)
 
     def walk(item: Any, prefix: str, share: float | None, last: bool, top: bool) -> None:
-        weight = "" if share is None else f"  w={item.weight:g} ({share:.0%})"
-        if not top and share is None:
-            weight = "  (not scored)"
+        if share is None:
+            weight = "" if top else f"  ({translate('show_not_scored', lang)})"
+        else:
+            weight = f"  {weight_word}={_number(item.weight, lang)} ({format_number(share, lang, 0, percent=True)})"
         branch = "" if top else ("└── " if last else "├── ")
         lines.append(f"{prefix}{branch}{item.code}{weight}  {describe(item)}")
         if hasattr(item, "kind"):

@@ -133,6 +133,16 @@ def grid_json_schema() -> dict[str, Any]:
                 "type": "string",
                 "description": "Base IRI for exchange formats (CIDS), ending in '/', '#' or ':'.",
             },
+            "stakeholder_labels": {
+                "type": "object",
+                "additionalProperties": _LABELS,
+                "description": "Labels per language of the stakeholder groups named by code (trainees = { fr = ... }).",
+            },
+            "unit_labels": {
+                "type": "object",
+                "additionalProperties": _LABELS,
+                "description": "Labels per language of units, by unit name (heure_stagiaire = { fr = ... }).",
+            },
             "extends": {"type": "string", "description": "Code of a registered base grid."},
             "drop": {
                 "type": "array",

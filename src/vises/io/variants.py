@@ -230,6 +230,10 @@ def merge_grids(base: Grid, overlay: Grid, present: Iterable[str]) -> Grid:
             continue
         if field.name in present:
             changes[field.name] = getattr(overlay, field.name)
+    for name in ("stakeholder_labels", "unit_labels"):
+        # Label tables extend the base's, code by code: a variant names its own groups and units.
+        if name in present:
+            changes[name] = {**getattr(base, name), **getattr(overlay, name)}
     changes["nodes"] = _merge_by_code(base.nodes, overlay.nodes)
     changes["indicators"] = _merge_by_code(base.indicators, overlay.indicators)
     return attrs.evolve(base, plugin=None, **changes)

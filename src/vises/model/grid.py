@@ -237,6 +237,11 @@ class Grid:
     #: exchange formats (the CIDS export) name its members, indicators and reports.
     publisher: str | None = None
     namespace: str | None = None
+    #: Labels per language of the stakeholder groups the grid and its evaluations name, by code
+    #: (``trainees = { fr = "Stagiaires", nl = "Cursisten" }``); reports fall back on vises's words.
+    stakeholder_labels: dict[str, Labels] = attrs.field(factory=dict)
+    #: Labels per language of units a plugin defines (``heure_stagiaire = { fr = "heure stagiaire" }``).
+    unit_labels: dict[str, Labels] = attrs.field(factory=dict)
     #: Which plugin contributed the grid (filled in by the registry).
     plugin: str | None = None
 

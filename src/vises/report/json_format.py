@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from vises.i18n import stakeholder_label, unit_label
 from vises.report.csv_format import machine_numbers
 from vises.report.narratives import by_row, row_texts
 from vises.report.views import profile_view, resolve
@@ -117,6 +118,7 @@ def _nodes(results: Results, lang: str) -> list[dict[str, Any]]:
             "depth": results.depth(code),
             "is_indicator": results.is_indicator(code),
             "unit": results.unit(code),
+            "unit_label": unit_label(results.unit(code), lang, results.grid.unit_labels),
             "method": results.method(code),
         }
         for code in results.codes
@@ -186,6 +188,10 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
         "previous_period": profile.previous_period,
         "provenance": results.provenance,
         "evaluation": profile.evaluation,
+        "stakeholder_labels": {
+            code: stakeholder_label(code, resolved.lang, results.grid.stakeholder_labels)
+            for code in (profile.evaluation.stakeholders if profile.evaluation else ())
+        },
         "narratives": row_texts(results, results.row(profile.organisation, profile.period)),
         "changes": {row.code: row.change for block in profile.blocks for row in (block.dimension, *block.rows)}
         | {profile.total.code: profile.total.change},

@@ -115,7 +115,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     else:
         for key, values in (
             ("questions", evaluation.questions),
-            ("stakeholders", evaluation.stakeholders),
+            ("stakeholders", view.stakeholders),
             ("methods", view.methods),
         ):
             if values:

@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 
 from vises.errors import ConfigError
-from vises.i18n import check_lang, colon, translate
+from vises.i18n import check_lang, colon, stakeholder_label, translate
 from vises.report.narratives import NarrativeTable, network_texts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -200,18 +200,10 @@ def attribute_label(name: str, value: str, lang: str) -> str:
 
 
 def method_label(method: str, lang: str) -> str:
-    """A data-collection method in the report language ("focus group" → "Groupe de discussion").
+    """A data-collection method in the report language (``vises.i18n.method_label``)."""
+    from vises.i18n import method_label as words
 
-    Methods are stored under their canonical names (``vises.io.evaluations.METHODS``); ``other: x``
-    reads "Autre : x" and anything else is shown as written.
-    """
-    key = "method_" + method.strip().replace(" ", "_")
-    if _known(key):
-        return translate(key, lang)
-    head, sep, rest = method.partition(":")
-    if sep and head.strip().lower() == "other":
-        return f"{translate('method_other', lang)}: {rest.strip()}"
-    return method
+    return words(method, lang)
 
 
 _LOW_COVERAGE = re.compile(r"^coverage (\d+)% below the minimum (\d+)%$")
@@ -239,12 +231,12 @@ def pooling_text(pooling: str, lang: str) -> str:
     return f"{translate(key, lang)} ({pooling})" if _known(key) else pooling
 
 
-def unit_text(unit: str | None, lang: str) -> str | None:
-    """A unit for display: the words the catalogue has (``percent`` → ``%``), the rest as written."""
-    if not unit:
-        return unit
-    parts = re.split(r"(\s*/\s*|\s*\*\s*|\s+per\s+)", unit)
-    return "".join(translate(f"unit_{part}", lang) if _known(f"unit_{part}") else part for part in parts)
+def unit_text(unit: str | None, lang: str, labels: Mapping[str, Mapping[str, str]] | None = None) -> str | None:
+    """A unit for display (``vises.i18n.unit_label``): the grid's ``unit_labels``, vises's words
+    (``percent`` → ``%``), the rest as written."""
+    from vises.i18n import unit_label
+
+    return unit_label(unit, lang, labels)
 
 
 def organisation_name(results: Results, organisation: str, row: int | None = None) -> str | None:
@@ -304,6 +296,8 @@ class ProfileView:
     evaluation: Evaluation | None
     #: The evaluation's data-collection methods in the report language.
     methods: tuple[str, ...]
+    #: The evaluation's stakeholder groups in words (the grid's labels, else vises's, else the code).
+    stakeholders: tuple[str, ...]
     general_evidence: tuple[str, ...]
     dimensions: tuple[ProfileRow, ...]
     #: The network median of each dimension in the same period, for comparison.
@@ -425,7 +419,7 @@ def profile_view(
             raw=float(results.raw(code)[row]) if indicator else float("nan"),
             raw_text=None if text is None else _level_text(results, code, _text(text[row]), lang),
             unit=results.unit(code),
-            unit_label=unit_text(results.unit(code), lang),
+            unit_label=unit_text(results.unit(code), lang, results.grid.unit_labels),
             coverage=float(results.coverage(code)[row]),
             rank=float(results.ranks(code)[row]) if options.ranks else float("nan"),
             reason=reason_text(results.reasons(code)[row], lang),
@@ -462,6 +456,9 @@ def profile_view(
         portrait=tuple(portrait),
         evaluation=evaluation,
         methods=() if evaluation is None else tuple(method_label(m, lang) for m in evaluation.methods),
+        stakeholders=()
+        if evaluation is None
+        else tuple(stakeholder_label(code, lang, results.grid.stakeholder_labels) for code in evaluation.stakeholders),
         general_evidence=(*evidence.rest(), *total.evidence),
         dimensions=tuple(block.dimension for block in blocks),
         network_medians=tuple(_median(results.score(code)[same_period]) for code in dimensions),

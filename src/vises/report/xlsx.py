@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vises.i18n import translate
+from vises.i18n import translate, unit_label
 from vises.report.narratives import network_texts
 from vises.report.views import names_column, period_ranks, profile_row, provenance, resolve
 from vises.report.xlsx_package import Column, Style, Workbook
@@ -134,7 +134,7 @@ def _data_sheet(
     labels = [translate("organisation", lang), translate("period", lang)]
     for code in codes:
         label = results.label(code, lang)
-        unit = results.unit(code) if units else None
+        unit = unit_label(results.unit(code), lang, results.grid.unit_labels) if units else None
         labels.append(f"{label} [{unit}]" if unit else label)
     heads = [[(label, HEADER) for label in labels], [(code, HEADER) for code in ("organisation", "period", *codes)]]
     organisations = results.organisations[rows].astype(str)

@@ -85,6 +85,8 @@ class Outcome:
     stakeholder: str
     quantity: float | QuantityRef
     proxy: Proxy | str
+    #: What the outcome is, per language (or one plain text): reports show it instead of the code.
+    label: dict[str, str] = attrs.field(factory=dict)
     description: str = ""
     indicator: str = ""
     deadweight: float = 0.0
@@ -93,6 +95,9 @@ class Outcome:
     duration: int = 1
     drop_off: float = 0.0
     start: int = 1
+
+    def label_in(self, lang: str | None = None) -> str:
+        return pick_label(self.label, lang, self.code)
 
 
 @attrs.frozen(kw_only=True)

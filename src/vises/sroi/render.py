@@ -10,16 +10,47 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from vises.errors import MissingDependencyError, ReportError
-from vises.i18n import MISSING, catalogue, check_lang, colon, format_number, translate
+from vises.i18n import MISSING, catalogue, check_lang, colon, format_number, stakeholder_label, translate
 from vises.neutralise import markdown_text, terminal_text
 from vises.sroi.calculate import SroiResult
 from vises.sroi.model import ValueMap
 from vises.sroi.sensitivity import SensitivityReport, SensitivityRow
 
 FORMATS = ("table", "markdown", "json", "html")
+
+
+@attrs.frozen(kw_only=True)
+class Names:
+    """The words for outcome and stakeholder codes in one language (the value map's labels, then vises's)."""
+
+    outcomes: Mapping[str, str] = attrs.field(factory=dict)
+    stakeholders: Mapping[str, str] = attrs.field(factory=dict)
+
+    def outcome(self, code: str) -> str:
+        return self.outcomes.get(code, code)
+
+    def stakeholder(self, code: str) -> str:
+        return self.stakeholders.get(code, code)
+
+
+def names_for(result: SroiResult, value_map: ValueMap | None, lang: str) -> Names:
+    """Outcomes by their label in ``lang``; stakeholder groups by the map's label, else vises's word
+    for a common group (``trainees`` → "Stagiaires"), else the code. A missing translation is marked."""
+    if value_map is None:
+        declared = {s.code: {"und": s.label} for s in result.by_stakeholder if s.label and s.label != s.code}
+        return Names(stakeholders={s.code: stakeholder_label(s.code, lang, declared) for s in result.by_stakeholder})
+    stakeholders = {s.code: s.label for s in value_map.stakeholders}
+    codes = {s.code for s in value_map.stakeholders} | {o.stakeholder for o in value_map.outcomes}
+    return Names(
+        outcomes={o.code: o.label_in(lang) for o in value_map.outcomes},
+        stakeholders={code: stakeholder_label(code, lang, stakeholders) for code in sorted(codes)},
+    )
 
 
 def render(
@@ -33,29 +64,27 @@ def render(
     """Render ``result`` (and the sensitivity ``report``, if any) in one of ``FORMATS``.
 
     ``lang`` (fr, nl, en; English by default) chooses the report's words and, given the
-    ``value_map``, its labels; JSON keeps machine keys whatever the language.
+    ``value_map``, its labels (outcomes and stakeholders by label, not code); JSON keeps machine
+    keys whatever the language and adds the labels beside them.
     """
     lang = check_lang(lang)
+    names = names_for(result, value_map, lang)
     if value_map is not None:
-        result = _relabelled(result, value_map, lang)
+        result = attrs.evolve(result, label=value_map.label_in(lang))
     if fmt == "json":
-        return render_json(result, report)
+        return render_json(result, report, names=names)
     if fmt == "html":
-        return render_html(result, report, lang=lang)
+        return render_html(result, report, lang=lang, names=names)
     if fmt in ("table", "markdown"):
         return _render_text(
-            result, report, "github" if fmt == "markdown" else "simple", markdown=fmt == "markdown", lang=lang
+            result,
+            report,
+            "github" if fmt == "markdown" else "simple",
+            markdown=fmt == "markdown",
+            lang=lang,
+            names=names,
         )
     raise ReportError(f"unknown SROI output format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
-
-
-def _relabelled(result: SroiResult, value_map: ValueMap, lang: str) -> SroiResult:
-    """The result with the map's and the stakeholders' labels in ``lang`` (visible fallback)."""
-    import attrs
-
-    labels = {s.code: s.label_in(lang) for s in value_map.stakeholders}
-    stakeholders = tuple(attrs.evolve(s, label=labels.get(s.code, s.label)) for s in result.by_stakeholder)
-    return attrs.evolve(result, label=value_map.label_in(lang), by_stakeholder=stakeholders)
 
 
 def _words(lang: str, *keys: str) -> list[str]:
@@ -114,13 +143,14 @@ def headline(result: SroiResult, lang: str | None = None) -> list[tuple[str, str
     ]
 
 
-def value_map_rows(result: SroiResult, lang: str | None = None) -> list[list[str]]:
+def value_map_rows(result: SroiResult, lang: str | None = None, names: Names | None = None) -> list[list[str]]:
+    names = names or Names()
     rows = []
     for o in result.by_outcome:
         rows.append(
             [
-                o.code,
-                o.stakeholder,
+                names.outcome(o.code),
+                names.stakeholder(o.stakeholder),
                 _num(o.quantity, lang),
                 money(o.proxy, result.currency, lang),
                 percent(o.deadweight, lang),
@@ -166,11 +196,12 @@ STAKEHOLDER_HEADERS = _words("en", *STAKEHOLDER_KEYS)
 TORNADO_HEADERS = _words("en", *TORNADO_KEYS)
 
 
-def stakeholder_rows(result: SroiResult, lang: str | None = None) -> list[list[str]]:
+def stakeholder_rows(result: SroiResult, lang: str | None = None, names: Names | None = None) -> list[list[str]]:
+    names = names or Names()
     return [
         [
             s.code,
-            s.label,
+            names.stakeholders.get(s.code, s.label),
             money(s.value, result.currency, lang),
             percent(s.share, lang),
             money(s.undiscounted_value, result.currency, lang),
@@ -226,11 +257,12 @@ def switching(row: SensitivityRow, lang: str | None = None) -> str:
     return _num(value, lang)
 
 
-def tornado_rows(report: SensitivityReport, lang: str | None = None) -> list[list[str]]:
+def tornado_rows(report: SensitivityReport, lang: str | None = None, names: Names | None = None) -> list[list[str]]:
+    names = names or Names()
     return [
         [
             assumption_label(row.assumption, lang),
-            row.outcome or translate("sroi_all", lang),
+            names.outcome(row.outcome) if row.outcome else translate("sroi_all", lang),
             tested(row, lang),
             format_number(row.ratio_low, lang, 2),
             format_number(row.ratio_high, lang, 2),
@@ -242,7 +274,13 @@ def tornado_rows(report: SensitivityReport, lang: str | None = None) -> list[lis
 
 
 def _render_text(
-    result: SroiResult, report: SensitivityReport | None, style: str, *, markdown: bool, lang: str = "en"
+    result: SroiResult,
+    report: SensitivityReport | None,
+    style: str,
+    *,
+    markdown: bool,
+    lang: str = "en",
+    names: Names | None = None,
 ) -> str:
     from tabulate import tabulate
 
@@ -265,11 +303,11 @@ def _render_text(
         "",
         title(translate("sroi_value_map", lang), 2),
         "",
-        table(value_map_rows(result, lang), VALUE_MAP_KEYS),
+        table(value_map_rows(result, lang, names), VALUE_MAP_KEYS),
         "",
         title(translate("sroi_by_stakeholder", lang), 2),
         "",
-        table(stakeholder_rows(result, lang), STAKEHOLDER_KEYS),
+        table(stakeholder_rows(result, lang, names), STAKEHOLDER_KEYS),
     ]
     if report is not None:
         parts += [
@@ -278,7 +316,7 @@ def _render_text(
             "",
             clean(translate("sroi_base_ratio", lang, ratio=ratio(report.base_ratio, lang))),
             "",
-            table(tornado_rows(report, lang), TORNADO_KEYS),
+            table(tornado_rows(report, lang, names), TORNADO_KEYS),
         ]
     parts += ["", clean(translate("sroi_closing", lang))]
     return "\n".join(parts) + "\n"
@@ -294,14 +332,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render_json(result: SroiResult, report: SensitivityReport | None = None) -> str:
+def render_json(result: SroiResult, report: SensitivityReport | None = None, *, names: Names | None = None) -> str:
     data = result.to_dict()
+    if names is not None:
+        data["labels"] = {"outcomes": dict(names.outcomes), "stakeholders": dict(names.stakeholders)}
     if report is not None:
         data["sensitivity"] = report.to_dict()
     return json.dumps(_plain(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def render_html(result: SroiResult, report: SensitivityReport | None = None, *, lang: str = "en") -> str:
+def render_html(
+    result: SroiResult, report: SensitivityReport | None = None, *, lang: str = "en", names: Names | None = None
+) -> str:
     """A self-contained page (inline CSS, no scripts); every value is escaped by jinja2."""
     try:
         import jinja2
@@ -327,11 +369,11 @@ def render_html(result: SroiResult, report: SensitivityReport | None = None, *, 
         words=words,
         headline=headline(result, lang),
         value_map_headers=_words(lang, *VALUE_MAP_KEYS),
-        value_map=value_map_rows(result, lang),
+        value_map=value_map_rows(result, lang, names),
         stakeholder_headers=_words(lang, *STAKEHOLDER_KEYS),
-        stakeholders=stakeholder_rows(result, lang),
+        stakeholders=stakeholder_rows(result, lang, names),
         tornado_headers=_words(lang, *TORNADO_KEYS),
-        tornado=tornado_rows(report, lang) if report else None,
+        tornado=tornado_rows(report, lang, names) if report else None,
         shares=[(s.label, s.share) for s in result.by_stakeholder],
     )
 

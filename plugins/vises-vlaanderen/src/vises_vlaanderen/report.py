@@ -89,4 +89,7 @@ def render_jaarverslag(results: Results, request: ReportRequest, /) -> str:
                 voices.append(f"- **{markdown_text(names.get(orgs[row], orgs[row]))}**: {markdown_text(text)}")
     if voices:
         lines += ["", "## Stem van de werknemers", "", *voices[:5]]
+        if len(voices) > 5:
+            # One page on purpose, but never a silent cut: say how many more there are, and where.
+            lines.append(f"- … en nog {len(voices) - 5} getuigenis(sen): zie het html- of json-rapport.")
     return "\n".join(lines) + "\n"

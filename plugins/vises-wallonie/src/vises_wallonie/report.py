@@ -1,7 +1,8 @@
 """The "caips" report: a French markdown summary of a grid's areas, centre by centre.
 
 It shows a profile per area before the total, as VISES asks, and puts the evaluation framing
-(evaluative question, stakeholders, methods, narrative) next to the numbers. It reads results
+(evaluative question, stakeholders in words, methods, narratives and the narrative indicators'
+texts) next to the numbers. It reads results
 through the public API only: ``Results`` for the numbers, ``vises.format_number`` for every
 number (a whole column at a time), ``vises.markdown_text`` for every name, label and narrative
 (so a centre's text can neither carry HTML nor break a table). French typography: a no-break
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vises import format_number, markdown_text
+from vises import format_number, markdown_text, method_label, stakeholder_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -86,21 +87,31 @@ def render_caips(results: Results, request: ReportRequest, /) -> str:
         cells = " | ".join(column[position] for column in columns)
         lines.append(f"| {label} | {cells} | {ranks[position]} |")
 
-    framed = [int(i) for i in rows.tolist() if results.evaluation(orgs[i], period) is not None]
+    # The framing and every text of each centre: its evaluation, then its narrative indicators.
+    stories = {
+        int(i): [(code, text) for code in results.narrative_codes if (text := results.narrative(code, int(i)))]
+        for i in rows.tolist()
+    }
+    framed = [int(i) for i in rows.tolist() if results.evaluation(orgs[i], period) is not None or stories[int(i)]]
     if framed:
         lines += ["", "## Démarche d'évaluation", ""]
         for i in framed:
             evaluation = results.evaluation(orgs[i], period)
-            assert evaluation is not None
             lines.append(f"### {markdown_text(names.get(orgs[i], orgs[i]))}")
-            if evaluation.questions:
+            if evaluation is not None and evaluation.questions:
                 lines.append(f"- Question évaluative{COLON}{' / '.join(map(markdown_text, evaluation.questions))}")
-            if evaluation.stakeholders:
-                lines.append(f"- Parties prenantes{COLON}{', '.join(map(markdown_text, evaluation.stakeholders))}")
-            if evaluation.methods:
-                lines.append(f"- Méthodes{COLON}{', '.join(map(markdown_text, evaluation.methods))}")
-            for code, text in sorted(evaluation.narrative.items()):
+            if evaluation is not None and evaluation.stakeholders:
+                groups = [
+                    stakeholder_label(code, lang, results.grid.stakeholder_labels) for code in evaluation.stakeholders
+                ]
+                lines.append(f"- Parties prenantes{COLON}{', '.join(map(markdown_text, groups))}")
+            if evaluation is not None and evaluation.methods:
+                methods = [method_label(method, lang) for method in evaluation.methods]
+                lines.append(f"- Méthodes{COLON}{', '.join(map(markdown_text, methods))}")
+            for code, text in sorted(evaluation.narrative.items()) if evaluation is not None else ():
                 where = "ensemble" if code == "*" else (results.label(code, lang) if code in results.codes else code)
                 lines.append(f"- *{markdown_text(where)}*{COLON}{markdown_text(text)}")
+            for code, text in stories[i]:
+                lines.append(f"- *{markdown_text(results.label(code, lang))}*{COLON}{markdown_text(text)}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
