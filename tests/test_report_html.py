@@ -98,12 +98,60 @@ def test_charts_can_be_turned_off(results):
     assert "<svg" not in page and "Overzicht van het netwerk" in page
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
-def test_html_renders_in_headless_chromium(pages, tmp_path):
-    page = tmp_path / "report.html"
-    page.write_text(pages["network"], encoding="utf-8")
-    shot = tmp_path / "report.png"
+#: Written into each page's <head>: records every error and console.error before the page's own script runs.
+ERROR_HOOK = """<script>window.__visesErrors = [];
+window.addEventListener('error', function (e) { window.__visesErrors.push(String(e.message)); });
+(function () { var original = console.error; console.error = function () {
+  window.__visesErrors.push(Array.prototype.join.call(arguments, ' '));
+  return original.apply(console, arguments); }; })();
+</script>"""
+#: Written at the end of each page: once laid out, what a reader sees, posted to the wrapper page.
+MEASURE = """<script>
+window.addEventListener('load', function () {
+  var out = {name: window.name, width: window.innerWidth, scroll: document.documentElement.scrollWidth,
+             errors: window.__visesErrors, totals: [], charts: [], wide: [],
+             hidden: document.querySelectorAll('tr[hidden]').length,
+             pagers: document.querySelectorAll('.pager:not([hidden])').length};
+  document.querySelectorAll('table').forEach(function (table) {
+    var head = table.querySelector('th.total');
+    if (!head) { return; }
+    var cell = head.getBoundingClientRect(), box = table.parentNode.getBoundingClientRect();
+    out.totals.push([cell.left, cell.right, box.left, box.right]);
+  });
+  document.querySelectorAll('svg').forEach(function (svg) {
+    var r = svg.getBoundingClientRect(); out.charts.push([r.width, r.height]);
+  });
+  document.querySelectorAll('body *').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.right > window.innerWidth + 1 && !el.closest('.wrap')) { out.wide.push(el.tagName + ' ' + el.className); }
+  });
+  parent.postMessage(JSON.stringify(out), '*');
+});
+</script>"""
+
+
+def seen_in_chromium(pages: dict[str, tuple[str, int]], folder: Path) -> dict[str, dict]:
+    """Each page laid out by headless Chromium at its width (an iframe of that width), as measured inside it."""
+    import html
+    import json
+    import re
+
+    frames = []
+    for name, (page, width) in pages.items():
+        page = page.replace("<head>", "<head>" + ERROR_HOOK, 1).replace("</body>", MEASURE + "</body>", 1)
+        frames.append(
+            f'<iframe name="{name}" style="border:0;display:block;width:{width}px;height:900px" '
+            f'srcdoc="{html.escape(page, quote=True)}"></iframe>'
+        )
+    wrapper = folder / "wrapper.html"
+    wrapper.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body style='margin:0'>"
+        + "".join(frames)
+        + "<pre id='measured'></pre><script>var seen = [];"
+        "window.addEventListener('message', function (e) { seen.push(JSON.parse(e.data));"
+        "document.getElementById('measured').textContent = JSON.stringify(seen); });</script></body></html>",
+        encoding="utf-8",
+    )
     command = [
         str(CHROMIUM),
         "--headless",
@@ -114,14 +162,74 @@ def test_html_renders_in_headless_chromium(pages, tmp_path):
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        f"--screenshot={shot}",
-        "--window-size=1280,2000",
-        page.as_uri(),
+        f"--user-data-dir={folder / 'profile'}",
+        "--window-size=1400,1000",
+        "--virtual-time-budget=15000",
+        "--dump-dom",
+        wrapper.as_uri(),
     ]
-    subprocess.run(command, capture_output=True, timeout=90, check=False)
-    assert shot.exists()
-    assert shot.stat().st_size > 20_000  # a blank page is a few kilobytes
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    found = re.search(r"<pre id=\"measured\">(.*?)</pre>", done.stdout, re.S)
+    assert found and found.group(1), f"Chromium measured nothing: {done.stderr[-2000:]}"
+    measured = {item["name"]: item for item in json.loads(html.unescape(found.group(1)))}
+    assert set(measured) == set(pages), measured.keys()
+    return measured
+
+
+def wide_network():
+    """Twelve dimensions with long labels and 120 organisations: a table wider than the page, paged."""
+    import numpy as np
+
+    import vises
+    from vises import Column, Dataset, Grid, Indicator, Node
+
+    dims = [f"d{i:02d}" for i in range(12)]
+    grid = Grid(
+        code="wide",
+        languages=("fr", "en"),
+        label={"fr": "Réseau large", "en": "Wide network"},
+        nodes=(
+            Node(code="wide", label={"fr": "Ensemble", "en": "Overall"}),
+            *(
+                Node(code=d, parent="wide", label={"fr": f"Dimension numéro {i} aux mots longs", "en": f"Dim {i}"})
+                for i, d in enumerate(dims)
+            ),
+        ),
+        indicators=tuple(Indicator(code=f"x{d}", parent=d) for d in dims),
+    )
+    rng = np.random.default_rng(5)
+    n = 120
+    data = Dataset(
+        organisations=np.array([f"organisation_{i:03d}" for i in range(n)] * 2, dtype=object),
+        periods=np.array(["2023"] * n + ["2024"] * n, dtype=object),
+        columns={f"x{d}": Column(values=rng.uniform(0, 100, 2 * n)) for d in dims},
+        attributes={"region": np.array(["Namur", "Liège"] * n, dtype=object)},
+    )
+    return vises.score(grid, data)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (CI installs it)")
+def test_what_a_reader_sees_in_headless_chromium(pages, tmp_path):
+    """No horizontal scrolling of the page on a phone, the overall score in view at 1280 px, no error."""
+    wide = render_html(wide_network(), ask(lang="fr"))
+    shown = {
+        f"{name}{width}": (page, width)
+        for name, page in (("network", pages["network"]), ("profile", pages["profile"]), ("wide", wide))
+        for width in (390, 1280)
+    }
+    measured = seen_in_chromium(shown, tmp_path)
+    for name, seen in measured.items():
+        assert seen["width"] == shown[name][1], (name, seen["width"])
+        assert seen["errors"] == [], (name, seen["errors"])
+        assert seen["scroll"] <= seen["width"], (name, seen["scroll"], seen["wide"])
+        assert seen["charts"] and all(w > 100 and h > 50 for w, h in seen["charts"]), (name, seen["charts"])
+        if name.endswith("1280"):
+            for left, right, box_left, box_right in seen["totals"]:
+                assert box_left - 1 <= left and right <= box_right + 1 and right <= seen["width"], (name, seen)
+    assert measured["network1280"]["totals"] and measured["wide1280"]["totals"]
+    # The long tables are paged by the page's own script: 50 rows shown of 120 per period.
+    assert measured["wide1280"]["pagers"] >= 2 and measured["wide1280"]["hidden"] >= 2 * 70
 
 
 def test_wide_tables_scroll_in_their_own_box_and_print_whole(pages):

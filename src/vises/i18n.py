@@ -145,6 +145,11 @@ def stakeholder_label(code: str, lang: str | None = None, labels: Mapping[str, M
     return code_label("stakeholder", code, lang, (labels or {}).get(code))
 
 
+def unit_parts(unit: str) -> list[str]:
+    """The unit names of a unit expression (``hour / FTE`` → ``["hour", "FTE"]``)."""
+    return [part.strip() for part in _UNIT_PARTS.split(unit)[::2] if part.strip()]
+
+
 def unit_label(
     unit: str | None, lang: str | None = None, labels: Mapping[str, Mapping[str, str]] | None = None
 ) -> str | None:

@@ -156,6 +156,15 @@ def _owner_of(name: str) -> str | None:
     return _owners.get(name)
 
 
+def unit_owner(name: str) -> str | None:
+    """Who defined a unit name: ``"vises"``, a plugin's name, or ``None`` (pint's own, or unknown).
+
+    Cheap: it reads the definition lines recorded so far and never builds pint.
+    """
+    with _lock:
+        return _owner_of(name.strip())
+
+
 def add_definitions(lines: Iterable[str], *, source: str, on_problem: OnProblem | None = None) -> None:
     """Add a plugin's unit definition lines; defined now if pint is built, else when it is.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import click
@@ -89,6 +90,12 @@ def validate(data: Path, grid_name: str) -> None:
     type=click.IntRange(0, 10),
     help="Indent JSON by this many spaces (json format; compact, one record per line, without it).",
 )
+@click.option(
+    "--width",
+    type=click.IntRange(0, 10_000),
+    help="Fit the table format to this many characters (default: the terminal's width on screen, "
+    "no limit in a file; 0: no limit).",
+)
 def score(
     data: Path,
     grid_name: str,
@@ -101,6 +108,7 @@ def score(
     weighting: str | None,
     indent: int | None,
     spec_file: Path | None,
+    width: int | None,
 ) -> None:
     """Score a dataset on a grid and write a report."""
     import vises
@@ -128,7 +136,18 @@ def score(
             for note in built.notes:
                 click.echo(f"Note: {note}", err=True)
         advance()
-        options = {} if indent is None else {"indent": indent}
+        options: dict[str, int] = {} if indent is None else {"indent": indent}
+        if format_name == "table":
+            if width is None and output is None:
+                # On screen, the table fits the terminal (COLUMNS, else the terminal, else 80).
+                width = shutil.get_terminal_size().columns
+            if width:
+                options["width"] = max(width, 20)
+        elif width is not None:
+            raise ReportError(
+                f"--width applies to the table format, not {format_name!r}",
+                hint="leave --width out, or use --format table",
+            )
         request = ReportRequest(language=lang, view=view, organisation=organisation, period=period, options=options)
         from vises.io.atomic import write_bytes_atomic, write_chunks_atomic
 
@@ -154,6 +173,8 @@ def score(
         # A CSV table has no place for metadata: its provenance goes beside it.
         import json
 
+        from vises.report.views import provenance_record
+
         sidecar = output.with_name(output.name + ".provenance.json")
-        write_chunks_atomic(sidecar, [json.dumps(results.provenance, indent=2, ensure_ascii=False) + "\n"])
+        write_chunks_atomic(sidecar, [json.dumps(provenance_record(results), indent=2, ensure_ascii=False) + "\n"])
         click.echo(f"wrote {sidecar}", err=True)

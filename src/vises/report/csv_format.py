@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vises.neutralise import spreadsheet_text
-from vises.report.views import Request, period_ranks, profile_row, resolve
+from vises.report.views import Request, period_ranks, profile_row, provenance_record, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.contract.records import ReportRequest
@@ -36,7 +36,7 @@ CHUNK_ROWS = 20_000
 
 def provenance_lines(results: Results) -> list[str]:
     """The provenance as ``# key: value`` lines."""
-    data = results.provenance
+    data = provenance_record(results)
     plugins = ", ".join(f"{name} {version}" for name, version in sorted((data.get("plugins") or {}).items()))
     methods = "; ".join(f"{code}={method}" for code, method in (data.get("methods") or {}).items())
     return [

@@ -25,7 +25,7 @@ import numpy as np
 from vises.i18n import stakeholder_label, unit_label
 from vises.report.csv_format import machine_numbers
 from vises.report.narratives import by_row, row_texts
-from vises.report.views import profile_view, resolve
+from vises.report.views import profile_view, provenance_record, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.contract.records import ReportRequest
@@ -137,7 +137,7 @@ def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -
     head = {
         "view": "network",
         "lang": lang,
-        "provenance": results.provenance,
+        "provenance": provenance_record(results),
         "grid": {"code": results.grid.code, "version": results.grid.version, "label": results.grid.label_in(lang)},
         "codes": list(results.codes),
         "periods": list(results.period_values),
@@ -186,7 +186,7 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
         "name": profile.name,
         "period": profile.period,
         "previous_period": profile.previous_period,
-        "provenance": results.provenance,
+        "provenance": provenance_record(results),
         "evaluation": profile.evaluation,
         "stakeholder_labels": {
             code: stakeholder_label(code, resolved.lang, results.grid.stakeholder_labels)

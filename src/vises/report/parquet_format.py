@@ -17,7 +17,7 @@ import numpy as np
 
 from vises.errors import MissingDependencyError
 from vises.report.csv_format import csv_rows
-from vises.report.views import resolve
+from vises.report.views import provenance_record, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.contract.records import ReportRequest
@@ -54,7 +54,9 @@ def render_parquet(results: Results, request: ReportRequest, /) -> bytes:
         coverage = results.coverage(code)[rows]
         arrays[f"coverage.{code}"] = pa.array(coverage, mask=~np.isfinite(coverage), type=pa.float64())
     table = pa.table(arrays)
-    metadata = {b"vises.provenance": json.dumps(results.provenance, ensure_ascii=False, default=str).encode("utf-8")}
+    metadata = {
+        b"vises.provenance": json.dumps(provenance_record(results), ensure_ascii=False, default=str).encode("utf-8")
+    }
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
     buffer = io.BytesIO()
     pa.parquet.write_table(table, buffer, compression="zstd")

@@ -10,6 +10,7 @@ column at a time (``vises.format_number``); every text the terminal receives goe
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -228,6 +229,7 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
             headers=(_t("organisation", lang), _t("period", lang), *view.labels),
             columns=(table.who(), [str(p) for p in table.periods.tolist()], *score_columns),
             align=(LEFT, LEFT, *([RIGHT] * len(view.codes))),
+            keys=2,
         )
     )
 
@@ -244,6 +246,7 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
                 *(fmt.nums(np.array([getattr(d, key) for d in distributions], dtype=float)) for key in keys[1:]),
             ),
             align=(LEFT, LEFT, *([RIGHT] * len(keys))),
+            keys=2,
         )
     )
 
@@ -262,6 +265,7 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
                     *(fmt.nums(means[:, i]) for i in range(len(view.codes))),
                 ),
                 align=(LEFT, LEFT, LEFT, RIGHT, *([RIGHT] * len(view.codes))),
+                keys=3,
             )
         )
     else:
@@ -280,6 +284,7 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
                     *(fmt.signeds(changes.changes[:, i]) for i in range(len(view.codes))),
                 ),
                 align=(LEFT, LEFT, LEFT, *([RIGHT] * len(view.codes))),
+                keys=3,
             )
         )
     else:
@@ -295,6 +300,7 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
                 headers=(_t("organisation", lang), _t("period", lang), _t("about", lang), _t("text", lang)),
                 columns=(who, [str(p) for p in texts.periods.tolist()], list(texts.about), list(texts.texts)),
                 align=(LEFT, LEFT, LEFT, LEFT),
+                keys=2,
             )
         )
     return blocks
@@ -340,21 +346,37 @@ def document(results: Results, request: Request) -> list[Block]:
     return blocks + provenance_blocks(provenance(results), request.lang)
 
 
-def _plain(blocks: list[Block]) -> str:
+def _plain(blocks: list[Block], width: int = 0) -> str:
+    """The blocks as terminal text; with ``width``, every line fits it (text wraps, tables fit)."""
+    limit = width or None
+
+    def wrapped(text: str, indent: str = "", first: str = "") -> list[str]:
+        lines = []
+        for line in text.split("\n"):
+            if limit is None or len(first + line) <= limit:
+                lines.append(first + line)
+            else:
+                lines += textwrap.wrap(
+                    line, width=limit, initial_indent=first, subsequent_indent=indent, break_on_hyphens=False
+                ) or [first]
+            first = indent
+        return lines
+
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
-            text = terminal_text(block.text)
+            lines = wrapped(terminal_text(block.text))
+            out.extend(lines)
             underline = {1: "=", 2: "-"}.get(block.level)
-            out.append(text)
             if underline:
-                out.append(underline * len(text))
+                out.append(underline * max(map(len, lines)))
         elif isinstance(block, Paragraph):
-            out.append(terminal_text(block.text))
+            out.extend(wrapped(terminal_text(block.text)))
         elif isinstance(block, Items):
-            out.extend(f"  - {terminal_text(item)}".replace("\n", "\n    ") for item in block.items)
+            for item in block.items:
+                out.extend(wrapped(terminal_text(item), indent="    ", first="  - "))
         else:
-            out.append(plain(block, clean=_one_line))
+            out.append(plain(block, clean=_one_line, width=limit))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -365,5 +387,6 @@ def _one_line(text: str) -> str:
 
 
 def render_table(results: Results, request: ReportRequest, /) -> str:
-    """A plain-text report for the terminal."""
-    return _plain(document(results, resolve(results, request, "table")))
+    """A plain-text report for the terminal, fitted to ``options={"width": N}`` characters when given."""
+    resolved = resolve(results, request, "table")
+    return _plain(document(results, resolved), resolved.options.width)

@@ -51,11 +51,13 @@ class Options:
     provenance: bool = False
     #: Indent JSON by this many spaces; 0 writes it compact, one record per line.
     indent: int = 0
+    #: Fit the terminal table to this many characters (``vises score`` passes the terminal's); 0: no limit.
+    width: int = 0
 
 
 #: The options each built-in format understands; any other is refused, never ignored.
 FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
-    "table": ("ranks", "digits"),
+    "table": ("ranks", "digits", "width"),
     "markdown": ("ranks", "digits"),
     "csv": ("provenance",),
     "json": ("ranks", "indent"),
@@ -63,6 +65,10 @@ FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
     "xlsx": ("ranks", "digits"),
     "parquet": ("ranks",),
 }
+
+
+#: Allowed values of the whole-number options (0 always allowed: "none" or "no limit").
+_INT_RANGES = {"digits": (0, 10), "indent": (0, 10), "width": (20, 10_000)}
 
 
 def parse_options(options: Mapping[str, Any] | None, format: str | None = None) -> Options:
@@ -84,8 +90,14 @@ def parse_options(options: Mapping[str, Any] | None, format: str | None = None) 
         expected = type(getattr(Options(), name))
         if expected is bool and not isinstance(value, bool):
             raise ConfigError(f"report option {name!r} must be true or false, not {value!r}")
-        if expected is int and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10):
-            raise ConfigError(f"report option {name!r} must be a whole number from 0 to 10, not {value!r}")
+        if expected is int:
+            low, high = _INT_RANGES.get(name, (0, 10))
+            if isinstance(value, bool) or not isinstance(value, int) or not (low <= value <= high or value == 0):
+                raise ConfigError(
+                    f"report option {name!r} must be a whole number from {low} to {high}"
+                    + (" (or 0)" if low else "")
+                    + f", not {value!r}"
+                )
         values[name] = value
     return Options(**values)
 
@@ -792,8 +804,33 @@ class Provenance:
     pooling: str
 
 
-def provenance(results: Results) -> Provenance:
+def contributors(results: Results) -> set[str]:
+    """The plugins this grid's scores owe something to: the grid's own, every method's, and each
+    plugin that defines a unit the grid's indicators use (vises itself is left out: its version is
+    given apart)."""
+    from vises.i18n import unit_parts
+    from vises.units import unit_owner
+
     data = results.provenance
+    used = {data.get("grid_plugin"), *(data.get("method_plugins") or {}).values()}
+    for unit in {indicator.unit for indicator in results.grid.indicators if indicator.unit}:
+        used |= {unit_owner(part) for part in unit_parts(unit)}
+    return {str(name) for name in used if name and name != "vises"}
+
+
+def provenance_record(results: Results) -> dict[str, Any]:
+    """``results.provenance`` as outputs write it: ``plugins`` narrowed to those that contributed
+    (``contributors``), every plugin that was loaded kept under ``installed_plugins``."""
+    data = dict(results.provenance)
+    installed = dict(data.get("plugins") or {})
+    used = contributors(results)
+    data["plugins"] = {name: version for name, version in installed.items() if name in used}
+    data["installed_plugins"] = installed
+    return data
+
+
+def provenance(results: Results) -> Provenance:
+    data = provenance_record(results)
     plugins = data.get("plugins") or {}
     methods = data.get("methods") or {}
     return Provenance(

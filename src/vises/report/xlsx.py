@@ -176,7 +176,7 @@ def _provenance_sheet(book: Workbook, results: Results, lang: str) -> None:
         [word("created"), info.created],
         [],
         [word("plugins")],
-        *([plugin, version] for plugin, version in info.plugins),
+        *([[plugin, version] for plugin, version in info.plugins] or [[word("none"), ""]]),
         [],
         [word("methods_used")],
         [word("code"), word("node"), word("methods")],
