@@ -588,6 +588,79 @@ def test_a_report_format_breaking_its_contract_exits_2_naming_it(
     assert result.exit_code == 0 and result.output.startswith("organisation,period")
 
 
+def _pieces_then(failure: BaseException) -> Any:
+    """A stream that yields a first piece, then fails (the output must then be abandoned whole)."""
+
+    def stream(results, request):
+        yield "organisation,period\n"
+        raise failure
+
+    return stream
+
+
+@pytest.mark.parametrize(
+    ("format_", "words"),
+    [
+        (
+            ReportFormat(name="f", suffix=".txt", render=lambda r, q: "", stream=lambda r, q: iter([b"bytes"])),
+            "stream yielded bytes, expected str",
+        ),
+        (
+            ReportFormat(name="f", suffix=".txt", render=lambda r, q: "", stream=lambda r, q: None),
+            "stream returned None, expected an iterable of str",
+        ),
+        (
+            ReportFormat(name="f", suffix=".txt", render=lambda r, q: "", stream=lambda r, q: "a whole text"),
+            "stream returned str, expected an iterable of str",
+        ),
+        (
+            ReportFormat(name="f", suffix=".txt", render=lambda r, q: "", stream=_pieces_then(RuntimeError("boom"))),
+            "stream raised RuntimeError: boom",
+        ),
+        (
+            ReportFormat(name="f", suffix=".txt", render=lambda r, q: "", stream=_pieces_then(SystemExit(3))),
+            "stream raised SystemExit (sys.exit(3))",
+        ),
+        (
+            ReportFormat(name="f", suffix=".bin", render=lambda r, q: b"", binary=True, stream=lambda r, q: iter([""])),
+            "stream is for text formats",
+        ),
+    ],
+    ids=["bytes-piece", "none", "one-str", "raises-mid-way", "exits-mid-way", "binary-streams"],
+)
+def test_a_streamed_report_breaking_its_contract_exits_2_naming_it_and_writes_nothing(
+    tmp_path: Path, in_process: Any, format_: ReportFormat, words: str
+) -> None:
+    from vises.cli import cli
+
+    in_process(Methods(formats=[format_]), "evil")
+    grid_file, data = write_case(tmp_path, "minmax")
+    out = tmp_path / "out.txt"
+    args = ["score", str(data), "--grid", str(grid_file), "--format", "evil.f", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert f"plugin 'evil', report format 'evil.f': {words}" in result.output
+    assert "internal error" not in result.output
+    # Nothing half-written: no report, and no temporary file left behind.
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.txt.")] == []
+
+
+def test_a_good_stream_is_passed_through_piece_by_piece(in_process: Any) -> None:
+    seen: list[str] = []
+
+    def stream(results, request):
+        for piece in ("a", "b", "c"):
+            seen.append(piece)
+            yield piece
+
+    in_process(Methods(formats=[ReportFormat(name="f", suffix=".txt", render=lambda r, q: "abc", stream=stream)]), "ok")
+    spec = vises.get_registry().report_formats["ok.f"]
+    pieces = spec.stream(None, vises.ReportRequest())
+    assert next(pieces) == "a" and seen == ["a"]  # lazily, one piece at a time
+    assert list(pieces) == ["b", "c"]
+
+
 def test_a_normaliser_breaking_its_contract_through_the_cli(tmp_path: Path, in_process: Any) -> None:
     from vises.cli import cli
 

@@ -4,8 +4,9 @@ A plugin's normaliser, aggregator, treatment, imputer, reader or report format i
 not write. The registry hands out its records with every callable wrapped here, so that an
 exception, an attempt to exit the program, or a wrong return (``None``, a scalar, the wrong length,
 ``NaN`` for a present value, a value outside the declared output range, a ``str`` from a binary
-format) becomes a ``PluginError`` naming the plugin, its distribution and the method, e.g.
-``plugin 'x' (distribution vises-x 1.0), normaliser 'x.share': apply returned 3 values for 5 rows``.
+format, a piece of a streamed report that is not ``str``) becomes a ``PluginError`` naming the
+plugin, its distribution and the method, e.g. ``plugin 'x' (distribution vises-x 1.0), normaliser
+'x.share': apply returned 3 values for 5 rows``.
 The engine adds the indicator or node it was scoring.
 
 The checks are whole-array numpy operations (a few passes over the column), never per value.
@@ -19,7 +20,7 @@ stops the program; every other escape (``SystemExit``, ``GeneratorExit``, ...) i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -327,7 +328,49 @@ def guard_report_format(spec: ReportFormat, culprit: Culprit) -> ReportFormat:
             )
         return out
 
-    return attrs.evolve(spec, render=guarded_render)
+    stream = spec.stream
+    if stream is None:
+        return attrs.evolve(spec, render=guarded_render)
+
+    def guarded_stream(results: Results, request: ReportRequest, /) -> Iterator[str]:
+        """The plugin's pieces, each checked as it comes: an escape mid-way or a piece that is not
+        ``str`` is an error naming the plugin (so an output written piece by piece is abandoned)."""
+        if binary:
+            raise culprit.error(
+                "stream is for text formats; a binary format writes its bytes with render",
+                hint="leave stream out of a format with binary=True",
+            )
+        pieces = call(culprit, "stream", stream, results, request)
+        if isinstance(pieces, (str, bytes)) or not hasattr(pieces, "__iter__"):
+            raise culprit.error(
+                f"stream returned {_type_name(pieces)}, expected an iterable of str",
+                hint="yield the report's text in pieces (a generator), or return a list of str",
+            )
+        iterator = call(culprit, "stream", iter, pieces)
+        try:
+            while True:
+                try:
+                    piece = next(iterator)
+                except StopIteration:
+                    return
+                except KeyboardInterrupt:
+                    raise
+                except VisesError as exc:
+                    raise exc.with_context(plugin=culprit.plugin) from exc
+                except BaseException as exc:
+                    raise culprit.error(f"stream raised {describe_escape(exc)}") from exc
+                if not isinstance(piece, str):
+                    raise culprit.error(
+                        f"stream yielded {_type_name(piece)}, expected str",
+                        hint="a text format yields str pieces; set binary=True and use render for bytes",
+                    )
+                yield piece
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                call(culprit, "stream", close)
+
+    return attrs.evolve(spec, render=guarded_render, stream=guarded_stream)
 
 
 #: The callables of each kind of record, checked at registration (each must be callable).
@@ -350,11 +393,17 @@ _GUARDS: dict[type, Callable[[Any, Culprit], Any]] = {
 }
 
 
+#: Callables a record may leave out (``None``); when given, each must be callable.
+OPTIONAL_CALLABLES: dict[type, tuple[str, ...]] = {ReportFormat: ("stream",)}
+
+
 def not_callable(record: Any) -> list[str]:
     """The fields of ``record`` that should be functions and are not (empty when all are)."""
+    kind = type(record)
+    names = [*CALLABLES.get(kind, ()), *(n for n in OPTIONAL_CALLABLES.get(kind, ()) if getattr(record, n) is not None)]
     return [
         f"{name} is {_type_name(getattr(record, name))}, not a function"
-        for name in CALLABLES.get(type(record), ())
+        for name in names
         if not callable(getattr(record, name))
     ]
 
