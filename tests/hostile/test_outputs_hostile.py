@@ -349,6 +349,77 @@ def test_html_profile_escapes_the_organisation(results):
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
+def test_svg_charts_draw_hostile_labels_as_text():
+    """The hand-written SVG of each chart is well-formed XML whose texts are the labels, inert."""
+    import xml.etree.ElementTree as ET
+
+    label = "</svg><script>alert(1)</script> ]]> &amp; \x1b[31mred"
+    page = render(hostile_results(label=label), "html", lang="en")
+    charts = re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
+    assert len(charts) == 1 + 3  # the radar and one chart per dimension, none cut short by the label
+    texts = []
+    for chart in charts:
+        root = ET.fromstring(chart)  # each chart stands alone as XML: nothing in it was read as markup
+        assert {element.tag.split("}")[1] for element in root.iter()} <= {
+            "svg",
+            "title",
+            "text",
+            "tspan",
+            "path",
+            "rect",
+            "g",
+        }
+        texts += ["".join(element.itertext()) for element in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert "<script" not in page.split("<footer>")[0]
+    # Drawn as written, the escape sequence dropped: the radar's axis and the chart of that dimension.
+    shown = "</svg><script>alert(1)</script> ]]> &amp; red"
+    assert any(shown in text for text in texts), texts
+
+
+def test_hostile_narratives_are_inert_and_whole_in_every_format():
+    import attrs
+
+    story = "<img src=x onerror=alert(1)> | =1+1 **bold** \x1b]0;pwned\x07 end"
+    base = hostile_results(tuple(f"org{i}" for i in range(3)), label="Social")
+    grid = attrs.evolve(
+        base.grid, indicators=(*base.grid.indicators, Indicator(code="story", parent="social", kind="narrative"))
+    )
+    data = attrs.evolve(base.dataset, text={"story": np.array([story, None, ""], dtype=object)})
+    results = vises.score(grid, data)
+    markdown = render(results, "markdown", lang="en")
+    _assert_inert_markdown(markdown)
+    assert r"&lt;img src=x onerror=alert(1)&gt; \| =1+1 \*\*bold\*\*  end" in markdown
+    table = render(results, "table", lang="en", options={"width": 60})
+    assert ESC not in table and "\x07" not in table and "pwned" not in table
+    # Wrapped to the width, the whole text is there, the OSC sequence gone (two spaces where it was).
+    assert "<img src=x onerror=alert(1)> | =1+1 **bold** end" in " ".join(table.split())
+    page = render(results, "html", lang="en", options={"charts": False})
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt; | =1+1 **bold**" in page
+    assert json.loads(render(results, "json"))["records"][0]["narratives"]["story"] == story  # kept exactly
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(io.BytesIO(render(results, "xlsx")))["narratives"]
+    cell = sheet.cell(row=3, column=5)
+    assert cell.data_type == "s" and _unescape_xlsx(cell.value) == story
+
+
+def test_stakeholder_and_unit_labels_from_a_grid_are_inert():
+    import attrs
+
+    evil = "<script>alert(1)</script> | =1"
+    base = hostile_results(tuple(f"org{i}" for i in range(3)), label="Social")
+    grid = attrs.evolve(
+        base.grid, stakeholder_labels={"guests": {"en": evil}}, unit_labels={"hour": {"en": "**h** <b>"}}
+    )
+    evaluation = vises.Evaluation(organisation="org0", period="2024", stakeholders=("guests",))
+    results = vises.score(grid, attrs.evolve(base.dataset, evaluations=(evaluation,)))
+    page = render(results, "html", lang="en", view="profile", organisation="org0", options={"charts": False})
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; | =1" in page
+    assert "**h** &lt;b&gt;" in page
+    markdown = render(results, "markdown", lang="en", view="profile", organisation="org0")
+    _assert_inert_markdown(markdown)
+    assert r"&lt;script&gt;alert(1)&lt;/script&gt; \| =1" in markdown and r"\*\*h\*\* &lt;b&gt;" in markdown
+
+
 # -- terminal -------------------------------------------------------------------------------
 
 
