@@ -327,7 +327,7 @@ class DistributionCharts:
         span = width - left - right
 
         def x_of(values: np.ndarray) -> np.ndarray:
-            return left + span * (np.clip(values, low, high) - low) / (high - low)
+            return np.asarray(left + span * (np.clip(values, low, high) - low) / (high - low), dtype=float)
 
         plot_bottom = top + row * len(self.periods)
         body = [title_svg]

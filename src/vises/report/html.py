@@ -194,14 +194,14 @@ def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]
             texts = format_number(values, lang, digits, signed=True)
             columns.append(_number_cells(values, texts, total=i == last))
         change_rows = Markup("\n".join(_rows_html(columns, PAGE_ROWS)))
-    texts = view.narratives
+    narratives = view.narratives
     evidence_rows: Any = ""
-    if len(texts):
+    if len(narratives):
         columns = [
-            _who_cells(texts.organisations, texts.names),
-            "<td>" + _escaped(texts.periods) + "</td>",
-            "<td>" + _escaped(texts.about) + "</td>",
-            '<td class="text">' + _escaped(texts.texts) + "</td>",
+            _who_cells(narratives.organisations, narratives.names),
+            "<td>" + _escaped(narratives.periods) + "</td>",
+            "<td>" + _escaped(narratives.about) + "</td>",
+            '<td class="text">' + _escaped(narratives.texts) + "</td>",
         ]
         evidence_rows = Markup("\n".join(_rows_html(columns, PAGE_ROWS)))
     return {
@@ -209,7 +209,7 @@ def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]
         "change_rows": change_rows,
         "change_count": len(changes),
         "evidence_rows": evidence_rows,
-        "evidence_count": len(texts),
+        "evidence_count": len(narratives),
     }
 
 
