@@ -46,8 +46,8 @@ NAMED_LIMIT = 60
 def _figure(width: float, height: float) -> Any:
     try:
         from matplotlib.figure import Figure
-    except ImportError as error:  # pragma: no cover - installed with the html extra
-        raise MissingDependencyError("matplotlib", "html", "vises plot") from error
+    except ImportError as error:  # pragma: no cover - installed with the plot extra
+        raise MissingDependencyError("matplotlib", "plot", "vises plot") from error
     return Figure(figsize=(width, height), layout="constrained")
 
 
