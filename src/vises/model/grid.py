@@ -239,9 +239,9 @@ class Grid:
     namespace: str | None = None
     #: Labels per language of the stakeholder groups the grid and its evaluations name, by code
     #: (``trainees = { fr = "Stagiaires", nl = "Cursisten" }``); reports fall back on vises's words.
-    stakeholder_labels: dict[str, Labels] = attrs.field(factory=dict)
+    stakeholder_labels: FrozenDict[str, Labels] = attrs.field(default=EMPTY, converter=frozen_mapping)
     #: Labels per language of units a plugin defines (``heure_stagiaire = { fr = "heure stagiaire" }``).
-    unit_labels: dict[str, Labels] = attrs.field(factory=dict)
+    unit_labels: FrozenDict[str, Labels] = attrs.field(default=EMPTY, converter=frozen_mapping)
     #: Which plugin contributed the grid (filled in by the registry).
     plugin: str | None = None
 
