@@ -635,7 +635,7 @@ def test_a_streamed_report_breaking_its_contract_exits_2_naming_it_and_writes_no
 
     in_process(Methods(formats=[format_]), "evil")
     grid_file, data = write_case(tmp_path, "minmax")
-    out = tmp_path / "out.txt"
+    out = tmp_path / f"out{format_.suffix}"
     args = ["score", str(data), "--grid", str(grid_file), "--format", "evil.f", "-o", str(out)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, result.output
@@ -643,7 +643,7 @@ def test_a_streamed_report_breaking_its_contract_exits_2_naming_it_and_writes_no
     assert "internal error" not in result.output
     # Nothing half-written: no report, and no temporary file left behind.
     assert not out.exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.txt.")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(f".{out.name}.")] == []
 
 
 def test_a_good_stream_is_passed_through_piece_by_piece(in_process: Any) -> None:
