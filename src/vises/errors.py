@@ -183,6 +183,10 @@ class SroiError(ConfigError):
     """An SROI value map is malformed (fractions outside 0–1, negative duration, currencies)."""
 
 
+class LimitError(VisesError, ValueError):
+    """An input would cost more than a documented limit allows (``vises.Limits``); the hint says how to raise it."""
+
+
 class MissingDependencyError(VisesError, ImportError):
     """An optional library is needed for this feature; the hint names the extra to install."""
 
