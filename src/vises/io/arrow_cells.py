@@ -1,0 +1,185 @@
+"""The cell rules of ``vises.io.cells`` on Arrow columns: numbers parsed in C, a column at a time.
+
+A number column read as Arrow strings is cast to float64 in one call when it holds only plain
+numbers and empty cells. Otherwise the tokens (``n/a``, ``?``, ...) are found by one hash lookup
+and set aside, and the rest cast again; only cells that still fail (a typo, a grouped number in a
+``;`` file, stray spaces, an odd spelling of a token) go to the reference rules one by one. The
+answers are those of ``vises.io.cells`` (the property tests compare them).
+
+Identifier, level and text columns are handed to the numpy rules as Python strings: they become
+object arrays in the ``Dataset`` anyway, and that keeps one implementation of their rules.
+pyarrow is imported by the caller; this module is only imported when pyarrow is installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vises.errors import VisesError
+from vises.io import tokens
+from vises.io.cells import NUMBER, Place, as_text, number_hint, parse_numbers, quoted
+from vises.io.frames import NumpyCells
+from vises.io.layout import Planned
+from vises.limits import Limits, exceeded
+from vises.model import Column
+
+
+def _spellings(words: frozenset[str]) -> list[str]:
+    found: set[str] = set()
+    for word in words:
+        if word:
+            found.update({word, word.upper(), word.capitalize(), word.title()})
+    return sorted(found)
+
+
+_NA_SPELLINGS = _spellings(tokens.NA_TOKENS)
+_MISSING_SPELLINGS = _spellings(tokens.MISSING_TOKENS)
+#: Exact spellings looked up by hash; a spelling in neither list goes to the reference rules.
+_TOKENS = pa.array(_NA_SPELLINGS + _MISSING_SPELLINGS, type=pa.string())
+_NA_COUNT = len(_NA_SPELLINGS)
+#: ``vises.io.cells.NUMBER``, anchored, for RE2.
+_PLAIN = "^" + NUMBER.pattern + "$"
+
+
+def is_text(values: Any) -> bool:
+    kind = values.type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def to_objects(values: Any) -> np.ndarray:
+    """An Arrow column as a numpy array the numpy rules take: floats for numbers, objects otherwise."""
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        values = values.cast(kind.value_type)
+        kind = values.type
+    if pa.types.is_floating(kind) or pa.types.is_integer(kind):
+        return np.asarray(values.to_numpy(), dtype=np.float64) if values.null_count == 0 else _floats(values)
+    if pa.types.is_boolean(kind) and values.null_count == 0:
+        return np.asarray(values.to_numpy(), dtype=bool)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values.to_numpy(zero_copy_only=False)
+    return out
+
+
+def _floats(values: Any) -> np.ndarray:
+    return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+class ArrowCells:
+    """Numbers in C; identifiers, levels and text through ``NumpyCells`` as Python strings."""
+
+    def __init__(self, *, decimal_comma: bool, limits: Limits, check_length: bool = True) -> None:
+        self.decimal_comma = decimal_comma
+        self.limits = limits
+        #: False when no cell can be longer than the limit (the whole file is shorter): skips a pass.
+        self.check_length = check_length
+        self.numpy = NumpyCells(decimal_comma=decimal_comma, limits=limits)
+
+    def identifiers(self, values: Any, place: Place, what: str) -> tuple[np.ndarray, list[VisesError]]:
+        return self.numpy.identifiers(to_objects(values), place, what)
+
+    def text(self, values: Any, place: Place) -> np.ndarray:
+        return self.numpy.text(to_objects(values), place)
+
+    def levels(self, values: Any, planned: Planned, place: Place) -> tuple[Column, list[VisesError]]:
+        return self.numpy.levels(to_objects(values), planned, place)
+
+    def has_values(self, values: Any) -> bool:
+        return self.numpy.has_values(to_objects(values))
+
+    def mask(self, values: Any, place: Place) -> tuple[np.ndarray, list[VisesError]]:
+        if pa.types.is_boolean(values.type):
+            return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool), []
+        return self.numpy.mask(to_objects(values), place)
+
+    def guess(self, values: Any, place: Place, unit: str | None) -> Column | np.ndarray:
+        if not is_text(values):
+            return self.numpy.guess(to_objects(values), place, unit)
+        column, problems = self.numbers(values, place, unit)
+        filled = ~np.isnan(column.values)
+        if problems or not filled.any():
+            return self.numpy.text(to_objects(values), place)
+        return column
+
+    def numbers(self, values: Any, place: Place, unit: str | None) -> tuple[Column, list[VisesError]]:
+        if not is_text(values):
+            return self.numpy.numbers(to_objects(values), place, unit)
+        if self.check_length:
+            self._check_length(values, place)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+        text = pc.replace_substring(values, ",", ".") if self.decimal_comma else values
+        not_applicable: np.ndarray | None = None
+        problems: list[VisesError] = []
+        try:
+            numbers = pc.cast(text, pa.float64())
+            out = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+        except pa.ArrowInvalid:
+            found = pc.index_in(values, value_set=_TOKENS)
+            token = pc.is_valid(found)
+            applicable = pc.fill_null(pc.less(found, _NA_COUNT), False)
+            not_applicable = np.asarray(applicable.to_numpy(zero_copy_only=False), dtype=bool)
+            text = pc.if_else(token, pa.scalar(None, pa.string()), text)
+            try:
+                numbers = pc.cast(text, pa.float64())
+                out = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+            except pa.ArrowInvalid:
+                numbers, out = self._odd_cells(values, text, not_applicable, place, problems)
+        nonfinite = pc.fill_null(pc.invert(pc.is_finite(numbers)), False)
+        if pc.any(nonfinite).as_py():
+            for index in np.flatnonzero(nonfinite.to_numpy(zero_copy_only=False)):
+                cell = str(values[int(index)].as_py()).strip()
+                problems.append(
+                    place.error(int(index), f"{quoted(cell)} is not a number", number_hint(cell, self.decimal_comma))
+                )
+                out[index] = np.nan
+        if not_applicable is not None and not not_applicable.any():
+            not_applicable = None
+        return Column(values=out, unit=unit, not_applicable=not_applicable), problems
+
+    def _odd_cells(
+        self, values: Any, text: Any, not_applicable: np.ndarray, place: Place, problems: list[VisesError]
+    ) -> tuple[Any, np.ndarray]:
+        """Plain numbers cast in C; the few other cells (typos, grouping, spaces, odd spellings of a
+        token) decided by the reference rules one by one. Returns the C-cast part and the values."""
+        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), False)
+        numbers = pc.cast(pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64())
+        out = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+        odd = np.flatnonzero(pc.and_(pc.is_valid(text), pc.invert(plain)).to_numpy(zero_copy_only=False))
+        if len(odd):
+            cells = as_text(to_objects(pc.take(values, pa.array(odd))))
+            parsed = parse_numbers(cells, decimal_comma=self.decimal_comma, place=_rows(place, odd))
+            out[odd] = parsed.values
+            if parsed.not_applicable is not None:
+                not_applicable[odd] |= parsed.not_applicable
+            problems.extend(parsed.problems)
+        return numbers, out
+
+    def _check_length(self, values: Any, place: Place) -> None:
+        lengths = pc.utf8_length(values)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > self.limits.field_chars:
+            index = int(pc.index(lengths, longest).as_py())
+            raise exceeded(
+                "field_chars",
+                int(longest),
+                "a cell's length in characters",
+                limits=self.limits,
+                file=place.file,
+                sheet=place.sheet,
+                row=place.row(index),
+                column=place.column,
+            )
+
+
+def _rows(place: Place, positions: np.ndarray) -> Place:
+    rows = place.rows[positions] if place.rows is not None else positions + place.first_row
+    return attrs.evolve(place, rows=rows)
+
+
+__all__ = ["ArrowCells", "is_text", "to_objects"]
