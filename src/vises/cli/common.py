@@ -7,9 +7,8 @@ Only click and light vises modules are imported here, so loading a command to li
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -82,17 +81,27 @@ def report_format(name: str) -> Any:
     return found.report_formats[name]
 
 
-def refuse_overwriting_input(output: Path, data: Path, grid_name: str) -> None:
-    for source in (data, Path(grid_name)):
-        same = output.resolve() == source.resolve() or (
-            source.exists() and output.exists() and os.path.samefile(source, output)
-        )
-        if same:
-            raise ReportError(
-                "the output file is an input file; refusing to overwrite it",
-                file=str(output),
-                hint="choose another -o file",
-            )
+#: ``--force`` on every command that writes a file.
+force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the output file even when it is a file this command read, or a file of another kind.",
+)
+
+
+def refuse_overwriting_input(output: Path, data: Path, grid_name: str, *, force: bool = False) -> None:
+    """Before any work: the output is not the data or the grid file (the full check runs before writing)."""
+    from vises.io.overwrite import check_output
+
+    inputs = [path.resolve() for path in (data, Path(grid_name)) if path.exists()]
+    check_output(output, read=inputs, writing="sidecar", force=force)
+
+
+def check_written(output: Path, read: Iterable[Path], *, writing: str = "report", force: bool = False) -> None:
+    """Before writing: ``output`` replaces no file the command read, nor a file of another kind."""
+    from vises.io.overwrite import check_output
+
+    check_output(output, read=read, writing=writing, force=force)
 
 
 @contextmanager

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from vises.cli.common import DATA, LANGS, progress, refuse_overwriting_input, report_format
+from vises.cli.common import (
+    DATA,
+    LANGS,
+    check_written,
+    force_option,
+    progress,
+    refuse_overwriting_input,
+    report_format,
+)
 from vises.errors import DataError, ReportError, ValidationError, VisesError
 
 
@@ -80,6 +88,7 @@ def validate(data: Path, grid_name: str) -> None:
     type=click.IntRange(0, 10),
     help="Indent JSON by this many spaces (json format; compact, one record per line, without it).",
 )
+@force_option
 def score(
     data: Path,
     grid_name: str,
@@ -92,21 +101,24 @@ def score(
     weighting: str | None,
     indent: int | None,
     spec_file: Path | None,
+    force: bool,
 ) -> None:
     """Score a dataset on a grid and write a report."""
     import vises
     from vises.contract.records import ReportRequest
+    from vises.io.overwrite import sidecar_of
+    from vises.io.read_log import recording_reads
     from vises.neutralise import terminal_text
 
     spec = report_format(format_name)
     if output is not None:
-        refuse_overwriting_input(output, data, grid_name)
+        refuse_overwriting_input(output, data, grid_name, force=force)
     elif spec.binary:
         raise ReportError(
             f"the {format_name!r} format writes a binary file", hint=f"give an output file: -o report{spec.suffix}"
         )
     steps = ("reading the grid", "reading and scoring the data", "rendering the report")
-    with progress(steps) as advance:
+    with recording_reads() as read, progress(steps) as advance:
         grid = vises.load_grid(grid_name, weighting=weighting)
         advance()
         if spec_file is None:
@@ -123,6 +135,11 @@ def score(
         request = ReportRequest(language=lang, view=view, organisation=organisation, period=period, options=options)
         from vises.io.atomic import write_bytes_atomic, write_chunks_atomic
 
+        if output is not None:
+            # Never over a file this command read (grid bases, evaluations included), nor another kind.
+            check_written(output, read, force=force)
+            if format_name == "csv":
+                check_written(sidecar_of(output), read, writing="sidecar", force=force)
         if output is not None and spec.stream is not None:
             # A text format that streams is written piece by piece: memory bounded by a chunk.
             write_chunks_atomic(output, spec.stream(results, request))
@@ -145,6 +162,6 @@ def score(
         # A CSV table has no place for metadata: its provenance goes beside it.
         import json
 
-        sidecar = output.with_name(output.name + ".provenance.json")
+        sidecar = sidecar_of(output)
         write_chunks_atomic(sidecar, [json.dumps(results.provenance, indent=2, ensure_ascii=False) + "\n"])
         click.echo(f"wrote {sidecar}", err=True)

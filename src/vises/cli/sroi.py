@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from vises.cli.common import LANGS, LazyChoice
+from vises.cli.common import LANGS, LazyChoice, check_written, force_option
 
 
 @click.command("sroi")
@@ -44,6 +44,7 @@ from vises.cli.common import LANGS, LazyChoice
     type=click.Choice(LANGS),
     help="Language of the report's words and labels (default: English).",
 )
+@force_option
 def sroi(
     model: str,
     fmt: str,
@@ -52,6 +53,7 @@ def sroi(
     data: str | None,
     grid_name: str | None,
     lang: str | None,
+    force: bool,
 ) -> None:
     """Compute the social return on investment of the value map MODEL (TOML, YAML or JSON).
 
@@ -63,16 +65,22 @@ def sroi(
 
     if (data is None) != (grid_name is None):
         raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")
-    results = None
-    if data is not None and grid_name is not None:
-        import vises
+    from pathlib import Path
 
-        results = vises.score(vises.load_grid(grid_name), data)
-    value_map = load_model(model)
+    from vises.io.read_log import recording_reads
+
+    results = None
+    with recording_reads() as read:
+        if data is not None and grid_name is not None:
+            import vises
+
+            results = vises.score(vises.load_grid(grid_name), data)
+        value_map = load_model(model)
     result = evaluate(value_map, results=results)
     report = sensitivity(value_map, results=results) if with_sensitivity else None
     text = render(result, fmt=fmt, report=report, lang=lang, value_map=value_map)
     if output:
+        check_written(Path(output), read, force=force)
         write_output(text, output)
         click.echo(f"SROI written to {output}", err=True)
     else:

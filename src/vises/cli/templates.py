@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from vises.cli.common import LazyChoice
+from vises.cli.common import LazyChoice, check_written, force_option
 
 
 @click.command("template")
@@ -24,6 +24,7 @@ from vises.cli.common import LazyChoice
     "--organisation", "organisations", multiple=True, help="Prepare a block for this organisation (repeatable)."
 )
 @click.option("--period", "periods", multiple=True, help="Prepare a block for this period (repeatable).")
+@force_option
 def template(
     grid_name: str,
     lang: str,
@@ -31,13 +32,20 @@ def template(
     fmt: str | None,
     organisations: tuple[str, ...],
     periods: tuple[str, ...],
+    force: bool,
 ) -> None:
     """Write a data-collection template (xlsx workbook or csv) for a grid."""
+    from pathlib import Path
+
     import vises
+    from vises.io.read_log import recording_reads
     from vises.templates.write import write_template
 
     chosen = fmt or ("csv" if output.lower().endswith(".csv") else "xlsx")
-    grid = vises.load_grid(grid_name)
+    with recording_reads() as read:
+        grid = vises.load_grid(grid_name)
+    # Never over a grid file it read, nor over a template or table that already holds values.
+    check_written(Path(output), read, writing="template", force=force)
     written = write_template(
         grid, output, lang=lang, format=chosen, organisations=organisations or None, periods=periods or None
     )

@@ -93,8 +93,11 @@ class Place:
 def plain_numbers(floats: np.ndarray) -> np.ndarray:
     """3.0 -> '3', 2.5 -> '2.5' (a scale level 3 read from a number cell matches '3'), as objects."""
     whole = np.isfinite(floats) & (np.mod(floats, 1) == 0) & (np.abs(floats) < 2**63)
-    out = floats.astype(str).astype(object)
-    out[whole] = floats[whole].astype(np.int64).astype(str).astype(object)
+    out = np.empty(len(floats), dtype=object)
+    if whole.any():
+        out[whole] = floats[whole].astype(np.int64).astype(str).astype(object)
+    if not whole.all():
+        out[~whole] = floats[~whole].astype(str).astype(object)
     return out
 
 
@@ -159,12 +162,16 @@ def check_lengths(text: np.ndarray, place: Place, limits: Limits) -> None:
         )
 
 
+_is_na = np.frompyfunc(tokens.NA_TOKENS.__contains__, 1, 1)
+_is_missing = np.frompyfunc(tokens.MISSING_TOKENS.__contains__, 1, 1)
+
+
 def token_masks(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(not applicable, missing) masks of stripped text cells."""
-    lowered = _lower(text) if len(text) else text
-    not_applicable = np.isin(lowered, np.array(sorted(tokens.NA_TOKENS), dtype=object))
-    missing = np.isin(lowered, np.array(sorted(tokens.MISSING_TOKENS), dtype=object))
-    return not_applicable, missing
+    if not len(text):
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    lowered = _lower(text)
+    return np.asarray(_is_na(lowered), dtype=bool), np.asarray(_is_missing(lowered), dtype=bool)
 
 
 def clean_number(cell: str, decimal_comma: bool) -> str:

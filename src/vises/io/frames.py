@@ -94,6 +94,10 @@ class NumpyCells:
             return Column(values=numbers, unit=unit), problems
         array = array.astype(object, copy=False)
         kinds = cell_types(array)
+        floats = of_type(kinds, float)
+        if floats.all():  # a spreadsheet's number column: Python floats (NaN where empty)
+            numbers = array.astype(np.float64)
+            return self.numbers(numbers, place, unit)
         number_cells = of_type(kinds, float, int, np.float64, np.float32, np.int64, np.int32)
         values_out = np.full(len(array), np.nan)
         not_applicable = np.zeros(len(array), dtype=bool)
@@ -128,13 +132,10 @@ class NumpyCells:
         array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
         if array.dtype.kind in "fiu":
             return Column(values=array.astype(np.float64), unit=unit)
-        text = as_text(array)
-        check_lengths(text, place, self.limits)
-        parsed = parse_numbers(text, decimal_comma=self.decimal_comma, place=place)
-        filled = ~np.isnan(parsed.values)
-        if (parsed.bad is not None and parsed.bad.any()) or not filled.any():
-            return text_cells(text)
-        return Column(values=parsed.values, unit=unit, not_applicable=parsed.not_applicable)
+        column, problems = self.numbers(array, place, unit)
+        if problems or not (~np.isnan(column.values)).any():
+            return self.text(array, place)
+        return column
 
     def has_values(self, values: Any) -> bool:
         return bool((as_text(values) != "").any())

@@ -175,6 +175,97 @@ class Layout:
     sheets: tuple[tuple[str, str], ...]
 
 
+def sheet_cells(workbook: Any, scan: SheetScan) -> Cells:
+    """The non-empty cells of a sheet, within its real extent (read-only, so never the declared one)."""
+    cells: Cells = {}
+    if not scan.rows or not scan.columns:
+        return cells
+    for row in workbook[scan.name].iter_rows(min_row=1, max_col=scan.columns):
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            cells[(cell.row, cell.column)] = (value, getattr(cell, "number_format", None))
+    return cells
+
+
+def _damaged(file: str, what: str) -> DataError:
+    return DataError(
+        f"the template's metadata sheet is damaged: {what}",
+        file=file,
+        sheet=tpl.META_SHEET,
+        hint="make a new template with 'vises template' and copy the values into it",
+    )
+
+
+def parse_layout(cells: Cells, file: str) -> Layout:
+    """The layout recorded in the metadata sheet, every entry checked (a damaged sheet is a ``DataError``)."""
+    rows: dict[int, dict[int, Any]] = {}
+    for (row, column), (value, _) in cells.items():
+        rows.setdefault(row, {})[column] = value
+    meta: dict[str, Any] = {}
+    sheets: list[tuple[str, str]] = []
+    for row in sorted(rows):
+        values = rows[row]
+        key = values.get(1)
+        if key is None:
+            continue
+        if key == "sheet":
+            title, node = values.get(2), values.get(3)
+            if not isinstance(title, str) or not isinstance(node, str):
+                raise _damaged(file, f"row {row} should name a sheet and its node")
+            sheets.append((title, node))
+        elif isinstance(key, str):
+            meta[key] = values.get(2)
+    if meta.get("layout") != tpl.LAYOUT_VERSION:
+        raise DataError(
+            f"template layout {meta.get('layout')!r} is not one this vises reads ({tpl.LAYOUT_VERSION})",
+            file=file,
+            sheet=tpl.META_SHEET,
+            hint="make a new template with 'vises template' and copy the values into it",
+        )
+    grid = meta.get("grid")
+    if not isinstance(grid, str) or not grid.strip():
+        raise _damaged(file, "it names no grid")
+    identification = meta.get("identification")
+    if not isinstance(identification, str):
+        raise _damaged(file, "it names no identification sheet")
+
+    def whole(key: str, default: int, low: int, high: int) -> int:
+        value = meta.get(key, default)
+        if value is None:
+            return default
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _damaged(file, f"{key} is {value!r}, not a whole number between {low} and {high:,}")
+        return value
+
+    first_column = whole("first_block_column", tpl.FIRST_BLOCK_COLUMN, 1, _MAX_COLUMNS)
+    lang = meta.get("lang")
+    return Layout(
+        grid=grid,
+        grid_version=None if meta.get("grid_version") is None else str(meta.get("grid_version")),
+        lang=lang if isinstance(lang, str) and lang in _ALL_LANGS else "en",
+        identification=identification,
+        blocks=whole("blocks", 0, 0, (_MAX_COLUMNS - first_column + 1) // 2),
+        first_row=whole("first_row", tpl.FIRST_ROW, 1, _MAX_ROWS),
+        first_column=first_column,
+        sheets=tuple(sheets),
+    )
+
+
+def holds_values(workbook: Any, scan: WorkbookScan, file: str) -> bool:
+    """Whether any value or comment cell in a template's blocks is filled in."""
+    layout = parse_layout(sheet_cells(workbook, scan.sheet(tpl.META_SHEET)), file)
+    for title, _ in layout.sheets:
+        if title in scan.sheets:
+            cells = sheet_cells(workbook, scan.sheet(title))
+            if any(row >= layout.first_row and column >= layout.first_column for row, column in cells):
+                return True
+    return False
+
+
 class TemplateReader:
     """Reads one filled template; collects every problem before returning."""
 
@@ -196,71 +287,8 @@ class TemplateReader:
         self.layout = self._layout()
         self.grid = self._grid(grid)
 
-    # The metadata sheet -------------------------------------------------------------------------
-
-    def _damaged(self, what: str) -> DataError:
-        return DataError(
-            f"the template's metadata sheet is damaged: {what}",
-            file=self.file,
-            sheet=tpl.META_SHEET,
-            hint="make a new template with 'vises template' and copy the values into it",
-        )
-
     def _layout(self) -> Layout:
-        cells = self._cells(tpl.META_SHEET)
-        rows: dict[int, dict[int, Any]] = {}
-        for (row, column), (value, _) in cells.items():
-            rows.setdefault(row, {})[column] = value
-        meta: dict[str, Any] = {}
-        sheets: list[tuple[str, str]] = []
-        for row in sorted(rows):
-            values = rows[row]
-            key = values.get(1)
-            if key is None:
-                continue
-            if key == "sheet":
-                title, node = values.get(2), values.get(3)
-                if not isinstance(title, str) or not isinstance(node, str):
-                    raise self._damaged(f"row {row} should name a sheet and its node")
-                sheets.append((title, node))
-            elif isinstance(key, str):
-                meta[key] = values.get(2)
-        if meta.get("layout") != tpl.LAYOUT_VERSION:
-            raise DataError(
-                f"template layout {meta.get('layout')!r} is not one this vises reads ({tpl.LAYOUT_VERSION})",
-                file=self.file,
-                sheet=tpl.META_SHEET,
-                hint="make a new template with 'vises template' and copy the values into it",
-            )
-        grid = meta.get("grid")
-        if not isinstance(grid, str) or not grid.strip():
-            raise self._damaged("it names no grid")
-        identification = meta.get("identification")
-        if not isinstance(identification, str):
-            raise self._damaged("it names no identification sheet")
-        first_column = self._whole(meta, "first_block_column", tpl.FIRST_BLOCK_COLUMN, 1, _MAX_COLUMNS)
-        most_blocks = (_MAX_COLUMNS - first_column + 1) // 2
-        lang = meta.get("lang")
-        return Layout(
-            grid=grid,
-            grid_version=None if meta.get("grid_version") is None else str(meta.get("grid_version")),
-            lang=lang if isinstance(lang, str) and lang in _ALL_LANGS else "en",
-            identification=identification,
-            blocks=self._whole(meta, "blocks", 0, 0, most_blocks),
-            first_row=self._whole(meta, "first_row", tpl.FIRST_ROW, 1, _MAX_ROWS),
-            first_column=first_column,
-            sheets=tuple(sheets),
-        )
-
-    def _whole(self, meta: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
-        value = meta.get(key, default)
-        if value is None:
-            return default
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self._damaged(f"{key} is {value!r}, not a whole number between {low} and {high:,}")
-        return value
+        return parse_layout(self._cells(tpl.META_SHEET), self.file)
 
     def _grid(self, grid: Grid | None) -> Grid:
         code = self.layout.grid
@@ -295,19 +323,7 @@ class TemplateReader:
         return self._scans[title]
 
     def _cells(self, title: str) -> Cells:
-        """The non-empty cells of a sheet, within its real extent (read-only, so never the declared one)."""
-        scan = self._sheet_scan(title)
-        cells: Cells = {}
-        if not scan.rows or not scan.columns:
-            return cells
-        sheet = self.wb[title]
-        for row in sheet.iter_rows(min_row=1, max_row=scan.rows, max_col=scan.columns):
-            for cell in row:
-                value = getattr(cell, "value", None)
-                if value is None or (isinstance(value, str) and not value.strip()):
-                    continue
-                cells[(cell.row, cell.column)] = (value, getattr(cell, "number_format", None))
-        return cells
+        return sheet_cells(self.wb, self._sheet_scan(title))
 
     def _uncomputed(self, title: str) -> set[tuple[int, int]]:
         found = set()
@@ -596,4 +612,13 @@ def read_template(
         workbook.close()
 
 
-__all__ = ["Decoder", "TemplateReader", "cell_text", "read_template"]
+__all__ = [
+    "Decoder",
+    "Layout",
+    "TemplateReader",
+    "cell_text",
+    "holds_values",
+    "parse_layout",
+    "read_template",
+    "sheet_cells",
+]

@@ -99,6 +99,9 @@ def _objects(values: np.ndarray) -> np.ndarray:
 
 
 _starts = np.frompyfunc(str.startswith, 2, 1)
+#: The formula triggers as one object (a 0-d array), so ``_starts`` does not broadcast over them.
+_TRIGGERS = np.empty((), dtype=object)
+_TRIGGERS[()] = FORMULA_TRIGGERS
 
 
 def _safe(values: np.ndarray, neutralise: bool) -> np.ndarray:
@@ -108,7 +111,7 @@ def _safe(values: np.ndarray, neutralise: bool) -> np.ndarray:
     text = np.flatnonzero(of_type(cell_types(values), str))
     if not len(text):
         return values
-    suspects = text[np.asarray(_starts(values[text], FORMULA_TRIGGERS), dtype=bool)]
+    suspects = text[np.asarray(_starts(values[text], _TRIGGERS), dtype=bool)]
     if not len(suspects):
         return values
     out = values.copy()

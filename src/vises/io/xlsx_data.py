@@ -248,7 +248,7 @@ class _OpenpyxlSheets:
         if not scan.rows or not scan.columns:
             return []
         sheet = self.workbook[name]
-        return [list(row) for row in sheet.iter_rows(max_row=scan.rows, max_col=scan.columns, values_only=True)]
+        return [list(row) for row in sheet.iter_rows(max_col=scan.columns, values_only=True)]
 
     def close(self) -> None:
         self.workbook.close()
