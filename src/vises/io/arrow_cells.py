@@ -58,16 +58,23 @@ def to_objects(values: Any) -> np.ndarray:
         values = values.cast(kind.value_type)
         kind = values.type
     if pa.types.is_floating(kind) or pa.types.is_integer(kind):
-        return np.asarray(values.to_numpy(), dtype=np.float64) if values.null_count == 0 else _floats(values)
+        return _floats(values)
     if pa.types.is_boolean(kind) and values.null_count == 0:
-        return np.asarray(values.to_numpy(), dtype=bool)
+        return np.array(values.to_numpy(zero_copy_only=False), dtype=bool)
     out = np.empty(len(values), dtype=object)
     out[:] = values.to_numpy(zero_copy_only=False)
     return out
 
 
 def _floats(values: Any) -> np.ndarray:
-    return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    """float64, writable (Arrow's zero-copy views are read-only), null as NaN."""
+    return _writable(pc.cast(values, pa.float64()))
+
+
+def _writable(numbers: Any) -> np.ndarray:
+    if isinstance(numbers, pa.ChunkedArray):
+        numbers = numbers.combine_chunks() if numbers.num_chunks != 1 else numbers.chunk(0)
+    return np.asarray(numbers.to_numpy(zero_copy_only=False, writable=True), dtype=np.float64)
 
 
 class ArrowCells:
@@ -118,7 +125,7 @@ class ArrowCells:
         problems: list[VisesError] = []
         try:
             numbers = pc.cast(text, pa.float64())
-            out = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+            out = _writable(numbers)
         except pa.ArrowInvalid:
             found = pc.index_in(values, value_set=_TOKENS)
             token = pc.is_valid(found)
@@ -127,7 +134,7 @@ class ArrowCells:
             text = pc.if_else(token, pa.scalar(None, pa.string()), text)
             try:
                 numbers = pc.cast(text, pa.float64())
-                out = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+                out = _writable(numbers)
             except pa.ArrowInvalid:
                 numbers, out = self._odd_cells(values, text, not_applicable, place, problems)
         nonfinite = pc.fill_null(pc.invert(pc.is_finite(numbers)), False)
@@ -149,7 +156,7 @@ class ArrowCells:
         token) decided by the reference rules one by one. Returns the C-cast part and the values."""
         plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), False)
         numbers = pc.cast(pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64())
-        out = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+        out = _writable(numbers)
         odd = np.flatnonzero(pc.and_(pc.is_valid(text), pc.invert(plain)).to_numpy(zero_copy_only=False))
         if len(odd):
             cells = as_text(to_objects(pc.take(values, pa.array(odd))))

@@ -186,7 +186,7 @@ def assemble(
         letter = letters[planned.position] if letters is not None and planned.position < len(letters) else None
         return Place(
             file=file,
-            column=letter or planned.name or f"column {planned.position + 1}",
+            column=planned.name or letter or f"column {planned.position + 1}",
             first_row=first_row,
             rows=rows,
             sheet=sheet,

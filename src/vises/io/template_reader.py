@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from vises.errors import DataError, MissingDependencyError, VisesError
+from vises.errors import ConfigError, DataError, MissingDependencyError, VisesError
 from vises.io import template_layout as tpl
 from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
 from vises.io.xlsx_guard import SheetScan, WorkbookScan, column_letters, column_number
@@ -189,8 +189,9 @@ def sheet_cells(workbook: Any, scan: SheetScan) -> Cells:
     return cells
 
 
-def _damaged(file: str, what: str) -> DataError:
-    return DataError(
+def _damaged(file: str, what: str) -> ConfigError:
+    # An input error (exit 2), like any other malformed file: trusting it would read nonsense or loop.
+    return ConfigError(
         f"the template's metadata sheet is damaged: {what}",
         file=file,
         sheet=tpl.META_SHEET,
