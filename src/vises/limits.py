@@ -15,6 +15,7 @@ apply.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,9 +60,13 @@ def environment_name(name: str) -> str:
 
 
 def _from_environment() -> Limits:
+    return _limits_for(tuple(os.environ.get(environment_name(name)) for name in Limits.names()))
+
+
+@functools.lru_cache(maxsize=8)
+def _limits_for(given: tuple[str | None, ...]) -> Limits:
     changes: dict[str, int] = {}
-    for name in Limits.names():
-        raw = os.environ.get(environment_name(name))
+    for name, raw in zip(Limits.names(), given, strict=True):
         if raw is None or not raw.strip():
             continue
         try:

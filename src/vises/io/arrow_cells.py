@@ -22,7 +22,17 @@ import pyarrow.compute as pc
 
 from vises.errors import VisesError
 from vises.io import tokens
-from vises.io.cells import NUMBER, Place, as_text, number_hint, parse_numbers, quoted
+from vises.io.cells import (
+    NUMBER,
+    Place,
+    as_text,
+    decode_levels,
+    level_problems,
+    number_hint,
+    parse_numbers,
+    quoted,
+    text_cells,
+)
 from vises.io.frames import NumpyCells
 from vises.io.layout import Planned
 from vises.limits import Limits, exceeded
@@ -38,9 +48,10 @@ def _spellings(words: frozenset[str]) -> list[str]:
 
 
 _NA_SPELLINGS = _spellings(tokens.NA_TOKENS)
-_MISSING_SPELLINGS = _spellings(tokens.MISSING_TOKENS)
-#: Exact spellings looked up by hash; a spelling in neither list goes to the reference rules.
-_TOKENS = pa.array(_NA_SPELLINGS + _MISSING_SPELLINGS, type=pa.string())
+#: Exact spellings of the missing tokens (the empty cell apart).
+MISSING_SPELLINGS = _spellings(tokens.MISSING_TOKENS)
+#: Exact spellings looked up by hash (with the empty cell); any other goes to the reference rules.
+_TOKENS = pa.array([*_NA_SPELLINGS, *MISSING_SPELLINGS, ""], type=pa.string())
 _NA_COUNT = len(_NA_SPELLINGS)
 #: ``vises.io.cells.NUMBER``, anchored, for RE2.
 _PLAIN = "^" + NUMBER.pattern + "$"
@@ -48,6 +59,8 @@ _PLAIN = "^" + NUMBER.pattern + "$"
 
 def is_text(values: Any) -> bool:
     kind = values.type
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
@@ -66,9 +79,37 @@ def to_objects(values: Any) -> np.ndarray:
     return out
 
 
+_length = np.frompyfunc(len, 1, 1)
+
+
+def _distinct(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a text column (as Python strings, with ``None`` appended for null)
+    and each row's position among them (a dictionary-encoded column, as Parquet keeps text, is
+    already that)."""
+    if isinstance(values, pa.ChunkedArray):
+        if pa.types.is_dictionary(values.type) and values.num_chunks > 1:
+            values = values.unify_dictionaries()
+            indices = pa.chunked_array([chunk.indices for chunk in values.chunks]).combine_chunks()
+            values = pa.DictionaryArray.from_arrays(indices, values.chunk(0).dictionary)
+        else:
+            values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values)
+    words = encoded.dictionary
+    unique = np.empty(len(words) + 1, dtype=object)
+    unique[: len(words)] = words.to_numpy(zero_copy_only=False)
+    unique[-1] = None
+    index = np.asarray(pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return unique, index
+
+
 def _floats(values: Any) -> np.ndarray:
     """float64, writable (Arrow's zero-copy views are read-only), null as NaN."""
     return _writable(pc.cast(values, pa.float64()))
+
+
+def to_float_array(values: Any) -> np.ndarray:
+    """A numeric Arrow column as a writable float64 array, null as NaN."""
+    return _floats(values)
 
 
 def _writable(numbers: Any) -> np.ndarray:
@@ -87,14 +128,62 @@ class ArrowCells:
         self.check_length = check_length
         self.numpy = NumpyCells(decimal_comma=decimal_comma, limits=limits)
 
+    # Text columns: the rules run on each distinct value once (a column of a million organisations
+    # holds a few hundred thousand names, a period column three), then the answers are spread back.
+
     def identifiers(self, values: Any, place: Place, what: str) -> tuple[np.ndarray, list[VisesError]]:
-        return self.numpy.identifiers(to_objects(values), place, what)
+        if not is_text(values):
+            return self.numpy.identifiers(to_objects(values), place, what)
+        unique, index = _distinct(values)
+        text = as_text(unique)
+        self._lengths(text, index, place)
+        text[-1] = ""
+        out = text[index]
+        problems: list[VisesError] = [place.error(int(i), f"the {what} is empty") for i in np.flatnonzero(out == "")]
+        return out, problems
 
     def text(self, values: Any, place: Place) -> np.ndarray:
-        return self.numpy.text(to_objects(values), place)
+        if not is_text(values):
+            return self.numpy.text(to_objects(values), place)
+        unique, index = _distinct(values)
+        text = as_text(unique)
+        self._lengths(text, index, place)
+        cells = text_cells(text)
+        cells[-1] = None
+        return np.asarray(cells[index], dtype=object)
 
     def levels(self, values: Any, planned: Planned, place: Place) -> tuple[Column, list[VisesError]]:
-        return self.numpy.levels(to_objects(values), planned, place)
+        if not is_text(values):
+            return self.numpy.levels(to_objects(values), planned, place)
+        assert planned.indicator is not None
+        unique, index = _distinct(values)
+        text = as_text(unique)
+        self._lengths(text, index, place)
+        text[-1] = ""
+        decoded = decode_levels(text, planned.indicator)
+        bad = np.flatnonzero(decoded.bad[index])
+        problems = level_problems(planned.indicator, place, bad, decoded.text[index[bad]])
+        na = decoded.not_applicable[index]
+        return Column(values=decoded.values[index], not_applicable=na if na.any() else None), list(problems)
+
+    def _lengths(self, text: np.ndarray, index: np.ndarray, place: Place) -> None:
+        """The field limit on distinct values; the row named is the first holding the long one."""
+        if not self.check_length or not len(text):
+            return
+        lengths = _length(text).astype(np.int64)
+        if int(lengths.max()) > self.limits.field_chars:
+            longest = int(np.argmax(lengths))
+            row = int(np.argmax(index == longest))
+            raise exceeded(
+                "field_chars",
+                int(lengths[longest]),
+                "a cell's length in characters",
+                limits=self.limits,
+                file=place.file,
+                sheet=place.sheet,
+                row=place.row(row),
+                column=place.column,
+            )
 
     def has_values(self, values: Any) -> bool:
         return self.numpy.has_values(to_objects(values))
@@ -114,29 +203,41 @@ class ArrowCells:
         return column
 
     def numbers(self, values: Any, place: Place, unit: str | None) -> tuple[Column, list[VisesError]]:
+        kind = values.type
+        if pa.types.is_floating(kind) or pa.types.is_integer(kind):  # a typed column (Parquet, Arrow)
+            out = _floats(values)
+            infinite = np.flatnonzero(np.isinf(out))
+            out[infinite] = np.nan
+            problems: list[VisesError] = [
+                place.error(int(i), "the value is not a finite number", "write a number, or leave the cell empty")
+                for i in infinite
+            ]
+            return Column(values=out, unit=unit), problems
+        if pa.types.is_dictionary(kind):
+            values = values.cast(kind.value_type)
         if not is_text(values):
             return self.numpy.numbers(to_objects(values), place, unit)
         if self.check_length:
             self._check_length(values, place)
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+        # The tokens first (one hash lookup; a number column read as text here usually has some),
+        # then one cast of what is left; the reference rules only for cells that still fail.
         text = pc.replace_substring(values, ",", ".") if self.decimal_comma else values
         not_applicable: np.ndarray | None = None
-        problems: list[VisesError] = []
+        problems = []
+        found = pc.index_in(values, value_set=_TOKENS)
+        if found.null_count != len(found):
+            applicable = pc.fill_null(pc.less(found, _NA_COUNT), False)
+            not_applicable = np.asarray(applicable.to_numpy(zero_copy_only=False), dtype=bool)
+            text = pc.if_else(pc.is_valid(found), pa.scalar(None, pa.string()), text)
         try:
             numbers = pc.cast(text, pa.float64())
             out = _writable(numbers)
         except pa.ArrowInvalid:
-            found = pc.index_in(values, value_set=_TOKENS)
-            token = pc.is_valid(found)
-            applicable = pc.fill_null(pc.less(found, _NA_COUNT), False)
-            not_applicable = np.asarray(applicable.to_numpy(zero_copy_only=False), dtype=bool)
-            text = pc.if_else(token, pa.scalar(None, pa.string()), text)
-            try:
-                numbers = pc.cast(text, pa.float64())
-                out = _writable(numbers)
-            except pa.ArrowInvalid:
-                numbers, out = self._odd_cells(values, text, not_applicable, place, problems)
+            if not_applicable is None:
+                not_applicable = np.zeros(len(values), dtype=bool)
+            numbers, out = self._odd_cells(values, text, not_applicable, place, problems)
         nonfinite = pc.fill_null(pc.invert(pc.is_finite(numbers)), False)
         if pc.any(nonfinite).as_py():
             for index in np.flatnonzero(nonfinite.to_numpy(zero_copy_only=False)):
@@ -189,4 +290,4 @@ def _rows(place: Place, positions: np.ndarray) -> Place:
     return attrs.evolve(place, rows=rows)
 
 
-__all__ = ["ArrowCells", "is_text", "to_objects"]
+__all__ = ["MISSING_SPELLINGS", "ArrowCells", "is_text", "to_float_array", "to_objects"]

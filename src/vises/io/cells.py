@@ -254,27 +254,53 @@ class Levels:
     problems: tuple[VisesError, ...] = ()
 
 
+@attrs.frozen(kw_only=True)
+class Decoded:
+    """Level cells decoded: values (None where missing, not applicable or bad), the masks, the text shown."""
+
+    values: np.ndarray
+    not_applicable: np.ndarray
+    bad: np.ndarray
+    text: np.ndarray
+
+
+def decode_levels(text: np.ndarray, indicator: Indicator) -> Decoded:
+    """The level rules on stripped text cells, without the messages (``level_problems`` words them)."""
+    not_applicable, missing = token_masks(text)
+    shown = text.copy()
+    if indicator.kind is Kind.BINARY and not indicator.levels and len(text):
+        lowered = _lower(text)
+        shown[np.isin(lowered, np.array(sorted(tokens.YES_TOKENS), dtype=object))] = "yes"
+        shown[np.isin(lowered, np.array(sorted(tokens.NO_TOKENS), dtype=object))] = "no"
+    allowed = np.array(list(indicator.level_scores()), dtype=object)
+    present = ~(not_applicable | missing)
+    bad = present & ~np.isin(shown, allowed)
+    values = shown.astype(object)
+    values[~present | bad] = None
+    return Decoded(values=values, not_applicable=not_applicable, bad=bad, text=shown)
+
+
+def level_problems(indicator: Indicator, place: Place, rows: np.ndarray, shown: np.ndarray) -> tuple[VisesError, ...]:
+    """One problem per bad cell (``rows``: their positions; ``shown``: their text)."""
+    allowed = ", ".join(repr(a) for a in indicator.level_scores())
+    return tuple(
+        place.error(
+            int(row), f"{quoted(text)} is not a level of this {indicator.kind.value} indicator; allowed: {allowed}"
+        )
+        for row, text in zip(rows.tolist(), shown.tolist(), strict=True)
+    )
+
+
 def parse_levels(text: np.ndarray, indicator: Indicator, *, place: Place) -> Levels:
     """Level values of a scale, binary or category indicator (yes/no words in fr/nl/en for binary)."""
-    not_applicable, missing = token_masks(text)
-    text = text.copy()
-    if indicator.kind is Kind.BINARY and not indicator.levels:
-        lowered = _lower(text)
-        text[np.isin(lowered, np.array(sorted(tokens.YES_TOKENS), dtype=object))] = "yes"
-        text[np.isin(lowered, np.array(sorted(tokens.NO_TOKENS), dtype=object))] = "no"
-    allowed = list(indicator.level_scores())
-    present = ~(not_applicable | missing)
-    bad = present & ~np.isin(text, np.array(allowed, dtype=object))
-    shown = ", ".join(repr(a) for a in allowed)
-    problems = tuple(
-        place.error(
-            int(i), f"{quoted(text[i])} is not a level of this {indicator.kind.value} indicator; allowed: {shown}"
-        )
-        for i in np.flatnonzero(bad)
+    decoded = decode_levels(text, indicator)
+    bad = np.flatnonzero(decoded.bad)
+    na = decoded.not_applicable
+    return Levels(
+        values=decoded.values,
+        not_applicable=na if na.any() else None,
+        problems=level_problems(indicator, place, bad, decoded.text[bad]),
     )
-    out = text.astype(object)
-    out[~present | bad] = None
-    return Levels(values=out, not_applicable=not_applicable if not_applicable.any() else None, problems=problems)
 
 
 def text_cells(text: np.ndarray) -> np.ndarray:
@@ -290,6 +316,7 @@ Converter = Callable[[np.ndarray], Any]
 __all__ = [
     "GROUPED",
     "NUMBER",
+    "Decoded",
     "Levels",
     "Numbers",
     "Place",
@@ -297,6 +324,8 @@ __all__ = [
     "cell_types",
     "check_lengths",
     "clean_number",
+    "decode_levels",
+    "level_problems",
     "number_hint",
     "of_type",
     "parse_levels",

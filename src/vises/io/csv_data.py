@@ -71,6 +71,10 @@ class Header:
     has_units_row: bool
     #: Whether the file has a quote character at all (then values may hold newlines).
     quoted: bool
+    #: The first megabyte of the file (whole lines): a sample of which columns hold plain numbers.
+    peek: bytes = b""
+    #: Whether ``peek`` is the whole file.
+    complete: bool = False
 
 
 def _decode(raw: bytes, file: str) -> tuple[str, str]:
@@ -129,7 +133,7 @@ def read_header(path: Path, *, delimiter: str | None = None, limits: Limits | No
     if not text.strip() or not first_line.strip():
         raise DataError("the file is empty or its first line (the header) is blank", file=file)
     delimiter = delimiter or sniff_delimiter(first_line, path.suffix)
-    rows = _rows(text, delimiter, file, limits, stop=2)
+    rows = _rows(text, delimiter, file, limits, stop=2, partial=not complete)
     raw_cells = tuple(rows[0]) if rows else ()
     header = tuple(cell.strip() for cell in raw_cells)
     units: dict[str, str | None] = {}
@@ -144,6 +148,8 @@ def read_header(path: Path, *, delimiter: str | None = None, limits: Limits | No
         units=units,
         has_units_row=has_units_row,
         quoted=quoted,
+        peek=head,
+        complete=complete,
     )
 
 
@@ -155,8 +161,12 @@ def _has_quote(handle: Any) -> bool:
         return True
 
 
-def _rows(text: str, delimiter: str, file: str, limits: Limits, *, stop: int | None = None) -> list[list[str]]:
-    """Records of ``text`` (quoted newlines kept), refusing a field past ``limits.field_chars``."""
+def _rows(
+    text: str, delimiter: str, file: str, limits: Limits, *, stop: int | None = None, partial: bool = False
+) -> list[list[str]]:
+    """Records of ``text`` (quoted newlines kept), refusing a field past ``limits.field_chars``.
+
+    ``partial``: ``text`` is the start of the file, so a malformed last record is left out."""
     if csv.field_size_limit() < limits.field_chars + 1:
         csv.field_size_limit(limits.field_chars + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -171,7 +181,8 @@ def _rows(text: str, delimiter: str, file: str, limits: Limits, *, stop: int | N
             raise exceeded(
                 "field_chars", f"more than {limits.field_chars:,}", "a cell's length", limits=limits, file=file
             ) from None
-        raise DataError(f"the file is not valid CSV: {exc}", file=file, row=reader.line_num) from exc
+        if not (partial and rows):
+            raise DataError(f"the file is not valid CSV: {exc}", file=file, row=reader.line_num) from exc
     for number, row in enumerate(rows, start=1):
         for index, cell in enumerate(row):
             if len(cell) > limits.field_chars:
