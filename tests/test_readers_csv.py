@@ -331,3 +331,29 @@ def test_text_columns_are_never_altered(tmp_path: Path, cells: list[str], semico
     free = arrow.text.get("free")
     if free is not None:  # a column of numbers only is numbers without a grid; otherwise text as written
         assert list(free) == [c.strip() or None for c in cells]
+
+
+@pytest.mark.parametrize(
+    ("late", "semicolon"),
+    [("n/a", False), ("x", False), ("nan", False), ("inf", False), ("1.5", True), ("1.234,5", True), (" 7 ", False)],
+)
+def test_a_surprise_after_the_first_megabyte_reads_as_the_rules_say(tmp_path: Path, late: str, semicolon: bool) -> None:
+    """Columns that look like plain numbers in the first megabyte are parsed by pyarrow; a later cell
+    that is not one makes the reader start again with the rules, so the answer is the same."""
+    delimiter = ";" if semicolon else ","
+    plain = "12,5" if semicolon else "12.5"
+    rows = [f"o{i}{delimiter}2023{delimiter}{plain}{delimiter}{i}" for i in range(60_000)]
+    rows.append(f"late{delimiter}2023{delimiter}{late}{delimiter}1")
+    header = f"organisation{delimiter}year{delimiter}hours{delimiter}hours.comment\n"
+    path = write(tmp_path, header + "\n".join(rows) + "\n")
+    assert path.stat().st_size > 1 << 20
+    grid = Grid(code="g", nodes=GRID.nodes, indicators=(GRID.indicators[0],))
+    arrow, python = both(path, grid=grid)
+    same_dataset(arrow, python)
+    assert arrow.columns["hours"].values[0] == 12.5
+
+
+def test_a_guessed_column_of_gaps_stays_text(tmp_path: Path) -> None:
+    arrow, python = both(write(tmp_path, "org,x,y\na,,?\nb,1,missing\n"))
+    same_dataset(arrow, python)
+    assert list(arrow.text["y"]) == ["?", "missing"] and list(arrow.columns["x"].values[1:]) == [1.0]
