@@ -75,24 +75,46 @@ def write_text_atomic(path: PathLike, text: str, *, encoding: str = "utf-8") -> 
 
 def write_chunks_atomic(path: PathLike, chunks: Iterable[str | bytes], *, encoding: str = "utf-8") -> Path:
     """Write ``chunks`` one after another into a temporary file next to ``path``, then rename it over
-    ``path``: a large report is written in bounded memory and a reader still never sees half a file."""
+    ``path``: a large report is written in bounded memory and a reader still never sees half a file.
+
+    An error of the system while writing is an ``OutputError`` naming ``path``; an error raised by
+    whatever produces the chunks goes through as it is. Either way the old file is left intact."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise ConfigError(
             "the folder to write into does not exist", file=str(target), hint=f"create {str(directory)!r} first"
         )
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    if target.is_dir():
+        raise OutputError("cannot write the file: it is a folder", file=str(target), hint="give a file name")
     try:
-        with os.fdopen(handle, "wb") as stream:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise _refused(target, exc) from exc
+    try:
+        stream = os.fdopen(handle, "wb")
+        try:
             for chunk in chunks:
-                stream.write(chunk.encode(encoding) if isinstance(chunk, str) else chunk)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
-        os.replace(temp_name, target)
+                data = chunk.encode(encoding) if isinstance(chunk, str) else chunk
+                try:
+                    stream.write(data)
+                except OSError as exc:
+                    raise _refused(target, exc) from exc
+            try:
+                stream.flush()
+                os.fsync(stream.fileno())
+            except OSError as exc:
+                raise _refused(target, exc) from exc
+        finally:
+            with contextlib.suppress(OSError):
+                stream.close()
+        try:
+            os.chmod(temp_name, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
+            os.replace(temp_name, target)
+        except OSError as exc:
+            raise _refused(target, exc) from exc
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
     return target
