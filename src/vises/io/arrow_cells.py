@@ -82,24 +82,42 @@ def to_objects(values: Any) -> np.ndarray:
 _length = np.frompyfunc(len, 1, 1)
 
 
-def _distinct(values: Any) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of a text column (as Python strings, with ``None`` appended for null)
-    and each row's position among them (a dictionary-encoded column, as Parquet keeps text, is
-    already that)."""
+#: Rows looked at to tell a column of few distinct texts (periods, regions) from one of many (names).
+_PROBE = 8192
+
+
+def _distinct(values: Any) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """The texts of a column stripped of surrounding white space, as Python strings with ``""`` last
+    (for null); each row's position among them, ``None`` when the texts are the rows themselves; and
+    the length of the longest text.
+
+    A column of few distinct texts is dictionary-encoded (a million periods are three strings); a
+    column of many (organisation names) is trimmed in Arrow and turned into strings directly.
+    """
     if isinstance(values, pa.ChunkedArray):
-        if pa.types.is_dictionary(values.type) and values.num_chunks > 1:
-            values = values.unify_dictionaries()
-            indices = pa.chunked_array([chunk.indices for chunk in values.chunks]).combine_chunks()
-            values = pa.DictionaryArray.from_arrays(indices, values.chunk(0).dictionary)
-        else:
-            values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-    encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values)
-    words = encoded.dictionary
-    unique = np.empty(len(words) + 1, dtype=object)
-    unique[: len(words)] = words.to_numpy(zero_copy_only=False)
-    unique[-1] = None
-    index = np.asarray(pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return unique, index
+        if pa.types.is_dictionary(values.type):
+            values = values.cast(values.type.value_type)
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    elif pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    probe = values.slice(0, _PROBE)
+    if len(values) > 2 * _PROBE and pc.count_distinct(probe).as_py() > len(probe) // 4:
+        words, index = values, None
+    else:
+        encoded = pc.dictionary_encode(values)
+        words = encoded.dictionary
+        index = np.asarray(pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False), dtype=np.int64)
+    trimmed = pc.utf8_trim_whitespace(words)
+    longest = pc.max(pc.utf8_length(trimmed)).as_py() or 0
+    texts = np.empty(len(trimmed) + 1, dtype=object)
+    texts[:-1] = pc.fill_null(trimmed, "").to_numpy(zero_copy_only=False)
+    texts[-1] = ""
+    return texts, index, int(longest)
+
+
+def _spread(unique: np.ndarray, index: np.ndarray | None) -> np.ndarray:
+    """Per-row values from per-distinct ones (the last entry, for null, dropped when rows are themselves)."""
+    return unique[index] if index is not None else unique[:-1]
 
 
 def _floats(values: Any) -> np.ndarray:
@@ -114,7 +132,8 @@ def to_float_array(values: Any) -> np.ndarray:
 
 def _writable(numbers: Any) -> np.ndarray:
     if isinstance(numbers, pa.ChunkedArray):
-        numbers = numbers.combine_chunks() if numbers.num_chunks != 1 else numbers.chunk(0)
+        out = np.asarray(numbers.to_numpy(), dtype=np.float64)  # one pass over the chunks (NaN for null)
+        return out if out.flags.writeable else out.copy()
     return np.asarray(numbers.to_numpy(zero_copy_only=False, writable=True), dtype=np.float64)
 
 
@@ -134,46 +153,42 @@ class ArrowCells:
     def identifiers(self, values: Any, place: Place, what: str) -> tuple[np.ndarray, list[VisesError]]:
         if not is_text(values):
             return self.numpy.identifiers(to_objects(values), place, what)
-        unique, index = _distinct(values)
-        text = as_text(unique)
-        self._lengths(text, index, place)
-        text[-1] = ""
-        out = text[index]
+        text, index, longest = _distinct(values)
+        self._lengths(text, index, longest, place)
+        out = _spread(text, index)
         problems: list[VisesError] = [place.error(int(i), f"the {what} is empty") for i in np.flatnonzero(out == "")]
         return out, problems
 
     def text(self, values: Any, place: Place) -> np.ndarray:
         if not is_text(values):
             return self.numpy.text(to_objects(values), place)
-        unique, index = _distinct(values)
-        text = as_text(unique)
-        self._lengths(text, index, place)
+        text, index, longest = _distinct(values)
+        self._lengths(text, index, longest, place)
         cells = text_cells(text)
         cells[-1] = None
-        return np.asarray(cells[index], dtype=object)
+        return np.asarray(_spread(cells, index), dtype=object)
 
     def levels(self, values: Any, planned: Planned, place: Place) -> tuple[Column, list[VisesError]]:
         if not is_text(values):
             return self.numpy.levels(to_objects(values), planned, place)
         assert planned.indicator is not None
-        unique, index = _distinct(values)
-        text = as_text(unique)
-        self._lengths(text, index, place)
-        text[-1] = ""
+        text, index, longest = _distinct(values)
+        self._lengths(text, index, longest, place)
         decoded = decode_levels(text, planned.indicator)
-        bad = np.flatnonzero(decoded.bad[index])
-        problems = level_problems(planned.indicator, place, bad, decoded.text[index[bad]])
-        na = decoded.not_applicable[index]
-        return Column(values=decoded.values[index], not_applicable=na if na.any() else None), list(problems)
+        bad_rows = _spread(decoded.bad, index)
+        bad = np.flatnonzero(bad_rows)
+        problems = level_problems(planned.indicator, place, bad, _spread(decoded.text, index)[bad])
+        na = _spread(decoded.not_applicable, index)
+        return Column(values=_spread(decoded.values, index), not_applicable=na if na.any() else None), list(problems)
 
-    def _lengths(self, text: np.ndarray, index: np.ndarray, place: Place) -> None:
+    def _lengths(self, text: np.ndarray, index: np.ndarray | None, longest: int, place: Place) -> None:
         """The field limit on distinct values; the row named is the first holding the long one."""
-        if not self.check_length or not len(text):
+        if not self.check_length or longest <= self.limits.field_chars:
             return
         lengths = _length(text).astype(np.int64)
         if int(lengths.max()) > self.limits.field_chars:
             longest = int(np.argmax(lengths))
-            row = int(np.argmax(index == longest))
+            row = int(np.argmax(index == longest)) if index is not None else longest
             raise exceeded(
                 "field_chars",
                 int(lengths[longest]),

@@ -51,10 +51,7 @@ def read_parquet(
 
     source = _existing(path)
     try:
-        schema = pq.read_schema(source)
-        # Text columns as dictionaries, as Parquet keeps them: each distinct text is read once.
-        text = [field.name for field in schema if str(field.type) in ("string", "large_string")]
-        table = pq.read_table(source, read_dictionary=text)
+        table = pq.read_table(source)
     except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
         raise DataError(
             f"cannot read as a Parquet file: {exc}", file=str(source), hint="is it really a .parquet file?"
