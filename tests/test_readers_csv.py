@@ -338,7 +338,7 @@ def test_text_columns_are_never_altered(tmp_path: Path, cells: list[str], semico
     [("n/a", False), ("x", False), ("nan", False), ("inf", False), ("1.5", True), ("1.234,5", True), (" 7 ", False)],
 )
 def test_a_surprise_after_the_first_megabyte_reads_as_the_rules_say(tmp_path: Path, late: str, semicolon: bool) -> None:
-    """Columns that look like plain numbers in the first megabyte are parsed by pyarrow; a later cell
+    """Columns that look like plain numbers at the start of the file are parsed by pyarrow; a later cell
     that is not one makes the reader start again with the rules, so the answer is the same."""
     delimiter = ";" if semicolon else ","
     plain = "12,5" if semicolon else "12.5"

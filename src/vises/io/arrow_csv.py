@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Blocks parsed in parallel (pyarrow's default first); a row longer than the largest is irregular.
 _BLOCK_SIZES = (1 << 20, 1 << 26)
+#: The start of the file sampled for columns of plain numbers (a thousand rows or so).
+_SAMPLE_BYTES = 1 << 18
 #: Tables of at least this many cells convert their number columns on several threads.
 _PARALLEL_CELLS = 1_000_000
 
@@ -141,7 +143,7 @@ class _Retry(Exception):
 
 
 def _plain_number_columns(plan: Plan, head: Header) -> set[str]:
-    """Number columns whose cells in the file's first megabyte are all plain numbers or empty:
+    """Number columns whose cells in the file's first quarter megabyte are all plain numbers or empty:
     pyarrow parses those itself, in its threads.
 
     The rest of the file may still hold a token or a typo in such a column; pyarrow then stops with
@@ -150,9 +152,10 @@ def _plain_number_columns(plan: Plan, head: Header) -> set[str]:
     wanted = [planned for planned in plan.columns if planned.role in (Role.NUMBER, Role.GUESS)]
     if not wanted or not head.peek:
         return set()
+    peek = head.peek if len(head.peek) <= _SAMPLE_BYTES else head.peek[: head.peek.rfind(b"\n", 0, _SAMPLE_BYTES) + 1]
     try:
         sample = pv.read_csv(
-            io.BytesIO(head.peek),
+            io.BytesIO(peek),
             read_options=pv.ReadOptions(
                 skip_rows_after_names=1 if head.has_units_row else 0,
                 **({} if head.encoding == "utf-8" else {"encoding": head.encoding}),
