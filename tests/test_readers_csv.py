@@ -361,7 +361,9 @@ def test_a_guessed_column_of_gaps_stays_text(tmp_path: Path) -> None:
 
 def test_many_distinct_names_and_levels_read_the_same(tmp_path: Path) -> None:
     """Beyond a few thousand distinct texts the Arrow reader converts rows directly: same answers."""
-    rows = [f" org {i:05d} ,2023,{i % 5 + 1 if i % 97 else 9},{'' if i % 13 else '  '}note {i}\n" for i in range(40_000)]
+    rows = [
+        f" org {i:05d} ,2023,{i % 5 + 1 if i % 97 else 9},{'' if i % 13 else '  '}note {i}\n" for i in range(40_000)
+    ]
     path = write(tmp_path, "organisation,year,lvl,story\n" + "".join(rows))
     grid = Grid(code="g", nodes=GRID.nodes, indicators=(GRID.indicators[3], GRID.indicators[4]))
     arrow, python = both(path, grid=grid)
