@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11 and make:
 #   make demo   set up .venv, install vises and the bundled plugins, score the example data
-#   make test   same set-up, then lint (ruff, import-linter, mypy --strict) and the whole test suite
+#   make test   same set-up, then lint (ruff, import-linter, mypy --strict), the docs site and the whole test suite
+#   make docs   build the documentation site into out/site (mkdocs --strict: a warning fails; offline)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,14 +11,14 @@ OUT    := out
 DEMO_DATA := examples/data/wallonie_cisp.csv
 DEMO_GRID := wallonie.cisp
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml $(PLUGINS)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' $(foreach p,$(PLUGINS),-e $(dir $(p)))
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]' $(foreach p,$(PLUGINS),-e $(dir $(p)))
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -27,15 +28,19 @@ demo: $(STAMP)
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format html -o $(OUT)/wallonie_cisp.html
 	@echo "Reports written to $(OUT)/wallonie_cisp.md and $(OUT)/wallonie_cisp.html"
 
-test: lint
+test: lint docs
 	$(BIN)/python -m pytest -q -n 2 tests plugins
 
 # The house rules: formatting, lint, the layers contract, strict typing.
 lint: $(STAMP)
-	$(BIN)/ruff format --check -q src plugins tests examples benchmarks
-	$(BIN)/ruff check -q src plugins tests examples benchmarks
+	$(BIN)/ruff format --check -q src plugins tests examples benchmarks tools
+	$(BIN)/ruff check -q src plugins tests examples benchmarks tools
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m mypy --strict src/vises
+
+# The site: docs/*.md, the README as home page, the API and CLI references generated (tools/docs_hooks.py).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --quiet
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_score.py

@@ -153,7 +153,8 @@ def test_compare_another_node_and_errors():
     with pytest.raises(ConfigError, match="top"):
         compare(base, variant, top=0)
     twice = data(orgs=["o1", "o1", "o3", "o4", "o1", "o2", "o3", "o4"])
-    with pytest.raises(DataError, match="repeated"):
+    # Scoring refuses repeated rows as validation does, before compare() could see them.
+    with pytest.raises(DataError, match="appears again"):
         compare(vises.score(grid(), twice), variant)
 
 

@@ -191,3 +191,18 @@ def test_load_grid_checks_every_kind_of_method(tmp_path):
     with pytest.raises(GridValidationError) as info:
         vises.load_grid(path)
     assert "winsorize" in str(info.value) and "meen" in str(info.value)
+
+
+def test_compile_grid_is_kept_per_grid_and_registry():
+    grid = vises.load_grid(EXAMPLE_GRID)
+    first = vises.compile_grid(grid)
+    assert vises.compile_grid(grid) is first
+    assert repr(first).startswith("<CompiledGrid 'work_integration_example'")
+
+
+def test_short_reprs_say_what_they_hold():
+    grid = vises.load_grid(EXAMPLE_GRID)
+    assert repr(grid) == (
+        "<Grid 'work_integration_example' version '2024.1': 4 nodes, 8 indicators (1 narrative); languages fr, en>"
+    )
+    assert len(repr(grid)) < 200

@@ -149,3 +149,42 @@ def test_imputation_never_touches_present_or_not_applicable_cells(cells, method,
     assert (results.imputed("a") == (~present & ~na & ~np.isnan(raw))).all()
     plain = vises.score(_grid(None), data)
     np.testing.assert_array_equal(plain.raw("a"), values, err_msg="with imputation off nothing is filled")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(-1e3, 1e3, allow_nan=False), st.just(NAN)),
+            st.sampled_from(["x", "y", "z", None]),
+            st.sampled_from(["9", "10", "2019"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(["group_mean", "group_median"]),
+    st.booleans(),
+)
+def test_group_statistics_match_a_row_by_row_groupby(cells, method, pooled):
+    """The column-wise group keys give what keying each row in Python gives (the old way, and COINr's)."""
+    values = np.array([c[0] for c in cells], dtype=float)
+    family = [c[1] for c in cells]
+    periods = [c[2] for c in cells]
+    grid = _grid(Method(name=method, params={"group": "family", "pooled": pooled}))
+    results = vises.score(grid, _data(values, periods=periods, family=family))
+    groups: dict[tuple[str, str], list[float]] = {}
+    for value, group, period in cells:
+        if group is not None and not np.isnan(value):
+            groups.setdefault(("" if pooled else period, group), []).append(value)
+    reduce = np.mean if method == "group_mean" else np.median
+    expected_table = {f"{period}\x1f{group}": float(reduce(found)) for (period, group), found in groups.items()}
+    table = results.fitted_imputation["a"]["values"]
+    assert table.keys() == expected_table.keys()
+    for key, value in expected_table.items():
+        assert table[key] == pytest.approx(value, rel=1e-12, abs=1e-9)
+    for i, (value, group, period) in enumerate(cells):
+        if np.isnan(value):
+            key = (("" if pooled else period), group)
+            wanted = expected_table.get(f"{key[0]}\x1f{key[1]}") if group is not None else None
+            got = results.raw("a")[i]
+            assert (np.isnan(got) and wanted is None) or got == pytest.approx(wanted, rel=1e-12, abs=1e-9)

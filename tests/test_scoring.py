@@ -156,7 +156,9 @@ def test_incompatible_unit_and_unknown_level_are_reported_together():
     with pytest.raises(DataValidationError) as info:
         vises.score(small_grid(), attrs.evolve(data, columns=bad))
     text = str(info.value)
-    assert "2 problems" in text and "'hours'" in text and "'9'" in text and "allowed values" in text
+    # The same checks and words as validation: one problem per row with an unknown level.
+    assert "3 problems" in text and "'hours'" in text and "row 3" in text and "'9' is not a level" in text
+    assert "row 4" in text and "'x' is not a level" in text and "allowed: '1', '2', '3', '4', '5'" in text
     assert any(isinstance(p, UnitError) for p in info.value.problems)
 
 
@@ -257,7 +259,13 @@ def test_permuting_organisations_permutes_results(scenario, rnd):
     base = vises.score(grid, dataset(matrix))
     shuffled = vises.score(grid, dataset(matrix, order=order))
     np.testing.assert_allclose(shuffled.scores, base.scores[order], rtol=1e-12, atol=1e-9, equal_nan=True)
-    np.testing.assert_array_equal(shuffled.ranks("r"), base.ranks("r")[order])
+    # Ranks tie scores equal to 9 decimals; two scores a rounding step apart (the last bits of a sum
+    # depend on the order it is added in) may fall either side of that line, so they are left out.
+    root = base.score("r")[order]
+    gaps = np.abs(root[:, None] - root[None, :])
+    near_tie = ((gaps > 0) & (gaps < 1e-6)).any(axis=1)
+    clear = ~near_tie
+    np.testing.assert_array_equal(shuffled.ranks("r")[clear], base.ranks("r")[order][clear])
 
 
 @settings(max_examples=200, deadline=None)
@@ -305,17 +313,34 @@ def test_a_new_organisation_scored_against_reference_parameters():
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.sampled_from(["2017", "2018", "2019", "2020", "x", "é"]), max_size=40),
+    st.lists(st.sampled_from(["2017", "2018", "9", "10", "2019-02", "2019-10", "09", "x", "é"]), max_size=40),
     st.integers(min_value=1, max_value=8),
 )
-def test_period_index_matches_numpy_unique(labels, few):
-    from vises.engine.score import period_index
+def test_period_index_gives_the_natural_order_and_each_rows_position(labels, few):
+    # Periods were ordered as text (np.unique), so 10 came before 9: now numbers, then dates, then text.
+    from vises.model.periods import period_index, period_key
 
     array = np.array(labels, dtype=str)
     values, codes = period_index(array, few=few)
-    expected_values, expected_codes = np.unique(array, return_inverse=True)
-    np.testing.assert_array_equal(values, expected_values)
-    np.testing.assert_array_equal(codes, expected_codes.reshape(-1))
+    expected = sorted(set(labels), key=period_key)
+    assert values.tolist() == expected
+    assert [expected[c] for c in codes.tolist()] == labels
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.integers(-50, 3000).map(str), st.dates().map(str), st.text(max_size=6)), max_size=20))
+def test_the_natural_period_order_is_total_and_groups_numbers_dates_text(labels):
+    from vises.model.periods import DATE, NUMBER, TEXT, natural_order, period_key
+
+    ordered = natural_order(labels)
+    assert ordered == natural_order(list(reversed(labels)))  # independent of the input order
+    groups = [period_key(label)[0] for label in ordered]
+    assert groups == sorted(groups)
+    numbers = [float(label) for label in ordered if period_key(label)[0] == NUMBER]
+    assert numbers == sorted(numbers)
+    dates = [label for label in ordered if period_key(label)[0] == DATE and len(label) == 10]
+    assert dates == sorted(dates)  # ISO dates: their text order is their time order
+    assert all(period_key(label)[0] in (NUMBER, DATE, TEXT) for label in ordered)
 
 
 def test_organisation_names_prefer_portraits_then_the_latest_name():

@@ -81,9 +81,9 @@ def template(tmp_path: Path, grid: Grid) -> Path:
 
 def test_template_structure(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
-    assert wb.sheetnames[:4] == ["Instructions", "Identification", "Social", "Environnement"]
+    assert wb.sheetnames[:4] == ["Instructions", "Identification", "1 Social", "2 Environnement"]
     assert wb[META_SHEET].sheet_state == "hidden"
-    social = wb["Social"]
+    social = wb["1 Social"]
     assert social.freeze_panes == "C5"
     assert [social.cell(row=4, column=c).value for c in (1, 6, 7, 8)] == [
         "Code",
@@ -113,7 +113,7 @@ def test_template_dutch_yes_no(tmp_path: Path, grid: Grid) -> None:
     wb = openpyxl.load_workbook(path)
     values = {cell.value for column in wb["_lists"].iter_cols() for cell in column}
     assert {"ja", "nee", "n.v.t.", "nooit", "VZW"} <= values
-    assert "Sociaal" in wb.sheetnames
+    assert "1 Sociaal" in wb.sheetnames
 
 
 def fill(template: Path, out: Path, cells: dict[str, dict[str, object]]) -> Path:
@@ -134,7 +134,7 @@ def test_round_trip(template: Path, tmp_path: Path, grid: Grid) -> None:
         template,
         tmp_path / "filled.xlsx",
         {
-            "Social": {
+            "1 Social": {
                 "F:hours": 120,
                 "H:hours": "s.o.",
                 "F:quality": "souvent",
@@ -145,7 +145,7 @@ def test_round_trip(template: Path, tmp_path: Path, grid: Grid) -> None:
                 "F:legal": "Coöperatie",
                 "F:exit_rate": 45.5,
             },
-            "Environnement": {"F:story": "Une stagiaire a retrouvé un emploi.", "H:waste": "12,5"},
+            "2 Environnement": {"F:story": "Une stagiaire a retrouvé un emploi.", "H:waste": "12,5"},
         },
     )
     data = read_xlsx(filled, grid=grid)
@@ -168,7 +168,7 @@ def test_round_trip(template: Path, tmp_path: Path, grid: Grid) -> None:
 
 def test_percent_formatted_cell_is_read_in_percent(template: Path, tmp_path: Path, grid: Grid) -> None:
     wb = openpyxl.load_workbook(template)
-    sheet = wb["Social"]
+    sheet = wb["1 Social"]
     cell = sheet[f"F{rows_by_code(sheet)['exit_rate']}"]
     cell.value, cell.number_format = 0.45, "0%"
     wb.save(tmp_path / "p.xlsx")
@@ -180,14 +180,14 @@ def test_every_wrong_value_is_reported(template: Path, tmp_path: Path, grid: Gri
         template,
         tmp_path / "bad.xlsx",
         {
-            "Social": {
+            "1 Social": {
                 "F:hours": "beaucoup",
                 "H:hours": 2500,
                 "F:quality": "rarement",
                 "F:charter": "peut-être",
                 "F:exit_rate": 40,
             },
-            "Environnement": {"H:waste": -3},
+            "2 Environnement": {"H:waste": -3},
         },
     )
     with pytest.raises(DataValidationError) as caught:
@@ -195,22 +195,22 @@ def test_every_wrong_value_is_reported(template: Path, tmp_path: Path, grid: Gri
     problems = caught.value.problems
     assert len(problems) == 5
     found = {(p.sheet, p.row, p.indicator, p.column.split()[0]) for p in problems}
-    social = rows_by_code(openpyxl.load_workbook(template)["Social"])
-    assert ("Social", social["hours"], "hours", "F") in found
-    assert ("Social", social["hours"], "hours", "H") in found
-    assert ("Social", social["quality"], "quality", "F") in found
-    assert ("Social", social["charter"], "charter", "F") in found
-    assert any(p.sheet == "Environnement" and p.indicator == "waste" for p in problems)
+    social = rows_by_code(openpyxl.load_workbook(template)["1 Social"])
+    assert ("1 Social", social["hours"], "hours", "F") in found
+    assert ("1 Social", social["hours"], "hours", "H") in found
+    assert ("1 Social", social["quality"], "quality", "F") in found
+    assert ("1 Social", social["charter"], "charter", "F") in found
+    assert any(p.sheet == "2 Environnement" and p.indicator == "waste" for p in problems)
     text = str(caught.value)
     assert "'beaucoup' is not a number" in text and "between 0 and 2000" in text
     assert "above the maximum 2000" in text and "below the minimum 0" in text
     assert "'rarement' is not an allowed value" in text and "souvent" in text
-    assert "sheet 'Social'" in text and f"row {social['quality']}" in text
+    assert "sheet '1 Social'" in text and f"row {social['quality']}" in text
 
 
 def test_values_in_an_unidentified_block_are_refused(tmp_path: Path, grid: Grid) -> None:
     template = write_template(grid, tmp_path / "t.xlsx", lang="en")
-    filled = fill(template, tmp_path / "f.xlsx", {"Social": {"F:hours": 10}})
+    filled = fill(template, tmp_path / "f.xlsx", {"1 Social": {"F:hours": 10}})
     with pytest.raises(DataValidationError, match="block 1 holds values but its organisation is empty") as caught:
         read_xlsx(filled, grid=grid)
     assert caught.value.problems[0].sheet == "Identification"
@@ -221,7 +221,7 @@ def test_values_in_an_unidentified_block_are_refused(tmp_path: Path, grid: Grid)
 
 
 def test_values_outside_indicator_rows_and_wrong_grid(template: Path, tmp_path: Path, grid: Grid) -> None:
-    filled = fill(template, tmp_path / "f.xlsx", {"Social": {"A40": "nonsense", "F40": 3}})
+    filled = fill(template, tmp_path / "f.xlsx", {"1 Social": {"A40": "nonsense", "F40": 3}})
     with pytest.raises(DataValidationError, match="row 40.*'nonsense', which is no indicator"):
         read_xlsx(filled, grid=grid)
     other = Grid(code="other", nodes=grid.nodes, indicators=grid.indicators)
@@ -230,7 +230,7 @@ def test_values_outside_indicator_rows_and_wrong_grid(template: Path, tmp_path: 
 
 
 def test_uncomputed_formula_is_not_silently_dropped(template: Path, tmp_path: Path, grid: Grid) -> None:
-    filled = fill(template, tmp_path / "f.xlsx", {"Social": {"F:hours": "=10*12"}})
+    filled = fill(template, tmp_path / "f.xlsx", {"1 Social": {"F:hours": "=10*12"}})
     with pytest.raises(DataValidationError, match="formula"):
         read_xlsx(filled, grid=grid)
 
@@ -241,7 +241,9 @@ def test_uncomputed_formula_is_not_silently_dropped(template: Path, tmp_path: Pa
     waste=st.floats(min_value=0, max_value=1e9, allow_nan=False),
 )
 def test_numbers_round_trip(template: Path, tmp_path: Path, grid: Grid, hours: float, waste: float) -> None:
-    filled = fill(template, tmp_path / "n.xlsx", {"Social": {"F:hours": hours}, "Environnement": {"F:waste": waste}})
+    filled = fill(
+        template, tmp_path / "n.xlsx", {"1 Social": {"F:hours": hours}, "2 Environnement": {"F:waste": waste}}
+    )
     data = read_xlsx(filled, grid=grid)
     # openpyxl writes 16 significant digits (Excel keeps 15): compare to that precision.
     assert data.columns["hours"].values[0] == pytest.approx(hours, rel=1e-15, abs=1e-300)

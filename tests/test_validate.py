@@ -225,3 +225,47 @@ def test_validate_dataset_range_after_unit_conversion_and_bad_unit() -> None:
     assert by_column[("hours", 3)] == "value -1 is below the minimum 0"
     assert ("miss", None) in by_column
     assert len(problems) == 3
+
+
+def test_category_indicators_default_to_their_own_scores_without_parameters() -> None:
+    grid = Grid(
+        code="c",
+        nodes=(Node(code="r"),),
+        indicators=(Indicator(code="k", parent="r", kind=Kind.CATEGORY, levels=(Level(value="a", score=3.0),)),),
+        defaults=Defaults(normaliser=Method(name="minmax", params={"low": 1, "high": 100})),
+    )
+    assert effective_normaliser(grid, grid.indicator("k")) == Method(name="category")
+
+
+def test_inherited_normalisers_down_a_deep_chain_are_found_in_one_pass() -> None:
+    depth = 5_000
+    nodes = (
+        Node(code="n0", normaliser=Method(name="zscore")),
+        *(Node(code=f"n{k}", parent=f"n{k - 1}") for k in range(1, depth)),
+    )
+    grid = Grid(code="d", nodes=nodes, indicators=tuple(Indicator(code=f"x{k}", parent=f"n{k}") for k in range(depth)))
+    assert {effective_normaliser(grid, ind).name for ind in grid.indicators} == {"zscore"}
+    # Under an unknown parent (reported by validation) the chain inherits nothing from above it.
+    orphan = Grid(
+        code="o", nodes=(Node(code="r"), Node(code="a", parent="ghost")), indicators=(Indicator(code="y", parent="a"),)
+    )
+    assert effective_normaliser(orphan, orphan.indicator("y")) == orphan.defaults.normaliser
+
+
+def test_grid_limits_from_the_environment_and_a_block() -> None:
+    from vises.validation.limits import GridLimits, current_limits, grid_limits
+
+    assert GridLimits.from_environment({}) == GridLimits(max_levels=100, max_items=1_000_000)
+    assert GridLimits.from_environment({"VISES_MAX_GRID_LEVELS": "2_000"}).max_levels == 2_000
+    three_levels = Grid(
+        code="t", nodes=(Node(code="r"), Node(code="a", parent="r")), indicators=(Indicator(code="x", parent="a"),)
+    )
+    assert three_levels.index.levels == 3
+    problems = validate_grid(three_levels, limits=GridLimits(max_levels=2))
+    assert [p.message for p in problems] == ["the grid is 3 levels deep, more than the limit of 2"]
+    with grid_limits(max_levels=2):
+        assert current_limits().max_levels == 2
+        with grid_limits(max_items=5):
+            assert current_limits() == GridLimits(max_levels=2, max_items=5)
+        assert [p.path for p in validate_grid(three_levels)] == ["nodes"]
+    assert validate_grid(three_levels) == []

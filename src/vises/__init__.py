@@ -48,10 +48,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.compile import CompiledGrid
     from vises.engine.explain import Explanation
     from vises.engine.results import Results
+    from vises.engine.scorer import Scorer
     from vises.errors import (
         ConfigError,
         DataError,
         DataValidationError,
+        DataWarning,
         ExitCode,
         GridError,
         GridValidationError,
@@ -92,6 +94,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.plugins.registry import Registry
     from vises.testing.plugin_check import check_plugin
     from vises.units import conversion as unit_conversion
+    from vises.validation.limits import GridLimits, grid_limits
 
 #: Where each public name lives; resolved on first access.
 _WHERE: dict[str, str] = {
@@ -132,11 +135,13 @@ _WHERE: dict[str, str] = {
     "CompiledGrid": "vises.engine.compile",
     "Explanation": "vises.engine.explain",
     "Results": "vises.engine.results",
+    "Scorer": "vises.engine.scorer",
     **dict.fromkeys(
         (
             "ConfigError",
             "DataError",
             "DataValidationError",
+            "DataWarning",
             "ExitCode",
             "GridError",
             "GridValidationError",
@@ -184,6 +189,7 @@ _WHERE: dict[str, str] = {
     "Registry": "vises.plugins.registry",
     "check_plugin": "vises.testing.plugin_check",
     "unit_conversion": "vises.units:conversion",
+    **dict.fromkeys(("GridLimits", "grid_limits"), "vises.validation.limits"),
 }
 #: Feature namespaces, each with its own ``__all__``.
 _NAMESPACES = ("analysis", "sroi", "testing")
@@ -195,6 +201,7 @@ __all__ = [
     "ConfigError",
     "DataError",
     "DataValidationError",
+    "DataWarning",
     "Dataset",
     "Defaults",
     "Direction",
@@ -206,6 +213,7 @@ __all__ = [
     "FitContext",
     "Grid",
     "GridError",
+    "GridLimits",
     "GridSource",
     "GridValidationError",
     "ImputeContext",
@@ -231,6 +239,7 @@ __all__ = [
     "ReportFormat",
     "ReportRequest",
     "Results",
+    "Scorer",
     "SroiError",
     "TreatmentSpec",
     "UnitError",
@@ -247,6 +256,7 @@ __all__ = [
     "format_number",
     "formula_like",
     "get_registry",
+    "grid_limits",
     "hookimpl",
     "label_in",
     "load_data",

@@ -37,12 +37,17 @@ __all__ = [
 
 
 def compile_grid(grid: Grid | PathLike, *, weighting: str | Mapping[str, float] | None = None) -> CompiledGrid:
-    """Validate a grid and compile it once, so it can score many datasets without recompiling."""
-    from vises.engine.compile import compile_grid as compile_
+    """Validate a grid and compile it once, so it can score many datasets without recompiling.
+
+    ``vises.score`` keeps the compiled form of every ``Grid`` it meets too (per registry, the last
+    32), so compiling by hand matters mainly for ``compiled.scorer(reference)``, the fast path
+    scoring one organisation at a time against a network's parameters.
+    """
+    from vises.engine.compile import compiled_for
     from vises.plugins.current import get_registry
 
     loaded = load_grid(grid, weighting=weighting, validate=not hasattr(grid, "nodes"))
-    return compile_(loaded, get_registry())
+    return compiled_for(loaded, get_registry())
 
 
 def score(
@@ -63,6 +68,11 @@ def score(
     instead of fitting new ones, to place new organisations or a lone centre on the same scale.
     ``registry`` supplies the methods (default: the installed plugins'), e.g. a plugin's tests'
     ``vises.testing.plugin_registry(hooks)``.
+
+    The data is checked exactly as ``validate_data`` checks it (every problem at once, one
+    ``DataValidationError``); warnings (``DataWarning``) name framing keyed to unknown codes and
+    rows scored as missing because of a zero denominator. A ``Grid`` seen before is not validated
+    or compiled again.
     """
     from vises.engine.compile import CompiledGrid
     from vises.engine.score import score as run
@@ -73,12 +83,12 @@ def score(
     if isinstance(grid, CompiledGrid):
         if weighting is not None:
             raise TypeError("a compiled grid has its weights; apply the weighting before compiling")
-        dataset = load_data(data, grid=grid.grid)
+        dataset = load_data(data, grid=grid.grid, keep_problems=True)
         return run(grid, dataset, pooling=pooling, registry=methods, reference=reference)
     # A Grid object is validated once, when it is compiled; files are validated on loading so
     # their problems name the file.
     loaded = load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
-    dataset = load_data(data, grid=loaded)
+    dataset = load_data(data, grid=loaded, keep_problems=True)
     return run(loaded, dataset, pooling=pooling, registry=methods, reference=reference)
 
 

@@ -33,6 +33,18 @@ class VisesPluginWarning(VisesWarning):
     """A plugin failed to load or raised in a hook; the rest of vises keeps working."""
 
 
+class DataWarning(VisesWarning):
+    """Data that is used but worth a look (framing keyed to unknown codes, rows scored as missing
+    because their denominator is 0); ``problem`` is the ``VisesError`` saying where and why."""
+
+    def __init__(self, problem: VisesError | str) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problem,))
+
+
 _LOCATION_FIELDS = ("file", "sheet", "path", "row", "column", "indicator", "node", "plugin")
 
 

@@ -48,7 +48,7 @@ def check_lang(lang: str | None, *, default: str = FALLBACK) -> str:
     if chosen not in LANGUAGES:
         raise ConfigError(
             f"unknown report language {lang!r}; vises writes reports in {', '.join(LANGUAGES)}",
-            hint="pass --lang fr, --lang nl or --lang en (docs/languages.md explains how to add one)",
+            hint='pass lang="fr", lang="nl" or lang="en" (docs/languages.md explains how to add one)',
         )
     return chosen
 

@@ -180,6 +180,7 @@ def add_definitions(lines: Iterable[str], *, source: str, on_problem: OnProblem 
             if _registry is not None:
                 _define_extra(_registry, extra)
     parse_unit.cache_clear()
+    conversion_factors.cache_clear()
 
 
 def _name_problem(source: str, line: str) -> DefinitionProblem | None:
@@ -277,6 +278,7 @@ def reset() -> None:
         _extra.clear()
         _owners.clear()
     parse_unit.cache_clear()
+    conversion_factors.cache_clear()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -302,12 +304,22 @@ def conversion(
 ) -> tuple[float, float]:
     """Return ``(factor, offset)`` so that ``target_value = source_value * factor + offset``.
 
-    Computed once per column; applying it is one vectorised multiply-add. An incompatible pair is
-    a ``UnitError`` naming the column and indicator. A column given without a unit (``source`` is
-    ``None``) is taken to be in the indicator's unit.
+    Computed once per pair of units and cached (``conversion_factors``); applying it is one
+    vectorised multiply-add per column. An incompatible pair is a ``UnitError`` naming the column
+    and indicator. A column given without a unit (``source`` is ``None``) is taken to be in the
+    indicator's unit.
     """
     if source is None or _same(source, target):
         return 1.0, 0.0
+    try:
+        return conversion_factors(source, target)
+    except UnitError as exc:
+        raise exc.with_context(column=column, indicator=indicator) from exc.__cause__
+
+
+@functools.lru_cache(maxsize=4096)
+def conversion_factors(source: str, target: str | None) -> tuple[float, float]:
+    """``(factor, offset)`` from ``source`` to ``target``, once per pair (the cache is cleared with the units)."""
     src = parse_unit(source)
     dst = parse_unit(target)
     if src == dst:
@@ -319,8 +331,6 @@ def conversion(
     except Exception as exc:
         raise UnitError(
             f"values in {source!r} cannot be converted to {target!r} ({_dimension(src)} vs {_dimension(dst)})",
-            column=column,
-            indicator=indicator,
             hint=f"give the column in a unit compatible with {target!r}",
         ) from exc
     return float(one - zero), float(zero)

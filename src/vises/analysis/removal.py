@@ -194,6 +194,7 @@ def remove_elements(
             compile_checked(variant_grid, registry, what=f"grid {loaded.code!r} without {element!r}"),
             dataset,
             registry=registry,
+            unused_columns="ignore",  # the removed indicators' columns stay in the data
         )
         comparisons[element] = compare(base, variant, code=target, top=top)
         dropped[element] = gone

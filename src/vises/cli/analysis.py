@@ -13,22 +13,24 @@ from typing import Any
 
 import click
 
-from vises.cli.common import DATA, LANGS, echo_json
+from vises.cli.common import DATA, echo_json, grid_option, lang_option
 from vises.errors import ConfigError
 
 #: The sections of ``vises stats``, in the order they print.
 SECTIONS = ("indicators", "availability", "correlations", "consistency", "pca")
 PLOTS = ("framework", "correlations", "scatter", "ranks", "sobol")
 
-_grid = click.option("--grid", "grid_name", required=True, help="A grid file (or COINr iMeta) or a registered grid.")
+_grid = grid_option(help="A grid file (or COINr iMeta) or a registered grid.")
 _spec = click.option(
     "--spec",
     "spec",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A build spec (COINr steps: denominate, impute, screen, treat, normalise, aggregate; docs/coinr.md).",
 )
-_format = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-_lang = click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the tables (fr, nl, en).")
+_format = click.option(
+    "-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output."
+)
+_lang = lang_option(help="Language of the tables.")
 _code = click.option("--code", default=None, help="The node studied (default: the root).")
 
 
@@ -211,7 +213,7 @@ def stats(
 
 @click.command("compare")
 @click.argument("data", type=DATA)
-@click.option("--grid", "grids", multiple=True, required=True, help="Two or more grids; the first is the base.")
+@click.option("-g", "--grid", "grids", multiple=True, required=True, help="Two or more grids; the first is the base.")
 @_code
 @click.option("--values", type=click.Choice(["ranks", "scores", "shifts"]), default="ranks", show_default=True)
 @_format

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from vises.cli.common import LANGS, echo_json, registry, table
+from vises.cli.common import echo_json, grid_option, lang_option, registry, table
 
 # -- plugins, grids, indicators -----------------------------------------------------------------
 
@@ -97,10 +97,8 @@ def methods(as_json: bool) -> None:
 
 
 @click.command()
-@click.option(
-    "--grid", "grid_name", help="A grid file or registered grid name; default: the plugins' indicator catalogue."
-)
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the labels.")
+@grid_option(required=False, help="A grid file or registered grid name; default: the plugins' indicator catalogue.")
+@lang_option(help="Language of the labels.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def indicators(grid_name: str | None, lang: str | None, as_json: bool) -> None:
     """List the indicators of a grid, or the catalogue indicators plugins offer for reuse."""
@@ -135,7 +133,7 @@ def indicators(grid_name: str | None, lang: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("grid_name", metavar="GRID")
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the labels.")
+@lang_option(help="Language of the labels.")
 def show(grid_name: str, lang: str | None) -> None:
     """Show a grid as a tree, with weights and the methods that will actually be used."""
     import vises

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -70,14 +70,13 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 
 
 def report_format(name: str) -> Any:
-    """The format, checked before any work is done; an unknown one lists what is available."""
+    """The format, checked before any work is done; an unknown one gets did-you-mean and the list."""
     found = registry()
-    if name not in found.report_formats:
-        available = (
-            ", ".join(sorted(found.report_formats))
-            or "none (the report plugins failed to load; see 'vises plugins --all')"
+    if not found.report_formats:
+        raise ReportError(
+            f"unknown report format {name!r}",
+            hint="no format is available: the report plugins failed to load (see 'vises plugins --all')",
         )
-        raise ReportError(f"unknown report format {name!r}", hint=f"available formats: {available}")
     return found.report_formats[name]
 
 
@@ -104,6 +103,22 @@ def check_written(output: Path, read: Iterable[Path], *, writing: str = "report"
     check_output(output, read=read, writing=writing, force=force)
 
 
+def report_format_for(name: str | None, output: Path | None) -> tuple[str, Any]:
+    """``--format`` and ``-o`` together: the chosen format, else the one the output's suffix names."""
+    formats = registry().report_formats
+    if name is not None:
+        report_format(name)  # an unknown name: did-you-mean, before the suffix is looked at
+    chosen = format_by_suffix(
+        name,
+        output,
+        {key: spec.suffix for key, spec in formats.items()},
+        default="table",
+        what="report format",
+        preferred=[key for key, spec in formats.items() if spec.plugin == "vises"],
+    )
+    return chosen, report_format(chosen)
+
+
 @contextmanager
 def progress(steps: Sequence[str]) -> Iterator[Any]:
     """A progress bar on stderr when it is a terminal; nothing at all when output is piped."""
@@ -120,3 +135,87 @@ def progress(steps: Sequence[str]) -> Iterator[Any]:
             bar.update(1)
 
         yield advance
+
+
+# -- options spelt the same on every command ------------------------------------------------------
+#
+# ``-g/--grid``, ``-l/--lang``, ``-o/--output`` and ``-f/--format`` mean the same thing wherever a
+# command has them, and ``--lang`` is always the choice ``[fr|nl|en]`` (tests/test_cli_options.py).
+
+
+#: A command function, as click's decorators take and return it.
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def grid_option(
+    *, required: bool = True, help: str = "A grid file or a registered grid name ('vises grids')."
+) -> Callable[[F], F]:
+    return click.option("-g", "--grid", "grid_name", required=required, help=help)
+
+
+def lang_option(
+    *, help: str = "Language of the output's words and labels.", default: str | None = None
+) -> Callable[[F], F]:
+    return click.option(
+        "-l", "--lang", type=click.Choice(LANGS), default=default, show_default=default is not None, help=help
+    )
+
+
+def output_option(
+    *, help: str = "Write to this file (atomically) instead of stdout.", required: bool = False
+) -> Callable[[F], F]:
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=required, help=help)
+
+
+def format_by_suffix(
+    chosen: str | None,
+    output: Path | None,
+    suffixes: Mapping[str, str],
+    *,
+    default: str,
+    what: str = "format",
+    preferred: Sequence[str] = (),
+) -> str:
+    """The output format: ``chosen`` (checked, with did-you-mean), else the one ``output``'s suffix names.
+
+    ``suffixes`` maps each format to the suffix it writes (``{"html": ".html", ...}``). A chosen
+    format whose suffix differs from a suffix another format writes is an error (an ``.xlsx`` file
+    holding HTML helps nobody); a suffix no format writes is accepted when the format is chosen.
+    Without ``chosen`` nor ``output`` the format is ``default``. When several formats write the
+    suffix, the one in ``preferred`` (the core's) is taken, else the choice is asked for.
+    """
+    from vises.errors import ReportError, unknown_name_hint
+
+    listing = ", ".join(f"{name} ({suffix})" for name, suffix in sorted(suffixes.items()))
+    if chosen is not None and chosen not in suffixes:
+        raise ReportError(f"unknown {what} {chosen!r}", hint=unknown_name_hint(chosen, suffixes))
+    if output is None:
+        return default if chosen is None else chosen
+    suffix = output.suffix.lower()
+    owners = sorted(name for name, written in suffixes.items() if written.lower() == suffix) if suffix else []
+    if chosen is not None:
+        if owners and chosen not in owners:
+            expected = suffixes[chosen]
+            raise ReportError(
+                f"the output file {output.name!r} ends in {suffix}, the suffix of the {' / '.join(owners)} {what}, "
+                f"not of {chosen!r} ({expected})",
+                file=str(output),
+                hint=f"name the file {output.with_suffix(expected).name}, or choose --format {owners[0]}",
+            )
+        return chosen
+    if not owners:
+        raise ReportError(
+            f"cannot tell the {what} from the output file name {output.name!r}",
+            file=str(output),
+            hint=f"choose --format, or end the file name in the suffix of one: {listing}",
+        )
+    if len(owners) > 1:
+        core = [name for name in owners if name in preferred]
+        if len(core) == 1:
+            return core[0]
+        raise ReportError(
+            f"several {what}s write {suffix} files: {', '.join(owners)}",
+            file=str(output),
+            hint=f"choose one with --format {owners[0]}",
+        )
+    return owners[0]

@@ -8,32 +8,29 @@ import click
 
 from vises.cli.common import (
     DATA,
-    LANGS,
     check_written,
     force_option,
+    grid_option,
+    lang_option,
+    output_option,
     progress,
     refuse_overwriting_input,
-    report_format,
+    report_format_for,
 )
-from vises.errors import DataError, ReportError, ValidationError, VisesError
+from vises.errors import ReportError, ValidationError
 
 
 @click.command()
 @click.argument("data", type=DATA)
-@click.option("--grid", "grid_name", required=True, help="A grid file or registered grid name.")
+@grid_option()
 def validate(data: Path, grid_name: str) -> None:
     """Check a dataset against a grid and report every problem at once (exit 1 if invalid)."""
     import vises
 
     grid = vises.load_grid(grid_name)
-    try:
-        dataset = vises.load_data(data, grid=grid)
-    except ValidationError:
-        raise  # already says which file (the data, or its evaluations file) has the problems
-    except DataError as exc:
-        problems: list[VisesError] = [exc]
-    else:
-        problems = vises.validate_data(grid, dataset)
+    # Cell problems are kept with the dataset, so validation lists them with its own: one pass.
+    dataset = vises.load_data(data, grid=grid, keep_problems=True)
+    problems = vises.validate_data(grid, dataset)
     if problems:
         raise ValidationError(problems, what=str(data))
     columns = [dataset.columns[ind.code] for ind in grid.scored_indicators if ind.code in dataset.columns]
@@ -54,17 +51,16 @@ def validate(data: Path, grid_name: str) -> None:
 
 @click.command()
 @click.argument("data", type=DATA)
-@click.option("--grid", "grid_name", required=True, help="A grid file or registered grid name.")
+@grid_option()
 @click.option(
-    "--format", "format_name", default="table", show_default=True, help="Report format (see 'vises plugins --all')."
+    "-f",
+    "--format",
+    "format_name",
+    help="Report format: table (the default on a terminal), markdown, csv, json, html, xlsx, parquet, or a "
+    "plugin's ('vises methods' lists them). Default: from the -o file's suffix, else table.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of stdout.",
-)
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the report.")
+@output_option()
+@lang_option(help="Language of the report (default: the grid's first language).")
 @click.option(
     "--view",
     type=click.Choice(("network", "profile")),
@@ -75,7 +71,9 @@ def validate(data: Path, grid_name: str) -> None:
 @click.option("--org", "organisation", help="The organisation to report on (profile view).")
 @click.option("--period", help="Only this period.")
 @click.option(
-    "--weighting", help="A registered weighting of the grid (e.g. wallonie.outcomes_first) or a weighting file."
+    "--weighting",
+    help="A registered weighting of the grid (e.g. wallonie.resultats_d_abord; 'vises plugins --all' lists them) "
+    "or a weighting file.",
 )
 @click.option(
     "--spec",
@@ -92,7 +90,7 @@ def validate(data: Path, grid_name: str) -> None:
 def score(
     data: Path,
     grid_name: str,
-    format_name: str,
+    format_name: str | None,
     output: Path | None,
     lang: str | None,
     view: str,
@@ -110,10 +108,10 @@ def score(
     from vises.io.read_log import recording_reads
     from vises.neutralise import terminal_text
 
-    spec = report_format(format_name)
     if output is not None:
         refuse_overwriting_input(output, data, grid_name, force=force)
-    elif spec.binary:
+    format_name, spec = report_format_for(format_name, output)
+    if output is None and spec.binary:
         raise ReportError(
             f"the {format_name!r} format writes a binary file", hint=f"give an output file: -o report{spec.suffix}"
         )

@@ -96,7 +96,9 @@ class VisesGroup(click.Group):
         except VisesError as exc:
             if ctx.meta.get(_DEBUG_KEY):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            from vises.cli.hints import for_the_command_line
+
+            click.echo(f"Error: {for_the_command_line(exc, _running(ctx))}", err=True)
             ctx.exit(exc.exit_code)
         except Exception as exc:
             if ctx.meta.get(_DEBUG_KEY):
@@ -107,6 +109,15 @@ class VisesGroup(click.Group):
                 err=True,
             )
             ctx.exit(ExitCode.INTERNAL)
+
+
+def _running(ctx: click.Context) -> click.Command | None:
+    """The subcommand being run (its options are what a hint may name), if it got that far."""
+    name = ctx.invoked_subcommand
+    if not name:
+        return None
+    command = ctx.command.get_command(ctx, name) if isinstance(ctx.command, click.Group) else None
+    return command
 
 
 @contextmanager

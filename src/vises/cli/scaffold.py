@@ -20,6 +20,7 @@ from vises.scaffold import LANGUAGES
     help="Where to create the vises-NAME folder.",
 )
 @click.option(
+    "-l",
     "--lang",
     type=click.Choice(LANGUAGES),
     default="fr",

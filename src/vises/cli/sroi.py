@@ -5,27 +5,35 @@ SROI is optional in VISES: one monetised view next to the scores, never the whol
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from vises.cli.common import LANGS, LazyChoice, check_written, force_option
+from vises.cli.common import (
+    LazyChoice,
+    check_written,
+    force_option,
+    format_by_suffix,
+    grid_option,
+    lang_option,
+    output_option,
+)
+
+#: The file suffix each SROI output format writes (``-o`` without ``--format`` goes by it).
+SUFFIXES = {"table": ".txt", "markdown": ".md", "json": ".json", "html": ".html"}
 
 
 @click.command("sroi")
 @click.argument("model", type=click.Path(dir_okay=False, path_type=str))
 @click.option(
+    "-f",
     "--format",
     "fmt",
     type=LazyChoice("vises.sroi.render:FORMATS"),
-    default="table",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format (default: from the -o file's suffix, else table).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=str),
-    help="Write to this file (atomically) instead of standard output.",
-)
+@output_option()
 @click.option(
     "--sensitivity",
     "with_sensitivity",
@@ -38,17 +46,13 @@ from vises.cli.common import LANGS, LazyChoice, check_written, force_option
     help="A dataset whose raw indicator values feed quantities written as "
     "{ indicator = ..., organisation = ..., period = ... } (needs --grid).",
 )
-@click.option("--grid", "grid_name", help="The grid of --data: a file or a registered grid name.")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    help="Language of the report's words and labels (default: English).",
-)
+@grid_option(required=False, help="The grid of --data: a file or a registered grid name.")
+@lang_option(help="Language of the report's words and labels (default: English).")
 @force_option
 def sroi(
     model: str,
-    fmt: str,
-    output: str | None,
+    fmt: str | None,
+    output: Path | None,
     with_sensitivity: bool,
     data: str | None,
     grid_name: str | None,
@@ -61,8 +65,9 @@ def sroi(
     """
     from vises.errors import ConfigError
     from vises.sroi import evaluate, load_model, sensitivity
-    from vises.sroi.render import render, write_output
+    from vises.sroi.render import FORMATS, render, write_output
 
+    fmt = format_by_suffix(fmt, output, {name: SUFFIXES.get(name, f".{name}") for name in FORMATS}, default="table")
     if (data is None) != (grid_name is None):
         raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")
     from pathlib import Path

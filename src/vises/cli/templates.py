@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from vises.cli.common import LazyChoice, check_written, force_option
+from vises.cli.common import (
+    LazyChoice,
+    check_written,
+    force_option,
+    format_by_suffix,
+    grid_option,
+    lang_option,
+    output_option,
+)
 
 
 @click.command("template")
-@click.option("--grid", "-g", "grid_name", required=True, help="Grid code or grid file.")
+@grid_option()
+@lang_option(default="fr", help="Language of the template's words, labels and units.")
+@output_option(required=True, help="File to write (.xlsx or .csv).")
 @click.option(
-    "--lang", "-l", default="fr", show_default=True, type=LazyChoice("vises.templates.words:TEMPLATE_LANGUAGES")
-)
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="File to write (.xlsx or .csv).")
-@click.option(
+    "-f",
     "--format",
     "fmt",
     type=LazyChoice("vises.templates.write:FORMATS"),
     default=None,
-    help="Default: from the file suffix, else xlsx.",
+    help="Default: from the file suffix (.xlsx or .csv).",
 )
 @click.option(
     "--organisation", "organisations", multiple=True, help="Prepare a block for this organisation (repeatable)."
@@ -28,7 +37,7 @@ from vises.cli.common import LazyChoice, check_written, force_option
 def template(
     grid_name: str,
     lang: str,
-    output: str,
+    output: Path,
     fmt: str | None,
     organisations: tuple[str, ...],
     periods: tuple[str, ...],
@@ -39,9 +48,10 @@ def template(
 
     import vises
     from vises.io.read_log import recording_reads
-    from vises.templates.write import write_template
+    from vises.templates.write import FORMATS, write_template
 
-    chosen = fmt or ("csv" if output.lower().endswith(".csv") else "xlsx")
+    suffixes = {name: f".{name}" for name in FORMATS}
+    chosen = format_by_suffix(fmt, output, suffixes, default="xlsx", what="template format")
     with recording_reads() as read:
         grid = vises.load_grid(grid_name)
     # Never over a grid file it read, nor over a template or table that already holds values.

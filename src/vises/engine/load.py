@@ -20,6 +20,7 @@ from vises.model import Dataset, Grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.plugins.registry import Registry
+    from vises.validation.limits import GridLimits
 
 PathLike = str | os.PathLike[str]
 
@@ -176,19 +177,24 @@ def _read_data_file(path: Path, grid: Grid | None) -> Dataset:
     return reader.read(path, ReadRequest(grid=grid, resolve_grid=load_grid))
 
 
-def validate_grid(grid: Grid, *, file: str | None = None) -> list[VisesError]:
+def validate_grid(grid: Grid, *, file: str | None = None, limits: GridLimits | None = None) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent), its methods checked against
-    the installed plugins."""
+    the installed plugins; ``limits`` (default: ``vises.grid_limits``/the environment) bound its size."""
     from vises.validation.grid import method_tables
     from vises.validation.grid import validate_grid as problems_of
 
-    return problems_of(grid, file=file, **method_tables(_registry()))
+    return problems_of(grid, file=file, limits=limits, **method_tables(_registry()))
 
 
 def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:
-    """Every problem of a dataset against a grid (an empty list when it is fine to score)."""
+    """Every problem of a dataset against a grid (an empty list when it is fine to score).
+
+    The checks are the ones ``score`` runs (``validation.dataset.check_dataset``); what is only
+    worth a look (framing keyed to unknown codes, zero denominators) is emitted as ``DataWarning``.
+    """
+    from vises.engine.score import emit_warnings
     from vises.errors import ValidationError
-    from vises.validation.grid import validate_dataset
+    from vises.validation.dataset import check_dataset
 
     grid = load_grid(grid)
     try:
@@ -197,8 +203,6 @@ def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list
         return list(exc.problems)
     except VisesError as exc:
         return [exc]
-    # The cells the reader could not read, then everything validation finds: one pass, every problem.
-    found = list(dataset.read_problems)
-    seen = {id(problem) for problem in found}
-    found += [p for p in validate_dataset(grid, dataset, file=dataset.source) if id(p) not in seen]
-    return found
+    checked = check_dataset(grid, dataset, file=dataset.source)
+    emit_warnings(checked.warnings)
+    return list(checked.problems)

@@ -14,6 +14,7 @@ import numpy as np
 
 from vises.errors import ConfigError
 from vises.model import Dataset, Evaluation, Grid, label_in
+from vises.model.periods import natural_order, period_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.compile import CompiledGrid, CompiledNode
@@ -84,7 +85,33 @@ class Results:
         return int(self.scores.shape[0])
 
     def __repr__(self) -> str:
-        return f"<Results grid={self.grid.code!r} rows={len(self)} nodes={len(self.codes)}>"
+        periods = self.period_values
+        shown = ", ".join(periods[:4]) + (", ..." if len(periods) > 4 else "")
+        return (
+            f"<Results of grid {self.grid.code!r} version {self.grid.version!r}: {len(self)} rows, "
+            f"{len(periods)} periods ({shown}), {len(self.compiled.indicators)} indicators and "
+            f"{len(self.compiled.nodes)} aggregates scored>"
+        )
+
+    @property
+    def period_codes(self) -> np.ndarray:
+        """Each row's position in ``period_values`` (the natural order of periods: 0 = earliest)."""
+        view = self._period_codes.view()
+        view.flags.writeable = False
+        return view
+
+    def _subtree(self, code: str, kind: str) -> list[str]:
+        """The aggregates under ``code`` (and ``code``) whose ``kind`` mask is not cached yet,
+        children before parents: one walk without recursion, stopping at what is already known."""
+        order: list[str] = []
+        stack = [code]
+        while stack:
+            current = stack.pop()
+            if current in self.compiled.node_index and (kind, current) not in self._cache:
+                order.append(current)
+                stack.extend(self.compiled.node(current).children)
+        order.reverse()
+        return order
 
     def _column(self, code: str) -> int:
         try:
@@ -165,14 +192,14 @@ class Results:
         key = ("imputed", code)
         if key not in self._cache:
             self._column(code)
-            if code in self.compiled.node_index:
+            if code not in self.compiled.node_index:
+                self._cache[key] = self._imputed.get(code, np.zeros(len(self), dtype=bool))
+            for node_code in self._subtree(code, "imputed"):
                 mask = np.zeros(len(self), dtype=bool)
-                for child in self.compiled.node(code).children:
-                    mask |= self.imputed(child)
-                mask &= ~np.isnan(self.score(code))
-            else:
-                mask = self._imputed.get(code, np.zeros(len(self), dtype=bool))
-            self._cache[key] = mask
+                for child in self.compiled.node(node_code).children:
+                    mask |= self._cache.get(("imputed", child), self._imputed.get(child, False))
+                mask &= ~np.isnan(self.score(node_code))
+                self._cache[("imputed", node_code)] = mask
         return np.asarray(self._cache[key])
 
     def raw_text(self, code: str) -> np.ndarray | None:
@@ -183,14 +210,16 @@ class Results:
         """Rows where ``code`` does not apply: an indicator marked N/A, or a node whose children all are."""
         key = ("na", code)
         if key not in self._cache:
-            if code in self.compiled.node_index:
-                node = self.compiled.node(code)
+            if code not in self.compiled.node_index:
+                self._cache[key] = self._not_applicable.get(code, np.zeros(len(self), dtype=bool))
+            for node_code in self._subtree(code, "na"):
                 mask = np.ones(len(self), dtype=bool)
-                for child in node.children:
-                    mask &= self.not_applicable(child)
-            else:
-                mask = self._not_applicable.get(code, np.zeros(len(self), dtype=bool))
-            self._cache[key] = mask
+                for child in self.compiled.node(node_code).children:
+                    found = self._cache.get(("na", child))
+                    if found is None:
+                        found = self._not_applicable.get(child, np.zeros(len(self), dtype=bool))
+                    mask &= found
+                self._cache[("na", node_code)] = mask
         return np.asarray(self._cache[key])
 
     def coverage(self, code: str, *, imputed: bool = True) -> np.ndarray:
@@ -302,12 +331,12 @@ class Results:
                 hint=f"known: {', '.join(sorted(set(self.organisations))[:10])}",
             )
         if period is None:
-            return int(rows[np.argmax(self.periods[rows])])
+            return int(rows[np.argmax(self._period_codes[rows])])
         match = rows[self.periods[rows] == str(period)]
         if len(match) == 0:
             raise ConfigError(
                 f"organisation {organisation!r} has no row for period {period!r}",
-                hint=f"its periods: {', '.join(sorted(self.periods[rows]))}",
+                hint=f"its periods: {', '.join(natural_order(self.periods[rows].tolist()))}",
             )
         return int(match[0])
 
@@ -329,7 +358,7 @@ class Results:
             return next((e for e in mine if e.period is None), None)
         dated = [e for e in mine if e.period is not None]
         if dated:
-            return max(dated, key=lambda e: str(e.period))
+            return max(dated, key=lambda e: period_key(e.period))
         return mine[0] if mine else None
 
     def organisation_names(self) -> dict[str, str]:
@@ -340,7 +369,7 @@ class Results:
             names: dict[str, str] = {}
             column = self.dataset.attributes.get("name")
             if column is not None:
-                for row in np.argsort(self.periods, kind="stable"):
+                for row in np.argsort(self._period_codes, kind="stable"):
                     value = column[row]
                     if value is not None and value == value and str(value).strip():
                         names[self.organisations[row]] = str(value)

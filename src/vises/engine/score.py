@@ -1,25 +1,28 @@
 """Score a dataset against a compiled grid, one column at a time.
 
-The steps, each a whole-column numpy operation: turn each indicator's column into raw numbers
-(``columns``: levels, units, denominators), run the optional stages and the normaliser straight
-into the score matrix (``stages``), then aggregate every node from its children's block of that
-matrix, bottom-up. Nothing here loops over rows or calls pint or a hook per value.
+The steps, each a whole-column numpy operation: check the dataset and turn each indicator's column
+into raw numbers (``validation.dataset.check_dataset``, the very checks ``validate`` runs: levels,
+units, ranges, denominators, duplicates), run the optional stages and the normaliser straight into
+the score matrix (``stages``), then aggregate every node from its children's block of that matrix,
+bottom-up. Nothing here loops over rows or calls pint or a hook per value. A ``Grid`` is compiled
+once and kept (``compile.compiled_for``), so scoring it again costs no validation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
-from vises.engine.columns import prepare_columns
-from vises.engine.compile import CompiledGrid, CompiledNode, MethodLookup, compile_grid
+from vises.engine.compile import CompiledGrid, CompiledNode, MethodLookup, compiled_for
 from vises.engine.results import Results
 from vises.engine.stages import apply_reference, impute, normalise, reference_parameters, reference_stages, treat
-from vises.errors import ConfigError, DataValidationError, MethodError, VisesError
-from vises.model import Dataset, Grid, Pooling
+from vises.errors import ConfigError, DataValidationError, DataWarning, MethodError, VisesError
+from vises.model import Dataset, Grid, Method, Pooling
+from vises.validation.dataset import UnusedColumns, check_dataset
 
 
 def score(
@@ -29,6 +32,7 @@ def score(
     pooling: Pooling | str | None = None,
     registry: MethodLookup | None = None,
     reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+    unused_columns: UnusedColumns = "error",
 ) -> Results:
     """Score every organisation and period of ``data`` on ``grid``.
 
@@ -38,22 +42,28 @@ def score(
     ``reference`` reuses the normalisation parameters of earlier results (or a ``fitted`` mapping)
     instead of fitting them on ``data``: a centre that joins later, or scores itself alone, is then
     placed on the network's scale.
+
+    The data is checked exactly as ``validate`` checks it; any problem raises one
+    ``DataValidationError`` listing them all, and warnings (framing keyed to unknown codes, rows
+    whose denominator is 0) are emitted as ``DataWarning``. ``unused_columns="ignore"`` lets a
+    variant of a grid score data read for the whole grid.
     """
     if registry is None:
         from vises.plugins import get_registry
 
         registry = get_registry()
-    compiled = grid if isinstance(grid, CompiledGrid) else compile_grid(grid, registry)
+    compiled = grid if isinstance(grid, CompiledGrid) else compiled_for(grid, registry)
     pooling = Pooling(pooling) if pooling is not None else compiled.grid.defaults.pooling
 
-    n = len(data)
-    period_labels = np.asarray(data.periods).astype(str, copy=False)
-    period_values, period_codes = period_index(period_labels)
-    scores = np.empty((n, len(compiled.codes)), dtype=np.float64, order="F")
+    checked = check_dataset(compiled.grid, data, unused_columns=unused_columns)
+    if checked.problems:
+        raise DataValidationError(checked.problems, what=_describe(data))
+    emit_warnings(checked.warnings)
+    raws, texts, not_applicable, missing_reasons = checked.raws, checked.texts, checked.not_applicable, checked.reasons
 
-    raws, texts, not_applicable, problems, missing_reasons = prepare_columns(compiled, data)
-    if problems:
-        raise DataValidationError(problems, what=_describe(data))
+    n = len(data)
+    period_labels, period_values, period_codes = checked.period_labels, checked.period_values, checked.period_codes
+    scores = np.empty((n, len(compiled.codes)), dtype=np.float64, order="F")
 
     reused = reference_parameters(compiled, reference)
     reused_stages = reference_stages(compiled, reference)
@@ -130,31 +140,10 @@ def score(
     )
 
 
-def period_index(labels: np.ndarray, *, few: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct periods and each row's position among them (like ``np.unique``'s inverse).
-
-    A dataset has a handful of periods: one equality pass per distinct value beats sorting a
-    million strings. Past ``few`` distinct values it falls back to ``np.unique``.
-    """
-    codes = np.full(len(labels), -1, dtype=np.intp)
-    found: list[str] = []
-    start = 0
-    while True:
-        pending = np.flatnonzero(codes[start:] < 0)
-        if len(pending) == 0:
-            break
-        if len(found) == few:
-            values, inverse = np.unique(labels, return_inverse=True)
-            return values, inverse.reshape(-1).astype(np.intp, copy=False)
-        start += int(pending[0])
-        value = labels[start]
-        codes[labels == value] = len(found)
-        found.append(value)
-    values = np.array(sorted(found), dtype=labels.dtype)
-    order = np.argsort(np.array(found, dtype=labels.dtype), kind="stable")
-    remap = np.empty(len(found), dtype=np.intp)
-    remap[order] = np.arange(len(found))
-    return values, remap[codes] if len(found) else codes
+def emit_warnings(found: Iterable[VisesError]) -> None:
+    """Each warning of a dataset check as a ``DataWarning`` (shown by the command line as ``Warning: ...``)."""
+    for problem in found:
+        warnings.warn(DataWarning(problem), stacklevel=3)
 
 
 def _describe(data: Dataset) -> str:
@@ -206,6 +195,22 @@ def aggregate_only(
         _aggregate(node, scores, groups)
 
 
+def described() -> Callable[[Method], str]:
+    """``Method.describe`` remembered per method: a grid of 100,000 indicators shares a handful."""
+    seen: dict[Method, str] = {}
+
+    def describe(method: Method) -> str:
+        try:
+            return seen[method]
+        except KeyError:
+            text = seen[method] = method.describe()
+            return text
+        except TypeError:  # parameters that cannot be hashed
+            return method.describe()
+
+    return describe
+
+
 def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict[str, Any]:
     from vises._version import __version__
 
@@ -215,15 +220,16 @@ def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict
             plugins = dict(registry.provenance())
         except Exception:  # provenance is informative; never let it break scoring
             plugins = {}
-    methods = {item.code: item.method.describe() for item in compiled.indicators}
-    methods.update({node.code: node.method.describe() for node in compiled.nodes})
+    describe = described()
+    methods = {item.code: describe(item.method) for item in compiled.indicators}
+    methods.update({node.code: describe(node.method) for node in compiled.nodes})
     stages = {
         "denominators": {item.code: item.denominator for item in compiled.indicators if item.denominator is not None},
         "imputations": {
-            item.code: item.imputation.describe() for item in compiled.indicators if item.imputation is not None
+            item.code: describe(item.imputation) for item in compiled.indicators if item.imputation is not None
         },
         "treatments": {
-            item.code: item.treatment.describe() for item in compiled.indicators if item.treatment is not None
+            item.code: describe(item.treatment) for item in compiled.indicators if item.treatment is not None
         },
     }
     # Which plugin contributed each method in use, so a score can be traced to the code behind it.

@@ -26,7 +26,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from vises.errors import ConfigError, GridValidationError, ValidationError, VisesError, closest
-from vises.model import Defaults, Direction, Grid, Indicator, Kind, Level, Method, Node, Pooling
+from vises.model import Defaults, Direction, FrozenDict, Grid, Indicator, Kind, Level, Method, Node, Pooling, thaw
 
 T = TypeVar("T")
 
@@ -330,13 +330,15 @@ def _structure_method(value: Any, _: type) -> Method:
 def _unstructure_method(method: Method) -> str | dict[str, Any]:
     if not method.params:
         return method.name
-    return {"method": method.name, **method.params}
+    return {"method": method.name, **thaw(method.params)}
 
 
 def make_converter() -> cattrs.Converter:
     """Build the strict converter for the grid classes (one is kept privately per process)."""
     conv = base_converter()
     register_enums(conv, Kind, Direction, Pooling)
+    # The model keeps its mappings frozen; files read and write them as plain tables.
+    conv.register_unstructure_hook(FrozenDict, thaw)
     conv.register_structure_hook(Method, _structure_method)
     conv.register_unstructure_hook(Method, _unstructure_method)
     # Scale levels are often written as numbers (value = 3); their data value is that text.

@@ -23,6 +23,7 @@ import numpy as np
 
 from vises.errors import ConfigError, DataError, MissingDependencyError, VisesError
 from vises.io import template_layout as tpl
+from vises.io.template_framing import read_framing
 from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
 from vises.io.xlsx_guard import SheetScan, WorkbookScan, column_letters, column_number
 from vises.model import Column, Dataset, Grid, Indicator, Kind, label_in
@@ -165,6 +166,7 @@ Cells = dict[tuple[int, int], tuple[Any, str | None]]
 class Layout:
     """The checked contents of the metadata sheet."""
 
+    version: str
     grid: str
     grid_version: str | None
     lang: str
@@ -218,9 +220,9 @@ def parse_layout(cells: Cells, file: str) -> Layout:
             sheets.append((title, node))
         elif isinstance(key, str):
             meta[key] = values.get(2)
-    if meta.get("layout") != tpl.LAYOUT_VERSION:
+    if meta.get("layout") not in tpl.READABLE_LAYOUTS:
         raise DataError(
-            f"template layout {meta.get('layout')!r} is not one this vises reads ({tpl.LAYOUT_VERSION})",
+            f"template layout {meta.get('layout')!r} is not one this vises reads ({', '.join(tpl.READABLE_LAYOUTS)})",
             file=file,
             sheet=tpl.META_SHEET,
             hint="make a new template with 'vises template' and copy the values into it",
@@ -245,6 +247,7 @@ def parse_layout(cells: Cells, file: str) -> Layout:
     first_column = whole("first_block_column", tpl.FIRST_BLOCK_COLUMN, 1, _MAX_COLUMNS)
     lang = meta.get("lang")
     return Layout(
+        version=str(meta.get("layout")),
         grid=grid,
         grid_version=None if meta.get("grid_version") is None else str(meta.get("grid_version")),
         lang=lang if isinstance(lang, str) and lang in _ALL_LANGS else "en",
@@ -428,7 +431,16 @@ class TemplateReader:
                 )
         # Indicators on no sheet (their rows deleted) are missing, as they are from any other reader.
         keep = self._blocks(nblocks, used)
-        return self._dataset(keep, values, na, comments)
+        ident = self.layout.identification
+        framing = read_framing(
+            {key: value for key, (value, _) in self._cells(ident).items()},
+            keep,
+            file=self.file,
+            sheet=ident,
+            layout=self.layout.version,
+        )
+        self.problems.extend(framing.problems)
+        return framing.apply(self._dataset(keep, values, na, comments))
 
     def _indicator_row(
         self,

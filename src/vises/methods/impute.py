@@ -26,6 +26,7 @@ import numpy as np
 from vises.contract.records import ImputeContext, ImputerSpec
 from vises.errors import DataError
 from vises.methods.params import Param, Problems, validate_params
+from vises.model.periods import period_index
 
 __all__ = ["IMPUTERS"]
 
@@ -66,57 +67,93 @@ def _check(name: str) -> Any:
 _CHECKS = {name: _check(name) for name in _SCHEMAS}
 
 
-def _keys(context: ImputeContext, p: Mapping[str, Any]) -> np.ndarray:
-    """One text key per row: its period (unless pooled) and its group (for group methods); '' = no key."""
-    n = len(context.periods)
-    keys = np.full(n, "", dtype=object) if p.get("pooled") else np.asarray(context.periods).astype(str).astype(object)
-    group = p.get("group")
-    if group is None:
-        return keys
-    if group not in context.attributes:
-        raise DataError(
-            f"imputation by group needs the dataset attribute {group!r}, which the data does not have",
-            indicator=context.indicator.code,
-            hint=f"attributes in the data: {', '.join(sorted(context.attributes)) or 'none'}",
-        )
-    labels = np.asarray(context.attributes[group], dtype=object)
-    absent = (labels == None) | (labels == "")  # noqa: E711 - elementwise on an object array
-    keyed = keys + _SEP + labels.astype(str).astype(object)
-    keyed[absent] = None
-    return np.asarray(keyed)
+class _Keys:
+    """Each row's key (period, unless pooled, and group) as an integer code, factorised once per column.
+
+    ``codes`` is -1 where a row has no key (no group value); ``text(k)`` is the key as the fitted
+    table writes it: the period (``""`` when pooled), then ``"\x1f"`` and the group for group methods.
+    """
+
+    __slots__ = ("codes", "group_labels", "groups", "period_labels")
+
+    def __init__(self, context: ImputeContext, p: Mapping[str, Any]) -> None:
+        n = len(context.periods)
+        if p.get("pooled"):
+            period_labels: list[str] = [""]
+            period_codes = np.zeros(n, dtype=np.intp)
+        else:
+            values, period_codes = period_index(np.asarray(context.periods).astype(str))
+            period_labels = [str(v) for v in values.tolist()]
+        self.period_labels = period_labels
+        group = p.get("group")
+        self.groups = group is not None
+        if group is None:
+            self.group_labels: list[str] = []
+            self.codes = period_codes
+            return
+        if group not in context.attributes:
+            raise DataError(
+                f"imputation by group needs the dataset attribute {group!r}, which the data does not have",
+                indicator=context.indicator.code,
+                hint=f"attributes in the data: {', '.join(sorted(context.attributes)) or 'none'}",
+            )
+        labels = np.asarray(context.attributes[group], dtype=object)
+        absent = (labels == None) | (labels == "")  # noqa: E711 - elementwise on an object array
+        group_values, group_codes = period_index(labels.astype(str))
+        self.group_labels = [str(v) for v in group_values.tolist()]
+        codes = period_codes * max(len(self.group_labels), 1) + group_codes
+        codes[absent] = -1
+        self.codes = codes
+
+    @property
+    def size(self) -> int:
+        return len(self.period_labels) * max(len(self.group_labels), 1)
+
+    def text(self, code: int) -> str:
+        if not self.groups:
+            return self.period_labels[code]
+        period, group = divmod(code, len(self.group_labels))
+        return self.period_labels[period] + _SEP + self.group_labels[group]
 
 
 def _statistic(kind: str) -> Any:
-    """fit for mean/median (plain or by group): one value per key, computed per distinct key, not per row."""
-    reduce = np.mean if kind == "mean" else np.median
+    """fit for mean/median (plain or by group): one value per key, from whole-column numpy passes."""
 
     def fit(values: np.ndarray, *, params: Mapping[str, Any], context: ImputeContext, name: str) -> dict[str, Any]:
         p = _CHECKS[name](params)
         x = np.asarray(values, dtype=np.float64)
-        keys = _keys(context, p)
-        usable = ~np.isnan(x) & (keys != None)  # noqa: E711
+        keys = _Keys(context, p)
+        usable = ~np.isnan(x) & (keys.codes >= 0)
         table: dict[str, float] = {}
         if usable.any():
-            distinct, inverse = np.unique(keys[usable].astype(str), return_inverse=True)
-            order = np.argsort(inverse, kind="stable")
-            bounds = np.searchsorted(inverse[order], np.arange(len(distinct) + 1))
-            present = x[usable][order]
-            for i, key in enumerate(distinct):
-                table[str(key)] = float(reduce(present[bounds[i] : bounds[i + 1]]))
+            codes, present = keys.codes[usable], x[usable]
+            counts = np.bincount(codes, minlength=keys.size)
+            found = np.flatnonzero(counts)
+            if kind == "mean":
+                sums = np.bincount(codes, weights=present, minlength=keys.size)
+                statistic = sums[found] / counts[found]
+            else:
+                ordered = present[np.lexsort((present, codes))]
+                starts = np.concatenate(([0], np.cumsum(counts)))[found]
+                size = counts[found]
+                upper = ordered[starts + size // 2]
+                lower = ordered[starts + (size - 1) // 2]
+                statistic = (lower + upper) / 2.0
+            table = {keys.text(int(code)): float(value) for code, value in zip(found, statistic, strict=True)}
         return {"values": table, "pooled": p["pooled"], "group": p.get("group")}
 
     return fit
 
 
 def _apply_table(values: np.ndarray, fitted: Mapping[str, Any], *, context: ImputeContext) -> np.ndarray:
-    keys = _keys(context, fitted)
-    out = np.full(len(keys), np.nan)
-    known = keys != None  # noqa: E711
+    keys = _Keys(context, fitted)
+    out = np.full(len(keys.codes), np.nan)
+    known = keys.codes >= 0
     if not known.any():
         return out
-    distinct, inverse = np.unique(keys[known].astype(str), return_inverse=True)
+    distinct, inverse = np.unique(keys.codes[known], return_inverse=True)
     table = fitted["values"]
-    lookup = np.array([table.get(str(key), np.nan) for key in distinct], dtype=np.float64)
+    lookup = np.array([table.get(keys.text(int(code)), np.nan) for code in distinct.tolist()], dtype=np.float64)
     out[known] = lookup[inverse.reshape(-1)]
     return out
 
@@ -140,8 +177,8 @@ def apply_previous(values: np.ndarray, fitted: Mapping[str, Any], *, context: Im
     if n == 0:
         return x.copy()
     orgs = np.asarray(context.organisations).astype(str)
-    _, period_rank = np.unique(np.asarray(context.periods).astype(str), return_inverse=True)
-    period_rank = period_rank.reshape(-1)
+    # Periods in their natural order (9 before 10), so "earlier" means earlier.
+    _, period_rank = period_index(np.asarray(context.periods).astype(str))
     order = np.lexsort((period_rank, orgs))
     v, o, r = x[order], orgs[order], period_rank[order]
     last = np.where(~np.isnan(v), np.arange(n), -1)

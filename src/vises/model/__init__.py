@@ -3,6 +3,7 @@
 Frozen, keyword-only attrs classes holding declarations only; the work happens in the layers above.
 """
 
+from vises.model.frozen import FrozenDict, freeze, thaw
 from vises.model.grid import (
     DEFAULT_FALLBACK,
     Column,
@@ -31,6 +32,7 @@ __all__ = [
     "Direction",
     "Evaluation",
     "Family",
+    "FrozenDict",
     "Grid",
     "Indicator",
     "Kind",
@@ -40,5 +42,7 @@ __all__ = [
     "Node",
     "Organisation",
     "Pooling",
+    "freeze",
     "label_in",
+    "thaw",
 ]

@@ -1,9 +1,12 @@
 """The value classes of vises: indicators, grids, methods and datasets.
 
 Every class is frozen and keyword-only, so a grid or an indicator can be shared between threads,
-cached and compared without fear of it changing underneath. They hold *declarations* only; the
-work happens in ``scoring`` (which compiles a grid into arrays) and in the normalisers and
-aggregators. File formats map onto these classes through one cattrs converter (``vises.io``).
+cached and compared without fear of it changing underneath: mapping fields are ``FrozenDict``
+(labels, parameters, columns, attributes, ...), so nothing changes through them either, and the
+grid classes are hashable (a compiled grid is cached per grid). A dataset's arrays are read-only
+views. They hold *declarations* only; the work happens in the engine (which compiles a grid into
+arrays) and in the normalisers and aggregators. File formats map onto these classes through one
+cattrs converter (``vises.io``).
 
 Labels and descriptions are mappings from a language code (``fr``, ``nl``, ``en``) to text;
 ``label_in`` picks one through a fallback chain and says so when it had to fall back.
@@ -12,18 +15,22 @@ Labels and descriptions are mappings from a language code (``fr``, ``nl``, ``en`
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
 from vises.errors import GridError, VisesError
+from vises.model.frozen import EMPTY, FrozenDict, frozen_mapping, shallow_frozen, thaw
+from vises.model.index import GridIndex, index_of
+from vises.model.periods import period_index
 
 #: The order in which languages are tried when the requested one has no text.
 DEFAULT_FALLBACK = ("en", "fr", "nl")
 
-Labels = dict[str, str]
+#: Text per language code; an immutable mapping once inside a model object (plain dicts are accepted).
+Labels = FrozenDict[str, str]
 
 
 def label_in(
@@ -78,12 +85,12 @@ class Method:
     """
 
     name: str
-    params: dict[str, Any] = attrs.field(factory=dict)
+    params: FrozenDict[str, Any] = attrs.field(default=EMPTY, converter=frozen_mapping)
 
     def describe(self) -> str:
         if not self.params:
             return self.name
-        inner = ", ".join(f"{key}={value!r}" for key, value in sorted(self.params.items()))
+        inner = ", ".join(f"{key}={thaw(value)!r}" for key, value in sorted(self.params.items()))
         return f"{self.name}({inner})"
 
 
@@ -97,7 +104,7 @@ class Level:
     """
 
     value: str
-    label: Labels = attrs.field(factory=dict)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
     score: float | None = None
 
 
@@ -121,8 +128,8 @@ class Indicator:
     """
 
     code: str
-    label: Labels = attrs.field(factory=dict)
-    description: Labels = attrs.field(factory=dict)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
     kind: Kind = attrs.field(default=Kind.QUANTITY, converter=Kind)
     unit: str | None = None
     direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
@@ -139,7 +146,7 @@ class Indicator:
     stakeholders: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     sdg_targets: tuple[str, ...] = ()
-    external_ids: dict[str, str] = attrs.field(factory=dict)
+    external_ids: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)
     source: str | None = None
 
     def label_in(self, lang: str | None = None) -> str:
@@ -179,8 +186,8 @@ class Node:
     """
 
     code: str
-    label: Labels = attrs.field(factory=dict)
-    description: Labels = attrs.field(factory=dict)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
     parent: str | None = None
     weight: float = 1.0
     aggregator: Method | None = None
@@ -207,18 +214,20 @@ class Defaults:
     treatment: Method | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Grid:
     """A tree of nodes with indicators as leaves, weights on every edge, and default methods.
 
     Validation (``vises.validation.grid.validate_grid``) checks the whole grid and reports every problem at
     once; a ``Grid`` object may be built in an invalid state so that all its problems can be listed.
+    Lookups (``node``, ``indicator``, ``children``, ``root``) take constant time: the grid's index is
+    built on the first one, in one pass over the grid.
     """
 
     code: str
     version: str = "1"
-    label: Labels = attrs.field(factory=dict)
-    description: Labels = attrs.field(factory=dict)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
     languages: tuple[str, ...] = ("en",)
     nodes: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
@@ -231,43 +240,71 @@ class Grid:
     #: Which plugin contributed the grid (filled in by the registry).
     plugin: str | None = None
 
+    def __repr__(self) -> str:
+        narrative = sum(1 for ind in self.indicators if not ind.scored)
+        parts = [f"{len(self.nodes)} nodes", f"{len(self.indicators)} indicators"]
+        if narrative:
+            parts[-1] += f" ({narrative} narrative)"
+        origin = f" from plugin {self.plugin}" if self.plugin else ""
+        return (
+            f"<Grid {self.code!r} version {self.version!r}{origin}: {', '.join(parts)}; "
+            f"languages {', '.join(self.languages)}>"
+        )
+
+    @property
+    def index(self) -> GridIndex:
+        """The grid's lookup tables (built once per grid, on first use)."""
+        return index_of(self)
+
     def label_in(self, lang: str | None = None) -> str:
         return label_in(self.label, lang, self.code)
 
     @property
     def root(self) -> Node:
-        roots = [node for node in self.nodes if node.parent is None]
+        roots = self.index.roots
         if len(roots) != 1:
             raise GridError(f"grid {self.code!r} has {len(roots)} root nodes; exactly one is needed")
         return roots[0]
 
     def node(self, code: str) -> Node:
-        for node in self.nodes:
-            if node.code == code:
-                return node
-        raise KeyError(code)
+        try:
+            return self.index.node_by_code[code]
+        except KeyError:
+            raise KeyError(code) from None
 
     def indicator(self, code: str) -> Indicator:
-        for indicator in self.indicators:
-            if indicator.code == code:
-                return indicator
-        raise KeyError(code)
+        try:
+            return self.index.indicator_by_code[code]
+        except KeyError:
+            raise KeyError(code) from None
 
     def children(self, code: str) -> list[Node | Indicator]:
         """Direct children of node ``code``, nodes first, in declaration order."""
-        nodes: list[Node | Indicator] = [node for node in self.nodes if node.parent == code]
-        return nodes + [ind for ind in self.indicators if ind.parent == code]
+        return list(self.index.children.get(code, ()))
 
     @property
     def scored_indicators(self) -> tuple[Indicator, ...]:
-        return tuple(ind for ind in self.indicators if ind.scored)
+        return self.index.scored_indicators
 
 
 def _as_array(values: Any) -> np.ndarray:
-    return values if isinstance(values, np.ndarray) else np.asarray(values)
+    """A read-only view of the values (no copy): a dataset cannot be changed through its arrays."""
+    array = values if isinstance(values, np.ndarray) else np.asarray(values)
+    if array.flags.writeable:
+        array = array.view()
+        array.flags.writeable = False
+    return array
 
 
-@attrs.frozen(kw_only=True)
+def _as_optional_array(values: Any) -> np.ndarray | None:
+    return None if values is None else _as_array(values)
+
+
+def _read_only_arrays(value: Any) -> FrozenDict[str, np.ndarray]:
+    return FrozenDict({key: _as_array(item) for key, item in (value or {}).items()})
+
+
+@attrs.frozen(kw_only=True, eq=False)
 class Column:
     """One indicator's values for every row of a dataset.
 
@@ -279,7 +316,13 @@ class Column:
 
     values: np.ndarray = attrs.field(converter=_as_array)
     unit: str | None = None
-    not_applicable: np.ndarray | None = None
+    not_applicable: np.ndarray | None = attrs.field(default=None, converter=_as_optional_array)
+
+    def __repr__(self) -> str:
+        missing = int(self.missing().sum())
+        unit = f" in {self.unit!r}" if self.unit else ""
+        na = "" if self.not_applicable is None else f", {int(self.not_applicable.sum())} not applicable"
+        return f"<Column of {len(self.values)} {self.values.dtype} values{unit}, {missing} missing{na}>"
 
     @property
     def numeric(self) -> bool:
@@ -294,34 +337,62 @@ class Column:
         return np.asarray((values == None) | (values == "") | (values != values), dtype=bool)  # noqa: E711
 
 
-@attrs.frozen(kw_only=True)
+def _evaluations(value: Iterable[Evaluation]) -> tuple[Evaluation, ...]:
+    return tuple(value)
+
+
+def _problems(value: Iterable[VisesError]) -> tuple[VisesError, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True, eq=False)
 class Dataset:
     """Rows are (organisation, period) pairs; columns are stored per indicator as numpy arrays.
 
     ``columns`` holds indicator values; ``text`` holds comments and narrative evidence, keyed by the
     indicator or node code they document (or any other name), carried to results and reports;
     ``attributes`` holds per-row descriptors such as family, region or size (peer groups).
+    Datasets compare and hash by identity (comparing arrays by value would cost a pass over them).
     """
 
     organisations: np.ndarray = attrs.field(converter=_as_array)
     periods: np.ndarray = attrs.field(converter=_as_array)
-    columns: dict[str, Column] = attrs.field(factory=dict)
-    text: dict[str, np.ndarray] = attrs.field(factory=dict)
-    attributes: dict[str, np.ndarray] = attrs.field(factory=dict)
-    organisation_profiles: dict[str, Organisation] = attrs.field(factory=dict)
-    evaluations: tuple[Evaluation, ...] = ()
+    columns: FrozenDict[str, Column] = attrs.field(default=EMPTY, converter=shallow_frozen)
+    text: FrozenDict[str, np.ndarray] = attrs.field(default=EMPTY, converter=_read_only_arrays)
+    attributes: FrozenDict[str, np.ndarray] = attrs.field(default=EMPTY, converter=_read_only_arrays)
+    organisation_profiles: FrozenDict[str, Organisation] = attrs.field(default=EMPTY, converter=shallow_frozen)
+    evaluations: tuple[Evaluation, ...] = attrs.field(default=(), converter=_evaluations)
     source: str | None = None
     #: Problems a reader found and recorded instead of stopping (a cell it could not read is left
     #: missing): validation reports them together with its own, so one run lists every problem.
-    read_problems: tuple[VisesError, ...] = ()
+    read_problems: tuple[VisesError, ...] = attrs.field(default=(), converter=_problems)
 
     def __len__(self) -> int:
         return len(self.organisations)
 
+    def __repr__(self) -> str:
+        source = f" {self.source!r}" if self.source else ""
+        periods = self.period_values
+        shown = ", ".join(periods[:4]) + (", ..." if len(periods) > 4 else "")
+        parts = [
+            f"{len(self)} rows",
+            f"{len(periods)} periods ({shown})" if periods else "no periods",
+            f"{len(self.columns)} indicator columns",
+        ]
+        if self.text:
+            parts.append(f"{len(self.text)} text columns")
+        if self.attributes:
+            parts.append(f"attributes {', '.join(sorted(self.attributes))}")
+        if self.evaluations:
+            parts.append(f"{len(self.evaluations)} evaluations")
+        if self.read_problems:
+            parts.append(f"{len(self.read_problems)} read problems")
+        return f"<Dataset{source}: {'; '.join(parts)}>"
+
     @property
     def period_values(self) -> list[str]:
-        """The distinct periods, in sorted order."""
-        return sorted({str(p) for p in self.periods})
+        """The distinct periods, in natural order (numbers, then dates, then text; see ``model.periods``)."""
+        return [str(p) for p in period_index(np.asarray(self.periods).astype(str))[0].tolist()]
 
 
 class Family(enum.StrEnum):
@@ -341,7 +412,7 @@ class Organisation:
     family: Family | None = None
     region: str | None = None
     size: str | None = None
-    attributes: dict[str, str] = attrs.field(factory=dict)
+    attributes: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)
 
 
 @attrs.frozen(kw_only=True)
@@ -359,4 +430,4 @@ class Evaluation:
     questions: tuple[str, ...] = ()
     stakeholders: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
-    narrative: dict[str, str] = attrs.field(factory=dict)
+    narrative: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)

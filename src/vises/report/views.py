@@ -120,7 +120,8 @@ def profile_row(results: Results, request: Request) -> int:
         if len(known) != 1:
             raise ConfigError(
                 "the profile view needs an organisation",
-                hint=f"choose one with --org (one of: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''})",
+                hint=f"choose one with organisation= (one of: {', '.join(known[:10])}"
+                f"{', ...' if len(known) > 10 else ''})",
             )
         organisation = known[0]
     return results.row(organisation, request.period)

@@ -46,8 +46,8 @@ def _plain(option: str, text: str) -> str:
     """Refuse what would break a docstring or a line of the generated files."""
     if any(ord(char) < 32 or char == "\\" for char in text) or '"""' in text:
         raise ConfigError(
-            f"{option} {text!r}: line breaks, control characters and backslashes are not allowed",
-            hint=f"give {option} on one line",
+            f"the {option} {text!r}: line breaks, control characters and backslashes are not allowed",
+            hint=f"write the {option} on one line ({option}=)",
         )
     return text
 
@@ -105,10 +105,10 @@ def create_plugin(
         raise ConfigError(
             "the folder already exists; nothing was written",
             file=str(target),
-            hint="choose another --dir or remove the folder",
+            hint="choose another folder (directory=) or remove this one",
         )
-    title = _plain("--title", title or name.replace("_", " ").title())
-    values = _values(name, lang, title, _plain("--author", author) or "vises plugin authors")
+    title = _plain("title", title or name.replace("_", " ").title())
+    values = _values(name, lang, title, _plain("author", author) or "vises plugin authors")
     from string import Template
 
     # Render everything first: a template error must not leave half a package behind.

@@ -10,12 +10,13 @@ data validation.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from vises.errors import ConfigError
-from vises.i18n import LANGUAGES, catalogue
-from vises.model import Indicator, Kind, label_in
+from vises.i18n import LANGUAGES, catalogue, colon, format_number
+from vises.model import Family, Grid, Indicator, Kind, label_in
 
 #: Languages a template can be written in.
 TEMPLATE_LANGUAGES = LANGUAGES
@@ -39,8 +40,65 @@ def check_template_lang(lang: str) -> str:
 
 
 def number_text(x: float) -> str:
-    """A bound as the template shows it: ``5``, not ``5.0``."""
+    """A bound as a spreadsheet formula takes it: ``5``, not ``5.0``; a decimal point."""
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def number_words(x: float, lang: str) -> str:
+    """A bound as a person reads it in ``lang``: ``0,5`` in French and Dutch, no grouping (typed as shown)."""
+    if float(x).is_integer():
+        return str(int(x))
+    from decimal import Decimal
+
+    exponent = Decimal(repr(float(x))).as_tuple().exponent
+    decimals = min(-exponent, 12) if isinstance(exponent, int) else 6
+    return format_number(float(x), lang, decimals, grouping=False)
+
+
+#: Splits a compound unit into its parts and the operators between them (``hour / FTE``).
+_UNIT_PARTS = re.compile(r"(\s*/\s*|\s*\*\s*|\s+per\s+)")
+
+
+def unit_words(indicator: Indicator, grid: Grid, lang: str) -> str:
+    """The unit in ``lang``'s words, part by part (``hour / FTE`` → "heures / ETP"): the grid's own
+    unit labels when it declares them, else vises's words (``[unit]`` in the catalogue), else the
+    part as written (a plugin's unit with no label)."""
+    unit = indicator.unit or ""
+    if not unit:
+        return ""
+    declared: Mapping[str, Mapping[str, str]] = getattr(grid, "unit_labels", None) or {}
+    words = catalogue(lang)
+    parts = _UNIT_PARTS.split(unit)
+    shown = []
+    for position, part in enumerate(parts):
+        if position % 2:
+            shown.append(part)
+            continue
+        own = declared.get(part, {})
+        shown.append(own.get(lang) or words.get(f"unit_{part}") or part)
+    return "".join(shown)
+
+
+def family_choices(lang: str) -> dict[str, str]:
+    """The enterprise families in ``lang`` (the dropdown of the identification sheet), by value."""
+    words = catalogue(lang)
+    return {family.value: words.get(f"family_{family.value}", family.value) for family in Family}
+
+
+def size_choices(lang: str) -> dict[str, str]:
+    """The usual sizes in ``lang`` (``micro``, ``small``, ...), by value; any other size may be typed."""
+    words = catalogue(lang)
+    return {key[len("size_") :]: text for key, text in words.items() if key.startswith("size_")}
+
+
+def method_choices(lang: str) -> dict[str, str]:
+    """The data-collection methods in ``lang``, by canonical name (``focus group`` → "Groupe de discussion")."""
+    words = catalogue(lang)
+    return {
+        key[len("method_") :].replace("_", " "): text
+        for key, text in words.items()
+        if key.startswith("method_") and key != "method_other"
+    }
 
 
 def level_display(level: Any, lang: str) -> str:
@@ -67,15 +125,15 @@ def allowed_text(indicator: Indicator, lang: str) -> str:
     if indicator.kind is Kind.QUANTITY:
         lo, hi = indicator.minimum, indicator.maximum
         if lo is not None and hi is not None:
-            text = words["between"].format(lo=number_text(lo), hi=number_text(hi))
+            text = words["between"].format(lo=number_words(lo, lang), hi=number_words(hi, lang))
         elif lo is not None:
-            text = words["at_least"].format(lo=number_text(lo))
+            text = words["at_least"].format(lo=number_words(lo, lang))
         elif hi is not None:
-            text = words["at_most"].format(hi=number_text(hi))
+            text = words["at_most"].format(hi=number_words(hi, lang))
         else:
             text = words["number"]
         return f"{text}, {na}"
     if indicator.kind is Kind.SCALE:
         listed = "; ".join(f"{level.value} = {level_display(level, lang)}" for level in indicator.levels)
-        return f"{words['choose']}: {listed}; {na}"
-    return f"{words['choose']}: {' / '.join(choices(indicator, lang) or [])}; {na}"
+        return f"{words['choose']}{colon(lang)}{listed}; {na}"
+    return f"{words['choose']}{colon(lang)}{' / '.join(choices(indicator, lang) or [])}; {na}"

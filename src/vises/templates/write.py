@@ -104,14 +104,14 @@ def write_template(
     """
     lang = check_template_lang(lang)
     if format not in FORMATS:
-        raise ConfigError(f"unknown template format {format!r}", hint="use --format xlsx or --format csv")
+        raise ConfigError(f"unknown template format {format!r}", hint='use format="xlsx" or format="csv"')
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix in (".xlsx", ".csv") and suffix != f".{format}":
         raise ConfigError(
             f"the file name {target.name!r} does not match the template format {format!r}",
             file=str(target),
-            hint=f"name the file *.{format} or choose --format {suffix[1:]}",
+            hint=f'name the file *.{format} or choose format="{suffix[1:]}"',
         )
     pairs = blocks(organisations, periods)
     if format == "csv":

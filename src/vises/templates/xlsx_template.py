@@ -1,8 +1,10 @@
 """The xlsx template: a workbook to fill by hand, with dropdowns and ranges, that reads back without guessing.
 
-Sheets are planned from the grid (one per top-level dimension), every value cell gets a data
-validation built from the indicator, and the positions of ``vises.io.template_layout`` are recorded in
-the hidden metadata sheet. openpyxl is imported only when a workbook is written.
+Sheets are planned from the grid (one per top-level dimension, titled by its number and label),
+every value cell gets a data validation built from the indicator, the identification sheet collects
+each organisation's portrait and each evaluation's framing, and the positions of
+``vises.io.template_layout`` are recorded in the hidden metadata sheet. Every sheet prints on
+landscape A4 (``xlsx_print``). openpyxl is imported only when a workbook is written.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from vises.io.template_layout import (
     FIRST_BLOCK_COLUMN,
     FIRST_ROW,
     HEADER_ROW,
+    IDENT_COLUMNS,
     IDENT_FIRST_ROW,
     LAYOUT_VERSION,
     LISTS_SHEET,
@@ -27,7 +30,17 @@ from vises.io.template_layout import (
 )
 from vises.model import Grid, Indicator, Kind, Node, label_in
 from vises.neutralise import xlsx_text
-from vises.templates.words import allowed_text, choices, number_text, template_words
+from vises.templates.words import (
+    allowed_text,
+    choices,
+    family_choices,
+    method_choices,
+    number_text,
+    size_choices,
+    template_words,
+    unit_words,
+)
+from vises.templates.xlsx_print import fit_row_heights, page_setup, sheet_title
 
 
 @attrs.frozen(kw_only=True)
@@ -37,18 +50,6 @@ class SheetPlan:
     title: str
     node: str
     rows: tuple[Node | Indicator, ...]
-
-
-def _safe_title(text: str, taken: set[str]) -> str:
-    """An Excel-valid, unique sheet title (≤ 31 characters, none of []:*?/\\)."""
-    cleaned = "".join(" " if ch in "[]:*?/\\" or ord(ch) < 32 else ch for ch in text).strip().strip("'") or "sheet"
-    base = cleaned[:31]
-    title, n = base, 2
-    while title.casefold() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.casefold())
-    return title
 
 
 def _descend(grid: Grid, code: str) -> Iterator[Node | Indicator]:
@@ -68,11 +69,12 @@ def plan_sheets(grid: Grid, lang: str, taken: set[str]) -> list[SheetPlan]:
     plans = []
     direct = [child for child in grid.children(root.code) if isinstance(child, Indicator)]
     if direct:
-        plans.append(SheetPlan(title=_safe_title(words["general"], taken), node=root.code, rows=tuple(direct)))
-    for child in grid.children(root.code):
-        if isinstance(child, Node):
-            rows = tuple(_descend(grid, child.code))
-            plans.append(SheetPlan(title=_safe_title(child.label_in(lang), taken), node=child.code, rows=rows))
+        plans.append(SheetPlan(title=sheet_title(words["general"], taken), node=root.code, rows=tuple(direct)))
+    dimensions = [child for child in grid.children(root.code) if isinstance(child, Node)]
+    for number, child in enumerate(dimensions, start=1):
+        rows = tuple(_descend(grid, child.code))
+        title = sheet_title(child.label_in(lang), taken, number=number)
+        plans.append(SheetPlan(title=title, node=child.code, rows=rows))
     return plans
 
 
@@ -93,13 +95,13 @@ def _fill_workbook(workbook: Any, grid: Grid, lang: str, pairs: list[tuple[str, 
     words = template_words(lang)
     taken = {META_SHEET.casefold(), LISTS_SHEET.casefold()}
     instructions = workbook.active
-    instructions.title = _safe_title(words["instructions"], taken)
-    ident_title = _safe_title(words["identification"], taken)
+    instructions.title = sheet_title(words["instructions"], taken)
+    ident_title = sheet_title(words["identification"], taken)
     plans = plan_sheets(grid, lang, taken)
 
     _write_instructions(instructions, grid, lang)
-    _write_identification(workbook.create_sheet(ident_title), lang, pairs)
     lists = _ListSheet(workbook.create_sheet(LISTS_SHEET))
+    _write_identification(workbook.create_sheet(ident_title, index=1), lang, pairs, lists)
     for plan in plans:
         _write_dimension(workbook.create_sheet(plan.title), plan, grid, lang, pairs, lists)
     lists.sheet.sheet_state = "hidden"
@@ -166,30 +168,81 @@ def _write_instructions(sheet: Any, grid: Grid, lang: str) -> None:
     if description:
         _text(sheet["A3"], description)
         sheet["A3"].alignment = style.wrap
-    for offset, line in enumerate(words["lines"].splitlines()):
-        _text(sheet.cell(row=5 + offset, column=1), line.format(grid=grid.code))
-    sheet.column_dimensions["A"].width = 130
+    lines = words["lines"].splitlines()
+    for offset, line in enumerate(lines):
+        _text(sheet.cell(row=5 + offset, column=1), line.format(grid=grid.code)).alignment = style.wrap
+    sheet.column_dimensions["A"].width = _INSTRUCTIONS_WIDTH
+    fit_row_heights(sheet, {1: _INSTRUCTIONS_WIDTH}, range(1, 5 + len(lines)))
+    page_setup(sheet, footer=words["page_footer"])
 
 
-def _write_identification(sheet: Any, lang: str, pairs: list[tuple[str, str]]) -> None:
+#: Column widths (characters): the instructions, the identification sheet, a dimension sheet.
+_INSTRUCTIONS_WIDTH = 120
+_IDENT_WIDTHS = {"block": 6, "organisation": 18, "period": 10, "name": 28, "family": 20, "region": 14}
+_IDENT_WIDTHS |= {"size": 11, "questions": 44, "stakeholders": 26, "methods": 26}
+_LABEL_WIDTH, _DEFINITION_WIDTH, _ALLOWED_WIDTH = 36, 48, 30
+_VALUE_WIDTH, _COMMENT_WIDTH = 18, 30
+
+
+def _write_identification(sheet: Any, lang: str, pairs: list[tuple[str, str]], lists: _ListSheet) -> None:
+    """One row per block: who (code, name, family, region, size), when, and the evaluation's framing."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     style = _style()
     words = template_words(lang)
     _text(sheet["A1"], words["identification"])
     sheet["A1"].font = style.title
-    for column, key in enumerate(("block", "organisation", "period"), start=1):
-        cell = _text(sheet.cell(row=IDENT_FIRST_ROW - 1, column=column), words[key])
+    header_row = IDENT_FIRST_ROW - 1
+    notes = {"questions": words["one_per_line"], "stakeholders": words["separated"]}
+    notes["methods"] = f"{words['separated']}: {'; '.join(method_choices(lang).values())}; {words['other_method']}"
+    for key, column in IDENT_COLUMNS.items():
+        heading = words[key] + (f" ({notes[key]})" if key in notes and key != "methods" else "")
+        cell = _text(sheet.cell(row=header_row, column=column), heading)
         cell.font = style.bold
         cell.fill = style.header
+        cell.alignment = style.wrap
+        sheet.column_dimensions[get_column_letter(column)].width = _IDENT_WIDTHS[key]
+    last = IDENT_FIRST_ROW + len(pairs) - 1
     for index, (org, per) in enumerate(pairs):
         row = IDENT_FIRST_ROW + index
-        sheet.cell(row=row, column=1, value=index + 1)
-        for column, value in ((2, org), (3, per)):
-            cell = _text(sheet.cell(row=row, column=column), value or None)
+        sheet.cell(row=row, column=IDENT_COLUMNS["block"], value=index + 1).alignment = style.wrap
+        given = {"organisation": org, "period": per}
+        for key, column in IDENT_COLUMNS.items():
+            if key == "block":
+                continue
+            cell = _text(sheet.cell(row=row, column=column), given.get(key) or None)
             cell.fill = style.input
-    sheet.column_dimensions["A"].width = 8
-    sheet.column_dimensions["B"].width = 30
-    sheet.column_dimensions["C"].width = 14
-    sheet.freeze_panes = f"A{IDENT_FIRST_ROW}"
+            cell.alignment = style.wrap
+        # Room to write a question or two without the row spilling over the next block.
+        sheet.row_dimensions[row].height = 3 * 15.0
+
+    def listed(key: str, entries: list[str], *, strict: bool, prompt: str) -> None:
+        validation = DataValidation(type="list", formula1=lists.range_for(entries), allow_blank=True)
+        validation.errorStyle = "stop" if strict else "warning"
+        validation.showErrorMessage = validation.showInputMessage = True
+        validation.promptTitle = validation.errorTitle = words[key][:32]
+        validation.prompt = validation.error = prompt[:250]
+        letter = get_column_letter(IDENT_COLUMNS[key])
+        validation.add(f"{letter}{IDENT_FIRST_ROW}:{letter}{last}")
+        sheet.add_data_validation(validation)
+
+    families = list(family_choices(lang).values())
+    listed("family", families, strict=True, prompt=" / ".join(families))
+    sizes = list(size_choices(lang).values())
+    listed("size", sizes, strict=False, prompt=" / ".join(sizes))
+    methods = DataValidation(type="custom", formula1="TRUE", allow_blank=True)
+    methods.showInputMessage = True
+    methods.promptTitle = words["methods"][:32]
+    methods.prompt = notes["methods"][:250]
+    letter = get_column_letter(IDENT_COLUMNS["methods"])
+    methods.add(f"{letter}{IDENT_FIRST_ROW}:{letter}{last}")
+    sheet.add_data_validation(methods)
+
+    widths = {column: float(_IDENT_WIDTHS[key]) for key, column in IDENT_COLUMNS.items()}
+    fit_row_heights(sheet, widths, [header_row])
+    sheet.freeze_panes = sheet.cell(row=IDENT_FIRST_ROW, column=IDENT_COLUMNS["name"]).coordinate
+    page_setup(sheet, title_rows=f"{header_row}:{header_row}", footer=words["page_footer"])
 
 
 class _ListSheet:
@@ -253,7 +306,7 @@ def _write_dimension(
             item.code,
             item.label_in(lang),
             label_in(item.description, lang, ""),
-            item.unit or "",
+            unit_words(item, grid, lang),
             allowed_text(item, lang),
         ]
         for column, value in enumerate(values, start=1):
@@ -274,13 +327,27 @@ def _write_dimension(
     for _, validation in validations:
         sheet.add_data_validation(validation)
 
-    for letter, width in zip("ABCDE", (16, 42, 60, 12, 34), strict=True):
-        sheet.column_dimensions[letter].width = width
+    indicators = [item for item in plan.rows if isinstance(item, Indicator)]
+    code_width = max((len(item.code) for item in indicators), default=8) + 2
+    unit_width = max((len(unit_words(item, grid, lang)) for item in indicators), default=6) + 2
+    described = any(label_in(item.description, lang, "") for item in indicators)
+    widths: dict[int, float] = {
+        1: float(min(max(code_width, 10), 30)),
+        2: float(_LABEL_WIDTH),
+        3: float(_DEFINITION_WIDTH if described else 12),
+        4: float(min(max(unit_width, 8), 20)),
+        5: float(_ALLOWED_WIDTH),
+    }
     for index in range(len(pairs)):
         value_col, comment_col = block_columns(index)
-        sheet.column_dimensions[get_column_letter(value_col)].width = 22
-        sheet.column_dimensions[get_column_letter(comment_col)].width = 40
+        widths[value_col], widths[comment_col] = _VALUE_WIDTH, _COMMENT_WIDTH
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    # The hint and the title span the sheet's width (merged), so they wrap over all of it.
+    fit_row_heights(sheet, {1: sum(widths.values()), 2: sum(widths.values())}, (1, 2))
+    fit_row_heights(sheet, widths, range(BLOCK_ROW, FIRST_ROW + len(plan.rows)))
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=3).coordinate
+    page_setup(sheet, title_rows=f"{BLOCK_ROW}:{HEADER_ROW}", footer=words["page_footer"])
 
 
 def _validation(indicator: Indicator, lang: str, lists: _ListSheet) -> Any:

@@ -9,9 +9,12 @@ importing ``vises.testing`` needs hypothesis only when they are asked for.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vises.testing.plugin_check import PluginCheck, check_plugin, plugin_registry
+
+if TYPE_CHECKING:  # pragma: no cover (names the lazy strategies for type checkers and the API reference)
+    from vises.testing.strategies import datasets_for, grids, methods
 
 __all__ = ["PluginCheck", "check_plugin", "datasets_for", "grids", "methods", "plugin_registry"]
 

@@ -1,12 +1,15 @@
 """Grid validation: every problem at once, each naming where it is and how to fix it.
 
-Dataset validation lives in ``dataset_checks`` and the resolution of defaults in ``effective``;
-both are re-exported here, the one module callers import.
+Dataset validation lives in ``dataset`` and the resolution of defaults in ``effective``; both are
+re-exported here, the one module callers import. Every check is linear in the grid's nodes and
+indicators (lookups through the grid's index, no walk up the tree per item, no recursion), and a
+grid past the limits of ``limits`` is refused before any other work.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
@@ -16,18 +19,21 @@ from vises.validation.codes import code_problems
 from vises.validation.dataset import validate_dataset
 from vises.validation.effective import (
     _QUALITATIVE,
-    _ancestors,
     effective_aggregator,
     effective_imputation,
     effective_min_coverage,
     effective_normaliser,
     effective_treatment,
 )
+from vises.validation.limits import GridLimits, current_limits
 
 # -- grid -----------------------------------------------------------------------------------------
 
 
 _hint_for = did_you_mean
+
+#: Codes of a cycle written out in its message; a longer one is shortened in the middle.
+_CYCLE_SHOWN = 12
 
 
 class _GridChecker:
@@ -52,9 +58,11 @@ class _GridChecker:
         self.imputers = imputers
         self.file = file
         self.problems: list[VisesError] = []
-        self.node_by_code = {node.code: node for node in grid.nodes}
-        self.indicator_codes = {ind.code for ind in grid.indicators}
+        self.index = grid.index
+        self.node_by_code = self.index.node_by_code
+        self.indicator_codes = self.index.indicator_by_code.keys()
         self.node_index = {node.code: i for i, node in enumerate(grid.nodes)}
+        self._ranges: dict[Any, tuple[tuple[float | None, float | None] | None, str | None]] = {}
 
     def error(
         self,
@@ -66,6 +74,9 @@ class _GridChecker:
         **where: Any,
     ) -> None:
         self.problems.append(kind(message, file=self.file, path=path, hint=hint, **where))
+
+    def scored_children(self, code: str) -> list[Node | Indicator]:
+        return [child for child in self.index.children.get(code, ()) if getattr(child, "scored", True)]
 
     def run(self) -> list[VisesError]:
         self.check_codes()
@@ -127,23 +138,29 @@ class _GridChecker:
                     )
                 elif item.parent == item.code:
                     self.error("a node cannot be its own parent", path=path, **where)
-        reported: set[str] = set()
+        # Each node is walked up once: a walk stops at a node an earlier walk has finished.
+        finished: set[str] = set()
         for node in self.grid.nodes:
-            chain = [node.code]
-            parent = node.parent
-            while parent is not None and parent in self.node_by_code:
-                if parent in chain:
-                    cycle = [*chain[chain.index(parent) :], parent]
-                    if not reported.intersection(cycle):
-                        self.error(
-                            f"the parents form a cycle: {' -> '.join(cycle)}",
-                            path=f"nodes[{self.node_index[parent]}].parent",
-                            node=parent,
-                        )
-                    reported.update(cycle)
+            chain: list[str] = []
+            on_chain: dict[str, int] = {}
+            code: str | None = node.code
+            while code is not None and code in self.node_by_code and code not in finished:
+                if code in on_chain:
+                    cycle = [*chain[on_chain[code] :], code]
+                    shown = " -> ".join(cycle)
+                    if len(cycle) > _CYCLE_SHOWN:
+                        shown = f"{' -> '.join(cycle[: _CYCLE_SHOWN - 2])} -> ... -> {cycle[-2]} -> {cycle[-1]} "
+                        shown += f"({len(cycle) - 1} nodes)"
+                    self.error(
+                        f"the parents form a cycle: {shown}",
+                        path=f"nodes[{self.node_index[code]}].parent",
+                        node=code,
+                    )
                     break
-                chain.append(parent)
-                parent = self.node_by_code[parent].parent
+                on_chain[code] = len(chain)
+                chain.append(code)
+                code = self.node_by_code[code].parent
+            finished.update(chain)
 
     def check_weights(self) -> None:
         groups: tuple[tuple[str, tuple[Node | Indicator, ...]], ...] = (
@@ -159,7 +176,7 @@ class _GridChecker:
                         f"weight must be a finite number >= 0, got {weight!r}", path=f"{prefix}[{i}].weight", **where
                     )
         for i, node in enumerate(self.grid.nodes):
-            children = [child for child in self.grid.children(node.code) if getattr(child, "scored", True)]
+            children = self.scored_children(node.code)
             if not children:
                 self.error(
                     "node has no children",
@@ -187,8 +204,8 @@ class _GridChecker:
                             path=f"{place}.levels[{j}].score",
                             indicator=ind.code,
                         )
-            values = [level.value for level in ind.levels]
-            for value in {v for v in values if values.count(v) > 1}:
+            counts = Counter(level.value for level in ind.levels)
+            for value in (v for v, count in counts.items() if count > 1):
                 self.error(f"level value {value!r} appears more than once", path=f"{place}.levels", indicator=ind.code)
             for j, level in enumerate(ind.levels):
                 if level.score is not None and not math.isfinite(level.score):
@@ -266,12 +283,24 @@ class _GridChecker:
         return None
 
     def _range(self, spec: Any, method: Method, *, path: str, **where: Any) -> tuple[float | None, float | None] | None:
+        # Thousands of indicators share a handful of methods: ask each method's range once.
+        key: tuple[int, Method] | None = (id(spec), method)
         try:
-            low, high = spec.output_range(method.params)
-        except Exception as exc:  # a plugin's output_range may reject bad params in its own way
-            self.error(f"parameters of {method.describe()} are not valid: {exc}", path=path, kind=MethodError, **where)
-            return None
-        return (None if low is None else float(low), None if high is None else float(high))
+            known = self._ranges.get(key)
+        except TypeError:  # parameters that cannot be hashed (an object built in Python): no memo
+            key, known = None, None
+        if known is None:
+            try:
+                low, high = spec.output_range(method.params)
+                known = ((None if low is None else float(low), None if high is None else float(high)), None)
+            except Exception as exc:  # a plugin's output_range may reject bad params in its own way
+                known = (None, f"parameters of {method.describe()} are not valid: {exc}")
+            if key is not None:
+                self._ranges[key] = known
+        found, message = known
+        if message is not None:
+            self.error(message, path=path, kind=MethodError, **where)
+        return found
 
     def check_methods(self) -> None:
         grid = self.grid
@@ -325,7 +354,7 @@ class _GridChecker:
             return
         for code in self._bottom_up():
             node = self.node_by_code[code]
-            children = [child for child in grid.children(code) if getattr(child, "scored", True)]
+            children = self.scored_children(code)
             child_ranges = [ranges.get(child.code) for child in children]
             known = [r for r in child_ranges if r is not None]
             if known and len(known) == len(child_ranges):
@@ -414,13 +443,36 @@ class _GridChecker:
 
     def _bottom_up(self) -> list[str]:
         """Node codes, children before parents (nodes in cycles or under unknown parents left out)."""
-        depth: dict[str, int] = {}
-        for node in self.grid.nodes:
-            chain = list(_ancestors(self.grid, node.parent))
-            if chain and chain[-1].parent is not None:
-                continue
-            depth[node.code] = len(chain)
-        return sorted(depth, key=lambda code: -depth[code])
+        depth = self.index.depth
+        codes = dict.fromkeys(node.code for node in self.grid.nodes if node.code in depth)
+        return sorted(codes, key=lambda code: -depth[code])
+
+
+def _limit_problems(grid: Grid, limits: GridLimits, file: str | None) -> list[VisesError]:
+    """A grid past a limit gets that one problem, before any other work is spent on it."""
+    size = len(grid.nodes) + len(grid.indicators)
+    if size > limits.max_items:
+        return [
+            GridError(
+                f"the grid has {size:,} nodes and indicators, more than the limit of {limits.max_items:,}",
+                file=file,
+                path="indicators",
+                hint=f"raise the limit if the grid is meant to be this large: VISES_MAX_GRID_ITEMS={size}, "
+                f"or vises.grid_limits(max_items={size})",
+            )
+        ]
+    levels = grid.index.levels
+    if levels > limits.max_levels:
+        return [
+            GridError(
+                f"the grid is {levels:,} levels deep, more than the limit of {limits.max_levels:,}",
+                file=file,
+                path="nodes",
+                hint=f"raise the limit if the grid is meant to be this deep: VISES_MAX_GRID_LEVELS={levels}, "
+                f"or vises.grid_limits(max_levels={levels})",
+            )
+        ]
+    return []
 
 
 class MethodTables(TypedDict):
@@ -450,14 +502,19 @@ def validate_grid(
     treatments: Mapping[str, Any] | None = None,
     imputers: Mapping[str, Any] | None = None,
     iris_codes: Any = None,
+    limits: GridLimits | None = None,
 ) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent).
 
     Method names are checked only when the ``normalisers`` / ``aggregators`` / ``treatments`` /
     ``imputers`` mappings (name -> spec) are given; so is the rule that ``requires_positive``
     aggregators get positive inputs. IRIS+ ids are checked against ``iris_codes`` (ids or a code
-    list file; default: the ``VISES_IRIS_CODES`` file, if set) besides their pattern.
+    list file; default: the ``VISES_IRIS_CODES`` file, if set) besides their pattern. A grid past
+    ``limits`` (default: ``current_limits()``) gets only that problem.
     """
+    too_large = _limit_problems(grid, limits if limits is not None else current_limits(), file)
+    if too_large:
+        return too_large
     checker = _GridChecker(
         grid,
         normalisers=normalisers,
@@ -479,6 +536,7 @@ def check_grid(
     treatments: Mapping[str, Any] | None = None,
     imputers: Mapping[str, Any] | None = None,
     iris_codes: Any = None,
+    limits: GridLimits | None = None,
 ) -> Grid:
     """Return ``grid`` unchanged, or raise ``GridValidationError`` listing all its problems."""
     problems = validate_grid(
@@ -489,6 +547,7 @@ def check_grid(
         treatments=treatments,
         imputers=imputers,
         iris_codes=iris_codes,
+        limits=limits,
     )
     if problems:
         where = f"grid {grid.code!r}" + (f" ({file})" if file else "")
@@ -497,6 +556,7 @@ def check_grid(
 
 
 __all__ = [
+    "GridLimits",
     "check_grid",
     "effective_aggregator",
     "effective_imputation",
