@@ -85,14 +85,18 @@ def test_toml_syntax_error_names_line(tmp_path: Path) -> None:
 def test_yaml_and_json_syntax_errors_name_line(tmp_path: Path) -> None:
     (tmp_path / "g.yaml").write_text("code: g\nnodes: [\n", encoding="utf-8")
     (tmp_path / "g.json").write_text('{"code": "g",\n "nodes": ]}', encoding="utf-8")
-    with pytest.raises(ConfigError, match="invalid YAML at line"):
+    (tmp_path / "g.toml").write_text('code = "g"\nversion = = 2\n', encoding="utf-8")
+    # One document reader: the three syntaxes word an error alike, with the line and the column.
+    with pytest.raises(ConfigError, match="not valid YAML at line 3, column 1"):
         read_grid(tmp_path / "g.yaml")
-    with pytest.raises(ConfigError, match="invalid JSON at line 2"):
+    with pytest.raises(ConfigError, match="not valid JSON at line 2, column 11"):
         read_grid(tmp_path / "g.json")
+    with pytest.raises(ConfigError, match="not valid TOML at line 2, column 11"):
+        read_grid(tmp_path / "g.toml")
 
 
 def test_unknown_suffix_and_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="unknown grid file type"):
+    with pytest.raises(ConfigError, match="unsupported grid file format"):
         read_grid(tmp_path / "g.ini")
     with pytest.raises(ConfigError, match="not found"):
         read_grid(tmp_path / "nope.toml")

@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "examples" / "data" / "wallonie_cisp.csv"
 #: The optional packages of the extras (import names), and what they pull in.
 OPTIONAL = ("openpyxl", "defusedxml", "pandas", "jinja2", "matplotlib", "pyarrow", "python_calamine")
+#: Optional packages a default command may try and do without: pyarrow reads CSV faster when it is
+#: there, and the csv module gives the same dataset when it is not.
+ACCELERATORS = {"pyarrow"}
 
 _BLOCKER = """
 import atexit, os, sys
@@ -89,7 +92,7 @@ def test_the_blocker_blocks(tmp_path: Path) -> None:
 def test_default_commands_need_no_extra(argv: list[str], tmp_path: Path) -> None:
     done = _run(argv, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert _blocked(done) == [], f"tried optional packages: {_blocked(done)}"
+    assert set(_blocked(done)) <= ACCELERATORS, f"tried optional packages: {_blocked(done)}"
     assert done.stdout.strip() or "wrote" in done.stderr
 
 
@@ -103,7 +106,7 @@ def test_the_readme_install_section_works_on_a_plain_install(tmp_path: Path) -> 
     for argv in commands:
         done = _run(argv, tmp_path)
         assert done.returncode == 0, f"vises {' '.join(argv)}: {done.stderr}"
-        assert _blocked(done) == []
+        assert set(_blocked(done)) <= ACCELERATORS
 
 
 def test_every_extra_is_described_in_the_install_page() -> None:

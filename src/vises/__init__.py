@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from vises import analysis, sroi, testing
     from vises._version import __version__
-    from vises.api import compile_grid, load_data, load_grid, render, score, validate_data, validate_grid
+    from vises.api import (
+        compile_grid,
+        load_data,
+        load_grid,
+        merge_data,
+        render,
+        score,
+        validate_data,
+        validate_grid,
+        write_data,
+    )
     from vises.contract.hookspecs import hookimpl
     from vises.contract.records import (
         AggregatorSpec,
@@ -47,8 +57,10 @@ if TYPE_CHECKING:  # pragma: no cover
         ExitCode,
         GridError,
         GridValidationError,
+        LimitError,
         MethodError,
         MissingDependencyError,
+        OutputError,
         PluginError,
         ReportError,
         SroiError,
@@ -59,6 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover
         VisesWarning,
     )
     from vises.i18n import format_number, method_label, stakeholder_label, unit_label
+    from vises.limits import Limits, current_limits, use_limits
     from vises.model import (
         Column,
         Dataset,
@@ -87,7 +100,18 @@ if TYPE_CHECKING:  # pragma: no cover
 _WHERE: dict[str, str] = {
     "__version__": "vises._version",  # read from the package metadata on first use (importlib.metadata is slow)
     **dict.fromkeys(
-        ("compile_grid", "load_data", "load_grid", "render", "score", "validate_data", "validate_grid"), "vises.api"
+        (
+            "compile_grid",
+            "load_data",
+            "load_grid",
+            "merge_data",
+            "render",
+            "score",
+            "validate_data",
+            "validate_grid",
+            "write_data",
+        ),
+        "vises.api",
     ),
     "hookimpl": "vises.contract.hookspecs",
     **dict.fromkeys(
@@ -121,8 +145,10 @@ _WHERE: dict[str, str] = {
             "ExitCode",
             "GridError",
             "GridValidationError",
+            "LimitError",
             "MethodError",
             "MissingDependencyError",
+            "OutputError",
             "PluginError",
             "ReportError",
             "SroiError",
@@ -135,6 +161,7 @@ _WHERE: dict[str, str] = {
         "vises.errors",
     ),
     **dict.fromkeys(("format_number", "method_label", "stakeholder_label", "unit_label"), "vises.i18n"),
+    **dict.fromkeys(("Limits", "current_limits", "use_limits"), "vises.limits"),
     **dict.fromkeys(("formula_like", "markdown_text", "spreadsheet_text", "terminal_text"), "vises.neutralise"),
     **dict.fromkeys(
         (
@@ -194,12 +221,15 @@ __all__ = [
     "Indicator",
     "Kind",
     "Level",
+    "LimitError",
+    "Limits",
     "Method",
     "MethodError",
     "MissingDependencyError",
     "Node",
     "NormaliserSpec",
     "Organisation",
+    "OutputError",
     "PluginError",
     "Pooling",
     "ReadRequest",
@@ -222,6 +252,7 @@ __all__ = [
     "analysis",
     "check_plugin",
     "compile_grid",
+    "current_limits",
     "format_number",
     "formula_like",
     "get_registry",
@@ -231,6 +262,7 @@ __all__ = [
     "load_data",
     "load_grid",
     "markdown_text",
+    "merge_data",
     "method_label",
     "register_plugin",
     "render",
@@ -244,8 +276,10 @@ __all__ = [
     "unit_conversion",
     "unit_label",
     "unregister_plugin",
+    "use_limits",
     "validate_data",
     "validate_grid",
+    "write_data",
 ]
 
 

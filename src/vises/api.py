@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from vises.engine.load import load_data, load_grid, validate_data, validate_grid
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from vises.engine.compile import CompiledGrid
     from vises.engine.results import Results
     from vises.model import Dataset, Grid, Pooling
@@ -21,7 +23,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PathLike = str | os.PathLike[str]
 
-__all__ = ["compile_grid", "load_data", "load_grid", "render", "score", "validate_data", "validate_grid"]
+__all__ = [
+    "compile_grid",
+    "load_data",
+    "load_grid",
+    "merge_data",
+    "render",
+    "score",
+    "validate_data",
+    "validate_grid",
+    "write_data",
+]
 
 
 def compile_grid(grid: Grid | PathLike, *, weighting: str | Mapping[str, float] | None = None) -> CompiledGrid:
@@ -71,12 +83,12 @@ def score(
     if isinstance(grid, CompiledGrid):
         if weighting is not None:
             raise TypeError("a compiled grid has its weights; apply the weighting before compiling")
-        dataset = load_data(data, grid=grid.grid)
+        dataset = load_data(data, grid=grid.grid, keep_problems=True)
         return run(grid, dataset, pooling=pooling, registry=methods, reference=reference)
     # A Grid object is validated once, when it is compiled; files are validated on loading so
     # their problems name the file.
     loaded = load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
-    dataset = load_data(data, grid=loaded)
+    dataset = load_data(data, grid=loaded, keep_problems=True)
     return run(loaded, dataset, pooling=pooling, registry=methods, reference=reference)
 
 
@@ -103,3 +115,30 @@ def render(
         options=dict(options or {}),
     )
     return spec.render(results, request)
+
+
+def write_data(dataset: Dataset, path: PathLike, *, format: str | None = None, neutralise: bool = True) -> Path:
+    """Write ``dataset`` as a data file vises reads back: CSV (units row, ``n/a`` kept), xlsx, Parquet, Arrow.
+
+    The format comes from the suffix (``.csv``, ``.tsv``, ``.xlsx``, ``.parquet``, ``.arrow``/``.feather``)
+    or ``format``. In CSV, text beginning like a spreadsheet formula gets a leading ``'`` unless
+    ``neutralise=False`` (xlsx cells are typed as text instead). Written atomically.
+    """
+    from vises.io.write_data import write_data as write
+
+    return write(dataset, path, format=format, neutralise=neutralise)
+
+
+def merge_data(*sources: Dataset | PathLike | Any, grid: Grid | PathLike | None = None) -> Dataset:
+    """One dataset from several: datasets, data files, DataFrames or mappings (each read with ``grid``).
+
+    Rows are concatenated; columns are the union (missing where an input lacks one); a column's
+    units are harmonised through pint, once per input, to the grid indicator's unit (else the
+    first input's); the same organisation and period in two inputs is refused, naming both files.
+    Every problem is raised at once (``DataValidationError``).
+    """
+    from vises.io.merge import merge_data as merge
+
+    loaded_grid = load_grid(grid) if grid is not None else None
+    datasets = [load_data(source, grid=loaded_grid) for source in sources]
+    return merge(datasets, grid=loaded_grid)

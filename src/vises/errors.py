@@ -195,6 +195,14 @@ class SroiError(ConfigError):
     """An SROI value map is malformed (fractions outside 0–1, negative duration, currencies)."""
 
 
+class OutputError(VisesError, OSError):
+    """A file cannot be written (full disk, read-only folder, no permission); names the target, not a temp file."""
+
+
+class LimitError(VisesError, ValueError):
+    """An input would cost more than a documented limit allows (``vises.Limits``); the hint says how to raise it."""
+
+
 class MissingDependencyError(VisesError, ImportError):
     """An optional library is needed for this feature; the hint names the extra to install."""
 

@@ -7,9 +7,8 @@ Only click and light vises modules are imported here, so loading a command to li
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,6 +80,29 @@ def report_format(name: str) -> Any:
     return found.report_formats[name]
 
 
+#: ``--force`` on every command that writes a file.
+force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the output file even when it is a file this command read, or a file of another kind.",
+)
+
+
+def refuse_overwriting_input(output: Path, data: Path, grid_name: str, *, force: bool = False) -> None:
+    """Before any work: the output is not the data or the grid file (the full check runs before writing)."""
+    from vises.io.overwrite import check_output
+
+    inputs = [path.resolve() for path in (data, Path(grid_name)) if path.exists()]
+    check_output(output, read=inputs, writing="sidecar", force=force)
+
+
+def check_written(output: Path, read: Iterable[Path], *, writing: str = "report", force: bool = False) -> None:
+    """Before writing: ``output`` replaces no file the command read, nor a file of another kind."""
+    from vises.io.overwrite import check_output
+
+    check_output(output, read=read, writing=writing, force=force)
+
+
 def report_format_for(name: str | None, output: Path | None) -> tuple[str, Any]:
     """``--format`` and ``-o`` together: the chosen format, else the one the output's suffix names."""
     formats = registry().report_formats
@@ -95,19 +117,6 @@ def report_format_for(name: str | None, output: Path | None) -> tuple[str, Any]:
         preferred=[key for key, spec in formats.items() if spec.plugin == "vises"],
     )
     return chosen, report_format(chosen)
-
-
-def refuse_overwriting_input(output: Path, data: Path, grid_name: str) -> None:
-    for source in (data, Path(grid_name)):
-        same = output.resolve() == source.resolve() or (
-            source.exists() and output.exists() and os.path.samefile(source, output)
-        )
-        if same:
-            raise ReportError(
-                "the output file is an input file; refusing to overwrite it",
-                file=str(output),
-                hint="choose another -o file",
-            )
 
 
 @contextmanager

@@ -9,6 +9,8 @@ import click
 
 from vises.cli.common import (
     DATA,
+    check_written,
+    force_option,
     grid_option,
     lang_option,
     output_option,
@@ -16,7 +18,7 @@ from vises.cli.common import (
     refuse_overwriting_input,
     report_format_for,
 )
-from vises.errors import DataError, ReportError, ValidationError, VisesError
+from vises.errors import ReportError, ValidationError
 
 
 @click.command()
@@ -27,14 +29,9 @@ def validate(data: Path, grid_name: str) -> None:
     import vises
 
     grid = vises.load_grid(grid_name)
-    try:
-        dataset = vises.load_data(data, grid=grid)
-    except ValidationError:
-        raise  # already says which file (the data, or its evaluations file) has the problems
-    except DataError as exc:
-        problems: list[VisesError] = [exc]
-    else:
-        problems = vises.validate_data(grid, dataset)
+    # Cell problems are kept with the dataset, so validation lists them with its own: one pass.
+    dataset = vises.load_data(data, grid=grid, keep_problems=True)
+    problems = vises.validate_data(grid, dataset)
     if problems:
         raise ValidationError(problems, what=str(data))
     columns = [dataset.columns[ind.code] for ind in grid.scored_indicators if ind.code in dataset.columns]
@@ -96,6 +93,7 @@ def validate(data: Path, grid_name: str) -> None:
     help="Fit the table format to this many characters (default: the terminal's width on screen, "
     "no limit in a file; 0: no limit).",
 )
+@force_option
 def score(
     data: Path,
     grid_name: str,
@@ -109,21 +107,24 @@ def score(
     indent: int | None,
     spec_file: Path | None,
     width: int | None,
+    force: bool,
 ) -> None:
     """Score a dataset on a grid and write a report."""
     import vises
     from vises.contract.records import ReportRequest
+    from vises.io.overwrite import sidecar_of
+    from vises.io.read_log import recording_reads
     from vises.neutralise import terminal_text
 
     if output is not None:
-        refuse_overwriting_input(output, data, grid_name)
+        refuse_overwriting_input(output, data, grid_name, force=force)
     format_name, spec = report_format_for(format_name, output)
     if output is None and spec.binary:
         raise ReportError(
             f"the {format_name!r} format writes a binary file", hint=f"give an output file: -o report{spec.suffix}"
         )
     steps = ("reading the grid", "reading and scoring the data", "rendering the report")
-    with progress(steps) as advance:
+    with recording_reads() as read, progress(steps) as advance:
         grid = vises.load_grid(grid_name, weighting=weighting)
         advance()
         if spec_file is None:
@@ -151,6 +152,11 @@ def score(
         request = ReportRequest(language=lang, view=view, organisation=organisation, period=period, options=options)
         from vises.io.atomic import write_bytes_atomic, write_chunks_atomic
 
+        if output is not None:
+            # Never over a file this command read (grid bases, evaluations included), nor another kind.
+            check_written(output, read, force=force)
+            if format_name == "csv":
+                check_written(sidecar_of(output), read, writing="sidecar", force=force)
         if output is not None and spec.stream is not None:
             # A text format that streams is written piece by piece: memory bounded by a chunk.
             write_chunks_atomic(output, spec.stream(results, request))
@@ -175,6 +181,6 @@ def score(
 
         from vises.report.views import provenance_record
 
-        sidecar = output.with_name(output.name + ".provenance.json")
+        sidecar = sidecar_of(output)
         write_chunks_atomic(sidecar, [json.dumps(provenance_record(results), indent=2, ensure_ascii=False) + "\n"])
         click.echo(f"wrote {sidecar}", err=True)

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from vises.cli.common import LazyChoice, format_by_suffix, grid_option, lang_option, output_option
+from vises.cli.common import (
+    LazyChoice,
+    check_written,
+    force_option,
+    format_by_suffix,
+    grid_option,
+    lang_option,
+    output_option,
+)
 
 #: The file suffix each SROI output format writes (``-o`` without ``--format`` goes by it).
 SUFFIXES = {"table": ".txt", "markdown": ".md", "json": ".json", "html": ".html"}
@@ -40,6 +48,7 @@ SUFFIXES = {"table": ".txt", "markdown": ".md", "json": ".json", "html": ".html"
 )
 @grid_option(required=False, help="The grid of --data: a file or a registered grid name.")
 @lang_option(help="Language of the report's words and labels (default: English).")
+@force_option
 def sroi(
     model: str,
     fmt: str | None,
@@ -48,6 +57,7 @@ def sroi(
     data: str | None,
     grid_name: str | None,
     lang: str | None,
+    force: bool,
 ) -> None:
     """Compute the social return on investment of the value map MODEL (TOML, YAML or JSON).
 
@@ -60,16 +70,22 @@ def sroi(
     fmt = format_by_suffix(fmt, output, {name: SUFFIXES.get(name, f".{name}") for name in FORMATS}, default="table")
     if (data is None) != (grid_name is None):
         raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")
-    results = None
-    if data is not None and grid_name is not None:
-        import vises
+    from pathlib import Path
 
-        results = vises.score(vises.load_grid(grid_name), data)
-    value_map = load_model(model)
+    from vises.io.read_log import recording_reads
+
+    results = None
+    with recording_reads() as read:
+        if data is not None and grid_name is not None:
+            import vises
+
+            results = vises.score(vises.load_grid(grid_name), data)
+        value_map = load_model(model)
     result = evaluate(value_map, results=results)
     report = sensitivity(value_map, results=results) if with_sensitivity else None
     text = render(result, fmt=fmt, report=report, lang=lang, value_map=value_map)
     if output:
+        check_written(Path(output), read, force=force)
         write_output(text, output)
         click.echo(f"SROI written to {output}", err=True)
     else:

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from vises.cli.common import LazyChoice, format_by_suffix, grid_option, lang_option, output_option
+from vises.cli.common import (
+    LazyChoice,
+    check_written,
+    force_option,
+    format_by_suffix,
+    grid_option,
+    lang_option,
+    output_option,
+)
 
 
 @click.command("template")
@@ -25,6 +33,7 @@ from vises.cli.common import LazyChoice, format_by_suffix, grid_option, lang_opt
     "--organisation", "organisations", multiple=True, help="Prepare a block for this organisation (repeatable)."
 )
 @click.option("--period", "periods", multiple=True, help="Prepare a block for this period (repeatable).")
+@force_option
 def template(
     grid_name: str,
     lang: str,
@@ -32,14 +41,21 @@ def template(
     fmt: str | None,
     organisations: tuple[str, ...],
     periods: tuple[str, ...],
+    force: bool,
 ) -> None:
     """Write a data-collection template (xlsx workbook or csv) for a grid."""
+    from pathlib import Path
+
     import vises
+    from vises.io.read_log import recording_reads
     from vises.templates.write import FORMATS, write_template
 
     suffixes = {name: f".{name}" for name in FORMATS}
     chosen = format_by_suffix(fmt, output, suffixes, default="xlsx", what="template format")
-    grid = vises.load_grid(grid_name)
+    with recording_reads() as read:
+        grid = vises.load_grid(grid_name)
+    # Never over a grid file it read, nor over a template or table that already holds values.
+    check_written(Path(output), read, writing="template", force=force)
     written = write_template(
         grid, output, lang=lang, format=chosen, organisations=organisations or None, periods=periods or None
     )

@@ -76,7 +76,9 @@ def _file_of(source: Grid | PathLike) -> str | None:
 def _read_grid_file(path: Path) -> Grid:
     from vises.io.coinr import is_coinr_meta, read_coinr_meta
     from vises.io.grid_files import read_grid
+    from vises.io.read_log import note_read
 
+    note_read(path)
     if path.suffix.lower() == ".csv":
         if is_coinr_meta(path):
             return read_coinr_meta(path)
@@ -110,16 +112,24 @@ def load_data(
     *,
     grid: Grid | None = None,
     evaluations: PathLike | None = None,
+    keep_problems: bool = False,
 ) -> Dataset:
     """Read a dataset from a file (by suffix, through the registered readers), a DataFrame or a
     mapping of columns. A sibling ``<name>.evaluations.toml`` (or ``evaluations=``) adds the VISES
-    framing: organisation profiles, evaluative questions, stakeholders, methods, narrative."""
+    framing: organisation profiles, evaluative questions, stakeholders, methods, narrative.
+
+    A file that cannot be read as a table (not found, not a workbook, no organisation column, a
+    repeated column, a limit of ``vises.Limits`` passed) raises at once. Problems of single cells
+    and columns (not a number, not a level, a column the grid does not know, an uncomputed
+    formula) are raised together as a ``DataValidationError``; with ``keep_problems=True`` the
+    dataset is returned instead, those cells left missing and the problems in
+    ``Dataset.read_problems``, so validation can report them with its own in one pass."""
     if isinstance(source, Dataset):
         dataset = source
     elif isinstance(source, Mapping):
         from vises.io.frames import from_columns
 
-        dataset = from_columns(source, grid=grid)
+        dataset = from_columns(source, grid=grid, keep_problems=True)
     elif hasattr(source, "columns") and hasattr(source, "iloc"):
         from vises.io.frames import from_frame
 
@@ -128,16 +138,23 @@ def load_data(
 
             dataset = read_coinr_frame(source, grid=grid)
         else:
-            dataset = from_frame(source, grid=grid)
+            dataset = from_frame(source, grid=grid, keep_problems=True)
     else:
+        from vises.io.read_log import note_read
+
         path = Path(source)
         if not path.is_file():
             raise DataError("data file not found", file=str(source), hint="check the path")
+        note_read(path)
         dataset = _read_data_file(path, grid)
         if evaluations is None:
             sibling = path.with_name(path.stem + ".evaluations.toml")
             if sibling.is_file():
                 evaluations = sibling
+    if dataset.read_problems and not keep_problems:
+        from vises.io.frames import finish
+
+        finish(dataset, keep_problems=False)
     if evaluations is not None:
         from vises.io.evaluations import read_evaluations
 
@@ -181,7 +198,7 @@ def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list
 
     grid = load_grid(grid)
     try:
-        dataset = load_data(data, grid=grid)
+        dataset = load_data(data, grid=grid, keep_problems=True)
     except ValidationError as exc:
         return list(exc.problems)
     except VisesError as exc:

@@ -29,7 +29,6 @@ full format and the COINr function each step stands for.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -42,7 +41,6 @@ PathLike = str | os.PathLike[str]
 SPEC_STEPS = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
 SCREEN_BY = ("count", "weight")
 SCREEN_ON = ("imputed", "raw")
-_SUFFIXES = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
 def _one_of(allowed: tuple[str, ...]) -> Any:
@@ -116,20 +114,11 @@ def read_build_spec(path: PathLike) -> BuildSpec:
 
 
 def read_document(path: PathLike, what: str) -> Any:
-    """The plain data of a TOML/YAML/JSON file (by suffix), with ``what`` naming it in errors."""
-    from vises.io.grid_files import parse_text
+    """The plain data of a TOML/YAML/JSON file (by suffix), with ``what`` naming it in errors
+    (the one document reader: line and column in errors, bounded work, the file noted as read)."""
+    from vises.io.documents import read_document as read
 
-    file = Path(path)
-    fmt = _SUFFIXES.get(file.suffix.lower())
-    if fmt is None:
-        raise ConfigError(f"unknown {what} file type", file=str(file), hint="use .toml, .yaml, .yml or .json")
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{what} file not found", file=str(file), hint="check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the {what}: {exc}", file=str(file), hint="save it as UTF-8 text") from exc
-    return parse_text(text, fmt, file=str(file))
+    return read(path, what=f"{what} file")
 
 
 def read_choices(path: PathLike) -> dict[str, Any]:

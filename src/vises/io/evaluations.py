@@ -19,14 +19,13 @@ framing next to a dataset (``<data stem>.evaluations.toml``)::
     methods = ["indicators", "focus group", "life stories"]
     narrative = { exit_employment = "...", "*" = "overall reading" }
 
-TOML, YAML and JSON files are read alike (by suffix); every problem is reported at once, each
-with the file and the path of the offending key.
+TOML, YAML and JSON files are read alike (by suffix, through the one document reader); every
+problem is reported at once, each with the file and the path of the offending key.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -90,30 +89,10 @@ def _converter() -> cattrs.Converter:
 
 
 def _load(path: Path) -> Any:
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".toml":
-            import tomllib
+    from vises.io.documents import read_document
 
-            with path.open("rb") as handle:
-                return tomllib.load(handle)
-        if suffix in (".yaml", ".yml"):
-            import yaml
-
-            with path.open(encoding="utf-8") as handle:
-                return yaml.safe_load(handle) or {}
-        if suffix == ".json":
-            with path.open(encoding="utf-8") as handle:
-                return json.load(handle)
-    except (OSError, ValueError) as exc:  # tomllib, json and yaml errors are ValueError subclasses or YAMLError
-        raise ConfigError(f"cannot read the evaluations file: {exc}", file=str(path), hint="check its syntax") from exc
-    except Exception as exc:  # yaml.YAMLError does not derive from ValueError
-        raise ConfigError(
-            f"cannot read the evaluations file: {exc}", file=str(path), hint="check its YAML syntax"
-        ) from exc
-    raise ConfigError(
-        f"unsupported evaluations file type {suffix!r}", file=str(path), hint="use a .toml, .yaml/.yml or .json file"
-    )
+    data = read_document(path, what="evaluations file")
+    return {} if data is None else data  # an empty YAML file is an empty framing
 
 
 def canonical_method(text: str) -> str | None:

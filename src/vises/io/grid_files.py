@@ -1,8 +1,9 @@
 """Grid files: TOML, YAML and JSON, read and written through the one model converter.
 
 The format is the same in the three syntaxes (docs/grid-format.md): the top-level keys are the
-``Grid`` fields plus the variant keys ``extends``, ``drop`` and ``weights``. A syntax error names
-the file and the line; a content error names the file and the path (``nodes[3].weight``).
+``Grid`` fields plus the variant keys ``extends``, ``drop`` and ``weights``. Files are read by the
+one document reader (``vises.io.documents``): a syntax error names the file, the line and the
+column; a content error names the file and the path (``nodes[3].weight``).
 """
 
 from __future__ import annotations
@@ -19,64 +20,25 @@ from vises.model import Grid
 
 PathLike = str | os.PathLike[str]
 
-SUFFIXES = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-
 
 def _format_of(path: Path) -> str:
-    try:
-        return SUFFIXES[path.suffix.lower()]
-    except KeyError:
-        raise ConfigError(
-            f"unknown grid file type {path.suffix or '(no suffix)'!r}",
-            file=str(path),
-            hint="use .toml, .yaml, .yml or .json",
-        ) from None
+    from vises.io.documents import document_format
+
+    return document_format(path, what="grid file")
 
 
 def parse_text(text: str, fmt: str, *, file: str | None = None) -> Any:
-    """Parse grid-file text in ``fmt`` (toml, yaml, json); a syntax error names the line."""
-    if fmt == "toml":
-        import tomllib
+    """Parse grid-file text in ``fmt`` (toml, yaml, json); a syntax error names the line and column."""
+    from vises.io.documents import parse_document
 
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(
-                f"invalid TOML: {exc}", file=file, hint="fix the syntax at the line and column given"
-            ) from exc
-    if fmt == "yaml":
-        import yaml
-
-        try:
-            return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise ConfigError(f"invalid YAML{where}: {problem}", file=file) from exc
-    if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=file) from exc
-    raise ConfigError(f"unknown grid format {fmt!r}", file=file, hint="use toml, yaml or json")
+    return parse_document(text, fmt, file=file)
 
 
 def read_grid_data(path: PathLike) -> Any:
     """The plain data of a grid file (before any checking), chosen by suffix."""
-    path = Path(path)
-    fmt = _format_of(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("grid file not found", file=str(path), hint="check the path") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"grid file is not UTF-8 text (byte {exc.start})", file=str(path), hint="save the file as UTF-8"
-        ) from exc
-    except OSError as exc:
-        raise ConfigError(f"cannot read grid file: {exc.strerror}", file=str(path)) from exc
-    return parse_text(text, fmt, file=str(path))
+    from vises.io.documents import read_document
+
+    return read_document(path, what="grid file")
 
 
 def grid_from_dict(data: Mapping[str, Any], *, file: str | None = None, resolve: Resolver | None = None) -> Grid:

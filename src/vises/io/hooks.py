@@ -1,6 +1,8 @@
 """The core's readers, registered through the same hook a plugin uses.
 
-The reading code (and openpyxl) is imported only when a file is read.
+The reading code (and openpyxl, python-calamine, pyarrow) is imported only when a file is read.
+Each reader keeps the problems of single cells in ``Dataset.read_problems``; ``load_data``
+decides whether to raise them or hand them to validation.
 """
 
 from __future__ import annotations
@@ -15,13 +17,25 @@ from vises.model import Dataset
 def _read_csv(path: Path, request: ReadRequest, /) -> Dataset:
     from vises.io.csv_data import read_csv
 
-    return read_csv(path, grid=request.grid)
+    return read_csv(path, grid=request.grid, keep_problems=True)
 
 
 def _read_xlsx(path: Path, request: ReadRequest, /) -> Dataset:
     from vises.io.xlsx_data import read_xlsx
 
-    return read_xlsx(path, grid=request.grid, resolve_grid=request.resolve_grid)
+    return read_xlsx(path, grid=request.grid, resolve_grid=request.resolve_grid, keep_problems=True)
+
+
+def _read_parquet(path: Path, request: ReadRequest, /) -> Dataset:
+    from vises.io.parquet_data import read_parquet
+
+    return read_parquet(path, grid=request.grid, keep_problems=True)
+
+
+def _read_arrow(path: Path, request: ReadRequest, /) -> Dataset:
+    from vises.io.parquet_data import read_arrow
+
+    return read_arrow(path, grid=request.grid, keep_problems=True)
 
 
 @hookimpl
@@ -38,5 +52,17 @@ def vises_register_readers() -> list[Reader]:
             suffixes=(".xlsx",),
             read=_read_xlsx,
             summary="vises templates and wide tables in Excel workbooks",
+        ),
+        Reader(
+            name="parquet",
+            suffixes=(".parquet", ".pq"),
+            read=_read_parquet,
+            summary="wide tables in Parquet files (needs pyarrow: the parquet extra)",
+        ),
+        Reader(
+            name="arrow",
+            suffixes=(".arrow", ".feather", ".ipc"),
+            read=_read_arrow,
+            summary="wide tables in Arrow IPC / Feather files (needs pyarrow: the parquet extra)",
         ),
     ]

@@ -11,7 +11,7 @@ reports every problem with its sheet, row and column:
 * two blocks of the same organisation whose portraits disagree (a portrait is per organisation,
   a framing per organisation and period).
 
-The reader of the template (``vises.io.xlsx_data``) hands it the identification sheet's cells and
+The reader of the template (``vises.io.template_reader``) hands it the identification sheet's cells and
 the blocks it kept; nothing here opens a file.
 """
 

@@ -26,6 +26,8 @@ NA_TOKENS = frozenset(
         "niet van toepassing",
     }
 )
-MISSING_TOKENS = frozenset({"", "?", "missing", "manquant", "ontbreekt", "nan"})
+#: ``nan`` is not among them: a number column holding the text ``nan`` is an error (a user never
+#: measured "not a number"), and in a text column it is the text ``nan``.
+MISSING_TOKENS = frozenset({"", "?", "missing", "manquant", "ontbreekt"})
 
 __all__ = ["MISSING_TOKENS", "NA_TOKENS", "NO_TOKENS", "YES_TOKENS"]

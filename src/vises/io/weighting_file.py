@@ -22,7 +22,6 @@ from typing import Any
 import cattrs
 
 from vises.contract.records import Weighting
-from vises.errors import ConfigError
 
 PathLike = str | os.PathLike[str]
 SUFFIXES = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -50,21 +49,10 @@ def read_weighting(path: PathLike) -> Weighting:
     """A ``Weighting`` from a weighting file; every problem at once, naming the file."""
     from vises.errors import GridValidationError
     from vises.io.converter import structure_or_raise
-    from vises.io.grid_files import parse_text
+    from vises.io.documents import read_document
 
     file = Path(path)
-    fmt = SUFFIXES.get(file.suffix.lower())
-    if fmt is None:
-        raise ConfigError("unknown weighting file type", file=str(file), hint="use .toml, .yaml, .yml or .json")
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            "weighting file not found", file=str(file), hint="check the path, or give a registered weighting's key"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the weighting file: {exc}", file=str(file)) from exc
-    data = parse_text(text, fmt, file=str(file))
+    data = read_document(file, what="weighting file")
     return structure_or_raise(_converter(), data, Weighting, file=str(file), what="weighting", kind=GridValidationError)
 
 

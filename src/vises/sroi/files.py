@@ -9,9 +9,7 @@ the outcome's code, all at once. cattrs is imported when a file is first read.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,30 +55,10 @@ def load_model(path: str | os.PathLike[str], *, proxies: Mapping[str, Any] | Non
 
 
 def read_document(file: Path) -> Any:
-    """Parse the file by its suffix; a missing or unreadable file is an ``SroiError`` naming it."""
-    suffix = file.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise SroiError(
-            f"unsupported value map format {suffix or '(none)'!r}",
-            file=str(file),
-            hint=f"use one of {', '.join(SUFFIXES)}",
-        )
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SroiError(f"cannot read the value map: {exc.strerror or exc}", file=str(file)) from exc
-    try:
-        if suffix == ".toml":
-            return tomllib.loads(text)
-        if suffix == ".json":
-            return json.loads(text)
-        import yaml
+    """Parse the file by its suffix (the one document reader); every problem is an ``SroiError`` naming it."""
+    from vises.io.documents import read_document as read
 
-        return yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise SroiError(f"the file is not valid {suffix[1:].upper()}: {exc}", file=str(file)) from exc
-    except Exception as exc:  # yaml raises YAMLError subclasses
-        raise SroiError(f"the file is not valid YAML: {exc}", file=str(file)) from exc
+    return read(file, what="value map", error=SroiError)
 
 
 def structure_model(data: Any) -> ValueMap:

@@ -1,0 +1,308 @@
+"""Which column of a wide table is what: the organisation, the period, indicators, comments, attributes.
+
+Every reader of the wide layout (CSV, Parquet, Arrow, xlsx tables, DataFrames, mappings) plans its
+columns here from the header alone, before any cell is read, so that the rules are the same
+everywhere and the readers can read each column as what it is (an identifier column is read as
+text, never through number parsing):
+
+- the organisation column is the first of ``ORGANISATION_COLUMNS`` (any case), or ``id_column``;
+  the period column the first of ``PERIOD_COLUMNS``, or ``period_column`` (none: every row gets
+  the period ``"all"``);
+- ``<code>.comment``, ``<code>#comment`` and ``comment:<code>`` are comments on ``<code>``;
+  ``attribute:<name>`` (or ``<name>.attribute``) is the attribute ``<name>`` whatever its name;
+  ``<code>.not_applicable`` (yes/no) marks the rows where column ``<code>`` does not apply;
+- with a grid, a grid code is that indicator (even when named like an attribute, e.g. ``size``),
+  a denominator of the grid is a number column, ``family``, ``region``, ``size``, ``name`` (and
+  ``attributes``) are per-row attributes, and anything else is a problem that is reported (the
+  column is left out, never silently);
+- without a grid, a column is numbers when every filled cell is a number, else text;
+- a unit comes from the header (``hours [min]``) or from the units row.
+
+Problems that make the table unusable (a repeated column, two different units for one column, no
+organisation column) are raised at once; problems of one column are recorded with the plan.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from vises.errors import DataError, DataValidationError, VisesError, did_you_mean
+from vises.model import Grid, Indicator, Kind
+
+ORGANISATION_COLUMNS = ("organisation", "organization", "org", "ucode", "code", "id")
+PERIOD_COLUMNS = ("period", "year", "time", "année", "annee", "jaar")
+#: Columns kept as per-row attributes (peer groups, report headers) rather than indicators.
+ATTRIBUTE_COLUMNS = ("family", "region", "size", "name")
+#: The period given to every row when the data has no period column.
+SINGLE_PERIOD = "all"
+
+_HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\[(?P<unit>[^\[\]]*)\]\s*$")
+_COMMENT = re.compile(r"^(?:(?P<a>.+?)(?:\.comment|#comment)|comment:(?P<b>.+))$", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"^(?:attribute:(?P<a>.+)|(?P<b>.+?)\.attribute)$", re.IGNORECASE)
+_NOT_APPLICABLE = re.compile(r"^(?P<a>.+?)\.not_applicable$", re.IGNORECASE)
+
+
+def split_header(name: str) -> tuple[str, str | None]:
+    """``'training_time [min]'`` -> ``('training_time', 'min')``; no brackets -> no unit."""
+    match = _HEADER_UNIT.match(name.strip())
+    if match:
+        return match["name"].strip(), match["unit"].strip() or None
+    return name.strip(), None
+
+
+def comment_target(name: str) -> str | None:
+    """The code a comment column documents (``x.comment``, ``x#comment``, ``comment:x``), else None."""
+    match = _COMMENT.match(name.strip())
+    if not match:
+        return None
+    return (match["a"] or match["b"]).strip()
+
+
+def attribute_target(name: str) -> str | None:
+    """The attribute a column names explicitly (``attribute:filiere``, ``filiere.attribute``), else None."""
+    match = _ATTRIBUTE.match(name.strip())
+    return (match["a"] or match["b"]).strip() if match else None
+
+
+def mask_target(name: str) -> str | None:
+    """The column whose not-applicable rows ``<code>.not_applicable`` marks (how Parquet files carry n/a)."""
+    match = _NOT_APPLICABLE.match(name.strip())
+    return match["a"].strip() if match else None
+
+
+class Role(enum.Enum):
+    ORGANISATION = "organisation"
+    PERIOD = "period"
+    #: Comments and narratives: ``Dataset.text[key]``.
+    TEXT = "text"
+    #: Per-row descriptors: ``Dataset.attributes[key]``.
+    ATTRIBUTE = "attribute"
+    #: Quantity indicators and denominators: float64.
+    NUMBER = "number"
+    #: Scale, binary and category indicators: level values.
+    LEVEL = "level"
+    #: No grid: numbers when every filled cell is one, else text.
+    GUESS = "guess"
+    #: Not an indicator of the grid: reported, left out.
+    UNKNOWN = "unknown"
+    #: No header: left out, reported when it holds values.
+    UNNAMED = "unnamed"
+    #: ``<code>.not_applicable``: yes/no per row, the not-applicable mask of column ``key``.
+    MASK = "mask"
+
+
+#: Roles whose cells are text and never go through number parsing.
+TEXT_ROLES = frozenset({Role.ORGANISATION, Role.PERIOD, Role.TEXT, Role.ATTRIBUTE, Role.LEVEL})
+
+
+@attrs.frozen(kw_only=True)
+class Planned:
+    """One column: its header as written, its name and unit, what it is and where it goes."""
+
+    raw: str
+    position: int
+    name: str
+    unit: str | None
+    role: Role
+    key: str
+    indicator: Indicator | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    columns: tuple[Planned, ...]
+    #: Problems of single columns (unknown to the grid, two texts for one code): recorded, not raised.
+    problems: tuple[VisesError, ...] = ()
+
+    def of(self, role: Role) -> Planned | None:
+        return next((column for column in self.columns if column.role is role), None)
+
+
+def plan_columns(
+    raw_names: Sequence[str],
+    *,
+    grid: Grid | None = None,
+    units: Mapping[str, str | None] | None = None,
+    id_column: str | None = None,
+    period_column: str | None = None,
+    attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
+    text_columns: Sequence[str] = (),
+    file: str | None = None,
+    sheet: str | None = None,
+    has_organisations: bool = False,
+    has_periods: bool = False,
+    letters: Sequence[str] | None = None,
+) -> Plan:
+    """Plan the columns of a table from its header (``letters``: spreadsheet column letters for messages).
+
+    ``has_organisations`` / ``has_periods``: the caller gives them separately, so no column is
+    looked for. Raises ``DataValidationError`` when the table cannot be read at all.
+    """
+    fatal: list[VisesError] = []
+    recorded: list[VisesError] = []
+
+    def place(position: int) -> str | None:
+        return letters[position] if letters is not None and position < len(letters) else None
+
+    if raw_names and not any(str(name).strip() for name in raw_names):
+        raise DataError("the header row has no column names", file=file, sheet=sheet, row=1)
+    names: list[tuple[str, str | None]] = []
+    seen: dict[str, int] = {}
+    units = units or {}
+    for position, raw in enumerate(raw_names):
+        name, header_unit = split_header(str(raw))
+        given = units.get(name, units.get(str(raw)))
+        if header_unit and given and header_unit != given:
+            fatal.append(
+                DataError(
+                    f"the header says unit {header_unit!r} but the units row says {given!r}",
+                    file=file,
+                    sheet=sheet,
+                    column=name,
+                    hint="keep one of them",
+                )
+            )
+        if name and name in seen:
+            fatal.append(
+                DataError(
+                    f"column {name!r} appears twice (columns {seen[name] + 1} and {position + 1})",
+                    file=file,
+                    sheet=sheet,
+                    column=place(position) or name,
+                    hint="rename or remove one of them: vises never drops a column silently",
+                )
+            )
+        elif name:
+            seen[name] = position
+        names.append((name, header_unit or given))
+
+    plain = [name for name, _ in names]
+    used: dict[int, Role] = {}
+    if not has_organisations:
+        found = _find(plain, id_column, ORGANISATION_COLUMNS, "organisation", file, sheet, fatal)
+        if found is not None:
+            used[found] = Role.ORGANISATION
+        elif id_column is None:
+            hint = f"name one of the columns {', '.join(ORGANISATION_COLUMNS)}, or pass id_column="
+            if len(plain) == 1 and any(mark in plain[0] for mark in "|:\t;,"):
+                hint = f"the header was read as one column ({plain[0][:40]!r}): separate columns with ',' or ';'"
+            fatal.append(DataError("no organisation column", file=file, sheet=sheet, hint=hint))
+    if not has_periods:
+        found = _find(plain, period_column, PERIOD_COLUMNS, "period", file, sheet, fatal)
+        if found is not None:
+            used[found] = Role.PERIOD
+    if fatal:
+        raise DataValidationError(fatal, what=f"data {file!r}" if file else "data")
+
+    indicators = {ind.code: ind for ind in grid.indicators} if grid is not None else {}
+    denominators = {ind.denominator for ind in grid.indicators if ind.denominator} if grid is not None else set()
+    attribute_names = {name.lower() for name in attributes}
+    text_names = set(text_columns)
+    planned: list[Planned] = []
+    text_keys: dict[str, str] = {}
+    for position, (raw, (name, unit)) in enumerate(zip(raw_names, names, strict=True)):
+        key = name
+        indicator: Indicator | None = None
+        target = comment_target(name) if name else None
+        attribute = attribute_target(name) if name else None
+        masked = mask_target(name) if name else None
+        if not name:
+            role = Role.UNNAMED
+        elif position in used:
+            role = used[position]
+        elif target is not None or name in text_names:
+            role, key = Role.TEXT, target if target is not None else name
+        elif attribute is not None:
+            role, key = Role.ATTRIBUTE, attribute
+        elif masked is not None and masked in plain:
+            role, key = Role.MASK, masked
+        elif name in indicators:
+            indicator = indicators[name]
+            role = {Kind.NARRATIVE: Role.TEXT, Kind.QUANTITY: Role.NUMBER}.get(indicator.kind, Role.LEVEL)
+        elif name in denominators:
+            role = Role.NUMBER
+        elif name.lower() in attribute_names:
+            role, key = Role.ATTRIBUTE, name.lower() if name.lower() in ATTRIBUTE_COLUMNS else name
+        elif grid is not None:
+            role = Role.UNKNOWN
+            hint = did_you_mean(name, indicators) or (
+                f"add it to the grid, name it '{name}.comment' to keep it as text, or declare it as an attribute"
+            )
+            recorded.append(
+                DataError(
+                    f"column {name!r} is not an indicator of grid {grid.code!r}; it was left out",
+                    file=file,
+                    sheet=sheet,
+                    column=name,
+                    hint=hint,
+                )
+            )
+        else:
+            role = Role.GUESS
+        if role is Role.TEXT:
+            if key in text_keys:
+                recorded.append(
+                    DataError(
+                        f"two columns give text for {key!r} ({text_keys[key]!r} and {name!r}); the second was left out",
+                        file=file,
+                        sheet=sheet,
+                        column=name,
+                        hint="merge them into one column",
+                    )
+                )
+                role = Role.UNKNOWN
+            else:
+                text_keys[key] = name
+        planned.append(
+            Planned(raw=str(raw), position=position, name=name, unit=unit, role=role, key=key, indicator=indicator)
+        )
+    return Plan(columns=tuple(planned), problems=tuple(recorded))
+
+
+def _find(
+    names: Sequence[str],
+    wanted: str | None,
+    candidates: Sequence[str],
+    what: str,
+    file: str | None,
+    sheet: str | None,
+    fatal: list[VisesError],
+) -> int | None:
+    if wanted is not None:
+        if wanted in names:
+            return names.index(wanted)
+        fatal.append(
+            DataError(
+                f"the {what} column {wanted!r} is not in the data",
+                file=file,
+                sheet=sheet,
+                hint=f"columns are: {', '.join(names)}",
+            )
+        )
+        return None
+    lowered = {name.lower(): index for index, name in reversed(list(enumerate(names)))}
+    for candidate in candidates:
+        if candidate in lowered:
+            return lowered[candidate]
+    return None
+
+
+__all__ = [
+    "ATTRIBUTE_COLUMNS",
+    "ORGANISATION_COLUMNS",
+    "PERIOD_COLUMNS",
+    "SINGLE_PERIOD",
+    "TEXT_ROLES",
+    "Plan",
+    "Planned",
+    "Role",
+    "attribute_target",
+    "comment_target",
+    "mask_target",
+    "plan_columns",
+    "split_header",
+]
