@@ -432,11 +432,15 @@ def from_frame(
     attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
     source: str | None = None,
     keep_problems: bool = False,
+    first_row: int = 1,
+    decimal_comma: bool = False,
 ) -> Dataset:
     """A dataset from a pandas DataFrame (one row per organisation and period).
 
     A named index (or MultiIndex) is turned back into columns first, so a frame indexed by
-    organisation and year reads like the CSV it came from.
+    organisation and year reads like the CSV it came from. Problems name rows from ``first_row``
+    (a partition of a larger table gives its own first row); ``decimal_comma`` reads text cells
+    as ``1,5`` (a ``;``-delimited CSV file read as text).
     """
     try:
         import pandas as pd
@@ -474,7 +478,8 @@ def from_frame(
         period_column=period_column,
         attributes=attributes,
         file=source,
-        first_row=1,
+        first_row=first_row,
+        decimal_comma=decimal_comma,
         keep_problems=keep_problems,
     )
 

@@ -1,0 +1,41 @@
+"""Scoring and sensitivity runs on Dask (the ``dask`` extra): the same numbers as in memory, past one machine.
+
+``vises.dask.score(grid, ddf)`` fits every data-dependent parameter from statistics merged across
+partitions, then scores each partition with the engine itself (``docs/dask.md``). Names are
+resolved on first use, so ``import vises.dask`` does not import dask.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.dask.cluster import cluster, progress_bars
+    from vises.dask.read import Folder, read_folder
+    from vises.dask.results import DaskResults
+    from vises.dask.score import score
+
+_WHERE: dict[str, str] = {
+    "DaskResults": "results",
+    "Folder": "read",
+    "cluster": "cluster",
+    "progress_bars": "cluster",
+    "read_folder": "read",
+    "score": "score",
+}
+
+__all__ = ["DaskResults", "Folder", "cluster", "progress_bars", "read_folder", "score"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vises.dask' has no attribute {name!r}")
+    value = getattr(import_module(f"vises.dask.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
