@@ -9,7 +9,6 @@ summarised (``vises.dask.stats``). The scoring pass calls ``vises.engine.score.s
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,13 +19,9 @@ from vises.contract.records import ImputeContext
 from vises.dask.stats import Bounds, Gathered, Keyed, Moments, Rows, Sums, merge_keyed
 from vises.dask.support import Need, Stage, StagePlan
 from vises.engine.compile import CompiledGrid, CompiledIndicator
-from vises.errors import DataWarning, VisesError
+from vises.errors import VisesError
 from vises.model import Dataset, Pooling
 from vises.validation.dataset import UnusedColumns
-
-# The scoring pass checks each partition again inside ``score``; its warnings were collected and
-# shown once by the first pass, so the copies raised here (attributed to this module) are dropped.
-warnings.filterwarnings("ignore", category=DataWarning, module=__name__)
 
 #: Hash buckets of the (organisation, period) keys, for finding a row repeated in another partition.
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

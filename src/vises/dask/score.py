@@ -32,10 +32,6 @@ from vises.validation.dataset import UnusedColumns
 if TYPE_CHECKING:  # pragma: no cover
     from vises.dask.results import DaskResults
 
-#: Duplicate (organisation, period) rows listed one by one before the rest are counted.
-_LISTED = 20
-
-
 def score(
     grid: Grid | CompiledGrid | str,
     data: Any,
@@ -213,7 +209,9 @@ def _first_pass(
             problems.extend(partition_problems)
     candidates = np.concatenate(repeated_keys) if repeated_keys else np.empty(0, dtype=np.uint64)
     if len(candidates):
-        problems.extend(_repeated_rows(parts, ctx, candidates, offsets))
+        repeats = _repeated_rows(parts, ctx, candidates, offsets)
+        if repeats:
+            problems = [problem for problem in problems if not _is_repeat(problem)] + repeats
     if sum(lengths) == 0 and not problems:
         problems.append(DataError("the data has no rows", file=ctx.source, hint="give at least one organisation and period"))
     if problems:
@@ -241,45 +239,51 @@ def _warnings(frame: Any, ctx: PassContext, first: tuple[list[int], list[str], S
 
 
 def _repeated_rows(parts: list[Any], ctx: PassContext, candidates: np.ndarray, offsets: list[int]) -> list[VisesError]:
-    """Rows whose (organisation, period) came earlier in another partition (repeats inside one
-    partition are that partition's own check's problems), named as ``check_dataset`` names them."""
+    """Every row whose (organisation, period) came on an earlier row, in any partition, named as
+    ``vises.validation.dataset.duplicate_rows`` names it for the whole table."""
     import dask
 
+    from vises.validation.columns import listed_rows
+
     found = compute(*[dask.delayed(rows_with_keys)(part, ctx, candidates, offsets[i]) for i, part in enumerate(parts)])
-    partition_of = np.asarray(offsets[1:])
     occurrences: dict[tuple[str, str], list[int]] = {}
     for rows in found:
         for organisation, period, row in rows:
             occurrences.setdefault((organisation, period), []).append(row)
-    repeats: list[tuple[int, int, str, str]] = []
+    first: dict[int, tuple[int, str, str]] = {}
     for (organisation, period), rows in occurrences.items():
         rows.sort()
-        seen_partitions: set[int] = set()
-        for row in rows:
-            where = int(np.searchsorted(partition_of, row, side="right"))
-            if seen_partitions and where not in seen_partitions:
-                repeats.append((row, rows[0], organisation, period))
-            seen_partitions.add(where)
-    repeats.sort()
-    problems: list[VisesError] = [
-        DataError(
-            f"organisation {organisation!r}, period {period!r} appears again (first at row {first + 2})",
+        for row in rows[1:]:
+            first[row] = (rows[0], organisation, period)
+    if not first:
+        return []
+
+    def problem(row: int) -> VisesError:
+        earlier, organisation, period = first[row]
+        return DataError(
+            f"organisation {organisation!r}, period {period!r} appears again (first at row {earlier + 2})",
             file=ctx.source,
             row=row + 2,
             hint="keep one row per organisation and period",
         )
-        for row, first, organisation, period in repeats[:_LISTED]
-    ]
-    if len(repeats) > _LISTED:
-        shown = ", ".join(str(row + 2) for row, *_ in repeats[_LISTED : _LISTED + 5])
-        problems.append(
-            DataError(
-                f"{len(repeats) - _LISTED} more rows repeat an organisation and period given earlier (rows {shown}, ...)",
-                file=ctx.source,
-                hint="keep one row per organisation and period",
-            )
+
+    def more(count: int, shown: list[int]) -> VisesError:
+        return DataError(
+            f"{count} more rows repeat an organisation and period given earlier (rows {', '.join(map(str, shown))}"
+            f"{', ...' if count > len(shown) else ''})",
+            file=ctx.source,
+            hint="keep one row per organisation and period",
         )
-    return problems
+
+    return listed_rows(np.array(sorted(first), dtype=np.intp), problem, first_row=2, more=more)
+
+
+def _is_repeat(problem: VisesError) -> bool:
+    """A partition's own report of a repeated (organisation, period): replaced by the whole table's."""
+    text = problem.message
+    return ("appears again (first at row" in text and text.startswith("organisation ")) or (
+        "more rows repeat an organisation and period" in text
+    )
 
 
 def _next_stages(pending: Mapping[str, list[StagePlan]]) -> dict[str, Stage]:
@@ -383,6 +387,7 @@ def score_partition(
         registry=_NoPlugins(),
         reference=reference,
         unused_columns=ctx.unused_columns,
+        emit_data_warnings=False,  # the first pass showed them once, rows numbered across partitions
     )
     columns: dict[str, Any] = {
         "organisation": pd.array(results.organisations.astype(str), dtype="str"),

@@ -33,6 +33,7 @@ def score(
     registry: MethodLookup | None = None,
     reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
     unused_columns: UnusedColumns = "error",
+    emit_data_warnings: bool = True,
 ) -> Results:
     """Score every organisation and period of ``data`` on ``grid``.
 
@@ -46,7 +47,8 @@ def score(
     The data is checked exactly as ``validate`` checks it; any problem raises one
     ``DataValidationError`` listing them all, and warnings (framing keyed to unknown codes, rows
     whose denominator is 0) are emitted as ``DataWarning``. ``unused_columns="ignore"`` lets a
-    variant of a grid score data read for the whole grid.
+    variant of a grid score data read for the whole grid. ``emit_data_warnings=False`` is for a
+    caller that checked the data and showed its warnings already (one partition of a Dask run).
     """
     if registry is None:
         from vises.plugins import get_registry
@@ -58,7 +60,8 @@ def score(
     checked = check_dataset(compiled.grid, data, unused_columns=unused_columns)
     if checked.problems:
         raise DataValidationError(checked.problems, what=_describe(data))
-    emit_warnings(checked.warnings)
+    if emit_data_warnings:
+        emit_warnings(checked.warnings)
     raws, texts, not_applicable, missing_reasons = checked.raws, checked.texts, checked.not_applicable, checked.reasons
 
     n = len(data)
