@@ -7,6 +7,7 @@ parameters from the grid; pooled and per period. Unsupported methods are refused
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,7 +29,7 @@ TOLERANCE = 1e-12
 def partitioned(frame: Any, cuts: Sequence[int], *, empty_at: int | None = None) -> Any:
     """``frame`` as a dask DataFrame cut at ``cuts`` (row positions), with an empty partition inserted."""
     bounds = [0, *cuts, len(frame)]
-    chunks = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    chunks = [frame.iloc[a:b] for a, b in itertools.pairwise(bounds)]
     if empty_at is not None:
         chunks.insert(empty_at, frame.iloc[0:0])
     return dd.from_delayed([dask.delayed(lambda c: c)(chunk) for chunk in chunks], meta=frame.iloc[0:0])
@@ -189,7 +190,9 @@ def test_dask_scores_equal_memory(case: str, pooling: str) -> None:
     options = dict(CASES[case])
     frame = generated()
     if case == "distance_to_reference" and pooling == "pooled":  # pooled: say which period is the reference
-        options["normaliser"] = Method(name="distance_to_reference", params={"organisation": "org0003", "period": "2022"})
+        options["normaliser"] = Method(
+            name="distance_to_reference", params={"organisation": "org0003", "period": "2022"}
+        )
     if options.pop("drop_lower", False):
         frame["exits"] = frame["exits"].abs() + 1.0  # min/x needs values > 0 when lower is better
     grid = grid_with(pooling=pooling, **options)
@@ -292,7 +295,9 @@ def test_copeland_is_refused_with_the_node() -> None:
         Node(code="index", aggregator=Method(name="copeland")) if node.code == "index" else node for node in grid.nodes
     )
     grid = Grid(code=grid.code, nodes=nodes, indicators=grid.indicators, defaults=grid.defaults)
-    with pytest.raises(vises.GridValidationError, match=r"node 'index'.*aggregator 'copeland' is not supported on Dask"):
+    with pytest.raises(
+        vises.GridValidationError, match=r"node 'index'.*aggregator 'copeland' is not supported on Dask"
+    ):
         vises.dask.score(grid, partitioned(frame, [40]))
 
 
@@ -368,7 +373,9 @@ def test_not_a_dask_frame() -> None:
 
 def test_as_reference_places_a_newcomer_as_in_memory() -> None:
     frame = generated()
-    grid = grid_with(imputation=Method(name="group_mean", params={"group": "family"}), treatment=Method(name="winsorise"))
+    grid = grid_with(
+        imputation=Method(name="group_mean", params={"group": "family"}), treatment=Method(name="winsorise")
+    )
     with dask.config.set(scheduler="sync"):
         on_dask = vises.dask.score(grid, partitioned(frame, [200, 500]))
     memory = vises.score(grid, frame)

@@ -11,18 +11,18 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vises.dask.cluster import cluster, progress_bars
+    from vises.dask.client import cluster, progress_bars
     from vises.dask.read import Folder, read_folder
     from vises.dask.results import DaskResults
-    from vises.dask.score import score
+    from vises.dask.scoring import score
 
 _WHERE: dict[str, str] = {
     "DaskResults": "results",
     "Folder": "read",
-    "cluster": "cluster",
-    "progress_bars": "cluster",
+    "cluster": "client",
+    "progress_bars": "client",
     "read_folder": "read",
-    "score": "score",
+    "score": "scoring",
 }
 
 __all__ = ["DaskResults", "Folder", "cluster", "progress_bars", "read_folder", "score"]

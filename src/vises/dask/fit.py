@@ -71,7 +71,10 @@ def _fit_normaliser(item: CompiledIndicator, plan: StagePlan, partial: Any, peri
     try:
         fitted = dict(
             item.spec.fit(
-                values, direction=item.direction, params=item.method.params, context=_context(item, organisations, periods)
+                values,
+                direction=item.direction,
+                params=item.method.params,
+                context=_context(item, organisations, periods),
             )
         )
     except VisesError as exc:

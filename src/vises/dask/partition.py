@@ -147,7 +147,9 @@ def _family(compiled: CompiledGrid) -> dict[str | None, list[CompiledIndicator]]
     return family
 
 
-def _siblings(item: CompiledIndicator, family: Mapping[str | None, list[CompiledIndicator]], given: Mapping[str, np.ndarray]) -> dict[str, tuple[np.ndarray, int]]:
+def _siblings(
+    item: CompiledIndicator, family: Mapping[str | None, list[CompiledIndicator]], given: Mapping[str, np.ndarray]
+) -> dict[str, tuple[np.ndarray, int]]:
     return {
         other.code: (given[other.code], other.direction)
         for other in family[item.indicator.parent]
@@ -202,7 +204,9 @@ def _by_period(values: np.ndarray, checked: Any, by_period: bool) -> list[tuple[
     ]
 
 
-def _statistics(ctx: PassContext, dataset: Dataset, checked: Any) -> tuple[dict[tuple[str, int], Keyed], dict[str, int]]:
+def _statistics(
+    ctx: PassContext, dataset: Dataset, checked: Any
+) -> tuple[dict[tuple[str, int], Keyed], dict[str, int]]:
     family = _family(ctx.compiled)
     stats: dict[tuple[str, int], Keyed] = {}
     imputed: dict[str, int] = {}
@@ -235,9 +239,7 @@ def _keyed(
         return {key: Moments.of(part) for key, part in _by_period(values, checked, plan.by_period)}
     if need is Need.GATHER:
         what = f"treatment {plan.method.describe()!r} of indicator {item.code!r}"
-        return {
-            key: Gathered(part[~np.isnan(part)], what) for key, part in _by_period(values, checked, plan.by_period)
-        }
+        return {key: Gathered(part[~np.isnan(part)], what) for key, part in _by_period(values, checked, plan.by_period)}
     if need is Need.REFERENCE:
         organisation = str(plan.method.params.get("organisation"))
         rows = np.asarray(dataset.organisations).astype(str) == organisation

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from vises.dask.cluster import compute
+from vises.dask.client import compute
 
 _ROW = "__vises_row"
 _RANK = "rank"

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from vises.dask.cluster import require_dask
+from vises.dask.client import require_dask
 from vises.errors import DataError, DataValidationError, VisesError
 
 PathLike = str | os.PathLike[str]
@@ -44,10 +44,14 @@ def _files(path: Path) -> tuple[list[Path], str]:
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (*_PARQUET, *_CSV))
     else:
         raise DataError("data folder or file not found", file=str(path), hint="check the path")
-    kinds = {"parquet" if p.suffix.lower() in _PARQUET else "csv" for p in files if p.suffix.lower() in (*_PARQUET, *_CSV)}
+    kinds = {
+        "parquet" if p.suffix.lower() in _PARQUET else "csv" for p in files if p.suffix.lower() in (*_PARQUET, *_CSV)
+    }
     if not files or not kinds:
         raise DataError(
-            "the folder holds no Parquet (.parquet) or CSV (.csv) file", file=str(path), hint="give the folder of data files"
+            "the folder holds no Parquet (.parquet) or CSV (.csv) file",
+            file=str(path),
+            hint="give the folder of data files",
         )
     if len(kinds) > 1:
         raise DataError(
@@ -87,9 +91,7 @@ def _parquet(folder: Path, files: list[Path]) -> Folder:
         except (OSError, ValueError) as exc:
             problems.append(DataError(f"cannot read as a Parquet file: {exc}", file=str(file)))
             continue
-        found = {
-            str(field.name): (field.metadata or {}).get(UNIT_KEY, b"").decode("utf-8") or None for field in schema
-        }
+        found = {str(field.name): (field.metadata or {}).get(UNIT_KEY, b"").decode("utf-8") or None for field in schema}
         if units is None or names is None:
             units, names = found, list(schema.names)
             continue

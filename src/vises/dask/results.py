@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from vises.dask.cluster import compute
+from vises.dask.client import compute
 from vises.engine.compile import CompiledGrid
 from vises.engine.results import Results
 from vises.errors import ConfigError, OutputError
@@ -167,7 +167,9 @@ class DaskResults:
             )
         return [self._check(code) for code in ranks]
 
-    def to_parquet(self, path: PathLike, *, ranks: str | Iterable[str] | None = "nodes", overwrite: bool = False) -> Path:
+    def to_parquet(
+        self, path: PathLike, *, ranks: str | Iterable[str] | None = "nodes", overwrite: bool = False
+    ) -> Path:
         """Write a folder of Parquet files: the ``parquet`` report's columns (``organisation``, ``period``,
         ``score.<code>``, ``rank.<code>`` for the ranked codes, ``coverage.<code>``) and the provenance
         in each file's metadata (``vises.provenance``). Built beside ``path`` and moved into place when
@@ -178,7 +180,9 @@ class DaskResults:
         ranked = self.ranked_codes(ranks)
         if target.exists() and not overwrite:
             raise OutputError(
-                "the output folder exists", file=str(target), hint="choose another folder, or allow overwriting (--force)"
+                "the output folder exists",
+                file=str(target),
+                hint="choose another folder, or allow overwriting (--force)",
             )
         work = target.parent / f".{target.name}.vises-{uuid.uuid4().hex[:8]}"
         metadata = {"vises.provenance": json.dumps(self.provenance, ensure_ascii=False, default=str)}

@@ -53,7 +53,9 @@ class Bounds:
         return Bounds(int(present.size), float(present.min()), float(present.max()))
 
     def merge(self, other: Bounds) -> Bounds:
-        return Bounds(self.count + other.count, float(np.fmin(self.low, other.low)), float(np.fmax(self.high, other.high)))
+        return Bounds(
+            self.count + other.count, float(np.fmin(self.low, other.low)), float(np.fmax(self.high, other.high))
+        )
 
 
 @attrs.frozen

@@ -114,9 +114,7 @@ def plan_indicator(item: CompiledIndicator, pooling: Pooling, problems: list[Vis
         if need is None:
             problems.append(_refusal("treatment", item.treatment, item.code, None))
         else:
-            plans.append(
-                StagePlan(stage=Stage.TREAT, method=item.treatment, need=need, by_period=per_period)
-            )
+            plans.append(StagePlan(stage=Stage.TREAT, method=item.treatment, need=need, by_period=per_period))
     spec = item.spec
     if not spec.data_dependent:
         plans.append(StagePlan(stage=Stage.NORMALISE, method=item.method, need=Need.NOTHING))

@@ -20,17 +20,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from vises.dask.cluster import compute, require_dask
+from vises.dask.client import compute, require_dask
 from vises.dask.partition import PassContext, Summary, problems_of, repeated, rows_with_keys, summarise
 from vises.dask.support import Need, Stage, StagePlan, plan_grid
 from vises.engine.compile import CompiledGrid, MethodLookup, compiled_for
 from vises.engine.results import Results
-from vises.errors import ConfigError, DataError, DataValidationError, VisesError
+from vises.errors import DataError, DataValidationError, VisesError
 from vises.model import Dataset, Grid, Pooling
 from vises.validation.dataset import UnusedColumns
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.dask.results import DaskResults
+
 
 def score(
     grid: Grid | CompiledGrid | str,
@@ -213,7 +214,9 @@ def _first_pass(
         if repeats:
             problems = [problem for problem in problems if not _is_repeat(problem)] + repeats
     if sum(lengths) == 0 and not problems:
-        problems.append(DataError("the data has no rows", file=ctx.source, hint="give at least one organisation and period"))
+        problems.append(
+            DataError("the data has no rows", file=ctx.source, hint="give at least one organisation and period")
+        )
     if problems:
         raise DataValidationError(problems, what=f"dataset {ctx.source!r}" if ctx.source else "dataset")
     from vises.model.periods import natural_order

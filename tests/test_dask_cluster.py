@@ -1,0 +1,92 @@
+"""The Dask path on COINr's ASEM example and on a LocalCluster of worker processes: the in-memory numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pytest
+
+pd = pytest.importorskip("pandas")
+dd = pytest.importorskip("dask.dataframe")
+dask = pytest.importorskip("dask")
+pytest.importorskip("distributed")
+
+import vises  # noqa: E402
+import vises.dask  # noqa: E402
+from vises import Method  # noqa: E402
+
+from test_dask_score import assert_same, generated, grid_with, partitioned  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _asem() -> Path:
+    for base in (ROOT / ".." / "shared", Path("/work/shared")):
+        if (base / "datasets" / "asem" / "iData.csv").is_file():
+            return (base / "datasets" / "asem").resolve()
+    return ROOT / ".." / "shared" / "datasets" / "asem"
+
+
+ASEM = _asem()
+needs_asem = pytest.mark.skipif(
+    not (ASEM / "iData.csv").is_file(),
+    reason=f"COINr's ASEM example is not available at {ASEM} (it lives in the shared data folder, outside the repository)",
+)
+
+
+def asem_frame() -> tuple[vises.Grid, Any]:
+    """ASEM's grid (iMeta) and its data as a wide DataFrame: unit code, year, indicators, the EurAsia group."""
+    grid = vises.load_grid(ASEM / "iMeta.csv")
+    dataset = vises.load_data(ASEM / "iData.csv", grid=grid)
+    columns: dict[str, Any] = {
+        "organisation": np.asarray(dataset.organisations).astype(str),
+        "period": np.asarray(dataset.periods).astype(str),
+        "family": np.asarray(dataset.attributes["EurAsia_group"]).astype(str),  # an attribute the frame reader knows
+    }
+    for code, column in dataset.columns.items():
+        columns[code] = column.values
+    return grid, pd.DataFrame(columns)
+
+
+@needs_asem
+@pytest.mark.parametrize("build", ["COINr defaults", "impute, winsorise", "two periods, per period"])
+def test_asem_on_dask_equals_memory(build: str) -> None:
+    grid, frame = asem_frame()
+    if build != "COINr defaults":
+        defaults = attrs.evolve(
+            grid.defaults,
+            imputation=Method(name="group_mean", params={"group": "family"}),
+            treatment=Method(name="winsorise"),
+        )
+        grid = attrs.evolve(grid, defaults=defaults)
+    if build == "two periods, per period":
+        later = frame.assign(period="2019")
+        numbers = later.columns[3:]
+        later[numbers] = later[numbers] * np.linspace(0.9, 1.2, len(later))[:, None]
+        frame = pd.concat([frame, later], ignore_index=True)
+        grid = attrs.evolve(grid, defaults=attrs.evolve(grid.defaults, pooling="per_period"))
+    memory = vises.score(grid, frame)
+    cuts = [10, 23, 40] if len(frame) < 60 else [10, 40, 51, 77]
+    with dask.config.set(scheduler="sync"):
+        on_dask = vises.dask.score(grid, partitioned(frame, cuts, empty_at=2))
+    assert_same(memory, on_dask, ranks=[grid.root.code, "Conn", "Sust", "LPI"])
+
+
+@pytest.mark.slow
+def test_local_cluster_of_two_worker_processes() -> None:
+    """Two worker processes of one thread: scores, coverage, ranks and fits are the in-memory ones."""
+    frame = generated(n=1500)
+    grid = grid_with(
+        imputation=Method(name="group_median", params={"group": "family"}),
+        treatment=Method(name="winsorise"),
+        normaliser=Method(name="zscore"),
+        pooling="per_period",
+    )
+    memory = vises.score(grid, frame)
+    with vises.dask.cluster(workers=2, threads=1) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        on_dask = vises.dask.score(grid, partitioned(frame, [200, 480, 900, 1200], empty_at=3))
+        assert_same(memory, on_dask, ranks=["index", "economic", "paid"])
