@@ -1,4 +1,4 @@
-"""The public API is ``vises.__all__`` (and the ``__all__`` of vises.analysis, vises.sroi, vises.testing).
+"""The public API is ``vises.__all__`` (and the ``__all__`` of vises.analysis, vises.dask, vises.sroi, vises.testing).
 
 Bundled plugins, examples, the scaffold's templates and the docs' code import nothing else, so
 every module behind the facade stays free to change; importing vises is instant.
@@ -17,7 +17,7 @@ import pytest
 import vises
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMESPACES = ("analysis", "sroi", "testing")
+NAMESPACES = ("analysis", "dask", "sroi", "testing")
 
 
 def _public(module: str, name: str) -> bool:

@@ -3,7 +3,7 @@
 * ``index.md`` is the README, its ``docs/`` links made relative to the site;
 * ``reference/*.md`` document exactly the curated public API: one page per namespace, one entry
   per name of ``vises.__all__`` (grouped by the layer it comes from) and of the ``__all__`` of
-  ``vises.analysis``, ``vises.sroi`` and ``vises.testing``; a name nobody documents is a warning,
+  ``vises.analysis``, ``vises.dask``, ``vises.sroi`` and ``vises.testing``; a name nobody documents is a warning,
   and the build runs with ``--strict``;
 * ``reference/cli.md`` documents every core command from the click objects themselves.
 
@@ -32,6 +32,11 @@ NAMESPACES: dict[str, tuple[str, str, str]] = {
         "vises.analysis",
         "The analyst's bench ([analysis](../analysis.md)): every name of `vises.analysis.__all__`.",
     ),
+    "reference/dask.md": (
+        "vises.dask",
+        "vises.dask",
+        "Scoring past one machine ([Dask](../dask.md)): every name of `vises.dask.__all__` (the `dask` extra).",
+    ),
     "reference/sroi.md": (
         "vises.sroi",
         "vises.sroi",
@@ -53,7 +58,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Words, numbers, units, safe text", ("vises.i18n", "vises.units", "vises.neutralise")),
     ("Errors and warnings", ("vises.errors",)),
 )
-_NAMESPACE_LINKS = {"analysis": "analysis.md", "sroi": "sroi.md", "testing": "testing.md"}
+_NAMESPACE_LINKS = {"analysis": "analysis.md", "dask": "dask.md", "sroi": "sroi.md", "testing": "testing.md"}
 
 
 def _entry(path: str) -> str:

@@ -2,8 +2,8 @@
 
 The public API is exactly ``vises.__all__``: the load, score, validate and render functions, the
 model classes, ``Results`` and ``Explanation``, every record a plugin returns, ``hookimpl``,
-``format_number``, ``check_plugin``, the error and warning classes, and three feature namespaces
-(``vises.analysis``, ``vises.sroi``, ``vises.testing``, each with its own ``__all__``). Every other
+``format_number``, ``check_plugin``, the error and warning classes, and four feature namespaces
+(``vises.analysis``, ``vises.dask``, ``vises.sroi``, ``vises.testing``, each with its own ``__all__``). Every other
 module is internal and may change without notice.
 
 Importing vises is instant: names are resolved on first use (PEP 562), so ``import vises`` loads
@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vises import analysis, sroi, testing
+    from vises import analysis, dask, sroi, testing
     from vises._version import __version__
     from vises.api import (
         compile_grid,
@@ -192,7 +192,7 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(("GridLimits", "grid_limits"), "vises.validation.limits"),
 }
 #: Feature namespaces, each with its own ``__all__``.
-_NAMESPACES = ("analysis", "sroi", "testing")
+_NAMESPACES = ("analysis", "dask", "sroi", "testing")
 
 __all__ = [
     "AggregatorSpec",
@@ -253,6 +253,7 @@ __all__ = [
     "check_plugin",
     "compile_grid",
     "current_limits",
+    "dask",
     "format_number",
     "formula_like",
     "get_registry",

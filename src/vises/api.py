@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from vises.engine.load import load_data, load_grid, validate_data, validate_grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
+    from dask.dataframe import DataFrame as DaskFrame
+
+    from vises.dask.results import DaskResults
     from vises.engine.compile import CompiledGrid
     from vises.engine.results import Results
     from vises.model import Dataset, Grid, Pooling
@@ -50,6 +53,19 @@ def compile_grid(grid: Grid | PathLike, *, weighting: str | Mapping[str, float] 
     return compiled_for(loaded, get_registry())
 
 
+@overload
+def score(  # type: ignore[overload-overlap]
+    grid: Grid | CompiledGrid | PathLike,
+    data: DaskFrame,
+    *,
+    weighting: str | Mapping[str, float] | None = None,
+    pooling: Pooling | str | None = None,
+    reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+    registry: Registry | None = None,
+) -> DaskResults: ...
+
+
+@overload
 def score(
     grid: Grid | CompiledGrid | PathLike,
     data: Dataset | PathLike | Any,
@@ -58,7 +74,18 @@ def score(
     pooling: Pooling | str | None = None,
     reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
     registry: Registry | None = None,
-) -> Results:
+) -> Results: ...
+
+
+def score(
+    grid: Grid | CompiledGrid | PathLike,
+    data: Dataset | PathLike | Any,
+    *,
+    weighting: str | Mapping[str, float] | None = None,
+    pooling: Pooling | str | None = None,
+    reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+    registry: Registry | None = None,
+) -> Results | DaskResults:
     """Score ``data`` on ``grid``.
 
     ``grid`` may be a ``Grid``, a compiled grid (``compile_grid``), a grid file or a registered
@@ -67,7 +94,8 @@ def score(
     shows) or ``"per_period"``. ``reference`` (earlier ``Results``) reuses their fitted parameters
     instead of fitting new ones, to place new organisations or a lone centre on the same scale.
     ``registry`` supplies the methods (default: the installed plugins'), e.g. a plugin's tests'
-    ``vises.testing.plugin_registry(hooks)``.
+    ``vises.testing.plugin_registry(hooks)``. A dask DataFrame is scored on Dask
+    (``vises.dask.score``, the ``dask`` extra) and gives ``vises.dask.DaskResults``.
 
     The data is checked exactly as ``validate_data`` checks it (every problem at once, one
     ``DataValidationError``); warnings (``DataWarning``) name framing keyed to unknown codes and
@@ -80,6 +108,17 @@ def score(
     from vises.plugins.current import get_registry
 
     methods = registry if registry is not None else get_registry()
+    if type(data).__module__.startswith("dask."):  # dask is imported only when the data is dask's
+        from vises.dask.scoring import score as score_on_dask
+
+        if isinstance(grid, CompiledGrid) and weighting is not None:
+            raise TypeError("a compiled grid has its weights; apply the weighting before compiling")
+        on_dask = (
+            grid
+            if isinstance(grid, CompiledGrid)
+            else load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
+        )
+        return score_on_dask(on_dask, data, pooling=pooling, reference=reference, registry=methods)
     if isinstance(grid, CompiledGrid):
         if weighting is not None:
             raise TypeError("a compiled grid has its weights; apply the weighting before compiling")

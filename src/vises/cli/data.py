@@ -51,7 +51,7 @@ def validate(data: Path, grid_name: str) -> None:
 
 
 @click.command()
-@click.argument("data", type=DATA)
+@click.argument("data", type=click.Path(exists=True, path_type=Path))
 @grid_option()
 @click.option(
     "-f",
@@ -93,6 +93,18 @@ def validate(data: Path, grid_name: str) -> None:
     help="Fit the table format to this many characters (default: the terminal's width on screen, "
     "no limit in a file; 0: no limit).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(("memory", "dask")),
+    default="memory",
+    show_default=True,
+    help="dask: score a folder of Parquet/CSV files on Dask into a folder of Parquet files (-o); see docs/dask.md.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="The Dask scheduler to run on (tcp://host:8786); default: a local cluster, one worker per core.",
+)
 @force_option
 def score(
     data: Path,
@@ -107,9 +119,30 @@ def score(
     indent: int | None,
     spec_file: Path | None,
     width: int | None,
+    engine: str,
+    scheduler: str | None,
     force: bool,
 ) -> None:
     """Score a dataset on a grid and write a report."""
+    from vises.cli.dask_engine import refuse_memory_folder, score_on_dask
+
+    if engine == "dask":
+        refused = {"--lang": lang, "--view": view, "--org": organisation, "--period": period, "--spec": spec_file}
+        refused |= {"--indent": indent, "--width": width}
+        score_on_dask(
+            data,
+            grid_name=grid_name,
+            weighting=weighting,
+            output=output,
+            format_name=format_name,
+            scheduler=scheduler,
+            force=force,
+            refused=refused,
+        )
+        return
+    if scheduler is not None:
+        raise ReportError("--scheduler runs the Dask engine", hint="add --engine dask")
+    refuse_memory_folder(data)
     import vises
     from vises.contract.records import ReportRequest
     from vises.io.overwrite import sidecar_of
