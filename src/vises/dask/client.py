@@ -70,7 +70,12 @@ def cluster(scheduler: str | None = None, *, workers: int | None = None, threads
     it is closed when the block ends. A scheduler that cannot be reached is a ``ConfigError``.
     """
     require_dask("running on a Dask cluster")
+    import logging
+
     from distributed import Client, LocalCluster
+
+    # Each rank's sort is a shuffle; the scheduler logs every one at WARNING, which says nothing to a user.
+    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
 
     if scheduler is not None:
         try:

@@ -84,11 +84,17 @@ def merge_all(summaries: list[Summary]) -> Summary:
 
 
 def partition_dataset(frame: Any, ctx: PassContext, *, first_row: int = 1) -> Dataset | None:
-    """The partition as a ``Dataset`` read by the DataFrame reader; ``None`` for an empty partition."""
+    """The partition as a ``Dataset`` read by the DataFrame reader; ``None`` for an empty partition.
+
+    A worker process loads the installed plugins first (once), so the units they define convert
+    there as on the client; the workers need the same plugins installed.
+    """
     if len(frame) == 0:
         return None
     from vises.io.frames import from_frame
+    from vises.plugins.current import get_registry
 
+    len(get_registry().normalisers)  # collects the plugins' unit definitions with the first catalogue
     return from_frame(
         frame,
         grid=ctx.compiled.grid,

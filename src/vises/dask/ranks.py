@@ -72,7 +72,7 @@ def global_ranks(frame: Any, column: str) -> Any:
     import dask.dataframe as dd
 
     ranked = dd.from_delayed(pieces, meta=pd.DataFrame({_ROW: np.empty(0, dtype=np.int64), _RANK: np.empty(0)}))
-    back = ranked.set_index(_ROW, divisions=frame.divisions)[_RANK]
+    back = ranked.rename(columns={_ROW: "row"}).set_index("row", divisions=frame.divisions)[_RANK]
     divisions = tuple(int(d) for d in frame.divisions)
     return back.map_partitions(_every_row, divisions, meta=(_RANK, "f8"))
 
@@ -81,7 +81,10 @@ def _every_row(part: Any, divisions: tuple[int, ...], partition_info: Any = None
     """The ranks of one partition on every one of its rows (NaN where the score is missing)."""
     number = partition_info["number"] if partition_info else 0
     last = number == len(divisions) - 2
-    return part.reindex(np.arange(divisions[number], divisions[number + 1] + (1 if last else 0)))
+    import pandas as pd
+
+    rows = pd.Index(np.arange(divisions[number], divisions[number + 1] + (1 if last else 0)), name="row")
+    return part.reindex(rows)
 
 
 def _delayed_local(part: Any, column: str, before: dict[str, float], ties: dict[str, tuple[float, float]]) -> Any:

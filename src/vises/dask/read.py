@@ -96,18 +96,29 @@ def _parquet(folder: Path, files: list[Path]) -> Folder:
             units, names = found, list(schema.names)
             continue
         if list(schema.names) != names:
+            missing = [name for name in names if name not in schema.names]
+            extra = [name for name in schema.names if name not in names]
+            differ = "; ".join(
+                part
+                for part in (
+                    f"missing {', '.join(missing)}" if missing else "",
+                    f"more: {', '.join(extra)}" if extra else "",
+                    "in another order" if not missing and not extra else "",
+                )
+                if part
+            )
             problems.append(
                 DataError(
-                    f"the columns differ from {files[0].name}'s: {', '.join(schema.names)}",
+                    f"the columns differ from {files[0].name}'s ({differ})",
                     file=str(file),
                     hint="every file of the folder needs the same columns in the same order",
                 )
             )
         elif found != units:
-            differ = sorted(name for name in names if found.get(name) != units.get(name))
+            changed = sorted(name for name in names if found.get(name) != units.get(name))
             problems.append(
                 DataError(
-                    f"the units of {', '.join(differ)} differ from {files[0].name}'s",
+                    f"the units of {', '.join(changed)} differ from {files[0].name}'s",
                     file=str(file),
                     hint="write every file with the same units (vises.write_data keeps them)",
                 )

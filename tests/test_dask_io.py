@@ -1,0 +1,207 @@
+"""Folders of Parquet and CSV files on Dask, the Parquet output, and ``vises score --engine dask``."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("pyarrow")
+dd = pytest.importorskip("dask.dataframe")
+dask = pytest.importorskip("dask")
+
+from test_dask_score import _close, assert_same, generated, grid_with  # noqa: E402
+
+import vises  # noqa: E402
+import vises.dask  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "data" / "wallonie_cisp.csv"
+
+
+def _parts(frame: Any, cuts: list[int]) -> list[Any]:
+    bounds = [0, *cuts, len(frame)]
+    return [frame.iloc[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def test_parquet_folder_keeps_units_and_scores_as_one_file(tmp_path: Path) -> None:
+    grid = vises.load_grid("wallonie.cisp")
+    dataset = vises.load_data(EXAMPLE, grid=grid)
+    import pyarrow.parquet as pq
+
+    whole = vises.write_data(dataset, tmp_path / "whole.parquet")
+    table = pq.read_table(whole)
+    folder = tmp_path / "network"
+    folder.mkdir()
+    for i, (a, b) in enumerate([(0, 30), (30, 31), (31, table.num_rows)]):
+        pq.write_table(table.slice(a, b - a), folder / f"part{i}.parquet")
+    lacking = tmp_path / "lacking"
+    lacking.mkdir()
+    pq.write_table(table.slice(0, 10), lacking / "a.parquet")
+    pq.write_table(table.slice(10, 10).drop_columns(["dropout"]), lacking / "b.parquet")
+    with pytest.raises(
+        vises.DataValidationError, match=r"b\.parquet.*columns differ from a\.parquet's \(missing dropout\)"
+    ):
+        vises.dask.read_folder(lacking)
+    folder_read = vises.dask.read_folder(folder)
+    assert folder_read.format == "parquet" and len(folder_read.files) == 3
+    assert folder_read.units  # the plugin's units, from the fields' metadata
+    memory = vises.score(grid, dataset)
+    with dask.config.set(scheduler="sync"):
+        on_dask = vises.dask.score(grid, folder)
+    assert_same(memory, on_dask, ranks=[grid.root.code])
+
+
+def test_csv_folder_with_a_units_row_and_decimal_commas(tmp_path: Path) -> None:
+    frame = generated(n=300)
+    grid = grid_with()
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    header = ";".join(frame.columns)
+    units = ";".join(["unit", *("hour" if c == "hours" else "" for c in frame.columns[1:])])
+    lines_all = []
+    for i, part in enumerate(_parts(frame, [120, 200])):
+        lines = [
+            ";".join("" if pd.isna(v) else str(v).replace(".", ",") for v in row) for row in part.itertuples(False)
+        ]
+        lines_all += lines
+        (folder / f"part{i}.csv").write_text("\n".join([header, units, *lines]) + "\n", encoding="utf-8")
+    whole = tmp_path / "whole.csv"
+    whole.write_text("\n".join([header, units, *lines_all]) + "\n", encoding="utf-8")
+    read = vises.dask.read_folder(folder)
+    assert read.decimal_comma and read.units == {"hours": "hour"}
+    memory = vises.score(grid, whole)
+    with dask.config.set(scheduler="sync"):
+        on_dask = vises.dask.score(grid, read)
+    assert_same(memory, on_dask, ranks=["index"])
+
+
+def test_folders_that_break_the_pattern_are_named(tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "a.csv").write_text("organisation,period,hours\na,2024,1\n", encoding="utf-8")
+    (mixed / "b.csv").write_text("organisation,period,exits\na,2024,1\n", encoding="utf-8")
+    with pytest.raises(vises.DataValidationError, match=r"b\.csv.*the header differs from a\.csv's"):
+        vises.dask.read_folder(mixed)
+    (mixed / "c.parquet").write_bytes(b"")
+    with pytest.raises(vises.DataError, match="mixes Parquet and CSV"):
+        vises.dask.read_folder(mixed)
+    with pytest.raises(vises.DataError, match="no Parquet"):
+        vises.dask.read_folder(_empty(tmp_path))
+    with pytest.raises(vises.DataError, match="not found"):
+        vises.dask.read_folder(tmp_path / "absent")
+
+
+def _empty(tmp_path: Path) -> Path:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    return folder
+
+
+def test_to_parquet_writes_the_parquet_report_columns(tmp_path: Path) -> None:
+    frame = generated(n=300)
+    grid = grid_with()
+    memory = vises.score(grid, frame)
+    report = tmp_path / "memory.parquet"
+    report.write_bytes(vises.render(memory, "parquet"))  # type: ignore[arg-type]
+    with dask.config.set(scheduler="sync"):
+        on_dask = vises.dask.score(grid, dd.from_pandas(frame, npartitions=4, sort=False))
+        written = on_dask.to_parquet(tmp_path / "out", ranks="all")
+        with pytest.raises(vises.OutputError, match="exists"):
+            on_dask.to_parquet(written)
+    ours = pd.read_parquet(written)
+    theirs = pd.read_parquet(report)
+    assert list(ours.columns) == list(theirs.columns)
+    keys = ["period", "organisation"]
+    ours = ours.sort_values(keys, kind="stable").reset_index(drop=True)
+    theirs = theirs.sort_values(keys, kind="stable").reset_index(drop=True)
+    assert ours["organisation"].tolist() == theirs["organisation"].tolist()
+    for column in ours.columns[2:]:
+        _close(ours[column].astype("float64"), theirs[column].astype("float64"), column)
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_schema(next(written.glob("*.parquet"))).metadata
+    assert b"vises.provenance" in metadata
+    assert not list(tmp_path.glob(".out.vises-*")), "the work folder is removed"
+
+
+def test_vises_score_dispatches_a_dask_frame() -> None:
+    frame = generated(n=120)
+    with dask.config.set(scheduler="sync"):
+        results = vises.score(grid_with(), dd.from_pandas(frame, npartitions=2, sort=False))
+    assert isinstance(results, vises.dask.DaskResults)
+    _close(results.score("index").compute().sort_index(), vises.score(grid_with(), frame).score("index"), "index")
+
+
+# -- the command line ----------------------------------------------------------------------------------------
+
+
+def test_cli_refuses_what_a_parquet_folder_cannot_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _empty(tmp_path)
+    cases = [
+        (["--period", "2019", "-o", str(tmp_path / "o")], "--period does not apply to --engine dask"),
+        (["--format", "html", "-o", str(tmp_path / "o")], "writes the parquet format, not 'html'"),
+        ([], "writes a folder of Parquet files"),
+        (["-o", str(folder / "inside")], "would mix with the data"),
+    ]
+    for extra, message in cases:
+        done = subprocess.run(
+            [sys.executable, "-m", "vises", "score", str(folder), "-g", "wallonie.cisp", "--engine", "dask", *extra],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "vises", "score", str(folder), "-g", "wallonie.cisp"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "needs the Dask engine" in done.stderr
+
+
+@pytest.mark.slow
+def test_cli_scores_a_parquet_folder_on_a_local_cluster(tmp_path: Path) -> None:
+    grid = vises.load_grid("wallonie.cisp")
+    dataset = vises.load_data(EXAMPLE, grid=grid)
+    folder = tmp_path / "network"
+    folder.mkdir()
+    vises.write_data(dataset, folder / "all.parquet")
+    out = tmp_path / "scores"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vises",
+            "score",
+            str(folder),
+            "-g",
+            "wallonie.cisp",
+            "--engine",
+            "dask",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "on a local cluster of" in done.stderr and f"wrote {out}" in done.stderr
+    written = pd.read_parquet(out).sort_values(["period", "organisation"], kind="stable").reset_index(drop=True)
+    memory = vises.score(grid, dataset)
+    order = np.lexsort((memory.organisations, memory.period_codes))
+    for code in memory.codes:
+        _close(written[f"score.{code}"], memory.score(code)[order], code)
+        if code in memory.compiled.node_index:
+            _close(written[f"rank.{code}"].astype("float64"), memory.ranks(code)[order], f"rank of {code}")
