@@ -14,11 +14,11 @@ dd = pytest.importorskip("dask.dataframe")
 dask = pytest.importorskip("dask")
 pytest.importorskip("distributed")
 
+from test_dask_score import assert_same, generated, grid_with, partitioned  # noqa: E402
+
 import vises  # noqa: E402
 import vises.dask  # noqa: E402
 from vises import Method  # noqa: E402
-
-from test_dask_score import assert_same, generated, grid_with, partitioned  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def _asem() -> Path:
 ASEM = _asem()
 needs_asem = pytest.mark.skipif(
     not (ASEM / "iData.csv").is_file(),
-    reason=f"COINr's ASEM example is not available at {ASEM} (it lives in the shared data folder, outside the repository)",
+    reason=f"COINr's ASEM example is not available at {ASEM} (it lives in the shared data folder, outside the repo)",
 )
 
 
@@ -75,8 +75,15 @@ def test_asem_on_dask_equals_memory(build: str) -> None:
     assert_same(memory, on_dask, ranks=[grid.root.code, "Conn", "Sust", "LPI"])
 
 
+@pytest.fixture(scope="module")
+def client() -> Any:
+    """One LocalCluster of two worker processes (one thread each) for the tests of this module."""
+    with vises.dask.cluster(workers=2, threads=1) as started:
+        yield started
+
+
 @pytest.mark.slow
-def test_local_cluster_of_two_worker_processes() -> None:
+def test_local_cluster_of_two_worker_processes(client: Any) -> None:
     """Two worker processes of one thread: scores, coverage, ranks and fits are the in-memory ones."""
     frame = generated(n=1500)
     grid = grid_with(
@@ -86,7 +93,31 @@ def test_local_cluster_of_two_worker_processes() -> None:
         pooling="per_period",
     )
     memory = vises.score(grid, frame)
-    with vises.dask.cluster(workers=2, threads=1) as client:
-        assert len(client.scheduler_info()["workers"]) == 2
-        on_dask = vises.dask.score(grid, partitioned(frame, [200, 480, 900, 1200], empty_at=3))
-        assert_same(memory, on_dask, ranks=["index", "economic", "paid"])
+    assert len(client.scheduler_info()["workers"]) == 2
+    on_dask = vises.dask.score(grid, partitioned(frame, [200, 480, 900, 1200], empty_at=3))
+    assert_same(memory, on_dask, ranks=["index", "economic", "paid"])
+
+
+@needs_asem
+@pytest.mark.slow
+def test_asem_sensitivity_runs_as_tasks_on_worker_processes(client: Any) -> None:
+    """ASEM's weight sensitivity, runs scattered to two worker processes: the in-memory result, same seed."""
+    from test_dask_sensitivity import assert_same_sensitivity
+
+    from vises.analysis import weight_sensitivity
+
+    grid, frame = asem_frame()
+    options: dict[str, Any] = {
+        "runs": 120,
+        "spread": 0.5,
+        "seed": 5,
+        "methods": {"aggregator": ["arithmetic", "median"]},
+    }
+    memory = weight_sensitivity(grid, frame, **options)
+    from distributed import get_task_stream
+
+    with get_task_stream(client) as stream:
+        on_dask = weight_sensitivity(grid, frame, runner=vises.dask.distribute_runs, **options)
+    batches = [task for task in stream.data if "_batch" in str(task["key"])]
+    assert len(batches) == 8, "four batches per worker thread"
+    assert_same_sensitivity(memory, on_dask)

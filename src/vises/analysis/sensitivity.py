@@ -35,6 +35,7 @@ from vises.model import Dataset, Grid, Method
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.compile import CompiledGrid
+    from vises.engine.replications import Runner
 
 __all__ = ["Sensitivity", "ranks_within", "weight_sensitivity"]
 
@@ -153,6 +154,7 @@ def weight_sensitivity(
     nodes: Iterable[str] | None = None,
     code: str | None = None,
     methods: Mapping[str, Sequence[str | Method]] | None = None,
+    runner: Runner | None = None,
 ) -> Sensitivity:
     """Monte Carlo over the weights: how stable is each organisation's rank of ``code``?
 
@@ -160,9 +162,12 @@ def weight_sensitivity(
     its own factor drawn uniformly in [1 − spread, 1 + spread]. ``methods`` adds a discrete choice per
     run, e.g. ``{"aggregator": ["arithmetic", "geometric"]}``; each alternative replaces the method
     everywhere in the grid and must be valid for it (checked before any run). The indicators are
-    normalised once per method combination; each run only re-aggregates.
+    normalised once per method combination; each run only re-aggregates. ``runner`` runs the runs
+    (default: here, one after another); ``vises.dask.distribute_runs`` runs them as Dask tasks, with
+    the same draws for the same seed.
     """
-    from vises.engine.score import aggregate_only, score
+    from vises.engine.replications import draw_replications, run_replications
+    from vises.engine.score import score
 
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise ConfigError(f"runs must be a whole number >= 1, got {runs!r}", path="runs")
@@ -209,22 +214,16 @@ def weight_sensitivity(
         prepared.append((variant_compiled, np.array(normalised, dtype=np.float64, order="F", copy=True)))
 
     _, groups = period_groups(dataset.periods)
-    rng = np.random.default_rng(seed)
-    sizes = [len(compiled.node(name).weights) for name in varied]
-    factors = rng.uniform(1.0 - spread, 1.0 + spread, size=(runs, sum(sizes)))
-    picks = rng.integers(0, len(prepared), size=runs) if len(prepared) > 1 else np.zeros(runs, dtype=np.intp)
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-
-    column = compiled.column_of[target]
-    run_scores = np.empty((len(dataset), runs))
-    for run in range(runs):
-        run_compiled, buffer = prepared[picks[run]]
-        weights = {
-            name: run_compiled.node(name).weights * factors[run, offsets[k] : offsets[k + 1]]
-            for k, name in enumerate(varied)
-        }
-        aggregate_only(run_compiled, buffer, groups, weights)
-        run_scores[:, run] = buffer[:, column]
+    replications = draw_replications(
+        prepared, groups, column=compiled.column_of[target], varied=varied, runs=runs, spread=spread, seed=seed
+    )
+    picks = replications.picks
+    run_scores = np.asarray((runner or run_replications)(replications), dtype=np.float64)
+    if run_scores.shape != (len(dataset), runs):
+        raise ConfigError(
+            f"the runner returned scores of shape {run_scores.shape}, not rows × runs {(len(dataset), runs)}",
+            path="runner",
+        )
 
     run_ranks = ranks_within(run_scores, groups)
     nominal_rank = np.asarray(nominal.ranks(target), dtype=np.float64)
