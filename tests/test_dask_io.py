@@ -198,9 +198,65 @@ def test_cli_scores_a_parquet_folder_on_a_local_cluster(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "on a local cluster of" in done.stderr and f"wrote {out}" in done.stderr
+    assert "% Completed" not in done.stderr + done.stdout, "no progress bar off a terminal"
     written = pd.read_parquet(out).sort_values(["period", "organisation"], kind="stable").reset_index(drop=True)
     memory = vises.score(grid, dataset)
     order = np.lexsort((memory.organisations, memory.period_codes))
+    for code in memory.codes:
+        _close(written[f"score.{code}"], memory.score(code)[order], code)
+        if code in memory.compiled.node_index:
+            _close(written[f"rank.{code}"].astype("float64"), memory.ranks(code)[order], f"rank of {code}")
+
+
+@pytest.mark.slow
+def test_cli_scores_a_csv_folder_with_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """Three CSV files (one with its header only) through ``vises score --engine dask``, stderr a terminal."""
+    import os
+    import pty
+
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    folder = tmp_path / "network"
+    folder.mkdir()
+    for i, chunk in enumerate([rows[:40], [], rows[40:]]):
+        (folder / f"part{i}.csv").write_text("\n".join([header, *chunk]) + "\n", encoding="utf-8")
+    out = tmp_path / "scores"
+    command = [sys.executable, "-m", "vises", "score", str(folder), "-g", "wallonie.cisp", "--engine", "dask"]
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*command, "-o", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            check=False,
+            cwd=tmp_path,
+            timeout=300,
+        )
+        os.close(follower)
+        follower = -1
+        terminal = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed
+                break
+            if not chunk:
+                break
+            terminal += chunk
+    finally:
+        if follower >= 0:
+            os.close(follower)
+        os.close(leader)
+    shown = terminal.decode("utf-8", "replace")
+    assert done.returncode == 0, shown
+    assert "% Completed" in shown, "a progress bar on the terminal"
+    assert done.stdout == b"", "the bar stays off stdout"
+    assert f"wrote {out}" in shown
+    grid = vises.load_grid("wallonie.cisp")
+    memory = vises.score(grid, EXAMPLE)
+    written = pd.read_parquet(out).sort_values(["period", "organisation"], kind="stable").reset_index(drop=True)
+    order = np.lexsort((memory.organisations, memory.period_codes))
+    assert written["organisation"].tolist() == np.asarray(memory.organisations)[order].tolist()
     for code in memory.codes:
         _close(written[f"score.{code}"], memory.score(code)[order], code)
         if code in memory.compiled.node_index:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,15 +52,26 @@ def compute(*collections: Any) -> tuple[Any, ...]:
     if not _PROGRESS.get():
         return tuple(dask.compute(*collections))
     if client is not None:
-        from distributed import progress
-
         futures = client.compute(list(collections))
-        progress(futures)
+        show_progress(futures)
         return tuple(client.gather(futures))
     from dask.diagnostics import ProgressBar
 
-    with ProgressBar(minimum=1.0):
+    with ProgressBar(minimum=1.0, out=sys.stderr):
         return tuple(dask.compute(*collections))
+
+
+def show_progress(futures: list[Any]) -> None:
+    """Draw the futures' progress on stderr until they finish, when progress bars are on.
+
+    Stdout stays for the results (distributed draws on stdout; it is pointed at stderr meanwhile).
+    """
+    if not _PROGRESS.get():
+        return
+    from distributed import progress
+
+    with contextlib.redirect_stdout(sys.stderr):
+        progress(futures)
 
 
 @contextlib.contextmanager
@@ -95,4 +107,4 @@ def cluster(scheduler: str | None = None, *, workers: int | None = None, threads
         yield client
 
 
-__all__ = ["active_client", "cluster", "compute", "progress_bars", "require_dask"]
+__all__ = ["active_client", "cluster", "compute", "progress_bars", "require_dask", "show_progress"]

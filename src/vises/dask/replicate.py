@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from vises.dask.client import _PROGRESS, active_client, compute, require_dask
+from vises.dask.client import active_client, compute, require_dask, show_progress
 from vises.engine.replications import Replications, run_replications
 from vises.errors import ConfigError
 
@@ -45,10 +45,7 @@ def distribute_runs(replications: Replications, *, batch: int | None = None) -> 
             client.submit(_batch, scattered, replications.factors[a:b], replications.picks[a:b], pure=False)
             for a, b in bounds
         ]
-        if _PROGRESS.get():
-            from distributed import progress
-
-            progress(futures)
+        show_progress(futures)
         pieces = client.gather(futures)
     else:
         import dask
