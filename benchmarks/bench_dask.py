@@ -1,0 +1,244 @@
+"""Benchmark vises.dask.score on a folder of Parquet files against vises.score in memory, in one run.
+
+1. The large run: ``--rows`` rows × 20 indicators (default 2,000,000; the issue's size is
+   ``--rows 20000000``, about 3.5 GB in memory, a few minutes more on this machine) written as a
+   folder of Parquet files of ``--file-rows`` rows, then scored on a LocalCluster of ``--workers``
+   worker processes of one thread: fit on merged statistics, score every partition, global ranks of
+   the five aggregates per period (what ``vises score --engine dask`` ranks), written as a Parquet folder. Prints the wall time, the rows per
+   second, and the peak memory of the whole process tree (this process, the scheduler, the nannies
+   and the workers; resident set sizes sampled every 50 ms, summed) beside the data's size in
+   memory (float64 indicators and the two key columns as pandas holds them) and on disk.
+2. The ratio: at ``--fit-rows`` (a size that fits; default 500,000), the same job in memory —
+   ``vises.load_data`` of the Parquet file, ``vises.score``, the ``parquet`` report written — and on
+   Dask with the same output (ranks of every code), each repeated ``--repeats`` times; prints the medians and the throughput ratio
+   (Dask / memory; above 1 is faster on Dask). Both outputs are checked equal (scores to 1e-12,
+   ranks exactly) before any figure is printed.
+
+Timings on a shared machine are noisy: read the medians and the ratio, not one run.
+
+    python benchmarks/bench_dask.py [--rows N] [--fit-rows N] [--file-rows N] [--workers W] [--repeats R]
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse
+import contextlib
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DIMENSIONS = 4
+PER_DIMENSION = 5
+PERIODS = ("2021", "2022", "2023", "2024")
+
+
+def grid() -> Any:
+    import vises
+
+    nodes = [vises.Node(code="index")]
+    indicators = []
+    for d in range(DIMENSIONS):
+        nodes.append(vises.Node(code=f"dim{d}", parent="index", weight=float(d + 1)))
+        for i in range(PER_DIMENSION):
+            k = d * PER_DIMENSION + i
+            indicators.append(
+                vises.Indicator(code=f"ind{k:02d}", parent=f"dim{d}", direction="lower" if k % 7 == 0 else "higher")
+            )
+    return vises.Grid(code="bench", nodes=tuple(nodes), indicators=tuple(indicators))
+
+
+def write_store(folder: Path, rows: int, file_rows: int, seed: int = 7) -> int:
+    """``rows`` rows in files of ``file_rows`` (sorted by period, ~5 % missing); returns the bytes on disk."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(seed)
+    per_period = -(-rows // len(PERIODS))
+    for number, start in enumerate(range(0, rows, file_rows)):
+        stop = min(start + file_rows, rows)
+        position = np.arange(start, stop)
+        columns: dict[str, Any] = {
+            "organisation": pa.array(np.char.add("org", (position % per_period).astype(str))),
+            "period": pa.array(np.asarray(PERIODS)[position // per_period]),
+        }
+        for k in range(DIMENSIONS * PER_DIMENSION):
+            values = rng.gamma(2.0, 50.0, size=stop - start)
+            values[rng.random(stop - start) < 0.05] = np.nan
+            columns[f"ind{k:02d}"] = pa.array(values, from_pandas=True)
+        pq.write_table(pa.table(columns), folder / f"part{number:04d}.parquet", compression="zstd")
+    return sum(f.stat().st_size for f in folder.iterdir())
+
+
+def split_store(file: Path, folder: Path, pieces: int) -> None:
+    """The rows of ``file`` in ``pieces`` files (the same rows, so the outputs compare)."""
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True)
+    table = pq.read_table(file)
+    step = -(-table.num_rows // pieces)
+    for number, start in enumerate(range(0, table.num_rows, step)):
+        pq.write_table(table.slice(start, step), folder / f"part{number:04d}.parquet", compression="zstd")
+
+
+def size_in_memory(rows: int, folder: Path) -> int:
+    """The data as pandas holds it: float64 indicators plus the key columns of one file, scaled."""
+    import pandas as pd
+
+    first = pd.read_parquet(next(iter(sorted(folder.iterdir()))))
+    return int(first.memory_usage(deep=True, index=False).sum() / len(first) * rows)
+
+
+@contextlib.contextmanager
+def peak_memory() -> Iterator[list[int]]:
+    """The peak of the summed resident set sizes of this process and all its descendants, while inside."""
+    import psutil
+
+    me = psutil.Process()
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += process.memory_info().rss
+            peak[0] = max(peak[0], total)
+            stop.wait(0.05)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        thread.join()
+
+
+def on_dask(the_grid: Any, folder: Path, out: Path, ranks: str = "nodes") -> Path:
+    import vises.dask
+
+    if out.exists():
+        shutil.rmtree(out)
+    return vises.dask.score(the_grid, folder).to_parquet(out, ranks=ranks)
+
+
+def in_memory(the_grid: Any, file: Path, out: Path) -> Path:
+    import vises
+
+    results = vises.score(the_grid, vises.load_data(file, grid=the_grid))
+    out.write_bytes(vises.render(results, "parquet"))  # type: ignore[arg-type]
+    return out
+
+
+def check_equal(memory_file: Path, dask_folder: Path) -> None:
+    import pandas as pd
+
+    keys = ["period", "organisation"]
+    ours = pd.read_parquet(dask_folder).sort_values(keys, kind="stable").reset_index(drop=True)
+    theirs = pd.read_parquet(memory_file).sort_values(keys, kind="stable").reset_index(drop=True)
+    assert list(ours.columns) == list(theirs.columns), (list(ours.columns), list(theirs.columns))
+    assert (ours["organisation"] == theirs["organisation"]).all()
+    for column in ours.columns[2:]:
+        a = ours[column].astype("float64").to_numpy()
+        b = theirs[column].astype("float64").to_numpy()
+        assert np.array_equal(np.isnan(a), np.isnan(b)), column
+        tolerance = 0.0 if column.startswith("rank.") else 1e-12
+        assert np.allclose(a, b, rtol=0.0, atol=tolerance, equal_nan=True), column
+
+
+def median_time(job: Any, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=2_000_000, help="rows of the large run (the issue's: 20000000)")
+    parser.add_argument("--fit-rows", type=int, default=500_000, help="rows of the memory-vs-Dask ratio")
+    parser.add_argument("--file-rows", type=int, default=500_000, help="rows per Parquet file (one partition each)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-large", action="store_true", help="only the ratio")
+    args = parser.parse_args()
+
+    import logging
+
+    import vises.dask
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    the_grid = grid()
+    scratch = Path(tempfile.mkdtemp(prefix="vises-bench-dask-"))
+    try:
+        with vises.dask.cluster(workers=args.workers, threads=1) as client:
+            workers = len(client.scheduler_info()["workers"])
+            print(f"LocalCluster: {workers} worker processes × 1 thread; {os.cpu_count()} cores")
+
+            # -- 2. the ratio on a size that fits ------------------------------------------------
+            fit = scratch / "fit"
+            write_store(fit, args.fit_rows, args.fit_rows)
+            fit_file = next(iter(fit.iterdir()))
+            memory_out, dask_out = scratch / "memory.parquet", scratch / "dask-fit"
+            in_memory(the_grid, fit_file, memory_out)
+            on_dask(the_grid, fit, dask_out, "all")
+            check_equal(memory_out, dask_out)
+            # the same rows in several files, so the Dask run has partitions to spread
+            split = scratch / "fit-split"
+            split_store(fit_file, split, 2 * workers)
+            on_dask(the_grid, split, scratch / "dask-split", "all")
+            check_equal(memory_out, scratch / "dask-split")
+            memory_time = median_time(lambda: in_memory(the_grid, fit_file, memory_out), args.repeats)
+            dask_time = median_time(lambda: on_dask(the_grid, split, dask_out, "all"), args.repeats)
+            print(
+                f"\n{args.fit_rows:,} rows × 20 indicators (the parquet report: scores, coverage, ranks of all 25 codes), "
+                f"medians of {args.repeats}:"
+            )
+            print(f"  in memory  {memory_time:8.2f} s   {args.fit_rows / memory_time:12,.0f} rows/s")
+            print(f"  on Dask    {dask_time:8.2f} s   {args.fit_rows / dask_time:12,.0f} rows/s")
+            print(f"  throughput ratio Dask / memory: {memory_time / dask_time:.2f}  (outputs checked equal)")
+
+            if args.skip_large:
+                return
+            # -- 1. the large run ------------------------------------------------------------
+            large = scratch / "large"
+            start = time.perf_counter()
+            on_disk = write_store(large, args.rows, args.file_rows)
+            written = time.perf_counter() - start
+            data_size = size_in_memory(args.rows, large)
+            with peak_memory() as peak:
+                start = time.perf_counter()
+                on_dask(the_grid, large, scratch / "dask-large")
+                elapsed = time.perf_counter() - start
+            print(f"\n{args.rows:,} rows × 20 indicators from {len(list(large.iterdir()))} Parquet files on Dask:")
+            print(
+                f"  data: {data_size / 2**30:.2f} GiB in memory, {on_disk / 2**30:.2f} GiB on disk (written in {written:.0f} s)"
+            )
+            print(f"  scored, ranked and written in {elapsed:.1f} s ({args.rows / elapsed:,.0f} rows/s)")
+            print(
+                f"  peak memory of all processes: {peak[0] / 2**30:.2f} GiB = {peak[0] / data_size:.2f} × the data in memory"
+            )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
