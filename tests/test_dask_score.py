@@ -216,7 +216,47 @@ def test_a_fit_that_fails_fails_alike() -> None:
     assert str(on_dask.value) == str(memory.value)
 
 
-def test_every_code_ranked_and_a_single_partition() -> None:
+#: The two ways of ranking on Dask: binary search in the gathered sorted scores, or dask's sort (past the bound).
+RANKINGS = {"searched": None, "shuffled": "1"}
+
+
+def _ranking(monkeypatch: pytest.MonkeyPatch, way: str) -> list[str]:
+    """Rank ``way`` from here on; the list fills with the way each ranking took."""
+    import vises.dask.ranks as ranks
+
+    bound = RANKINGS[way]
+    if bound is not None:
+        monkeypatch.setenv("VISES_DASK_MAX_GATHERED", bound)
+    taken: list[str] = []
+    for name, function in (("searched", ranks._searched_ranks), ("shuffled", ranks._shuffled_ranks)):
+        monkeypatch.setattr(ranks, f"_{name}_ranks", _recording(function, name, taken))
+    return taken
+
+
+def _recording(function: Any, name: str, taken: list[str]) -> Any:
+    def recorded(*args: Any) -> Any:
+        taken.append(name)
+        return function(*args)
+
+    return recorded
+
+
+@pytest.mark.parametrize("way", RANKINGS)
+def test_ranks_both_ways_across_cut_periods(way: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = generated(n=900)
+    grid = grid_with(normaliser=Method(name="zscore"), pooling="per_period")
+    ddf = partitioned(frame, [100, 300, 450, 700], empty_at=2)
+    memory = vises.score(grid, frame)
+    taken = _ranking(monkeypatch, way)
+    with dask.config.set(scheduler="sync"):
+        on_dask = vises.dask.score(grid, ddf)
+    assert_same(memory, on_dask, ranks=["index", "social", "hours", "quality"])
+    assert taken == [way] * 4
+
+
+@pytest.mark.parametrize("way", RANKINGS)
+def test_every_code_ranked_and_a_single_partition(way: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _ranking(monkeypatch, way)
     frame = generated(n=300, periods=("2024",))
     grid = grid_with(normaliser=Method(name="zscore"))
     memory, on_dask = both(grid, frame, partitioned(frame, []))
@@ -248,8 +288,10 @@ def test_denominators_not_applicable_and_units() -> None:
     assert_same(memory, on_dask, ranks=["index"])
 
 
-def test_ties_split_across_sorted_partitions_rank_alike() -> None:
+@pytest.mark.parametrize("way", RANKINGS)
+def test_ties_split_across_sorted_partitions_rank_alike(way: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Many equal scores: whichever sorted partition they land in, they share the lowest rank."""
+    _ranking(monkeypatch, way)
     rows = 2000
     frame = pd.DataFrame(
         {

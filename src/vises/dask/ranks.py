@@ -1,11 +1,17 @@
 """Ranks within each period over the whole Dask DataFrame, exactly as ``Results.ranks`` gives them.
 
 1 = best, exactly equal scores share the lowest rank (R's ``ties.method = "min"``), missing stays
-unranked. A rank counts every better score of the period in every partition, so the scores are
-sorted across partitions by dask (a shuffle: rows move between workers); each sorted partition
-then adds the count of its period's rows in the partitions before it. Equal scores split across
-two sorted partitions are corrected by the count of equal values before them, so ties never
-depend on where dask cut. The ranks are moved back to the rows' own partitions (a second shuffle).
+unranked. A rank counts every better score of the period in every partition. Two ways, the same
+numbers:
+
+- up to ``VISES_DASK_MAX_GATHERED`` present scores (the bound of the gathered fits), each period's
+  scores are sorted once, in a tree of tasks on the workers, and every partition counts the better
+  ones by binary search (``searchsorted``): no row moves, two reads of the column;
+- past it, the scores are sorted across partitions by dask (a shuffle: rows move between
+  workers); each sorted partition then adds the count of its period's rows in the partitions before
+  it. Equal scores split across two sorted partitions are corrected by the count of equal values
+  before them, so ties never depend on where dask cut. The ranks are moved back to the rows' own
+  partitions (a second shuffle).
 """
 
 from __future__ import annotations
@@ -56,6 +62,64 @@ def _local_ranks(frame: Any, column: str, before: dict[str, float], ties: dict[s
 def global_ranks(frame: Any, column: str) -> Any:
     """A dask Series of ranks within each period (NaN where the score is missing), aligned with
     ``frame``, whose index is the row number with known divisions."""
+    from vises.dask.stats import max_gathered
+
+    (present,) = compute(frame[column].count())
+    if int(present) <= max_gathered():
+        return _searched_ranks(frame, column)
+    return _shuffled_ranks(frame, column)
+
+
+def _sorted_by_period(part: Any, column: str) -> dict[str, np.ndarray]:
+    """One partition's present scores, per period (unsorted; the merge sorts once)."""
+    import pandas as pd
+
+    values = part[column].to_numpy(dtype=np.float64, na_value=np.nan)
+    keep = ~np.isnan(values)
+    periods = part["period"].to_numpy()[keep]
+    values = values[keep]
+    codes, uniques = pd.factorize(periods)
+    return {str(period): values[codes == k] for k, period in enumerate(uniques)}
+
+
+def _merge_values(*pieces: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    keys = dict.fromkeys(key for piece in pieces for key in piece)
+    return {key: np.concatenate([piece[key] for piece in pieces if key in piece]) for key in keys}
+
+
+def _sort_all(merged: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {key: np.sort(values, kind="stable") for key, values in merged.items()}
+
+
+def _searched(part: Any, column: str, ordered: dict[str, np.ndarray]) -> Any:
+    """Ranks of one partition: 1 + the period's scores strictly above each score, by binary search."""
+    import pandas as pd
+
+    values = part[column].to_numpy(dtype=np.float64, na_value=np.nan)
+    ranks = np.full(len(values), np.nan)
+    codes, uniques = pd.factorize(part["period"].to_numpy())
+    present = ~np.isnan(values)
+    for k, period in enumerate(uniques):
+        mine = present & (codes == k)
+        if mine.any():
+            sorted_values = ordered[str(period)]
+            above = len(sorted_values) - np.searchsorted(sorted_values, values[mine], side="right")
+            ranks[mine] = 1.0 + above
+    return pd.Series(ranks, index=part.index, name=_RANK)
+
+
+def _searched_ranks(frame: Any, column: str) -> Any:
+    import dask
+
+    scored = frame[["period", column]]
+    pieces = [dask.delayed(_sorted_by_period)(part, column) for part in scored.to_delayed()]
+    while len(pieces) > 1:  # a tree of merges, eight at a time
+        pieces = [dask.delayed(_merge_values)(*pieces[i : i + 8]) for i in range(0, len(pieces), 8)]
+    ordered = dask.delayed(_sort_all)(pieces[0])
+    return scored.map_partitions(_searched, column, ordered, meta=(_RANK, "f8"))
+
+
+def _shuffled_ranks(frame: Any, column: str) -> Any:
     import pandas as pd
 
     scored = frame[["period", column]]
