@@ -104,8 +104,8 @@ class DaskResults:
 
     def ranks(self, code: str) -> Any:
         """Rank within each period over every partition (1 = best, ties share the lowest rank, missing
-        NaN): the numbers of ``Results.ranks``. Costs a sort of the scores across workers; call
-        ``persist()`` first when asking for several, so the scoring is not run again for each."""
+        NaN): the numbers of ``Results.ranks``. Costs passes over the scores (``vises.dask.ranks``);
+        call ``persist()`` first when asking for several, so the scoring is not run again for each."""
         from vises.dask.ranks import global_ranks
 
         return global_ranks(self.frame, f"score.{self._check(code)}")
