@@ -121,3 +121,42 @@ def test_asem_sensitivity_runs_as_tasks_on_worker_processes(client: Any) -> None
     batches = [task for task in stream.data if "_batch" in str(task["key"])]
     assert len(batches) == 8, "four batches per worker thread"
     assert_same_sensitivity(memory, on_dask)
+
+
+@pytest.mark.slow
+def test_cli_scores_on_a_running_scheduler(client: Any, tmp_path: Path) -> None:
+    """``vises score --engine dask --scheduler ADDRESS`` through the real entry point, on this module's cluster."""
+    import subprocess
+    import sys
+
+    example = ROOT / "examples" / "data" / "wallonie_cisp.csv"
+    folder = tmp_path / "network"
+    folder.mkdir()
+    lines = example.read_text(encoding="utf-8").splitlines()
+    for i, chunk in enumerate([lines[1:50], lines[50:]]):
+        (folder / f"part{i}.csv").write_text("\n".join([lines[0], *chunk]) + "\n", encoding="utf-8")
+    out = tmp_path / "scores"
+    address = client.scheduler.address
+    command = [sys.executable, "-m", "vises", "score", str(folder), "-g", "wallonie.cisp", "--engine", "dask"]
+    done = subprocess.run(
+        [*command, "--scheduler", address, "-o", str(out)], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"on {address}" in done.stderr
+    grid = vises.load_grid("wallonie.cisp")
+    memory = vises.score(grid, example)
+    written = pd.read_parquet(out).sort_values(["period", "organisation"], kind="stable").reset_index(drop=True)
+    order = np.lexsort((memory.organisations, memory.period_codes))
+    for code in (grid.root.code, *memory.compiled.node_index):
+        assert np.allclose(written[f"score.{code}"], memory.score(code)[order], rtol=0, atol=1e-12, equal_nan=True)
+        assert np.array_equal(written[f"rank.{code}"].astype("float64"), memory.ranks(code)[order], equal_nan=True)
+    unreachable = subprocess.run(
+        [*command, "--scheduler", "tcp://127.0.0.1:9", "-o", str(tmp_path / "never")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert unreachable.returncode == 2
+    assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in unreachable.stderr
+    assert "Traceback" not in unreachable.stderr and not (tmp_path / "never").exists()
