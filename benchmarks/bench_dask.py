@@ -6,8 +6,8 @@
    thread: fit on merged statistics, score every partition, global ranks of the five aggregates per
    period (what ``vises score --engine dask`` ranks), written as a Parquet folder. Prints the wall
    time, the rows per second, and the peak memory of the whole process tree (this process, the
-   scheduler, the nannies and the workers; resident set sizes sampled every 50 ms, summed) beside
-   the data's size in memory (as pandas holds it) and on disk.
+   scheduler, the nannies and the workers; proportional set sizes sampled every 50 ms, summed) beside
+   the data's size in memory (as pandas holds it) and on disk, and what the idle processes held.
 2. The ratio: at ``--fit-rows`` (a size that fits; default 200,000) the job in memory —
    ``vises.load_data`` of the Parquet file, ``vises.score``, the ``parquet`` report written (it ranks
    every code, which costs memory little) — and on Dask (the same rows in four files, the CLI's
@@ -30,6 +30,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import contextlib
+import gc
 import shutil
 import statistics
 import sys
@@ -104,22 +105,29 @@ def size_in_memory(rows: int, folder: Path) -> int:
     return int(first.memory_usage(deep=True, index=False).sum() / len(first) * rows)
 
 
-@contextlib.contextmanager
-def peak_memory() -> Iterator[list[int]]:
-    """The peak of the summed resident set sizes of this process and all its descendants, while inside."""
+def memory_now() -> int:
+    """The memory of this process and all its descendants: proportional set sizes summed (shared
+    library pages counted once across processes), the resident set sizes where PSS is unknown."""
     import psutil
 
     me = psutil.Process()
+    total = 0
+    for process in [me, *me.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            info = process.memory_full_info()
+            total += getattr(info, "pss", info.rss)
+    return total
+
+
+@contextlib.contextmanager
+def peak_memory() -> Iterator[list[int]]:
+    """The peak of ``memory_now`` while inside, sampled every 50 ms."""
     peak = [0]
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            total = 0
-            for process in [me, *me.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    total += process.memory_info().rss
-            peak[0] = max(peak[0], total)
+            peak[0] = max(peak[0], memory_now())
             stop.wait(0.05)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -180,7 +188,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=2_000_000, help="rows of the large run (the issue's: 20000000)")
     parser.add_argument("--fit-rows", type=int, default=200_000, help="rows of the memory-vs-Dask ratio")
-    parser.add_argument("--file-rows", type=int, default=500_000, help="rows per Parquet file (one partition each)")
+    parser.add_argument("--file-rows", type=int, default=250_000, help="rows per Parquet file (one partition each)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-large", action="store_true", help="only the ratio")
@@ -219,6 +227,8 @@ def main() -> None:
             large = scratch / "large"
             on_disk = write_store(large, args.rows, args.file_rows)
             data_size = size_in_memory(args.rows, large)
+            client.run(gc.collect)
+            idle = memory_now()
             with peak_memory() as peak:
                 start = time.perf_counter()
                 on_dask(the_grid, large, scratch / "dask-large")
@@ -228,6 +238,7 @@ def main() -> None:
             print(f"  data: {data_size / 2**30:.2f} GiB in memory, {on_disk / 2**30:.2f} GiB on disk")
             print(f"  scored, ranked and written in {elapsed:.1f} s ({args.rows / elapsed:,.0f} rows/s)")
             print(f"  peak memory of all processes: {peak[0] / 2**30:.2f} GiB = {peak[0] / data_size:.2f} × the data")
+            print(f"  (the idle client, scheduler and workers held {idle / 2**30:.2f} GiB before the run)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     sys.stdout.flush()
