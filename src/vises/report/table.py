@@ -106,7 +106,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     facts = [said(_t("organisation", lang), view.organisation), said(_t("period", lang), view.period)]
     if view.previous_period:
         facts.append(said(_t("previous_period", lang), view.previous_period))
-    facts += [said(_t(name, lang), value) for name, value in view.portrait]
+    facts += [said(view.portrait_titles.get(name) or _t(name, lang), value) for name, value in view.portrait]
     blocks.append(Items(items=tuple(facts)))
 
     blocks.append(Heading(level=2, text=_t("evaluation", lang)))
