@@ -178,6 +178,16 @@ def resolve(results: Results, request: ReportRequest, format: str) -> Request:
     if period is not None and period not in results.period_values:
         raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
     organisation = None if request.organisation is None else str(request.organisation)
+    if options.pseudonyms and not (options.public or options.staff):
+        raise ConfigError(
+            "report option 'pseudonyms' is used by the public view and the staff workbook",
+            hint="add public=true (the view to circulate) or, for xlsx, staff=true",
+        )
+    if options.public and options.staff:
+        raise ConfigError(
+            "report options 'public' and 'staff' exclude each other: the staff workbook names every organisation",
+            hint="render the public view and the staff workbook separately",
+        )
     return Request(lang=lang, view=view, organisation=organisation, period=period, options=options)
 
 
