@@ -79,7 +79,8 @@ class RequirementResults:
     def status(self, code: str) -> np.ndarray:
         """Each row's status as text (``"met"``, ``"not_met"``, ``"not_demonstrated"``, ``"not_applicable"``)."""
         words = np.array([status.value for status in STATUS_ORDER], dtype=object)
-        return words[self.codes_of(code)]
+        picked: np.ndarray = words[self.codes_of(code)]
+        return picked
 
     def condition_codes(self, code: str) -> tuple[np.ndarray, ...]:
         """Per condition of requirement ``code`` (in its order), each row's status position."""

@@ -194,7 +194,10 @@ def round_document(
             "created": getattr(reference, "created", None),
         }
     elif reference is not None and hasattr(reference, "provenance"):
-        previous = {"grid_version": reference.provenance.get("grid_version"), "created": reference.provenance.get("created")}
+        previous = {
+            "grid_version": reference.provenance.get("grid_version"),
+            "created": reference.provenance.get("created"),
+        }
     return {
         "format": ROUND_FORMAT,
         "name": name,
@@ -279,7 +282,9 @@ def _float_list(values: Any, n: int, key: str, reader: _Reader) -> np.ndarray | 
 
 
 def _row_mask(values: Any, n: int, key: str, reader: _Reader) -> np.ndarray | None:
-    if not isinstance(values, list) or any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < n for v in values):
+    if not isinstance(values, list) or any(
+        isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < n for v in values
+    ):
         reader.bad(key, f"expected a list of row numbers from 0 to {n - 1}")
         return None
     mask = np.zeros(n, dtype=bool)
@@ -336,7 +341,11 @@ def read_round(path: str | os.PathLike[str]) -> SavedRound:
         na = _row_mask(entry.get("not_applicable", []), n, f"{key}.not_applicable", reader)
         if "levels" in entry:
             levels = entry["levels"]
-            if not isinstance(levels, list) or len(levels) != n or not all(v is None or isinstance(v, str) for v in levels):
+            if (
+                not isinstance(levels, list)
+                or len(levels) != n
+                or not all(v is None or isinstance(v, str) for v in levels)
+            ):
                 reader.bad(f"{key}.levels", f"expected a list of {n} level values or null")
                 continue
             values = np.empty(n, dtype=object)

@@ -42,7 +42,7 @@ def check_secret(secret: str | bytes, *, source: str) -> bytes:
     if len(raw) < MIN_SECRET_CHARS:
         raise ConfigError(
             f"the pseudonym secret from {source} has {len(raw)} characters; at least {MIN_SECRET_CHARS} are needed",
-            hint="use a long random text, e.g. python -c \"import secrets; print(secrets.token_urlsafe(32))\", "
+            hint='use a long random text, e.g. python -c "import secrets; print(secrets.token_urlsafe(32))", '
             "and keep it for every round",
         )
     return raw
@@ -149,7 +149,11 @@ def pseudonym_csv(mapping: Mapping[str, str]) -> str:
 
 
 def pseudonyms_for(
-    codes: Iterable[str], *, secret: bytes | None = None, mapping: Mapping[str, str] | None = None, file: str | None = None
+    codes: Iterable[str],
+    *,
+    secret: bytes | None = None,
+    mapping: Mapping[str, str] | None = None,
+    file: str | None = None,
 ) -> dict[str, str]:
     """The pseudonym of every code: from the federation's mapping, else keyed by the secret.
 

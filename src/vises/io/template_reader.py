@@ -598,6 +598,10 @@ class TemplateReader:
         text: dict[str, np.ndarray] = {}
         for ind in self.grid.indicators:
             if ind.code not in values:
+                if self.version_changed and ind.scored:
+                    # Added to the grid since the template was made: missing here, and said so.
+                    empty = np.full(len(rows), np.nan) if ind.kind is Kind.QUANTITY else np.full(len(rows), None)
+                    columns[ind.code] = Column(values=empty, unit=ind.unit if ind.kind is Kind.QUANTITY else None)
                 continue
             picked = [values[ind.code][b] for b in rows]
             mask = np.array([na[ind.code][b] for b in rows], dtype=bool)

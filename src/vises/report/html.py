@@ -20,8 +20,8 @@ import numpy as np
 
 from vises.errors import MissingDependencyError
 from vises.i18n import MISSING, colon, format_date, format_number, translate
-from vises.report import charts
 from vises.model.requirements import STATUS_ORDER
+from vises.report import charts
 from vises.report.csv_format import machine_numbers
 from vises.report.requirement_rows import status_text
 from vises.report.views import (

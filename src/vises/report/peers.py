@@ -79,7 +79,7 @@ def attribute_values(results: Results, name: str) -> np.ndarray | None:
     gaps = values == None  # noqa: E711 - element-wise on an object array
     if profiles and gaps.any():
         distinct, inverse = np.unique(results.organisations[gaps], return_inverse=True)
-        portrait = []
+        portrait: list[str | None] = []
         for code in distinct.tolist():
             profile = profiles.get(str(code))
             if profile is None:
@@ -105,8 +105,6 @@ def attribute_title(results: Results, name: str, lang: str) -> str:
     if name in DEFAULT_ATTRIBUTES:
         return translate(name, lang)
     return name
-
-
 
 
 # -- the peer-group table of the network view ----------------------------------------------------
@@ -172,9 +170,7 @@ def peer_groups(
         if not cells:
             continue
         membership = np.array([mask for _, _, mask, _ in cells], dtype=bool)
-        hidden = suppress_groups(
-            membership, np.array([p for _, _, _, p in cells]), present_scores[rows], k
-        )
+        hidden = suppress_groups(membership, np.array([p for _, _, _, p in cells]), present_scores[rows], k)
         titles = {attribute: attribute_title(results, attribute, lang) for attribute, _, _ in columns}
         for position, (attribute, group, mask, _) in enumerate(cells):
             block = matrix[rows][mask]
@@ -202,10 +198,10 @@ def peer_groups(
 __all__ = [
     "DEFAULT_ATTRIBUTES",
     "PeerGroup",
-    "peer_groups",
     "attribute_title",
     "attribute_values",
     "check_requested",
     "known_attributes",
     "peer_attributes",
+    "peer_groups",
 ]

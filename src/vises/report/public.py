@@ -77,7 +77,11 @@ def public_tables(view: NetworkView) -> list[PublicTable]:
         assert table.rank_counts is not None
         columns += [table.rank_counts[:, i] for i in range(len(view.codes))]
         numeric += [True] * (2 * len(view.codes))
-    out = [PublicTable(name="scores", keys=tuple(keys), labels=tuple(labels), columns=tuple(columns), numeric=tuple(numeric))]
+    out = [
+        PublicTable(
+            name="scores", keys=tuple(keys), labels=tuple(labels), columns=tuple(columns), numeric=tuple(numeric)
+        )
+    ]
 
     stats = ("count", "minimum", "q1", "median", "q3", "maximum", "mean")
     dist = view.distributions
@@ -247,7 +251,9 @@ def public_xlsx(results: Results, request: Request) -> bytes:
             Column(values=column, style=NUMBER if numeric else TEXT, numeric=numeric)
             for column, numeric in zip(table.columns, table.numeric, strict=True)
         ]
-        widths = [min(max(len(label), len(key), 10) + 2, 45) for label, key in zip(table.labels, table.keys, strict=True)]
+        widths = [
+            min(max(len(label), len(key), 10) + 2, 45) for label, key in zip(table.labels, table.keys, strict=True)
+        ]
         book.add_sheet(table.name, heads, body, widths=widths, freeze=(2, 1))
     _provenance_sheet(book, results, request.lang)
     book.close()

@@ -126,9 +126,7 @@ def profile_requirements(results: Results, row: int, lang: str) -> tuple[tuple[R
                 status=STATUS_ORDER[int(column[row])],
                 given=_given(results, condition.indicator, row, lang),
             )
-            for condition, column in zip(
-                requirement.conditions, answers.condition_codes(requirement.code), strict=True
-            )
+            for condition, column in zip(requirement.conditions, answers.condition_codes(requirement.code), strict=True)
         )
         rows.append(
             RequirementRow(

@@ -64,7 +64,9 @@ def staff_sheets(book: Workbook, results: Results, request: Request, rows: np.nd
         keys.append("pseudonym")
         labels.append(t("pseudonym"))
         columns.append(_text([request.options.pseudonyms.get(code) for code in codes]))
-    periods = {code: sorted({str(p) for p in results.periods[results.organisations == code].tolist()}) for code in codes}
+    periods = {
+        code: sorted({str(p) for p in results.periods[results.organisations == code].tolist()}) for code in codes
+    }
     keys.append("periods")
     labels.append(t("period"))
     columns.append(_text([", ".join(periods[code]) for code in codes]))

@@ -17,9 +17,9 @@ import attrs
 import numpy as np
 
 from vises.i18n import MISSING, colon, format_date, format_number, translate
+from vises.model.requirements import STATUS_ORDER
 from vises.neutralise import terminal_text
 from vises.report.layout import LEFT, RIGHT, Table, plain
-from vises.model.requirements import STATUS_ORDER
 from vises.report.requirement_rows import status_text
 from vises.report.totals import Total
 from vises.report.views import (
@@ -286,9 +286,9 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
     if view.peer_groups:
         groups = view.peer_groups
         means = np.array([g.means for g in groups], dtype=float).reshape(len(groups), len(view.codes))
-        hidden_means = np.array(
-            [g.suppressed or (False,) * len(view.codes) for g in groups], dtype=bool
-        ).reshape(len(groups), len(view.codes))
+        hidden_means = np.array([g.suppressed or (False,) * len(view.codes) for g in groups], dtype=bool).reshape(
+            len(groups), len(view.codes)
+        )
         blocks.append(
             Table(
                 headers=(_t("attribute", lang), _t("group", lang), _t("period", lang), _t("count", lang), *view.labels),
@@ -409,21 +409,17 @@ def _profile_requirement_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
         return []
     lang = view.lang
     said = fmt.said
-    blocks: list[Block] = [Heading(level=2, text=_t("requirements", lang)), Paragraph(text=_t("requirements_note", lang))]
+    blocks: list[Block] = [
+        Heading(level=2, text=_t("requirements", lang)),
+        Paragraph(text=_t("requirements_note", lang)),
+    ]
     rows = []
     for row in view.requirements:
-        rows.append(["› " * row.depth + row.label, row.status_label, "", ""])
+        rows.append(["› " * row.depth + row.label, row.status_label, ""])
         for condition in row.conditions:
-            rows.append(
-                ["› " * (row.depth + 1) + condition.text, status_text(condition.status, lang), condition.given, ""]
-            )
-    blocks.append(
-        Table.from_rows(
-            (_t("requirement", lang), _t("answer", lang), _t("value_given", lang), ""),
-            [cells[:3] for cells in rows],
-            (LEFT, LEFT, LEFT),
-        )
-    )
+            rows.append(["› " * (row.depth + 1) + condition.text, status_text(condition.status, lang), condition.given])
+    headers = (_t("requirement", lang), _t("answer", lang), _t("value_given", lang))
+    blocks.append(Table.from_rows(headers, rows, (LEFT, LEFT, LEFT)))
     if view.unmet:
         blocks.append(Paragraph(text=said(_t("unmet_requirements", lang), "").rstrip()))
         blocks.append(Items(items=view.unmet))

@@ -77,7 +77,7 @@ def network_totals(
     out: list[Total] = []
     for period in list(periods)[::-1]:
         rows = results.periods == period
-        of = int(len(np.unique(results.organisations[rows])))
+        of = len(np.unique(results.organisations[rows]))
         for code in codes:
             values = np.asarray(results.raw(code), dtype=np.float64)[rows]
             values = np.where(results.imputed(code)[rows], np.nan, values)

@@ -556,7 +556,8 @@ def rank_counts(results: Results, code: str) -> np.ndarray:
     present = ~np.isnan(results.score(code))
     codes = results.period_codes
     per_period = np.bincount(codes[present], minlength=len(results.period_values))
-    return per_period[codes].astype(np.float64)
+    counts: np.ndarray = per_period[codes].astype(np.float64)
+    return counts
 
 
 # -- the network overview ----------------------------------------------------------------------

@@ -64,7 +64,9 @@ def check_output(output: Path, inputs: Iterable[Path], *, force: bool) -> None:
             )
     parent = output.parent if str(output.parent) else Path(".")
     if not parent.is_dir():
-        raise ConfigError("the folder to write the round into does not exist", file=str(output), hint=f"create {parent}")
+        raise ConfigError(
+            "the folder to write the round into does not exist", file=str(output), hint=f"create {parent}"
+        )
 
 
 def safe_names(codes: Iterable[str]) -> dict[str, str]:

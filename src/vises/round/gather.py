@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
@@ -66,10 +67,10 @@ def _padded(dataset: Dataset, grid: Grid, codes: Sequence[str]) -> Dataset:
     return attrs.evolve(dataset, columns=columns)
 
 
-def _framing(paths: Sequence[Path], problems: list[VisesError]) -> tuple[dict[str, Organisation], list]:
+def _framing(paths: Sequence[Path], problems: list[VisesError]) -> tuple[dict[str, Organisation], list[Any]]:
     profiles: dict[str, Organisation] = {}
     where: dict[str, str] = {}
-    evaluations: list = []
+    evaluations: list[Any] = []
     for path in paths:
         try:
             found, records = read_evaluations(path)

@@ -130,7 +130,7 @@ def _condition_problems(grid: Grid, condition: Condition, path: str, out: list[V
         if problem:
             out.append(GridError(problem, file=file, path=f"{path}.{test}"))
     low, high = given.get("at_least"), given.get("at_most")
-    if low is not None and high is not None and "at_least" in allowed:
+    if isinstance(low, (float, str)) and isinstance(high, (float, str)) and "at_least" in allowed:
         try:
             contradiction = threshold(indicator, low) > threshold(indicator, high)
         except (KeyError, ValueError, TypeError):
@@ -138,7 +138,8 @@ def _condition_problems(grid: Grid, condition: Condition, path: str, out: list[V
         if contradiction:
             out.append(
                 GridError(
-                    f"at_least {level_value(low)} is above at_most {level_value(high)}: no value of {indicator.code!r} can meet it",
+                    f"at_least {level_value(low)} is above at_most {level_value(high)}: "
+                    f"no value of {indicator.code!r} can meet it",
                     file=file,
                     path=path,
                 )
@@ -187,8 +188,8 @@ def requirement_problems(grid: Grid, *, file: str | None = None) -> list[VisesEr
                     f"parent {parent!r} is neither a node nor a requirement of the grid",
                     file=file,
                     path=f"{path}.parent",
-                    hint=did_you_mean(parent, [*codes, *grid.index.node_by_code]) or "leave it out to show the "
-                    "requirement beside the top-level dimensions",
+                    hint=did_you_mean(parent, [*codes, *grid.index.node_by_code])
+                    or "leave it out to show the requirement beside the top-level dimensions",
                 )
             )
         if not requirement.conditions and requirement.code not in has_children:
