@@ -196,6 +196,24 @@ def test_the_command_line_round_and_score_against_the_round_file(
         expected = published[(line["organisation"], line["period"])]
         assert (float(line[root]) if line[root] else float("nan")) == pytest.approx(expected, abs=0, nan_ok=True)
 
+    # A late centre scored alone on the round's scale gets the score it has in the network, not one
+    # fitted on itself (every min-max indicator at 0 or 100).
+    lines = NETWORK.read_text(encoding="utf-8").splitlines()
+    late = tmp_path / "late.csv"
+    late.write_text("\n".join([lines[0], *(x for x in lines[1:] if x.startswith("cisp_05,"))]) + "\n", "utf-8")
+    alone = tmp_path / "alone.csv"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["score", str(late), "-g", GRID, "--reference", str(last_year.round_file), "-o", str(alone)])
+    assert exit_info.value.code in (0, None)
+    scored_alone = list(csv.DictReader(io.StringIO(alone.read_text(encoding="utf-8"))))
+    assert len(scored_alone) == 3
+    for line in scored_alone:
+        assert float(line[root]) == pytest.approx(published[("cisp_05", line["period"])], abs=0)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["score", str(late), "-g", GRID, "-o", str(alone), "--force"])
+    fitted_on_itself = list(csv.DictReader(io.StringIO(alone.read_text(encoding="utf-8"))))
+    assert any(float(x[root]) != pytest.approx(published[("cisp_05", x["period"])]) for x in fitted_on_itself)
+
     # A second run without --force refuses to replace the round folder; with it, replaces it.
     with pytest.raises(SystemExit) as again:
         main(["round", str(submissions), "-g", GRID, "-o", str(output)])
