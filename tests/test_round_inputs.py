@@ -139,3 +139,39 @@ def test_network_totals_add_the_counts_only() -> None:
     assert totals["trainees"].value == float(sum(range(10, 18))) and totals["trainees"].count == 8
     assert totals["hours"].value == 800.0 and totals["hours"].unit_label == "hours"
     assert "Network totals" in vises.render(peer_results({}), "table", lang="en")
+
+
+def test_a_denominated_indicator_is_pooled_not_averaged() -> None:
+    """Σ numerator / Σ denominator, by hand: 16/54, 5/10, 0/5 and 30/40 pool to 51/109, not a mean of rates."""
+    grid = Grid(
+        code="net",
+        nodes=(Node(code="net"), Node(code="a", parent="net")),
+        indicators=(Indicator(code="placed", parent="a", unit="percent", denominator="leavers"),),
+    )
+    data = Dataset(
+        organisations=np.array(["c1", "c2", "c3", "c4", "c5"]),
+        periods=np.array(["2025"] * 5),
+        columns={
+            "placed": Column(values=np.array([16.0, 5.0, 0.0, 30.0, 3.0]), unit="person"),
+            "leavers": Column(values=np.array([54.0, 10.0, 5.0, 40.0, np.nan]), unit="person"),
+        },
+    )
+    results = vises.score(grid, data)
+    assert results.raw("placed")[0] == pytest.approx(100 * 16 / 54)
+    [total] = network_view(results, lang="en").totals
+    assert total.kind == "pooled_rate" and total.count == 4 and total.of == 5
+    assert total.value == pytest.approx(100 * 51 / 109)
+    assert (total.numerator, total.denominator) == (pytest.approx(5100.0), 109.0)
+    assert "pooled" in total.label and total.unit == "percent"
+    # c4 holds 30 of the 51 placements: above the dominance share of one half, the rate is not published.
+    public = {"public": True, "pseudonyms": {f"c{i}": f"P{i}" for i in range(1, 6)}}
+    [hidden] = network_view(results, lang="en", options=parse_options(public, "table")).totals
+    assert hidden.suppressed == "dominance" and np.isnan(hidden.value) and np.isnan(hidden.numerator)
+    view = network_view(results, lang="en", options=parse_options({**public, "dominance": 0.9}, "table"))
+    [shown] = view.totals
+    assert shown.suppressed is None and shown.value == pytest.approx(100 * 51 / 109)
+    from vises.report.public import public_tables
+
+    [table] = [t for t in public_tables(view) if t.name == "totals"]
+    column = dict(zip(table.keys, table.columns, strict=True))
+    assert column["kind"].tolist() == ["pooled_rate"] and column["denominator"].tolist() == [109.0]

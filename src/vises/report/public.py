@@ -124,13 +124,28 @@ def public_tables(view: NetworkView) -> list[PublicTable]:
     out.append(
         PublicTable(
             name="totals",
-            keys=("code", "indicator", "period", "unit", "total", "reported_by", "organisations", "suppressed"),
+            keys=(
+                "code",
+                "indicator",
+                "period",
+                "kind",
+                "unit",
+                "total",
+                "numerator",
+                "denominator",
+                "reported_by",
+                "organisations",
+                "suppressed",
+            ),
             labels=(
                 t("code"),
                 t("indicator"),
                 t("period"),
+                t("total_kind"),
                 t("unit"),
                 t("total"),
+                t("sum_numerators"),
+                t("sum_denominators"),
                 t("reported_by"),
                 t("count"),
                 t("suppressed_mark"),
@@ -139,13 +154,16 @@ def public_tables(view: NetworkView) -> list[PublicTable]:
                 _text([x.code for x in totals]),
                 _text([x.label for x in totals]),
                 _text([x.period for x in totals]),
+                _text([x.kind for x in totals]),
                 _text([x.unit_label for x in totals]),
                 _numbers([x.value for x in totals]),
+                _numbers([x.numerator for x in totals]),
+                _numbers([x.denominator for x in totals]),
                 _numbers([x.count for x in totals]),
                 _numbers([x.of for x in totals]),
                 _text([x.suppressed or "" for x in totals]),
             ),
-            numeric=(False, False, False, False, True, True, True, False),
+            numeric=(False, False, False, False, False, True, True, True, True, True, False),
         )
     )
     if view.requirements:

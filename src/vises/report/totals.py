@@ -8,11 +8,13 @@ hours, actions, euros); the tag ``no_total`` keeps a counted unit out (an averag
 ratio (a denominator, ``hour / FTE``, ``percent``) is never summed: its total means nothing.
 
 Each total is over the organisations that gave the value in the period (imputed cells are left
-out: a total of what was reported, with how many reported it). A pooled rate
-(Σ numerator / Σ denominator) is the same record with ``kind = "pooled_rate"`` and its numerator
-and denominator; vises adds them once indicators carry their numerator and denominator (the
-``rate`` kind). In the public view a total from fewer than ``min_group`` organisations, or one
-where a single organisation holds more than ``dominance`` of it, is suppressed.
+out: a total of what was reported, with how many reported it). An indicator divided by a
+``denominator`` column (a rate, an intensity) is given as a **pooled rate**: Σ numerator /
+Σ denominator over the organisations that reported both (``kind = "pooled_rate"``, with the two
+sums), the network's own rate rather than a mean of the centres' rates, in the indicator's unit.
+In the public view a total from fewer than ``min_group`` organisations, or one where a single
+organisation holds more than ``dominance`` of it (of the numerator or of the denominator of a
+pooled rate), is suppressed.
 """
 
 from __future__ import annotations
@@ -66,18 +68,26 @@ class Total:
     denominator: float = math.nan
 
 
+def is_pooled_rate(indicator: Indicator) -> bool:
+    """Whether an indicator is a ratio whose numerator and denominator add up across organisations."""
+    return indicator.kind is Kind.QUANTITY and bool(indicator.denominator) and NO_TOTAL_TAG not in indicator.tags
+
+
 def network_totals(
     results: Results, periods: Sequence[str], lang: str, disclosure: Disclosure | None = None
 ) -> tuple[Total, ...]:
-    """The total of every count indicator per period (latest period first), disclosure applied."""
+    """The total of every count indicator and the pooled rate of every denominated one, per period
+    (latest period first), disclosure applied."""
     from vises.report.disclosure import dominated
     from vises.report.views import unit_text
 
     codes = [ind.code for ind in results.grid.scored_indicators if is_count(ind)]
+    rates = [ind for ind in results.grid.scored_indicators if is_pooled_rate(ind)]
     out: list[Total] = []
     for period in list(periods)[::-1]:
         rows = results.periods == period
         of = len(np.unique(results.organisations[rows]))
+        out += [_pooled_rate(results, ind, period, rows, of, lang, disclosure) for ind in rates]
         for code in codes:
             values = np.asarray(results.raw(code), dtype=np.float64)[rows]
             values = np.where(results.imputed(code)[rows], np.nan, values)
@@ -108,4 +118,54 @@ def network_totals(
     return tuple(out)
 
 
-__all__ = ["COUNT_TAG", "NO_TOTAL_TAG", "Total", "is_count", "network_totals"]
+def _pooled_rate(
+    results: Results,
+    indicator: Indicator,
+    period: str,
+    rows: np.ndarray,
+    of: int,
+    lang: str,
+    disclosure: Disclosure | None,
+) -> Total:
+    """Σ numerator / Σ denominator of ``indicator`` over ``rows``: each ratio times its denominator,
+    summed, over the sum of the denominators (rows with both reported, none imputed)."""
+    from vises.i18n import translate
+    from vises.report.disclosure import dominated
+    from vises.report.views import unit_text
+
+    code = indicator.code
+    ratio = np.where(results.imputed(code)[rows], np.nan, np.asarray(results.raw(code), dtype=np.float64)[rows])
+    column = results.dataset.columns.get(indicator.denominator or "")
+    if column is None or not column.numeric:
+        base = np.full(int(rows.sum()), np.nan)
+    else:
+        base = np.asarray(column.values, dtype=np.float64)[rows]
+    both = ~np.isnan(ratio) & ~np.isnan(base) & (base > 0)
+    numerators, denominators = ratio[both] * base[both], base[both]
+    count = int(both.sum())
+    numerator, denominator = float(numerators.sum()), float(denominators.sum())
+    value = numerator / denominator if count and denominator > 0 else math.nan
+    why = None
+    if disclosure is not None and disclosure.public and count:
+        if count < disclosure.k:
+            why = "min_group"
+        elif dominated(numerators, disclosure.dominance) or dominated(denominators, disclosure.dominance):
+            why = "dominance"
+    unit = results.unit(code)
+    return Total(
+        code=code,
+        label=translate("pooled_rate_label", lang, label=results.label(code, lang)),
+        period=period,
+        unit=unit,
+        unit_label=unit_text(unit, lang, results.grid.unit_labels),
+        kind="pooled_rate",
+        value=math.nan if why else value,
+        count=count,
+        of=of,
+        suppressed=why,
+        numerator=math.nan if why else numerator,
+        denominator=math.nan if why else denominator,
+    )
+
+
+__all__ = ["COUNT_TAG", "NO_TOTAL_TAG", "Total", "is_count", "is_pooled_rate", "network_totals"]
