@@ -82,7 +82,7 @@ def _secret(secret_file: Path | None) -> bytes | None:
     multiple=True,
     default=("html",),
     show_default=True,
-    help="Format of the profiles (repeat for several: --profile-format html --profile-format md).",
+    help="Format of the profiles (repeat for several: --profile-format html --profile-format markdown).",
 )
 @click.option(
     "--network-format",

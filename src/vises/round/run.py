@@ -104,6 +104,12 @@ def _check_formats(formats: Sequence[str], what: str) -> tuple[str, ...]:
     return chosen
 
 
+def _with_ranks(options: dict[str, Any], format: str, ranks: bool) -> dict[str, Any]:
+    """``options`` with ranks left out when asked; ranks are shown by default, and the csv table
+    has none to leave out (it takes no ``ranks`` option)."""
+    return options if ranks or format == "csv" else {**options, "ranks": False}
+
+
 def _data_suffixes() -> list[str]:
     from vises.plugins.current import get_registry
 
@@ -166,13 +172,7 @@ def run_round(
         organisations, secret=secret, mapping=mapping, file=None if pseudonym_file is None else str(pseudonym_file)
     )
     round_name = name or results.period_values[-1]
-    public = {
-        "public": True,
-        "pseudonyms": pseudonyms,
-        "min_group": min_group,
-        "dominance": dominance,
-        "ranks": ranks,
-    }
+    public: dict[str, Any] = {"public": True, "pseudonyms": pseudonyms, "min_group": min_group, "dominance": dominance}
     if peer_groups is not None:
         public["peer_groups"] = list(peer_groups)
     shared = {"language": lang, "period": period}
@@ -195,8 +195,9 @@ def run_round(
 
         for format in network_formats:
             step(f"network view ({format})")
-            put(f"network{_suffix(format)}", _render(results, format, view="network", options=public, **shared))
-        profile_options = {"public": True, "min_group": min_group, "ranks": ranks}
+            options = _with_ranks(public, format, ranks)
+            put(f"network{_suffix(format)}", _render(results, format, view="network", options=options, **shared))
+        profile_options: dict[str, Any] = {"public": True, "min_group": min_group}
         for organisation in organisations:
             for format in profile_formats:
                 step(f"profile of {organisation}")
@@ -207,7 +208,7 @@ def run_round(
                         format,
                         view="profile",
                         organisation=organisation,
-                        options=profile_options,
+                        options=_with_ranks(profile_options, format, ranks),
                         language=lang,
                     ),
                 )
