@@ -285,3 +285,16 @@ def test_every_core_format_of_the_network_view_and_the_profiles_without_ranks(tm
         [NETWORK], grid=GRID, output=tmp_path / "r2", secret=SECRET, network_formats=["markdown"]
     )
     assert " / 30" in (with_ranks.output / "network.md").read_text(encoding="utf-8")
+
+
+def test_the_round_writes_only_formats_that_apply_its_disclosure_control(tmp_path: Path) -> None:
+    from vises.report.views import FORMAT_OPTIONS
+    from vises.round.run import PUBLIC_FORMATS
+
+    assert set(PUBLIC_FORMATS) == {name for name, options in FORMAT_OPTIONS.items() if "public" in options}
+    for format in ("wallonie.caips", "cids"):
+        with pytest.raises(vises.ReportError, match="disclosure control"):
+            vises.run_round([NETWORK], grid=GRID, output=tmp_path / "r", secret=SECRET, network_formats=[format])
+    with pytest.raises(vises.ReportError, match="disclosure control"):
+        vises.run_round([NETWORK], grid=GRID, output=tmp_path / "r", secret=SECRET, profile_formats=["cids"])
+    assert not (tmp_path / "r").exists()

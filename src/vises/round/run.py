@@ -90,6 +90,13 @@ def _suffix(format: str) -> str:
     return str(get_registry().report_formats[format].suffix)
 
 
+#: The report formats that apply the public view's disclosure control (pseudonyms, k, dominance):
+#: the core formats taking the ``public`` option (``report.views.FORMAT_OPTIONS``, a sibling this
+#: package may not import; a test keeps the two equal). Another format, a plugin's or an export,
+#: might print names or small groups, so a round does not write it.
+PUBLIC_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx", "parquet")
+
+
 def _check_formats(formats: Sequence[str], what: str) -> tuple[str, ...]:
     from vises.errors import ReportError, unknown_name_hint
     from vises.plugins.current import get_registry
@@ -99,6 +106,13 @@ def _check_formats(formats: Sequence[str], what: str) -> tuple[str, ...]:
     for name in chosen:
         if name not in known:
             raise ReportError(f"unknown {what} format {name!r}", hint=unknown_name_hint(name, known))
+        if name not in PUBLIC_FORMATS:
+            raise ReportError(
+                f"the round does not write its {what} view in format {name!r}: only vises's report formats "
+                "apply the round's disclosure control (pseudonyms, smallest group, dominance)",
+                hint=f"choose among {', '.join(PUBLIC_FORMATS)}; write {name!r} from the round's results "
+                "with vises score, for the staff",
+            )
     if not chosen:
         raise ConfigError(f"no {what} format chosen", hint="html is the usual one")
     return chosen
@@ -263,4 +277,4 @@ def _index(results: Results, pseudonyms: dict[str, str], names: dict[str, str], 
     return buffer.getvalue()
 
 
-__all__ = ["RoundReport", "run_round"]
+__all__ = ["PUBLIC_FORMATS", "RoundReport", "run_round"]
