@@ -16,7 +16,7 @@ from vises.engine.load import load_data, load_grid, validate_data, validate_grid
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
-    from dask.dataframe import DataFrame as DaskFrame
+    from typing import Protocol
 
     from vises.dask.results import DaskResults
     from vises.engine.compile import CompiledGrid
@@ -29,6 +29,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.round.run import RoundReport
 
 PathLike = str | os.PathLike[str]
+
+if TYPE_CHECKING:  # pragma: no cover
+
+    class DaskFrame(Protocol):
+        """A dask DataFrame as the overloads see it (dask is untyped for mypy here: follow_imports=skip)."""
+
+        npartitions: int
+
+        def map_partitions(self, func: Any, *args: Any, **kwargs: Any) -> Any: ...
+
 
 __all__ = [
     "check_requirements",
@@ -63,7 +73,7 @@ def compile_grid(grid: Grid | PathLike, *, weighting: str | Mapping[str, float] 
 
 
 @overload
-def score(  # type: ignore[overload-overlap]
+def score(
     grid: Grid | CompiledGrid | PathLike,
     data: DaskFrame,
     *,

@@ -133,7 +133,13 @@ def score(
     from vises.cli.dask_engine import refuse_memory_folder, score_on_dask
 
     if engine == "dask":
-        refused = {"--lang": lang, "--view": view, "--org": organisation, "--period": period, "--spec": spec_file}
+        refused: dict[str, object] = {
+            "--lang": lang,
+            "--view": view,
+            "--org": organisation,
+            "--period": period,
+            "--spec": spec_file,
+        }
         refused |= {"--indent": indent, "--width": width, "--reference": reference}
         score_on_dask(
             data,
