@@ -15,7 +15,6 @@ from vises.engine.load import load_data, load_grid, validate_data, validate_grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
-
     from typing import Protocol
 
     from vises.dask.results import DaskResults

@@ -171,7 +171,8 @@ class DaskResults:
         self, path: PathLike, *, ranks: str | Iterable[str] | None = "nodes", overwrite: bool = False
     ) -> Path:
         """Write a folder of Parquet files: the ``parquet`` report's columns (``organisation``, ``period``,
-        ``score.<code>``, ``rank.<code>`` for the ranked codes, ``coverage.<code>``) and the provenance
+        ``score.<code>``, ``rank.<code>`` and ``ranked.<code>`` (rows ranked in the period) for the
+        ranked codes, ``coverage.<code>``) and the provenance
         in each file's metadata (``vises.provenance``). Built beside ``path`` and moved into place when
         complete, so a failed run leaves no half-written folder. Ranks: see ``ranked_codes``."""
         import dask.dataframe as dd
@@ -202,11 +203,14 @@ class DaskResults:
                 for position, code in enumerate(ranked):
                     rank = dd.read_parquet(str(work / f"rank{position}"), index="row", calculate_divisions=True)
                     final = final.assign(**{f"rank.{code}": rank[f"rank.{code}"]})
+                (counts,) = compute(scores.groupby("period")[[f"score.{c}" for c in ranked]].count())
+                final = final.map_partitions(_with_counts, counts, ranked, meta=_counts_meta(final._meta, ranked))
                 order = [
                     "organisation",
                     "period",
                     *(f"score.{c}" for c in self.codes),
                     *(f"rank.{c}" for c in self.codes if c in ranked),
+                    *(f"ranked.{c}" for c in self.codes if c in ranked),
                     *(f"coverage.{c}" for c in self.codes),
                 ]
                 compute(_writing(final[order].reset_index(drop=True), work / "out", metadata))
@@ -218,6 +222,19 @@ class DaskResults:
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return target
+
+
+def _with_counts(part: Any, counts: Any, ranked: list[str]) -> Any:
+    """``ranked.<code>``: how many rows of each row's period are ranked (the N of "rank 5 / N")."""
+    added = {
+        f"ranked.{code}": counts[f"score.{code}"].reindex(part["period"]).fillna(0).to_numpy().astype(np.int32)
+        for code in ranked
+    }
+    return part.assign(**added)
+
+
+def _counts_meta(meta: Any, ranked: list[str]) -> Any:
+    return meta.assign(**{f"ranked.{code}": np.empty(0, dtype=np.int32) for code in ranked})
 
 
 def _writing(frame: Any, folder: Path, metadata: Mapping[str, str], *, index: bool = False) -> Any:
