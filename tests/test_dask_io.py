@@ -261,3 +261,13 @@ def test_cli_scores_a_csv_folder_with_a_progress_bar_on_a_terminal(tmp_path: Pat
         _close(written[f"score.{code}"], memory.score(code)[order], code)
         if code in memory.compiled.node_index:
             _close(written[f"rank.{code}"].astype("float64"), memory.ranks(code)[order], f"rank of {code}")
+
+
+def test_a_saved_round_is_refused_as_a_reference_on_dask(tmp_path: Path) -> None:
+    frame = generated(n=120)
+    grid = grid_with()
+    saved = vises.save_round(vises.score(grid, frame), tmp_path / "round.json")
+    ddf = dd.from_pandas(frame, npartitions=2, sort=False)
+    for reference in (saved, vises.load_round(saved)):
+        with pytest.raises(vises.ConfigError, match="a saved round is not a reference on Dask yet"):
+            vises.score(grid, ddf, reference=reference)
