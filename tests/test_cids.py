@@ -29,7 +29,7 @@ import vises
 from vises.errors import ConfigError, ReportError
 from vises.standards import raw_values
 from vises.standards.jsonld import CIDS_CONTEXT_URL, PREFIXES, TERMS
-from vises.standards.periods import period_span
+from vises.model.calendar import period_span
 
 rdflib = pytest.importorskip("rdflib", reason="rdflib (dev extra) parses the JSON-LD back")
 from rdflib.collection import Collection  # noqa: E402

@@ -27,6 +27,8 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from vises.errors import ConfigError, GridValidationError, ValidationError, VisesError, closest
 from vises.model import Defaults, Direction, FrozenDict, Grid, Indicator, Kind, Level, Method, Node, Pooling, thaw
+from vises.model.evidence import EvidencePolicy
+from vises.model.records import Calendar, Collection, Measure, RecordFormat, RecordSource, Statistic
 
 T = TypeVar("T")
 
@@ -171,13 +173,16 @@ def numbers_as_text(
     """A strict structure hook for ``cls`` that reads a number under ``keys`` as its text.
 
     ``period = 2019`` or a scale level ``value = 3`` is written as a number but means a text;
-    integral numbers become their digits, other numbers their decimal form when ``fractions``.
+    integral numbers become their digits, other numbers their decimal form when ``fractions``;
+    a list of such numbers becomes a list of texts.
     """
     plain = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
 
     def text(raw: Any) -> Any:
         if isinstance(raw, bool):
             return raw
+        if isinstance(raw, list):  # a list of such values (periods = [2018, 2019])
+            return [text(item) for item in raw]
         if isinstance(raw, int):
             return str(raw)
         if fractions and isinstance(raw, float):
@@ -336,7 +341,7 @@ def _unstructure_method(method: Method) -> str | dict[str, Any]:
 def make_converter() -> cattrs.Converter:
     """Build the strict converter for the grid classes (one is kept privately per process)."""
     conv = base_converter()
-    register_enums(conv, Kind, Direction, Pooling)
+    register_enums(conv, Kind, Direction, Pooling, Statistic, Calendar, RecordFormat)
     # The model keeps its mappings frozen; files read and write them as plain tables.
     conv.register_unstructure_hook(FrozenDict, thaw)
     conv.register_structure_hook(Method, _structure_method)
@@ -346,7 +351,10 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(
         Grid, make_dict_structure_fn(Grid, conv, _cattrs_forbid_extra_keys=True, plugin=override(omit=True))
     )
-    for cls in (Level, Indicator, Node, Defaults):
+    # Periods and answers of a collection spec are often written as numbers (2019, 5): they are text.
+    conv.register_structure_hook(RecordSource, numbers_as_text(conv, RecordSource, "periods"))
+    conv.register_structure_hook(Measure, numbers_as_text(conv, Measure, "top", "scale"))
+    for cls in (Level, Indicator, Node, Defaults, EvidencePolicy, Collection, RecordSource, Measure):
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
     conv.register_unstructure_hook(
         Grid, make_dict_unstructure_fn(Grid, conv, _cattrs_omit_if_default=True, plugin=override(omit=True))

@@ -35,7 +35,7 @@ from vises.standards.measures import (
 )
 from vises.standards.options import DEFAULT_NAMESPACE, CidsOptions, parse_cids_options
 from vises.standards.outcomes import OutcomeMap, outcome_map
-from vises.standards.periods import period_spans, xsd_datetime
+from vises.model.calendar import period_spans, xsd_datetime
 from vises.validation.codes import sdg_goal_of
 
 if TYPE_CHECKING:  # pragma: no cover
