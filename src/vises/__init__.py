@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises import analysis, sroi, testing
     from vises._version import __version__
     from vises.api import (
+        collect,
         compile_grid,
         load_data,
         load_grid,
@@ -29,6 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
         validate_grid,
         write_data,
     )
+    from vises.collect.spec import read_collection
+    from vises.collect.tables import RecordTable, read_records
     from vises.contract.hookspecs import hookimpl
     from vises.contract.records import (
         AggregatorSpec,
@@ -46,7 +49,9 @@ if TYPE_CHECKING:  # pragma: no cover
         Weighting,
     )
     from vises.engine.compile import CompiledGrid
+    from vises.engine.evidence import EvidenceColumn
     from vises.engine.explain import Explanation
+    from vises.engine.pooled import PooledRate
     from vises.engine.results import Results
     from vises.engine.scorer import Scorer
     from vises.errors import (
@@ -55,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
         DataValidationError,
         DataWarning,
         ExitCode,
+        FormulaError,
         GridError,
         GridValidationError,
         LimitError,
@@ -73,20 +79,28 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.i18n import format_number, method_label, stakeholder_label, unit_label
     from vises.limits import Limits, current_limits, use_limits
     from vises.model import (
+        Calendar,
+        Collection,
         Column,
         Dataset,
         Defaults,
         Direction,
         Evaluation,
+        Evidence,
+        EvidencePolicy,
         Family,
         Grid,
         Indicator,
         Kind,
         Level,
+        Measure,
         Method,
         Node,
         Organisation,
         Pooling,
+        RecordFormat,
+        RecordSource,
+        Statistic,
         label_in,
     )
     from vises.neutralise import formula_like, markdown_text, spreadsheet_text, terminal_text
@@ -101,6 +115,7 @@ _WHERE: dict[str, str] = {
     "__version__": "vises._version",  # read from the package metadata on first use (importlib.metadata is slow)
     **dict.fromkeys(
         (
+            "collect",
             "compile_grid",
             "load_data",
             "load_grid",
@@ -132,8 +147,12 @@ _WHERE: dict[str, str] = {
         ),
         "vises.contract.records",
     ),
+    "read_collection": "vises.collect.spec",
+    **dict.fromkeys(("RecordTable", "read_records"), "vises.collect.tables"),
     "CompiledGrid": "vises.engine.compile",
+    "EvidenceColumn": "vises.engine.evidence",
     "Explanation": "vises.engine.explain",
+    "PooledRate": "vises.engine.pooled",
     "Results": "vises.engine.results",
     "Scorer": "vises.engine.scorer",
     **dict.fromkeys(
@@ -143,6 +162,7 @@ _WHERE: dict[str, str] = {
             "DataValidationError",
             "DataWarning",
             "ExitCode",
+            "FormulaError",
             "GridError",
             "GridValidationError",
             "LimitError",
@@ -165,20 +185,28 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(("formula_like", "markdown_text", "spreadsheet_text", "terminal_text"), "vises.neutralise"),
     **dict.fromkeys(
         (
+            "Calendar",
+            "Collection",
             "Column",
             "Dataset",
             "Defaults",
             "Direction",
             "Evaluation",
+            "Evidence",
+            "EvidencePolicy",
             "Family",
             "Grid",
             "Indicator",
             "Kind",
             "Level",
+            "Measure",
             "Method",
             "Node",
             "Organisation",
             "Pooling",
+            "RecordFormat",
+            "RecordSource",
+            "Statistic",
             "label_in",
         ),
         "vises.model",
@@ -196,6 +224,8 @@ _NAMESPACES = ("analysis", "sroi", "testing")
 
 __all__ = [
     "AggregatorSpec",
+    "Calendar",
+    "Collection",
     "Column",
     "CompiledGrid",
     "ConfigError",
@@ -206,11 +236,15 @@ __all__ = [
     "Defaults",
     "Direction",
     "Evaluation",
+    "Evidence",
+    "EvidenceColumn",
+    "EvidencePolicy",
     "ExitCode",
     "Explanation",
     "Family",
     "FinancialProxy",
     "FitContext",
+    "FormulaError",
     "Grid",
     "GridError",
     "GridLimits",
@@ -223,6 +257,7 @@ __all__ = [
     "Level",
     "LimitError",
     "Limits",
+    "Measure",
     "Method",
     "MethodError",
     "MissingDependencyError",
@@ -231,9 +266,13 @@ __all__ = [
     "Organisation",
     "OutputError",
     "PluginError",
+    "PooledRate",
     "Pooling",
     "ReadRequest",
     "Reader",
+    "RecordFormat",
+    "RecordSource",
+    "RecordTable",
     "Registry",
     "ReportError",
     "ReportFormat",
@@ -241,6 +280,7 @@ __all__ = [
     "Results",
     "Scorer",
     "SroiError",
+    "Statistic",
     "TreatmentSpec",
     "UnitError",
     "ValidationError",
@@ -251,6 +291,7 @@ __all__ = [
     "__version__",
     "analysis",
     "check_plugin",
+    "collect",
     "compile_grid",
     "current_limits",
     "format_number",
@@ -264,6 +305,8 @@ __all__ = [
     "markdown_text",
     "merge_data",
     "method_label",
+    "read_collection",
+    "read_records",
     "register_plugin",
     "render",
     "reset_registry",

@@ -82,9 +82,7 @@ def evidence_of(results: Results, code: str) -> EvidenceColumn:
         denominator = proportion
         n = denominator if n is None else np.where(np.isnan(n), denominator, n)
         statistic = statistic or "rate"
-    if share_factor is not None and n is not None and (
-        statistic in SHARE_STATISTICS or statistic in (None, "rate")
-    ):
+    if share_factor is not None and n is not None and (statistic in SHARE_STATISTICS or statistic in (None, "rate")):
         from vises.intervals import wilson
 
         successes = raw * share_factor * n

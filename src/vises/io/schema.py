@@ -211,7 +211,11 @@ def grid_json_schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    "small_n": {"type": "integer", "minimum": 1, "description": "Values from fewer answers are flagged."},
+                    "small_n": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Values from fewer answers are flagged.",
+                    },
                     "confidence": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
                 },
             },

@@ -114,7 +114,7 @@ class Measure:
 
 @attrs.frozen(kw_only=True)
 class Collection:
-    """Record sources and the measures computed from them (``grid``: the grid they feed, when in a file of their own)."""
+    """Record sources and the measures computed from them (``grid``: the grid they feed, in a file of their own)."""
 
     sources: tuple[RecordSource, ...] = ()
     measures: tuple[Measure, ...] = ()

@@ -21,6 +21,7 @@ import numpy as np
 from vises.errors import ConfigError, ReportError, did_you_mean
 from vises.i18n import check_lang
 from vises.model import Evaluation, Indicator, label_in
+from vises.model.calendar import period_spans, xsd_datetime
 from vises.standards import impact, jsonld
 from vises.standards.codebook import CodeBook, measure, segment
 from vises.standards.measures import (
@@ -35,7 +36,6 @@ from vises.standards.measures import (
 )
 from vises.standards.options import DEFAULT_NAMESPACE, CidsOptions, parse_cids_options
 from vises.standards.outcomes import OutcomeMap, outcome_map
-from vises.model.calendar import period_spans, xsd_datetime
 from vises.validation.codes import sdg_goal_of
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 
 from vises.errors import FormulaError, GridError, VisesError, did_you_mean
-from vises.model import Grid, Kind
+from vises.model import Grid, Indicator, Kind
 from vises.model.evidence import COLLECTED
 from vises.model.formula import Binary, Call, Expr, Member, Unary, parse
-from vises.model.records import SOURCE_KINDS, Collection, RecordFormat, Statistic
+from vises.model.records import SOURCE_KINDS, Collection, Measure, RecordFormat, Statistic
 from vises.validation.formulas import check_derived
 
 #: Statistics that read a column of the records.
@@ -74,7 +75,11 @@ def derived_problems(grid: Grid, *, file: str | None = None) -> list[VisesError]
             )
     policy = grid.evidence
     if not (isinstance(policy.small_n, int) and policy.small_n >= 1):
-        found.append(GridError(f"small_n must be a whole number >= 1, got {policy.small_n!r}", file=file, path="evidence.small_n"))
+        found.append(
+            GridError(
+                f"small_n must be a whole number >= 1, got {policy.small_n!r}", file=file, path="evidence.small_n"
+            )
+        )
     if not (0.0 < policy.confidence < 1.0):
         found.append(
             GridError(
@@ -165,7 +170,7 @@ def collection_problems(
             error(
                 "a share needs the condition it counts",
                 f"{place}.condition",
-                'e.g. condition = \'exit_status == "employment"\'',
+                "e.g. condition = 'exit_status == \"employment\"'",
             )
         if statistic is not Statistic.SHARE and measure.condition:
             error("only a share takes a condition", f"{place}.condition", "use filter to choose the records")
@@ -209,12 +214,14 @@ def collection_problems(
     return problems
 
 
-def _target_problems(measure: object, indicators: dict, grid: Grid, *, file: str | None, path: str) -> list[VisesError]:
+def _target_problems(
+    measure: Measure, indicators: Mapping[str, Indicator], grid: Grid, *, file: str | None, path: str
+) -> list[VisesError]:
     """What a measure fills must be an indicator that takes that kind of value."""
     from vises import units
 
-    code = measure.code  # type: ignore[attr-defined]
-    statistic: Statistic = measure.statistic  # type: ignore[attr-defined]
+    code = measure.code
+    statistic = measure.statistic
     indicator = indicators.get(code)
     if indicator is None:
         return [
@@ -246,7 +253,7 @@ def _target_problems(measure: object, indicators: dict, grid: Grid, *, file: str
             )
         ]
     if indicator.kind is Kind.QUANTITY:
-        given = "percent" if statistic in SHARES else measure.unit  # type: ignore[attr-defined]
+        given = "percent" if statistic in SHARES else measure.unit
         if given is not None:
             try:
                 factor, _ = units.conversion(given, indicator.unit, indicator=code)

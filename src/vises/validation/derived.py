@@ -35,22 +35,43 @@ class Categorical:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Categorical:
-        """Factorise an object or string array once (``None``, ``NaN`` and empty text are missing)."""
+        """Factorise an object or string array once (``None``, ``NaN`` and empty text are missing).
+
+        Categories are sorted. pandas' hash-based factorisation is used when it is installed (a
+        million texts in tens of milliseconds); else ``np.unique``, which sorts the texts.
+        """
         text = np.asarray(values, dtype=object)
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas comes with the dev and all extras
+            pd = None
+        if pd is not None:
+            codes, uniques = pd.factorize(text, sort=True, use_na_sentinel=True)
+            categories = np.asarray(uniques, dtype=object)
+            codes = np.asarray(codes, dtype=np.int64)
+            if not all(isinstance(item, str) for item in categories.tolist()):
+                categories = np.array([str(item) for item in categories.tolist()], dtype=object)
+            empty = np.flatnonzero(categories == "")
+            if len(empty):
+                index = int(empty[0])
+                codes = np.where(codes == index, -1, np.where(codes > index, codes - 1, codes))
+                categories = np.delete(categories, index)
+            return cls(codes=codes, categories=categories)
         missing = (text == None) | (text == "") | (text != text)  # noqa: E711 - elementwise
         filled = np.where(missing, "", text).astype(str)
-        categories, codes = np.unique(filled, return_inverse=True)
-        codes = codes.reshape(-1).astype(np.int64)
-        if len(categories) and categories[0] == "":
+        found, inverse = np.unique(filled, return_inverse=True)
+        codes = inverse.reshape(-1).astype(np.int64)
+        if len(found) and found[0] == "":
             codes -= 1
-            categories = categories[1:]
+            found = found[1:]
         codes[missing] = -1
-        return cls(codes=codes, categories=categories.astype(object))
+        return cls(codes=codes, categories=found.astype(object))
 
     def numbers(self) -> np.ndarray:
         """Each row's value read as a number (``NaN`` where it is not one, or missing)."""
         table = np.array([_as_number(text) for text in self.categories.tolist()] + [np.nan], dtype=np.float64)
-        return table[self.codes]  # code -1 picks the trailing NaN
+        picked: np.ndarray = table[self.codes]  # code -1 picks the trailing NaN
+        return picked
 
 
 def _as_number(text: str) -> float:
@@ -90,12 +111,12 @@ class _Evaluator:
             return node.value
         if isinstance(node, Name):
             try:
-                found = self.resolve(node.name)
+                resolved = self.resolve(node.name)
             except KeyError:
                 raise self.error(node, f"unknown name {node.name!r}") from None
-            if isinstance(found, Categorical):
-                return found
-            array = np.asarray(found)
+            if isinstance(resolved, Categorical):
+                return resolved
+            array = np.asarray(resolved)
             if array.dtype.kind in "OUS":
                 return Categorical.of(array)
             return array.astype(np.float64, copy=False)

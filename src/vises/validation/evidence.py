@@ -29,7 +29,11 @@ def evidence_problems(grid: Grid, dataset: Dataset, *, file: str | None, first_r
             problems.append(
                 DataError(
                     f"evidence is given for {code!r}, which is not "
-                    + ("a scored or reported indicator" if indicator is not None else f"an indicator of grid {grid.code!r}"),
+                    + (
+                        "a scored or reported indicator"
+                        if indicator is not None
+                        else f"an indicator of grid {grid.code!r}"
+                    ),
                     file=file,
                     column=f"{code}.n",
                     hint=did_you_mean(code, indicators) or "rename the evidence columns after an indicator's code",
@@ -43,7 +47,9 @@ def evidence_problems(grid: Grid, dataset: Dataset, *, file: str | None, first_r
             column = f"{code}.{field}"
             if len(values) != n:
                 problems.append(
-                    DataError(f"evidence has {len(values)} values for {n} rows", file=file, column=column, indicator=code)
+                    DataError(
+                        f"evidence has {len(values)} values for {n} rows", file=file, column=column, indicator=code
+                    )
                 )
                 continue
             if field in ("n", "sd"):

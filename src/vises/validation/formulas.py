@@ -240,7 +240,9 @@ class _Checker:
 
     def error(self, indicator: Indicator, key: str, message: str, hint: str | None = None) -> None:
         self.problems.append(
-            FormulaError(message, file=self.file, path=f"{self.place[indicator.code]}.{key}", indicator=indicator.code, hint=hint)
+            FormulaError(
+                message, file=self.file, path=f"{self.place[indicator.code]}.{key}", indicator=indicator.code, hint=hint
+            )
         )
 
     def located(self, indicator: Indicator, key: str, exc: FormulaError) -> None:
@@ -307,7 +309,9 @@ class _Checker:
                         "declare it as an indicator (context = true keeps a reported value out of the scores)"
                     )
             elif rate and not other.is_number:
-                problem = f"{name!r} is a {other.kind.value} indicator; a rate's {key} is a number (a quantity or a rate)"
+                problem = (
+                    f"{name!r} is a {other.kind.value} indicator; a rate's {key} is a number (a quantity or a rate)"
+                )
             elif other.kind not in _USABLE:
                 problem = f"{name!r} is a {other.kind.value} indicator; a formula reads numbers"
             if problem is not None:
@@ -363,10 +367,12 @@ def check_derived(grid: Grid, *, file: str | None = None) -> tuple[list[Derivati
             factor = _declared_factor(indicator, formula, unit)
         except FormulaError as exc:
             if indicator.kind is Kind.RATE:
+                top = unit_of.get(str(indicator.numerator)) or "no unit"
+                bottom = unit_of.get(str(indicator.denominator)) or "no unit"
                 exc = FormulaError(
-                    f"the numerator {indicator.numerator!r} ({unit_of.get(str(indicator.numerator)) or 'no unit'}) over "
-                    f"the denominator {indicator.denominator!r} ({unit_of.get(str(indicator.denominator)) or 'no unit'}) "
-                    f"does not give the rate's unit {indicator.unit or '(none)'!r}: {exc.message.splitlines()[0]}",
+                    f"the numerator {indicator.numerator!r} ({top}) over the denominator {indicator.denominator!r} "
+                    f"({bottom}) does not give the rate's unit {indicator.unit or '(none)'!r}: "
+                    f"{exc.message.splitlines()[0]}",
                     hint=exc.hint,
                 )
             checker.located(indicator, "unit" if indicator.kind is Kind.RATE else "formula", exc)
