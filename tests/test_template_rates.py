@@ -91,7 +91,9 @@ def grid(tmp_path: Path) -> vises.Grid:
 
 
 def _rows(sheet) -> dict[str, int]:
-    return {sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value}
+    return {
+        sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value
+    }
 
 
 def _dimension_sheet(workbook) -> str:
