@@ -36,11 +36,15 @@ def count_distinct(groups: np.ndarray, values: Categorical, size: int) -> tuple[
 
 
 def total(groups: np.ndarray, numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sum of a column per group over the records that have a value; n: those records."""
+    """Sum of a column per group over the records that have a value; n: those records.
+
+    No record at all sums to 0; records whose values are all missing give no value (not a 0 nobody said).
+    """
     keep = _used(groups, ~np.isnan(numbers))
     found = np.bincount(groups[keep], weights=numbers[keep], minlength=size)[:size]
     n = np.bincount(groups[keep], minlength=size)[:size].astype(np.float64)
-    return found, n
+    present = np.bincount(groups[groups >= 0], minlength=size)[:size]
+    return np.where((n == 0) & (present > 0), np.nan, found), n
 
 
 def mean(groups: np.ndarray, numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
