@@ -100,7 +100,9 @@ def _raw(row: ProfileRow, fmt: _Fmt) -> str:
     support = row.support
     if support is not None and not (np.isnan(support.numerator) or np.isnan(support.denominator)):
         # A rate with its two parts: "16 / 54 (29,6 %)".
-        parts = format_number(np.array([support.numerator, support.denominator]), fmt.lang, 0)
+        both = np.array([support.numerator, support.denominator])
+        whole = bool(np.all(both == np.round(both)))
+        parts = format_number(both, fmt.lang, 0 if whole else fmt.digits)
         unit = f" {row.unit_label}" if row.unit_label else ""
         return f"{parts[0]} / {parts[1]} ({fmt.num(row.raw)}{unit})"
     return fmt.num(row.raw)
