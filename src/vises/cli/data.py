@@ -10,9 +10,11 @@ import click
 from vises.cli.common import (
     DATA,
     check_written,
+    columns_options,
     force_option,
     grid_option,
     lang_option,
+    note_ignored,
     output_option,
     progress,
     refuse_overwriting_input,
@@ -24,13 +26,15 @@ from vises.errors import ReportError, ValidationError
 @click.command()
 @click.argument("data", type=DATA)
 @grid_option()
-def validate(data: Path, grid_name: str) -> None:
+@columns_options
+def validate(data: Path, grid_name: str, attributes: tuple[str, ...], ignore: tuple[str, ...]) -> None:
     """Check a dataset against a grid and report every problem at once (exit 1 if invalid)."""
     import vises
 
     grid = vises.load_grid(grid_name)
     # Cell problems are kept with the dataset, so validation lists them with its own: one pass.
-    dataset = vises.load_data(data, grid=grid, keep_problems=True)
+    dataset = vises.load_data(data, grid=grid, keep_problems=True, attributes=attributes, ignore=ignore)
+    note_ignored(dataset)
     problems = vises.validate_data(grid, dataset)
     if problems:
         raise ValidationError(problems, what=str(data))
@@ -93,6 +97,7 @@ def validate(data: Path, grid_name: str) -> None:
     help="Fit the table format to this many characters (default: the terminal's width on screen, "
     "no limit in a file; 0: no limit).",
 )
+@columns_options
 @force_option
 def score(
     data: Path,
@@ -107,6 +112,8 @@ def score(
     indent: int | None,
     spec_file: Path | None,
     width: int | None,
+    attributes: tuple[str, ...],
+    ignore: tuple[str, ...],
     force: bool,
 ) -> None:
     """Score a dataset on a grid and write a report."""
@@ -128,14 +135,15 @@ def score(
         grid = vises.load_grid(grid_name, weighting=weighting)
         advance()
         if spec_file is None:
-            results = vises.score(grid, data)
+            results = vises.score(grid, data, attributes=attributes, ignore=ignore)
         else:  # a COINr build: the spec's steps, units screened out named on stderr (and in the provenance)
             from vises.analysis.coinr_build import build
 
-            built = build(grid_name, data, spec=spec_file, weighting=weighting)
+            built = build(grid_name, data, spec=spec_file, weighting=weighting, attributes=attributes, ignore=ignore)
             results = built.results
             for note in built.notes:
                 click.echo(f"Note: {note}", err=True)
+        note_ignored(results.dataset)
         advance()
         options: dict[str, int] = {} if indent is None else {"indent": indent}
         if format_name == "table":

@@ -131,7 +131,7 @@ def score(
         fitted=fitted,
         period_codes=period_codes,
         period_values=tuple(str(p) for p in period_values),
-        provenance=_provenance(compiled, registry, pooling),
+        provenance=_provenance(compiled, registry, pooling) | _data_provenance(data),
         fitted_imputation=fitted_imputation,
         fitted_treatment=fitted_treatment,
         imputed=imputed,
@@ -209,6 +209,11 @@ def described() -> Callable[[Method], str]:
             return method.describe()
 
     return describe
+
+
+def _data_provenance(data: Dataset) -> dict[str, Any]:
+    """What the data's reading left out on request (``--ignore``): named wherever provenance goes."""
+    return {"ignored_columns": list(data.ignored)} if data.ignored else {}
 
 
 def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict[str, Any]:
