@@ -70,6 +70,7 @@ def _helpers(lang: str, digits: int) -> dict[str, Any]:
         "signed": lambda x: format_number(x, lang, digits, signed=True),
         "signeds": lambda column: format_number(np.asarray(column, dtype=float), lang, digits, signed=True),
         "pct": lambda x: format_number(x, lang, 0, percent=True),
+        "pct_signed": lambda x: format_number(x, lang, 1, signed=True, percent=True),
         "rank": rank,
         "is_nan": lambda x: x is None or math.isnan(x),
         "date": lambda d: format_date(d, lang),
@@ -215,21 +216,32 @@ def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]
 
 def render_html(results: Results, request: ReportRequest, /) -> str:
     """A self-contained HTML report of the chosen view, with charts unless ``charts`` is off."""
+    from vises.report import analysis_view
+
     resolved: Request = resolve(results, request, "html")
     opts = resolved.options
-    context: dict[str, Any] = {"view_name": resolved.view, "provenance": provenance(results)}
+    context: dict[str, Any] = {
+        "view_name": resolved.view,
+        "provenance": provenance(results),
+        "provenance_lines": analysis_view.provenance_lines(results, resolved.lang),
+        "insight": None,
+        "screening": None,
+    }
     data: ProfileView | NetworkView
     if resolved.view == "profile":
         profile = profile_view(
             results, organisation=resolved.organisation, period=resolved.period, lang=resolved.lang, options=opts
         )
         context.update(charts=_profile_charts(profile) if opts.charts else [], dimension_charts=[])
+        row = results.row(profile.organisation, profile.period)
+        context["insight"] = analysis_view.profile_analysis(results, row, profile.lang, show_ranks=opts.ranks)
         data = profile
     else:
         network = network_view(results, lang=resolved.lang, options=opts, period=resolved.period)
         summary, per_dimension = _network_charts(results, network) if opts.charts else ([], [])
         context.update(charts=summary, dimension_charts=per_dimension, dot_limit=charts.DOT_LIMIT)
         context.update(_network_tables(network, network.lang, opts.digits))
+        context["screening"] = analysis_view.screening_view(results, network.lang, period=resolved.period)
         data = network
     methods: dict[str, list[str]] = {}
     for code, method in context["provenance"].methods:

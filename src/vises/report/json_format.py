@@ -3,7 +3,9 @@
 The network view carries the whole results: every node (label, parent, unit, method), every row's
 scores, ranks, coverage and reasons, the narratives, the evaluations, the fitted normaliser
 parameters and the provenance. The profile view carries one organisation's explain tree and every text of its row
-(``narratives``: narrative indicators, comment columns and the evaluation's texts, by code). Floats
+(``narratives``: narrative indicators, comment columns and the evaluation's texts, by code), its
+``strengths`` and ``weaknesses`` and its ``progress`` over the periods. The provenance carries the
+screening a build applied (who was screened out, and why) and the columns left out on request. Floats
 keep full precision (the shortest text that reads back to the same float); ``NaN`` becomes
 ``null``.
 
@@ -197,6 +199,15 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
         | {profile.total.code: profile.total.change},
         "explain": explain,
     }
+    from vises.report.analysis_view import profile_analysis
+
+    row = results.row(profile.organisation, profile.period)
+    found = profile_analysis(results, row, resolved.lang, show_ranks=opts.ranks).to_dict()
+    if not opts.ranks:
+        for item in (*found["strengths"], *found["weaknesses"]):
+            item.pop("rank", None)
+            item.pop("ranked", None)
+    document.update(found)
     if opts.indent:
         yield json.dumps(plain(document), ensure_ascii=False, indent=opts.indent, allow_nan=False) + "\n"
     else:
