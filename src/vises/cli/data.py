@@ -24,14 +24,37 @@ from vises.errors import ReportError, ValidationError
 
 
 @click.command()
-@click.argument("data", type=DATA)
+@click.argument("data", type=DATA, required=False)
 @grid_option()
+@click.option(
+    "--iris-codes",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Check the grid's IRIS+ ids against this code list (IrisMetric53.ttl, a CSV with an ID column, "
+    "or one id a line); default: the VISES_IRIS_CODES file, if set.",
+)
 @columns_options
-def validate(data: Path, grid_name: str, attributes: tuple[str, ...], ignore: tuple[str, ...]) -> None:
-    """Check a dataset against a grid and report every problem at once (exit 1 if invalid)."""
-    import vises
+def validate(
+    data: Path | None, grid_name: str, iris_codes: Path | None, attributes: tuple[str, ...], ignore: tuple[str, ...]
+) -> None:
+    """Check a dataset against a grid and report every problem at once (exit 1 if invalid).
 
-    grid = vises.load_grid(grid_name)
+    Without DATA, only the grid is checked (its structure, methods, codes and IRIS+ ids).
+    """
+    import vises
+    from vises.errors import ConfigError, GridValidationError
+
+    grid = vises.load_grid(grid_name, validate=False)
+    file = _grid_file(grid_name)
+    grid_problems = vises.validate_grid(grid, file=file, iris_codes=iris_codes)
+    if grid_problems:
+        raise GridValidationError(grid_problems, what=f"grid {grid.code!r}" + (f" ({file})" if file else ""))
+    if data is None:
+        if attributes or ignore:
+            raise ConfigError("--attribute and --ignore choose columns of DATA", hint="give the data file too")
+        counted = f"{len(grid.indicators)} indicators"
+        click.echo(f"grid {grid.code!r}: {counted}" + (", IRIS+ ids checked" if iris_codes else "") + ": valid.")
+        return
     # Cell problems are kept with the dataset, so validation lists them with its own: one pass.
     dataset = vises.load_data(data, grid=grid, keep_problems=True, attributes=attributes, ignore=ignore)
     note_ignored(dataset)
@@ -52,6 +75,11 @@ def validate(data: Path, grid_name: str, attributes: tuple[str, ...], ignore: tu
         + (f", {not_applicable} not applicable" if not_applicable else "")
         + ": ready to score."
     )
+
+
+def _grid_file(grid_name: str) -> str | None:
+    """The grid's file, named in its problems (``None`` for a registered grid)."""
+    return grid_name if Path(grid_name).is_file() else None
 
 
 @click.command()
