@@ -20,7 +20,7 @@ from vises.cli.common import (
     refuse_overwriting_input,
     report_format_for,
 )
-from vises.errors import ReportError, ValidationError
+from vises.errors import ConfigError, ReportError, ValidationError
 
 
 @click.command()
@@ -42,7 +42,7 @@ def validate(
     Without DATA, only the grid is checked (its structure, methods, codes and IRIS+ ids).
     """
     import vises
-    from vises.errors import ConfigError, GridValidationError
+    from vises.errors import GridValidationError
 
     grid = vises.load_grid(grid_name, validate=False)
     file = _grid_file(grid_name)
@@ -125,6 +125,13 @@ def _grid_file(grid_name: str) -> str | None:
     help="Fit the table format to this many characters (default: the terminal's width on screen, "
     "no limit in a file; 0: no limit).",
 )
+@click.option(
+    "--reference",
+    "reference",
+    type=DATA,
+    help="Place DATA on the scale of this data file (the network's, say): its fitted normalisation, "
+    "imputation and treatment are reused instead of fitted on DATA alone.",
+)
 @columns_options
 @force_option
 def score(
@@ -140,6 +147,7 @@ def score(
     indent: int | None,
     spec_file: Path | None,
     width: int | None,
+    reference: Path | None,
     attributes: tuple[str, ...],
     ignore: tuple[str, ...],
     force: bool,
@@ -153,6 +161,10 @@ def score(
 
     if output is not None:
         refuse_overwriting_input(output, data, grid_name, force=force)
+    if reference is not None and spec_file is not None:
+        raise ConfigError(
+            "--reference and --spec do not go together yet", hint="score the reference and DATA with one --spec run"
+        )
     format_name, spec = report_format_for(format_name, output)
     if output is None and spec.binary:
         raise ReportError(
@@ -163,7 +175,9 @@ def score(
         grid = vises.load_grid(grid_name, weighting=weighting)
         advance()
         if spec_file is None:
-            results = vises.score(grid, data, attributes=attributes, ignore=ignore)
+            # The reference is read with the same grid and declarations, so its parameters fit DATA's columns.
+            scale = None if reference is None else vises.score(grid, reference, attributes=attributes, ignore=ignore)
+            results = vises.score(grid, data, attributes=attributes, ignore=ignore, reference=scale)
         else:  # a COINr build: the spec's steps, units screened out named on stderr (and in the provenance)
             from vises.analysis.coinr_build import build
 

@@ -131,7 +131,7 @@ def score(
         fitted=fitted,
         period_codes=period_codes,
         period_values=tuple(str(p) for p in period_values),
-        provenance=_provenance(compiled, registry, pooling) | _data_provenance(data),
+        provenance=_provenance(compiled, registry, pooling) | _data_provenance(data) | _reference_provenance(reference),
         fitted_imputation=fitted_imputation,
         fitted_treatment=fitted_treatment,
         imputed=imputed,
@@ -214,6 +214,15 @@ def described() -> Callable[[Method], str]:
 def _data_provenance(data: Dataset) -> dict[str, Any]:
     """What the data's reading left out on request (``--ignore``): named wherever provenance goes."""
     return {"ignored_columns": list(data.ignored)} if data.ignored else {}
+
+
+def _reference_provenance(reference: Any) -> dict[str, Any]:
+    """Whose scale the scores are on when fitted parameters were reused (a report must say so)."""
+    if reference is None:
+        return {}
+    if isinstance(reference, Results):
+        return {"reference": {"source": reference.dataset.source, "rows": len(reference)}}
+    return {"reference": {"source": None, "rows": None}}
 
 
 def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict[str, Any]:

@@ -232,11 +232,16 @@ def screening_view(results: Results, lang: str, *, period: str | None = None) ->
 
 
 def provenance_lines(results: Results, lang: str) -> tuple[tuple[str, str], ...]:
-    """Provenance facts beside the versions and methods: the screening, the columns left out."""
+    """Provenance facts beside the versions and methods: the screening, the reference scale, the columns left out."""
     lines = []
     screening = screening_view(results, lang)
     if screening is not None:
         lines.append((translate("insight_screening", lang), screening.summary(lang)))
+    reference = results.provenance.get("reference")
+    if isinstance(reference, dict):
+        source, rows = reference.get("source"), reference.get("rows")
+        said = translate("insight_reference_rows", lang, source=source, rows=rows) if source and rows else None
+        lines.append((translate("insight_reference", lang), said or translate("insight_reference_given", lang)))
     ignored = results.provenance.get("ignored_columns")
     if ignored:
         lines.append((translate("insight_ignored", lang), ", ".join(map(str, ignored))))
