@@ -333,6 +333,11 @@ def _unstructure_method(method: Method) -> str | dict[str, Any]:
     return {"method": method.name, **thaw(method.params)}
 
 
+def _is_frozen_mapping(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is FrozenDict
+
+
 def _frozen_mapping_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
     """Hook factory for ``FrozenDict[K, V]`` fields (labels, parameters): anything but a table is refused
     with a message saying what is expected (cattrs would fail on ``.items()``)."""
@@ -364,7 +369,7 @@ def make_converter() -> cattrs.Converter:
     register_enums(conv, Kind, Direction, Pooling)
     # The model keeps its mappings frozen; files read and write them as plain tables.
     conv.register_unstructure_hook(FrozenDict, thaw)
-    conv.register_structure_hook_factory(lambda type_: get_origin(type_) is FrozenDict, _frozen_mapping_hook(conv))
+    conv.register_structure_hook_factory(_is_frozen_mapping, _frozen_mapping_hook(conv))
     conv.register_structure_hook(Method, _structure_method)
     conv.register_unstructure_hook(Method, _unstructure_method)
     # Scale levels are often written as numbers (value = 3); their data value is that text.
