@@ -130,6 +130,26 @@ def _network_charts(results: Results, view: NetworkView) -> tuple[list[str], lis
     return summary, per_dimension
 
 
+def _structure_charts(results: Results, view: NetworkView) -> list[str]:
+    """The framework as a sunburst, and the correlations of the dimension scores in the latest period."""
+    from vises.engine.framework import wedges
+    from vises.numeric import pearson_matrix
+    from vises.report import structure_charts
+
+    lang = view.lang
+    laid = wedges(results.compiled)
+    labels = {w.code: results.label(w.code, lang) for w in laid}
+    out = [structure_charts.sunburst(laid, labels, title=translate("chart_framework", lang), lang=lang)]
+    if len(view.codes) > 2 and view.periods:  # two dimensions or more, then the overall score
+        period = view.periods[-1]
+        rows = results.periods == period
+        block = np.column_stack([results.score(code)[rows] for code in view.codes])
+        matrix, _ = pearson_matrix(block)
+        title = translate("chart_correlations", lang, period=period)
+        out.append(structure_charts.correlation_map(list(view.labels), matrix, title=title, lang=lang))
+    return out
+
+
 def _escaped(values: np.ndarray) -> np.ndarray:
     """HTML-escaped text per cell, each distinct value escaped once."""
     from markupsafe import escape
@@ -226,6 +246,7 @@ def render_html(results: Results, request: ReportRequest, /) -> str:
         "provenance_lines": analysis_view.provenance_lines(results, resolved.lang),
         "insight": None,
         "screening": None,
+        "structure_charts": [],
     }
     data: ProfileView | NetworkView
     if resolved.view == "profile":
@@ -240,6 +261,7 @@ def render_html(results: Results, request: ReportRequest, /) -> str:
         network = network_view(results, lang=resolved.lang, options=opts, period=resolved.period)
         summary, per_dimension = _network_charts(results, network) if opts.charts else ([], [])
         context.update(charts=summary, dimension_charts=per_dimension, dot_limit=charts.DOT_LIMIT)
+        context["structure_charts"] = _structure_charts(results, network) if opts.charts else []
         context.update(_network_tables(network, network.lang, opts.digits))
         context["screening"] = analysis_view.screening_view(results, network.lang, period=resolved.period)
         data = network
