@@ -94,7 +94,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.plugins.registry import Registry
     from vises.testing.plugin_check import check_plugin
     from vises.units import conversion as unit_conversion
-    from vises.validation.limits import GridLimits, grid_limits
 
 #: Where each public name lives; resolved on first access.
 _WHERE: dict[str, str] = {
@@ -189,7 +188,6 @@ _WHERE: dict[str, str] = {
     "Registry": "vises.plugins.registry",
     "check_plugin": "vises.testing.plugin_check",
     "unit_conversion": "vises.units:conversion",
-    **dict.fromkeys(("GridLimits", "grid_limits"), "vises.validation.limits"),
 }
 #: Feature namespaces, each with its own ``__all__``.
 _NAMESPACES = ("analysis", "sroi", "testing")
@@ -213,7 +211,6 @@ __all__ = [
     "FitContext",
     "Grid",
     "GridError",
-    "GridLimits",
     "GridSource",
     "GridValidationError",
     "ImputeContext",
@@ -256,7 +253,6 @@ __all__ = [
     "format_number",
     "formula_like",
     "get_registry",
-    "grid_limits",
     "hookimpl",
     "label_in",
     "load_data",

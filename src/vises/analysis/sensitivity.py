@@ -21,6 +21,7 @@ import numpy as np
 from vises.analysis._common import (
     as_method,
     check_code,
+    check_runs,
     compile_checked,
     frozen,
     labels_of,
@@ -165,6 +166,7 @@ def weight_sensitivity(
 
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise ConfigError(f"runs must be a whole number >= 1, got {runs!r}", path="runs")
+    check_runs(runs)
     if not isinstance(spread, (int, float)) or isinstance(spread, bool) or not (0.0 <= float(spread) < 1.0):
         raise ConfigError(
             f"spread must be a number in [0, 1) so that every weight stays > 0, got {spread!r}", path="spread"
@@ -172,6 +174,7 @@ def weight_sensitivity(
     spread = float(spread)
     alternatives = _alternatives(methods)
     loaded, dataset, registry = load(grid, data)
+    check_runs(runs, rows=len(dataset))
     compiled = compile_checked(loaded, registry, what=f"grid {loaded.code!r}")
     target = check_code(compiled, code)
     if nodes is None:

@@ -26,8 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from vises.io.layout import Declared
+    from vises.limits import Limits
     from vises.plugins.registry import Registry
-    from vises.validation.limits import GridLimits
 
     #: What data may be given as: a ``Dataset``, a data file, a pandas DataFrame, a mapping of columns.
     DataSource: TypeAlias = Dataset | PathLike | pd.DataFrame | Mapping[str, Any]
@@ -242,11 +242,11 @@ def validate_grid(
     grid: Grid,
     *,
     file: str | None = None,
-    limits: GridLimits | None = None,
+    limits: Limits | None = None,
     iris_codes: Collection[str] | PathLike | None = None,
 ) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent), its methods checked against
-    the installed plugins; ``limits`` (default: ``vises.grid_limits``/the environment) bound its size.
+    the installed plugins; ``limits`` (default: ``vises.current_limits()``) bound its size.
 
     ``iris_codes`` checks IRIS+ ids against a code list: the ids themselves, or a code list file
     (RDF such as ``IrisMetric53.ttl``, a CSV with an ``ID`` column, or one id a line); default:
