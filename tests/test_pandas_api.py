@@ -249,3 +249,24 @@ def test_the_example_network_round_trips_through_pandas():
     assert frame[["organisation", "period"]].astype(str).agg(",".join, axis=1).tolist() == [
         f"{row['organisation']},{row['period']}" for row in rows
     ]
+
+
+def test_the_analysis_commands_speak_the_grid_language_by_default(tmp_path):
+    from click.testing import CliRunner
+
+    from vises.cli import cli
+
+    grid = tmp_path / "g.toml"
+    grid.write_text(
+        'code = "g"\nlanguages = ["nl", "en"]\n[[nodes]]\ncode = "root"\n'
+        '[[indicators]]\ncode = "x"\nparent = "root"\n[[indicators]]\ncode = "y"\nparent = "root"\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.csv"
+    data.write_text("organisation,period,x,y\na,2023,1,3\nb,2023,2,1\nc,2023,3,2\na,2024,2,3\n", encoding="utf-8")
+    runner = CliRunner()
+    dutch = runner.invoke(cli, ["strengths", str(data), "-g", str(grid), "--org", "a"])
+    assert dutch.exit_code == 0, dutch.output
+    assert "Sterke punten" in dutch.output
+    english = runner.invoke(cli, ["strengths", str(data), "-g", str(grid), "--org", "a", "-l", "en"])
+    assert "Strengths" in english.output and "Sterke punten" not in english.output

@@ -34,7 +34,7 @@ _spec = click.option(
 _format = click.option(
     "-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output."
 )
-_lang = lang_option(help="Language of the tables.")
+_lang = lang_option(help="Language of the tables (default: the grid's first language).")
 _code = click.option("--code", default=None, help="The node studied (default: the root).")
 
 
@@ -75,6 +75,13 @@ def _check_output(output: Path, data: Path, grid_name: str, writing: str, force:
 
     refuse_overwriting_input(output, data, grid_name, force=force)
     check_output(output, read=[], writing=writing, force=force)
+
+
+def _default_lang(lang: str | None, grid: Grid) -> str:
+    """The language asked for, else the grid's first language vises writes (as ``vises score``)."""
+    from vises.engine.results import default_lang
+
+    return lang or default_lang(grid)
 
 
 def _show(result: Any, fmt: str, lang: str | None, payload: Any = None) -> None:
@@ -156,6 +163,7 @@ def sensitivity(
     from vises import analysis
 
     grid, dataset = _inputs(data, grid_name, spec, attributes, ignore)
+    lang = _default_lang(lang, grid)
     choices = _vary(vary, choices_file)
     if method == "sobol":
         if not choices:
@@ -214,6 +222,7 @@ def stats(
 
     depth: str | int = int(level) if level.strip().isdigit() else level.strip()
     results = _results(data, grid_name, spec, attributes, ignore)
+    lang = _default_lang(lang, results.grid)
     parts: dict[str, Any] = {}
     for name in SECTIONS if section == "all" else (section,):
         if name == "indicators":
@@ -286,6 +295,7 @@ def compare(
             hint="vises compare GRID_A GRID_B DATA (grid files or registered names)",
         )
     loaded = [vises.load_grid(name) for name in chosen]
+    lang = _default_lang(lang, loaded[0])
     kept = _kept_for_each(data, loaded, attributes)
     scorings: dict[str, Results] = {}
     for position, (name, grid) in enumerate(zip(chosen, loaded, strict=True)):
@@ -433,6 +443,7 @@ def weights(
         _check_output(output, data, grid_name, "weighting", force)
     with recording_reads() as read:
         results = _results(data, grid_name, spec, attributes, ignore)
+        lang = _default_lang(lang, results.grid)
     depth: Any = None if level is None else (int(level) if level.strip().isdigit() else level.strip())
     if method == "pca":
         result: Any = analysis.pca_weights(results, level=depth, form=form)
@@ -483,6 +494,7 @@ def trends(
     from vises import analysis
 
     results = _results(data, grid_name, spec, attributes, ignore)
+    lang = _default_lang(lang, results.grid)
     _show(analysis.trends(results, codes or None, method=method, use=use, latest=latest), fmt, lang)
 
 
@@ -514,6 +526,7 @@ def strengths(
     from vises import analysis
 
     results = _results(data, grid_name, spec, attributes, ignore)
+    lang = _default_lang(lang, results.grid)
     result = analysis.strengths_weaknesses(results, organisation, period, top=top, bottom=bottom, lang=lang)
     _show(result, fmt, lang)
 
@@ -569,6 +582,7 @@ def plot(
     _check_output(output, data, grid_name, "chart", force)
     with recording_reads() as read:
         grid, dataset = _inputs(data, grid_name, spec, attributes, ignore)
+        lang = _default_lang(lang, grid)
     choices = _vary(vary, None)
     if kind in ("framework", "correlations", "scatter"):
         import vises
