@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +22,9 @@ from vises.cli.common import (
     report_format_for,
 )
 from vises.errors import ConfigError, ReportError, ValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.model import Grid
 
 
 @click.command()
@@ -77,6 +81,18 @@ def validate(
     )
 
 
+def _reference(grid: Grid, reference: Path | None, attributes: tuple[str, ...], ignore: tuple[str, ...]) -> Any:
+    """What ``--reference`` names: a round file (``.json``), read back; else a data file, scored on the
+    same grid with the same declared columns, so its fitted parameters fit DATA's."""
+    import vises
+
+    if reference is None:
+        return None
+    if reference.suffix.lower() == ".json":
+        return vises.load_round(reference)
+    return vises.score(grid, reference, attributes=attributes, ignore=ignore)
+
+
 def _grid_file(grid_name: str) -> str | None:
     """The grid's file, named in its problems (``None`` for a registered grid)."""
     return grid_name if Path(grid_name).is_file() else None
@@ -129,8 +145,9 @@ def _grid_file(grid_name: str) -> str | None:
     "--reference",
     "reference",
     type=DATA,
-    help="Place DATA on the scale of this data file (the network's, say): its fitted normalisation, "
-    "imputation and treatment are reused instead of fitted on DATA alone.",
+    help="Score on another scale instead of fitting anew: a round file (vises round's private/round-<name>.json), "
+    "or a data file (the network's, say) scored on the same grid, whose fitted normalisation, imputation and "
+    "treatment are reused.",
 )
 @columns_options
 @force_option
@@ -152,7 +169,7 @@ def score(
     ignore: tuple[str, ...],
     force: bool,
 ) -> None:
-    """Score a dataset on a grid and write a report."""
+    """Score a dataset on a grid and write a report (on a saved round's scale with --reference)."""
     import vises
     from vises.contract.records import ReportRequest
     from vises.io.overwrite import sidecar_of
@@ -161,9 +178,11 @@ def score(
 
     if output is not None:
         refuse_overwriting_input(output, data, grid_name, force=force)
+        if reference is not None:
+            check_written(output, [reference.resolve()], force=force)
     if reference is not None and spec_file is not None:
         raise ConfigError(
-            "--reference and --spec do not go together yet", hint="score the reference and DATA with one --spec run"
+            "--reference and --spec do not go together", hint="a build spec fits its own scale; leave one out"
         )
     format_name, spec = report_format_for(format_name, output)
     if output is None and spec.binary:
@@ -175,9 +194,13 @@ def score(
         grid = vises.load_grid(grid_name, weighting=weighting)
         advance()
         if spec_file is None:
-            # The reference is read with the same grid and declarations, so its parameters fit DATA's columns.
-            scale = None if reference is None else vises.score(grid, reference, attributes=attributes, ignore=ignore)
-            results = vises.score(grid, data, attributes=attributes, ignore=ignore, reference=scale)
+            results = vises.score(
+                grid,
+                data,
+                attributes=attributes,
+                ignore=ignore,
+                reference=_reference(grid, reference, attributes, ignore),
+            )
         else:  # a COINr build: the spec's steps, units screened out named on stderr (and in the provenance)
             from vises.analysis.coinr_build import build
 

@@ -234,7 +234,10 @@ def plan_columns(
     recorded += _declared_problems(declared, plain, used, indicators, grid, file, sheet)
     ignored_names = {name.strip().casefold() for name in declared.ignore}
     declared_names = {name.strip().casefold() for name in declared.attributes} - ignored_names
-    attribute_names = {name.lower() for name in attributes}
+    # The grid's declared organisation attributes (filière, agrément) are attributes in every file.
+    grid_attributes = tuple(getattr(grid, "attributes", None) or ()) if grid is not None else ()
+    attribute_names = {name.lower() for name in (*attributes, *grid_attributes)}
+    spelled = {name.lower(): name for name in grid_attributes}
     ignored: list[str] = []
     text_names = set(text_columns)
     planned: list[Planned] = []
@@ -266,7 +269,8 @@ def plan_columns(
         elif name in denominators:
             role = Role.NUMBER
         elif name.lower() in attribute_names:
-            role, key = Role.ATTRIBUTE, name.lower() if name.lower() in ATTRIBUTE_COLUMNS else name
+            role = Role.ATTRIBUTE
+            key = name.lower() if name.lower() in ATTRIBUTE_COLUMNS else spelled.get(name.lower(), name)
         elif grid is not None:
             role = Role.UNKNOWN
             hint = did_you_mean(name, indicators) or (

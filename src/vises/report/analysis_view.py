@@ -202,9 +202,12 @@ class ScreeningView:
         return text
 
 
-def screening_view(results: Results, lang: str, *, period: str | None = None) -> ScreeningView | None:
+def screening_view(
+    results: Results, lang: str, *, period: str | None = None, public: bool = False
+) -> ScreeningView | None:
     """The recorded screening, ``None`` when the results were not screened; with ``period``, only the
-    units of that period are listed (the rule and the counts stay the whole screening's)."""
+    units of that period are listed (the rule and the counts stay the whole screening's). The public
+    view (``public``) names no unit: the rule and the counts only."""
     recorded = results.provenance.get("screening")
     if not isinstance(recorded, dict):
         return None
@@ -228,7 +231,7 @@ def screening_view(results: Results, lang: str, *, period: str | None = None) ->
         )
     kept = int(recorded.get("kept", len(results)))
     total = int(recorded.get("total", kept + len(recorded.get("screened_out") or ())))
-    return ScreeningView(rule=rule, kept=kept, total=total, units=tuple(units))
+    return ScreeningView(rule=rule, kept=kept, total=total, units=() if public else tuple(units))
 
 
 def provenance_lines(results: Results, lang: str) -> tuple[tuple[str, str], ...]:

@@ -26,6 +26,7 @@ from vises.validation.effective import (
     effective_normaliser,
     effective_treatment,
 )
+from vises.validation.requirements import requirement_problems
 
 # -- grid -----------------------------------------------------------------------------------------
 
@@ -88,6 +89,7 @@ class _GridChecker:
         self.check_methods()
         self.check_stages()
         self.problems += code_problems(self.grid, iris_codes=self.iris_codes, file=self.file)
+        self.problems += requirement_problems(self.grid, file=self.file)
         return self.problems
 
     def check_codes(self) -> None:
