@@ -262,3 +262,39 @@ def test_keyed_pseudonyms_are_stable_and_need_the_secret() -> None:
     assert all(value.startswith("P-") and len(value) == 11 for value in first.values())
     with pytest.raises(vises.ConfigError, match="at least 16"):
         vises.make_pseudonyms(["a"], secret="short")
+
+
+def test_every_core_format_of_the_network_view_and_the_profiles_without_ranks(tmp_path: Path) -> None:
+    formats = ("html", "csv", "json", "xlsx", "parquet", "markdown", "table")
+    report = vises.run_round(
+        [NETWORK],
+        grid=GRID,
+        output=tmp_path / "r",
+        secret=SECRET,
+        network_formats=formats,
+        profile_formats=("csv", "markdown"),
+        ranks=False,
+    )
+    suffixes = {".html", ".csv", ".json", ".xlsx", ".parquet", ".md", ".txt"}
+    assert {p.suffix for p in report.files if p.name.startswith("network")} == suffixes
+    assert (tmp_path / "r" / "profiles" / "cisp_01.csv").is_file()
+    for name in ("network.md", "network.txt", "network.html", "profiles/cisp_01.md"):
+        text = (tmp_path / "r" / name).read_text(encoding="utf-8")
+        assert " / 30" not in text and " / 27" not in text, f"{name} shows ranks"
+    with_ranks = vises.run_round(
+        [NETWORK], grid=GRID, output=tmp_path / "r2", secret=SECRET, network_formats=["markdown"]
+    )
+    assert " / 30" in (with_ranks.output / "network.md").read_text(encoding="utf-8")
+
+
+def test_the_round_writes_only_formats_that_apply_its_disclosure_control(tmp_path: Path) -> None:
+    from vises.report.views import FORMAT_OPTIONS
+    from vises.round.run import PUBLIC_FORMATS
+
+    assert set(PUBLIC_FORMATS) == {name for name, options in FORMAT_OPTIONS.items() if "public" in options}
+    for format in ("wallonie.caips", "cids"):
+        with pytest.raises(vises.ReportError, match="disclosure control"):
+            vises.run_round([NETWORK], grid=GRID, output=tmp_path / "r", secret=SECRET, network_formats=[format])
+    with pytest.raises(vises.ReportError, match="disclosure control"):
+        vises.run_round([NETWORK], grid=GRID, output=tmp_path / "r", secret=SECRET, profile_formats=["cids"])
+    assert not (tmp_path / "r").exists()

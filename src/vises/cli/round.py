@@ -82,7 +82,8 @@ def _secret(secret_file: Path | None) -> bytes | None:
     multiple=True,
     default=("html",),
     show_default=True,
-    help="Format of the profiles (repeat for several: --profile-format html --profile-format md).",
+    help="Format of the profiles (repeat for several: --profile-format html --profile-format markdown); "
+    "html, markdown, table, csv, json, xlsx or parquet.",
 )
 @click.option(
     "--network-format",
@@ -90,7 +91,7 @@ def _secret(secret_file: Path | None) -> bytes | None:
     multiple=True,
     default=("html",),
     show_default=True,
-    help="Format of the public network view (repeat for several).",
+    help="Format of the public network view (repeat for several); the same formats as the profiles.",
 )
 @click.option(
     "--min-group",

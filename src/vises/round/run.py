@@ -90,6 +90,13 @@ def _suffix(format: str) -> str:
     return str(get_registry().report_formats[format].suffix)
 
 
+#: The report formats that apply the public view's disclosure control (pseudonyms, k, dominance):
+#: the core formats taking the ``public`` option (``report.views.FORMAT_OPTIONS``, a sibling this
+#: package may not import; a test keeps the two equal). Another format, a plugin's or an export,
+#: might print names or small groups, so a round does not write it.
+PUBLIC_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx", "parquet")
+
+
 def _check_formats(formats: Sequence[str], what: str) -> tuple[str, ...]:
     from vises.errors import ReportError, unknown_name_hint
     from vises.plugins.current import get_registry
@@ -99,9 +106,22 @@ def _check_formats(formats: Sequence[str], what: str) -> tuple[str, ...]:
     for name in chosen:
         if name not in known:
             raise ReportError(f"unknown {what} format {name!r}", hint=unknown_name_hint(name, known))
+        if name not in PUBLIC_FORMATS:
+            raise ReportError(
+                f"the round does not write its {what} view in format {name!r}: only vises's report formats "
+                "apply the round's disclosure control (pseudonyms, smallest group, dominance)",
+                hint=f"choose among {', '.join(PUBLIC_FORMATS)}; write {name!r} from the round's results "
+                "with vises score, for the staff",
+            )
     if not chosen:
         raise ConfigError(f"no {what} format chosen", hint="html is the usual one")
     return chosen
+
+
+def _with_ranks(options: dict[str, Any], format: str, ranks: bool) -> dict[str, Any]:
+    """``options`` with ranks left out when asked; ranks are shown by default, and the csv table
+    has none to leave out (it takes no ``ranks`` option)."""
+    return options if ranks or format == "csv" else {**options, "ranks": False}
 
 
 def _data_suffixes() -> list[str]:
@@ -166,13 +186,7 @@ def run_round(
         organisations, secret=secret, mapping=mapping, file=None if pseudonym_file is None else str(pseudonym_file)
     )
     round_name = name or results.period_values[-1]
-    public = {
-        "public": True,
-        "pseudonyms": pseudonyms,
-        "min_group": min_group,
-        "dominance": dominance,
-        "ranks": ranks,
-    }
+    public: dict[str, Any] = {"public": True, "pseudonyms": pseudonyms, "min_group": min_group, "dominance": dominance}
     if peer_groups is not None:
         public["peer_groups"] = list(peer_groups)
     shared = {"language": lang, "period": period}
@@ -195,8 +209,9 @@ def run_round(
 
         for format in network_formats:
             step(f"network view ({format})")
-            put(f"network{_suffix(format)}", _render(results, format, view="network", options=public, **shared))
-        profile_options = {"public": True, "min_group": min_group, "ranks": ranks}
+            options = _with_ranks(public, format, ranks)
+            put(f"network{_suffix(format)}", _render(results, format, view="network", options=options, **shared))
+        profile_options: dict[str, Any] = {"public": True, "min_group": min_group}
         for organisation in organisations:
             for format in profile_formats:
                 step(f"profile of {organisation}")
@@ -207,7 +222,7 @@ def run_round(
                         format,
                         view="profile",
                         organisation=organisation,
-                        options=profile_options,
+                        options=_with_ranks(profile_options, format, ranks),
                         language=lang,
                     ),
                 )
@@ -262,4 +277,4 @@ def _index(results: Results, pseudonyms: dict[str, str], names: dict[str, str], 
     return buffer.getvalue()
 
 
-__all__ = ["RoundReport", "run_round"]
+__all__ = ["PUBLIC_FORMATS", "RoundReport", "run_round"]
