@@ -270,7 +270,7 @@ def test_french_profile_reads_levels_methods_and_reasons_in_french():
 
     root = Path(__file__).resolve().parents[1]
     results = score("wallonie.cisp", root / "examples" / "data" / "wallonie_cisp.csv")
-    page = render(results, "html", lang="fr", view="profile", organisation="cisp_01", options={"charts": False})
+    page = render(results, "html", lang="fr", view="profile", organisation="cisp_05", options={"charts": False})
     assert ">Oui</td>" in page and " – " in page  # "Oui", and "3 – Souvent"-style levels
     assert ">yes</td>" not in page and ">no</td>" not in page
     assert "Indicateurs; Enquête" in page and "Conseil d&#39;administration; Financeurs; Usagers" in page
@@ -327,7 +327,7 @@ def test_one_chart_per_dimension_whatever_the_network_size():
     )
     big = vises.score(report_grid(), data)
     page = render_html(big, ask(lang="en"))
-    assert page.count("<svg") == 1 + 3  # the median radar, then one chart per dimension
+    assert page.count("<svg") == 1 + 3 + 2  # the median radar, one chart per dimension, framework and correlations
     assert page.count("<tr hidden>") == n - 50  # paged: the script shows 50 rows at a time, print shows all
     assert "tr[hidden] { display: table-row !important; }" in page
     small = render_html(make_results(), ask(lang="en"))

@@ -8,7 +8,7 @@ end to end so that a caller's typo (``results.scroe``) is a type error, not a ru
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from vises.engine.load import load_data, load_grid, validate_data, validate_grid
@@ -19,10 +19,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from vises.dask.results import DaskResults
     from vises.engine.compile import CompiledGrid
+    from vises.engine.load import DataSource
     from vises.engine.requirements import RequirementResults
     from vises.engine.results import Results
     from vises.engine.saved import SavedRound
-    from vises.model import Dataset, Grid, Pooling
+    from vises.model import Collection, Dataset, Grid, Pooling
     from vises.plugins.registry import Registry
     from vises.round.gather import Progress
     from vises.round.run import RoundReport
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "check_requirements",
+    "collect",
     "compile_grid",
     "load_data",
     "load_grid",
@@ -80,29 +82,35 @@ def score(
     pooling: Pooling | str | None = None,
     reference: Results | SavedRound | PathLike | Mapping[str, Mapping[str, Any]] | None = None,
     registry: Registry | None = None,
+    attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> DaskResults: ...
 
 
 @overload
 def score(
     grid: Grid | CompiledGrid | PathLike,
-    data: Dataset | PathLike | Any,
+    data: DataSource,
     *,
     weighting: str | Mapping[str, float] | None = None,
     pooling: Pooling | str | None = None,
     reference: Results | SavedRound | PathLike | Mapping[str, Mapping[str, Any]] | None = None,
     registry: Registry | None = None,
+    attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> Results: ...
 
 
 def score(
     grid: Grid | CompiledGrid | PathLike,
-    data: Dataset | PathLike | Any,
+    data: DataSource | DaskFrame,
     *,
     weighting: str | Mapping[str, float] | None = None,
     pooling: Pooling | str | None = None,
     reference: Results | SavedRound | PathLike | Mapping[str, Mapping[str, Any]] | None = None,
     registry: Registry | None = None,
+    attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> Results | DaskResults:
     """Score ``data`` on ``grid``.
 
@@ -114,8 +122,10 @@ def score(
     A saved round (``load_round``, or the path of its file) is a reference too: scoring a new
     round against last year's keeps last year's published scores where they were.
     ``registry`` supplies the methods (default: the installed plugins'), e.g. a plugin's tests'
-    ``vises.testing.plugin_registry(hooks)``. A dask DataFrame is scored on Dask
-    (``vises.dask.score``, the ``dask`` extra) and gives ``vises.dask.DaskResults``.
+    ``vises.testing.plugin_registry(hooks)``. ``attributes`` and ``ignore`` are ``load_data``'s:
+    columns of the data to keep as row descriptors (a candidate indicator the grid lacks) or to
+    leave out on purpose. A dask DataFrame is scored on Dask (``vises.dask.score``, the ``dask``
+    extra) and gives ``vises.dask.DaskResults``.
 
     The data is checked exactly as ``validate_data`` checks it (every problem at once, one
     ``DataValidationError``); warnings (``DataWarning``) name framing keyed to unknown codes and
@@ -142,6 +152,11 @@ def score(
                 "a saved round is not a reference on Dask yet",
                 hint="score against its fitted parameters: reference=saved.fitted, or score in memory",
             )
+        if attributes or ignore:
+            raise ConfigError(
+                "attributes and ignore are not taken on Dask yet",
+                hint="select the frame's columns before scoring (ddf[columns]), or score in memory",
+            )
         on_dask = (
             grid
             if isinstance(grid, CompiledGrid)
@@ -151,12 +166,12 @@ def score(
     if isinstance(grid, CompiledGrid):
         if weighting is not None:
             raise TypeError("a compiled grid has its weights; apply the weighting before compiling")
-        dataset = load_data(data, grid=grid.grid, keep_problems=True)
+        dataset = load_data(data, grid=grid.grid, keep_problems=True, attributes=attributes, ignore=ignore)
         return run(grid, dataset, pooling=pooling, registry=methods, reference=reference)
     # A Grid object is validated once, when it is compiled; files are validated on loading so
     # their problems name the file.
     loaded = load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
-    dataset = load_data(data, grid=loaded, keep_problems=True)
+    dataset = load_data(data, grid=loaded, keep_problems=True, attributes=attributes, ignore=ignore)
     return run(loaded, dataset, pooling=pooling, registry=methods, reference=reference)
 
 
@@ -197,7 +212,7 @@ def write_data(dataset: Dataset, path: PathLike, *, format: str | None = None, n
     return write(dataset, path, format=format, neutralise=neutralise)
 
 
-def merge_data(*sources: Dataset | PathLike | Any, grid: Grid | PathLike | None = None) -> Dataset:
+def merge_data(*sources: DataSource, grid: Grid | PathLike | None = None) -> Dataset:
     """One dataset from several: datasets, data files, DataFrames or mappings (each read with ``grid``).
 
     Rows are concatenated; columns are the union (missing where an input lacks one); a column's
@@ -210,6 +225,56 @@ def merge_data(*sources: Dataset | PathLike | Any, grid: Grid | PathLike | None 
     loaded_grid = load_grid(grid) if grid is not None else None
     datasets = [load_data(source, grid=loaded_grid) for source in sources]
     return merge(datasets, grid=loaded_grid)
+
+
+def collect(
+    spec: Collection | Grid | PathLike,
+    records: Any = None,
+    *,
+    grid: Grid | PathLike | None = None,
+    into: Dataset | PathLike | Any | None = None,
+    keep_problems: bool = False,
+) -> Dataset:
+    """From records to indicators: per-record tables (a register, a survey export) → one row per
+    organisation and period, each value with its evidence (n, source).
+
+    ``spec`` is a collection spec file, a ``Collection``, or a grid (object, file or registered
+    name) that holds one (``[collection]``). ``records`` gives each source's table by name (a
+    CSV/xlsx/Parquet file, a DataFrame, a mapping of columns), or the table itself when there is
+    one source; a spec may name its sources' files. ``grid`` checks what the measures fill.
+    ``into`` (a dataset or a data file, read with ``grid``) receives the values: a column both
+    give is refused, never overwritten. Records that cannot be placed are raised together
+    (``DataValidationError``), or kept in ``read_problems`` with ``keep_problems``. See
+    docs/records.md.
+    """
+    from vises.model import Collection, Dataset, Grid
+    from vises.records import collect as run
+
+    loaded_grid = None if grid is None else load_grid(grid)
+    chosen: Collection | Grid | PathLike = spec
+    if not isinstance(spec, (Collection, Grid)):
+        from pathlib import Path
+
+        text = str(spec)
+        path = Path(text)
+        if not path.is_file() and "." in text and path.suffix.lower() not in (".toml", ".yaml", ".yml", ".json"):
+            chosen = load_grid(text)  # a registered grid name such as wallonie.cisp_records
+        elif path.is_file() and loaded_grid is None and _holds_grid(path):
+            chosen = load_grid(path)
+    base: Dataset | None = None
+    if isinstance(into, Dataset):
+        base = into
+    elif into is not None:
+        base = load_data(into, grid=loaded_grid or (chosen if isinstance(chosen, Grid) else None))
+    return run(chosen, records, grid=loaded_grid, into=base, keep_problems=keep_problems)
+
+
+def _holds_grid(path: Path) -> bool:
+    """Whether a spec file is a grid (it has nodes or indicators) rather than a collection spec."""
+    from vises.io.documents import read_document
+
+    data = read_document(path, what="collection spec or grid")
+    return isinstance(data, Mapping) and any(key in data for key in ("nodes", "indicators", "extends"))
 
 
 def load_round(path: PathLike) -> SavedRound:

@@ -82,6 +82,8 @@ class Sensitivity:
     combinations: tuple[Mapping[str, str], ...]
     #: Mean of |run rank − nominal rank| over every ranked row and run.
     mean_abs_rank_shift: float
+    #: The indicators whose values were also drawn from their sampling distribution (``sampling=True``).
+    sampled: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.organisations)
@@ -124,6 +126,7 @@ class Sensitivity:
             f"{self.labels.get(lang, self.code)} ({self.code}): "
             + word("runs_title", w, runs=self.runs, low=f"{1 - self.spread:g}", high=f"{1 + self.spread:g}")
             + (f", {choice}" if choice else "")
+            + (f"; {word('runs_sampled', w, codes=', '.join(self.sampled))}" if self.sampled else "")
         )
         footer = f"{word('all_rows', w)}: {word('mean_shift', w)} = {number(self.mean_abs_rank_shift, lang, 2)}"
         return "\n\n".join([title, table(rows, headers), footer])
@@ -154,6 +157,7 @@ def weight_sensitivity(
     nodes: Iterable[str] | None = None,
     code: str | None = None,
     methods: Mapping[str, Sequence[str | Method]] | None = None,
+    sampling: bool = False,
     runner: Runner | None = None,
 ) -> Sensitivity:
     """Monte Carlo over the weights: how stable is each organisation's rank of ``code``?
@@ -165,6 +169,12 @@ def weight_sensitivity(
     normalised once per method combination; each run only re-aggregates. ``runner`` runs the runs
     (default: here, one after another); ``vises.dask.distribute_runs`` runs them as Dask tasks, with
     the same draws for the same seed.
+
+    ``sampling=True`` also draws, in each run, every value that is an estimate from its sampling
+    distribution (``vises.analysis.sampling``: a share from its n, a proportion rate from its
+    numerator and denominator, a mean from its n and sd), so a rank interval covers both the weights
+    and the samples; each run is then scored again, here (not with a ``runner``).
+    ``Sensitivity.sampled`` names those indicators.
     """
     from vises.engine.replications import draw_replications, run_replications
     from vises.engine.score import score
@@ -218,12 +228,49 @@ def weight_sensitivity(
         prepared, groups, column=compiled.column_of[target], varied=varied, runs=runs, spread=spread, seed=seed
     )
     picks = replications.picks
-    run_scores = np.asarray((runner or run_replications)(replications), dtype=np.float64)
-    if run_scores.shape != (len(dataset), runs):
-        raise ConfigError(
-            f"the runner returned scores of shape {run_scores.shape}, not rows × runs {(len(dataset), runs)}",
-            path="runner",
-        )
+
+    sampled = []
+    if sampling:
+        from vises.analysis.sampling import redrawn, samplers
+        from vises.engine.score import aggregate_only
+
+        if runner is not None:
+            raise ConfigError(
+                "sampling=True scores every run again, in memory: it does not take a runner",
+                path="runner",
+                hint="leave runner out, or sampling off",
+            )
+        sampled = samplers(nominal, dataset)
+        if not sampled:
+            raise ConfigError(
+                "sampling=True, but no value of the data is an estimate with an n to draw from",
+                path="sampling",
+                hint="give the evidence of survey shares and means (<code>.n, <code>.sd), collect them from "
+                "records, or use rates; or leave sampling off",
+            )
+        draws = np.random.default_rng(None if seed is None else [seed, 12])
+        factors, offsets = replications.factors, replications.offsets
+        column = compiled.column_of[target]
+        run_scores = np.empty((len(dataset), runs))
+        for run in range(runs):
+            run_compiled, _ = prepared[picks[run]]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the nominal scoring already said what the data lacks
+                drawn = score(run_compiled, redrawn(dataset, sampled, draws), registry=registry).scores
+            buffer = np.array(drawn, dtype=np.float64, order="F", copy=True)
+            weights = {
+                name: run_compiled.node(name).weights * factors[run, offsets[k] : offsets[k + 1]]
+                for k, name in enumerate(varied)
+            }
+            aggregate_only(run_compiled, buffer, groups, weights)
+            run_scores[:, run] = buffer[:, column]
+    else:
+        run_scores = np.asarray((runner or run_replications)(replications), dtype=np.float64)
+        if run_scores.shape != (len(dataset), runs):
+            raise ConfigError(
+                f"the runner returned scores of shape {run_scores.shape}, not rows × runs {(len(dataset), runs)}",
+                path="runner",
+            )
 
     run_ranks = ranks_within(run_scores, groups)
     nominal_rank = np.asarray(nominal.ranks(target), dtype=np.float64)
@@ -255,4 +302,5 @@ def weight_sensitivity(
         run_methods=frozen(picks),
         combinations=tuple({k: m.describe() for k, m in c.items()} for c in combinations),
         mean_abs_rank_shift=overall,
+        sampled=tuple(dict.fromkeys(item.code for item in sampled)),
     )

@@ -41,6 +41,8 @@ from vises.model import (
     Requirement,
     thaw,
 )
+from vises.model.evidence import EvidencePolicy
+from vises.model.records import Calendar, Collection, Measure, RecordFormat, RecordSource, Statistic
 
 T = TypeVar("T")
 
@@ -185,13 +187,16 @@ def numbers_as_text(
     """A strict structure hook for ``cls`` that reads a number under ``keys`` as its text.
 
     ``period = 2019`` or a scale level ``value = 3`` is written as a number but means a text;
-    integral numbers become their digits, other numbers their decimal form when ``fractions``.
+    integral numbers become their digits, other numbers their decimal form when ``fractions``;
+    a list of such numbers becomes a list of texts.
     """
     plain = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
 
     def text(raw: Any) -> Any:
         if isinstance(raw, bool):
             return raw
+        if isinstance(raw, list):  # a list of such values (periods = [2018, 2019])
+            return [text(item) for item in raw]
         if isinstance(raw, int):
             return str(raw)
         if fractions and isinstance(raw, float):
@@ -347,6 +352,36 @@ def _unstructure_method(method: Method) -> str | dict[str, Any]:
     return {"method": method.name, **thaw(method.params)}
 
 
+def _is_frozen_mapping(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is FrozenDict
+
+
+def _frozen_mapping_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Hook factory for ``FrozenDict[K, V]`` fields (labels, parameters): anything but a table is refused
+    with a message saying what is expected (cattrs would fail on ``.items()``)."""
+
+    def factory(type_: Any) -> Callable[[Any, Any], Any]:
+        from cattrs.gen import make_mapping_structure_fn
+
+        inner = make_mapping_structure_fn(type_, conv)
+        texts = get_args(type_) == (str, str)
+
+        def structure(value: Any, cls: Any) -> Any:
+            if not isinstance(value, Mapping):
+                if texts:
+                    raise Expected(
+                        f'expected a table of texts by language, e.g. {{ fr = "Heures", en = "Hours" }}, '
+                        f"got {describe(value)}"
+                    )
+                raise Expected(f"expected a table, got {describe(value)}")
+            return inner(value, cls)
+
+        return structure
+
+    return factory
+
+
 def _structure_value(value: Any, _: Any) -> float | str | None:
     """A requirement's threshold: a number (quantities) or a level value (text; ``4`` reads as ``"4"``)."""
     if value is None or isinstance(value, str):
@@ -375,9 +410,10 @@ def _structure_one_of(value: Any, _: Any) -> tuple[str, ...]:
 def make_converter() -> cattrs.Converter:
     """Build the strict converter for the grid classes (one is kept privately per process)."""
     conv = base_converter()
-    register_enums(conv, Kind, Direction, Pooling)
+    register_enums(conv, Kind, Direction, Pooling, Statistic, Calendar, RecordFormat)
     # The model keeps its mappings frozen; files read and write them as plain tables.
     conv.register_unstructure_hook(FrozenDict, thaw)
+    conv.register_structure_hook_factory(_is_frozen_mapping, _frozen_mapping_hook(conv))
     conv.register_structure_hook(Method, _structure_method)
     conv.register_unstructure_hook(Method, _unstructure_method)
     # Scale levels are often written as numbers (value = 3); their data value is that text.
@@ -385,6 +421,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(
         Grid, make_dict_structure_fn(Grid, conv, _cattrs_forbid_extra_keys=True, plugin=override(omit=True))
     )
+    # Periods and answers of a collection spec are often written as numbers (2019, 5): they are text.
+    conv.register_structure_hook(RecordSource, numbers_as_text(conv, RecordSource, "periods"))
+    conv.register_structure_hook(Measure, numbers_as_text(conv, Measure, "top", "scale"))
     conv.register_structure_hook_func(_is_requirement_value, _structure_value)
     conv.register_structure_hook(
         Condition,
@@ -392,7 +431,18 @@ def make_converter() -> cattrs.Converter:
             Condition, conv, _cattrs_forbid_extra_keys=True, one_of=override(struct_hook=_structure_one_of)
         ),
     )
-    for cls in (Level, Indicator, Node, Defaults, Condition, Requirement):
+    for cls in (
+        Level,
+        Indicator,
+        Node,
+        Defaults,
+        Condition,
+        Requirement,
+        EvidencePolicy,
+        Collection,
+        RecordSource,
+        Measure,
+    ):
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
     conv.register_unstructure_hook(
         Grid, make_dict_unstructure_fn(Grid, conv, _cattrs_omit_if_default=True, plugin=override(omit=True))

@@ -104,7 +104,48 @@ def _t(key: str, lang: str, **values: Any) -> str:
 def _raw(row: ProfileRow, fmt: _Fmt) -> str:
     if row.raw_text is not None:
         return row.raw_text
-    return "" if not row.is_indicator else fmt.num(row.raw)
+    if not row.is_indicator:
+        return ""
+    support = row.support
+    if support is not None and not (np.isnan(support.numerator) or np.isnan(support.denominator)):
+        # A rate with its two parts: "16 / 54 (29,6 %)".
+        both = np.array([support.numerator, support.denominator])
+        whole = bool(np.all(both == np.round(both)))
+        parts = format_number(both, fmt.lang, 0 if whole else fmt.digits)
+        unit = f" {row.unit_label}" if row.unit_label else ""
+        return f"{parts[0]} / {parts[1]} ({fmt.num(row.raw)}{unit})"
+    return fmt.num(row.raw)
+
+
+def _support(row: ProfileRow, fmt: _Fmt) -> str:
+    """``n = 24 · enquête · 51,0–85,1 % · petit échantillon``: what backs an indicator's value."""
+    support = row.support
+    if support is None or not support.shown:
+        return ""
+    from vises.io.tokens import SOURCE_WORDS
+
+    lang = fmt.lang
+    parts = []
+    if not np.isnan(support.n):
+        parts.append(f"n = {format_number(support.n, lang, 0)}")
+    if support.source is not None:
+        parts.append(SOURCE_WORDS.get(support.source, {}).get(lang, support.source))
+    if support.verified:
+        parts.append(_t("support_verified", lang))
+    if not (np.isnan(support.low) or np.isnan(support.high)):
+        unit = f" {row.unit_label}" if row.unit_label else ""
+        parts.append(f"{fmt.num(support.low)}–{fmt.num(support.high)}{unit}")
+    if support.small:
+        parts.append(_t("support_small", lang))
+    return " · ".join(parts)
+
+
+def _change(row: ProfileRow, fmt: _Fmt) -> str:
+    """The change, marked ``≈`` when the two periods' intervals overlap (not plain progress)."""
+    text = fmt.signed(row.change)
+    if row.support is not None and row.support.overlaps and not np.isnan(row.change):
+        return f"≈ {text}"
+    return text
 
 
 def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
@@ -165,6 +206,11 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     detail_align += [RIGHT] if view.show_ranks else []
     detail_headers += [_t("change", lang), _t("reason", lang)]
     detail_align += [RIGHT, LEFT]
+    # A "based on" column only where some value has evidence: reports of grids without any are unchanged.
+    supported = any(row.support is not None and row.support.shown for block in view.blocks for row in block.rows)
+    if supported:
+        detail_headers.insert(2, _t("support", lang))
+        detail_align.insert(2, LEFT)
     for block in view.blocks:
         blocks.append(Heading(level=3, text=said(block.dimension.label, fmt.num(block.dimension.score))))
         detail_rows = []
@@ -178,8 +224,10 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
                 fmt.num(row.score),
                 fmt.pct(row.coverage),
             ]
+            if supported:
+                cells.insert(2, _support(row, fmt))
             cells += [fmt.rank(row.rank, row.rank_count)] if view.show_ranks else []
-            cells += [fmt.signed(row.change), row.reason or ""]
+            cells += [_change(row, fmt), row.reason or ""]
             detail_rows.append(cells)
             evidence += [said(row.label, text) for text in row.evidence]
         if detail_rows:
@@ -187,6 +235,10 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
         if evidence:
             blocks.append(Paragraph(text=said(_t("evidence", lang), "").rstrip()))
             blocks.append(Items(items=tuple(evidence)))
+
+    if supported:
+        confidence = format_number(view.confidence, lang, 0, percent=True)
+        blocks.append(Paragraph(text=_t("support_note", lang, confidence=confidence)))
 
     blocks += _profile_requirement_blocks(view, fmt)
     total = view.total
@@ -456,17 +508,35 @@ def provenance_blocks(prov: Provenance, lang: str) -> list[Block]:
 
 def document(results: Results, request: Request) -> list[Block]:
     """The blocks of a report: the chosen view, then its provenance."""
+    from vises.report import analysis_blocks, analysis_view
+
     opts = request.options
     if request.view == "profile":
         profile = profile_view(
             results, organisation=request.organisation, period=request.period, lang=request.lang, options=opts
         )
         blocks = _profile_blocks(profile, _Fmt(profile.lang, opts.digits))
+        # Strengths, weaknesses and progress come before the overall score, which stays last.
+        found = analysis_view.profile_analysis(
+            results, results.row(profile.organisation, profile.period), profile.lang, show_ranks=opts.ranks
+        )
+        extra = analysis_blocks.profile_blocks(found, profile.lang, opts.digits)
+        overall = Heading(level=2, text=_t("overall", profile.lang))
+        at = next((i for i, block in enumerate(blocks) if block == overall), len(blocks))
+        blocks[at:at] = extra
     else:
         network = network_view(results, lang=request.lang, options=opts, period=request.period)
         fmt = _Fmt(network.lang, opts.digits, k=network.min_group, dominance=opts.dominance)
         blocks = _network_blocks(network, fmt, results.grid.label_in(network.lang))
-    return blocks + provenance_blocks(provenance(results), request.lang)
+        screening = analysis_view.screening_view(results, network.lang, period=request.period, public=opts.public)
+        blocks += analysis_blocks.screening_blocks(screening, network.lang)
+    provenance_part = provenance_blocks(provenance(results), request.lang)
+    lines = analysis_view.provenance_lines(results, request.lang)
+    if lines:
+        items = next(block for block in provenance_part if isinstance(block, Items))
+        more = Items(items=(*items.items, *analysis_blocks.provenance_items(lines, request.lang)))
+        provenance_part = [more if block is items else block for block in provenance_part]
+    return blocks + provenance_part
 
 
 def _plain(blocks: list[Block], width: int = 0) -> str:

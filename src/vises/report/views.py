@@ -15,7 +15,6 @@ language is left to each format.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -220,13 +219,9 @@ def check_view(view: str) -> str:
 
 
 def report_lang(results: Results, lang: str | None) -> str:
-    """The language of the report: ``lang``, else the grid's first language vises writes, else English."""
-    if lang is not None:
-        return check_lang(lang)
-    for candidate in results.grid.languages:
-        if candidate in ("fr", "nl", "en"):
-            return candidate
-    return "en"
+    """The language of the report: ``lang``, else ``results.lang`` (the grid's first language vises
+    writes, else English: the default of explanations too)."""
+    return check_lang(lang) if lang is not None else results.lang
 
 
 def root_code(results: Results) -> str:
@@ -266,23 +261,11 @@ def method_label(method: str, lang: str) -> str:
     return words(method, lang)
 
 
-_LOW_COVERAGE = re.compile(r"^coverage (\d+)% below the minimum (\d+)%$")
-
-
 def reason_text(reason: str | None, lang: str) -> str | None:
-    """Why a score is missing, in the report language; reasons given in the data stay as written."""
-    if reason is None:
-        return None
-    key = "reason_" + reason.replace(" ", "_")
-    if _known(key):
-        return translate(key, lang)
-    found = _LOW_COVERAGE.match(reason)
-    if found:
-        from vises.i18n import format_percent
+    """Why a score is missing, in the report language (``vises.engine.explain.reason_text``)."""
+    from vises.engine.explain import reason_text as words
 
-        coverage, minimum = (format_percent(int(x) / 100, lang) for x in found.groups())
-        return translate("reason_low_coverage", lang, coverage=coverage, minimum=minimum)
-    return reason
+    return words(reason, lang)
 
 
 def pooling_text(pooling: str, lang: str) -> str:
@@ -337,6 +320,74 @@ class ProfileRow:
     change: float
     #: How many rows of the period have a rank for the code (the N of "rank 5 / N").
     rank_count: float = float("nan")
+    #: What backs the value (an indicator's evidence; ``None`` for a node or a value with none).
+    support: Support | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Support:
+    """An indicator value's evidence in the profile: its n, source, interval, and a rate's two parts.
+
+    ``overlaps`` is true when the previous period's interval and this one's overlap: the change may
+    be sampling noise, and the report marks it instead of showing it as plain progress.
+    """
+
+    n: float
+    source: str | None
+    verified: bool | None
+    low: float
+    high: float
+    small: bool
+    numerator: float
+    denominator: float
+    overlaps: bool
+
+    @property
+    def shown(self) -> bool:
+        """Whether there is anything to show (a number of answers, a source, an interval, a rate's parts)."""
+        return (
+            not np.isnan(self.n)
+            or self.source is not None
+            or self.verified is not None
+            or not np.isnan(self.low)
+            or not np.isnan(self.denominator)
+        )
+
+
+def _support(results: Results, code: str, row: int, before: int | None) -> Support | None:
+    """The evidence of one indicator value, or ``None`` when the results carry none for it."""
+    from vises.engine.evidence import has_evidence
+
+    if not has_evidence(results):
+        return None
+    column = results.evidence(code)
+    parts = results.rate_parts(code)
+    if not column.given and parts is None and column.interval is None:
+        return None
+
+    def at(values: np.ndarray | None, position: int) -> Any:
+        return None if values is None else values[position]
+
+    low, high = float(column.low[row]), float(column.high[row])
+    overlaps = False
+    if before is not None:
+        low_before, high_before = float(column.low[before]), float(column.high[before])
+        known = not any(np.isnan(x) for x in (low, high, low_before, high_before))
+        overlaps = known and low <= high_before and low_before <= high
+    n = at(column.n, row)
+    source = at(column.source, row)
+    verified = at(column.verified, row)
+    return Support(
+        n=float("nan") if n is None else float(n),
+        source=None if source in (None, "") else str(source),
+        verified=None if verified is None else bool(verified),
+        low=low,
+        high=high,
+        small=bool(column.small[row]),
+        numerator=float("nan") if parts is None else float(parts[0][row]),
+        denominator=float("nan") if parts is None else float(parts[1][row]),
+        overlaps=overlaps,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -368,6 +419,8 @@ class ProfileView:
     total: ProfileRow
     explanation: Explanation
     show_ranks: bool
+    #: The grid's confidence level for the intervals shown (``EvidencePolicy.confidence``).
+    confidence: float = 0.95
     #: Every requirement of the grid with its answer for this row, and the labels of those unmet.
     requirements: tuple[RequirementRow, ...] = ()
     unmet: tuple[str, ...] = ()
@@ -431,20 +484,10 @@ def _previous_row(results: Results, organisation: str, period: str) -> int | Non
 
 
 def _level_text(results: Results, code: str, value: str | None, lang: str | None) -> str | None:
-    """A qualitative raw value as a reader knows it: "Oui", or "3 – Souvent" (code and label)."""
-    if value is None:
-        return None
-    from vises.i18n import translate
-    from vises.model import Kind, label_in
+    """A qualitative raw value as a reader knows it (``vises.engine.explain.level_text``)."""
+    from vises.engine.explain import level_text
 
-    indicator = results.grid.indicator(code)
-    level = next((lv for lv in indicator.levels if lv.value == value), None)
-    if level is not None and level.label:
-        label = label_in(level.label, lang, value)
-        return label if indicator.kind is Kind.BINARY or label == value else f"{value} – {label}"
-    if indicator.kind is Kind.BINARY and value in ("yes", "no"):
-        return translate(f"value_{value}", lang)
-    return value
+    return level_text(results, code, value, lang)
 
 
 def profile_view(
@@ -494,6 +537,7 @@ def profile_view(
             evidence=evidence.of(code),
             previous=previous,
             change=score - previous,
+            support=_support(results, code, row, before) if indicator else None,
         )
 
     def subtree(code: str) -> list[str]:
@@ -539,6 +583,7 @@ def profile_view(
         total=total,
         explanation=results.explain(organisation, period, lang=lang),
         show_ranks=options.ranks,
+        confidence=results.grid.evidence.confidence,
         requirements=requirements,
         unmet=unmet,
         portrait_titles=titles,
