@@ -59,6 +59,10 @@ def score_on_dask(
             hint="name a folder (results/ or results.parquet/)",
         )
     _refuse_inside(output, data)
+    if output.exists() and not force:
+        raise OutputError(
+            "the output folder exists", file=str(output), hint="choose another folder, or add --force to replace it"
+        )
 
     from vises.dask.client import require_dask
 

@@ -183,7 +183,7 @@ class DaskResults:
             raise OutputError(
                 "the output folder exists",
                 file=str(target),
-                hint="choose another folder, or allow overwriting (--force)",
+                hint="choose another folder, or allow overwriting (overwrite=True)",
             )
         work = target.parent / f".{target.name}.vises-{uuid.uuid4().hex[:8]}"
         metadata = {"vises.provenance": json.dumps(self.provenance, ensure_ascii=False, default=str)}
