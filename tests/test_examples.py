@@ -80,3 +80,14 @@ def test_coinr_asem_example() -> None:
     done = _run(EXAMPLES / "coinr_asem.py")
     assert done.returncode == 0, done.stderr
     assert "51 countries" in done.stdout and "Why Austria scores" in done.stdout
+
+
+def test_round_demo(tmp_path: Path) -> None:
+    """make demo's small round: last year's round file keeps last year's published scores."""
+    done = _run(EXAMPLES / "round_demo.py", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "this year: 30 centres" in done.stdout
+    published, scored = done.stdout.split("cisp_02 in 2018: published ")[1].split("\n")[0].split(", this round ")
+    assert published == scored
+    assert (tmp_path / "round-2019" / "network.html").is_file()
+    assert (tmp_path / "round-2019" / "private" / "round-2019.json").is_file()

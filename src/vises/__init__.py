@@ -19,11 +19,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises import analysis, sroi, testing
     from vises._version import __version__
     from vises.api import (
+        check_requirements,
         compile_grid,
         load_data,
         load_grid,
+        load_round,
+        make_pseudonyms,
         merge_data,
         render,
+        run_round,
+        save_round,
         score,
         validate_data,
         validate_grid,
@@ -47,7 +52,9 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from vises.engine.compile import CompiledGrid
     from vises.engine.explain import Explanation
+    from vises.engine.requirements import RequirementResults
     from vises.engine.results import Results
+    from vises.engine.saved import SavedRound
     from vises.engine.scorer import Scorer
     from vises.errors import (
         ConfigError,
@@ -74,6 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.limits import Limits, current_limits, use_limits
     from vises.model import (
         Column,
+        Condition,
         Dataset,
         Defaults,
         Direction,
@@ -87,11 +95,14 @@ if TYPE_CHECKING:  # pragma: no cover
         Node,
         Organisation,
         Pooling,
+        Requirement,
+        RequirementStatus,
         label_in,
     )
     from vises.neutralise import formula_like, markdown_text, spreadsheet_text, terminal_text
     from vises.plugins.current import get_registry, register_plugin, reset_registry, unregister_plugin
     from vises.plugins.registry import Registry
+    from vises.round.run import RoundReport
     from vises.testing.plugin_check import check_plugin
     from vises.units import conversion as unit_conversion
 
@@ -100,11 +111,16 @@ _WHERE: dict[str, str] = {
     "__version__": "vises._version",  # read from the package metadata on first use (importlib.metadata is slow)
     **dict.fromkeys(
         (
+            "check_requirements",
             "compile_grid",
             "load_data",
             "load_grid",
+            "load_round",
+            "make_pseudonyms",
             "merge_data",
             "render",
+            "run_round",
+            "save_round",
             "score",
             "validate_data",
             "validate_grid",
@@ -133,7 +149,10 @@ _WHERE: dict[str, str] = {
     ),
     "CompiledGrid": "vises.engine.compile",
     "Explanation": "vises.engine.explain",
+    "RequirementResults": "vises.engine.requirements",
     "Results": "vises.engine.results",
+    "RoundReport": "vises.round.run",
+    "SavedRound": "vises.engine.saved",
     "Scorer": "vises.engine.scorer",
     **dict.fromkeys(
         (
@@ -165,6 +184,7 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(
         (
             "Column",
+            "Condition",
             "Dataset",
             "Defaults",
             "Direction",
@@ -178,6 +198,8 @@ _WHERE: dict[str, str] = {
             "Node",
             "Organisation",
             "Pooling",
+            "Requirement",
+            "RequirementStatus",
             "label_in",
         ),
         "vises.model",
@@ -196,6 +218,7 @@ __all__ = [
     "AggregatorSpec",
     "Column",
     "CompiledGrid",
+    "Condition",
     "ConfigError",
     "DataError",
     "DataValidationError",
@@ -235,7 +258,12 @@ __all__ = [
     "ReportError",
     "ReportFormat",
     "ReportRequest",
+    "Requirement",
+    "RequirementResults",
+    "RequirementStatus",
     "Results",
+    "RoundReport",
+    "SavedRound",
     "Scorer",
     "SroiError",
     "TreatmentSpec",
@@ -248,6 +276,7 @@ __all__ = [
     "__version__",
     "analysis",
     "check_plugin",
+    "check_requirements",
     "compile_grid",
     "current_limits",
     "format_number",
@@ -257,12 +286,16 @@ __all__ = [
     "label_in",
     "load_data",
     "load_grid",
+    "load_round",
+    "make_pseudonyms",
     "markdown_text",
     "merge_data",
     "method_label",
     "register_plugin",
     "render",
     "reset_registry",
+    "run_round",
+    "save_round",
     "score",
     "spreadsheet_text",
     "sroi",

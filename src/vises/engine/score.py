@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from vises.errors import ConfigError, DataValidationError, DataWarning, MethodEr
 from vises.model import Dataset, Grid, Method, Pooling
 from vises.validation.dataset import UnusedColumns, check_dataset
 
+if TYPE_CHECKING:
+    from vises.engine.saved import SavedRound
+
 
 def score(
     grid: Grid | CompiledGrid,
@@ -31,7 +34,7 @@ def score(
     *,
     pooling: Pooling | str | None = None,
     registry: MethodLookup | None = None,
-    reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+    reference: Results | SavedRound | Mapping[str, Mapping[str, Any]] | None = None,
     unused_columns: UnusedColumns = "error",
 ) -> Results:
     """Score every organisation and period of ``data`` on ``grid``.
@@ -131,7 +134,7 @@ def score(
         fitted=fitted,
         period_codes=period_codes,
         period_values=tuple(str(p) for p in period_values),
-        provenance=_provenance(compiled, registry, pooling),
+        provenance=_provenance(compiled, registry, pooling) | _data_provenance(data) | _reference_provenance(reference),
         fitted_imputation=fitted_imputation,
         fitted_treatment=fitted_treatment,
         imputed=imputed,
@@ -209,6 +212,25 @@ def described() -> Callable[[Method], str]:
             return method.describe()
 
     return describe
+
+
+def _data_provenance(data: Dataset) -> dict[str, Any]:
+    """What the data's reading left out on request (``--ignore``): named wherever provenance goes."""
+    return {"ignored_columns": list(data.ignored)} if data.ignored else {}
+
+
+def _reference_provenance(reference: Any) -> dict[str, Any]:
+    """Whose scale the scores are on when fitted parameters were reused (a report must say so)."""
+    if reference is None:
+        return {}
+    from vises.engine.saved import SavedRound
+
+    if isinstance(reference, Results):
+        return {"reference": {"source": reference.dataset.source, "rows": len(reference)}}
+    if isinstance(reference, SavedRound):
+        source = f"round {reference.name}" if reference.name else "a saved round"
+        return {"reference": {"source": source, "rows": len(reference.organisations)}}
+    return {"reference": {"source": None, "rows": None}}
 
 
 def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict[str, Any]:

@@ -26,7 +26,21 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from vises.errors import ConfigError, GridValidationError, ValidationError, VisesError, closest
-from vises.model import Defaults, Direction, FrozenDict, Grid, Indicator, Kind, Level, Method, Node, Pooling, thaw
+from vises.model import (
+    Condition,
+    Defaults,
+    Direction,
+    FrozenDict,
+    Grid,
+    Indicator,
+    Kind,
+    Level,
+    Method,
+    Node,
+    Pooling,
+    Requirement,
+    thaw,
+)
 
 T = TypeVar("T")
 
@@ -333,12 +347,68 @@ def _unstructure_method(method: Method) -> str | dict[str, Any]:
     return {"method": method.name, **thaw(method.params)}
 
 
+def _is_frozen_mapping(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is FrozenDict
+
+
+def _frozen_mapping_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Hook factory for ``FrozenDict[K, V]`` fields (labels, parameters): anything but a table is refused
+    with a message saying what is expected (cattrs would fail on ``.items()``)."""
+
+    def factory(type_: Any) -> Callable[[Any, Any], Any]:
+        from cattrs.gen import make_mapping_structure_fn
+
+        inner = make_mapping_structure_fn(type_, conv)
+        texts = get_args(type_) == (str, str)
+
+        def structure(value: Any, cls: Any) -> Any:
+            if not isinstance(value, Mapping):
+                if texts:
+                    raise Expected(
+                        f'expected a table of texts by language, e.g. {{ fr = "Heures", en = "Hours" }}, '
+                        f"got {describe(value)}"
+                    )
+                raise Expected(f"expected a table, got {describe(value)}")
+            return inner(value, cls)
+
+        return structure
+
+    return factory
+
+
+def _structure_value(value: Any, _: Any) -> float | str | None:
+    """A requirement's threshold: a number (quantities) or a level value (text; ``4`` reads as ``"4"``)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise Expected(f"expected a number or a level value, got {describe(value)}")
+    return float(value)
+
+
+def _is_requirement_value(type_: Any) -> bool:
+    return bool(type_ == (float | str | None))
+
+
+def _structure_one_of(value: Any, _: Any) -> tuple[str, ...]:
+    """Level values, written as text or as numbers (``one_of = [4, 5]`` means the levels "4" and "5")."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise Expected(f"expected a list of level values, got {describe(value)}")
+    out = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise Expected(f"expected level values (text), got {describe(item)} in the list")
+        out.append(item if isinstance(item, str) else str(int(item)) if float(item).is_integer() else str(item))
+    return tuple(out)
+
+
 def make_converter() -> cattrs.Converter:
     """Build the strict converter for the grid classes (one is kept privately per process)."""
     conv = base_converter()
     register_enums(conv, Kind, Direction, Pooling)
     # The model keeps its mappings frozen; files read and write them as plain tables.
     conv.register_unstructure_hook(FrozenDict, thaw)
+    conv.register_structure_hook_factory(_is_frozen_mapping, _frozen_mapping_hook(conv))
     conv.register_structure_hook(Method, _structure_method)
     conv.register_unstructure_hook(Method, _unstructure_method)
     # Scale levels are often written as numbers (value = 3); their data value is that text.
@@ -346,7 +416,14 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(
         Grid, make_dict_structure_fn(Grid, conv, _cattrs_forbid_extra_keys=True, plugin=override(omit=True))
     )
-    for cls in (Level, Indicator, Node, Defaults):
+    conv.register_structure_hook_func(_is_requirement_value, _structure_value)
+    conv.register_structure_hook(
+        Condition,
+        make_dict_structure_fn(
+            Condition, conv, _cattrs_forbid_extra_keys=True, one_of=override(struct_hook=_structure_one_of)
+        ),
+    )
+    for cls in (Level, Indicator, Node, Defaults, Condition, Requirement):
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
     conv.register_unstructure_hook(
         Grid, make_dict_unstructure_fn(Grid, conv, _cattrs_omit_if_default=True, plugin=override(omit=True))

@@ -72,7 +72,19 @@ def merge_data(datasets: Sequence[Dataset], *, grid: Grid | None = None) -> Data
         evaluations=tuple(evaluation for dataset in datasets for evaluation in dataset.evaluations),
         source=None,
         read_problems=tuple(problem for dataset in datasets for problem in dataset.read_problems),
+        ignored=_ordered(name for dataset in datasets for name in dataset.ignored),
+        key_dtypes=_common_dtypes(datasets),
     )
+
+
+def _common_dtypes(datasets: Sequence[Dataset]) -> dict[str, str]:
+    """The key dtypes every input agrees on (a key typed differently by two inputs is left untyped)."""
+    out: dict[str, str] = {}
+    for key in {key for dataset in datasets for key in dataset.key_dtypes}:
+        found = {dataset.key_dtypes.get(key) for dataset in datasets}
+        if len(found) == 1 and None not in found:
+            out[key] = str(found.pop())
+    return out
 
 
 def _ordered(items: Any) -> list[str]:

@@ -23,10 +23,12 @@ from vises.model.grid import (
     Pooling,
     label_in,
 )
+from vises.model.requirements import Condition, Requirement, RequirementStatus
 
 __all__ = [
     "DEFAULT_FALLBACK",
     "Column",
+    "Condition",
     "Dataset",
     "Defaults",
     "Direction",
@@ -42,6 +44,8 @@ __all__ = [
     "Node",
     "Organisation",
     "Pooling",
+    "Requirement",
+    "RequirementStatus",
     "freeze",
     "label_in",
     "thaw",

@@ -25,6 +25,7 @@ from vises.errors import GridError, VisesError
 from vises.model.frozen import EMPTY, FrozenDict, frozen_mapping, shallow_frozen, thaw
 from vises.model.index import GridIndex, index_of
 from vises.model.periods import period_index
+from vises.model.requirements import Requirement
 
 #: The order in which languages are tried when the requested one has no text.
 DEFAULT_FALLBACK = ("en", "fr", "nl")
@@ -242,6 +243,11 @@ class Grid:
     stakeholder_labels: FrozenDict[str, Labels] = attrs.field(default=EMPTY, converter=frozen_mapping)
     #: Labels per language of units a plugin defines (``heure_stagiaire = { fr = "heure stagiaire" }``).
     unit_labels: FrozenDict[str, Labels] = attrs.field(default=EMPTY, converter=frozen_mapping)
+    #: Organisation attributes the grid declares, with their labels per language (``filiere = { fr =
+    #: "Filière" }``): data files read such a column as an attribute, and reports form peer groups by it.
+    attributes: FrozenDict[str, Labels] = attrs.field(default=EMPTY, converter=frozen_mapping)
+    #: Requirements answered met / not met / not demonstrated beside the scores (never inside them).
+    requirements: tuple[Requirement, ...] = ()
     #: Which plugin contributed the grid (filled in by the registry).
     plugin: str | None = None
 
@@ -350,6 +356,10 @@ def _problems(value: Iterable[VisesError]) -> tuple[VisesError, ...]:
     return tuple(value)
 
 
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Dataset:
     """Rows are (organisation, period) pairs; columns are stored per indicator as numpy arrays.
@@ -371,6 +381,13 @@ class Dataset:
     #: Problems a reader found and recorded instead of stopping (a cell it could not read is left
     #: missing): validation reports them together with its own, so one run lists every problem.
     read_problems: tuple[VisesError, ...] = attrs.field(default=(), converter=_problems)
+    #: Columns of the source left out on request (``load_data(ignore=...)``, ``--ignore``), by name,
+    #: so outputs can say what was not read.
+    ignored: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    #: The dtype the source gave the keys (``{"period": "int64"}`` for a DataFrame's integer year,
+    #: ``"str"`` for text it typed); empty for a file's untyped text. ``Results.to_frame`` gives
+    #: the keys back in it, so a frame merges onto the one it was scored from.
+    key_dtypes: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)
 
     def __len__(self) -> int:
         return len(self.organisations)
@@ -390,6 +407,8 @@ class Dataset:
             parts.append(f"attributes {', '.join(sorted(self.attributes))}")
         if self.evaluations:
             parts.append(f"{len(self.evaluations)} evaluations")
+        if self.ignored:
+            parts.append(f"ignored {', '.join(self.ignored)}")
         if self.read_problems:
             parts.append(f"{len(self.read_problems)} read problems")
         return f"<Dataset{source}: {'; '.join(parts)}>"
