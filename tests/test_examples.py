@@ -82,6 +82,7 @@ def test_coinr_asem_example() -> None:
     assert "51 countries" in done.stdout and "Why Austria scores" in done.stdout
 
 
+@pytest.mark.federation  # the examples use the bundled plugins
 def test_round_demo(tmp_path: Path) -> None:
     """make demo's small round: last year's round file keeps last year's published scores."""
     done = _run(EXAMPLES / "round_demo.py", tmp_path)
