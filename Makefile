@@ -26,6 +26,7 @@ demo: $(STAMP)
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format table --period 2019
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format markdown -o $(OUT)/wallonie_cisp.md
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format html -o $(OUT)/wallonie_cisp.html
+	$(BIN)/python examples/records/run.py --out $(OUT)/records --centre cisp_04
 	$(BIN)/python examples/round_demo.py $(OUT)/round-demo
 	@echo "Reports written to $(OUT)/wallonie_cisp.md and $(OUT)/wallonie_cisp.html; a yearly round in $(OUT)/round-demo"
 

@@ -12,7 +12,7 @@ from vises.engine.compile import compile_grid
 from vises.errors import DataValidationError, GridValidationError
 from vises.io.coinr import read_coinr_meta
 from vises.io.frames import from_columns
-from vises.model import Column, Dataset, Grid, Indicator, Node
+from vises.model import Column, Dataset, Grid, Indicator, Level, Node
 from vises.plugins import get_registry
 from vises.validation.dataset import check_dataset
 from vises.validation.grid import validate_dataset
@@ -97,15 +97,30 @@ def test_readers_parse_denominator_columns_as_numbers():
     assert data.columns["staff_fte"].numeric and data.columns["staff_fte"].unit == "FTE"
 
 
-def test_a_denominator_must_not_be_a_grid_code():
+def test_a_denominator_may_be_a_reported_indicator_but_not_a_node_or_a_computed_one():
     grid = Grid(
         code="g",
         nodes=(Node(code="root"),),
-        indicators=(Indicator(code="a", parent="root", denominator="b"), Indicator(code="b", parent="root")),
+        indicators=(
+            Indicator(code="a", parent="root", denominator="b", unit="hour / FTE"),
+            Indicator(code="b", context=True, unit="FTE"),
+        ),
     )
-    with pytest.raises(GridValidationError) as info:
-        compile_grid(grid, get_registry())
-    assert "indicators[0].denominator" in {p.path for p in info.value.problems}
+    data = vises.load_data({"organisation": ["x", "y"], "a": [40.0, 90.0], "b": [2.0, 3.0]}, grid=grid)
+    assert list(vises.score(grid, data).raw("a")) == [20.0, 30.0]
+    for denominator, extra in (
+        ("root", ()),
+        ("q", (Indicator(code="q", parent="root", kind="scale", levels=(Level(value="1"), Level(value="2"))),)),
+        ("d", (Indicator(code="d", parent="root", formula="b * 2", unit="FTE"),)),
+    ):
+        bad = Grid(
+            code="g",
+            nodes=(Node(code="root"),),
+            indicators=(Indicator(code="a", parent="root", denominator=denominator), grid.indicators[1], *extra),
+        )
+        with pytest.raises(GridValidationError) as info:
+            compile_grid(bad, get_registry())
+        assert "indicators[0].denominator" in {p.path for p in info.value.problems}, denominator
 
 
 @pytest.mark.skipif(not (ASEM / "iMeta.csv").is_file(), reason=f"COINr's ASEM example is not available at {ASEM}")

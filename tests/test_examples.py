@@ -82,6 +82,24 @@ def test_coinr_asem_example() -> None:
     assert "51 countries" in done.stdout and "Why Austria scores" in done.stdout
 
 
+@pytest.mark.federation  # the records example extends wallonie.cisp
+def test_records_example_goes_from_raw_records_to_a_profile(tmp_path: Path) -> None:
+    done = _run(EXAMPLES / "records" / "run.py", "--out", tmp_path, "--centre", "cisp_04")
+    assert done.returncode == 0, done.stderr
+    assert "SYNTHETIC records" in done.stdout
+    register = (tmp_path / "register.csv").read_text(encoding="utf-8").splitlines()
+    assert register[0] == "path_id,centre,person,entry,exit,exit_status,hours" and len(register) > 1000
+    assert (tmp_path / "survey.csv").read_text(encoding="utf-8").startswith("_submission_time,_uuid,")
+    # The profile shows the exit rates as exits / leavers, from the register, with n and an interval.
+    rate = next(line for line in done.stdout.splitlines() if line.startswith("Exits to a job"))
+    assert " / " in rate and "n = " in rate and "records" in rate and "%" in rate
+    assert "survey" in next(line for line in done.stdout.splitlines() if line.startswith("Trainees satisfied"))
+    # Seeded: a second run writes the same records.
+    again = tmp_path / "again"
+    assert _run(EXAMPLES / "records" / "run.py", "--out", again).returncode == 0
+    assert filecmp.cmp(tmp_path / "register.csv", again / "register.csv", shallow=False)
+
+
 @pytest.mark.federation  # the examples use the bundled plugins
 def test_round_demo(tmp_path: Path) -> None:
     """make demo's small round: last year's round file keeps last year's published scores."""

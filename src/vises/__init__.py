@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises._version import __version__
     from vises.api import (
         check_requirements,
+        collect,
         compile_grid,
         load_data,
         load_grid,
@@ -51,7 +52,9 @@ if TYPE_CHECKING:  # pragma: no cover
         Weighting,
     )
     from vises.engine.compile import CompiledGrid
+    from vises.engine.evidence import EvidenceColumn
     from vises.engine.explain import Explanation
+    from vises.engine.pooled import PooledRate
     from vises.engine.requirements import RequirementResults
     from vises.engine.results import Results
     from vises.engine.saved import SavedRound
@@ -62,6 +65,7 @@ if TYPE_CHECKING:  # pragma: no cover
         DataValidationError,
         DataWarning,
         ExitCode,
+        FormulaError,
         GridError,
         GridValidationError,
         LimitError,
@@ -80,28 +84,38 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.i18n import format_number, method_label, stakeholder_label, unit_label
     from vises.limits import Limits, current_limits, use_limits
     from vises.model import (
+        Calendar,
+        Collection,
         Column,
         Condition,
         Dataset,
         Defaults,
         Direction,
         Evaluation,
+        Evidence,
+        EvidencePolicy,
         Family,
         Grid,
         Indicator,
         Kind,
         Level,
+        Measure,
         Method,
         Node,
         Organisation,
         Pooling,
+        RecordFormat,
+        RecordSource,
         Requirement,
         RequirementStatus,
+        Statistic,
         label_in,
     )
     from vises.neutralise import formula_like, markdown_text, spreadsheet_text, terminal_text
     from vises.plugins.current import get_registry, register_plugin, reset_registry, unregister_plugin
     from vises.plugins.registry import Registry
+    from vises.records.spec import read_collection
+    from vises.records.tables import RecordTable, read_records
     from vises.round.run import RoundReport
     from vises.testing.plugin_check import check_plugin
     from vises.units import conversion as unit_conversion
@@ -111,6 +125,7 @@ _WHERE: dict[str, str] = {
     "__version__": "vises._version",  # read from the package metadata on first use (importlib.metadata is slow)
     **dict.fromkeys(
         (
+            "collect",
             "check_requirements",
             "compile_grid",
             "load_data",
@@ -147,8 +162,12 @@ _WHERE: dict[str, str] = {
         ),
         "vises.contract.records",
     ),
+    "read_collection": "vises.records.spec",
+    **dict.fromkeys(("RecordTable", "read_records"), "vises.records.tables"),
     "CompiledGrid": "vises.engine.compile",
+    "EvidenceColumn": "vises.engine.evidence",
     "Explanation": "vises.engine.explain",
+    "PooledRate": "vises.engine.pooled",
     "RequirementResults": "vises.engine.requirements",
     "Results": "vises.engine.results",
     "RoundReport": "vises.round.run",
@@ -161,6 +180,7 @@ _WHERE: dict[str, str] = {
             "DataValidationError",
             "DataWarning",
             "ExitCode",
+            "FormulaError",
             "GridError",
             "GridValidationError",
             "LimitError",
@@ -183,21 +203,29 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(("formula_like", "markdown_text", "spreadsheet_text", "terminal_text"), "vises.neutralise"),
     **dict.fromkeys(
         (
+            "Calendar",
+            "Collection",
             "Column",
             "Condition",
             "Dataset",
             "Defaults",
             "Direction",
             "Evaluation",
+            "Evidence",
+            "EvidencePolicy",
             "Family",
             "Grid",
             "Indicator",
             "Kind",
             "Level",
+            "Measure",
             "Method",
             "Node",
             "Organisation",
             "Pooling",
+            "RecordFormat",
+            "RecordSource",
+            "Statistic",
             "Requirement",
             "RequirementStatus",
             "label_in",
@@ -216,6 +244,8 @@ _NAMESPACES = ("analysis", "sroi", "testing")
 
 __all__ = [
     "AggregatorSpec",
+    "Calendar",
+    "Collection",
     "Column",
     "CompiledGrid",
     "Condition",
@@ -227,11 +257,15 @@ __all__ = [
     "Defaults",
     "Direction",
     "Evaluation",
+    "Evidence",
+    "EvidenceColumn",
+    "EvidencePolicy",
     "ExitCode",
     "Explanation",
     "Family",
     "FinancialProxy",
     "FitContext",
+    "FormulaError",
     "Grid",
     "GridError",
     "GridSource",
@@ -243,6 +277,7 @@ __all__ = [
     "Level",
     "LimitError",
     "Limits",
+    "Measure",
     "Method",
     "MethodError",
     "MissingDependencyError",
@@ -251,9 +286,13 @@ __all__ = [
     "Organisation",
     "OutputError",
     "PluginError",
+    "PooledRate",
     "Pooling",
     "ReadRequest",
     "Reader",
+    "RecordFormat",
+    "RecordSource",
+    "RecordTable",
     "Registry",
     "ReportError",
     "ReportFormat",
@@ -266,6 +305,7 @@ __all__ = [
     "SavedRound",
     "Scorer",
     "SroiError",
+    "Statistic",
     "TreatmentSpec",
     "UnitError",
     "ValidationError",
@@ -277,6 +317,7 @@ __all__ = [
     "analysis",
     "check_plugin",
     "check_requirements",
+    "collect",
     "compile_grid",
     "current_limits",
     "format_number",
@@ -291,6 +332,8 @@ __all__ = [
     "markdown_text",
     "merge_data",
     "method_label",
+    "read_collection",
+    "read_records",
     "register_plugin",
     "render",
     "reset_registry",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.requirements import RequirementResults
     from vises.engine.results import Results
     from vises.engine.saved import SavedRound
-    from vises.model import Dataset, Grid, Pooling
+    from vises.model import Collection, Dataset, Grid, Pooling
     from vises.plugins.registry import Registry
     from vises.round.gather import Progress
     from vises.round.run import RoundReport
@@ -30,6 +30,7 @@ PathLike = str | os.PathLike[str]
 
 __all__ = [
     "check_requirements",
+    "collect",
     "compile_grid",
     "load_data",
     "load_grid",
@@ -160,6 +161,56 @@ def merge_data(*sources: DataSource, grid: Grid | PathLike | None = None) -> Dat
     loaded_grid = load_grid(grid) if grid is not None else None
     datasets = [load_data(source, grid=loaded_grid) for source in sources]
     return merge(datasets, grid=loaded_grid)
+
+
+def collect(
+    spec: Collection | Grid | PathLike,
+    records: Any = None,
+    *,
+    grid: Grid | PathLike | None = None,
+    into: Dataset | PathLike | Any | None = None,
+    keep_problems: bool = False,
+) -> Dataset:
+    """From records to indicators: per-record tables (a register, a survey export) → one row per
+    organisation and period, each value with its evidence (n, source).
+
+    ``spec`` is a collection spec file, a ``Collection``, or a grid (object, file or registered
+    name) that holds one (``[collection]``). ``records`` gives each source's table by name (a
+    CSV/xlsx/Parquet file, a DataFrame, a mapping of columns), or the table itself when there is
+    one source; a spec may name its sources' files. ``grid`` checks what the measures fill.
+    ``into`` (a dataset or a data file, read with ``grid``) receives the values: a column both
+    give is refused, never overwritten. Records that cannot be placed are raised together
+    (``DataValidationError``), or kept in ``read_problems`` with ``keep_problems``. See
+    docs/records.md.
+    """
+    from vises.model import Collection, Dataset, Grid
+    from vises.records import collect as run
+
+    loaded_grid = None if grid is None else load_grid(grid)
+    chosen: Collection | Grid | PathLike = spec
+    if not isinstance(spec, (Collection, Grid)):
+        from pathlib import Path
+
+        text = str(spec)
+        path = Path(text)
+        if not path.is_file() and "." in text and path.suffix.lower() not in (".toml", ".yaml", ".yml", ".json"):
+            chosen = load_grid(text)  # a registered grid name such as wallonie.cisp_records
+        elif path.is_file() and loaded_grid is None and _holds_grid(path):
+            chosen = load_grid(path)
+    base: Dataset | None = None
+    if isinstance(into, Dataset):
+        base = into
+    elif into is not None:
+        base = load_data(into, grid=loaded_grid or (chosen if isinstance(chosen, Grid) else None))
+    return run(chosen, records, grid=loaded_grid, into=base, keep_problems=keep_problems)
+
+
+def _holds_grid(path: Path) -> bool:
+    """Whether a spec file is a grid (it has nodes or indicators) rather than a collection spec."""
+    from vises.io.documents import read_document
+
+    data = read_document(path, what="collection spec or grid")
+    return isinstance(data, Mapping) and any(key in data for key in ("nodes", "indicators", "extends"))
 
 
 def load_round(path: PathLike) -> SavedRound:

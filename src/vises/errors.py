@@ -138,6 +138,27 @@ class GridError(ConfigError):
     """A grid is inconsistent: duplicate codes, cycles, unknown parents, bad weights."""
 
 
+class FormulaError(GridError):
+    """A formula (a derived indicator's, a rate's, a records filter) cannot be read or does not check out.
+
+    ``formula`` is its text and ``position`` the 0-based offset of the character at fault; the
+    message shows the formula with a caret under that character.
+    """
+
+    formula: str | None = None
+    position: int | None = None
+
+    def __init__(self, message: str, *, formula: str | None = None, position: int | None = None, **fields: Any):
+        self.formula = formula
+        self.position = position
+        if formula is not None and position is not None:
+            shown = " ".join(formula.split("\n"))
+            message = f"{message} at character {position + 1} of the formula\n      {shown}\n      {' ' * position}^"
+        elif formula is not None:
+            message = f"{message} (formula {formula!r})"
+        super().__init__(message, **fields)
+
+
 class DataError(VisesError, ValueError):
     """A dataset cannot be read or does not fit its grid."""
 

@@ -22,8 +22,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from vises.engine.compile import CompiledGrid, CompiledNode
+    from vises.engine.evidence import EvidenceColumn
     from vises.engine.explain import Explanation
     from vises.engine.frames import FrameKind
+    from vises.engine.pooled import PooledRate
 
 #: The languages vises writes its own words in (reports, explanations).
 WRITTEN_LANGS = ("fr", "nl", "en")
@@ -205,11 +207,12 @@ class Results:
         return self.scores[:, self._column(code)]
 
     def raw(self, code: str) -> np.ndarray:
-        """Raw values of an indicator in its declared unit (levels as their scores)."""
+        """Raw values of an indicator in its declared unit (levels as their scores); context and derived
+        indicators included."""
+        if code in self._raws:
+            return self._raws[code]
         self._column(code)
-        if code not in self._raws:
-            raise ConfigError(f"{code!r} is an aggregate; only indicators have raw values")
-        return self._raws[code]
+        raise ConfigError(f"{code!r} is an aggregate; only indicators have raw values")
 
     def treated(self, code: str) -> np.ndarray:
         """The values the normaliser received: raw values after outlier treatment (``raw`` when untreated)."""
@@ -482,3 +485,37 @@ class Results:
     def narrative_codes(self) -> tuple[str, ...]:
         """Narrative indicators of the grid: carried to reports, never scored."""
         return self.compiled.narrative
+
+    # -- evidence, context and rates (records → indicators) ----------------------------------------
+    @property
+    def context_codes(self) -> tuple[str, ...]:
+        """Context indicators of the grid (reported, never scored), in grid order: ``raw`` gives their values."""
+        return tuple(ind.code for ind in self.grid.indicators if ind.context and ind.code in self._raws)
+
+    def evidence(self, code: str) -> EvidenceColumn:
+        """What backs ``code``'s values: n, source, verified, the interval of each value, the small-n flag."""
+        key = ("evidence", code)
+        if key not in self._cache:
+            from vises.engine.evidence import evidence_of
+
+            if code not in self.grid.index.indicator_by_code:
+                self._column(code)
+                raise ConfigError(f"{code!r} is an aggregate; evidence belongs to indicators")
+            self._cache[key] = evidence_of(self, code)
+        found: EvidenceColumn = self._cache[key]
+        return found
+
+    def rate_parts(self, code: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """A rate's numerator and denominator columns (``None`` for any other indicator)."""
+        indicator = self.grid.index.indicator_by_code.get(code)
+        if indicator is None or indicator.numerator is None or indicator.denominator is None:
+            return None
+        if indicator.numerator not in self._raws or indicator.denominator not in self._raws:
+            return None
+        return self._raws[indicator.numerator], self._raws[indicator.denominator]
+
+    def pooled_rate(self, code: str, *, groups: np.ndarray | None = None, rows: np.ndarray | None = None) -> PooledRate:
+        """Σ numerator / Σ denominator of the rate ``code`` per period (or per label of ``groups``)."""
+        from vises.engine.pooled import pooled_rate
+
+        return pooled_rate(self, code, groups=groups, rows=rows)

@@ -41,6 +41,8 @@ from vises.model import (
     Requirement,
     thaw,
 )
+from vises.model.evidence import EvidencePolicy
+from vises.model.records import Calendar, Collection, Measure, RecordFormat, RecordSource, Statistic
 
 T = TypeVar("T")
 
@@ -185,13 +187,16 @@ def numbers_as_text(
     """A strict structure hook for ``cls`` that reads a number under ``keys`` as its text.
 
     ``period = 2019`` or a scale level ``value = 3`` is written as a number but means a text;
-    integral numbers become their digits, other numbers their decimal form when ``fractions``.
+    integral numbers become their digits, other numbers their decimal form when ``fractions``;
+    a list of such numbers becomes a list of texts.
     """
     plain = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
 
     def text(raw: Any) -> Any:
         if isinstance(raw, bool):
             return raw
+        if isinstance(raw, list):  # a list of such values (periods = [2018, 2019])
+            return [text(item) for item in raw]
         if isinstance(raw, int):
             return str(raw)
         if fractions and isinstance(raw, float):
@@ -405,7 +410,7 @@ def _structure_one_of(value: Any, _: Any) -> tuple[str, ...]:
 def make_converter() -> cattrs.Converter:
     """Build the strict converter for the grid classes (one is kept privately per process)."""
     conv = base_converter()
-    register_enums(conv, Kind, Direction, Pooling)
+    register_enums(conv, Kind, Direction, Pooling, Statistic, Calendar, RecordFormat)
     # The model keeps its mappings frozen; files read and write them as plain tables.
     conv.register_unstructure_hook(FrozenDict, thaw)
     conv.register_structure_hook_factory(_is_frozen_mapping, _frozen_mapping_hook(conv))
@@ -416,6 +421,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(
         Grid, make_dict_structure_fn(Grid, conv, _cattrs_forbid_extra_keys=True, plugin=override(omit=True))
     )
+    # Periods and answers of a collection spec are often written as numbers (2019, 5): they are text.
+    conv.register_structure_hook(RecordSource, numbers_as_text(conv, RecordSource, "periods"))
+    conv.register_structure_hook(Measure, numbers_as_text(conv, Measure, "top", "scale"))
     conv.register_structure_hook_func(_is_requirement_value, _structure_value)
     conv.register_structure_hook(
         Condition,
@@ -423,7 +431,18 @@ def make_converter() -> cattrs.Converter:
             Condition, conv, _cattrs_forbid_extra_keys=True, one_of=override(struct_hook=_structure_one_of)
         ),
     )
-    for cls in (Level, Indicator, Node, Defaults, Condition, Requirement):
+    for cls in (
+        Level,
+        Indicator,
+        Node,
+        Defaults,
+        Condition,
+        Requirement,
+        EvidencePolicy,
+        Collection,
+        RecordSource,
+        Measure,
+    ):
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
     conv.register_unstructure_hook(
         Grid, make_dict_unstructure_fn(Grid, conv, _cattrs_omit_if_default=True, plugin=override(omit=True))

@@ -46,7 +46,7 @@ from vises.io.layout import (
     split_header,
 )
 from vises.limits import Limits, current_limits
-from vises.model import Column, Dataset, Grid
+from vises.model import Column, Dataset, Evidence, Grid
 
 #: The shared words of ``io.tokens``, as sorted tuples.
 NOT_APPLICABLE_TOKENS = tuple(sorted(tokens.NA_TOKENS))
@@ -218,6 +218,7 @@ def assemble(
     text: dict[str, np.ndarray] = {}
     attributes: dict[str, np.ndarray] = {}
     masks: list[tuple[Planned, np.ndarray]] = []
+    evidence: dict[str, dict[str, np.ndarray]] = {}
     for planned in plan.columns:
         values = columns.get(planned.raw)
         role = planned.role
@@ -243,6 +244,11 @@ def assemble(
         elif role is Role.MASK:
             mask, found = cells.mask(values, place(planned))
             masks.append((planned, mask))
+            problems += found
+        elif role is Role.EVIDENCE:
+            assert planned.field is not None
+            field, found = evidence_cells(cells, values, planned, place(planned))
+            evidence.setdefault(planned.key, {})[planned.field] = field
             problems += found
         elif role is Role.NUMBER:
             if ready is not None and planned.raw in ready:
@@ -292,8 +298,51 @@ def assemble(
         attributes=attributes,
         source=file,
         read_problems=tuple(problems),
+        evidence={
+            code: Evidence(n=f.get("n"), source=f.get("source"), verified=f.get("verified"), sd=f.get("sd"))
+            for code, f in evidence.items()
+        },
         ignored=plan.ignored,
     )
+
+
+def evidence_cells(cells: Any, values: Any, planned: Planned, place: Place) -> tuple[np.ndarray, list[VisesError]]:
+    """One evidence column: ``n``/``sd`` as numbers, ``source`` as one of the sources, ``verified`` yes/no/unknown."""
+    field = planned.field
+    if field in ("n", "sd"):
+        column, found = cells.numbers(values, place, None)
+        numbers = np.asarray(column.values, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            negative = np.flatnonzero(numbers < 0)
+        what = "a number of answers or records" if field == "n" else "a standard deviation"
+        found = [*found, *(place.error(int(i), f"{numbers[i]:g} is not {what} (≥ 0)") for i in negative[:20])]
+        if column.not_applicable is not None:
+            numbers = np.where(column.not_applicable, np.nan, numbers)
+        return numbers, found
+    given = np.asarray(cells.text(values, place), dtype=object)
+    text = np.where(given == None, "", given).astype(str)  # noqa: E711 - elementwise: an empty cell
+    distinct, inverse = np.unique(text, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    lowered = [cell.strip().casefold() for cell in distinct.tolist()]
+    problems: list[VisesError] = []
+    if field == "source":
+        table = np.array([tokens.SOURCE_TOKENS.get(word) for word in lowered], dtype=object)
+        unknown = [i for i, word in enumerate(lowered) if word and table[i] is None]
+        allowed = ", ".join(tokens.SOURCE_WORDS)
+    else:
+        table = np.array(
+            [True if word in tokens.YES_TOKENS else False if word in tokens.NO_TOKENS else None for word in lowered],
+            dtype=object,
+        )
+        unknown = [i for i, word in enumerate(lowered) if word and table[i] is None]
+        allowed = "yes or no"
+    for code in unknown:
+        rows = np.flatnonzero(inverse == code)
+        for row in rows[:20]:
+            problems.append(
+                place.error(int(row), f"{quoted(str(distinct[code]))} is not a {field} value", f"write {allowed}")
+            )
+    return table[inverse], problems
 
 
 def _mark(column: Column, mask: np.ndarray) -> Column:

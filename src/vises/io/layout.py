@@ -11,6 +11,8 @@ text, never through number parsing):
 - ``<code>.comment``, ``<code>#comment`` and ``comment:<code>`` are comments on ``<code>``;
   ``attribute:<name>`` (or ``<name>.attribute``) is the attribute ``<name>`` whatever its name;
   ``<code>.not_applicable`` (yes/no) marks the rows where column ``<code>`` does not apply;
+  ``<code>.n``, ``<code>.source``, ``<code>.verified`` and ``<code>.sd`` are the evidence of
+  indicator ``<code>`` (with a grid, of one of its indicators);
 - with a grid, a grid code is that indicator (even when named like an attribute, e.g. ``size``),
   a denominator of the grid is a number column, ``family``, ``region``, ``size``, ``name`` (and
   ``attributes``) are per-row attributes, and anything else is a problem that is reported (the
@@ -47,6 +49,7 @@ _HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\[(?P<unit>[^\[\]]*)\]\s*$")
 _COMMENT = re.compile(r"^(?:(?P<a>.+?)(?:\.comment|#comment)|comment:(?P<b>.+))$", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"^(?:attribute:(?P<a>.+)|(?P<b>.+?)\.attribute)$", re.IGNORECASE)
 _NOT_APPLICABLE = re.compile(r"^(?P<a>.+?)\.not_applicable$", re.IGNORECASE)
+_EVIDENCE = re.compile(r"^(?P<a>.+)\.(?P<field>n|source|verified|sd)$", re.IGNORECASE)
 
 
 def split_header(name: str) -> tuple[str, str | None]:
@@ -69,6 +72,12 @@ def attribute_target(name: str) -> str | None:
     """The attribute a column names explicitly (``attribute:filiere``, ``filiere.attribute``), else None."""
     match = _ATTRIBUTE.match(name.strip())
     return (match["a"] or match["b"]).strip() if match else None
+
+
+def evidence_target(name: str) -> tuple[str, str] | None:
+    """``(code, field)`` of an evidence column (``hours.n``, ``share.source``, ``share.verified``, ``mean.sd``)."""
+    match = _EVIDENCE.match(name.strip())
+    return (match["a"].strip(), match["field"].lower()) if match else None
 
 
 def mask_target(name: str) -> str | None:
@@ -96,6 +105,8 @@ class Role(enum.Enum):
     UNNAMED = "unnamed"
     #: ``<code>.not_applicable``: yes/no per row, the not-applicable mask of column ``key``.
     MASK = "mask"
+    #: ``<code>.n``, ``.source``, ``.verified``, ``.sd``: the evidence of indicator ``key`` (``Planned.field``).
+    EVIDENCE = "evidence"
     #: Left out on the caller's request (``Declared.ignore``): named in ``Dataset.ignored``.
     IGNORED = "ignored"
 
@@ -138,6 +149,8 @@ class Planned:
     role: Role
     key: str
     indicator: Indicator | None = None
+    #: For an evidence column: which field (``n``, ``source``, ``verified``, ``sd``).
+    field: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -245,9 +258,13 @@ def plan_columns(
     for position, (raw, (name, unit)) in enumerate(zip(raw_names, names, strict=True)):
         key = name
         indicator: Indicator | None = None
+        field: str | None = None
         target = comment_target(name) if name else None
         attribute = attribute_target(name) if name else None
         masked = mask_target(name) if name else None
+        evidence = evidence_target(name) if name and name not in indicators else None
+        if evidence is not None and grid is not None and evidence[0] not in indicators:
+            evidence = None  # not an indicator's evidence: reported as a column the grid does not know
         if not name:
             role = Role.UNNAMED
         elif position in used:
@@ -263,6 +280,8 @@ def plan_columns(
             role, key = Role.ATTRIBUTE, attribute
         elif masked is not None and masked in plain:
             role, key = Role.MASK, masked
+        elif evidence is not None:
+            role, key, field = Role.EVIDENCE, evidence[0], evidence[1]
         elif name in indicators:
             indicator = indicators[name]
             role = {Kind.NARRATIVE: Role.TEXT, Kind.QUANTITY: Role.NUMBER}.get(indicator.kind, Role.LEVEL)
@@ -303,7 +322,16 @@ def plan_columns(
             else:
                 text_keys[key] = name
         planned.append(
-            Planned(raw=str(raw), position=position, name=name, unit=unit, role=role, key=key, indicator=indicator)
+            Planned(
+                raw=str(raw),
+                position=position,
+                name=name,
+                unit=unit,
+                role=role,
+                key=key,
+                indicator=indicator,
+                field=field,
+            )
         )
     return Plan(columns=tuple(planned), problems=tuple(recorded), ignored=tuple(ignored))
 
@@ -414,6 +442,7 @@ __all__ = [
     "Role",
     "attribute_target",
     "comment_target",
+    "evidence_target",
     "mask_target",
     "plan_columns",
     "split_header",

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from vises.errors import DataError, DataValidationError, UnitError, VisesError
-from vises.model import Column, Dataset, Grid, Kind
+from vises.model import Column, Dataset, Evidence, Grid
+from vises.model.evidence import FIELDS
 from vises.units import conversion
 
 
@@ -62,6 +63,7 @@ def merge_data(datasets: Sequence[Dataset], *, grid: Grid | None = None) -> Data
             profiles[code], where[code] = profile, _name(dataset, index)
     if problems:
         raise DataValidationError(problems, what=f"the merge of {len(datasets)} datasets")
+    evidence = {code: _merge_evidence(code, datasets) for code in _ordered(c for d in datasets for c in d.evidence)}
     return Dataset(
         organisations=_concatenate([dataset.organisations for dataset in datasets], datasets, fill=""),
         periods=_concatenate([dataset.periods for dataset in datasets], datasets, fill=""),
@@ -72,9 +74,30 @@ def merge_data(datasets: Sequence[Dataset], *, grid: Grid | None = None) -> Data
         evaluations=tuple(evaluation for dataset in datasets for evaluation in dataset.evaluations),
         source=None,
         read_problems=tuple(problem for dataset in datasets for problem in dataset.read_problems),
+        evidence=evidence,
         ignored=_ordered(name for dataset in datasets for name in dataset.ignored),
         key_dtypes=_common_dtypes(datasets),
     )
+
+
+def _merge_evidence(code: str, datasets: Sequence[Dataset]) -> Evidence:
+    """The evidence of ``code`` over every input (unknown for the rows of an input that gives none)."""
+    fields: dict[str, np.ndarray | None] = {}
+    for name in FIELDS:
+        parts = [getattr(dataset.evidence.get(code), name, None) for dataset in datasets]
+        if all(part is None for part in parts):
+            fields[name] = None
+        elif name in ("n", "sd"):
+            fields[name] = np.concatenate(
+                [
+                    np.full(len(d), np.nan) if p is None else np.asarray(p, dtype=np.float64)
+                    for p, d in zip(parts, datasets, strict=True)
+                ]
+            )
+        else:
+            fields[name] = _concatenate(parts, datasets)
+    statistics = {d.evidence[code].statistic for d in datasets if code in d.evidence}
+    return Evidence(**fields, statistic=statistics.pop() if len(statistics) == 1 else None)
 
 
 def _common_dtypes(datasets: Sequence[Dataset]) -> dict[str, str]:
@@ -165,7 +188,7 @@ def _merge_numbers(
     code: str, datasets: Sequence[Dataset], present: list[tuple[int, Column]], indicator: Any
 ) -> tuple[Column | None, list[VisesError]]:
     """Numbers in one unit: the indicator's, else the first unit given; converted once per input."""
-    if indicator is not None and indicator.kind is Kind.QUANTITY:
+    if indicator is not None and indicator.is_number:
         target = indicator.unit
     else:
         target = next((column.unit for _, column in present if column.unit), None)

@@ -54,8 +54,8 @@ def protected(read: Iterable[Path]) -> list[Path]:
 
 
 def check_output(target: Path, *, read: Iterable[Path], writing: str, force: bool = False) -> None:
-    """Refuse to write ``target`` (``writing``: ``report``, ``sidecar``, ``template``, ``chart`` or
-    ``weighting``) over an input or over an existing file of another kind, unless ``force``."""
+    """Refuse to write ``target`` (``writing``: ``report``, ``sidecar``, ``template``, ``chart``,
+    ``weighting`` or ``data``) over an input or over an existing file of another kind, unless ``force``."""
     if force:
         return
     for source in protected(read):
@@ -73,7 +73,9 @@ def check_output(target: Path, *, read: Iterable[Path], writing: str, force: boo
     kind = existing_kind(target)
     allowed = _ALLOWED[writing](target)
     if kind not in allowed:
-        new = {"template": "template", "chart": "chart", "weighting": "weighting file"}.get(writing, "report")
+        new = {"template": "template", "chart": "chart", "weighting": "weighting file", "data": "data file"}.get(
+            writing, "report"
+        )
         raise ConfigError(
             f"refusing to replace {_DESCRIBED.get(kind, kind)} with a {new}",
             file=str(target),
@@ -104,7 +106,17 @@ def _weighting_kinds(target: Path) -> set[str]:
     return {"weighting"}
 
 
-_ALLOWED = {"report": _report_kinds, "template": _template_kinds, "chart": _chart_kinds, "weighting": _weighting_kinds}
+def _data_kinds(target: Path) -> set[str]:
+    return set()  # collected values never silently replace an existing file
+
+
+_ALLOWED = {
+    "report": _report_kinds,
+    "template": _template_kinds,
+    "chart": _chart_kinds,
+    "weighting": _weighting_kinds,
+    "data": _data_kinds,
+}
 _DESCRIBED = {
     "data": "a data file",
     "workbook": "a workbook that is not a vises report",

@@ -49,7 +49,7 @@ def _indicator() -> dict[str, Any]:
             },
             "label": _LABELS,
             "description": _LABELS,
-            "kind": {"enum": ["quantity", "scale", "binary", "category", "narrative"]},
+            "kind": {"enum": ["quantity", "scale", "binary", "category", "narrative", "rate"]},
             "unit": {"type": "string", "description": "A pint unit (hour, FTE, EUR, percent, person)."},
             "direction": {"enum": ["higher", "lower", "target"]},
             "target": {"type": "number"},
@@ -62,7 +62,20 @@ def _indicator() -> dict[str, Any]:
             "denominator": {
                 "type": "string",
                 "minLength": 1,
-                "description": "A dataset column (not an indicator) to divide the value by; 'unit' is the ratio's.",
+                "description": "A rate's indicator below the line; for a quantity, a dataset column or a reported "
+                "quantity indicator to divide the value by ('unit' is the ratio's).",
+            },
+            "numerator": {"type": "string", "minLength": 1, "description": "A rate's indicator above the line."},
+            "formula": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A derived quantity: an expression over other indicators (training_hours / trainees).",
+            },
+            "context": {"type": "boolean", "description": "Collected and reported, never scored (a volume, an input)."},
+            "evidence": {
+                "type": "array",
+                "items": {"enum": ["n", "source", "verified"]},
+                "description": "Evidence templates collect for each value.",
             },
             "imputation": _METHOD,
             "treatment": _METHOD,
@@ -91,6 +104,57 @@ def _node() -> dict[str, Any]:
             "min_coverage": {"type": "number", "minimum": 0, "maximum": 1},
             "tags": _CODES,
         },
+    }
+
+
+def _collection() -> dict[str, Any]:
+    source = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "organisation"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "organisation": {"type": "string", "description": "The column naming the organisation."},
+            "format": {"enum": ["table", "kobo", "odk", "limesurvey"]},
+            "kind": {"enum": ["records", "survey"], "description": "The evidence source its values get."},
+            "file": {"type": "string"},
+            "sheet": {"type": "string"},
+            "period": {"type": "string", "description": "A column holding the period label."},
+            "date": {"type": "string", "description": "A date column: the record's period contains it."},
+            "start": {"type": "string", "description": "With end: the record counts in every period it was active."},
+            "end": {"type": "string"},
+            "calendar": {"enum": ["year", "half", "quarter", "month"]},
+            "periods": {"type": "array", "items": {"type": ["string", "integer"]}},
+            "id": {"type": "string", "description": "A record identifier that may not repeat."},
+            "verified": {"type": "boolean"},
+        },
+    }
+    measure = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code", "statistic"],
+        "properties": {
+            "code": {"type": "string", "minLength": 1},
+            "statistic": {"enum": ["count", "count_distinct", "sum", "mean", "median", "share", "top_box"]},
+            "source": {"type": "string"},
+            "column": {"type": "string"},
+            "filter": {"type": "string", "description": "A condition over record columns choosing the records."},
+            "condition": {"type": "string", "description": "What a share counts."},
+            "top": {"type": "array", "items": {"type": ["string", "number"]}},
+            "scale": {"type": "array", "items": {"type": ["string", "number"]}},
+            "date": {"type": "string"},
+            "unit": {"type": "string"},
+        },
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "sources": {"type": "array", "items": source},
+            "measures": {"type": "array", "items": measure},
+            "grid": {"type": "string"},
+        },
+        "description": "How per-record tables (a register, a survey export) become the grid's values.",
     }
 
 
@@ -178,6 +242,19 @@ def grid_json_schema() -> dict[str, Any]:
                 "additionalProperties": _LABELS,
                 "description": "Labels per language of units, by unit name (heure_stagiaire = { fr = ... }).",
             },
+            "evidence": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "small_n": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Values from fewer answers are flagged.",
+                    },
+                    "confidence": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+                },
+            },
+            "collection": _collection(),
             "attributes": {
                 "type": "object",
                 "additionalProperties": _LABELS,

@@ -30,4 +30,22 @@ NA_TOKENS = frozenset(
 #: measured "not a number"), and in a text column it is the text ``nan``.
 MISSING_TOKENS = frozenset({"", "?", "missing", "manquant", "ontbreekt"})
 
-__all__ = ["MISSING_TOKENS", "NA_TOKENS", "NO_TOKENS", "YES_TOKENS"]
+#: The words for where a value comes from (``<code>.source``), per language, by source.
+SOURCE_WORDS: dict[str, dict[str, str]] = {
+    "records": {"en": "records", "fr": "registre", "nl": "registratie"},
+    "survey": {"en": "survey", "fr": "enquête", "nl": "bevraging"},
+    "self-declared": {"en": "self-declared", "fr": "déclaratif", "nl": "zelf gerapporteerd"},
+    "external": {"en": "external", "fr": "externe", "nl": "extern"},
+}
+#: Every accepted spelling of a source (stripped, lower-cased) -> the source.
+SOURCE_TOKENS: dict[str, str] = {
+    **{word.casefold(): source for source, words in SOURCE_WORDS.items() for word in words.values()},
+    **{source: source for source in SOURCE_WORDS},
+    "self declared": "self-declared",
+    "auto-déclaré": "self-declared",
+    "enquete": "survey",
+    "enquête": "survey",
+    "register": "records",
+}
+
+__all__ = ["MISSING_TOKENS", "NA_TOKENS", "NO_TOKENS", "SOURCE_TOKENS", "SOURCE_WORDS", "YES_TOKENS"]

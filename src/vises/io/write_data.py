@@ -2,7 +2,8 @@
 
 The wide layout of ``docs/data-format.md``: ``organisation``, ``period``, one column per
 indicator, then attributes (``family``, ``region``, ``size``, ``name`` by name, any other as
-``attribute:<name>``) and texts as ``<code>.comment``. Units go in a units row (CSV), in the header
+``attribute:<name>``), texts as ``<code>.comment`` and evidence as ``<code>.n``, ``<code>.source``,
+``<code>.verified``, ``<code>.sd``. Units go in a units row (CSV), in the header
 as ``code [unit]`` (xlsx) or in the field metadata (Parquet, Arrow). Not applicable stays apart
 from missing: ``n/a`` in CSV and xlsx cells, a boolean ``<code>.not_applicable`` column next to a
 Parquet/Arrow number column. Numbers are written in their shortest exact form, so reading the
@@ -88,6 +89,19 @@ def layout(dataset: Dataset) -> list[OutColumn]:
         taken.add(header)
     for key, values in dataset.text.items():
         out.append(OutColumn(name=f"{key}.comment", values=_objects(values)))
+    for code, evidence in dataset.evidence.items():
+        if evidence.n is not None:
+            out.append(OutColumn(name=f"{code}.n", values=np.asarray(evidence.n, dtype=np.float64)))
+        if evidence.source is not None:
+            out.append(OutColumn(name=f"{code}.source", values=_objects(evidence.source)))
+        if evidence.verified is not None:
+            flags = np.full(len(evidence.verified), None, dtype=object)
+            given = np.asarray(evidence.verified, dtype=object)
+            flags[given == True] = "yes"  # noqa: E712 - elementwise on an object array
+            flags[given == False] = "no"  # noqa: E712
+            out.append(OutColumn(name=f"{code}.verified", values=flags))
+        if evidence.sd is not None:
+            out.append(OutColumn(name=f"{code}.sd", values=np.asarray(evidence.sd, dtype=np.float64)))
     return out
 
 

@@ -257,4 +257,28 @@ class _OpenpyxlSheets:
         self.workbook.close()
 
 
-__all__ = ["read_xlsx"]
+def read_sheet_rows(path: str | os.PathLike[str], *, sheet: str | None = None) -> tuple[str, list[list[Any]]]:
+    """The rows of one sheet of a workbook (``sheet``, else the first), as Python values.
+
+    The workbook is looked inside first (``xlsx_guard``: what it inflates to, the sheet's real
+    extent), exactly as for a dataset; for tables that are not in the wide layout (a records file).
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise DataError("file not found", file=str(source), hint="check the path")
+    note_read(source)
+    scan = inspect(source, limits=current_limits())
+    names = list(scan.sheets)
+    if sheet is not None and sheet not in names:
+        raise DataError(
+            f"the workbook has no sheet {sheet!r}", file=str(source), hint=f"its sheets: {', '.join(names)}"
+        )
+    chosen = sheet if sheet is not None else names[0]
+    reader = _CalamineSheets(source) if _has_calamine() else _OpenpyxlSheets(source)
+    try:
+        return chosen, reader.rows(chosen, scan.sheet(chosen))
+    finally:
+        reader.close()
+
+
+__all__ = ["read_sheet_rows", "read_xlsx"]

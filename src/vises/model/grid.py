@@ -22,9 +22,11 @@ import attrs
 import numpy as np
 
 from vises.errors import GridError, VisesError
+from vises.model.evidence import Evidence, EvidencePolicy
 from vises.model.frozen import EMPTY, FrozenDict, frozen_mapping, shallow_frozen, thaw
 from vises.model.index import GridIndex, index_of
 from vises.model.periods import period_index
+from vises.model.records import Collection
 from vises.model.requirements import Requirement
 
 #: The order in which languages are tried when the requested one has no text.
@@ -62,6 +64,11 @@ class Kind(enum.StrEnum):
     BINARY = "binary"  #: yes / no
     CATEGORY = "category"  #: one of several categories, each with its own score
     NARRATIVE = "narrative"  #: text kept and reported, never scored
+    RATE = "rate"  #: ``numerator / denominator`` of two declared inputs; a network pools Σ numerators / Σ denominators
+
+
+#: Kinds whose values are numbers in a unit (a rate is judged and normalised like a quantity).
+NUMBER_KINDS = frozenset({Kind.QUANTITY, Kind.RATE})
 
 
 class Direction(enum.StrEnum):
@@ -149,14 +156,33 @@ class Indicator:
     sdg_targets: tuple[str, ...] = ()
     external_ids: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)
     source: str | None = None
+    #: A derived quantity: an expression over other indicators of the same row
+    #: (``training_hours / trainees``; ``vises.model.formula``). It has no column of its own.
+    formula: str | None = None
+    #: For a ``rate``: the indicator above the line (``denominator`` names the one below).
+    numerator: str | None = None
+    #: Collected and reported, never scored: a volume kept as context, the inputs of a rate.
+    context: bool = False
+    #: The evidence templates collect for each value: any of ``n``, ``source``, ``verified``.
+    evidence: tuple[str, ...] = ()
 
     def label_in(self, lang: str | None = None) -> str:
         return label_in(self.label, lang, self.code)
 
     @property
     def scored(self) -> bool:
-        """Narrative indicators are carried to the results but never enter a score."""
-        return self.kind is not Kind.NARRATIVE
+        """Narrative and context indicators are carried to the results but never enter a score."""
+        return self.kind is not Kind.NARRATIVE and not self.context
+
+    @property
+    def derived(self) -> bool:
+        """Computed from other indicators (a formula, a rate): it has no data column of its own."""
+        return self.formula is not None or self.kind is Kind.RATE
+
+    @property
+    def is_number(self) -> bool:
+        """Its values are numbers in its unit (a quantity or a rate)."""
+        return self.kind in NUMBER_KINDS
 
     def level_scores(self) -> dict[str, float]:
         """Map each level's data value to its score (position 1..k for a scale without scores)."""
@@ -250,12 +276,23 @@ class Grid:
     requirements: tuple[Requirement, ...] = ()
     #: Which plugin contributed the grid (filled in by the registry).
     plugin: str | None = None
+    #: How values' evidence is judged: the small-sample threshold and the intervals' confidence.
+    evidence: EvidencePolicy = attrs.field(factory=EvidencePolicy)
+    #: How per-record tables (a trainee register, a survey export) become this grid's values.
+    collection: Collection | None = None
 
     def __repr__(self) -> str:
-        narrative = sum(1 for ind in self.indicators if not ind.scored)
+        narrative = sum(1 for ind in self.indicators if ind.kind is Kind.NARRATIVE)
+        context = sum(1 for ind in self.indicators if ind.context)
+        derived = sum(1 for ind in self.indicators if ind.derived)
         parts = [f"{len(self.nodes)} nodes", f"{len(self.indicators)} indicators"]
-        if narrative:
-            parts[-1] += f" ({narrative} narrative)"
+        notes = [
+            f"{count} {what}"
+            for count, what in ((narrative, "narrative"), (context, "context"), (derived, "derived"))
+            if count
+        ]
+        if notes:
+            parts[-1] += f" ({', '.join(notes)})"
         origin = f" from plugin {self.plugin}" if self.plugin else ""
         return (
             f"<Grid {self.code!r} version {self.version!r}{origin}: {', '.join(parts)}; "
@@ -296,6 +333,15 @@ class Grid:
     @property
     def scored_indicators(self) -> tuple[Indicator, ...]:
         return self.index.scored_indicators
+
+    @property
+    def measured_indicators(self) -> tuple[Indicator, ...]:
+        """Every indicator with a value per row: scored, context and derived ones (narratives aside)."""
+        table = self.index.derived
+        found = table.get("measured")
+        if found is None:
+            found = table["measured"] = tuple(ind for ind in self.indicators if ind.kind is not Kind.NARRATIVE)
+        return tuple(found)
 
 
 def _as_array(values: Any) -> np.ndarray:
@@ -381,6 +427,8 @@ class Dataset:
     #: Problems a reader found and recorded instead of stopping (a cell it could not read is left
     #: missing): validation reports them together with its own, so one run lists every problem.
     read_problems: tuple[VisesError, ...] = attrs.field(default=(), converter=_problems)
+    #: What backs each indicator column's values (sample size, source, verified), by code.
+    evidence: FrozenDict[str, Evidence] = attrs.field(default=EMPTY, converter=shallow_frozen)
     #: Columns of the source left out on request (``load_data(ignore=...)``, ``--ignore``), by name,
     #: so outputs can say what was not read.
     ignored: tuple[str, ...] = attrs.field(default=(), converter=_names)
@@ -407,6 +455,8 @@ class Dataset:
             parts.append(f"attributes {', '.join(sorted(self.attributes))}")
         if self.evaluations:
             parts.append(f"{len(self.evaluations)} evaluations")
+        if self.evidence:
+            parts.append(f"evidence for {len(self.evidence)} columns")
         if self.ignored:
             parts.append(f"ignored {', '.join(self.ignored)}")
         if self.read_problems:

@@ -21,6 +21,7 @@ import numpy as np
 from vises.errors import ConfigError, ReportError, did_you_mean
 from vises.i18n import check_lang
 from vises.model import Evaluation, Indicator, label_in
+from vises.model.calendar import period_spans, xsd_datetime
 from vises.standards import impact, jsonld
 from vises.standards.codebook import CodeBook, measure, segment
 from vises.standards.measures import (
@@ -35,7 +36,6 @@ from vises.standards.measures import (
 )
 from vises.standards.options import DEFAULT_NAMESPACE, CidsOptions, parse_cids_options
 from vises.standards.outcomes import OutcomeMap, outcome_map
-from vises.standards.periods import period_spans, xsd_datetime
 from vises.validation.codes import sdg_goal_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -185,7 +185,7 @@ class CidsExport:
             )
         self.underserved = impact.underserved_groups(self)
         definer = self.codes.organisation(self.publisher_iri(), self.publisher) if self.publisher else None
-        for ind in self.grid.scored_indicators:
+        for ind in self.grid.measured_indicators:
             column = measured_column(results, ind)
             self.columns[ind.code] = column
             # Each organisation's earliest measured value, found for all of them in one pass.
@@ -208,7 +208,7 @@ class CidsExport:
         self.add(organisation)
         indicators: list[str] = []
         by_outcome: dict[str, list[Indicator]] = {}
-        for ind in self.grid.scored_indicators:
+        for ind in self.grid.measured_indicators:
             baseline = self.baselines[ind.code].get(position)
             if baseline is None:
                 continue  # never measured by this organisation: not one of its indicators

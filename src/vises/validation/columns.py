@@ -132,25 +132,39 @@ def _denominated(indicator: Indicator, column: Column, denominator: Column) -> P
 def _out_of_range(
     indicator: Indicator, values: np.ndarray, column: Column, *, file: str | None, first_row: int
 ) -> list[VisesError]:
+    return out_of_range_problems(indicator, values, column.not_applicable, file=file, first_row=first_row)
+
+
+def out_of_range_problems(
+    indicator: Indicator,
+    values: np.ndarray,
+    not_applicable: np.ndarray | None,
+    *,
+    file: str | None,
+    first_row: int,
+    computed: bool = False,
+) -> list[VisesError]:
+    """Every value outside the indicator's valid range (``computed``: values its formula gave)."""
     if indicator.minimum is None and indicator.maximum is None:
         return []
     with np.errstate(invalid="ignore"):
         low = values < indicator.minimum if indicator.minimum is not None else np.zeros(len(values), bool)
         high = values > indicator.maximum if indicator.maximum is not None else np.zeros(len(values), bool)
     bad = low | high
-    if column.not_applicable is not None:
-        bad &= ~np.asarray(column.not_applicable, dtype=bool)
+    if not_applicable is not None:
+        bad &= ~np.asarray(not_applicable, dtype=bool)
     rows = np.flatnonzero(bad)
     if not len(rows):
         return []
     code = indicator.code
+    what = "computed values" if computed else "values"
 
     def problem(row: int) -> VisesError:
-        return out_of_range(indicator, float(values[row]), file=file, row=row + first_row)
+        return out_of_range(indicator, float(values[row]), file=file, row=row + first_row, computed=computed)
 
     def more(count: int, shown: list[int]) -> VisesError:
         return DataError(
-            f"{count} more values are outside the range {_range_text(indicator)} (rows {_rows_text(shown, count)})",
+            f"{count} more {what} are outside the range {_range_text(indicator)} (rows {_rows_text(shown, count)})",
             file=file,
             column=code,
             indicator=code,
@@ -160,10 +174,20 @@ def _out_of_range(
     return listed_rows(rows, problem, first_row=first_row, more=more)
 
 
-def out_of_range(indicator: Indicator, value: float, *, file: str | None = None, row: int | None = None) -> DataError:
+def out_of_range(
+    indicator: Indicator, value: float, *, file: str | None = None, row: int | None = None, computed: bool = False
+) -> DataError:
     """The problem of one value outside the indicator's valid range (the one wording for it)."""
     low = indicator.minimum is not None and value < indicator.minimum
     bound = f"below the minimum {indicator.minimum:g}" if low else f"above the maximum {indicator.maximum:g}"
+    if computed:
+        return DataError(
+            f"the computed value {value:g} is {bound}",
+            file=file,
+            row=row,
+            indicator=indicator.code,
+            hint="check the inputs of its formula and their units",
+        )
     return DataError(
         f"value {value:g} is {bound}",
         file=file,
@@ -262,5 +286,6 @@ __all__ = [
     "not_a_level",
     "numeric_text",
     "out_of_range",
+    "out_of_range_problems",
     "prepare_column",
 ]

@@ -25,6 +25,8 @@ from vises.model import Dataset, Grid
 from vises.model.periods import period_index
 from vises.validation.columns import Prepared, listed_rows, prepare_column
 from vises.validation.effective import effective_imputation
+from vises.validation.evidence import evidence_problems
+from vises.validation.inputs import add_derived, computed_columns, denominator_column, reported_indicators
 
 _hint_for = did_you_mean
 
@@ -85,8 +87,9 @@ def check_dataset(
         )
     index = grid.index
     indicators = index.indicator_by_code
+    reported = reported_indicators(grid)
     denominators: dict[str, list[str]] = {}
-    for ind in index.scored_indicators:
+    for ind in reported:
         if ind.denominator:
             denominators.setdefault(ind.denominator, []).append(ind.code)
     if unused_columns == "error":
@@ -101,7 +104,8 @@ def check_dataset(
                         or f"remove it, add it to grid {grid.code!r}, or name it '{code}.comment' to keep it as text",
                     )
                 )
-    for ind in index.scored_indicators:
+    problems.extend(computed_columns(grid, dataset, file=file))
+    for ind in reported:
         column = dataset.columns.get(ind.code)
         if column is None:
             attribute = ind.code in dataset.attributes
@@ -127,7 +131,7 @@ def check_dataset(
                 )
             )
             continue
-        denominator = dataset.columns.get(ind.denominator) if ind.denominator else None
+        denominator = denominator_column(grid, dataset, ind)
         prepared = prepare_column(ind, column, denominator, file=file, first_row=first_row, problems=problems)
         if prepared is None:
             continue
@@ -141,6 +145,8 @@ def check_dataset(
             check.texts[ind.code] = prepared.text
         if prepared.reasons:
             check.reasons[ind.code] = prepared.reasons
+    add_derived(grid, check, n, file=file, first_row=first_row)
+    problems.extend(evidence_problems(grid, dataset, file=file, first_row=first_row))
     problems.extend(
         _denominator_problems(denominators, dataset, file=file, warnings=check.warnings, first_row=first_row)
     )

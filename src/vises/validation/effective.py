@@ -80,7 +80,7 @@ _CATEGORY = Method(name="category")
 
 def _stage(own: Method | None, default: Method | None, indicator: Indicator) -> Method | None:
     """An optional stage's method: the indicator's own, else (quantities only) the default; "none" is off."""
-    method = own if own is not None else (default if indicator.kind is Kind.QUANTITY else None)
+    method = own if own is not None else (default if indicator.is_number else None)
     return None if method is None or method.name == "none" else method
 
 

@@ -17,6 +17,7 @@ from vises.errors import GridError, GridValidationError, MethodError, PluginErro
 from vises.limits import Limits, current_limits, environment_name
 from vises.model import Direction, Grid, Indicator, Kind, Method, Node
 from vises.validation.codes import code_problems
+from vises.validation.collection import derived_problems
 from vises.validation.dataset import validate_dataset
 from vises.validation.effective import (
     _QUALITATIVE,
@@ -89,6 +90,7 @@ class _GridChecker:
         self.check_methods()
         self.check_stages()
         self.problems += code_problems(self.grid, iris_codes=self.iris_codes, file=self.file)
+        self.problems += derived_problems(self.grid, file=self.file)
         self.problems += requirement_problems(self.grid, file=self.file)
         return self.problems
 
@@ -247,7 +249,7 @@ class _GridChecker:
                     indicator=ind.code,
                 )
             if ind.unit is not None:
-                if ind.kind is not Kind.QUANTITY:
+                if not ind.is_number:
                     self.error(
                         f"a {ind.kind.value} indicator takes no unit",
                         path=f"{place}.unit",
@@ -347,7 +349,9 @@ class _GridChecker:
             if spec is None:
                 continue
             kinds = tuple(getattr(spec, "kinds", ()) or ())
-            if kinds and ind.kind.value not in kinds:
+            # A rate is a number in a unit, normalised as a quantity is.
+            judged = Kind.QUANTITY.value if ind.kind is Kind.RATE else ind.kind.value
+            if kinds and judged not in kinds:
                 self.error(
                     f"normaliser {method.name!r} does not accept {ind.kind.value} indicators (it takes "
                     f"{', '.join(kinds)})",
@@ -416,19 +420,30 @@ class _GridChecker:
         node_codes = set(self.node_by_code)
         for i, ind in enumerate(grid.indicators):
             place = f"indicators[{i}]"
-            if ind.denominator is not None:
+            if ind.denominator is not None and ind.kind is not Kind.RATE and ind.formula is None:
                 if not ind.denominator.strip():
                     self.error(
                         "a denominator must name a dataset column", path=f"{place}.denominator", indicator=ind.code
                     )
-                elif ind.denominator in self.indicator_codes or ind.denominator in node_codes:
+                elif ind.denominator in node_codes:
                     self.error(
-                        f"denominator {ind.denominator!r} is a code of the grid; a denominator is a dataset column "
-                        "that is not an indicator",
+                        f"denominator {ind.denominator!r} is a node of the grid; a denominator is a dataset column "
+                        "or a reported quantity indicator",
                         path=f"{place}.denominator",
                         indicator=ind.code,
-                        hint="give the size (population, staff_fte) as its own column",
+                        hint="give the size (population, staff_fte) as its own column or context indicator",
                     )
+                elif ind.denominator in self.indicator_codes:
+                    other = self.index.indicator_by_code[ind.denominator]
+                    if other.kind is not Kind.QUANTITY or other.derived or other.code == ind.code:
+                        self.error(
+                            f"denominator {ind.denominator!r} is a {other.kind.value} indicator"
+                            + (" computed from others" if other.derived else "")
+                            + "; a denominator is a reported quantity",
+                            path=f"{place}.denominator",
+                            indicator=ind.code,
+                            hint='for a computed ratio declare kind = "rate" with a numerator, or write a formula',
+                        )
                 if ind.kind is not Kind.QUANTITY:
                     self.error(
                         f"a {ind.kind.value} indicator cannot have a denominator",
@@ -439,7 +454,7 @@ class _GridChecker:
                 own = getattr(ind, key)
                 if own is None:
                     continue
-                if ind.kind is not Kind.QUANTITY and own.name != "none":
+                if not ind.is_number and own.name != "none":
                     self.error(
                         f"{key} applies to quantity indicators only, not {ind.kind.value} ones",
                         path=f"{place}.{key}",

@@ -1,7 +1,10 @@
-"""Periods as spans of calendar time, for formats that date what they report (CIDS, ``xsd:dateTime``).
+"""The period calendar: period labels as spans of calendar time, and dates placed in periods.
 
-vises keys rows by a period label; an exchange format needs when it began and ended. The labels
-understood, each mapped to its first and last second (local time, no time zone):
+vises keys rows by a period label. An exchange format (the CIDS export, ``xsd:dateTime``) needs
+when a period began and ended; the records step needs the reverse, the period a dated record falls
+in (``period_ordinals``, ``ordinal_labels``: a whole column of dates at once). Both use this one
+calendar. The labels understood, each mapped to its first and last second (local time, no time
+zone):
 
 ===================  =========================================  ==========================================
 label                meaning                                    span
@@ -24,6 +27,8 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
+
+import numpy as np
 
 from vises.errors import ConfigError
 
@@ -102,3 +107,61 @@ def period_spans(periods: Iterable[str]) -> dict[str, Span]:
 def xsd_datetime(moment: dt.datetime) -> str:
     """``2019-12-31T23:59:59``: an ``xsd:dateTime`` lexical form (no time zone: local time)."""
     return moment.isoformat(timespec="seconds")
+
+
+# -- dates into periods (the records step) ---------------------------------------------------------
+
+#: Periods per year of each calendar a dated record can be placed in (``vises.model.records.Calendar``).
+PER_YEAR = {"year": 1, "half": 2, "quarter": 4, "month": 12}
+
+
+def period_ordinals(dates: np.ndarray, calendar_name: str) -> np.ndarray:
+    """The period of each date as a whole number that counts periods (``year * per_year + index``).
+
+    ``dates`` is a ``datetime64`` array (``NaT`` gives ``-1``); consecutive periods have
+    consecutive ordinals, so "every period from the entry to the exit" is a range of integers.
+    """
+    per_year = PER_YEAR[calendar_name]
+    days = np.asarray(dates).astype("datetime64[D]")
+    missing = np.isnat(days)
+    months = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    years = months // 12 + 1970
+    month = months % 12
+    ordinals = years * per_year + month * per_year // 12
+    return np.where(missing, -1, ordinals)
+
+
+def ordinal_labels(ordinals: np.ndarray, calendar_name: str) -> np.ndarray:
+    """Period labels (``2019``, ``2019-H2``, ``2019-Q3``, ``2019-07``) of ordinals, each distinct one formatted once."""
+    per_year = PER_YEAR[calendar_name]
+    values = np.asarray(ordinals, dtype=np.int64)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    texts = []
+    for ordinal in distinct.tolist():
+        year, index = divmod(int(ordinal), per_year)
+        if calendar_name == "year":
+            texts.append(f"{year}")
+        elif calendar_name == "half":
+            texts.append(f"{year}-H{index + 1}")
+        elif calendar_name == "quarter":
+            texts.append(f"{year}-Q{index + 1}")
+        else:
+            texts.append(f"{year}-{index + 1:02d}")
+    return np.array(texts, dtype=object)[inverse.reshape(-1)]
+
+
+def label_ordinal(label: str, calendar_name: str) -> int:
+    """The ordinal of one period label of ``calendar_name`` (a ``ConfigError`` naming it when it is none)."""
+    first, last = period_span(label)
+    start = period_ordinals(np.array([first], dtype="datetime64[s]"), calendar_name)[0]
+    end = period_ordinals(np.array([last], dtype="datetime64[s]"), calendar_name)[0]
+    if start != end:
+        raise ConfigError(
+            f"period {label!r} is not one {calendar_name} of the calendar",
+            hint=f"write {calendar_name} periods as {EXAMPLES[calendar_name]}",
+        )
+    return int(start)
+
+
+#: How each calendar writes its periods.
+EXAMPLES = {"year": "2019", "half": "2019-H2", "quarter": "2019-Q3", "month": "2019-07"}
