@@ -20,11 +20,15 @@ def csv_header(indicator: Indicator) -> str:
 
 
 def csv_text(grid: Grid, pairs: list[tuple[str, str]]) -> str:
-    """The header row, then one empty row per block (none when no block is named)."""
+    """The header row, then one empty row per block (none when no block is named).
+
+    A derived indicator (a formula, a rate) is computed from its inputs and has no column.
+    """
+    collected = [ind for ind in grid.indicators if not ind.derived]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["organisation", "period", *(spreadsheet_text(csv_header(ind)) for ind in grid.indicators)])
+    writer.writerow(["organisation", "period", *(spreadsheet_text(csv_header(ind)) for ind in collected)])
     if pairs != [("", "")]:
         for org, per in pairs:
-            writer.writerow([spreadsheet_text(org), spreadsheet_text(per), *([""] * len(grid.indicators))])
+            writer.writerow([spreadsheet_text(org), spreadsheet_text(per), *([""] * len(collected))])
     return buffer.getvalue()

@@ -53,12 +53,15 @@ class SheetPlan:
 
 
 def _descend(grid: Grid, code: str) -> Iterator[Node | Indicator]:
-    """Depth-first: sub-dimension headings, each followed by what lies below it; indicators in order."""
+    """Depth-first: sub-dimension headings, each followed by what lies below it; indicators in order.
+
+    A derived indicator (a formula, a rate) is computed from its inputs, so it gets no row to fill.
+    """
     for child in grid.children(code):
         if isinstance(child, Node):
             yield child
             yield from _descend(grid, child.code)
-        else:
+        elif not child.derived:
             yield child
 
 
@@ -67,12 +70,16 @@ def plan_sheets(grid: Grid, lang: str, taken: set[str]) -> list[SheetPlan]:
     root = grid.root
     words = template_words(lang)
     plans = []
-    direct = [child for child in grid.children(root.code) if isinstance(child, Indicator)]
+    direct = [child for child in grid.children(root.code) if isinstance(child, Indicator) and not child.derived]
     if direct:
         plans.append(SheetPlan(title=sheet_title(words["general"], taken), node=root.code, rows=tuple(direct)))
     dimensions = [child for child in grid.children(root.code) if isinstance(child, Node)]
-    for number, child in enumerate(dimensions, start=1):
+    number = 0
+    for child in dimensions:
         rows = tuple(_descend(grid, child.code))
+        if not any(isinstance(row, Indicator) for row in rows):
+            continue  # nothing to fill below it (only derived indicators)
+        number += 1
         title = sheet_title(child.label_in(lang), taken, number=number)
         plans.append(SheetPlan(title=title, node=child.code, rows=rows))
     return plans
