@@ -238,3 +238,44 @@ def test_xlsx_template_round_trips(tmp_path: Path, example: vises.Results) -> No
     row = int(np.flatnonzero((example.organisations == "ferme_est") & (example.periods == "2024"))[0])
     for code in HAND:
         np.testing.assert_allclose(back.raw(code)[0], example.raw(code)[row], err_msg=code)
+
+
+def test_a_variant_states_the_accident_rate_per_million_hours(tmp_path: Path, example: vises.Results) -> None:
+    variant = tmp_path / "esrs_base.toml"
+    variant.write_text(
+        """extends = "vsme.social"
+code = "social_esrs"
+
+[[indicators]]
+code = "accident_rate"
+parent = "health_safety"
+kind = "rate"
+numerator = "recordable_accidents"
+denominator = "hours_worked"
+unit = "per_million_hours"
+direction = "lower"
+normaliser = { method = "goalposts", lower = 0, upper = 50 }
+label = { fr = "Taux d'accidents", nl = "Ongevallenfrequentie", en = "Accident rate" }
+external_ids = { vsme = "B9" }
+""",
+        encoding="utf-8",
+    )
+    grid = vises.load_grid(variant)
+    assert validate_grid(grid) == []
+    results = vises.score(grid, vises.load_data(EXAMPLE, grid=grid))
+    np.testing.assert_allclose(results.raw("accident_rate"), example.raw("accident_rate") * 5)
+    # the same rate on a five times larger base and five times wider goalposts: the same scores
+    np.testing.assert_allclose(results.score("accident_rate"), example.score("accident_rate"))
+
+
+def test_the_cids_export_carries_computed_values_and_vsme_codes(example: vises.Results) -> None:
+    graph = json.loads(vises.render(example, "cids"))["@graph"]
+    by_id = {node["@id"]: node for node in graph}
+    codes = {node["hasIdentifier"]: node for node in graph if node.get("@type") == "cids:Code"}
+    assert {"B8", "B9", "B10"} <= set(codes) and all(
+        codes[b]["definedBy"] == "https://www.efrag.org/" for b in ("B8", "B9")
+    )
+    reports = [node for node in graph if node.get("@type") == "cids:IndicatorReport"]
+    turnover = next(r for r in reports if r["@id"].endswith("atelier_nord/indicator/turnover_rate/report/2023"))
+    assert float(turnover["value"]["hasNumericalValue"]) == pytest.approx(20.0)  # 14 leavers / 70 on average
+    assert turnover["forIndicator"] in by_id

@@ -12,7 +12,8 @@ GRID_DIR = Path(__file__).parent / "grids"
 #: Hours worked behind one unit of an accident rate. VSME B9 states the rate per 200,000 hours
 #: (100 full-time employees × 40 hours × 50 weeks); ESRS S1-14 states it per 1,000,000 hours.
 #: The multiplier lives in the rate's unit, so a grid that extends ``vsme.social`` changes the
-#: convention by declaring ``unit = "per_million_hours"`` and nothing else.
+#: convention by redeclaring ``accident_rate`` with ``unit = "per_million_hours"``: numerator and
+#: denominator stay, the unit conversion multiplies.
 HOURS_PER_RATE_UNIT = {"per_200k_hours": 200_000, "per_million_hours": 1_000_000}
 UNITS = tuple(f"{name} = 1 / ({hours} * hour)" for name, hours in HOURS_PER_RATE_UNIT.items())
 
