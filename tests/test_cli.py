@@ -217,6 +217,12 @@ unit = "percent"
     assert any("per_person" in line and "· = hours / people ·" in line for line in lines)
     assert any("share" in line and "taux, " in line and "· = people / people ·" in line for line in lines)
     assert not any("divisé" in line for line in lines if "share" in line)
+    # validate counts a derived indicator as given where its inputs give it a value
+    data = tmp_path / "data.csv"
+    data.write_text("organisation,period,hours,people\nx,2024,10,2\ny,2024,4,\n", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(data), "--grid", str(grid)])
+    assert result.exit_code == 0, result.output
+    assert "2 of 2 scored indicators" in result.output and "2 of 4 values given" in result.output
 
 
 def _valid_value(indicator: Indicator, position: int) -> str:

@@ -169,6 +169,10 @@ def test_example_scores_through_the_command_line() -> None:
     assert first["training_hours_per_employee"] == pytest.approx(1500 / 72 / 40 * 100)
     assert all(r["scores"]["vsme_social"] is not None for r in records.values())
     assert records[("recycl_ouest", "2024")]["scores"].get("gender_pay_gap") is None  # not collected
+    checked = _run("validate", EXAMPLE, "--grid", "vsme.social")
+    assert checked.returncode == 0, checked.stderr
+    # 6 scored × 8 rows; missing: the small organisation's two turnover rates (n/a) and one pay gap
+    assert "6 of 6 scored indicators" in checked.stdout and "45 of 48 values given, 2 not applicable" in checked.stdout
     table = _run("score", EXAMPLE, "--grid", "vsme.social", "--format", "table", "--lang", "nl", "--width", "0")
     assert table.returncode == 0, table.stderr
     assert "Personeelsverloop" in table.stdout or "B8 Personeel" in table.stdout
