@@ -283,3 +283,7 @@ def test_the_cids_export_carries_computed_values_and_vsme_codes(example: vises.R
     turnover = next(r for r in reports if r["@id"].endswith("atelier_nord/indicator/turnover_rate/report/2023"))
     assert float(turnover["value"]["hasNumericalValue"]) == pytest.approx(20.0)  # 14 leavers / 70 on average
     assert turnover["forIndicator"] in by_id
+
+
+def test_the_grid_says_what_it_holds(grid: vises.Grid) -> None:
+    assert "27 indicators (21 context, 10 derived)" in repr(grid)

@@ -276,10 +276,15 @@ class Grid:
     collection: Collection | None = None
 
     def __repr__(self) -> str:
-        narrative = sum(1 for ind in self.indicators if not ind.scored)
+        narrative = sum(1 for ind in self.indicators if ind.kind is Kind.NARRATIVE)
+        context = sum(1 for ind in self.indicators if ind.context and ind.kind is not Kind.NARRATIVE)
+        derived = sum(1 for ind in self.indicators if ind.derived)
         parts = [f"{len(self.nodes)} nodes", f"{len(self.indicators)} indicators"]
-        if narrative:
-            parts[-1] += f" ({narrative} narrative)"
+        notes = [
+            f"{n} {word}" for n, word in ((narrative, "narrative"), (context, "context"), (derived, "derived")) if n
+        ]
+        if notes:
+            parts[-1] += f" ({', '.join(notes)})"
         origin = f" from plugin {self.plugin}" if self.plugin else ""
         return (
             f"<Grid {self.code!r} version {self.version!r}{origin}: {', '.join(parts)}; "
