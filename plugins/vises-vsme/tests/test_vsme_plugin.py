@@ -4,6 +4,7 @@ through the real command line, and the collection template filled and read back.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import subprocess
@@ -287,3 +288,35 @@ def test_the_cids_export_carries_computed_values_and_vsme_codes(example: vises.R
 
 def test_the_grid_says_what_it_holds(grid: vises.Grid) -> None:
     assert "27 indicators (21 context, 10 derived)" in repr(grid)
+
+
+def test_the_disclosure_table_lists_every_datapoint(example: vises.Results) -> None:
+    text = vises.render(example, "vsme.disclosure", lang="en")
+    assert isinstance(text, str)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == len(example) * len(example.grid.indicators)  # every indicator, reported or computed
+    found = {(r["organisation"], r["period"], r["indicator"]): r for r in rows}
+    turnover = found[("atelier_nord", "2023", "turnover_rate")]
+    assert (turnover["disclosure"], turnover["value"], turnover["unit"]) == (
+        "B8",
+        "20.00",
+        "%",
+    )  # two decimals: the column has fractions
+    assert turnover["obtained"] == "computed: leavers / average_employees"
+    rate = found[("atelier_nord", "2023", "accident_rate")]
+    assert rate["value"] == "5.45" and rate["unit"] == "per 200,000 hours worked"
+    assert found[("atelier_nord", "2023", "hours_worked")]["value"] == "110000"  # no thousands separator
+    assert found[("ferme_est", "2023", "minimum_wage_respected")]["value"] == "no"
+    assert found[("recycl_ouest", "2024", "turnover_rate")]["note"] == "n/a"
+    gap = found[("recycl_ouest", "2024", "gender_pay_gap")]
+    assert gap["value"] == "" and "hourly_pay_female" in gap["note"]
+    assert found[("atelier_nord", "2023", "employees_other_gender")]["note"] == "not given"
+
+
+def test_the_disclosure_table_for_one_organisation_in_french(example: vises.Results) -> None:
+    text = vises.render(example, "vsme.disclosure", lang="fr", organisation="coop_sud", period="2024")
+    rows = list(csv.DictReader(io.StringIO(str(text))))
+    assert {(r["organisation"], r["period"]) for r in rows} == {("coop_sud", "2024")}
+    assert rows[0]["label"] == "Salariées (femmes), effectif" and rows[0]["unit"] == "personnes"
+    with pytest.raises(vises.ConfigError, match="takes no options"):
+        vises.render(example, "vsme.disclosure", options={"delimiter": ";"})

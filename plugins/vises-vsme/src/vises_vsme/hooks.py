@@ -1,11 +1,12 @@
-"""Hook implementations of vises-vsme: the accident-rate units and the ``vsme.social`` grid."""
+"""Hook implementations of vises-vsme: the accident-rate units, the ``vsme.social`` grid and the
+``vsme.disclosure`` table."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
-from vises import GridSource, hookimpl
+from vises import GridSource, ReportFormat, hookimpl
 
 GRID_DIR = Path(__file__).parent / "grids"
 
@@ -30,5 +31,19 @@ def vises_register_grids() -> Iterable[GridSource]:
             code="social",
             path=GRID_DIR / "social.toml",
             summary="VSME basic module B8-B10: workforce, health and safety, pay, bargaining, training",
+        )
+    ]
+
+
+@hookimpl
+def vises_register_report_formats() -> Iterable[ReportFormat]:
+    from .report import render_disclosure  # cheap: numpy is imported when the table is rendered
+
+    return [
+        ReportFormat(
+            name="disclosure",
+            suffix=".csv",
+            render=render_disclosure,
+            summary="CSV of every VSME datapoint per organisation and period: value, unit, how obtained",
         )
     ]
