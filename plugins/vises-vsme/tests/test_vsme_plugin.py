@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vises
 from vises import get_registry, unit_conversion, validate_grid
@@ -320,3 +322,58 @@ def test_the_disclosure_table_for_one_organisation_in_french(example: vises.Resu
     assert rows[0]["label"] == "Salariées (femmes), effectif" and rows[0]["unit"] == "personnes"
     with pytest.raises(vises.ConfigError, match="takes no options"):
         vises.render(example, "vsme.disclosure", options={"delimiter": ";"})
+
+
+counts = st.integers(min_value=1, max_value=5000)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(counts, counts, counts, counts, counts, counts, st.floats(8, 60), st.floats(8, 60)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_formulas_agree_with_numpy_on_any_counts(grid: vises.Grid, rows: list[tuple[float, ...]]) -> None:
+    """Each derived value equals its definition computed independently, whatever the counts."""
+    women, men, leavers, hours, accidents, training, pay_f, pay_m = (
+        np.array(c, dtype=float) for c in zip(*rows, strict=True)
+    )
+    n = len(rows)
+    data = {
+        "organisation": [f"o{i}" for i in range(n)],
+        "period": ["2024"] * n,
+        "employees_female": women,
+        "employees_male": men,
+        "employees_permanent": women,
+        "employees_temporary": men,
+        "average_employees": women + men,
+        "leavers": leavers,
+        "hours_worked": hours * 100,
+        "recordable_accidents": accidents % 7,
+        "employees_covered_by_agreements": np.minimum(women, men),
+        "training_hours_female": training,
+        "training_hours_male": training / 2,
+        "hourly_pay_female": pay_f,
+        "hourly_pay_male": pay_m,
+        "employees_other_gender": np.full(n, np.nan),
+        "training_hours_other_gender": np.full(n, np.nan),
+        "fatalities": np.zeros(n),
+        "minimum_wage_respected": ["yes"] * n,
+    }
+    results = vises.score(grid, vises.load_data(data, grid=grid))
+    employees = women + men
+    expected = {
+        "employees": employees,
+        "turnover_rate": leavers / employees * 100,
+        "accident_rate": (accidents % 7) / (hours * 100) * 200_000,
+        "accident_rate_per_million_hours": (accidents % 7) / (hours * 100) * 1_000_000,
+        "collective_bargaining_coverage": np.minimum(women, men) / employees * 100,
+        "training_hours_per_employee": (training * 1.5) / employees,
+        "training_hours_per_female_employee": training / women,
+        "gender_pay_gap": (pay_m - pay_f) / pay_m * 100,
+        "permanent_share": women / employees * 100,
+    }
+    for code, values in expected.items():
+        np.testing.assert_allclose(results.raw(code), values, rtol=1e-9, err_msg=code)
