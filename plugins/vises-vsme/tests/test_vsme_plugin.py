@@ -47,6 +47,8 @@ HAND_ROWS = (
 HAND = {
     # 40 + 55 + 5
     "employees": (100.0, 20.0),
+    # 70 + 30 − 100, 12 + 8 − 20: the breakdowns agree
+    "headcount_check": (0.0, 0.0),
     # 70 / 100, 12 / 20
     "permanent_share": (70.0, 60.0),
     # 12 / 80, 3 / 20
@@ -289,7 +291,7 @@ def test_the_cids_export_carries_computed_values_and_vsme_codes(example: vises.R
 
 
 def test_the_grid_says_what_it_holds(grid: vises.Grid) -> None:
-    assert "27 indicators (21 context, 10 derived)" in repr(grid)
+    assert "28 indicators (22 context, 11 derived)" in repr(grid)
 
 
 def test_the_disclosure_table_lists_every_datapoint(example: vises.Results) -> None:
@@ -374,6 +376,17 @@ def test_the_formulas_agree_with_numpy_on_any_counts(grid: vises.Grid, rows: lis
         "training_hours_per_female_employee": training / women,
         "gender_pay_gap": (pay_m - pay_f) / pay_m * 100,
         "permanent_share": women / employees * 100,
+        "headcount_check": np.zeros(n),
     }
     for code, values in expected.items():
         np.testing.assert_allclose(results.raw(code), values, rtol=1e-9, err_msg=code)
+
+
+def test_breakdowns_that_do_not_add_up_are_refused_naming_the_row(grid: vises.Grid, tmp_path: Path) -> None:
+    path = tmp_path / "inconsistent.csv"
+    # b: 12 permanent + 9 temporary employees, but 20 by gender; and 25 covered by agreements of 20
+    wrong = HAND_ROWS[1].replace(",12,8,", ",12,9,").replace(",yes,21,20,20,", ",yes,21,20,25,")
+    path.write_text("\n".join((HAND_HEADER, HAND_ROWS[0], wrong)) + "\n", encoding="utf-8")
+    problems = vises.validate_data(grid, path)
+    assert {(p.indicator, p.row) for p in problems} == {("headcount_check", 3), ("collective_bargaining_coverage", 3)}
+    assert all("above the maximum" in str(p) for p in problems)
