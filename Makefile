@@ -27,6 +27,7 @@ demo: $(STAMP)
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format markdown -o $(OUT)/wallonie_cisp.md
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format html -o $(OUT)/wallonie_cisp.html
 	@echo "Reports written to $(OUT)/wallonie_cisp.md and $(OUT)/wallonie_cisp.html"
+	$(BIN)/python examples/records/run.py --out $(OUT)/records --centre cisp_04
 
 test: lint docs
 	$(BIN)/python -m pytest -q -n 2 tests plugins

@@ -5,7 +5,12 @@ years 2017–2019) and ``<plugin>_<grid>.evaluations.toml`` (profiles and a few 
 framings). ALL OF IT IS SYNTHETIC: organisations are called "Centre A (synthetic)" and so on, and
 the numbers only look plausible. The data has what real files have: gaps, "n/a" where an
 indicator does not apply, a column given in another (compatible) unit, comments next to values,
-narrative text, and progress over the years with noise.
+narrative text, and progress over the years with noise. Volumes (trainees, hours, staff) grow with
+a centre's size; the counts behind a rate (exits among leavers) are drawn as a share of their base
+that depends on the centre's quality, never on its size, so outcomes scores do not follow size.
+Derived indicators (formulas, rates) have no column: the grid computes them.
+
+``examples/records.py`` writes the trainee register and the survey export of the same network.
 
     python examples/generate.py            # rewrite examples/data/
     python examples/generate.py --out DIR  # write elsewhere (the tests compare both)
@@ -55,20 +60,18 @@ SPECS: dict[str, Spec] = {
     "ghg_per_fte": Spec(centre=3.5, spread=1.0, trend=-0.15, decimals=2),
     "pay_ratio": Spec(centre=2.4, spread=0.5, trend=-0.05, decimals=2),
     # wallonie.cisp / wallonie.sis
-    "social_worker_fte": Spec(centre=2.0, spread=0.7, trend=0.1, extensive=True),
+    "social_worker_fte": Spec(centre=2.0, spread=0.5, trend=0.1, extensive=True),
+    "staff_fte": Spec(centre=9.0, spread=2.5, trend=0.3, extensive=True),
     "staff_training": Spec(centre=20, spread=7, trend=1.5),
-    "communication_actions": Spec(centre=12, spread=5, trend=1.0, decimals=0),
-    "information_sessions": Spec(centre=10, spread=4, trend=0.5, decimals=0),
-    "trainees": Spec(centre=60, spread=20, trend=3, decimals=0, extensive=True),
-    "training_hours": Spec(centre=30000, spread=10000, trend=1500, decimals=0, extensive=True),
-    "exit_employment": Spec(centre=28, spread=8, trend=1.5),
-    "exit_training": Spec(centre=15, spread=5, trend=0.8),
-    "dropout": Spec(centre=20, spread=6, trend=-1.0),
-    "participants": Spec(centre=80, spread=25, trend=3, decimals=0, extensive=True),
-    "activity_hours": Spec(centre=12000, spread=4000, trend=600, decimals=0, extensive=True),
+    "communication_actions": Spec(centre=12, spread=4, trend=1.0, decimals=0, extensive=True),
+    "information_sessions": Spec(centre=10, spread=3, trend=0.5, decimals=0, extensive=True),
+    "trainees": Spec(centre=60, spread=12, trend=3, decimals=0, extensive=True),
+    "training_hours": Spec(centre=30000, spread=7000, trend=1500, decimals=0, extensive=True),
+    "participants": Spec(centre=80, spread=18, trend=3, decimals=0, extensive=True),
+    "activity_hours": Spec(centre=12000, spread=3000, trend=600, decimals=0, extensive=True),
     "admin_autonomy": Spec(centre=45, spread=12, trend=2.0),
     "onward_training": Spec(centre=10, spread=4, trend=0.6),
-    "referring_partners": Spec(centre=8, spread=3, trend=0.3, decimals=0),
+    "referring_partners": Spec(centre=8, spread=2.5, trend=0.3, decimals=0, extensive=True),
     # wallonie.economie_sociale
     "mission_budget_share": Spec(centre=70, spread=12, trend=1.0),
     "local_purchases": Spec(centre=40, spread=15, trend=1.5),
@@ -89,6 +92,24 @@ SPECS: dict[str, Spec] = {
     "sorties_positives": Spec(centre=12, spread=5, trend=0.5),
 }
 FALLBACK = Spec(centre=50, spread=15, trend=1.0)
+
+
+@attrs.frozen(kw_only=True)
+class Share:
+    """A count drawn as a share (percent) of another count of the same row: exits among leavers."""
+
+    base: str
+    spec: Spec
+    #: +1 when a higher share is better (exits to work), -1 when lower is (drop-outs).
+    sign: float = 1.0
+
+
+SHARES: dict[str, Share] = {
+    "leavers": Share(base="trainees", spec=Spec(centre=65, spread=8, trend=0.0), sign=0.0),
+    "exits_to_work": Share(base="leavers", spec=Spec(centre=28, spread=8, trend=1.5)),
+    "exits_to_training": Share(base="leavers", spec=Spec(centre=15, spread=5, trend=0.8)),
+    "dropouts": Share(base="leavers", spec=Spec(centre=20, spread=6, trend=-1.0), sign=-1.0),
+}
 SIZE_FACTOR = {"small": 0.6, "medium": 1.0, "large": 1.7}
 
 
@@ -243,9 +264,17 @@ def _number(value: float, decimals: int) -> str:
 def _quantity(rng: random.Random, ind: Indicator, spec: Spec, quality: float, year: int, size: str) -> float:
     sign = -1.0 if ind.direction is Direction.LOWER else 1.0
     scale = SIZE_FACTOR[size] if spec.extensive else 1.0
-    value = spec.centre * scale + spec.spread * scale * (0.7 * sign * quality + 0.5 * rng.gauss(0, 1))
+    # A volume follows the centre's size; its quality moves rates and practices, not how large it is.
+    pull = 0.0 if (ind.context or spec.extensive) else 0.7 * sign * quality
+    value = spec.centre * scale + spec.spread * scale * (pull + 0.5 * rng.gauss(0, 1))
     value += spec.trend * scale * year
     return _clip(value, ind)
+
+
+def _share_count(rng: random.Random, share: Share, base: float, quality: float, year: int) -> float:
+    spec = share.spec
+    percent = spec.centre + spec.spread * (0.7 * share.sign * quality + 0.5 * rng.gauss(0, 1)) + spec.trend * year
+    return float(round(max(base, 0.0) * min(max(percent, 0.0), 100.0) / 100.0))
 
 
 def _level(rng: random.Random, ind: Indicator, quality: float, year: int) -> str:
@@ -273,8 +302,10 @@ def _header(ind: Indicator, example: Example) -> str:
 def generate(example: Example, grid: Grid, out: Path, seed: int) -> tuple[Path, Path]:
     """Write the CSV and evaluations file of one example; return their paths."""
     rng = random.Random(seed)
-    scored = [ind for ind in grid.indicators if ind.kind is not Kind.NARRATIVE]
+    # Columns for every value the data gives (scored or context); derived indicators are computed.
+    scored = [ind for ind in grid.indicators if ind.kind is not Kind.NARRATIVE and not ind.derived]
     narratives = [ind for ind in grid.indicators if ind.kind is Kind.NARRATIVE]
+    derived_comments = [ind.code for ind in grid.indicators if ind.derived and ind.code in example.commented]
     organisations = []
     for index in range(example.count):
         kind = example.names[index % len(example.names)]
@@ -296,6 +327,7 @@ def generate(example: Example, grid: Grid, out: Path, seed: int) -> tuple[Path, 
         header.append(_header(ind, example))
         if ind.code in example.commented:
             header.append(f"{ind.code}.comment")
+    header += [f"{code}.comment" for code in derived_comments]
     header += [ind.code for ind in narratives]
 
     rows = []
@@ -304,14 +336,24 @@ def generate(example: Example, grid: Grid, out: Path, seed: int) -> tuple[Path, 
             if year < org["first"]:
                 continue
             row = [org["code"], period, org["name"], org["family"], org["region"], org["size"]]
+            drawn: dict[str, float] = {}
             for ind in scored:
+                share = SHARES.get(ind.code)
                 if ind.code == "staff_turnover" and org["size"] == "small":
                     cell = "n/a"  # the VSME asks for a turnover rate only above 50 employees
+                elif share is not None and share.base in drawn:
+                    value = _share_count(rng, share, drawn[share.base], org["quality"], year)
+                    drawn[ind.code] = value
+                    cell = "" if rng.random() < MISSING_SHARE / 2 else _number(value, 0)
                 elif rng.random() < MISSING_SHARE:
                     cell = ""
+                    if ind.kind is Kind.QUANTITY:  # the register knows it, the file does not say it
+                        spec = example.specs.get(ind.code, SPECS.get(ind.code, FALLBACK))
+                        drawn[ind.code] = _quantity(rng, ind, spec, org["quality"], year, org["size"])
                 elif ind.kind is Kind.QUANTITY:
                     spec = example.specs.get(ind.code, SPECS.get(ind.code, FALLBACK))
                     value = _quantity(rng, ind, spec, org["quality"], year, org["size"])
+                    drawn[ind.code] = round(value, spec.decimals)
                     if ind.code in example.other_units:
                         _, factor, decimals = example.other_units[ind.code]
                         cell = _number(value * factor, decimals)
@@ -322,6 +364,8 @@ def generate(example: Example, grid: Grid, out: Path, seed: int) -> tuple[Path, 
                 row.append(cell)
                 if ind.code in example.commented:
                     row.append(rng.choice(COMMENTS[example.lang]) if rng.random() < 0.15 else "")
+            for _ in derived_comments:
+                row.append(rng.choice(COMMENTS[example.lang]) if rng.random() < 0.15 else "")
             for _ in narratives:
                 row.append(rng.choice(STORIES[example.lang]) if rng.random() < 0.4 else "")
             rows.append(row)

@@ -40,13 +40,13 @@ CANDIDATE = Indicator(
 def main() -> None:
     grid = vises.load_grid("wallonie.cisp")
     data = vises.load_data(DATA, grid=grid)
-    exits = data.columns["exit_employment"].values.astype(float)
+    before = vises.score(grid, data)
+    exits = before.raw("exit_employment")  # a rate the grid derives: exits to work over leavers
     rng = random.Random(11)
     candidate = np.array([np.nan if np.isnan(x) else min(60.0, max(0.0, 0.6 * x + rng.gauss(8, 8))) for x in exits])
 
     with_grid = attrs.evolve(grid, code="cisp_candidate", indicators=(*grid.indicators, CANDIDATE))
     with_data = attrs.evolve(data, columns={**data.columns, CANDIDATE.code: Column(values=candidate, unit="percent")})
-    before = vises.score(grid, data)
     after = vises.score(with_grid, with_data)
 
     period = before.period_values[-1]

@@ -27,9 +27,9 @@ import pytest
 
 import vises
 from vises.errors import ConfigError, ReportError
+from vises.model.calendar import period_span
 from vises.standards import raw_values
 from vises.standards.jsonld import CIDS_CONTEXT_URL, PREFIXES, TERMS
-from vises.model.calendar import period_span
 
 rdflib = pytest.importorskip("rdflib", reason="rdflib (dev extra) parses the JSON-LD back")
 from rdflib.collection import Collection  # noqa: E402
@@ -182,13 +182,23 @@ def test_network_export_meets_the_essential_tier_where_the_data_exist(graph: rdf
     conforms, found = essential["corrected"]
     assert not conforms
     untargeted = _untargeted_indicators()
+    # The volumes kept as context, the counts behind the exit rates, and the intensities derived from them.
     assert untargeted == {
+        "communication_actions",
+        "communication_per_fte",
+        "dropouts",
+        "exits_to_training",
+        "exits_to_work",
+        "hours_per_trainee",
+        "information_sessions",
+        "information_sessions_per_fte",
+        "leavers",
         "social_worker_fte",
+        "staff_fte",
         "staff_training",
         "staff_turnover",
-        "communication_actions",
-        "information_sessions",
         "trainees",
+        "trainees_per_social_worker",
         "training_hours",
     }
     reports_without_target = {
@@ -344,8 +354,8 @@ def test_round_trip_gives_the_raw_values_given(reported: dict[tuple[str, str, st
     rows = _csv_rows()
     org = {row["organisation"]: f"{NS}organisation/{row['organisation']}" for row in rows}
     checks = {
-        "exit_employment": ("exit_employment [percent]", float),
-        "dropout": ("dropout [percent]", float),
+        "exits_to_work": ("exits_to_work [person]", float),
+        "dropouts": ("dropouts [person]", float),
         "trainees": ("trainees [person]", float),
         "social_participation": ("social_participation", str),
         "work_placement": ("work_placement", str),
@@ -361,6 +371,15 @@ def test_round_trip_gives_the_raw_values_given(reported: dict[tuple[str, str, st
                 assert float(exported[key]) == pytest.approx(value, rel=1e-12), (code, key)
             else:
                 assert exported[key] == value, (code, key)
+    # A rate is reported as the value the grid derived: its numerator over its denominator, in percent.
+    rate = {(ind, org_iri, year): value for (ind, org_iri, year), value in reported.items() if ind == "exit_employment"}
+    for row in rows:
+        key = ("exit_employment", org[row["organisation"]], row["period"])
+        work, leavers = row["exits_to_work [person]"], row["leavers [person]"]
+        if work and leavers and float(leavers) > 0:
+            assert float(rate[key]) == pytest.approx(100 * float(work) / float(leavers), rel=1e-12), key
+        else:
+            assert key not in rate
 
 
 def test_round_trip_gives_the_codes_given(graph: rdflib.Graph) -> None:
@@ -412,21 +431,22 @@ def test_outcomes_are_the_nodes_tagged_outcome_not_the_practice_dimensions(graph
 
 def test_comments_targets_baselines_stakeholders(graph: rdflib.Graph, results: vises.Results) -> None:
     # A comment column.
-    report = rdflib.URIRef(f"{NS}organisation/cisp_01/indicator/exit_employment/report/2019")
-    assert str(graph.value(report, CIDS.hasComment)) == "Méthode de calcul revue cette année (synthetic)"
+    # A comment column, here on a derived rate (its value has no column, its comment does).
+    report = rdflib.URIRef(f"{NS}organisation/cisp_03/indicator/exit_employment/report/2019")
+    assert str(graph.value(report, CIDS.hasComment)) == "Chiffre provisoire, à confirmer (synthetic)"
     # Goalposts are targets: the upper one for higher-is-better, the lower one for lower-is-better.
     for code, expected in (("exit_employment", "60"), ("dropout", "0"), ("work_placement", "yes")):
-        target = rdflib.URIRef(f"{NS}grid/wallonie.cisp/2024.1/{code}/target/2019")  # the grid's, shared
+        target = rdflib.URIRef(f"{NS}grid/wallonie.cisp/2025.1/{code}/target/2019")  # the grid's, shared
         assert str(graph.value(graph.value(target, I72.value), I72.hasNumericalValue)) == expected
         assert (
             graph.value(rdflib.URIRef(f"{NS}organisation/cisp_01/indicator/{code}/report/2019"), CIDS.forTarget)
             == target
         )
-    # The baseline is the organisation's earliest measured value (cisp_02 has no 2017 individual_plan).
+    # The baseline is the organisation's earliest measured value (cisp_23 has no 2017 individual_plan).
     rows = {(row["organisation"], row["period"]): row for row in _csv_rows()}
-    baseline = graph.value(rdflib.URIRef(f"{NS}organisation/cisp_02/indicator/individual_plan"), CIDS.hasBaseline)
-    assert rows[("cisp_02", "2017")]["individual_plan"] == ""
-    assert str(graph.value(baseline, I72.hasNumericalValue)) == rows[("cisp_02", "2018")]["individual_plan"]
+    baseline = graph.value(rdflib.URIRef(f"{NS}organisation/cisp_23/indicator/individual_plan"), CIDS.hasBaseline)
+    assert rows[("cisp_23", "2017")]["individual_plan"] == ""
+    assert str(graph.value(baseline, I72.hasNumericalValue)) == rows[("cisp_23", "2018")]["individual_plan"]
     # Stakeholders from the indicators and from the evaluation; underserved as the option says.
     stakeholders = {str(graph.value(s, ORG.hasName)) for s in graph.objects(None, CIDS.forStakeholder)}
     assert "trainees" in stakeholders
@@ -435,7 +455,9 @@ def test_comments_targets_baselines_stakeholders(graph: rdflib.Graph, results: v
         for s in graph.subjects(CIDS.forOrganization, rdflib.URIRef(f"{NS}organisation/cisp_01"))
         if (s, rdflib.RDF.type, CIDS.Stakeholder) in graph
     }
-    assert {"board", "funders", "users", "trainees"} <= evaluated
+    framing = results.evaluation("cisp_01", "2019")
+    assert framing is not None and framing.stakeholders
+    assert {*framing.stakeholders, "trainees"} <= evaluated
     flags = {
         str(graph.value(graph.value(so, CIDS.forStakeholder), ORG.hasName)): graph.value(
             so, CIDS.isUnderserved
@@ -459,7 +481,13 @@ def test_profile_view_is_one_organisation_and_period(results: vises.Results) -> 
     assert starts == {"2018-01-01T00:00:00"}
     # The baseline still looks at every period of the organisation.
     baseline = data.value(rdflib.URIRef(f"{NS}organisation/cisp_01/indicator/exit_employment"), CIDS.hasBaseline)
-    assert str(data.value(baseline, I72.hasNumericalValue)) == "17"
+    first = next(
+        row
+        for row in _csv_rows()
+        if row["organisation"] == "cisp_01" and row["exits_to_work [person]"] and row["leavers [person]"]
+    )
+    expected = 100 * float(first["exits_to_work [person]"]) / float(first["leavers [person]"])
+    assert float(data.value(baseline, I72.hasNumericalValue)) == pytest.approx(expected, rel=1e-12)
 
 
 def test_scores_only_when_asked_each_its_own_indicator(results: vises.Results) -> None:
@@ -467,7 +495,7 @@ def test_scores_only_when_asked_each_its_own_indicator(results: vises.Results) -
     data = parse(vises.render(results, "cids", view="profile", organisation="cisp_05", period="2019", options=options))
     root = rdflib.URIRef(f"{NS}organisation/cisp_05/score/cisp")
     name = str(data.value(root, ORG.hasName))
-    assert name.startswith("vises score of") and "grid wallonie.cisp version 2024.1" in name
+    assert name.startswith("vises score of") and "grid wallonie.cisp version 2025.1" in name
     report = data.value(root, CIDS.hasIndicatorReport)
     value = float(data.value(data.value(report, I72.value), I72.hasNumericalValue))
     assert value == pytest.approx(results.score("cisp")[results.row("cisp_05", "2019")], rel=1e-12)
@@ -597,7 +625,9 @@ def test_raw_values_payload(results: vises.Results) -> None:
     assert "trainee_voices" not in meta  # narratives are carried with the narratives
     row = results.row("cisp_01", "2019")
     csv_row = next(r for r in _csv_rows() if (r["organisation"], r["period"]) == ("cisp_01", "2019"))
-    assert payload["raw"][row]["exit_employment"] == float(csv_row["exit_employment [percent]"])
+    assert payload["raw"][row]["exits_to_work"] == float(csv_row["exits_to_work [person]"])
+    rate = 100 * float(csv_row["exits_to_work [person]"]) / float(csv_row["leavers [person]"])
+    assert payload["raw"][row]["exit_employment"] == pytest.approx(rate, rel=1e-12)
     assert payload["raw"][row]["work_placement"] == csv_row["work_placement"]
     assert payload["raw"][row]["social_participation"] == csv_row["social_participation"]
     assert len(payload["raw"]) == len(results)
@@ -607,9 +637,10 @@ def test_raw_values_payload(results: vises.Results) -> None:
 
 
 def test_every_measured_value_is_reported_once(graph: rdflib.Graph, results: vises.Results) -> None:
+    # Scored, context and derived values alike; context values are never imputed.
     measured = sum(
-        int((~np.isnan(results.raw(ind.code)) & ~results.imputed(ind.code)).sum())
-        for ind in results.grid.scored_indicators
+        int((~np.isnan(results.raw(ind.code)) & ~(results.imputed(ind.code) if ind.scored else False)).sum())
+        for ind in results.grid.measured_indicators
     )
     assert len(set(graph.subjects(rdflib.RDF.type, CIDS.IndicatorReport))) == measured
 

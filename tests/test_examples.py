@@ -78,3 +78,20 @@ def test_coinr_asem_example() -> None:
     done = _run(EXAMPLES / "coinr_asem.py")
     assert done.returncode == 0, done.stderr
     assert "51 countries" in done.stdout and "Why Austria scores" in done.stdout
+
+
+def test_records_example_goes_from_raw_records_to_a_profile(tmp_path: Path) -> None:
+    done = _run(EXAMPLES / "records" / "run.py", "--out", tmp_path, "--centre", "cisp_04")
+    assert done.returncode == 0, done.stderr
+    assert "SYNTHETIC records" in done.stdout
+    register = (tmp_path / "register.csv").read_text(encoding="utf-8").splitlines()
+    assert register[0] == "path_id,centre,person,entry,exit,exit_status,hours" and len(register) > 1000
+    assert (tmp_path / "survey.csv").read_text(encoding="utf-8").startswith("_submission_time,_uuid,")
+    # The profile shows the exit rates as exits / leavers, from the register, with n and an interval.
+    rate = next(line for line in done.stdout.splitlines() if line.startswith("Exits to a job"))
+    assert " / " in rate and "n = " in rate and "records" in rate and "%" in rate
+    assert "survey" in next(line for line in done.stdout.splitlines() if line.startswith("Trainees satisfied"))
+    # Seeded: a second run writes the same records.
+    again = tmp_path / "again"
+    assert _run(EXAMPLES / "records" / "run.py", "--out", again).returncode == 0
+    assert filecmp.cmp(tmp_path / "register.csv", again / "register.csv", shallow=False)

@@ -216,10 +216,10 @@ def test_french_report_shows_the_plugin_unit_and_stakeholders_in_french():
 
     root = Path(__file__).resolve().parents[1]
     results = vises.score("wallonie.cisp", root / "examples" / "data" / "wallonie_cisp.csv")
-    page = vises.render(results, "markdown", lang="fr", view="profile", organisation="cisp_01")
+    page = vises.render(results, "markdown", lang="fr", view="profile", organisation="cisp_05")
     assert "heure stagiaire" in page and "heure\\_stagiaire" not in page and "heure_stagiaire" not in page
     assert "- Conseil d'administration" in page and "- Financeurs" in page and "- board" not in page
-    english = vises.render(results, "table", lang="en", view="profile", organisation="cisp_01")
+    english = vises.render(results, "table", lang="en", view="profile", organisation="cisp_05")
     assert "trainee hour" in english and "- Board" in english
 
 

@@ -270,7 +270,7 @@ def test_french_profile_reads_levels_methods_and_reasons_in_french():
 
     root = Path(__file__).resolve().parents[1]
     results = score("wallonie.cisp", root / "examples" / "data" / "wallonie_cisp.csv")
-    page = render(results, "html", lang="fr", view="profile", organisation="cisp_01", options={"charts": False})
+    page = render(results, "html", lang="fr", view="profile", organisation="cisp_05", options={"charts": False})
     assert ">Oui</td>" in page and " – " in page  # "Oui", and "3 – Souvent"-style levels
     assert ">yes</td>" not in page and ">no</td>" not in page
     assert "Indicateurs; Enquête" in page and "Conseil d&#39;administration; Financeurs; Usagers" in page

@@ -94,14 +94,14 @@ def test_a_variant_extends_the_base_label_tables_code_by_code(tmp_path):
 def test_profile_names_the_stakeholders_in_the_report_language():
     results = vises.score("wallonie.cisp", ROOT / "examples" / "data" / "wallonie_cisp.csv")
     for fmt in ("html", "markdown", "table"):
-        page = vises.render(results, fmt, lang="nl", view="profile", organisation="cisp_01")
+        page = vises.render(results, fmt, lang="nl", view="profile", organisation="cisp_05")
         assert "Raad van bestuur" in page and "Financiers" in page and "Gebruikers" in page, fmt
-    data = json.loads(vises.render(results, "json", lang="fr", view="profile", organisation="cisp_01"))
+    data = json.loads(vises.render(results, "json", lang="fr", view="profile", organisation="cisp_05"))
     assert data["evaluation"]["stakeholders"] == ["board", "funders", "users"]  # codes kept for programs
     assert data["stakeholder_labels"]["board"] == "Conseil d'administration"
     network = json.loads(vises.render(results, "json", lang="fr"))
-    hours = next(node for node in network["nodes"] if node["code"] == "training_hours")
-    assert hours["unit"] == "heure_stagiaire" and hours["unit_label"] == "heure stagiaire"
+    hours = next(node for node in network["nodes"] if node["code"] == "hours_per_trainee")
+    assert hours["unit"] == "heure_stagiaire / person" and hours["unit_label"].startswith("heure stagiaire / ")
 
 
 def test_sroi_outcomes_and_stakeholders_by_label_in_each_language():

@@ -30,8 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
         validate_grid,
         write_data,
     )
-    from vises.collect.spec import read_collection
-    from vises.collect.tables import RecordTable, read_records
     from vises.contract.hookspecs import hookimpl
     from vises.contract.records import (
         AggregatorSpec,
@@ -106,6 +104,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.neutralise import formula_like, markdown_text, spreadsheet_text, terminal_text
     from vises.plugins.current import get_registry, register_plugin, reset_registry, unregister_plugin
     from vises.plugins.registry import Registry
+    from vises.records.spec import read_collection
+    from vises.records.tables import RecordTable, read_records
     from vises.testing.plugin_check import check_plugin
     from vises.units import conversion as unit_conversion
     from vises.validation.limits import GridLimits, grid_limits
@@ -147,8 +147,8 @@ _WHERE: dict[str, str] = {
         ),
         "vises.contract.records",
     ),
-    "read_collection": "vises.collect.spec",
-    **dict.fromkeys(("RecordTable", "read_records"), "vises.collect.tables"),
+    "read_collection": "vises.records.spec",
+    **dict.fromkeys(("RecordTable", "read_records"), "vises.records.tables"),
     "CompiledGrid": "vises.engine.compile",
     "EvidenceColumn": "vises.engine.evidence",
     "Explanation": "vises.engine.explain",

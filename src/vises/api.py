@@ -165,8 +165,8 @@ def collect(
     (``DataValidationError``), or kept in ``read_problems`` with ``keep_problems``. See
     docs/records.md.
     """
-    from vises.collect import collect as run
     from vises.model import Collection, Dataset, Grid
+    from vises.records import collect as run
 
     loaded_grid = None if grid is None else load_grid(grid)
     chosen: Collection | Grid | PathLike = spec

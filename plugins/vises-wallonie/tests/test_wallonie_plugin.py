@@ -41,7 +41,10 @@ def test_cisp_covers_the_caips_areas_and_kinds() -> None:
     areas = {node.code for node in grid.nodes if node.parent == "cisp"}
     assert areas == {"pedagogy", "social_support", "management", "team", "communication", "recruitment", "outcomes"}
     kinds = {indicator.kind for indicator in grid.indicators}
-    assert kinds == {Kind.QUANTITY, Kind.SCALE, Kind.BINARY, Kind.NARRATIVE}
+    assert kinds == {Kind.QUANTITY, Kind.RATE, Kind.SCALE, Kind.BINARY, Kind.NARRATIVE}
+    # Volumes are context, never scored: a centre does not score better for being large.
+    for code in ("trainees", "training_hours", "communication_actions", "information_sessions"):
+        assert not grid.indicator(code).scored, code
 
 
 def test_economie_sociale_extends_the_base_grid() -> None:

@@ -26,6 +26,7 @@ _DEBUG_KEY = "vises.debug"
 CORE_COMMANDS: dict[str, str] = {
     "grids": "vises.cli.catalogue:grids",
     "indicators": "vises.cli.catalogue:indicators",
+    "collect": "vises.cli.records:collect",
     "compare": "vises.cli.analysis:compare",
     "methods": "vises.cli.catalogue:methods",
     "new-plugin": "vises.cli.scaffold:new_plugin",

@@ -99,10 +99,15 @@ def evidence_of(results: Results, code: str) -> EvidenceColumn:
         high = np.where(missing, np.nan, high)
     with np.errstate(invalid="ignore"):
         small = np.zeros(size, dtype=bool) if n is None else np.asarray(n < grid.evidence.small_n, dtype=bool)
+    source = given.source
+    if source is None and indicator.kind is Kind.RATE and indicator.numerator is not None:
+        # A rate computed from collected counts comes from where they come from (the register).
+        counted = results.dataset.evidence.get(indicator.numerator)
+        source = None if counted is None else counted.source
     return EvidenceColumn(
         code=code,
         n=n,
-        source=given.source,
+        source=source,
         verified=given.verified,
         sd=given.sd,
         low=low,

@@ -53,7 +53,7 @@ def protected(read: Iterable[Path]) -> list[Path]:
 
 
 def check_output(target: Path, *, read: Iterable[Path], writing: str, force: bool = False) -> None:
-    """Refuse to write ``target`` (``writing``: ``report``, ``sidecar`` or ``template``) over an input
+    """Refuse to write ``target`` (``writing``: ``report``, ``sidecar``, ``template`` or ``data``) over an input
     or over an existing file of another kind, unless ``force``."""
     if force:
         return
@@ -72,7 +72,7 @@ def check_output(target: Path, *, read: Iterable[Path], writing: str, force: boo
     kind = existing_kind(target)
     allowed = _ALLOWED[writing](target)
     if kind not in allowed:
-        new = "template" if writing == "template" else "report"
+        new = {"template": "template", "data": "data file"}.get(writing, "report")
         raise ConfigError(
             f"refusing to replace {_DESCRIBED.get(kind, kind)} with a {new}",
             file=str(target),
@@ -95,7 +95,11 @@ def _template_kinds(target: Path) -> set[str]:
     return {"empty template"}
 
 
-_ALLOWED = {"report": _report_kinds, "template": _template_kinds}
+def _data_kinds(target: Path) -> set[str]:
+    return set()  # collected values never silently replace an existing file
+
+
+_ALLOWED = {"report": _report_kinds, "template": _template_kinds, "data": _data_kinds}
 _DESCRIBED = {
     "data": "a data file",
     "workbook": "a workbook that is not a vises report",

@@ -23,10 +23,12 @@ import numpy as np
 
 from vises.errors import ConfigError, DataError, MissingDependencyError, VisesError
 from vises.io import template_layout as tpl
+from vises.io.layout import evidence_target
 from vises.io.template_framing import read_framing
-from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, YES_TOKENS
+from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, SOURCE_TOKENS, SOURCE_WORDS, YES_TOKENS
 from vises.io.xlsx_guard import SheetScan, WorkbookScan, column_letters, column_number
-from vises.model import Column, Dataset, Grid, Indicator, Kind, label_in
+from vises.model import Column, Dataset, Evidence, Grid, Indicator, Kind, label_in
+from vises.model.evidence import FIELDS
 
 _ALL_LANGS = ("fr", "nl", "en")
 _NUMBER_RE = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?$")
@@ -148,6 +150,34 @@ class Decoder:
         else:
             what = f"a number{unit}"
         return f"enter {what}, leave empty if unknown, or 's.o.'/'n.v.t.'/'n/a' if not applicable"
+
+
+def decode_evidence(field: str, raw: Any) -> Any:
+    """One evidence cell: ``n``/``sd`` a number ≥ 0, ``source`` a source in any language, ``verified`` yes/no."""
+    text = cell_text(raw)
+    if not text or text.casefold() in MISSING_TOKENS:
+        return None
+    if field in ("n", "sd"):
+        compact = text.replace("\u00a0", "").replace(" ", "")
+        number = float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else None
+        if number is None and _NUMBER_RE.match(compact):
+            number = float(compact.replace(",", "."))
+        if number is None or not math.isfinite(number) or number < 0:
+            what = "a number of answers or records" if field == "n" else "a standard deviation"
+            raise _Bad(f"{text[:40]!r} is not {what} (≥ 0)", "enter a whole number ≥ 0, or leave the cell empty")
+        return number
+    if field == "source":
+        source = SOURCE_TOKENS.get(text.casefold())
+        if source is None:
+            shown = ", ".join(words.get("en", key) for key, words in SOURCE_WORDS.items())
+            raise _Bad(f"{text[:40]!r} is not a source", f"choose one of {shown} (or its French or Dutch word)")
+        return source
+    folded = text.casefold()
+    if folded in YES_TOKENS:
+        return True
+    if folded in NO_TOKENS:
+        return False
+    raise _Bad(f"{text[:40]!r} is neither yes nor no", "choose yes/oui/ja or no/non/nee, or leave the cell empty")
 
 
 def _show(x: float) -> str:
@@ -362,6 +392,7 @@ class TemplateReader:
         values: dict[str, list[Any]] = {}
         na: dict[str, list[bool]] = {}
         comments: dict[str, list[str | None]] = {}
+        evidence: dict[tuple[str, str], list[Any]] = {}
         where: dict[str, str] = {}
         used = [False] * nblocks
         sheetnames = set(self.wb.sheetnames)
@@ -402,6 +433,11 @@ class TemplateReader:
                         (row, col) in cells or (row, col) in uncomputed for col in tpl.block_columns(block, first_col)
                     )
                 ]
+                target = None if code in indicators else evidence_target(code)
+                if target is not None and target[0] in indicators and target[1] in FIELDS and code not in where:
+                    where[code] = f"sheet {title!r}, row {row}"
+                    self._evidence_row(title, row, code, target, cells, uncomputed, filled, evidence, used)
+                    continue
                 if code not in indicators:
                     if filled:
                         self._problem(
@@ -440,7 +476,55 @@ class TemplateReader:
             layout=self.layout.version,
         )
         self.problems.extend(framing.problems)
-        return framing.apply(self._dataset(keep, values, na, comments))
+        return framing.apply(self._dataset(keep, values, na, comments, evidence))
+
+    def _evidence_row(
+        self,
+        title: str,
+        row: int,
+        code: str,
+        target: tuple[str, str],
+        cells: Cells,
+        uncomputed: set[tuple[int, int]],
+        filled: list[int],
+        evidence: dict[tuple[str, str], list[Any]],
+        used: list[bool],
+    ) -> None:
+        """The evidence row ``<indicator>.<field>``: one value per block; its comment column stays empty."""
+        column = evidence[target] = [None] * self.layout.blocks
+        for block in filled:
+            used[block] = True
+            value_col, comment_col = tpl.block_columns(block, self.layout.first_column)
+            if (row, comment_col) in cells:
+                self._problem(
+                    "a comment on an evidence row; it was not read",
+                    sheet=title,
+                    row=row,
+                    column=f"{column_letters(comment_col)} (block {block + 1})",
+                    indicator=target[0],
+                    hint=f"write the comment beside the value of {target[0]!r}, on its own row",
+                )
+            if (row, value_col) in uncomputed:
+                self._problem(
+                    "the cell holds a formula whose result was never computed",
+                    sheet=title,
+                    row=row,
+                    column=f"{column_letters(value_col)} (block {block + 1})",
+                    indicator=target[0],
+                    hint="open and save the file in Excel or LibreOffice, or type the value",
+                )
+                continue
+            try:
+                column[block] = decode_evidence(target[1], cells.get((row, value_col), (None, None))[0])
+            except _Bad as bad:
+                self._problem(
+                    bad.message,
+                    sheet=title,
+                    row=row,
+                    column=f"{column_letters(value_col)} ({code}, block {block + 1})",
+                    indicator=target[0],
+                    hint=bad.hint,
+                )
 
     def _indicator_row(
         self,
@@ -557,6 +641,7 @@ class TemplateReader:
         values: dict[str, list[Any]],
         na: dict[str, list[bool]],
         comments: dict[str, list[str | None]],
+        evidence: dict[tuple[str, str], list[Any]],
     ) -> Dataset:
         rows = [block for block, _, _ in keep]
         columns: dict[str, Column] = {}
@@ -592,6 +677,15 @@ class TemplateReader:
                 note_array = np.empty(len(notes_list), dtype=object)
                 note_array[:] = notes_list
                 text[ind.code] = note_array
+        fields: dict[str, dict[str, np.ndarray]] = {}
+        for (code, field), cells in evidence.items():
+            picked = [cells[b] for b in rows]
+            if field in ("n", "sd"):
+                array = np.array([np.nan if v is None else v for v in picked], dtype=np.float64)
+            else:
+                array = np.empty(len(picked), dtype=object)
+                array[:] = picked
+            fields.setdefault(code, {})[field] = array
         organisations = np.empty(len(keep), dtype=object)
         organisations[:] = [org for _, org, _ in keep]
         periods = np.empty(len(keep), dtype=object)
@@ -603,6 +697,10 @@ class TemplateReader:
             text=text,
             source=self.file,
             read_problems=tuple(self.problems),
+            evidence={
+                code: Evidence(n=given.get("n"), source=given.get("source"), verified=given.get("verified"))
+                for code, given in fields.items()
+            },
         )
 
 
@@ -630,6 +728,7 @@ __all__ = [
     "Layout",
     "TemplateReader",
     "cell_text",
+    "decode_evidence",
     "holds_values",
     "parse_layout",
     "read_template",

@@ -277,11 +277,13 @@ class Grid:
 
     def __repr__(self) -> str:
         narrative = sum(1 for ind in self.indicators if ind.kind is Kind.NARRATIVE)
-        context = sum(1 for ind in self.indicators if ind.context and ind.kind is not Kind.NARRATIVE)
+        context = sum(1 for ind in self.indicators if ind.context)
         derived = sum(1 for ind in self.indicators if ind.derived)
         parts = [f"{len(self.nodes)} nodes", f"{len(self.indicators)} indicators"]
         notes = [
-            f"{n} {word}" for n, word in ((narrative, "narrative"), (context, "context"), (derived, "derived")) if n
+            f"{count} {what}"
+            for count, what in ((narrative, "narrative"), (context, "context"), (derived, "derived"))
+            if count
         ]
         if notes:
             parts[-1] += f" ({', '.join(notes)})"
@@ -325,6 +327,15 @@ class Grid:
     @property
     def scored_indicators(self) -> tuple[Indicator, ...]:
         return self.index.scored_indicators
+
+    @property
+    def measured_indicators(self) -> tuple[Indicator, ...]:
+        """Every indicator with a value per row: scored, context and derived ones (narratives aside)."""
+        table = self.index.derived
+        found = table.get("measured")
+        if found is None:
+            found = table["measured"] = tuple(ind for ind in self.indicators if ind.kind is not Kind.NARRATIVE)
+        return tuple(found)
 
 
 def _as_array(values: Any) -> np.ndarray:

@@ -8,7 +8,7 @@ dates during which the record counts in every period it touches), and for each *
 statistic that makes one value of an indicator (count, count distinct, sum, mean, median, share,
 top-box share), over which records (``filter``), with its ``n`` kept. It sits in a grid file
 (``[[collection.sources]]``, ``[[collection.measures]]``) or in a file of its own. The work is
-``vises.collect``; these classes hold the declaration only.
+``vises.collect`` (package ``vises.records``); these classes hold the declaration only.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -90,14 +90,31 @@ def iter_csv(results: Results, request: ReportRequest, /) -> Iterator[str]:
     rows = csv_rows(resolved, results)
     if resolved.options.provenance:
         yield "".join(" ".join(line.splitlines()) + "\r\n" for line in provenance_lines(results))
-    yield _line(["organisation", "period", *(spreadsheet_text(code) for code in results.codes)])
+    from vises.report.evidence_table import evidence_fields
+
+    # Evidence columns (<code>.value, .n, .source, ..., .low, .high) follow the scores, only when there is evidence.
+    evidence_names = [f"{field.code}.{field.field}" for field in evidence_fields(results, rows[:0])]
+    yield _line(["organisation", "period", *(spreadsheet_text(name) for name in (*results.codes, *evidence_names))])
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
         columns = [inert_text(results.organisations[chunk]), inert_text(results.periods[chunk])]
         columns += [machine_numbers(results.scores[chunk, index]) for index in range(len(results.codes))]
+        columns += [_evidence_cells(field) for field in evidence_fields(results, chunk)] if evidence_names else []
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerows(zip(*columns, strict=True))
         yield buffer.getvalue()
+
+
+def _evidence_cells(field: Any) -> np.ndarray:
+    """One evidence column as CSV text: machine numbers, ``yes``/``no`` flags, a source's name."""
+    from vises.report.evidence_table import flag_cells
+
+    if field.field in ("verified", "small"):
+        return flag_cells(field.values, "yes", "no", "")
+    if field.field == "source":
+        text = np.asarray(field.values, dtype=object)
+        return np.where(text == None, "", text).astype(object)  # noqa: E711 - elementwise
+    return machine_numbers(field.values)
 
 
 def render_csv(results: Results, request: ReportRequest, /) -> str:

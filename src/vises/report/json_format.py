@@ -97,6 +97,9 @@ def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[st
         else [""] * len(rows)
     )
     rank_rows = [",".join(cells) for cells in zip(*rank_parts, strict=True)] if ranks else []
+    from vises.report.evidence_table import json_records
+
+    evidence_rows = json_records(results, rows)
     out = []
     for position in range(len(rows)):
         text = (
@@ -104,6 +107,8 @@ def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[st
             f'"scores":{{{score_rows[position]}}},"coverage":{{{coverage_rows[position]}}},'
             f'"reasons":{{{reason_rows[position]}}},"narratives":{narratives[position]}'
         )
+        if evidence_rows is not None:
+            text += f',"evidence":{{{evidence_rows[position]}}}'
         text += f',"ranks":{{{rank_rows[position]}}}}}' if ranks else "}"
         out.append(text)
     return out
@@ -197,6 +202,17 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
         | {profile.total.code: profile.total.change},
         "explain": explain,
     }
+    from vises.report.evidence_table import json_records
+
+    evidence = json_records(results, np.array([results.row(profile.organisation, profile.period)]))
+    if evidence is not None:
+        document["evidence"] = json.loads("{" + evidence[0] + "}")
+        document["evidence_overlaps"] = {
+            row.code: row.support.overlaps
+            for block in profile.blocks
+            for row in block.rows
+            if row.support is not None and profile.previous_period is not None
+        }
     if opts.indent:
         yield json.dumps(plain(document), ensure_ascii=False, indent=opts.indent, allow_nan=False) + "\n"
     else:

@@ -95,7 +95,48 @@ def _t(key: str, lang: str, **values: Any) -> str:
 def _raw(row: ProfileRow, fmt: _Fmt) -> str:
     if row.raw_text is not None:
         return row.raw_text
-    return "" if not row.is_indicator else fmt.num(row.raw)
+    if not row.is_indicator:
+        return ""
+    support = row.support
+    if support is not None and not (np.isnan(support.numerator) or np.isnan(support.denominator)):
+        # A rate with its two parts: "16 / 54 (29,6 %)".
+        both = np.array([support.numerator, support.denominator])
+        whole = bool(np.all(both == np.round(both)))
+        parts = format_number(both, fmt.lang, 0 if whole else fmt.digits)
+        unit = f" {row.unit_label}" if row.unit_label else ""
+        return f"{parts[0]} / {parts[1]} ({fmt.num(row.raw)}{unit})"
+    return fmt.num(row.raw)
+
+
+def _support(row: ProfileRow, fmt: _Fmt) -> str:
+    """``n = 24 · enquête · 51,0–85,1 % · petit échantillon``: what backs an indicator's value."""
+    support = row.support
+    if support is None or not support.shown:
+        return ""
+    from vises.io.tokens import SOURCE_WORDS
+
+    lang = fmt.lang
+    parts = []
+    if not np.isnan(support.n):
+        parts.append(f"n = {format_number(support.n, lang, 0)}")
+    if support.source is not None:
+        parts.append(SOURCE_WORDS.get(support.source, {}).get(lang, support.source))
+    if support.verified:
+        parts.append(_t("support_verified", lang))
+    if not (np.isnan(support.low) or np.isnan(support.high)):
+        unit = f" {row.unit_label}" if row.unit_label else ""
+        parts.append(f"{fmt.num(support.low)}–{fmt.num(support.high)}{unit}")
+    if support.small:
+        parts.append(_t("support_small", lang))
+    return " · ".join(parts)
+
+
+def _change(row: ProfileRow, fmt: _Fmt) -> str:
+    """The change, marked ``≈`` when the two periods' intervals overlap (not plain progress)."""
+    text = fmt.signed(row.change)
+    if row.support is not None and row.support.overlaps and not np.isnan(row.change):
+        return f"≈ {text}"
+    return text
 
 
 def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
@@ -156,6 +197,11 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     detail_align += [RIGHT] if view.show_ranks else []
     detail_headers += [_t("change", lang), _t("reason", lang)]
     detail_align += [RIGHT, LEFT]
+    # A "based on" column only where some value has evidence: reports of grids without any are unchanged.
+    supported = any(row.support is not None and row.support.shown for block in view.blocks for row in block.rows)
+    if supported:
+        detail_headers.insert(2, _t("support", lang))
+        detail_align.insert(2, LEFT)
     for block in view.blocks:
         blocks.append(Heading(level=3, text=said(block.dimension.label, fmt.num(block.dimension.score))))
         detail_rows = []
@@ -169,8 +215,10 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
                 fmt.num(row.score),
                 fmt.pct(row.coverage),
             ]
+            if supported:
+                cells.insert(2, _support(row, fmt))
             cells += [fmt.rank(row.rank)] if view.show_ranks else []
-            cells += [fmt.signed(row.change), row.reason or ""]
+            cells += [_change(row, fmt), row.reason or ""]
             detail_rows.append(cells)
             evidence += [said(row.label, text) for text in row.evidence]
         if detail_rows:
@@ -178,6 +226,10 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
         if evidence:
             blocks.append(Paragraph(text=said(_t("evidence", lang), "").rstrip()))
             blocks.append(Items(items=tuple(evidence)))
+
+    if supported:
+        confidence = format_number(view.confidence, lang, 0, percent=True)
+        blocks.append(Paragraph(text=_t("support_note", lang, confidence=confidence)))
 
     total = view.total
     blocks.append(Heading(level=2, text=_t("overall", lang)))

@@ -287,6 +287,74 @@ class ProfileRow:
     evidence: tuple[str, ...]
     previous: float
     change: float
+    #: What backs the value (an indicator's evidence; ``None`` for a node or a value with none).
+    support: Support | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Support:
+    """An indicator value's evidence in the profile: its n, source, interval, and a rate's two parts.
+
+    ``overlaps`` is true when the previous period's interval and this one's overlap: the change may
+    be sampling noise, and the report marks it instead of showing it as plain progress.
+    """
+
+    n: float
+    source: str | None
+    verified: bool | None
+    low: float
+    high: float
+    small: bool
+    numerator: float
+    denominator: float
+    overlaps: bool
+
+    @property
+    def shown(self) -> bool:
+        """Whether there is anything to show (a number of answers, a source, an interval, a rate's parts)."""
+        return (
+            not np.isnan(self.n)
+            or self.source is not None
+            or self.verified is not None
+            or not np.isnan(self.low)
+            or not np.isnan(self.denominator)
+        )
+
+
+def _support(results: Results, code: str, row: int, before: int | None) -> Support | None:
+    """The evidence of one indicator value, or ``None`` when the results carry none for it."""
+    from vises.engine.evidence import has_evidence
+
+    if not has_evidence(results):
+        return None
+    column = results.evidence(code)
+    parts = results.rate_parts(code)
+    if not column.given and parts is None and column.interval is None:
+        return None
+
+    def at(values: np.ndarray | None, position: int) -> Any:
+        return None if values is None else values[position]
+
+    low, high = float(column.low[row]), float(column.high[row])
+    overlaps = False
+    if before is not None:
+        low_before, high_before = float(column.low[before]), float(column.high[before])
+        known = not any(np.isnan(x) for x in (low, high, low_before, high_before))
+        overlaps = known and low <= high_before and low_before <= high
+    n = at(column.n, row)
+    source = at(column.source, row)
+    verified = at(column.verified, row)
+    return Support(
+        n=float("nan") if n is None else float(n),
+        source=None if source in (None, "") else str(source),
+        verified=None if verified is None else bool(verified),
+        low=low,
+        high=high,
+        small=bool(column.small[row]),
+        numerator=float("nan") if parts is None else float(parts[0][row]),
+        denominator=float("nan") if parts is None else float(parts[1][row]),
+        overlaps=overlaps,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -318,6 +386,8 @@ class ProfileView:
     total: ProfileRow
     explanation: Explanation
     show_ranks: bool
+    #: The grid's confidence level for the intervals shown (``EvidencePolicy.confidence``).
+    confidence: float = 0.95
 
 
 def _narrative_children(results: Results) -> dict[str, list[str]]:
@@ -438,6 +508,7 @@ def profile_view(
             evidence=evidence.of(code),
             previous=previous,
             change=score - previous,
+            support=_support(results, code, row, before) if indicator else None,
         )
 
     def subtree(code: str) -> list[str]:
@@ -478,6 +549,7 @@ def profile_view(
         total=total,
         explanation=results.explain(organisation, period, lang=lang),
         show_ranks=options.ranks,
+        confidence=results.grid.evidence.confidence,
     )
 
 

@@ -185,7 +185,7 @@ class CidsExport:
             )
         self.underserved = impact.underserved_groups(self)
         definer = self.codes.organisation(self.publisher_iri(), self.publisher) if self.publisher else None
-        for ind in self.grid.scored_indicators:
+        for ind in self.grid.measured_indicators:
             column = measured_column(results, ind)
             self.columns[ind.code] = column
             # Each organisation's earliest measured value, found for all of them in one pass.
@@ -208,7 +208,7 @@ class CidsExport:
         self.add(organisation)
         indicators: list[str] = []
         by_outcome: dict[str, list[Indicator]] = {}
-        for ind in self.grid.scored_indicators:
+        for ind in self.grid.measured_indicators:
             baseline = self.baselines[ind.code].get(position)
             if baseline is None:
                 continue  # never measured by this organisation: not one of its indicators

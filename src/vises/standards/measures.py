@@ -45,8 +45,10 @@ def measured_column(results: Results, indicator: Indicator) -> MeasuredColumn:
     """The indicator's measured values in every row of ``results``."""
     code = indicator.code
     raw = results.raw(code)
-    measured = ~np.isnan(raw) & ~results.imputed(code)
-    if indicator.kind is Kind.QUANTITY:
+    measured = ~np.isnan(raw)
+    if code in results.codes:  # context and derived-context values are never imputed
+        measured &= ~results.imputed(code)
+    if indicator.is_number:
         text = number_texts(raw)
     elif indicator.kind is Kind.BINARY and not indicator.levels:
         text = np.where(raw == 1.0, "yes", "no").astype(object)
@@ -85,7 +87,7 @@ def target_of(grid: Grid, indicator: Indicator) -> tuple[float, str] | None:
 
 def value_text(indicator: Indicator, value: float) -> str:
     """A raw number written as the data would write it: the level it scores, else the number."""
-    if indicator.kind is Kind.QUANTITY:
+    if indicator.is_number:
         return str(number_texts(np.array([value]))[0])
     for level, score in indicator.level_scores().items():
         if score == value:
@@ -95,7 +97,7 @@ def value_text(indicator: Indicator, value: float) -> str:
 
 def unit_description(indicator: Indicator, lang: str) -> str:
     """What the numbers mean: the unit, the scale's levels, or yes/no."""
-    if indicator.kind is Kind.QUANTITY:
+    if indicator.is_number:
         return indicator.unit or "number (no unit)"
     if indicator.kind is Kind.BINARY and not indicator.levels:
         return "yes/no"

@@ -30,7 +30,7 @@ def raw_values(results: Results, rows: Any = None) -> dict[str, Any]:
     indicators: dict[str, Any] = {}
     raw: list[dict[str, Any]] = [{} for _ in range(len(chosen))]
     imputed: list[dict[str, Any]] = [{} for _ in range(len(chosen))]
-    for ind in results.grid.scored_indicators:
+    for ind in results.grid.measured_indicators:
         indicators[ind.code] = {
             "kind": ind.kind.value,
             "unit": ind.unit,
@@ -40,14 +40,16 @@ def raw_values(results: Results, rows: Any = None) -> dict[str, Any]:
         }
         column = measured_column(results, ind)
         numbers = results.raw(ind.code)[chosen]
-        if ind.kind is Kind.QUANTITY:
+        if ind.is_number:
             values = np.where(column.measured[chosen], numbers, np.nan).astype(object)
             values[~column.measured[chosen]] = None
         else:
             values = column.text[chosen]
         for record, value in zip(raw, values.tolist(), strict=True):
             record[ind.code] = value
-        filled = np.flatnonzero(results.imputed(ind.code)[chosen])
+        filled = (
+            np.flatnonzero(results.imputed(ind.code)[chosen]) if ind.code in results.codes else np.zeros(0, np.intp)
+        )
         for position, value in zip(filled.tolist(), numbers[filled].tolist(), strict=True):
             imputed[position][ind.code] = value
     return {"indicators": indicators, "raw": raw, "imputed": imputed}

@@ -1,4 +1,5 @@
-"""The csv template: the wide table ``vises.io.csv_data.read_csv`` reads, one column per indicator.
+"""The csv template: the wide table ``vises.io.csv_data.read_csv`` reads, one column per collected
+indicator (derived ones are computed by the grid) and one per evidence field it asks for.
 
 A CSV file is opened by spreadsheets, so every cell a spreadsheet would take for a formula gets a
 leading ``'`` (``vises.spreadsheet_text``); codes and units come from a grid, organisations and
@@ -19,16 +20,27 @@ def csv_header(indicator: Indicator) -> str:
     return f"{indicator.code} [{indicator.unit}]" if indicator.unit else indicator.code
 
 
-def csv_text(grid: Grid, pairs: list[tuple[str, str]]) -> str:
-    """The header row, then one empty row per block (none when no block is named).
+def collected(grid: Grid) -> list[Indicator]:
+    """The indicators a template asks for: every one with a value of its own (derived ones are computed)."""
+    return [ind for ind in grid.indicators if not ind.derived]
 
-    A derived indicator (a formula, a rate) is computed from its inputs and has no column.
-    """
-    collected = [ind for ind in grid.indicators if not ind.derived]
+
+def csv_columns(grid: Grid) -> list[str]:
+    """Each collected indicator's column, then its evidence columns (``code.n``, ``code.source``, ...)."""
+    columns = []
+    for ind in collected(grid):
+        columns.append(csv_header(ind))
+        columns += [f"{ind.code}.{field}" for field in ind.evidence]
+    return columns
+
+
+def csv_text(grid: Grid, pairs: list[tuple[str, str]]) -> str:
+    """The header row, then one empty row per block (none when no block is named)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["organisation", "period", *(spreadsheet_text(csv_header(ind)) for ind in collected)])
+    columns = csv_columns(grid)
+    writer.writerow(["organisation", "period", *(spreadsheet_text(name) for name in columns)])
     if pairs != [("", "")]:
         for org, per in pairs:
-            writer.writerow([spreadsheet_text(org), spreadsheet_text(per), *([""] * len(collected))])
+            writer.writerow([spreadsheet_text(org), spreadsheet_text(per), *([""] * len(columns))])
     return buffer.getvalue()

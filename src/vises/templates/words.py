@@ -116,6 +116,18 @@ def choices(indicator: Indicator, lang: str) -> list[str] | None:
     return None
 
 
+def evidence_choices(field: str, lang: str) -> list[str] | None:
+    """The dropdown of an evidence field: the sources or yes/no in ``lang``; ``None`` for a number (``n``)."""
+    if field == "source":
+        from vises.io.tokens import SOURCE_WORDS
+
+        return [words[lang] for words in SOURCE_WORDS.values()]
+    if field == "verified":
+        words = template_words(lang)
+        return [words["yes"], words["no"]]
+    return None
+
+
 def allowed_text(indicator: Indicator, lang: str) -> str:
     """The 'allowed values' cell: a plain sentence a person can check their answer against."""
     words = template_words(lang)

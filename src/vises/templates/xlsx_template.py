@@ -33,6 +33,7 @@ from vises.neutralise import xlsx_text
 from vises.templates.words import (
     allowed_text,
     choices,
+    evidence_choices,
     family_choices,
     method_choices,
     number_text,
@@ -44,25 +45,46 @@ from vises.templates.xlsx_print import fit_row_heights, page_setup, sheet_title
 
 
 @attrs.frozen(kw_only=True)
+class EvidenceRow:
+    """The row below an indicator collecting one field of its evidence (``n``, ``source``, ``verified``).
+
+    Its code in column A is ``<indicator>.<field>``, the name a CSV file gives the same column.
+    """
+
+    indicator: Indicator
+    field: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.indicator.code}.{self.field}"
+
+
+@attrs.frozen(kw_only=True)
 class SheetPlan:
-    """One dimension sheet: the node it covers and its rows (headings and indicators), in order."""
+    """One dimension sheet: the node it covers and its rows (headings, indicators, evidence), in order."""
 
     title: str
     node: str
-    rows: tuple[Node | Indicator, ...]
+    rows: tuple[Node | Indicator | EvidenceRow, ...]
 
 
-def _descend(grid: Grid, code: str) -> Iterator[Node | Indicator]:
-    """Depth-first: sub-dimension headings, each followed by what lies below it; indicators in order.
+def _with_evidence(indicator: Indicator) -> Iterator[Indicator | EvidenceRow]:
+    """A collected indicator and its evidence rows; a derived one has nothing to fill (the grid computes it)."""
+    if indicator.derived:
+        return
+    yield indicator
+    for field in indicator.evidence:
+        yield EvidenceRow(indicator=indicator, field=field)
 
-    A derived indicator (a formula, a rate) is computed from its inputs, so it gets no row to fill.
-    """
+
+def _descend(grid: Grid, code: str) -> Iterator[Node | Indicator | EvidenceRow]:
+    """Depth-first: sub-dimension headings, each followed by what lies below it; indicators in order."""
     for child in grid.children(code):
         if isinstance(child, Node):
             yield child
             yield from _descend(grid, child.code)
-        elif not child.derived:
-            yield child
+        else:
+            yield from _with_evidence(child)
 
 
 def plan_sheets(grid: Grid, lang: str, taken: set[str]) -> list[SheetPlan]:
@@ -70,16 +92,14 @@ def plan_sheets(grid: Grid, lang: str, taken: set[str]) -> list[SheetPlan]:
     root = grid.root
     words = template_words(lang)
     plans = []
-    direct = [child for child in grid.children(root.code) if isinstance(child, Indicator) and not child.derived]
+    direct = [
+        row for child in grid.children(root.code) if isinstance(child, Indicator) for row in _with_evidence(child)
+    ]
     if direct:
         plans.append(SheetPlan(title=sheet_title(words["general"], taken), node=root.code, rows=tuple(direct)))
     dimensions = [child for child in grid.children(root.code) if isinstance(child, Node)]
-    number = 0
-    for child in dimensions:
+    for number, child in enumerate(dimensions, start=1):
         rows = tuple(_descend(grid, child.code))
-        if not any(isinstance(row, Indicator) for row in rows):
-            continue  # nothing to fill below it (only derived indicators)
-        number += 1
         title = sheet_title(child.label_in(lang), taken, number=number)
         plans.append(SheetPlan(title=title, node=child.code, rows=rows))
     return plans
@@ -300,7 +320,7 @@ def _write_dimension(
         cell.fill = style.header
         cell.alignment = style.wrap
 
-    validations: list[tuple[Indicator, Any]] = []
+    validations: list[tuple[Indicator | EvidenceRow, Any]] = []
     for offset, item in enumerate(plan.rows):
         row = FIRST_ROW + offset
         if isinstance(item, Node):
@@ -308,6 +328,9 @@ def _write_dimension(
             cell.font = style.bold
             for column in range(1, len(headers) + 1):
                 sheet.cell(row=row, column=column).fill = style.heading
+            continue
+        if isinstance(item, EvidenceRow):
+            _write_evidence_row(sheet, row, item, lang, pairs, lists, style, validations)
             continue
         values = [
             item.code,
@@ -334,7 +357,7 @@ def _write_dimension(
     for _, validation in validations:
         sheet.add_data_validation(validation)
 
-    indicators = [item for item in plan.rows if isinstance(item, Indicator)]
+    indicators = [item for item in plan.rows if isinstance(item, Indicator)]  # evidence rows are narrower
     code_width = max((len(item.code) for item in indicators), default=8) + 2
     unit_width = max((len(unit_words(item, grid, lang)) for item in indicators), default=6) + 2
     described = any(label_in(item.description, lang, "") for item in indicators)
@@ -355,6 +378,42 @@ def _write_dimension(
     fit_row_heights(sheet, widths, range(BLOCK_ROW, FIRST_ROW + len(plan.rows)))
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=3).coordinate
     page_setup(sheet, title_rows=f"{BLOCK_ROW}:{HEADER_ROW}", footer=words["page_footer"])
+
+
+def _write_evidence_row(
+    sheet: Any,
+    row: int,
+    item: EvidenceRow,
+    lang: str,
+    pairs: list[tuple[str, str]],
+    lists: _ListSheet,
+    style: Any,
+    validations: list[tuple[Indicator | EvidenceRow, Any]],
+) -> None:
+    """One evidence row: its code, what it asks, and a value cell per block (no comment: the indicator has one)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    words = template_words(lang)
+    label = item.indicator.label_in(lang)
+    entries = evidence_choices(item.field, lang)
+    allowed = words["evidence_n_allowed"] if entries is None else " / ".join(entries)
+    cells = [item.code, words[f"evidence_{item.field}"].format(label=label), None, None, allowed]
+    for column, value in enumerate(cells, start=1):
+        _text(sheet.cell(row=row, column=column), value).alignment = style.wrap
+    if entries is None:
+        validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    else:
+        validation = DataValidation(type="list", formula1=lists.range_for(entries), allow_blank=True)
+    validation.errorStyle = "stop"
+    validation.showErrorMessage = True
+    validation.errorTitle = item.code[:32]
+    validation.error = allowed[:250]
+    for index in range(len(pairs)):
+        value_col, _ = block_columns(index)
+        value_cell = sheet.cell(row=row, column=value_col)
+        value_cell.fill = style.input
+        validation.add(value_cell.coordinate)
+    validations.append((item, validation))
 
 
 def _validation(indicator: Indicator, lang: str, lists: _ListSheet) -> Any:

@@ -49,7 +49,7 @@ def render_dialogue_gestion(results: Results, request: ReportRequest, /) -> str:
             hint="e.g. options={'delimiter': ',', 'decimal': '.'}",
         )
     numbers_lang = DECIMALS[decimal]
-    codes = set(results.codes)
+    codes = set(results.codes) | set(results.context_codes)  # volumes are reported context, never scored
     root = results.codes[-1]
     raw = [(code, header) for code, header in RAW_COLUMNS if code in codes]
     dimensions = [code for code in results.children(root) if code in codes]

@@ -7,8 +7,8 @@ or a file of its own) to its tables and returns a ``Dataset`` whose values carry
 
 from __future__ import annotations
 
-from vises.collect.run import collect, join
-from vises.collect.spec import read_collection
-from vises.collect.tables import RecordTable, read_records
+from vises.records.run import collect, join
+from vises.records.spec import read_collection
+from vises.records.tables import RecordTable, read_records
 
 __all__ = ["RecordTable", "collect", "join", "read_collection", "read_records"]

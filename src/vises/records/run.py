@@ -28,15 +28,15 @@ from typing import Any
 import attrs
 import numpy as np
 
-from vises.collect import statistics as stats
-from vises.collect.placement import Placed, place, repeated_ids
-from vises.collect.surveys import Survey, survey
-from vises.collect.tables import RecordTable, read_records
 from vises.errors import DataError, DataValidationError, DataWarning, GridValidationError, VisesError, did_you_mean
 from vises.model import Column, Dataset, Evidence, Grid, Kind
 from vises.model.formula import Formula, Name, parse, walk
 from vises.model.periods import period_index
 from vises.model.records import Collection, Measure, RecordSource, Statistic
+from vises.records import statistics as stats
+from vises.records.placement import Placed, place, repeated_ids
+from vises.records.surveys import Survey, survey
+from vises.records.tables import RecordTable, read_records
 from vises.validation.collection import collection_problems
 from vises.validation.derived import Categorical, evaluate
 
@@ -148,7 +148,7 @@ class _Columns:
         if name not in self._categorical:
             values = self.table.column(name)
             if values.dtype.kind == "f":
-                from vises.collect.placement import coded
+                from vises.records.placement import coded
 
                 codes, categories = coded(values)
                 self._categorical[name] = Categorical(codes=codes, categories=categories)
@@ -182,7 +182,7 @@ class _Columns:
 
     def report(self, name: str, bad: np.ndarray) -> None:
         """Cells of ``name`` that are not numbers, among the records a measure uses (each cell once)."""
-        from vises.collect.placement import record_problems
+        from vises.records.placement import record_problems
 
         seen = self._reported.setdefault(name, np.zeros(len(self.table), dtype=bool))
         fresh = bad & ~seen
@@ -332,7 +332,7 @@ def _resolve(spec: Collection | Grid | PathLike, grid: Grid | None) -> tuple[Col
                 what=f"grid {spec.code!r}",
             )
         return spec.collection, spec, None
-    from vises.collect.spec import read_collection
+    from vises.records.spec import read_collection
 
     path = Path(spec)
     return read_collection(path), grid, path.parent

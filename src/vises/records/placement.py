@@ -14,11 +14,11 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from vises.collect.dates import parse_dates
-from vises.collect.tables import RecordTable
 from vises.errors import DataError, VisesError
 from vises.model.calendar import label_ordinal, ordinal_labels, period_ordinals
 from vises.model.records import RecordSource
+from vises.records.dates import parse_dates
+from vises.records.tables import RecordTable
 from vises.validation.columns import listed_rows, numeric_text
 from vises.validation.derived import Categorical
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from vises.collect.tables import RecordTable
 from vises.model.records import RecordFormat
+from vises.records.tables import RecordTable
 
 #: Per format: the columns tried, in order, for the submission date and for the submission id.
 DATE_COLUMNS = {
