@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11 and make:
-#   make demo   set up .venv, install vises and the bundled plugins, score the example data
+#   make demo   set up .venv, install vises and the bundled plugins, score the example data, run a small round
 #   make test   same set-up, then lint (ruff, import-linter, mypy --strict), the docs site and the whole test suite
 #   make docs   build the documentation site into out/site (mkdocs --strict: a warning fails; offline)
 PYTHON ?= python3
@@ -26,8 +26,9 @@ demo: $(STAMP)
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format table --period 2019
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format markdown -o $(OUT)/wallonie_cisp.md
 	$(BIN)/vises score $(DEMO_DATA) --grid $(DEMO_GRID) --format html -o $(OUT)/wallonie_cisp.html
-	@echo "Reports written to $(OUT)/wallonie_cisp.md and $(OUT)/wallonie_cisp.html"
 	$(BIN)/python examples/records/run.py --out $(OUT)/records --centre cisp_04
+	$(BIN)/python examples/round_demo.py $(OUT)/round-demo
+	@echo "Reports written to $(OUT)/wallonie_cisp.md and $(OUT)/wallonie_cisp.html; a yearly round in $(OUT)/round-demo"
 
 test: lint docs
 	$(BIN)/python -m pytest -q -n 2 tests plugins

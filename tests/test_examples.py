@@ -95,3 +95,14 @@ def test_records_example_goes_from_raw_records_to_a_profile(tmp_path: Path) -> N
     again = tmp_path / "again"
     assert _run(EXAMPLES / "records" / "run.py", "--out", again).returncode == 0
     assert filecmp.cmp(tmp_path / "register.csv", again / "register.csv", shallow=False)
+
+
+def test_round_demo(tmp_path: Path) -> None:
+    """make demo's small round: last year's round file keeps last year's published scores."""
+    done = _run(EXAMPLES / "round_demo.py", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "this year: 30 centres" in done.stdout
+    published, scored = done.stdout.split("cisp_02 in 2018: published ")[1].split("\n")[0].split(", this round ")
+    assert published == scored
+    assert (tmp_path / "round-2019" / "network.html").is_file()
+    assert (tmp_path / "round-2019" / "private" / "round-2019.json").is_file()

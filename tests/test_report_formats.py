@@ -8,6 +8,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_report_views import EVIL, ask, make_results
 
@@ -82,8 +83,8 @@ def test_table_formats_numbers_for_the_language(results):
 
 
 def test_ranks_option_removes_ranks(results):
-    assert "(#1)" in render_table(results, ask(lang="en"))
-    assert "(#1)" not in render_table(results, ask(lang="en", options={"ranks": False}))
+    assert "(1 / 4)" in render_table(results, ask(lang="en"))  # rank 1 of the 4 ranked in the period
+    assert "(1 / " not in render_table(results, ask(lang="en", options={"ranks": False}))
     assert "Rank" not in render_table(
         results, ask(lang="en", view="profile", organisation="a", options={"ranks": False})
     )
@@ -255,10 +256,14 @@ def test_json_content_is_the_whole_results(results):
         "codes",
         "periods",
         "nodes",
+        "ranked",
         "records",
         "fitted",
         "evaluations",
     ]
+    # The N of "rank 1 / N": how many rows of the period have a score, per code.
+    in_2022 = results.periods == "2022"
+    assert data["ranked"]["2022"]["net"] == int((~np.isnan(results.score("net")[in_2022])).sum())
     for row, record in enumerate(data["records"]):
         assert list(record) == ["organisation", "period", "scores", "coverage", "reasons", "narratives", "ranks"]
         assert record["organisation"] == results.organisations[row] and record["period"] == results.periods[row]

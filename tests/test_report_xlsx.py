@@ -73,7 +73,17 @@ def workbook(data: bytes):
 
 def test_one_sheet_per_level_and_extras(results) -> None:
     wb = workbook(render_xlsx(results, ask(lang="fr")))
-    assert wb.sheetnames == ["indicators", "level_2", "level_1", "index", "raw", "coverage", "ranks", "provenance"]
+    assert wb.sheetnames == [
+        "indicators",
+        "level_2",
+        "level_1",
+        "index",
+        "raw",
+        "coverage",
+        "ranks",
+        "ranked",
+        "provenance",
+    ]
     assert [c.value for c in wb["level_1"][2]] == ["organisation", "period", "social", "env"]
     assert [c.value for c in wb["level_2"][2]] == ["organisation", "period", "training"]
     assert [c.value for c in wb["index"][1]] == ["Organisation", "Période", "Indice"]

@@ -252,20 +252,22 @@ def test_inherited_normalisers_down_a_deep_chain_are_found_in_one_pass() -> None
     assert effective_normaliser(orphan, orphan.indicator("y")) == orphan.defaults.normaliser
 
 
-def test_grid_limits_from_the_environment_and_a_block() -> None:
-    from vises.validation.limits import GridLimits, current_limits, grid_limits
+def test_grid_limits_from_the_environment_and_a_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vises.limits import Limits, current_limits, use_limits
 
-    assert GridLimits.from_environment({}) == GridLimits(max_levels=100, max_items=1_000_000)
-    assert GridLimits.from_environment({"VISES_MAX_GRID_LEVELS": "2_000"}).max_levels == 2_000
+    assert (Limits().grid_levels, Limits().grid_items) == (100, 1_000_000)
+    monkeypatch.setenv("VISES_LIMIT_GRID_LEVELS", "2_000")
+    assert current_limits().grid_levels == 2_000
+    monkeypatch.delenv("VISES_LIMIT_GRID_LEVELS")
     three_levels = Grid(
         code="t", nodes=(Node(code="r"), Node(code="a", parent="r")), indicators=(Indicator(code="x", parent="a"),)
     )
     assert three_levels.index.levels == 3
-    problems = validate_grid(three_levels, limits=GridLimits(max_levels=2))
-    assert [p.message for p in problems] == ["the grid is 3 levels deep, more than the limit of 2"]
-    with grid_limits(max_levels=2):
-        assert current_limits().max_levels == 2
-        with grid_limits(max_items=5):
-            assert current_limits() == GridLimits(max_levels=2, max_items=5)
+    problems = validate_grid(three_levels, limits=Limits(grid_levels=2))
+    assert [p.message for p in problems] == ["the grid is 3 levels deep, more than the limit grid_levels = 2"]
+    with use_limits(grid_levels=2):
+        assert current_limits().grid_levels == 2
+        with use_limits(grid_items=5):
+            assert (current_limits().grid_levels, current_limits().grid_items) == (2, 5)
         assert [p.path for p in validate_grid(three_levels)] == ["nodes"]
     assert validate_grid(three_levels) == []

@@ -19,12 +19,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises import analysis, sroi, testing
     from vises._version import __version__
     from vises.api import (
+        check_requirements,
         collect,
         compile_grid,
         load_data,
         load_grid,
+        load_round,
+        make_pseudonyms,
         merge_data,
         render,
+        run_round,
+        save_round,
         score,
         validate_data,
         validate_grid,
@@ -50,7 +55,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.evidence import EvidenceColumn
     from vises.engine.explain import Explanation
     from vises.engine.pooled import PooledRate
+    from vises.engine.requirements import RequirementResults
     from vises.engine.results import Results
+    from vises.engine.saved import SavedRound
     from vises.engine.scorer import Scorer
     from vises.errors import (
         ConfigError,
@@ -80,6 +87,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Calendar,
         Collection,
         Column,
+        Condition,
         Dataset,
         Defaults,
         Direction,
@@ -98,6 +106,8 @@ if TYPE_CHECKING:  # pragma: no cover
         Pooling,
         RecordFormat,
         RecordSource,
+        Requirement,
+        RequirementStatus,
         Statistic,
         label_in,
     )
@@ -106,9 +116,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.plugins.registry import Registry
     from vises.records.spec import read_collection
     from vises.records.tables import RecordTable, read_records
+    from vises.round.run import RoundReport
     from vises.testing.plugin_check import check_plugin
     from vises.units import conversion as unit_conversion
-    from vises.validation.limits import GridLimits, grid_limits
 
 #: Where each public name lives; resolved on first access.
 _WHERE: dict[str, str] = {
@@ -116,11 +126,16 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(
         (
             "collect",
+            "check_requirements",
             "compile_grid",
             "load_data",
             "load_grid",
+            "load_round",
+            "make_pseudonyms",
             "merge_data",
             "render",
+            "run_round",
+            "save_round",
             "score",
             "validate_data",
             "validate_grid",
@@ -153,7 +168,10 @@ _WHERE: dict[str, str] = {
     "EvidenceColumn": "vises.engine.evidence",
     "Explanation": "vises.engine.explain",
     "PooledRate": "vises.engine.pooled",
+    "RequirementResults": "vises.engine.requirements",
     "Results": "vises.engine.results",
+    "RoundReport": "vises.round.run",
+    "SavedRound": "vises.engine.saved",
     "Scorer": "vises.engine.scorer",
     **dict.fromkeys(
         (
@@ -188,6 +206,7 @@ _WHERE: dict[str, str] = {
             "Calendar",
             "Collection",
             "Column",
+            "Condition",
             "Dataset",
             "Defaults",
             "Direction",
@@ -207,6 +226,8 @@ _WHERE: dict[str, str] = {
             "RecordFormat",
             "RecordSource",
             "Statistic",
+            "Requirement",
+            "RequirementStatus",
             "label_in",
         ),
         "vises.model",
@@ -217,7 +238,6 @@ _WHERE: dict[str, str] = {
     "Registry": "vises.plugins.registry",
     "check_plugin": "vises.testing.plugin_check",
     "unit_conversion": "vises.units:conversion",
-    **dict.fromkeys(("GridLimits", "grid_limits"), "vises.validation.limits"),
 }
 #: Feature namespaces, each with its own ``__all__``.
 _NAMESPACES = ("analysis", "sroi", "testing")
@@ -228,6 +248,7 @@ __all__ = [
     "Collection",
     "Column",
     "CompiledGrid",
+    "Condition",
     "ConfigError",
     "DataError",
     "DataValidationError",
@@ -247,7 +268,6 @@ __all__ = [
     "FormulaError",
     "Grid",
     "GridError",
-    "GridLimits",
     "GridSource",
     "GridValidationError",
     "ImputeContext",
@@ -277,7 +297,12 @@ __all__ = [
     "ReportError",
     "ReportFormat",
     "ReportRequest",
+    "Requirement",
+    "RequirementResults",
+    "RequirementStatus",
     "Results",
+    "RoundReport",
+    "SavedRound",
     "Scorer",
     "SroiError",
     "Statistic",
@@ -291,17 +316,19 @@ __all__ = [
     "__version__",
     "analysis",
     "check_plugin",
+    "check_requirements",
     "collect",
     "compile_grid",
     "current_limits",
     "format_number",
     "formula_like",
     "get_registry",
-    "grid_limits",
     "hookimpl",
     "label_in",
     "load_data",
     "load_grid",
+    "load_round",
+    "make_pseudonyms",
     "markdown_text",
     "merge_data",
     "method_label",
@@ -310,6 +337,8 @@ __all__ = [
     "register_plugin",
     "render",
     "reset_registry",
+    "run_round",
+    "save_round",
     "score",
     "spreadsheet_text",
     "sroi",

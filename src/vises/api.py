@@ -17,19 +17,28 @@ if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
     from vises.engine.compile import CompiledGrid
+    from vises.engine.requirements import RequirementResults
     from vises.engine.results import Results
+    from vises.engine.saved import SavedRound
     from vises.model import Collection, Dataset, Grid, Pooling
     from vises.plugins.registry import Registry
+    from vises.round.gather import Progress
+    from vises.round.run import RoundReport
 
 PathLike = str | os.PathLike[str]
 
 __all__ = [
+    "check_requirements",
     "collect",
     "compile_grid",
     "load_data",
     "load_grid",
+    "load_round",
+    "make_pseudonyms",
     "merge_data",
     "render",
+    "run_round",
+    "save_round",
     "score",
     "validate_data",
     "validate_grid",
@@ -57,7 +66,7 @@ def score(
     *,
     weighting: str | Mapping[str, float] | None = None,
     pooling: Pooling | str | None = None,
-    reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+    reference: Results | SavedRound | PathLike | Mapping[str, Mapping[str, Any]] | None = None,
     registry: Registry | None = None,
 ) -> Results:
     """Score ``data`` on ``grid``.
@@ -67,6 +76,8 @@ def score(
     ``"pooled"`` (default: normalisation parameters fitted on all periods at once, so progress
     shows) or ``"per_period"``. ``reference`` (earlier ``Results``) reuses their fitted parameters
     instead of fitting new ones, to place new organisations or a lone centre on the same scale.
+    A saved round (``load_round``, or the path of its file) is a reference too: scoring a new
+    round against last year's keeps last year's published scores where they were.
     ``registry`` supplies the methods (default: the installed plugins'), e.g. a plugin's tests'
     ``vises.testing.plugin_registry(hooks)``.
 
@@ -81,6 +92,8 @@ def score(
     from vises.plugins.current import get_registry
 
     methods = registry if registry is not None else get_registry()
+    if isinstance(reference, (str, os.PathLike)):
+        reference = load_round(reference)
     if isinstance(grid, CompiledGrid):
         if weighting is not None:
             raise TypeError("a compiled grid has its weights; apply the weighting before compiling")
@@ -193,3 +206,108 @@ def _holds_grid(path: Path) -> bool:
 
     data = read_document(path, what="collection spec or grid")
     return isinstance(data, Mapping) and any(key in data for key in ("nodes", "indicators", "extends"))
+
+
+def load_round(path: PathLike) -> SavedRound:
+    """Read a round file (``vises round`` writes ``private/round-<name>.json``; ``save_round`` too).
+
+    The ``SavedRound`` is a ``reference=`` for ``score``: its fitted parameters (normalisers,
+    imputation, outlier treatment) score new data on the round's scale. ``saved.dataset()`` and
+    ``saved.scores`` are what the round scored and published.
+    """
+    from vises.engine.saved import read_round
+
+    return read_round(path)
+
+
+def save_round(
+    results: Results,
+    path: PathLike,
+    *,
+    name: str | None = None,
+    reference: Results | SavedRound | None = None,
+    sources: tuple[str, ...] = (),
+) -> Path:
+    """Write ``results`` as a round file (raw values, fitted parameters, scores, grid and vises
+    versions), for the next round's ``reference``. ``reference`` records which round gave the scale."""
+    from vises.engine.saved import save_round as save
+
+    return save(results, path, name=name, reference=reference, sources=sources)
+
+
+def check_requirements(results: Results) -> RequirementResults:
+    """Every requirement of the grid answered for every row: met, not met, not demonstrated or not
+    applicable (missing or imputed data is never met); ``.unmet(organisation)`` lists the unmet."""
+    from vises.engine.requirements import requirement_results
+
+    return requirement_results(results)
+
+
+def run_round(
+    submissions: Any,
+    *,
+    grid: Grid | PathLike,
+    output: PathLike,
+    reference: SavedRound | PathLike | None = None,
+    secret: bytes | str | None = None,
+    pseudonym_file: PathLike | None = None,
+    lang: str | None = None,
+    profile_formats: tuple[str, ...] = ("html",),
+    network_formats: tuple[str, ...] = ("html",),
+    min_group: int = 3,
+    dominance: float = 0.5,
+    peer_groups: tuple[str, ...] | None = None,
+    ranks: bool = True,
+    period: str | None = None,
+    name: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> RoundReport:
+    """A federation's yearly round (docs/round.md): read every submission (folders or files of filled
+    templates, data files and their ``*.evaluations.toml``), check them all together, score them
+    (on ``reference``'s scale when given) and write the round folder ``output``: the public network
+    view, a profile per organisation, the private staff workbook, merged data, results, pseudonyms
+    and the round file. Pseudonyms are keyed by ``secret`` (at least 16 characters) or read from
+    ``pseudonym_file``. Raises ``DataValidationError`` listing every problem; nothing is written then.
+    """
+    from vises.round.run import run_round as run
+
+    if secret is not None:
+        from vises.io.pseudonyms import check_secret
+
+        secret = check_secret(secret, source="the secret given")
+    sources = [submissions] if isinstance(submissions, (str, os.PathLike)) else list(submissions)
+    return run(
+        sources,
+        grid=grid,
+        output=output,
+        reference=reference,
+        secret=secret,
+        pseudonym_file=pseudonym_file,
+        lang=lang,
+        profile_formats=profile_formats,
+        network_formats=network_formats,
+        min_group=min_group,
+        dominance=dominance,
+        peer_groups=peer_groups,
+        ranks=ranks,
+        period=period,
+        name=name,
+        force=force,
+        progress=progress,
+    )
+
+
+def make_pseudonyms(
+    organisations: Any, *, secret: bytes | str | None = None, file: PathLike | None = None
+) -> dict[str, str]:
+    """The pseudonym of each organisation code, for ``render(..., options={"public": True, "pseudonyms": ...})``:
+    keyed by the federation ``secret`` (``P-XXXX-XXXX``, the same every year), or read from the
+    federation's pseudonym ``file`` (CSV ``organisation,pseudonym``), which must list every one."""
+    from vises.io.pseudonyms import check_secret, pseudonyms_for, read_pseudonym_file
+
+    codes = [str(code) for code in organisations]
+    if file is not None:
+        return pseudonyms_for(codes, mapping=read_pseudonym_file(file), file=str(file))
+    key = None if secret is None else check_secret(secret, source="the secret given")
+    return pseudonyms_for(codes, secret=key)

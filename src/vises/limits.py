@@ -1,10 +1,11 @@
-"""Bounds on the work one input file may cause, each a documented limit a caller can raise.
+"""Bounds on the work one input may cause, each a documented limit a caller can raise.
 
 Federations open files other people sent them. A small file must not cost gigabytes or hang: a
 workbook that inflates to gigabytes (a zip bomb), one stray cell at the last row and column of a
 sheet, a cell of a hundred megabytes, a YAML document whose aliases expand a label a billion
-times, JSON or TOML nested thousands of levels deep. Readers check these bounds before the work
-and stop with a ``LimitError`` (exit 2) that names the file, the limit and how to raise it.
+times, JSON or TOML nested thousands of levels deep, a grid ten thousand levels deep, an SROI outcome
+lasting a million years, a sensitivity analysis asking for a billion runs. Each is checked before
+the work and refused with an error (exit 2) that names the file, the limit and how to raise it.
 
 The defaults suit every genuine file we know of. A caller raises a limit for a block of code
 with ``vises.use_limits(xlsx_cells=50_000_000)`` (context-local: other threads keep theirs), or
@@ -36,7 +37,7 @@ def _positive(instance: Any, attribute: Any, value: int) -> None:
 
 @attrs.frozen(kw_only=True)
 class Limits:
-    """The bounds readers enforce (see docs/security-and-limits.md for each one's reason)."""
+    """The bounds readers enforce (see docs/security.md for each one's reason)."""
 
     #: Characters in one CSV field or spreadsheet cell (Excel itself stops at 32,767).
     field_chars: int = attrs.field(default=1_000_000, validator=_positive)
@@ -48,6 +49,16 @@ class Limits:
     xlsx_bytes: int = attrs.field(default=1024 * _MiB, validator=_positive)
     #: Cells of the real extent (rows × columns of the cells present) of one sheet that is read.
     xlsx_cells: int = attrs.field(default=20_000_000, validator=_positive)
+    #: Levels of a grid as COINr counts them (indicators are level 1; root, dimensions, indicators make 3).
+    grid_levels: int = attrs.field(default=100, validator=_positive)
+    #: Nodes and indicators of one grid together.
+    grid_items: int = attrs.field(default=1_000_000, validator=_positive)
+    #: Years an SROI value map may reach (an outcome's start plus its duration).
+    horizon_years: int = attrs.field(default=200, validator=_positive)
+    #: Runs of one sensitivity analysis (Monte Carlo draws, or Sobol's N (d + 2) model runs).
+    sensitivity_runs: int = attrs.field(default=2_000_000, validator=_positive)
+    #: Runs × rows a sensitivity analysis keeps (its rank matrix: 8 bytes each, 800 MB at the default).
+    sensitivity_cells: int = attrs.field(default=100_000_000, validator=_positive)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

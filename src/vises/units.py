@@ -396,3 +396,19 @@ def ratio_conversion(
             'and declare the unit of the ratio, e.g. unit = "hour / FTE"',
         ) from exc
     return factor
+
+
+#: Dimensions whose amounts add up across organisations into a network total: people and FTE.
+COUNT_DIMENSIONS = ("[person]", "[full_time_equivalent]")
+
+
+def is_count_unit(unit: str | None) -> bool:
+    """Whether ``unit`` counts people or full-time equivalents (``person``, ``FTE``, not ``hour / FTE``)."""
+    if not unit:
+        return False
+    try:
+        dims = parse_unit(unit).dimensionality
+    except UnitError:
+        return False
+    keys = [str(key) for key in dims]
+    return len(keys) == 1 and keys[0] in COUNT_DIMENSIONS and dims[keys[0]] == 1

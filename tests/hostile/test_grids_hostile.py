@@ -112,10 +112,10 @@ def test_a_10000_level_grid_is_refused_by_default_naming_the_limit() -> None:
     assert time.perf_counter() - start < 30
     assert len(problems) == 1
     problem = problems[0]
-    assert problem.message == "the grid is 10,001 levels deep, more than the limit of 100"
+    assert problem.message == "the grid is 10,001 levels deep, more than the limit grid_levels = 100"
     assert problem.exit_code == ExitCode.USAGE
-    assert "VISES_MAX_GRID_LEVELS=10001" in (problem.hint or "")
-    assert "vises.grid_limits(max_levels=10001)" in (problem.hint or "")
+    assert "VISES_LIMIT_GRID_LEVELS=10001" in (problem.hint or "")
+    assert "vises.use_limits(grid_levels=10001)" in (problem.hint or "")
     with pytest.raises(GridValidationError, match="levels deep") as info:
         vises.score(grid, rows(1))
     assert info.value.exit_code == ExitCode.USAGE
@@ -130,7 +130,7 @@ def test_a_10000_level_grid_validates_scores_and_explains_with_the_limit_raised(
         columns={f"x{k}": Column(values=np.array([1.0, 2.0, 3.0])) for k in range(levels)},
     )
     start = time.perf_counter()
-    with vises.grid_limits(max_levels=levels + 1):
+    with vises.use_limits(grid_levels=levels + 1):
         assert vises.validate_grid(grid) == []
         results = vises.score(grid, data)
     # Every indicator scores 0, 50, 100; every mean of them and of a child node stays the same.
@@ -157,12 +157,14 @@ def test_a_deep_grid_file_on_the_command_line_exits_2_then_passes_with_the_varia
     refused = fresh("validate", "d.csv", "--grid", "deep.toml", cwd=tmp_path)
     assert refused.returncode == 2, refused.stderr
     assert refused.stderr.startswith("Error:") and "Traceback" not in refused.stderr
-    assert "'deep.toml'" in refused.stderr and "151 levels deep, more than the limit of 100" in refused.stderr
-    raised = fresh("validate", "d.csv", "--grid", "deep.toml", cwd=tmp_path, env={"VISES_MAX_GRID_LEVELS": "200"})
+    assert (
+        "'deep.toml'" in refused.stderr and "151 levels deep, more than the limit grid_levels = 100" in refused.stderr
+    )
+    raised = fresh("validate", "d.csv", "--grid", "deep.toml", cwd=tmp_path, env={"VISES_LIMIT_GRID_LEVELS": "200"})
     assert raised.returncode == 0, raised.stderr
     assert "ready to score" in raised.stdout
     scored = fresh(
-        "score", "d.csv", "--grid", "deep.toml", "--format", "csv", cwd=tmp_path, env={"VISES_MAX_GRID_LEVELS": "200"}
+        "score", "d.csv", "--grid", "deep.toml", "--format", "csv", cwd=tmp_path, env={"VISES_LIMIT_GRID_LEVELS": "200"}
     )
     assert scored.returncode == 0, scored.stderr
 
@@ -173,19 +175,19 @@ def test_the_item_limit_and_a_malformed_limit_are_usage_errors(
     (tmp_path / "g.toml").write_text(SMALL_GRID, encoding="utf-8")
     (tmp_path / "d.csv").write_text(HEADER + "a,2024,1,2\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("VISES_MAX_GRID_ITEMS", "2")
+    monkeypatch.setenv("VISES_LIMIT_GRID_ITEMS", "2")
     code, _, err = cli(capsys, "validate", "d.csv", "--grid", "g.toml")
     assert code == 2
-    assert "the grid has 3 nodes and indicators, more than the limit of 2" in err
-    monkeypatch.setenv("VISES_MAX_GRID_ITEMS", "lots")
+    assert "the grid has 3 nodes and indicators, more than the limit grid_items = 2" in err
+    monkeypatch.setenv("VISES_LIMIT_GRID_ITEMS", "lots")
     code, _, err = cli(capsys, "validate", "d.csv", "--grid", "g.toml")
     assert code == 2
-    assert "VISES_MAX_GRID_ITEMS must be a whole number, got 'lots'" in err and "Traceback" not in err
+    assert "VISES_LIMIT_GRID_ITEMS='lots' is not a whole number" in err and "Traceback" not in err
 
 
 def test_grid_limits_refuse_nonsense() -> None:
-    with pytest.raises(vises.ConfigError, match="max_levels must be a whole number >= 1, got 0"):
-        vises.GridLimits(max_levels=0)
+    with pytest.raises(vises.ConfigError, match="grid_levels must be a whole number ≥ 1, got 0"):
+        vises.Limits(grid_levels=0)
 
 
 # -- cycles and broken trees, each reported once and in linear time ------------------------------------
@@ -576,3 +578,30 @@ def test_scoring_a_grid_again_does_not_validate_it_again(monkeypatch: pytest.Mon
     assert len(calls) == 1
     vises.score(attrs.evolve(grid, version="2"), data)  # another grid: compiled (and checked) anew
     assert len(calls) == 2
+
+
+def test_an_sroi_horizon_past_the_limit_is_refused_before_any_work(tmp_path: Path, capsys) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "sroi" / "cisp_value_map.toml"
+    text = example.read_text(encoding="utf-8")
+    bad = tmp_path / "map.toml"
+    bad.write_text(text.replace("duration = 3", "duration = 100000000", 1), encoding="utf-8")
+    assert "duration = 100000000" in bad.read_text(encoding="utf-8")
+    before = bad.read_bytes()
+    code, _, err = cli(capsys, "sroi", str(bad), "--sensitivity")
+    assert code == 2 and "Traceback" not in err
+    assert "beyond the limit horizon_years = 200" in err and "VISES_LIMIT_HORIZON_YEARS=" in err
+    assert bad.read_bytes() == before
+    with vises.use_limits(horizon_years=100_000_000):
+        from vises.sroi import load_model
+
+        assert load_model(bad).code == "cisp_example_2023"
+
+
+def test_a_sensitivity_analysis_past_the_run_limits_is_refused_before_any_work(capsys) -> None:
+    data = Path(__file__).resolve().parents[2] / "examples" / "data" / "wallonie_cisp.csv"
+    pytest.importorskip("vises_wallonie", reason="the example network's grid comes with vises-wallonie")
+    code, _, err = cli(capsys, "sensitivity", str(data), "--grid", "wallonie.cisp", "--runs", "100000000")
+    assert code == 2 and "Traceback" not in err
+    assert "beyond the limit sensitivity_runs = 2,000,000" in err
+    code, _, err = cli(capsys, "sensitivity", str(data), "--grid", "wallonie.cisp", "--runs", "2000000")
+    assert code == 2 and "2,000,000 runs × " in err and "sensitivity_cells" in err

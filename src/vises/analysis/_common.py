@@ -90,6 +90,18 @@ def check_code(compiled: CompiledGrid, code: str | None, *, path: str = "code") 
     return code
 
 
+def check_runs(runs: int, *, rows: int | None = None, what: str | None = None) -> None:
+    """Refuse a sensitivity analysis past the limits ``sensitivity_runs`` and ``sensitivity_cells``
+    (runs × rows, the size of its rank matrix), before any work, naming how to raise them."""
+    from vises.limits import current_limits, exceeded
+
+    limits = current_limits()
+    if runs > limits.sensitivity_runs:
+        raise exceeded("sensitivity_runs", runs, what or "the runs asked for", path="runs")
+    if rows is not None and runs * rows > limits.sensitivity_cells:
+        raise exceeded("sensitivity_cells", runs * rows, f"{runs:,} runs × {rows:,} rows", path="runs")
+
+
 def whole(value: Any, name: str, *, minimum: int = 1) -> int:
     """A whole number >= ``minimum`` (not a bool), else a ``ConfigError`` naming the argument."""
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:

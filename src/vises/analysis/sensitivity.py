@@ -21,6 +21,7 @@ import numpy as np
 from vises.analysis._common import (
     as_method,
     check_code,
+    check_runs,
     compile_checked,
     frozen,
     labels_of,
@@ -80,6 +81,8 @@ class Sensitivity:
     combinations: tuple[Mapping[str, str], ...]
     #: Mean of |run rank − nominal rank| over every ranked row and run.
     mean_abs_rank_shift: float
+    #: The indicators whose values were also drawn from their sampling distribution (``sampling=True``).
+    sampled: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.organisations)
@@ -122,6 +125,7 @@ class Sensitivity:
             f"{self.labels.get(lang, self.code)} ({self.code}): "
             + word("runs_title", w, runs=self.runs, low=f"{1 - self.spread:g}", high=f"{1 + self.spread:g}")
             + (f", {choice}" if choice else "")
+            + (f"; {word('runs_sampled', w, codes=', '.join(self.sampled))}" if self.sampled else "")
         )
         footer = f"{word('all_rows', w)}: {word('mean_shift', w)} = {number(self.mean_abs_rank_shift, lang, 2)}"
         return "\n\n".join([title, table(rows, headers), footer])
@@ -152,6 +156,7 @@ def weight_sensitivity(
     nodes: Iterable[str] | None = None,
     code: str | None = None,
     methods: Mapping[str, Sequence[str | Method]] | None = None,
+    sampling: bool = False,
 ) -> Sensitivity:
     """Monte Carlo over the weights: how stable is each organisation's rank of ``code``?
 
@@ -160,11 +165,17 @@ def weight_sensitivity(
     run, e.g. ``{"aggregator": ["arithmetic", "geometric"]}``; each alternative replaces the method
     everywhere in the grid and must be valid for it (checked before any run). The indicators are
     normalised once per method combination; each run only re-aggregates.
+
+    ``sampling=True`` also draws, in each run, every value that is an estimate from its sampling
+    distribution (``vises.analysis.sampling``: a share from its n, a proportion rate from its
+    numerator and denominator, a mean from its n and sd), so a rank interval covers both the weights
+    and the samples; each run is then scored again. ``Sensitivity.sampled`` names those indicators.
     """
     from vises.engine.score import aggregate_only, score
 
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise ConfigError(f"runs must be a whole number >= 1, got {runs!r}", path="runs")
+    check_runs(runs)
     if not isinstance(spread, (int, float)) or isinstance(spread, bool) or not (0.0 <= float(spread) < 1.0):
         raise ConfigError(
             f"spread must be a number in [0, 1) so that every weight stays > 0, got {spread!r}", path="spread"
@@ -172,6 +183,7 @@ def weight_sensitivity(
     spread = float(spread)
     alternatives = _alternatives(methods)
     loaded, dataset, registry = load(grid, data)
+    check_runs(runs, rows=len(dataset))
     compiled = compile_checked(loaded, registry, what=f"grid {loaded.code!r}")
     target = check_code(compiled, code)
     if nodes is None:
@@ -212,10 +224,29 @@ def weight_sensitivity(
     picks = rng.integers(0, len(prepared), size=runs) if len(prepared) > 1 else np.zeros(runs, dtype=np.intp)
     offsets = np.concatenate([[0], np.cumsum(sizes)])
 
+    sampled = []
+    if sampling:
+        from vises.analysis.sampling import redrawn, samplers
+
+        sampled = samplers(nominal, dataset)
+        if not sampled:
+            raise ConfigError(
+                "sampling=True, but no value of the data is an estimate with an n to draw from",
+                path="sampling",
+                hint="give the evidence of survey shares and means (<code>.n, <code>.sd), collect them from "
+                "records, or use rates; or leave sampling off",
+            )
+        draws = np.random.default_rng(None if seed is None else [seed, 12])
+
     column = compiled.column_of[target]
     run_scores = np.empty((len(dataset), runs))
     for run in range(runs):
         run_compiled, buffer = prepared[picks[run]]
+        if sampled:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the nominal scoring already said what the data lacks
+                drawn = score(run_compiled, redrawn(dataset, sampled, draws), registry=registry).scores
+            buffer = np.array(drawn, dtype=np.float64, order="F", copy=True)
         weights = {
             name: run_compiled.node(name).weights * factors[run, offsets[k] : offsets[k + 1]]
             for k, name in enumerate(varied)
@@ -253,4 +284,5 @@ def weight_sensitivity(
         run_methods=frozen(picks),
         combinations=tuple({k: m.describe() for k, m in c.items()} for c in combinations),
         mean_abs_rank_shift=overall,
+        sampled=tuple(dict.fromkeys(item.code for item in sampled)),
     )

@@ -21,6 +21,7 @@ import numpy as np
 from vises.analysis._common import (
     as_method,
     check_code,
+    check_runs,
     compile_checked,
     frozen,
     labels_of,
@@ -41,8 +42,6 @@ __all__ = ["CHOICES", "SobolSensitivity", "sobol_sensitivity"]
 
 #: The methodological choices a grid's sensitivity analysis can vary.
 CHOICES = ("imputation", "treatment", "winmax", "normaliser", "aggregator", "weights")
-#: Runs at most: N (d + 2) re-aggregations of every organisation.
-MAX_RUNS = 2_000_000
 
 
 # -- the choices of a grid --------------------------------------------------------------------------
@@ -285,9 +284,9 @@ def sobol_sensitivity(
     whole(n, "n", minimum=2)
     parsed, noise = _parse_choices(choices)
     d = len(parsed)
-    if n * (d + 2) > MAX_RUNS:
-        raise ConfigError(f"N (d + 2) = {n * (d + 2)} runs is more than the limit of {MAX_RUNS}", path="n")
+    check_runs(n * (d + 2), what=f"N (d + 2) = {n} × {d + 2} runs")
     loaded, dataset, registry = load(grid, data)
+    check_runs(n * (d + 2), rows=len(dataset), what=f"N (d + 2) = {n} × {d + 2} runs")
     compiled = compile_checked(loaded, registry, what=f"grid {loaded.code!r}")
     target = check_code(compiled, code)
     if any(c.name == "winmax" for c in parsed):

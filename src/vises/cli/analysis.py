@@ -113,6 +113,11 @@ def _vary(items: tuple[str, ...], choices_file: Path | None) -> dict[str, Any]:
 @_code
 @_format
 @_lang
+@click.option(
+    "--sampling",
+    is_flag=True,
+    help="Monte Carlo: also draw each survey share, rate and mean from its sampling distribution (its n).",
+)
 def sensitivity(
     data: Path,
     grid_name: str,
@@ -127,6 +132,7 @@ def sensitivity(
     code: str | None,
     fmt: str,
     lang: str | None,
+    sampling: bool,
 ) -> None:
     """How stable is each organisation's rank? Monte Carlo over the weights, or Sobol indices per choice."""
     from vises import analysis
@@ -134,6 +140,8 @@ def sensitivity(
     grid, dataset = _inputs(data, grid_name, spec)
     choices = _vary(vary, choices_file)
     if method == "sobol":
+        if sampling:
+            raise ConfigError("--sampling is part of the Monte Carlo analysis", hint="use --method montecarlo")
         if not choices:
             raise ConfigError(
                 "a Sobol analysis needs the uncertain choices", hint="e.g. --vary weights=0.25 --vary winmax=1-5"
@@ -148,10 +156,18 @@ def sensitivity(
         if unknown:
             raise ConfigError(f"the Monte Carlo analysis varies the weights and methods only, not {', '.join(unknown)}")
         result = analysis.weight_sensitivity(
-            grid, dataset, runs=200 if runs is None else runs, spread=spread, seed=seed, code=code, methods=choices
+            grid,
+            dataset,
+            runs=200 if runs is None else runs,
+            spread=spread,
+            seed=seed,
+            code=code,
+            methods=choices,
+            sampling=sampling,
         )
         shift = result.mean_abs_rank_shift
         payload = {"code": result.code, "runs": result.runs, "spread": result.spread, "seed": result.seed}
+        payload |= {"sampled": list(result.sampled)}
         payload |= {"mean_abs_rank_shift": None if math.isnan(shift) else shift, "rows": result.to_records()}
     _show(result, fmt, lang, payload)
 

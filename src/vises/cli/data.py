@@ -109,6 +109,11 @@ def validate(data: Path, grid_name: str) -> None:
     help="Fit the table format to this many characters (default: the terminal's width on screen, "
     "no limit in a file; 0: no limit).",
 )
+@click.option(
+    "--reference",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A round file (vises round's private/round-<name>.json): score on its scale instead of fitting anew.",
+)
 @force_option
 def score(
     data: Path,
@@ -123,9 +128,10 @@ def score(
     indent: int | None,
     spec_file: Path | None,
     width: int | None,
+    reference: Path | None,
     force: bool,
 ) -> None:
-    """Score a dataset on a grid and write a report."""
+    """Score a dataset on a grid and write a report (on a saved round's scale with --reference)."""
     import vises
     from vises.contract.records import ReportRequest
     from vises.io.overwrite import sidecar_of
@@ -134,6 +140,8 @@ def score(
 
     if output is not None:
         refuse_overwriting_input(output, data, grid_name, force=force)
+        if reference is not None:
+            check_written(output, [reference.resolve()], force=force)
     format_name, spec = report_format_for(format_name, output)
     if output is None and spec.binary:
         raise ReportError(
@@ -143,8 +151,12 @@ def score(
     with recording_reads() as read, progress(steps) as advance:
         grid = vises.load_grid(grid_name, weighting=weighting)
         advance()
+        if spec_file is not None and reference is not None:
+            from vises.errors import ConfigError
+
+            raise ConfigError("--spec and --reference do not go together", hint="a build spec fits its own scale")
         if spec_file is None:
-            results = vises.score(grid, data)
+            results = vises.score(grid, data, reference=None if reference is None else vises.load_round(reference))
         else:  # a COINr build: the spec's steps, units screened out named on stderr (and in the provenance)
             from vises.analysis.coinr_build import build
 

@@ -32,6 +32,7 @@ CORE_COMMANDS: dict[str, str] = {
     "new-plugin": "vises.cli.scaffold:new_plugin",
     "plot": "vises.cli.analysis:plot",
     "plugins": "vises.cli.catalogue:plugins",
+    "round": "vises.cli.round:round_command",
     "schema": "vises.cli.catalogue:schema",
     "score": "vises.cli.data:score",
     "sensitivity": "vises.cli.analysis:sensitivity",

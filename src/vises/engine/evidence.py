@@ -54,6 +54,8 @@ def fraction_factor(unit: str | None) -> float | None:
     """The factor from ``unit`` to a fraction (percent → 0.01), or ``None`` when it is not a share's unit."""
     from vises import units
 
+    if not unit or not str(unit).strip():
+        return None  # a number without a unit may count anything: it is not taken for a share
     try:
         parsed = units.parse_unit(unit)
         if parsed.dimensionality:
@@ -82,7 +84,9 @@ def evidence_of(results: Results, code: str) -> EvidenceColumn:
         denominator = proportion
         n = denominator if n is None else np.where(np.isnan(n), denominator, n)
         statistic = statistic or "rate"
-    if share_factor is not None and n is not None and (statistic in SHARE_STATISTICS or statistic in (None, "rate")):
+    # A value given with its sd is a mean (t interval), even in percent; otherwise a share in percent is a share.
+    as_share = statistic in SHARE_STATISTICS or statistic == "rate" or (statistic is None and given.sd is None)
+    if share_factor is not None and n is not None and as_share:
         from vises.intervals import wilson
 
         successes = raw * share_factor * n

@@ -19,8 +19,8 @@ from vises.errors import ConfigError, DataError, VisesError
 from vises.model import Dataset, Grid
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vises.limits import Limits
     from vises.plugins.registry import Registry
-    from vises.validation.limits import GridLimits
 
 PathLike = str | os.PathLike[str]
 
@@ -177,9 +177,9 @@ def _read_data_file(path: Path, grid: Grid | None) -> Dataset:
     return reader.read(path, ReadRequest(grid=grid, resolve_grid=load_grid))
 
 
-def validate_grid(grid: Grid, *, file: str | None = None, limits: GridLimits | None = None) -> list[VisesError]:
+def validate_grid(grid: Grid, *, file: str | None = None, limits: Limits | None = None) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent), its methods checked against
-    the installed plugins; ``limits`` (default: ``vises.grid_limits``/the environment) bound its size."""
+    the installed plugins; ``limits`` (default: ``vises.current_limits()``) bound its size."""
     from vises.validation.grid import method_tables
     from vises.validation.grid import validate_grid as problems_of
 

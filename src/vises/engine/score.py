@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from vises.errors import ConfigError, DataValidationError, DataWarning, MethodEr
 from vises.model import Dataset, Grid, Method, Pooling
 from vises.validation.dataset import UnusedColumns, check_dataset
 
+if TYPE_CHECKING:
+    from vises.engine.saved import SavedRound
+
 
 def score(
     grid: Grid | CompiledGrid,
@@ -31,7 +34,7 @@ def score(
     *,
     pooling: Pooling | str | None = None,
     registry: MethodLookup | None = None,
-    reference: Results | Mapping[str, Mapping[str, Any]] | None = None,
+    reference: Results | SavedRound | Mapping[str, Mapping[str, Any]] | None = None,
     unused_columns: UnusedColumns = "error",
 ) -> Results:
     """Score every organisation and period of ``data`` on ``grid``.

@@ -149,11 +149,28 @@ def normalise(
         raise exc.with_context(indicator=item.code) from exc
 
 
+def _earlier(reference: Any) -> bool:
+    """Earlier results, or a saved round (``engine.saved.SavedRound``): fitted parameters with their provenance."""
+    return isinstance(reference, Results) or (hasattr(reference, "fitted") and hasattr(reference, "provenance"))
+
+
+def _check_reference_grid(compiled: CompiledGrid, reference: Any) -> None:
+    """A saved round of another grid cannot give this grid its scale."""
+    code = getattr(reference, "grid_code", None)
+    if code is not None and code != compiled.grid.code:
+        raise ConfigError(
+            f"the reference round was scored on grid {code!r}, not {compiled.grid.code!r}",
+            file=getattr(reference, "path", None),
+            hint="give the round file of a round scored on the same grid",
+        )
+
+
 def reference_parameters(compiled: CompiledGrid, reference: Any) -> dict[str, Mapping[str, Any]]:
     """Fitted parameters to reuse, checked against the methods this grid uses for each indicator."""
     if reference is None:
         return {}
-    if isinstance(reference, Results):
+    _check_reference_grid(compiled, reference)
+    if _earlier(reference):
         methods = reference.provenance.get("methods", {})
         problems = [
             f"{item.code}: {item.method.describe()} here, {methods[item.code]} in the reference"
@@ -170,6 +187,14 @@ def reference_parameters(compiled: CompiledGrid, reference: Any) -> dict[str, Ma
         table = reference
     missing = [item.code for item in compiled.indicators if item.code not in table]
     if missing:
+        version = getattr(reference, "grid_version", None)
+        if version is not None and version != compiled.grid.version:
+            raise ConfigError(
+                f"the reference round (grid version {version}) has no fitted parameters for {', '.join(missing)}, "
+                f"which grid version {compiled.grid.version} adds",
+                file=getattr(reference, "path", None),
+                hint="score without a reference to put every indicator on a new scale (published scores will move)",
+            )
         raise ConfigError(
             f"the reference has no fitted parameters for {', '.join(missing)}",
             hint="use results scored on the same grid as the reference",
@@ -187,7 +212,7 @@ def reference_stages(compiled: CompiledGrid, reference: Any) -> dict[tuple[str, 
     staged = [item for item in compiled.indicators if item.imputer is not None or item.treater is not None]
     if reference is None or not staged:
         return {}
-    if not isinstance(reference, Results):
+    if not _earlier(reference):
         raise ConfigError(
             "the grid imputes or treats outliers, so the reference must be earlier Results (a fitted mapping holds "
             "only the normalisers' parameters)",

@@ -26,7 +26,21 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from vises.errors import ConfigError, GridValidationError, ValidationError, VisesError, closest
-from vises.model import Defaults, Direction, FrozenDict, Grid, Indicator, Kind, Level, Method, Node, Pooling, thaw
+from vises.model import (
+    Condition,
+    Defaults,
+    Direction,
+    FrozenDict,
+    Grid,
+    Indicator,
+    Kind,
+    Level,
+    Method,
+    Node,
+    Pooling,
+    Requirement,
+    thaw,
+)
 from vises.model.evidence import EvidencePolicy
 from vises.model.records import Calendar, Collection, Measure, RecordFormat, RecordSource, Statistic
 
@@ -338,6 +352,31 @@ def _unstructure_method(method: Method) -> str | dict[str, Any]:
     return {"method": method.name, **thaw(method.params)}
 
 
+def _structure_value(value: Any, _: Any) -> float | str | None:
+    """A requirement's threshold: a number (quantities) or a level value (text; ``4`` reads as ``"4"``)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise Expected(f"expected a number or a level value, got {describe(value)}")
+    return float(value)
+
+
+def _is_requirement_value(type_: Any) -> bool:
+    return bool(type_ == (float | str | None))
+
+
+def _structure_one_of(value: Any, _: Any) -> tuple[str, ...]:
+    """Level values, written as text or as numbers (``one_of = [4, 5]`` means the levels "4" and "5")."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise Expected(f"expected a list of level values, got {describe(value)}")
+    out = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise Expected(f"expected level values (text), got {describe(item)} in the list")
+        out.append(item if isinstance(item, str) else str(int(item)) if float(item).is_integer() else str(item))
+    return tuple(out)
+
+
 def make_converter() -> cattrs.Converter:
     """Build the strict converter for the grid classes (one is kept privately per process)."""
     conv = base_converter()
@@ -354,7 +393,25 @@ def make_converter() -> cattrs.Converter:
     # Periods and answers of a collection spec are often written as numbers (2019, 5): they are text.
     conv.register_structure_hook(RecordSource, numbers_as_text(conv, RecordSource, "periods"))
     conv.register_structure_hook(Measure, numbers_as_text(conv, Measure, "top", "scale"))
-    for cls in (Level, Indicator, Node, Defaults, EvidencePolicy, Collection, RecordSource, Measure):
+    conv.register_structure_hook_func(_is_requirement_value, _structure_value)
+    conv.register_structure_hook(
+        Condition,
+        make_dict_structure_fn(
+            Condition, conv, _cattrs_forbid_extra_keys=True, one_of=override(struct_hook=_structure_one_of)
+        ),
+    )
+    for cls in (
+        Level,
+        Indicator,
+        Node,
+        Defaults,
+        Condition,
+        Requirement,
+        EvidencePolicy,
+        Collection,
+        RecordSource,
+        Measure,
+    ):
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
     conv.register_unstructure_hook(
         Grid, make_dict_unstructure_fn(Grid, conv, _cattrs_omit_if_default=True, plugin=override(omit=True))

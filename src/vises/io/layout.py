@@ -213,7 +213,10 @@ def plan_columns(
 
     indicators = {ind.code: ind for ind in grid.indicators} if grid is not None else {}
     denominators = {ind.denominator for ind in grid.indicators if ind.denominator} if grid is not None else set()
-    attribute_names = {name.lower() for name in attributes}
+    # The grid's declared organisation attributes (filière, agrément) are attributes in every file.
+    declared = tuple(getattr(grid, "attributes", None) or ()) if grid is not None else ()
+    attribute_names = {name.lower() for name in (*attributes, *declared)}
+    spelled = {name.lower(): name for name in declared}
     text_names = set(text_columns)
     planned: list[Planned] = []
     text_keys: dict[str, str] = {}
@@ -245,7 +248,8 @@ def plan_columns(
         elif name in denominators:
             role = Role.NUMBER
         elif name.lower() in attribute_names:
-            role, key = Role.ATTRIBUTE, name.lower() if name.lower() in ATTRIBUTE_COLUMNS else name
+            role = Role.ATTRIBUTE
+            key = name.lower() if name.lower() in ATTRIBUTE_COLUMNS else spelled.get(name.lower(), name)
         elif grid is not None:
             role = Role.UNKNOWN
             hint = did_you_mean(name, indicators) or (

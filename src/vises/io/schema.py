@@ -158,6 +158,41 @@ def _collection() -> dict[str, Any]:
     }
 
 
+def _requirement() -> dict[str, Any]:
+    threshold = {"type": ["number", "string"], "description": "A number (quantity) or a level value (scale)."}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code"],
+        "properties": {
+            "code": {"type": "string", "minLength": 1},
+            "label": _LABELS,
+            "description": _LABELS,
+            "parent": {
+                "type": "string",
+                "description": "A node (where reports show it) or a requirement (which it is part of).",
+            },
+            "conditions": {
+                "type": "array",
+                "description": "Tests on indicator values; the requirement is met when every one holds.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["indicator"],
+                    "properties": {
+                        "indicator": {"type": "string", "minLength": 1},
+                        "at_least": threshold,
+                        "at_most": threshold,
+                        "equals": {"type": ["number", "string"], "description": "A number, a level value, yes or no."},
+                        "one_of": {"type": "array", "items": {"type": ["string", "number"]}},
+                    },
+                },
+            },
+            "tags": _CODES,
+        },
+    }
+
+
 def grid_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a grid file, variant keys included."""
     return {
@@ -220,6 +255,17 @@ def grid_json_schema() -> dict[str, Any]:
                 },
             },
             "collection": _collection(),
+            "attributes": {
+                "type": "object",
+                "additionalProperties": _LABELS,
+                "description": "Organisation attributes read from data files and used as peer groups, with labels "
+                "(filiere = { fr = ... }).",
+            },
+            "requirements": {
+                "type": "array",
+                "items": _requirement(),
+                "description": "Requirements met / not met / not demonstrated beside the scores.",
+            },
             "extends": {"type": "string", "description": "Code of a registered base grid."},
             "drop": {
                 "type": "array",

@@ -396,6 +396,8 @@ class TemplateReader:
         where: dict[str, str] = {}
         used = [False] * nblocks
         sheetnames = set(self.wb.sheetnames)
+        # A template of another version of the grid: rows of indicators the grid has dropped since.
+        dropped: dict[str, list[str]] = {}
 
         for title, _node in layout.sheets:
             if title not in sheetnames or title not in self.scan.sheets:
@@ -439,6 +441,9 @@ class TemplateReader:
                     self._evidence_row(title, row, code, target, cells, uncomputed, filled, evidence, used)
                     continue
                 if code not in indicators:
+                    if code and self.version_changed:
+                        dropped.setdefault(code, []).extend(f"sheet {title!r}, row {row}" for _ in filled[:1])
+                        continue
                     if filled:
                         self._problem(
                             f"row has values but column A holds {code!r}, which is no indicator of grid "
@@ -466,6 +471,8 @@ class TemplateReader:
                     title, row, indicators[code], cells, uncomputed, filled, decoders, values, na, comments, used
                 )
         # Indicators on no sheet (their rows deleted) are missing, as they are from any other reader.
+        if self.version_changed:
+            self._version_note(dropped, [ind.code for ind in self.grid.indicators if ind.code not in where])
         keep = self._blocks(nblocks, used)
         ident = self.layout.identification
         framing = read_framing(
@@ -525,6 +532,34 @@ class TemplateReader:
                     indicator=target[0],
                     hint=bad.hint,
                 )
+
+    @property
+    def version_changed(self) -> bool:
+        """Whether the template was made for another version of the grid than the one reading it."""
+        made = self.layout.grid_version
+        return made is not None and made != self.grid.version
+
+    def _version_note(self, dropped: dict[str, list[str]], added: list[str]) -> None:
+        """Say, as a warning, which indicators the grid dropped or added since the template was made."""
+        import warnings
+
+        from vises.errors import DataWarning
+
+        parts = [
+            f"the template was made for version {self.layout.grid_version} of grid {self.grid.code!r} and is read "
+            f"with version {self.grid.version}"
+        ]
+        if dropped:
+            unread = [f"{code} ({'; '.join(places)})" for code, places in dropped.items() if places]
+            parts.append(
+                f"indicators dropped since: {', '.join(dropped)}"
+                + (f"; the values given for {', '.join(unread)} are not read" if unread else "")
+            )
+        if added:
+            parts.append(f"indicators added since: {', '.join(added)} (missing in this template)")
+        if len(parts) == 1:
+            parts.append("its indicators are the same")
+        warnings.warn(DataWarning(DataError("; ".join(parts), file=self.file)), stacklevel=2)
 
     def _indicator_row(
         self,
@@ -648,6 +683,10 @@ class TemplateReader:
         text: dict[str, np.ndarray] = {}
         for ind in self.grid.indicators:
             if ind.code not in values:
+                if self.version_changed and ind.scored:
+                    # Added to the grid since the template was made: missing here, and said so.
+                    empty = np.full(len(rows), np.nan) if ind.kind is Kind.QUANTITY else np.full(len(rows), None)
+                    columns[ind.code] = Column(values=empty, unit=ind.unit if ind.kind is Kind.QUANTITY else None)
                 continue
             picked = [values[ind.code][b] for b in rows]
             mask = np.array([na[ind.code][b] for b in rows], dtype=bool)

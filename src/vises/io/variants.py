@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from vises.errors import ConfigError, GridValidationError, VisesError, did_you_mean
-from vises.model import Grid, Indicator, Node
+from vises.model import Grid, Indicator, Node, Requirement
 
 #: ``resolve(kind, key)`` with kind ``"grid"`` or ``"indicator"``; the plugin registry passes one.
 Resolver = Callable[[str, str], Any]
@@ -155,14 +155,14 @@ def _merge_by_code(base: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ..
 def apply_drop_and_weights(grid: Grid, spec: VariantSpec, *, file: str | None = None) -> tuple[Grid, list[VisesError]]:
     """Remove the dropped codes with their subtrees, then set the new weights."""
     problems: list[VisesError] = []
-    members: tuple[Node | Indicator, ...] = (*grid.nodes, *grid.indicators)
+    members: tuple[Node | Indicator | Requirement, ...] = (*grid.nodes, *grid.indicators, *grid.requirements)
     parent_of = {item.code: item.parent for item in members}
     known = [code for code in spec.drop if code in parent_of]
     for index, code in enumerate(spec.drop):
         if code not in parent_of:
             problems.append(
                 ConfigError(
-                    f"cannot drop {code!r}: no node or indicator has this code",
+                    f"cannot drop {code!r}: no node, indicator or requirement has this code",
                     file=file,
                     path=f"drop[{index}]",
                     hint=_did_you_mean(code, parent_of),
@@ -171,7 +171,8 @@ def apply_drop_and_weights(grid: Grid, spec: VariantSpec, *, file: str | None = 
     gone = _subtree(known, parent_of)
     nodes = tuple(node for node in grid.nodes if node.code not in gone)
     indicators = tuple(ind for ind in grid.indicators if ind.code not in gone)
-    grid = attrs.evolve(grid, nodes=nodes, indicators=indicators)
+    requirements = tuple(item for item in grid.requirements if item.code not in gone)
+    grid = attrs.evolve(grid, nodes=nodes, indicators=indicators, requirements=requirements)
     if spec.weights:
         grid, weight_problems = _set_weights(grid, spec.weights, file=file, path="weights")
         problems += weight_problems
@@ -226,16 +227,17 @@ def merge_grids(base: Grid, overlay: Grid, present: Iterable[str]) -> Grid:
     present = set(present)
     changes: dict[str, Any] = {}
     for field in attrs.fields(Grid):
-        if field.name in ("nodes", "indicators", "plugin"):
+        if field.name in ("nodes", "indicators", "requirements", "plugin"):
             continue
         if field.name in present:
             changes[field.name] = getattr(overlay, field.name)
-    for name in ("stakeholder_labels", "unit_labels"):
+    for name in ("stakeholder_labels", "unit_labels", "attributes"):
         # Label tables extend the base's, code by code: a variant names its own groups and units.
         if name in present:
             changes[name] = {**getattr(base, name), **getattr(overlay, name)}
     changes["nodes"] = _merge_by_code(base.nodes, overlay.nodes)
     changes["indicators"] = _merge_by_code(base.indicators, overlay.indicators)
+    changes["requirements"] = _merge_by_code(base.requirements, overlay.requirements)
     return attrs.evolve(base, plugin=None, **changes)
 
 

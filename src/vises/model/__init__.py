@@ -26,6 +26,7 @@ from vises.model.grid import (
     label_in,
 )
 from vises.model.records import Calendar, Collection, Measure, RecordFormat, RecordSource, Statistic
+from vises.model.requirements import Condition, Requirement, RequirementStatus
 
 __all__ = [
     "DEFAULT_FALLBACK",
@@ -34,6 +35,7 @@ __all__ = [
     "Calendar",
     "Collection",
     "Column",
+    "Condition",
     "Dataset",
     "Defaults",
     "Direction",
@@ -54,6 +56,8 @@ __all__ = [
     "Pooling",
     "RecordFormat",
     "RecordSource",
+    "Requirement",
+    "RequirementStatus",
     "Statistic",
     "freeze",
     "label_in",

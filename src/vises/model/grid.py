@@ -27,6 +27,7 @@ from vises.model.frozen import EMPTY, FrozenDict, frozen_mapping, shallow_frozen
 from vises.model.index import GridIndex, index_of
 from vises.model.periods import period_index
 from vises.model.records import Collection
+from vises.model.requirements import Requirement
 
 #: The order in which languages are tried when the requested one has no text.
 DEFAULT_FALLBACK = ("en", "fr", "nl")
@@ -268,6 +269,11 @@ class Grid:
     stakeholder_labels: FrozenDict[str, Labels] = attrs.field(default=EMPTY, converter=frozen_mapping)
     #: Labels per language of units a plugin defines (``heure_stagiaire = { fr = "heure stagiaire" }``).
     unit_labels: FrozenDict[str, Labels] = attrs.field(default=EMPTY, converter=frozen_mapping)
+    #: Organisation attributes the grid declares, with their labels per language (``filiere = { fr =
+    #: "Filière" }``): data files read such a column as an attribute, and reports form peer groups by it.
+    attributes: FrozenDict[str, Labels] = attrs.field(default=EMPTY, converter=frozen_mapping)
+    #: Requirements answered met / not met / not demonstrated beside the scores (never inside them).
+    requirements: tuple[Requirement, ...] = ()
     #: Which plugin contributed the grid (filled in by the registry).
     plugin: str | None = None
     #: How values' evidence is judged: the small-sample threshold and the intervals' confidence.

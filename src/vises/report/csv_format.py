@@ -87,6 +87,11 @@ def _line(cells: list[str]) -> str:
 def iter_csv(results: Results, request: ReportRequest, /) -> Iterator[str]:
     """The CSV in chunks of ``CHUNK_ROWS`` rows, each formatted column by column."""
     resolved = resolve(results, request, "csv")
+    if resolved.view == "network" and resolved.options.public:
+        from vises.report.public import iter_public_csv
+
+        yield from iter_public_csv(results, resolved)
+        return
     rows = csv_rows(resolved, results)
     if resolved.options.provenance:
         yield "".join(" ".join(line.splitlines()) + "\r\n" for line in provenance_lines(results))

@@ -20,8 +20,10 @@ import numpy as np
 
 from vises.errors import MissingDependencyError
 from vises.i18n import MISSING, colon, format_date, format_number, translate
+from vises.model.requirements import STATUS_ORDER
 from vises.report import charts
 from vises.report.csv_format import machine_numbers
+from vises.report.requirement_rows import status_text
 from vises.report.views import (
     NetworkView,
     ProfileView,
@@ -58,9 +60,17 @@ def _environment() -> Any:
     )
 
 
-def _helpers(lang: str, digits: int) -> dict[str, Any]:
-    def rank(x: float) -> str:
-        return MISSING if x is None or math.isnan(x) else str(int(x))
+def _helpers(lang: str, digits: int, *, k: int = 1, dominance: float = 0.5) -> dict[str, Any]:
+    def rank(x: float, of: float = math.nan) -> str:
+        if x is None or math.isnan(x):
+            return MISSING
+        return str(int(x)) if of is None or math.isnan(of) else f"{int(x)} / {int(of)}"
+
+    def total_value(total: Any) -> str:
+        from vises.report.table import _Fmt
+        from vises.report.table import total_value as shown
+
+        return shown(total, _Fmt(lang, digits, k=k, dominance=dominance), translate("suppressed_mark", lang))
 
     return {
         "t": lambda key, **values: translate(key, lang, **values),
@@ -71,6 +81,10 @@ def _helpers(lang: str, digits: int) -> dict[str, Any]:
         "signeds": lambda column: format_number(np.asarray(column, dtype=float), lang, digits, signed=True),
         "pct": lambda x: format_number(x, lang, 0, percent=True),
         "rank": rank,
+        "total_value": total_value,
+        "status_text": lambda status: status_text(status, lang),
+        "statuses": [status.value for status in STATUS_ORDER],
+        "mark": translate("suppressed_mark", lang),
         "is_nan": lambda x: x is None or math.isnan(x),
         "date": lambda d: format_date(d, lang),
         "pooling": lambda code: pooling_text(code, lang),
@@ -147,16 +161,25 @@ def _who_cells(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
     return np.where(has_name, with_name, alone)
 
 
-def _number_cells(values: np.ndarray, texts: list[str], *, total: bool, ranks: np.ndarray | None = None) -> np.ndarray:
-    """``<td>`` cells of one numeric column: the formatted number, the machine value to sort by, the rank."""
+def _number_cells(
+    values: np.ndarray,
+    texts: list[str],
+    *,
+    total: bool,
+    ranks: np.ndarray | None = None,
+    counts: np.ndarray | None = None,
+) -> np.ndarray:
+    """``<td>`` cells of one numeric column: the formatted number, the machine value to sort by, the
+    rank among the ranked of the period (``5 / 33``)."""
+    from vises.report.table import rank_labels
+
     missing = ~np.isfinite(values)
     sort_key = machine_numbers(values)
     classes = np.where(missing, "n missing", "n").astype(object) + (" total" if total else "")
     cells = '<td class="' + classes + '" data-v="' + sort_key + '">' + np.asarray(texts, dtype=object)
     if ranks is not None:
-        known = ~np.isnan(ranks)
-        rank_text = np.where(known, np.nan_to_num(ranks).astype(np.int64).astype(str), "").astype(object)
-        cells = cells + np.where(known, '<span class="rank">' + rank_text + "</span>", "")
+        labels = rank_labels(ranks, counts)
+        cells = cells + np.where(labels != "", '<span class="rank">' + labels + "</span>", "")
     return np.asarray(cells + "</td>", dtype=object)
 
 
@@ -179,7 +202,9 @@ def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]
         for i in range(len(view.codes)):
             values = table.scores[rows, i]
             ranks = None if table.ranks is None else table.ranks[rows, i]
-            columns.append(_number_cells(values, format_number(values, lang, digits), total=i == last, ranks=ranks))
+            counts = None if table.rank_counts is None else table.rank_counts[rows, i]
+            texts = format_number(values, lang, digits)
+            columns.append(_number_cells(values, texts, total=i == last, ranks=ranks, counts=counts))
         by_period[period] = (len(rows), Markup("\n".join(_rows_html(columns, PAGE_ROWS))) if len(rows) else "")
     changes = view.change_table
     change_rows: Any = ""
@@ -240,7 +265,7 @@ def render_html(results: Results, request: ReportRequest, /) -> str:
         grid_label=results.grid.label_in(data.lang),
         methods=methods,
         vises_version=context["provenance"].vises_version,
-        **_helpers(data.lang, opts.digits),
+        **_helpers(data.lang, opts.digits, k=getattr(data, "min_group", 1), dominance=opts.dominance),
     )
     template = _environment().get_template("report.html.j2")
     return str(template.render(**context))

@@ -137,6 +137,17 @@ def _indented(text: str, indent: int, level: int) -> str:
     return "\n".join(pad + line for line in lines)
 
 
+def ranked_counts(results: Results) -> dict[str, dict[str, int]]:
+    """Per period and code, how many rows are ranked: the N of "rank 5 / N"."""
+    out: dict[str, dict[str, int]] = {str(period): {} for period in results.period_values}
+    for code in results.codes:
+        present = ~np.isnan(results.score(code))
+        counts = np.bincount(results.period_codes[present], minlength=len(results.period_values))
+        for period, count in zip(results.period_values, counts.tolist(), strict=True):
+            out[str(period)][code] = int(count)
+    return out
+
+
 def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -> Iterator[str]:
     """The network document in pieces; ``"".join`` of them is the whole JSON text."""
     head = {
@@ -148,6 +159,8 @@ def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -
         "periods": list(results.period_values),
         "nodes": _nodes(results, lang),
     }
+    if ranks:
+        head["ranked"] = ranked_counts(results)
     tail = {"fitted": results.fitted, "evaluations": list(results.dataset.evaluations)}
     if indent:
         pad = " " * indent
@@ -175,6 +188,11 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
     """The JSON report in pieces (network view) or whole (profile view)."""
     resolved = resolve(results, request, "json")
     opts = resolved.options
+    if resolved.view != "profile" and opts.public:
+        from vises.report.public import public_json
+
+        yield public_json(results, resolved)
+        return
     if resolved.view != "profile":
         yield from iter_network(results, lang=resolved.lang, ranks=opts.ranks, indent=opts.indent)
         return
@@ -213,6 +231,14 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
             for row in block.rows
             if row.support is not None and profile.previous_period is not None
         }
+    if opts.ranks:
+        document["ranked"] = ranked_counts(results)[profile.period]
+    if profile.requirements:
+        document["requirements"] = {
+            row.code: {"status": row.status.value, "conditions": [c.status.value for c in row.conditions]}
+            for row in profile.requirements
+        }
+        document["unmet"] = list(profile.unmet)
     if opts.indent:
         yield json.dumps(plain(document), ensure_ascii=False, indent=opts.indent, allow_nan=False) + "\n"
     else:

@@ -17,7 +17,7 @@ import numpy as np
 
 from vises.errors import MissingDependencyError
 from vises.report.csv_format import csv_rows
-from vises.report.views import provenance_record, resolve
+from vises.report.views import provenance_record, rank_counts, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.contract.records import ReportRequest
@@ -36,6 +36,10 @@ def _pyarrow() -> Any:
 def render_parquet(results: Results, request: ReportRequest, /) -> bytes:
     """The scores, ranks and coverage as a Parquet file (bytes)."""
     resolved = resolve(results, request, "parquet")
+    if resolved.view == "network" and resolved.options.public:
+        from vises.report.public import public_parquet
+
+        return public_parquet(results, resolved)
     pa = _pyarrow()
     rows = csv_rows(resolved, results)
     arrays: dict[str, Any] = {
@@ -50,6 +54,9 @@ def render_parquet(results: Results, request: ReportRequest, /) -> bytes:
             ranks = results.ranks(code)[rows]
             known = ~np.isnan(ranks)
             arrays[f"rank.{code}"] = pa.array(np.where(known, ranks, 0).astype(np.int32), mask=~known, type=pa.int32())
+        for code in results.codes:  # the N of "rank 5 / N": how many of the period are ranked
+            counts = rank_counts(results, code)[rows]
+            arrays[f"ranked.{code}"] = pa.array(counts.astype(np.int32), type=pa.int32())
     for code in results.codes:
         coverage = results.coverage(code)[rows]
         arrays[f"coverage.{code}"] = pa.array(coverage, mask=~np.isfinite(coverage), type=pa.float64())

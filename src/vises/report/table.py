@@ -17,8 +17,11 @@ import attrs
 import numpy as np
 
 from vises.i18n import MISSING, colon, format_date, format_number, translate
+from vises.model.requirements import STATUS_ORDER
 from vises.neutralise import terminal_text
 from vises.report.layout import LEFT, RIGHT, Table, plain
+from vises.report.requirement_rows import status_text
+from vises.report.totals import Total
 from vises.report.views import (
     NetworkView,
     ProfileRow,
@@ -60,10 +63,13 @@ Block = Heading | Paragraph | Items | Table
 class _Fmt:
     """Number formatting for one language and precision, for one value or a whole column."""
 
-    def __init__(self, lang: str, digits: int) -> None:
+    def __init__(self, lang: str, digits: int, *, k: int = 1, dominance: float = 0.5) -> None:
         self.lang = lang
         self.digits = digits
         self.colon = colon(lang)
+        #: The public view's smallest group and dominance share, for the notes of suppressed totals.
+        self.k = k
+        self.share = format_number(dominance, lang, 0, percent=True)
 
     def num(self, x: float) -> str:
         return format_number(x, self.lang, self.digits)
@@ -80,8 +86,11 @@ class _Fmt:
     def pct(self, x: float) -> str:
         return format_number(x, self.lang, 0, percent=True)
 
-    def rank(self, x: float) -> str:
-        return MISSING if math.isnan(x) else str(int(x))
+    def rank(self, x: float, of: float = math.nan) -> str:
+        """``5 / 33``: the rank and how many organisations of the period are ranked."""
+        if math.isnan(x):
+            return MISSING
+        return str(int(x)) if math.isnan(of) else f"{int(x)} / {int(of)}"
 
     def said(self, label: str, value: Any) -> str:
         """``label: value`` with the language's colon (a no-break space before it in French)."""
@@ -147,7 +156,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     facts = [said(_t("organisation", lang), view.organisation), said(_t("period", lang), view.period)]
     if view.previous_period:
         facts.append(said(_t("previous_period", lang), view.previous_period))
-    facts += [said(_t(name, lang), value) for name, value in view.portrait]
+    facts += [said(view.portrait_titles.get(name) or _t(name, lang), value) for name, value in view.portrait]
     blocks.append(Items(items=tuple(facts)))
 
     blocks.append(Heading(level=2, text=_t("evaluation", lang)))
@@ -178,7 +187,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     rows = []
     for row, median in zip(view.dimensions, view.network_medians, strict=True):
         cells = [row.label, fmt.num(row.score), fmt.pct(row.coverage)]
-        cells += [fmt.rank(row.rank)] if view.show_ranks else []
+        cells += [fmt.rank(row.rank, row.rank_count)] if view.show_ranks else []
         cells += [fmt.signed(row.change), fmt.num(median), row.reason or ""]
         rows.append(cells)
     blocks.append(Table.from_rows(headers, rows, align))
@@ -217,7 +226,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
             ]
             if supported:
                 cells.insert(2, _support(row, fmt))
-            cells += [fmt.rank(row.rank)] if view.show_ranks else []
+            cells += [fmt.rank(row.rank, row.rank_count)] if view.show_ranks else []
             cells += [_change(row, fmt), row.reason or ""]
             detail_rows.append(cells)
             evidence += [said(row.label, text) for text in row.evidence]
@@ -231,6 +240,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
         confidence = format_number(view.confidence, lang, 0, percent=True)
         blocks.append(Paragraph(text=_t("support_note", lang, confidence=confidence)))
 
+    blocks += _profile_requirement_blocks(view, fmt)
     total = view.total
     blocks.append(Heading(level=2, text=_t("overall", lang)))
     total_headers = [_t("node", lang), _t("score", lang), _t("coverage", lang)]
@@ -240,17 +250,30 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
     total_headers += [_t("change", lang), _t("reason", lang)]
     total_align += [RIGHT, LEFT]
     cells = [total.label, fmt.num(total.score), fmt.pct(total.coverage)]
-    cells += [fmt.rank(total.rank)] if view.show_ranks else []
+    cells += [fmt.rank(total.rank, total.rank_count)] if view.show_ranks else []
     cells += [fmt.signed(total.change), total.reason or ""]
     blocks.append(Table.from_rows(total_headers, [cells], total_align))
     return blocks
 
 
-def _with_ranks(cells: list[str], ranks: np.ndarray) -> list[str]:
-    """``12,5 (#3)``: each score with its rank, a whole column at once."""
+def rank_labels(ranks: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
+    """``5 / 33`` per cell (rank of the organisations ranked in the period), ``""`` where unranked."""
     known = ~np.isnan(ranks)
-    labels = np.where(known, np.nan_to_num(ranks), 0).astype(np.int64).astype(str)
-    return [f"{cell} (#{rank})" if ok else cell for cell, rank, ok in zip(cells, labels, known, strict=True)]
+    labels = np.where(known, np.nan_to_num(ranks), 0).astype(np.int64).astype(str).astype(object)
+    if counts is not None:
+        labels = labels + " / " + np.nan_to_num(counts).astype(np.int64).astype(str).astype(object)
+    return np.where(known, labels, "")
+
+
+def _with_ranks(cells: list[str], ranks: np.ndarray, counts: np.ndarray | None = None) -> list[str]:
+    """``12,5 (3 / 33)``: each score with its rank among the ranked, a whole column at once."""
+    labels = rank_labels(ranks, counts)
+    return [f"{cell} ({rank})" if rank else cell for cell, rank in zip(cells, labels.tolist(), strict=True)]
+
+
+def _marked(cells: list[str], hidden: np.ndarray | Any, mark: str) -> list[str]:
+    """The cells of a column with the suppressed ones replaced by ``mark``."""
+    return [mark if hide else cell for cell, hide in zip(cells, np.asarray(hidden, dtype=bool).tolist(), strict=True)]
 
 
 def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block]:
@@ -266,6 +289,9 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
         )
     )
 
+    mark = _t("suppressed_mark", lang)
+    if view.public:
+        blocks.append(Paragraph(text=_t("public_note", lang, k=view.min_group, mark=mark)))
     blocks.append(Heading(level=2, text=_t("network_scores", lang)))
     if view.show_ranks:
         blocks.append(Paragraph(text=_t("ranks_note", lang)))
@@ -274,7 +300,8 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
     for index in range(len(view.codes)):
         cells = fmt.nums(table.scores[:, index])
         if table.ranks is not None:
-            cells = _with_ranks(cells, table.ranks[:, index])
+            counts = None if table.rank_counts is None else table.rank_counts[:, index]
+            cells = _with_ranks(cells, table.ranks[:, index], counts)
         score_columns.append(cells)
     blocks.append(
         Table(
@@ -288,33 +315,41 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
     blocks.append(Heading(level=2, text=_t("distributions", lang)))
     keys = ("count", "minimum", "q1", "median", "q3", "maximum", "mean")
     distributions = view.distributions
+    hidden = [d.suppressed for d in distributions]
     blocks.append(
         Table(
             headers=(_t("node", lang), _t("period", lang), *(_t(key, lang) for key in keys)),
             columns=(
                 [d.label for d in distributions],
                 [d.period for d in distributions],
-                [str(d.count) for d in distributions],
-                *(fmt.nums(np.array([getattr(d, key) for d in distributions], dtype=float)) for key in keys[1:]),
+                _marked([str(d.count) for d in distributions], hidden, mark),
+                *(
+                    _marked(fmt.nums(np.array([getattr(d, key) for d in distributions], dtype=float)), hidden, mark)
+                    for key in keys[1:]
+                ),
             ),
             align=(LEFT, LEFT, *([RIGHT] * len(keys))),
             keys=2,
         )
     )
+    blocks += _totals_blocks(view, fmt, mark)
 
     blocks.append(Heading(level=2, text=_t("peer_groups", lang)))
     if view.peer_groups:
         groups = view.peer_groups
         means = np.array([g.means for g in groups], dtype=float).reshape(len(groups), len(view.codes))
+        hidden_means = np.array([g.suppressed or (False,) * len(view.codes) for g in groups], dtype=bool).reshape(
+            len(groups), len(view.codes)
+        )
         blocks.append(
             Table(
                 headers=(_t("attribute", lang), _t("group", lang), _t("period", lang), _t("count", lang), *view.labels),
                 columns=(
-                    [_t(g.attribute, lang) for g in groups],
+                    [g.title or _t(g.attribute, lang) for g in groups],
                     [g.group for g in groups],
                     [g.period for g in groups],
-                    [str(g.count) for g in groups],
-                    *(fmt.nums(means[:, i]) for i in range(len(view.codes))),
+                    _marked([str(g.count) for g in groups], [g.count_hidden for g in groups], mark),
+                    *(_marked(fmt.nums(means[:, i]), hidden_means[:, i], mark) for i in range(len(view.codes))),
                 ),
                 align=(LEFT, LEFT, LEFT, RIGHT, *([RIGHT] * len(view.codes))),
                 keys=3,
@@ -342,6 +377,7 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
     else:
         blocks.append(Paragraph(text=_t("no_changes", lang)))
 
+    blocks += _network_requirement_blocks(view, fmt, mark)
     texts = view.narratives
     if len(texts):
         blocks.append(Heading(level=2, text=_t("network_evidence", lang)))
@@ -355,6 +391,92 @@ def _network_blocks(view: NetworkView, fmt: _Fmt, grid_label: str) -> list[Block
                 keys=2,
             )
         )
+    return blocks
+
+
+def total_value(total: Total, fmt: _Fmt, mark: str) -> str:
+    """A network total as shown: the number with its unit, or why it is not shown."""
+    if total.suppressed is not None:
+        return f"{mark} ({_t('suppressed_' + total.suppressed, fmt.lang, k=fmt.k, share=fmt.share)})"
+    number = format_number(total.value, fmt.lang, 0 if float(total.value).is_integer() else fmt.digits, grouping=True)
+    return f"{number} {total.unit_label}" if total.unit_label and not math.isnan(total.value) else number
+
+
+def _totals_blocks(view: NetworkView, fmt: _Fmt, mark: str) -> list[Block]:
+    if not view.totals:
+        return []
+    lang = view.lang
+    totals = view.totals
+    return [
+        Heading(level=2, text=_t("network_totals", lang)),
+        Paragraph(text=_t("totals_note", lang)),
+        Table(
+            headers=(_t("indicator", lang), _t("period", lang), _t("total", lang), _t("reported_by", lang)),
+            columns=(
+                [t.label for t in totals],
+                [t.period for t in totals],
+                [total_value(t, fmt, mark) for t in totals],
+                [_t("of_count", lang, count=t.count, total=t.of) for t in totals],
+            ),
+            align=(LEFT, LEFT, RIGHT, RIGHT),
+            keys=2,
+        ),
+    ]
+
+
+def _network_requirement_blocks(view: NetworkView, fmt: _Fmt, mark: str) -> list[Block]:
+    if not view.requirements:
+        return []
+    lang = view.lang
+    rows = view.requirements
+    answers = [status.value for status in STATUS_ORDER]
+    counts = np.array([r.counts for r in rows], dtype=float).reshape(len(rows), len(answers))
+    columns = [
+        _marked(
+            [str(int(c)) if not math.isnan(c) else MISSING for c in counts[:, i].tolist()],
+            [r.suppressed for r in rows],
+            mark,
+        )
+        for i in range(len(answers))
+    ]
+    return [
+        Heading(level=2, text=_t("requirements", lang)),
+        Paragraph(text=_t("requirements_network_note", lang)),
+        Table(
+            headers=(
+                _t("requirement", lang),
+                _t("period", lang),
+                *(status_text(answer, lang) for answer in answers),
+                _t("count", lang),
+            ),
+            columns=([r.label for r in rows], [r.period for r in rows], *columns, [str(r.of) for r in rows]),
+            align=(LEFT, LEFT, *([RIGHT] * (len(answers) + 1))),
+            keys=2,
+        ),
+    ]
+
+
+def _profile_requirement_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
+    if not view.requirements:
+        return []
+    lang = view.lang
+    said = fmt.said
+    blocks: list[Block] = [
+        Heading(level=2, text=_t("requirements", lang)),
+        Paragraph(text=_t("requirements_note", lang)),
+    ]
+    rows = []
+    for row in view.requirements:
+        rows.append(["› " * row.depth + row.label, row.status_label, ""])
+        for condition in row.conditions:
+            rows.append(["› " * (row.depth + 1) + condition.text, status_text(condition.status, lang), condition.given])
+    headers = (_t("requirement", lang), _t("answer", lang), _t("value_given", lang))
+    blocks.append(Table.from_rows(headers, rows, (LEFT, LEFT, LEFT)))
+    if view.unmet:
+        blocks.append(Paragraph(text=said(_t("unmet_requirements", lang), "").rstrip()))
+        blocks.append(Items(items=view.unmet))
+    else:
+        blocks.append(Paragraph(text=_t("all_requirements_met", lang)))
     return blocks
 
 
@@ -394,7 +516,8 @@ def document(results: Results, request: Request) -> list[Block]:
         blocks = _profile_blocks(profile, _Fmt(profile.lang, opts.digits))
     else:
         network = network_view(results, lang=request.lang, options=opts, period=request.period)
-        blocks = _network_blocks(network, _Fmt(network.lang, opts.digits), results.grid.label_in(network.lang))
+        fmt = _Fmt(network.lang, opts.digits, k=network.min_group, dominance=opts.dominance)
+        blocks = _network_blocks(network, fmt, results.grid.label_in(network.lang))
     return blocks + provenance_blocks(provenance(results), request.lang)
 
 

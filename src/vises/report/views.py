@@ -25,6 +25,16 @@ import numpy as np
 from vises.errors import ConfigError
 from vises.i18n import check_lang, colon, stakeholder_label, translate
 from vises.report.narratives import NarrativeTable, network_texts
+from vises.report.peers import (
+    DEFAULT_ATTRIBUTES,
+    PeerGroup,
+    attribute_title,
+    attribute_values,
+    peer_attributes,
+    peer_groups,
+)
+from vises.report.requirement_rows import RequirementRow, RequirementSummary, network_requirements, profile_requirements
+from vises.report.totals import Total, network_totals
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.contract.records import ReportRequest
@@ -33,8 +43,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from vises.model import Evaluation
 
 VIEWS = ("profile", "network")
-#: Row attributes that form peer groups, in the order they are shown.
-PEER_ATTRIBUTES = ("family", "region", "size")
+#: Row attributes that form peer groups by default, in the order they are shown (``report.peers``).
+PEER_ATTRIBUTES = DEFAULT_ATTRIBUTES
+
+
+_PLAIN = object()
 
 
 @attrs.frozen(kw_only=True)
@@ -53,22 +66,61 @@ class Options:
     indent: int = 0
     #: Fit the terminal table to this many characters (``vises score`` passes the terminal's); 0: no limit.
     width: int = 0
+    #: For circulation: organisations by pseudonym only, small and dominated aggregates suppressed,
+    #: no narrative texts (``report.disclosure``).
+    public: bool = False
+    #: Fewest organisations behind a published aggregate when ``public`` (k).
+    min_group: int = 3
+    #: Largest share (0–1) of a published total one organisation may hold when ``public``.
+    dominance: float = 0.5
+    #: Organisation code -> pseudonym, for the public view.
+    pseudonyms: Mapping[str, str] | None = None
+    #: The attributes to form peer groups by (default: family, region, size and the grid's own).
+    peer_groups: tuple[str, ...] | None = None
+    #: The xlsx workbook for the federation's staff: names, portraits, requirements, pseudonyms.
+    staff: bool = False
 
+
+#: The options of what is shown to whom, which every built-in format takes (``report.disclosure``).
+DISCLOSURE_OPTIONS = ("public", "min_group", "dominance", "pseudonyms", "peer_groups")
 
 #: The options each built-in format understands; any other is refused, never ignored.
 FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
-    "table": ("ranks", "digits", "width"),
-    "markdown": ("ranks", "digits"),
-    "csv": ("provenance",),
-    "json": ("ranks", "indent"),
-    "html": ("ranks", "digits", "charts"),
-    "xlsx": ("ranks", "digits"),
-    "parquet": ("ranks",),
+    "table": ("ranks", "digits", "width", *DISCLOSURE_OPTIONS),
+    "markdown": ("ranks", "digits", *DISCLOSURE_OPTIONS),
+    "csv": ("provenance", *DISCLOSURE_OPTIONS),
+    "json": ("ranks", "indent", *DISCLOSURE_OPTIONS),
+    "html": ("ranks", "digits", "charts", *DISCLOSURE_OPTIONS),
+    "xlsx": ("ranks", "digits", "staff", *DISCLOSURE_OPTIONS),
+    "parquet": ("ranks", *DISCLOSURE_OPTIONS),
 }
 
 
 #: Allowed values of the whole-number options (0 always allowed: "none" or "no limit").
-_INT_RANGES = {"digits": (0, 10), "indent": (0, 10), "width": (20, 10_000)}
+_INT_RANGES = {"digits": (0, 10), "indent": (0, 10), "width": (20, 10_000), "min_group": (1, 1_000)}
+
+
+def _special_option(name: str, value: Any) -> Any:
+    """The options that are not plain booleans or whole numbers, checked; ``None`` when ``name`` is plain."""
+    if name == "dominance":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < float(value) <= 1:
+            raise ConfigError(f"report option 'dominance' must be a share above 0 and at most 1, not {value!r}")
+        return float(value)
+    if name == "pseudonyms":
+        if value is None:
+            return None
+        if not isinstance(value, Mapping) or not all(
+            isinstance(key, str) and isinstance(item, str) and item.strip() for key, item in value.items()
+        ):
+            raise ConfigError("report option 'pseudonyms' must map organisation codes to pseudonyms (text)")
+        return dict(value)
+    if name == "peer_groups":
+        if value is None:
+            return None
+        if isinstance(value, str) or not all(isinstance(item, str) and item.strip() for item in value):
+            raise ConfigError(f"report option 'peer_groups' must be a list of attribute names, not {value!r}")
+        return tuple(value)
+    return _PLAIN
 
 
 def parse_options(options: Mapping[str, Any] | None, format: str | None = None) -> Options:
@@ -87,6 +139,10 @@ def parse_options(options: Mapping[str, Any] | None, format: str | None = None) 
         )
     values: dict[str, Any] = {}
     for name, value in given.items():
+        special = _special_option(name, value)
+        if special is not _PLAIN:
+            values[name] = special
+            continue
         expected = type(getattr(Options(), name))
         if expected is bool and not isinstance(value, bool):
             raise ConfigError(f"report option {name!r} must be true or false, not {value!r}")
@@ -122,6 +178,16 @@ def resolve(results: Results, request: ReportRequest, format: str) -> Request:
     if period is not None and period not in results.period_values:
         raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
     organisation = None if request.organisation is None else str(request.organisation)
+    if options.pseudonyms and not (options.public or options.staff):
+        raise ConfigError(
+            "report option 'pseudonyms' is used by the public view and the staff workbook",
+            hint="add public=true (the view to circulate) or, for xlsx, staff=true",
+        )
+    if options.public and options.staff:
+        raise ConfigError(
+            "report options 'public' and 'staff' exclude each other: the staff workbook names every organisation",
+            hint="render the public view and the staff workbook separately",
+        )
     return Request(lang=lang, view=view, organisation=organisation, period=period, options=options)
 
 
@@ -176,24 +242,6 @@ def _text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
         return None
     return str(value)
-
-
-def _attribute_column(results: Results, name: str) -> np.ndarray | None:
-    """Per-row values of a descriptor, from the dataset's columns or the organisation portraits."""
-    column = results.dataset.attributes.get(name)
-    if column is not None:
-        return np.array([_text(value) for value in column], dtype=object)
-    profiles = results.dataset.organisation_profiles
-    if not profiles:
-        return None
-    values = []
-    for organisation in results.organisations:
-        profile = profiles.get(organisation)
-        value = None if profile is None else getattr(profile, name, None)
-        values.append(_text(getattr(value, "value", value)))
-    if all(value is None for value in values):
-        return None
-    return np.array(values, dtype=object)
 
 
 def _known(key: str) -> bool:
@@ -287,6 +335,8 @@ class ProfileRow:
     evidence: tuple[str, ...]
     previous: float
     change: float
+    #: How many rows of the period have a rank for the code (the N of "rank 5 / N").
+    rank_count: float = float("nan")
     #: What backs the value (an indicator's evidence; ``None`` for a node or a value with none).
     support: Support | None = None
 
@@ -388,6 +438,11 @@ class ProfileView:
     show_ranks: bool
     #: The grid's confidence level for the intervals shown (``EvidencePolicy.confidence``).
     confidence: float = 0.95
+    #: Every requirement of the grid with its answer for this row, and the labels of those unmet.
+    requirements: tuple[RequirementRow, ...] = ()
+    unmet: tuple[str, ...] = ()
+    #: What each attribute of ``portrait`` is called in the report language.
+    portrait_titles: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def _narrative_children(results: Results) -> dict[str, list[str]]:
@@ -504,6 +559,7 @@ def profile_view(
             unit_label=unit_text(results.unit(code), lang, results.grid.unit_labels),
             coverage=float(results.coverage(code)[row]),
             rank=float(results.ranks(code)[row]) if options.ranks else float("nan"),
+            rank_count=float(rank_counts(results, code)[row]) if options.ranks else float("nan"),
             reason=reason_text(results.reasons(code)[row], lang),
             evidence=evidence.of(code),
             previous=previous,
@@ -524,12 +580,17 @@ def profile_view(
         for code in dimensions
     )
     portrait = []
-    for name in PEER_ATTRIBUTES:
-        column = _attribute_column(results, name)
+    titles: dict[str, str] = {}
+    for name in peer_attributes(results, options.peer_groups):
+        column = attribute_values(results, name)
         if column is not None and column[row] is not None:
             portrait.append((name, attribute_label(name, column[row], lang)))
+            titles[name] = attribute_title(results, name, lang)
     evaluation = results.evaluation(organisation, period)
     total = make(root_code(results))
+    # A centre's own profile names it; what it says of the others (the medians) keeps to k organisations.
+    k = max(options.min_group, 1) if options.public else 1
+    requirements, unmet = profile_requirements(results, row, lang)
     return ProfileView(
         lang=lang,
         organisation=organisation,
@@ -544,18 +605,31 @@ def profile_view(
         else tuple(stakeholder_label(code, lang, results.grid.stakeholder_labels) for code in evaluation.stakeholders),
         general_evidence=(*evidence.rest(), *total.evidence),
         dimensions=tuple(block.dimension for block in blocks),
-        network_medians=tuple(_median(results.score(code)[same_period]) for code in dimensions),
+        network_medians=tuple(_median(results.score(code)[same_period], k) for code in dimensions),
         blocks=blocks,
         total=total,
         explanation=results.explain(organisation, period, lang=lang),
         show_ranks=options.ranks,
         confidence=results.grid.evidence.confidence,
+        requirements=requirements,
+        unmet=unmet,
+        portrait_titles=titles,
     )
 
 
-def _median(values: np.ndarray) -> float:
+def _median(values: np.ndarray, k: int = 1) -> float:
+    """The median of the present values; NaN when fewer than ``k`` (the public view's smallest group)."""
     present = values[~np.isnan(values)]
-    return float(np.median(present)) if len(present) else float("nan")
+    return float(np.median(present)) if len(present) and len(present) >= k else float("nan")
+
+
+def rank_counts(results: Results, code: str) -> np.ndarray:
+    """Per row, how many rows of its period have a score of ``code``: the N of "rank 5 / N"."""
+    present = ~np.isnan(results.score(code))
+    codes = results.period_codes
+    per_period = np.bincount(codes[present], minlength=len(results.period_values))
+    counts: np.ndarray = per_period[codes].astype(np.float64)
+    return counts
 
 
 # -- the network overview ----------------------------------------------------------------------
@@ -582,6 +656,8 @@ class ScoreTable:
     #: (rows, len(codes)) scores and ranks (ranks ``None`` when ranks are off).
     scores: np.ndarray
     ranks: np.ndarray | None
+    #: (rows, len(codes)) how many rows of the period are ranked: the N of "rank 5 / N".
+    rank_counts: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.organisations)
@@ -611,16 +687,8 @@ class Distribution:
     q3: float
     maximum: float
     mean: float
-
-
-@attrs.frozen(kw_only=True)
-class PeerGroup:
-    attribute: str
-    group: str
-    period: str
-    count: int
-    #: Mean score of each of ``NetworkView.codes`` over the group's organisations.
-    means: tuple[float, ...]
+    #: Left out of the public view: fewer organisations than its smallest group (the numbers are NaN).
+    suppressed: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -663,8 +731,15 @@ class NetworkView:
     show_ranks: bool
     #: How many distinct organisations the rows hold.
     organisation_count: int
-    #: Every narrative text of the rows shown (same order as ``table``).
+    #: Every narrative text of the rows shown (same order as ``table``); none in the public view.
     narratives: NarrativeTable
+    #: What the network achieves together: totals of the count indicators per period.
+    totals: tuple[Total, ...] = ()
+    #: Per requirement and period: how many organisations gave each answer.
+    requirements: tuple[RequirementSummary, ...] = ()
+    #: The public view: organisations by pseudonym, aggregates of fewer than ``min_group`` suppressed.
+    public: bool = False
+    min_group: int = 1
 
     @property
     def rows(self) -> tuple[NetworkRow, ...]:
@@ -740,11 +815,20 @@ def names_column(results: Results) -> np.ndarray:
 
 
 def _changes(
-    results: Results, matrix: np.ndarray, ranks: np.ndarray, names: np.ndarray, period: str | None
+    results: Results,
+    matrix: np.ndarray,
+    ranks: np.ndarray,
+    names: np.ndarray,
+    period: str | None,
+    shown: np.ndarray | None = None,
 ) -> ChangeTable:
-    """Consecutive periods of each organisation, paired by one sort (no loop over organisations)."""
-    order = np.lexsort((ranks, results.organisations))
-    orgs = results.organisations[order]
+    """Consecutive periods of each organisation, paired by one sort (no loop over organisations).
+
+    ``shown`` is what names each row in the table (the code, or a pseudonym in the public view).
+    """
+    shown = results.organisations if shown is None else shown
+    order = np.lexsort((ranks, shown))
+    orgs = shown[order]
     same = orgs[1:] == orgs[:-1]
     later, earlier = order[1:][same], order[:-1][same]
     if period is not None:
@@ -754,7 +838,7 @@ def _changes(
     latest_first = np.argsort(-ranks[later], kind="stable")
     later, earlier = later[latest_first], earlier[latest_first]
     return ChangeTable(
-        organisations=results.organisations[later],
+        organisations=shown[later],
         names=names[later],
         from_periods=results.periods[earlier],
         to_periods=results.periods[later],
@@ -777,21 +861,32 @@ def network_view(
         raise ConfigError(f"unknown period {period!r}", hint=f"the data's periods: {', '.join(results.period_values)}")
     period = None if period is None else str(period)
     periods = results.period_values if period is None else (period,)
+    from vises.report.disclosure import disclosure_of
+
+    disclosure = disclosure_of(options)
+    k = disclosure.k
     codes = (*dimension_codes(results), root_code(results))
     matrix = np.column_stack([results.score(code) for code in codes])
     rank_matrix = np.column_stack([results.ranks(code) for code in codes]) if options.ranks else None
+    count_matrix = np.column_stack([rank_counts(results, code) for code in codes]) if options.ranks else None
     names = names_column(results)
+    shown = results.organisations
+    if disclosure.public:
+        # By pseudonym only, and in pseudonym order: an order by code would give the codes away.
+        shown = disclosure.pseudonym_column(results.organisations)
+        names = np.full(len(results), None, dtype=object)
     ranks_of_period = period_ranks(results)
     # Latest period first (what a reader looks for), organisations in code order within it.
-    order = np.lexsort((results.organisations, -ranks_of_period))
+    order = np.lexsort((shown, -ranks_of_period))
     if period is not None:
         order = order[results.periods[order] == period]
     table = ScoreTable(
-        organisations=results.organisations[order],
+        organisations=shown[order],
         names=names[order],
         periods=results.periods[order],
         scores=matrix[order],
         ranks=None if rank_matrix is None else rank_matrix[order],
+        rank_counts=None if count_matrix is None else count_matrix[order],
     )
 
     aggregates = [*_aggregates_in_tree_order(results, root_code(results))[1:], root_code(results)]
@@ -801,6 +896,9 @@ def network_view(
         in_period = results.periods == one
         for code in aggregates:
             count, low, q1, median, q3, high, mean = _describe(results.score(code)[in_period])
+            hidden = 0 < count < k
+            if hidden:
+                low = q1 = median = q3 = high = mean = float("nan")
             distributions.append(
                 Distribution(
                     code=code,
@@ -813,37 +911,14 @@ def network_view(
                     q3=q3,
                     maximum=high,
                     mean=mean,
+                    suppressed=hidden,
                 )
             )
 
-    peer_groups = []
-    for attribute in PEER_ATTRIBUTES:
-        column = _attribute_column(results, attribute)
-        if column is None:
-            continue
-        present = column != None  # noqa: E711 - element-wise on an object array
-        groups = sorted({str(value) for value in column[present].tolist()})
-        if len(groups) < 2:
-            continue  # one group is the whole network again: nothing to compare
-        for one in periods[::-1]:
-            in_period = results.periods == one
-            for group in groups:
-                mask = present & (column == group) & in_period
-                if not mask.any():
-                    continue
-                block = matrix[mask]
-                with np.errstate(invalid="ignore"):
-                    counted = (~np.isnan(block)).sum(axis=0)
-                    means = np.where(counted > 0, np.nansum(block, axis=0) / np.maximum(counted, 1), np.nan)
-                peer_groups.append(
-                    PeerGroup(
-                        attribute=attribute,
-                        group=attribute_label(attribute, group, lang),
-                        period=one,
-                        count=int(mask.sum()),
-                        means=tuple(means.tolist()),
-                    )
-                )
+    groups = peer_groups(results, matrix, periods, lang, requested=options.peer_groups, k=k)
+    texts = network_texts(results, order, names[order], lang)
+    if disclosure.public:
+        texts = network_texts(results, order[:0], names[:0], lang)  # free text may name anyone
 
     return NetworkView(
         lang=lang,
@@ -852,11 +927,15 @@ def network_view(
         labels=tuple(results.label(code, lang) for code in codes),
         table=table,
         distributions=tuple(distributions),
-        peer_groups=tuple(peer_groups),
-        change_table=_changes(results, matrix, ranks_of_period, names, period),
+        peer_groups=groups,
+        change_table=_changes(results, matrix, ranks_of_period, names, period, shown),
         show_ranks=options.ranks,
         organisation_count=len(np.unique(table.organisations)),
-        narratives=network_texts(results, order, names[order], lang),
+        narratives=texts,
+        totals=network_totals(results, periods, lang, disclosure),
+        requirements=network_requirements(results, periods, lang, k=k),
+        public=disclosure.public,
+        min_group=k,
     )
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from vises.i18n import translate, unit_label
 from vises.report.narratives import network_texts
-from vises.report.views import names_column, period_ranks, profile_row, provenance, resolve
+from vises.report.views import names_column, period_ranks, profile_row, provenance, rank_counts, resolve
 from vises.report.xlsx_package import Column, Style, Workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +41,8 @@ INDICATORS, INDEX, RAW, COVERAGE, RANKS, NARRATIVES, PROVENANCE = (
     "narratives",
     "provenance",
 )
+#: How many rows of each period are ranked (the N of "rank 5 / N").
+RANKED = "ranked"
 #: The named styles every cell of the report uses.
 HEADER, TITLE, TEXT, SCORE, NUMBER, SHARE, RANK = (
     "vises header",
@@ -94,6 +96,10 @@ def render_xlsx(results: Results, request: ReportRequest, /) -> bytes:
     """The results as an Excel workbook (bytes): scores per level, raw values, coverage, ranks."""
     resolved = resolve(results, request, "xlsx")
     lang = resolved.lang
+    if resolved.view == "network" and resolved.options.public:
+        from vises.report.public import public_xlsx
+
+        return public_xlsx(results, resolved)
     if resolved.view == "profile":
         rows = np.array([profile_row(results, resolved)])
     else:
@@ -113,7 +119,14 @@ def render_xlsx(results: Results, request: ReportRequest, /) -> bytes:
     if resolved.options.ranks:
         ranked = [results.ranks(code) for code in results.codes]
         _data_sheet(book, RANKS, results, rows, list(results.codes), ranked, lang, RANK)
+        # Beside each rank, how many of its period are ranked: "5 / 33" is rank 5 of ranked 33.
+        counts = [rank_counts(results, code) for code in results.codes]
+        _data_sheet(book, RANKED, results, rows, list(results.codes), counts, lang, RANK)
     _narratives_sheet(book, results, rows, lang)
+    if resolved.options.staff and resolved.view == "network":
+        from vises.report.staff import staff_sheets
+
+        staff_sheets(book, results, resolved, rows)
     _provenance_sheet(book, results, lang)
     book.close()
     return buffer.getvalue()

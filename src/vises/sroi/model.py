@@ -400,6 +400,18 @@ def _check_outcome(
             f"{name}: start {outcome.start!r} must be a whole year >= 1 (1 = first year of the analysis)",
             f"{where}.start",
         )
+    elif _whole(outcome.duration, 1):
+        from vises.limits import current_limits, environment_name
+
+        reach, longest = outcome.start + outcome.duration - 1, current_limits().horizon_years
+        if reach > longest:
+            add(
+                f"{name}: starting in year {outcome.start} and lasting {outcome.duration} years, it reaches year "
+                f"{reach:,}, beyond the limit horizon_years = {longest:,}",
+                f"{where}.duration",
+                f"SROI guides count outcomes over a few years; if this horizon is meant, raise the limit: "
+                f"{environment_name('horizon_years')}={reach} or vises.use_limits(horizon_years={reach})",
+            )
     proxy = outcome.proxy
     if isinstance(proxy, str):
         if proxies is not None and proxy not in proxies:

@@ -24,8 +24,6 @@ from vises.sroi.model import ValueMap
 FRACTIONS = ("deadweight", "displacement", "attribution", "drop_off")
 OUTCOME_ASSUMPTIONS = ("proxy", "quantity", *FRACTIONS, "duration")
 ASSUMPTIONS = (*OUTCOME_ASSUMPTIONS, "discount_rate")
-#: The longest duration (years) the switching-value scan will try.
-MAX_DURATION = 100
 _MODES = ("relative", "absolute", "values")
 
 
@@ -363,10 +361,17 @@ def _bisect(f: Callable[[float], float], lo: float, hi: float) -> float | None:
     return 0.5 * (lo + hi)
 
 
+def _longest() -> int:
+    """The longest duration (years) the switching-value scan tries: the SROI horizon limit."""
+    from vises.limits import current_limits
+
+    return current_limits().horizon_years
+
+
 def _scan_years(ratio: Callable[[int], float], current: int) -> float | None:
     """The whole duration nearest ``current`` at which the ratio reaches 1:1 (or crosses it)."""
     above = ratio(current) >= 1.0
-    steps = range(current - 1, 0, -1) if above else range(current + 1, MAX_DURATION + 1)
+    steps = range(current - 1, 0, -1) if above else range(current + 1, _longest() + 1)
     for years in steps:
         if (ratio(years) >= 1.0) != above or ratio(years) == 1.0:
             return float(years)
@@ -376,7 +381,7 @@ def _scan_years(ratio: Callable[[int], float], current: int) -> float | None:
 def _scan_shift(ratio: Callable[[int], float], longest: int) -> float | None:
     """The whole number of years added to every duration at which the ratio reaches 1:1."""
     above = ratio(0) >= 1.0
-    steps = range(-1, -longest, -1) if above else range(1, MAX_DURATION + 1)
+    steps = range(-1, -longest, -1) if above else range(1, _longest() + 1)
     for shift in steps:
         if (ratio(shift) >= 1.0) != above or ratio(shift) == 1.0:
             return float(shift)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from vises.errors import GridError, GridValidationError, MethodError, PluginError, VisesError, did_you_mean
+from vises.limits import Limits, current_limits, environment_name
 from vises.model import Direction, Grid, Indicator, Kind, Method, Node
 from vises.validation.codes import code_problems
 from vises.validation.collection import derived_problems
@@ -26,7 +27,7 @@ from vises.validation.effective import (
     effective_normaliser,
     effective_treatment,
 )
-from vises.validation.limits import GridLimits, current_limits
+from vises.validation.requirements import requirement_problems
 
 # -- grid -----------------------------------------------------------------------------------------
 
@@ -89,6 +90,7 @@ class _GridChecker:
         self.check_stages()
         self.problems += code_problems(self.grid, iris_codes=self.iris_codes, file=self.file)
         self.problems += derived_problems(self.grid, file=self.file)
+        self.problems += requirement_problems(self.grid, file=self.file)
         return self.problems
 
     def check_codes(self) -> None:
@@ -463,28 +465,28 @@ class _GridChecker:
         return sorted(codes, key=lambda code: -depth[code])
 
 
-def _limit_problems(grid: Grid, limits: GridLimits, file: str | None) -> list[VisesError]:
+def _limit_problems(grid: Grid, limits: Limits, file: str | None) -> list[VisesError]:
     """A grid past a limit gets that one problem, before any other work is spent on it."""
     size = len(grid.nodes) + len(grid.indicators)
-    if size > limits.max_items:
+    if size > limits.grid_items:
         return [
             GridError(
-                f"the grid has {size:,} nodes and indicators, more than the limit of {limits.max_items:,}",
+                f"the grid has {size:,} nodes and indicators, more than the limit grid_items = {limits.grid_items:,}",
                 file=file,
                 path="indicators",
-                hint=f"raise the limit if the grid is meant to be this large: VISES_MAX_GRID_ITEMS={size}, "
-                f"or vises.grid_limits(max_items={size})",
+                hint="raise the limit if the grid is meant to be this large: "
+                f"{environment_name('grid_items')}={size}, or vises.use_limits(grid_items={size})",
             )
         ]
     levels = grid.index.levels
-    if levels > limits.max_levels:
+    if levels > limits.grid_levels:
         return [
             GridError(
-                f"the grid is {levels:,} levels deep, more than the limit of {limits.max_levels:,}",
+                f"the grid is {levels:,} levels deep, more than the limit grid_levels = {limits.grid_levels:,}",
                 file=file,
                 path="nodes",
-                hint=f"raise the limit if the grid is meant to be this deep: VISES_MAX_GRID_LEVELS={levels}, "
-                f"or vises.grid_limits(max_levels={levels})",
+                hint="raise the limit if the grid is meant to be this deep: "
+                f"{environment_name('grid_levels')}={levels}, or vises.use_limits(grid_levels={levels})",
             )
         ]
     return []
@@ -517,7 +519,7 @@ def validate_grid(
     treatments: Mapping[str, Any] | None = None,
     imputers: Mapping[str, Any] | None = None,
     iris_codes: Any = None,
-    limits: GridLimits | None = None,
+    limits: Limits | None = None,
 ) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent).
 
@@ -551,7 +553,7 @@ def check_grid(
     treatments: Mapping[str, Any] | None = None,
     imputers: Mapping[str, Any] | None = None,
     iris_codes: Any = None,
-    limits: GridLimits | None = None,
+    limits: Limits | None = None,
 ) -> Grid:
     """Return ``grid`` unchanged, or raise ``GridValidationError`` listing all its problems."""
     problems = validate_grid(
@@ -571,7 +573,6 @@ def check_grid(
 
 
 __all__ = [
-    "GridLimits",
     "check_grid",
     "effective_aggregator",
     "effective_imputation",
