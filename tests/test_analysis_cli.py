@@ -136,7 +136,7 @@ def test_trends_strengths_compare_and_stats(tables: Path) -> None:
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["summary"][0]["max_abs_rank_shift"] == 0
     done = runner.invoke(
-        cli, ["stats", CSV, "--grid", "wallonie.cisp", "--section", "consistency", "--missing", "complete"]
+        cli, ["stats", CSV, "--grid", "wallonie.cisp", "--section", "consistency", "--missing", "complete", "-l", "en"]
     )
     assert done.exit_code == 0 and "Complete rows" in done.output
 

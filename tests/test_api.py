@@ -69,7 +69,7 @@ def test_score_from_a_mapping_and_from_a_dataframe_agree():
     from_mapping = vises.score(grid, mapping)
     from_frame = vises.score(grid, pd.DataFrame(mapping))
     np.testing.assert_array_equal(from_mapping.scores, from_frame.scores)
-    frame = from_frame.to_frame()
+    frame = from_frame.to_frame().reset_index()
     assert list(frame.columns[:2]) == ["organisation", "period"] and len(frame) == 4
     records = from_mapping.to_records()
     assert records[0]["organisation"] == "a" and set(from_mapping.codes) <= set(records[0])

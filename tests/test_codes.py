@@ -252,3 +252,52 @@ def test_the_grid_namespace_must_be_a_base_iri(namespace: str, ok: bool) -> None
     assert (found == []) is ok
     if not ok:
         assert re.search(r"path 'namespace'.*not an absolute IRI", found[0])
+
+
+def _iris_grid(tmp_path: Path, iris: str) -> Path:
+    grid = tmp_path / "grid.toml"
+    grid.write_text(
+        f'code = "g"\n[[nodes]]\ncode = "root"\n[[indicators]]\ncode = "hours"\nparent = "root"\n'
+        f'external_ids = {{ iris = "{iris}" }}\n',
+        encoding="utf-8",
+    )
+    return grid
+
+
+def test_the_public_validate_grid_checks_iris_ids_against_a_code_list_file(tmp_path: Path) -> None:
+    codes = tmp_path / "iris.txt"
+    codes.write_text("PI4060\nOI8408\n", encoding="utf-8")
+    unknown = vises.load_grid(_iris_grid(tmp_path, "PI9999"), validate=False)
+    problems = vises.validate_grid(unknown, iris_codes=codes)
+    assert [(p.indicator, p.path) for p in problems] == [("hours", "indicators[0].external_ids.iris")]
+    assert "PI9999" in str(problems[0])
+    assert vises.validate_grid(unknown) == []  # the pattern alone is fine: no list, no list check
+    known = vises.load_grid(_iris_grid(tmp_path, "PI4060"), validate=False)
+    assert vises.validate_grid(known, iris_codes=codes) == []
+    assert vises.validate_grid(known, iris_codes=["OI8408"]) != []
+
+
+def test_vises_validate_iris_codes_checks_the_grid_with_or_without_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from vises.cli import cli
+
+    monkeypatch.delenv(IRIS_CODES_ENV, raising=False)
+    codes = tmp_path / "iris.txt"
+    codes.write_text("PI4060\n", encoding="utf-8")
+    grid = _iris_grid(tmp_path, "PI9999")
+    data = tmp_path / "data.csv"
+    data.write_text("organisation,period,hours\na,2019,3\n", encoding="utf-8")
+    runner = CliRunner()
+    alone = runner.invoke(cli, ["validate", "--grid", str(grid), "--iris-codes", str(codes)])
+    assert alone.exit_code == 2 and "PI9999" in alone.output and "grid.toml" in alone.output
+    with_data = runner.invoke(cli, ["validate", str(data), "--grid", str(grid), "--iris-codes", str(codes)])
+    assert with_data.exit_code == 2 and "PI9999" in with_data.output
+    unchecked = runner.invoke(cli, ["validate", str(data), "--grid", str(grid)])
+    assert unchecked.exit_code == 0, unchecked.output
+    fine = runner.invoke(cli, ["validate", "--grid", str(_iris_grid(tmp_path, "PI4060")), "--iris-codes", str(codes)])
+    assert fine.exit_code == 0 and "IRIS+ ids checked" in fine.output
+    missing = runner.invoke(cli, ["validate", "--grid", str(grid), "--iris-codes", str(tmp_path / "nope.ttl")])
+    assert missing.exit_code == 2 and "nope.ttl" in missing.output

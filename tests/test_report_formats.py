@@ -260,6 +260,7 @@ def test_json_content_is_the_whole_results(results):
         "records",
         "fitted",
         "evaluations",
+        "trends",  # the periods are years: each organisation's trend per dimension (test_report_network_trends)
     ]
     # The N of "rank 1 / N": how many rows of the period have a score, per code.
     in_2022 = results.periods == "2022"

@@ -327,7 +327,7 @@ def test_one_chart_per_dimension_whatever_the_network_size():
     )
     big = vises.score(report_grid(), data)
     page = render_html(big, ask(lang="en"))
-    assert page.count("<svg") == 1 + 3  # the median radar, then one chart per dimension
+    assert page.count("<svg") == 1 + 3 + 2  # the median radar, one chart per dimension, framework and correlations
     assert page.count("<tr hidden>") == n - 50  # paged: the script shows 50 rows at a time, print shows all
     assert "tr[hidden] { display: table-row !important; }" in page
     small = render_html(make_results(), ask(lang="en"))

@@ -8,7 +8,7 @@ end to end so that a caller's typo (``results.scroe``) is a type error, not a ru
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from vises.engine.load import load_data, load_grid, validate_data, validate_grid
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
     from vises.engine.compile import CompiledGrid
+    from vises.engine.load import DataSource
     from vises.engine.requirements import RequirementResults
     from vises.engine.results import Results
     from vises.engine.saved import SavedRound
@@ -62,12 +63,14 @@ def compile_grid(grid: Grid | PathLike, *, weighting: str | Mapping[str, float] 
 
 def score(
     grid: Grid | CompiledGrid | PathLike,
-    data: Dataset | PathLike | Any,
+    data: DataSource,
     *,
     weighting: str | Mapping[str, float] | None = None,
     pooling: Pooling | str | None = None,
     reference: Results | SavedRound | PathLike | Mapping[str, Mapping[str, Any]] | None = None,
     registry: Registry | None = None,
+    attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> Results:
     """Score ``data`` on ``grid``.
 
@@ -79,7 +82,9 @@ def score(
     A saved round (``load_round``, or the path of its file) is a reference too: scoring a new
     round against last year's keeps last year's published scores where they were.
     ``registry`` supplies the methods (default: the installed plugins'), e.g. a plugin's tests'
-    ``vises.testing.plugin_registry(hooks)``.
+    ``vises.testing.plugin_registry(hooks)``. ``attributes`` and ``ignore`` are ``load_data``'s:
+    columns of the data to keep as row descriptors (a candidate indicator the grid lacks) or to
+    leave out on purpose.
 
     The data is checked exactly as ``validate_data`` checks it (every problem at once, one
     ``DataValidationError``); warnings (``DataWarning``) name framing keyed to unknown codes and
@@ -97,12 +102,12 @@ def score(
     if isinstance(grid, CompiledGrid):
         if weighting is not None:
             raise TypeError("a compiled grid has its weights; apply the weighting before compiling")
-        dataset = load_data(data, grid=grid.grid, keep_problems=True)
+        dataset = load_data(data, grid=grid.grid, keep_problems=True, attributes=attributes, ignore=ignore)
         return run(grid, dataset, pooling=pooling, registry=methods, reference=reference)
     # A Grid object is validated once, when it is compiled; files are validated on loading so
     # their problems name the file.
     loaded = load_grid(grid, weighting=weighting, validate=not isinstance(grid, Grid))
-    dataset = load_data(data, grid=loaded, keep_problems=True)
+    dataset = load_data(data, grid=loaded, keep_problems=True, attributes=attributes, ignore=ignore)
     return run(loaded, dataset, pooling=pooling, registry=methods, reference=reference)
 
 
@@ -143,7 +148,7 @@ def write_data(dataset: Dataset, path: PathLike, *, format: str | None = None, n
     return write(dataset, path, format=format, neutralise=neutralise)
 
 
-def merge_data(*sources: Dataset | PathLike | Any, grid: Grid | PathLike | None = None) -> Dataset:
+def merge_data(*sources: DataSource, grid: Grid | PathLike | None = None) -> Dataset:
     """One dataset from several: datasets, data files, DataFrames or mappings (each read with ``grid``).
 
     Rows are concatenated; columns are the union (missing where an input lacks one); a column's

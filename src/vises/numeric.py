@@ -6,12 +6,15 @@
   ``tolerance`` is given.
 - ``spearman`` / ``spearman_matrix``: rank correlations over pairwise complete rows, as R's
   ``cor(method = "spearman", use = "pairwise.complete.obs")``; the matrix sorts each column once.
+- ``pearson_matrix``: Pearson correlations of every column pair over their pairwise complete rows
+  (analysis tables and the report's heat map).
 - ``skewness`` / ``kurtosis``: the sample statistics COINr's ``skew``/``kurt`` use.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -206,6 +209,34 @@ def spearman_matrix(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return r, pairs
 
 
+def masked_moments(block: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Pairwise-complete sums of every column pair at once: n, Σx (over j's rows), Σx², Σxy (centred)."""
+    present = ~np.isnan(block)
+    m = present.astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column: its NaN mean is never used
+        centred = block - np.nanmean(block, axis=0)
+    x = np.where(present, centred, 0.0)
+    n = m.T @ m
+    sx = x.T @ m  # [i, j]: sum of column i over rows where j is present too
+    sxx = (x * x).T @ m
+    sxy = x.T @ x
+    return n, sx, sxx, sxy
+
+
+def pearson_matrix(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pearson correlations of every column pair over their complete rows (R's ``pairwise.complete.obs``)."""
+    n, sx, sxx, sxy = masked_moments(np.asarray(block, dtype=np.float64))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = sxy - sx * sx.T / n
+        var_i = sxx - sx * sx / n
+        var_j = var_i.T
+        r = cov / np.sqrt(var_i * var_j)
+    spread = (var_i > 1e-12 * np.maximum(sxx, 1.0)) & (var_j > 1e-12 * np.maximum(sxx.T, 1.0)) & (n >= 2)
+    r = np.where(spread, np.clip(r, -1.0, 1.0), np.nan)
+    return r, n.astype(np.int64)
+
+
 # -- moments (COINr's skew and kurt) ---------------------------------------------------------------
 def skewness(x: np.ndarray) -> float:
     """Sample skewness as COINr's ``skew`` (e1071 type 2, Excel's SKEW); NaN below 3 values or no spread."""
@@ -239,4 +270,14 @@ def kurtosis(x: np.ndarray) -> float:
     return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
 
-__all__ = ["Ties", "kurtosis", "rank", "safe_divide", "skewness", "spearman", "spearman_matrix"]
+__all__ = [
+    "Ties",
+    "kurtosis",
+    "masked_moments",
+    "pearson_matrix",
+    "rank",
+    "safe_divide",
+    "skewness",
+    "spearman",
+    "spearman_matrix",
+]

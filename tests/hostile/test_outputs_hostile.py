@@ -356,7 +356,8 @@ def test_svg_charts_draw_hostile_labels_as_text():
     label = "</svg><script>alert(1)</script> ]]> &amp; \x1b[31mred"
     page = render(hostile_results(label=label), "html", lang="en")
     charts = re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
-    assert len(charts) == 1 + 3  # the radar and one chart per dimension, none cut short by the label
+    # The radar, one chart per dimension, the framework and the correlations, none cut short by the label.
+    assert len(charts) == 1 + 3 + 2
     texts = []
     for chart in charts:
         root = ET.fromstring(chart)  # each chart stands alone as XML: nothing in it was read as markup
@@ -367,6 +368,7 @@ def test_svg_charts_draw_hostile_labels_as_text():
             "tspan",
             "path",
             "rect",
+            "circle",
             "g",
         }
         texts += ["".join(element.itertext()) for element in root.iter("{http://www.w3.org/2000/svg}title")]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
+from vises.engine.arrays import frozen, indicator_codes, none, period_rows, whole
 from vises.errors import ConfigError, DataError, GridValidationError
 from vises.model import Dataset, Grid, Method
 
@@ -19,18 +19,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Rows are keyed "period<US>organisation": sorting the keys sorts by period, then organisation.
 SEP = "\x1f"
 LANGS = (None, "fr", "nl", "en")
-
-
-def frozen(array: np.ndarray) -> np.ndarray:
-    """A read-only view, so a frozen result cannot be changed through its arrays."""
-    view = np.asarray(array).view()
-    view.setflags(write=False)
-    return view
-
-
-def none(x: float | None) -> float | None:
-    """``None`` for NaN, so records are JSON-ready."""
-    return None if x is None or math.isnan(x) else float(x)
 
 
 def labels_of(results: Results, code: str) -> dict[str | None, str]:
@@ -102,13 +90,6 @@ def check_runs(runs: int, *, rows: int | None = None, what: str | None = None) -
         raise exceeded("sensitivity_cells", runs * rows, f"{runs:,} runs × {rows:,} rows", path="runs")
 
 
-def whole(value: Any, name: str, *, minimum: int = 1) -> int:
-    """A whole number >= ``minimum`` (not a bool), else a ``ConfigError`` naming the argument."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ConfigError(f"{name} must be a whole number >= {minimum}, got {value!r}", path=name)
-    return value
-
-
 def as_method(value: str | Method | Mapping[str, Any], path: str) -> Method:
     """A method given by name, as a ``Method``, or as a table ``{method = ..., params...}``."""
     if isinstance(value, Method):
@@ -152,23 +133,6 @@ def with_methods(
 
 
 # -- reading a Results ------------------------------------------------------------------------------
-def period_rows(results: Results, period: str | None) -> np.ndarray:
-    """The row indices of one period (all rows when ``period`` is None)."""
-    if period is None:
-        return np.arange(len(results))
-    if str(period) not in results.period_values:
-        raise ConfigError(
-            f"period {period!r} is not in the results",
-            path="period",
-            hint=f"periods: {', '.join(results.period_values)}",
-        )
-    return np.flatnonzero(results.periods == str(period))
-
-
-def indicator_codes(results: Results) -> tuple[str, ...]:
-    return tuple(code for code in results.codes if results.is_indicator(code))
-
-
 def measured(results: Results, code: str) -> np.ndarray:
     """Rows where the indicator holds a value that was collected (not missing, not imputed)."""
     return np.asarray(~np.isnan(results.raw(code)) & ~results.imputed(code))

@@ -16,7 +16,7 @@ mean, say); vises scores the kept units again, imputation included, so only they
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,19 +67,23 @@ def load_spec(spec: BuildSpec | Mapping[str, Any] | str | os.PathLike[str]) -> B
     return read_build_spec(spec)
 
 
-def _dataset(data: Any, grid: Grid, meta: str | os.PathLike[str] | None) -> Dataset:
+def _dataset(
+    data: Any, grid: Grid, meta: str | os.PathLike[str] | None, attributes: Sequence[str], ignore: Sequence[str]
+) -> Dataset:
     from vises.engine.load import load_data
+    from vises.io.layout import Declared
 
+    declared = Declared(attributes=tuple(attributes), ignore=tuple(ignore))
     if hasattr(data, "columns") and hasattr(data, "iloc") and "uCode" in data.columns:
         from vises.io.coinr import read_coinr_frame
 
-        return read_coinr_frame(data, grid=grid, meta=meta)
+        return read_coinr_frame(data, grid=grid, meta=meta, declared=declared)
     if meta is not None and not isinstance(data, (Dataset, Mapping)) and Path(data).suffix.lower() == ".csv":
         from vises.io.coinr import is_coinr_data, read_coinr_data
 
         if is_coinr_data(data):
-            return read_coinr_data(data, grid=grid, meta=meta)
-    return load_data(data, grid=grid)
+            return read_coinr_data(data, grid=grid, meta=meta, declared=declared)
+    return load_data(data, grid=grid, attributes=attributes, ignore=ignore)
 
 
 def build(
@@ -89,12 +93,15 @@ def build(
     spec: BuildSpec | Mapping[str, Any] | str | os.PathLike[str],
     meta: str | os.PathLike[str] | None = None,
     weighting: str | Mapping[str, float] | None = None,
+    attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> Build:
     """Build and score ``data`` (a file, a DataFrame, COINr's iData included) on ``grid`` (an iMeta
     table, any grid file or a registered name) with the steps of ``spec``.
 
     ``meta`` is the iMeta table naming iData's group and denominator columns when ``grid`` is not
     that table or ``data`` is a DataFrame (by default an ``iMeta.csv`` beside the data file).
+    ``attributes`` and ``ignore`` are ``vises.load_data``'s (columns kept as descriptors, or left out).
     """
     from vises.engine.load import load_grid
     from vises.engine.score import score
@@ -106,7 +113,7 @@ def build(
         meta = grid
     built = load_grid(apply_build_spec(load_grid(grid, weighting=weighting), chosen))
     registry = get_registry()
-    dataset = _dataset(data, built, meta)
+    dataset = _dataset(data, built, meta, attributes, ignore)
     results = score(built, dataset, registry=registry)
     screening = None
     rule = chosen.screen
@@ -120,9 +127,14 @@ def build(
             include=rule.include,
             exclude=rule.exclude,
         )
+        recorded = screening.to_provenance()
+        names = results.organisation_names()  # before the units screened out leave the data
+        for unit in recorded["screened_out"]:
+            if unit["organisation"] in names:
+                unit["name"] = names[unit["organisation"]]
         if not screening.included.all():
             results = score(built, screened_dataset(dataset, screening), registry=registry)
-        results.provenance["screening"] = screening.to_provenance()
+        results.provenance["screening"] = recorded
     results.provenance["build_spec"] = _plain(unstructure(chosen))
     return Build(results=results, grid=built, spec=chosen, screening=screening)
 

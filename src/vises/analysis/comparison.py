@@ -163,6 +163,12 @@ class Comparison:
                 "present",
             )
         ]
+        title = f"{self.labels.get(lang, self.code)} ({self.code})"
+        return "\n\n".join([title, table(body, headers), self.summary_table(lang)])
+
+    def summary_table(self, lang: str | None = None) -> str:
+        """Per period: rows compared, mean and max |rank shift|, Spearman, who enters and leaves the top k."""
+        w = lang or "en"
         summary = [
             (
                 s.period,
@@ -179,14 +185,7 @@ class Comparison:
             word(k, w, k=self.top)
             for k in ("period", "compared", "mean_shift", "max_shift", "spearman", "entering", "leaving")
         ]
-        title = f"{self.labels.get(lang, self.code)} ({self.code})"
-        return "\n\n".join(
-            [
-                title,
-                table(body, headers),
-                table(summary, summary_headers),
-            ]
-        )
+        return table(summary, summary_headers)
 
 
 def _shift_stats(shift: np.ndarray) -> tuple[float, float]:

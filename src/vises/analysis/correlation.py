@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -28,6 +27,7 @@ from vises.analysis._common import (
 )
 from vises.analysis.words import MISSING, number, stats_word, table
 from vises.errors import ConfigError
+from vises.numeric import masked_moments, pearson_matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.results import Results
@@ -49,37 +49,9 @@ Missing = Literal["pairwise", "complete"]
 
 
 # -- matrices ---------------------------------------------------------------------------------------
-def _masked_moments(block: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Pairwise-complete sums of every column pair at once: n, Σx (over j's rows), Σx², Σxy (centred)."""
-    present = ~np.isnan(block)
-    m = present.astype(np.float64)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column: its NaN mean is never used
-        centred = block - np.nanmean(block, axis=0)
-    x = np.where(present, centred, 0.0)
-    n = m.T @ m
-    sx = x.T @ m  # [i, j]: sum of column i over rows where j is present too
-    sxx = (x * x).T @ m
-    sxy = x.T @ x
-    return n, sx, sxx, sxy
-
-
-def pearson_matrix(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pearson correlations of every column pair over their complete rows (R's ``pairwise.complete.obs``)."""
-    n, sx, sxx, sxy = _masked_moments(np.asarray(block, dtype=np.float64))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = sxy - sx * sx.T / n
-        var_i = sxx - sx * sx / n
-        var_j = var_i.T
-        r = cov / np.sqrt(var_i * var_j)
-    spread = (var_i > 1e-12 * np.maximum(sxx, 1.0)) & (var_j > 1e-12 * np.maximum(sxx.T, 1.0)) & (n >= 2)
-    r = np.where(spread, np.clip(r, -1.0, 1.0), np.nan)
-    return r, n.astype(np.int64)
-
-
 def _pairwise_covariance(block: np.ndarray) -> np.ndarray:
     """R's ``cov(x, use = "pairwise.complete.obs")``: each pair over its complete rows, n − 1; NaN below 2."""
-    n, sx, _, sxy = _masked_moments(block)
+    n, sx, _, sxy = masked_moments(block)
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (sxy - sx * sx.T / n) / (n - 1)
     return np.where(n >= 2, cov, np.nan)

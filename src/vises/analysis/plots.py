@@ -72,19 +72,14 @@ def _plain(ax: Any) -> None:
 # -- framework --------------------------------------------------------------------------------------
 def framework(results: Results, *, lang: str | None = None, fmt: str = "svg") -> bytes:
     """The grid as a sunburst; wedge angles are effective weights, one colour per top-level dimension."""
+    from vises.engine.framework import wedges
+
     compiled = results.compiled
-    share: dict[str, float] = {compiled.root: 1.0}
-    start: dict[str, float] = {compiled.root: 0.0}
-    colour: dict[str, str] = {}
+    laid = wedges(compiled)
+    share = {w.code: w.share for w in laid}
+    start = {w.code: w.start for w in laid}
+    colour = {w.code: PALETTE[w.dimension % len(PALETTE)] for w in laid if w.depth > 0}
     depth_max = max(compiled.depth_of.values())
-    for node in reversed(compiled.nodes):  # top-down
-        total = float(node.weights.sum()) or 1.0
-        at = start[node.code]
-        for index, (child, weight) in enumerate(zip(node.children, node.weights.tolist(), strict=True)):
-            share[child] = share[node.code] * weight / total
-            start[child] = at
-            at += share[child]
-            colour[child] = PALETTE[index % len(PALETTE)] if node.code == compiled.root else colour[node.code]
     size = 6.0 + min(depth_max, 4)
     figure = _figure(size, size)
     ax = figure.add_subplot()

@@ -83,8 +83,15 @@ class Screening:
             "include": list(self.forced_in),
             "exclude": list(self.forced_out),
             "screened_out": [
-                {"organisation": org, "period": period, "reason": reason} for org, period, reason in self.excluded
+                {
+                    "organisation": str(self.organisations[i]),
+                    "period": str(self.periods[i]),
+                    "availability": none(float(self.availability[i])),
+                    "reason": str(self.reasons[i]),
+                }
+                for i in np.flatnonzero(~self.included).tolist()
             ],
+            "total": len(self),
             "kept": int(self.included.sum()),
         }
 

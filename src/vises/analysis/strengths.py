@@ -1,12 +1,11 @@
 """Strengths and weaknesses of one organisation (COINr's ``get_str_weak``): its best and worst ranks.
 
-Each scored indicator is ranked among the organisations of the same period (on its score, so a
-lower-is-better indicator is already turned the right way; 1 = best, ties share the lowest rank).
-The organisation's indicators are sorted by its rank: the first ``top`` are its strengths, the
-last ``bottom`` its weaknesses. As in COINr, an indicator on which it ranks last (tied at the
-bottom, typically a run of zeros) is left out unless ``keep_last=True``, indicators where it has
-no value are left out, and ``unique_share`` leaves out indicators whose share of distinct values
-in the period is at most that (mostly identical values rank nothing).
+The numbers are ``vises.engine.strengths`` (the report's profile shows the same); this module adds
+the plain-text table and keeps the analysis names. Each scored indicator is ranked among the
+organisations of the same period (on its score, so a lower-is-better indicator is already turned
+the right way; 1 = best, ties share the lowest rank); the first ``top`` are the organisation's
+strengths, the last ``bottom`` its weaknesses; an indicator it ranks last on (tied at the bottom)
+is left out unless ``keep_last=True``, as are indicators where it has no value.
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import numpy as np
 
-from vises.analysis._common import indicator_codes, period_rows, whole
 from vises.analysis.words import MISSING, number, rank_text, table, word
-from vises.errors import ConfigError
+from vises.engine.strengths import Standing, Standings, standings
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.results import Results
@@ -27,37 +24,8 @@ __all__ = ["Standing", "StrengthsWeaknesses", "strengths_weaknesses"]
 
 
 @attrs.frozen(kw_only=True)
-class Standing:
-    """One indicator of the list: its rank among ``ranked`` organisations, raw value and dimension."""
-
-    code: str
-    label: str
-    dimension: str | None
-    rank: int
-    ranked: int
-    value: float
-    unit: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = attrs.asdict(self)
-        data["value"] = None if self.value != self.value else self.value
-        return data
-
-
-@attrs.frozen(kw_only=True)
-class StrengthsWeaknesses:
+class StrengthsWeaknesses(Standings):
     """The strengths (best ranks first) and weaknesses (worst last) of one organisation in one period."""
-
-    organisation: str
-    period: str
-    strengths: tuple[Standing, ...]
-    weaknesses: tuple[Standing, ...]
-
-    def to_records(self) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "strengths": [s.to_dict() for s in self.strengths],
-            "weaknesses": [s.to_dict() for s in self.weaknesses],
-        }
 
     def table(self, lang: str | None = None) -> str:
         w = lang or "en"
@@ -103,58 +71,15 @@ def strengths_weaknesses(
     latest) by rank among that period's organisations. ``level`` names the dimension shown (a depth,
     1 = the root's children; default: each indicator's parent, COINr's ``report_level = 2``).
     """
-    whole(top, "top", minimum=0)
-    whole(bottom, "bottom", minimum=0)
-    if unique_share is not None and (
-        isinstance(unique_share, bool) or not isinstance(unique_share, (int, float)) or not 0 <= unique_share <= 1
-    ):
-        raise ConfigError(f"unique_share must be a share between 0 and 1, got {unique_share!r}", path="unique_share")
-    row = results.row(organisation, period)
-    chosen_period = str(results.periods[row])
-    rows = period_rows(results, chosen_period)
-    items: list[tuple[float, int, Standing]] = []
-    for position, code in enumerate(indicator_codes(results)):
-        ranks = results.ranks(code)
-        mine = float(ranks[row])
-        if mine != mine:
-            continue
-        scored = ranks[rows][~np.isnan(ranks[rows])]
-        if not keep_last and mine == scored.max() and scored.size > 1:
-            continue
-        if unique_share is not None:
-            raw = results.raw(code)[rows]
-            distinct = np.unique(raw[~np.isnan(raw)]).size + int(np.isnan(raw).any())
-            if distinct / raw.size <= unique_share:
-                continue
-        items.append(
-            (
-                mine,
-                position,
-                Standing(
-                    code=code,
-                    label=results.label(code, lang),
-                    dimension=_dimension(results, code, level),
-                    rank=int(mine),
-                    ranked=int(scored.size),
-                    value=float(results.raw(code)[row]),
-                    unit=results.unit(code),
-                ),
-            )
-        )
-    items.sort(key=lambda item: (item[0], item[1]))
-    ordered = tuple(item[2] for item in items)
-    return StrengthsWeaknesses(
-        organisation=str(organisation),
-        period=chosen_period,
-        strengths=ordered[:top],
-        weaknesses=ordered[max(0, len(ordered) - bottom) :] if bottom else (),
+    return standings(
+        results,
+        organisation,
+        period,
+        top=top,
+        bottom=bottom,
+        keep_last=keep_last,
+        unique_share=unique_share,
+        level=level,
+        lang=lang,
+        kind=StrengthsWeaknesses,
     )
-
-
-def _dimension(results: Results, code: str, level: int | None) -> str | None:
-    if level is None:
-        return results.parent(code)
-    above: str | None = code
-    while above is not None and results.depth(above) > level:
-        above = results.parent(above)
-    return above if above is not None and results.depth(above) == level else None

@@ -18,6 +18,7 @@ import click
 from vises.errors import ReportError
 
 if __import__("typing").TYPE_CHECKING:  # pragma: no cover
+    from vises.model import Dataset
     from vises.plugins.registry import Registry
 
 LANGS = ("fr", "nl", "en")
@@ -165,6 +166,31 @@ def output_option(
     *, help: str = "Write to this file (atomically) instead of stdout.", required: bool = False
 ) -> Callable[[F], F]:
     return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=required, help=help)
+
+
+def columns_options(command: F) -> F:
+    """``--attribute COL`` and ``--ignore COL`` on every command that reads a data file."""
+    command = click.option(
+        "--ignore",
+        "ignore",
+        multiple=True,
+        metavar="COLUMN",
+        help="Leave this column of the data out on purpose (named on stderr and in the provenance); repeatable.",
+    )(command)
+    return click.option(
+        "--attribute",
+        "attributes",
+        multiple=True,
+        metavar="COLUMN",
+        help="Keep this column of the data as a row descriptor, e.g. a candidate indicator the grid does not "
+        "have yet; repeatable.",
+    )(command)
+
+
+def note_ignored(dataset: Dataset) -> None:
+    """Say on stderr which columns were left out on request, so nothing is dropped unseen."""
+    if dataset.ignored:
+        click.echo(f"Note: left out on request (--ignore): {', '.join(map(repr, dataset.ignored))}", err=True)
 
 
 def format_by_suffix(

@@ -4,38 +4,70 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from vises.cli.common import (
     DATA,
     check_written,
+    columns_options,
     force_option,
     grid_option,
     lang_option,
+    note_ignored,
     output_option,
     progress,
     refuse_overwriting_input,
     report_format_for,
 )
-from vises.errors import ReportError, ValidationError
+from vises.errors import ConfigError, ReportError, ValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.model import Grid
 
 
 @click.command()
-@click.argument("data", type=DATA)
+@click.argument("data", type=DATA, required=False)
 @grid_option()
-def validate(data: Path, grid_name: str) -> None:
-    """Check a dataset against a grid and report every problem at once (exit 1 if invalid)."""
+@click.option(
+    "--iris-codes",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Check the grid's IRIS+ ids against this code list (IrisMetric53.ttl, a CSV with an ID column, "
+    "or one id a line); default: the VISES_IRIS_CODES file, if set.",
+)
+@columns_options
+def validate(
+    data: Path | None, grid_name: str, iris_codes: Path | None, attributes: tuple[str, ...], ignore: tuple[str, ...]
+) -> None:
+    """Check a dataset against a grid and report every problem at once (exit 1 if invalid).
+
+    Without DATA, only the grid is checked (its structure, methods, codes and IRIS+ ids).
+    """
+    import vises
+    from vises.errors import GridValidationError
+
+    grid = vises.load_grid(grid_name, validate=False)
+    file = _grid_file(grid_name)
+    grid_problems = vises.validate_grid(grid, file=file, iris_codes=iris_codes)
+    if grid_problems:
+        raise GridValidationError(grid_problems, what=f"grid {grid.code!r}" + (f" ({file})" if file else ""))
+    if data is None:
+        if attributes or ignore:
+            raise ConfigError("--attribute and --ignore choose columns of DATA", hint="give the data file too")
+        counted = f"{len(grid.indicators)} indicators"
+        click.echo(f"grid {grid.code!r}: {counted}" + (", IRIS+ ids checked" if iris_codes else "") + ": valid.")
+        return
     import numpy as np
 
-    import vises
     from vises.engine.score import emit_warnings
     from vises.validation.dataset import check_dataset
 
-    grid = vises.load_grid(grid_name)
     # Cell problems are kept with the dataset, so validation lists them with its own: one pass
     # (the checks vises.validate_data runs, kept here for the derived indicators' values).
-    dataset = vises.load_data(data, grid=grid, keep_problems=True)
+    dataset = vises.load_data(data, grid=grid, keep_problems=True, attributes=attributes, ignore=ignore)
+    note_ignored(dataset)
     checked = check_dataset(grid, dataset, file=dataset.source)
     emit_warnings(checked.warnings)
     if checked.problems:
@@ -64,6 +96,23 @@ def validate(data: Path, grid_name: str) -> None:
         + (f", {not_applicable} not applicable" if not_applicable else "")
         + ": ready to score."
     )
+
+
+def _reference(grid: Grid, reference: Path | None, attributes: tuple[str, ...], ignore: tuple[str, ...]) -> Any:
+    """What ``--reference`` names: a round file (``.json``), read back; else a data file, scored on the
+    same grid with the same declared columns, so its fitted parameters fit DATA's."""
+    import vises
+
+    if reference is None:
+        return None
+    if reference.suffix.lower() == ".json":
+        return vises.load_round(reference)
+    return vises.score(grid, reference, attributes=attributes, ignore=ignore)
+
+
+def _grid_file(grid_name: str) -> str | None:
+    """The grid's file, named in its problems (``None`` for a registered grid)."""
+    return grid_name if Path(grid_name).is_file() else None
 
 
 @click.command()
@@ -111,9 +160,13 @@ def validate(data: Path, grid_name: str) -> None:
 )
 @click.option(
     "--reference",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A round file (vises round's private/round-<name>.json): score on its scale instead of fitting anew.",
+    "reference",
+    type=DATA,
+    help="Score on another scale instead of fitting anew: a round file (vises round's private/round-<name>.json), "
+    "or a data file (the network's, say) scored on the same grid, whose fitted normalisation, imputation and "
+    "treatment are reused.",
 )
+@columns_options
 @force_option
 def score(
     data: Path,
@@ -129,6 +182,8 @@ def score(
     spec_file: Path | None,
     width: int | None,
     reference: Path | None,
+    attributes: tuple[str, ...],
+    ignore: tuple[str, ...],
     force: bool,
 ) -> None:
     """Score a dataset on a grid and write a report (on a saved round's scale with --reference)."""
@@ -142,6 +197,10 @@ def score(
         refuse_overwriting_input(output, data, grid_name, force=force)
         if reference is not None:
             check_written(output, [reference.resolve()], force=force)
+    if reference is not None and spec_file is not None:
+        raise ConfigError(
+            "--reference and --spec do not go together", hint="a build spec fits its own scale; leave one out"
+        )
     format_name, spec = report_format_for(format_name, output)
     if output is None and spec.binary:
         raise ReportError(
@@ -151,19 +210,22 @@ def score(
     with recording_reads() as read, progress(steps) as advance:
         grid = vises.load_grid(grid_name, weighting=weighting)
         advance()
-        if spec_file is not None and reference is not None:
-            from vises.errors import ConfigError
-
-            raise ConfigError("--spec and --reference do not go together", hint="a build spec fits its own scale")
         if spec_file is None:
-            results = vises.score(grid, data, reference=None if reference is None else vises.load_round(reference))
+            results = vises.score(
+                grid,
+                data,
+                attributes=attributes,
+                ignore=ignore,
+                reference=_reference(grid, reference, attributes, ignore),
+            )
         else:  # a COINr build: the spec's steps, units screened out named on stderr (and in the provenance)
             from vises.analysis.coinr_build import build
 
-            built = build(grid_name, data, spec=spec_file, weighting=weighting)
+            built = build(grid_name, data, spec=spec_file, weighting=weighting, attributes=attributes, ignore=ignore)
             results = built.results
             for note in built.notes:
                 click.echo(f"Note: {note}", err=True)
+        note_ignored(results.dataset)
         advance()
         options: dict[str, int] = {} if indent is None else {"indent": indent}
         if format_name == "table":

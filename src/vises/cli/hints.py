@@ -33,8 +33,15 @@ KEYWORDS: dict[str, str] = {
     "author": "--author",
     "output": "--output",
     "data": "--data",
+    "attributes": "--attribute",
+    "ignore": "--ignore",
 }
-_KEYWORD = re.compile(r"\b(?P<name>[a-z_]+)=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[\w.<>/-]+))?")
+#: ``name=value``: a quoted text, a bare word, or a list of one quoted text (``attributes=['x']``).
+_KEYWORD = re.compile(
+    r"\b(?P<name>[a-z_]+)=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'"
+    r"|\[(?:\"(?P<ldq>[^\"]*)\"|'(?P<lsq>[^']*)')\]|(?P<bare>[\w.<>/-]+))?"
+)
+_VALUE_GROUPS = ("dq", "sq", "ldq", "lsq", "bare")
 
 
 def command_options(command: click.Command | None) -> set[str]:
@@ -51,7 +58,7 @@ def cli_hint(hint: str, options: set[str], keywords: Mapping[str, str] = KEYWORD
         option = keywords.get(found.group("name"))
         if option is None or option not in options:
             return found.group(0)
-        value = next((v for v in (found.group("dq"), found.group("sq"), found.group("bare")) if v is not None), None)
+        value = next((v for v in (found.group(group) for group in _VALUE_GROUPS) if v is not None), None)
         if value is None:
             return option
         return f"{option} {value if value.startswith('<') else shlex.quote(value)}"

@@ -12,10 +12,12 @@ import click
 from vises.cli.common import (
     LazyChoice,
     check_written,
+    columns_options,
     force_option,
     format_by_suffix,
     grid_option,
     lang_option,
+    note_ignored,
     output_option,
 )
 
@@ -48,6 +50,7 @@ SUFFIXES = {"table": ".txt", "markdown": ".md", "json": ".json", "html": ".html"
 )
 @grid_option(required=False, help="The grid of --data: a file or a registered grid name.")
 @lang_option(help="Language of the report's words and labels (default: English).")
+@columns_options
 @force_option
 def sroi(
     model: str,
@@ -57,6 +60,8 @@ def sroi(
     data: str | None,
     grid_name: str | None,
     lang: str | None,
+    attributes: tuple[str, ...],
+    ignore: tuple[str, ...],
     force: bool,
 ) -> None:
     """Compute the social return on investment of the value map MODEL (TOML, YAML or JSON).
@@ -70,6 +75,8 @@ def sroi(
     fmt = format_by_suffix(fmt, output, {name: SUFFIXES.get(name, f".{name}") for name in FORMATS}, default="table")
     if (data is None) != (grid_name is None):
         raise ConfigError("--data and --grid go together", hint="give both, or neither when every quantity is a number")
+    if data is None and (attributes or ignore):
+        raise ConfigError("--attribute and --ignore choose columns of --data", hint="give --data and --grid too")
     from pathlib import Path
 
     from vises.io.read_log import recording_reads
@@ -79,7 +86,8 @@ def sroi(
         if data is not None and grid_name is not None:
             import vises
 
-            results = vises.score(vises.load_grid(grid_name), data)
+            results = vises.score(vises.load_grid(grid_name), data, attributes=attributes, ignore=ignore)
+            note_ignored(results.dataset)
         value_map = load_model(model)
     result = evaluate(value_map, results=results)
     report = sensitivity(value_map, results=results) if with_sensitivity else None

@@ -201,6 +201,10 @@ class Weighting:
     plugin: str | None = None
 
 
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class ReadRequest:
     """What a reader is asked for besides the file: the grid to read against, and how to find one.
@@ -209,12 +213,16 @@ class ReadRequest:
     without breaking the readers plugins already ship. ``grid`` is the grid the caller scores on
     (``None``: the file may name its own, e.g. a template); ``resolve_grid`` turns a grid code
     into a ``Grid`` (the registry's lookup, given by the caller so a reader never reaches up to
-    the plugin host); ``attributes`` are extra columns the caller declares as row descriptors.
+    the plugin host); ``attributes`` are extra columns the caller declares as row descriptors
+    (kept in ``Dataset.attributes`` whatever the grid) and ``ignore`` columns to leave out on
+    purpose (named in ``Dataset.ignored``). A reader that cannot honour them may leave them: the
+    caller checks that each declared column was kept or left out as asked.
     """
 
     grid: Grid | None = None
     resolve_grid: Callable[[str], Grid] | None = None
-    attributes: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    ignore: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
 
 class ReadFunction(Protocol):

@@ -8,7 +8,7 @@ so they never reach up to the plugin host themselves. Features and the facade lo
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +18,19 @@ from vises.contract.records import ReadRequest
 from vises.errors import ConfigError, DataError, VisesError
 from vises.model import Dataset, Grid
 
+PathLike = str | os.PathLike[str]
+
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import TypeAlias
+
+    import pandas as pd
+
+    from vises.io.layout import Declared
     from vises.limits import Limits
     from vises.plugins.registry import Registry
 
-PathLike = str | os.PathLike[str]
+    #: What data may be given as: a ``Dataset``, a data file, a pandas DataFrame, a mapping of columns.
+    DataSource: TypeAlias = Dataset | PathLike | pd.DataFrame | Mapping[str, Any]
 
 _GRID_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 
@@ -108,15 +116,22 @@ def _apply_weighting(grid: Grid, weighting: str | Mapping[str, float]) -> Grid:
 
 
 def load_data(
-    source: Dataset | PathLike | Any,
+    source: DataSource,
     *,
     grid: Grid | None = None,
     evaluations: PathLike | None = None,
     keep_problems: bool = False,
+    attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> Dataset:
     """Read a dataset from a file (by suffix, through the registered readers), a DataFrame or a
     mapping of columns. A sibling ``<name>.evaluations.toml`` (or ``evaluations=``) adds the VISES
     framing: organisation profiles, evaluative questions, stakeholders, methods, narrative.
+
+    ``attributes`` names more columns to keep as row descriptors (beside ``family``, ``region``,
+    ``size``, ``name``), e.g. a candidate indicator the grid does not have yet; ``ignore`` names
+    columns to leave out on purpose (``Dataset.ignored`` lists them). Each must be a column of the
+    data and not an indicator of the grid.
 
     A file that cannot be read as a table (not found, not a workbook, no organisation column, a
     repeated column, a limit of ``vises.Limits`` passed) raises at once. Problems of single cells
@@ -124,21 +139,29 @@ def load_data(
     formula) are raised together as a ``DataValidationError``; with ``keep_problems=True`` the
     dataset is returned instead, those cells left missing and the problems in
     ``Dataset.read_problems``, so validation can report them with its own in one pass."""
+    from vises.io.layout import Declared
+
+    declared = Declared(attributes=_names(attributes, "attributes"), ignore=_names(ignore, "ignore"))
     if isinstance(source, Dataset):
+        if declared:
+            raise ConfigError(
+                "attributes= and ignore= choose what a reader keeps; this Dataset has been read already",
+                hint="give them when reading the file, DataFrame or mapping, or build the Dataset with them",
+            )
         dataset = source
     elif isinstance(source, Mapping):
         from vises.io.frames import from_columns
 
-        dataset = from_columns(source, grid=grid, keep_problems=True)
+        dataset = from_columns(source, grid=grid, keep_problems=True, declared=declared)
     elif hasattr(source, "columns") and hasattr(source, "iloc"):
         from vises.io.frames import from_frame
 
         if "uCode" in source.columns:  # COINr's iData as a DataFrame
             from vises.io.coinr import read_coinr_frame
 
-            dataset = read_coinr_frame(source, grid=grid)
+            dataset = read_coinr_frame(source, grid=grid, declared=declared)
         else:
-            dataset = from_frame(source, grid=grid, keep_problems=True)
+            dataset = from_frame(source, grid=grid, keep_problems=True, declared=declared)
     else:
         from vises.io.read_log import note_read
 
@@ -146,11 +169,13 @@ def load_data(
         if not path.is_file():
             raise DataError("data file not found", file=str(source), hint="check the path")
         note_read(path)
-        dataset = _read_data_file(path, grid)
+        dataset = _read_data_file(path, grid, declared)
         if evaluations is None:
             sibling = path.with_name(path.stem + ".evaluations.toml")
             if sibling.is_file():
                 evaluations = sibling
+    if declared:
+        dataset = _check_declared(dataset, declared)
     if dataset.read_problems and not keep_problems:
         from vises.io.frames import finish
 
@@ -167,30 +192,84 @@ def load_data(
     return dataset
 
 
-def _read_data_file(path: Path, grid: Grid | None) -> Dataset:
+def _names(value: Sequence[str], keyword: str) -> tuple[str, ...]:
+    """Column names given to ``attributes=`` / ``ignore=``: a list of texts (one text is one name)."""
+    names = (value,) if isinstance(value, str) else tuple(value)
+    bad = [name for name in names if not isinstance(name, str) or not name.strip()]
+    if bad:
+        raise ConfigError(f"{keyword}= expects column names, got {bad[0]!r}", path=keyword)
+    return tuple(name.strip() for name in names)
+
+
+def _read_data_file(path: Path, grid: Grid | None, declared: Declared) -> Dataset:
     if path.suffix.lower() == ".csv":
         from vises.io.coinr import is_coinr_data, read_coinr_data
 
         if is_coinr_data(path):
-            return read_coinr_data(path, grid=grid)
+            return read_coinr_data(path, grid=grid, declared=declared)
     reader = _registry().reader_for(path)
-    return reader.read(path, ReadRequest(grid=grid, resolve_grid=load_grid))
+    request = ReadRequest(grid=grid, resolve_grid=load_grid, attributes=declared.attributes, ignore=declared.ignore)
+    return reader.read(path, request)
 
 
-def validate_grid(grid: Grid, *, file: str | None = None, limits: Limits | None = None) -> list[VisesError]:
+def _check_declared(dataset: Dataset, declared: Declared) -> Dataset:
+    """Each declared column kept or left out as asked, or a problem saying it was not (a plugin's
+    reader, or a template, may not honour the request); the readers' own problems are not repeated."""
+    told = {
+        str(problem.column).casefold()
+        for problem in dataset.read_problems
+        if isinstance(problem, VisesError) and problem.column is not None
+    }
+    kept = {name.casefold() for name in dataset.attributes}
+    left_out = {name.casefold() for name in dataset.ignored}
+    problems: list[VisesError] = []
+    for keyword, names, found in (("attributes", declared.attributes, kept), ("ignore", declared.ignore, left_out)):
+        for name in names:
+            if name.casefold() not in found and name.casefold() not in told:
+                what = "kept as an attribute" if keyword == "attributes" else "left out"
+                problems.append(
+                    DataError(
+                        f"column {name!r} was to be {what}, but reading the data did not find it",
+                        file=dataset.source,
+                        column=name,
+                        hint=f"check the name; the data's attributes: {', '.join(dataset.attributes) or 'none'}",
+                    )
+                )
+    return attrs.evolve(dataset, read_problems=(*dataset.read_problems, *problems)) if problems else dataset
+
+
+def validate_grid(
+    grid: Grid,
+    *,
+    file: str | None = None,
+    limits: Limits | None = None,
+    iris_codes: Collection[str] | PathLike | None = None,
+) -> list[VisesError]:
     """Every problem of ``grid`` (an empty list when it is consistent), its methods checked against
-    the installed plugins; ``limits`` (default: ``vises.current_limits()``) bound its size."""
+    the installed plugins; ``limits`` (default: ``vises.current_limits()``) bound its size.
+
+    ``iris_codes`` checks IRIS+ ids against a code list: the ids themselves, or a code list file
+    (RDF such as ``IrisMetric53.ttl``, a CSV with an ``ID`` column, or one id a line); default:
+    the ``VISES_IRIS_CODES`` file, if set.
+    """
     from vises.validation.grid import method_tables
     from vises.validation.grid import validate_grid as problems_of
 
-    return problems_of(grid, file=file, limits=limits, **method_tables(_registry()))
+    return problems_of(grid, file=file, limits=limits, iris_codes=iris_codes, **method_tables(_registry()))
 
 
-def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list[VisesError]:
+def validate_data(
+    grid: Grid | PathLike,
+    data: DataSource,
+    *,
+    attributes: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> list[VisesError]:
     """Every problem of a dataset against a grid (an empty list when it is fine to score).
 
     The checks are the ones ``score`` runs (``validation.dataset.check_dataset``); what is only
     worth a look (framing keyed to unknown codes, zero denominators) is emitted as ``DataWarning``.
+    ``attributes`` and ``ignore`` are ``load_data``'s, for data read here.
     """
     from vises.engine.score import emit_warnings
     from vises.errors import ValidationError
@@ -198,7 +277,7 @@ def validate_data(grid: Grid | PathLike, data: Dataset | PathLike | Any) -> list
 
     grid = load_grid(grid)
     try:
-        dataset = load_data(data, grid=grid, keep_problems=True)
+        dataset = load_data(data, grid=grid, keep_problems=True, attributes=attributes, ignore=ignore)
     except ValidationError as exc:
         return list(exc.problems)
     except VisesError as exc:

@@ -8,19 +8,36 @@ organisation: what each child weighed, what it added, why a node is missing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from vises.errors import ConfigError
 from vises.model import Dataset, Evaluation, Grid, label_in
+from vises.model.grid import DEFAULT_FALLBACK
 from vises.model.periods import natural_order, period_key
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from vises.engine.compile import CompiledGrid, CompiledNode
     from vises.engine.evidence import EvidenceColumn
     from vises.engine.explain import Explanation
+    from vises.engine.frames import FrameKind
     from vises.engine.pooled import PooledRate
+
+#: The languages vises writes its own words in (reports, explanations).
+WRITTEN_LANGS = ("fr", "nl", "en")
+
+
+def default_lang(grid: Grid) -> str:
+    """The language used when none is asked for: the grid's first language vises writes, else English.
+
+    One rule for every output (reports, explanations, labels), so ``render`` and ``explain``
+    speak the same language by default.
+    """
+    return next((lang for lang in grid.languages if lang in WRITTEN_LANGS), "en")
 
 
 def _float_or_none(value: float) -> float | None:
@@ -157,11 +174,23 @@ class Results:
             return self.compiled.node(code).node
         return self.grid.indicator(code)
 
+    @property
+    def lang(self) -> str:
+        """The default language of everything said about these results (``default_lang``): reports,
+        explanations and labels use it unless a language is asked for."""
+        return default_lang(self.grid)
+
     def label(self, code: str, lang: str | None = None) -> str:
-        """The node's label in ``lang``; a fallback to another language is marked, never blank."""
-        if code == self.grid.code:
-            return self.grid.label_in(lang)
-        return label_in(self._item(code).label, lang, code)
+        """The node's label in ``lang``; a fallback to another language is marked, never blank.
+
+        Without ``lang``, the label in the default language (``lang``), else in any language the
+        grid has (unmarked: no language was asked for). A missing translation falls back to the
+        grid's languages in their order, then English, French, Dutch.
+        """
+        labels = self.grid.label if code == self.grid.code else self._item(code).label
+        if lang is None:
+            return label_in(labels, None, code, fallback=(self.lang, *self.grid.languages, *DEFAULT_FALLBACK))
+        return label_in(labels, lang, code, fallback=(*self.grid.languages, *DEFAULT_FALLBACK))
 
     def unit(self, code: str) -> str | None:
         return None if code in self.compiled.node_index else self.grid.indicator(code).unit
@@ -383,49 +412,74 @@ class Results:
         return dict(self._cache[key])
 
     def narrative(self, code: str, row: int) -> str | None:
-        """Evidence attached to ``code`` for one row: a comment column and the evaluation's text."""
+        """Evidence attached to ``code`` for one row, every source joined: a narrative indicator given as a
+        value column, its text in ``Dataset.text`` (what readers give: a narrative's answer, a comment
+        column), and the evaluation's narrative."""
         parts = []
-        column = self.dataset.text.get(code)
-        if column is not None and column[row] not in (None, ""):
-            text = column[row]
-            if not (isinstance(text, float) and np.isnan(text)):
+        for column in (self._narrative_values(code), self.dataset.text.get(code)):
+            text = None if column is None else column[row]
+            if text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
+                continue
+            if str(text) not in parts:
                 parts.append(str(text))
         evaluation = self.evaluation(self.organisations[row], self.periods[row])
         if evaluation is not None and evaluation.narrative.get(code):
             parts.append(evaluation.narrative[code])
         return "\n".join(parts) if parts else None
 
+    def _narrative_values(self, code: str) -> np.ndarray | None:
+        """A narrative indicator's answers held as a value column (a ``Dataset`` built by hand or by
+        a plugin reader), which scoring never reads."""
+        if code not in self.compiled.narrative:
+            return None
+        column = self.dataset.columns.get(code)
+        return None if column is None else np.asarray(column.values)
+
     def explain(self, organisation: str, period: str | None = None, *, lang: str | None = None) -> Explanation:
-        """The whole score tree of one organisation and period."""
+        """The whole score tree of one organisation and period, in ``lang`` (default: ``self.lang``).
+
+        ``print()`` it for a readable tree; ``to_frame()`` gives one row per node.
+        """
         from vises.engine.explain import explain
 
         return explain(self, organisation, period, lang=lang)
 
     # -- export ----------------------------------------------------------------------------
-    def to_records(self) -> list[dict[str, Any]]:
+    def to_records(self) -> list[dict[str, str | float | None]]:
         """One plain dict per row: organisation, period, then every code's score (``None`` if missing)."""
         columns = [self.scores[:, j].tolist() for j in range(len(self.codes))]
         records = []
         for i in range(len(self)):
-            record: dict[str, Any] = {"organisation": self.organisations[i], "period": self.periods[i]}
+            record: dict[str, str | float | None] = {"organisation": self.organisations[i], "period": self.periods[i]}
             for code, column in zip(self.codes, columns, strict=True):
                 value = column[i]
                 record[code] = None if value != value else value
             records.append(record)
         return records
 
-    def to_frame(self) -> Any:
-        """A pandas DataFrame (organisation, period, one column per code); needs pandas."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            from vises.errors import MissingDependencyError
+    def to_frame(self, what: FrameKind = "scores", *, codes: Iterable[str] | None = None) -> pd.DataFrame:
+        """A pandas DataFrame, one row per (organisation, period) and one column per code; needs pandas.
 
-            raise MissingDependencyError("pandas", "pandas", "Results.to_frame") from exc
-        frame = pd.DataFrame(self.scores, columns=list(self.codes))
-        frame.insert(0, "period", self.periods)
-        frame.insert(0, "organisation", self.organisations)
-        return frame
+        ``what`` is ``"scores"`` (default), ``"ranks"`` (within each period, nullable ``Int64``),
+        ``"coverage"`` (share 0-1) or ``"raw"`` (indicators only, in their unit). ``codes`` picks the
+        columns (default: every code; every scored indicator for ``raw``). The index is a
+        ``MultiIndex`` (organisation, period) in the dtype the data gave its keys (an integer year
+        stays an integer), so ``frame.join(source_frame.set_index([...]))`` lines up.
+        ``frame.reset_index()`` gives plain columns.
+        """
+        from vises.engine.frames import frame
+
+        return frame(self, what, codes)
+
+    def series(self, code: str, what: FrameKind = "scores") -> pd.Series:
+        """One code's scores (or ``what``: ranks, coverage, raw) as a labelled pandas Series.
+
+        The Series is named by the code and indexed like ``to_frame``; ``score(code)`` gives the
+        same scores as a bare numpy column, aligned with ``organisations`` and ``periods``.
+        """
+        from vises.engine.frames import series
+
+        return series(self, code, what)
 
     @property
     def narrative_codes(self) -> tuple[str, ...]:

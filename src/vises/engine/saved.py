@@ -142,14 +142,16 @@ class SavedRound:
 
 
 def _data_columns(results: Results) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The scored columns in each indicator's unit (converted once per column) and the denominators."""
+    """The data columns (scored and context indicators) in each indicator's unit, and the denominators."""
     from vises.units import conversion
 
     grid = results.grid
     dataset = results.dataset
     columns: dict[str, Any] = {}
     denominators = {ind.denominator for ind in grid.scored_indicators if ind.denominator}
-    for indicator in grid.scored_indicators:
+    # Every column the data gave: scored and context indicators (a rate's or a formula's inputs);
+    # derived indicators are computed again from them.
+    for indicator in (ind for ind in grid.measured_indicators if not ind.derived):
         column = dataset.columns.get(indicator.code)
         if column is None:
             continue

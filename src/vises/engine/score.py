@@ -134,7 +134,7 @@ def score(
         fitted=fitted,
         period_codes=period_codes,
         period_values=tuple(str(p) for p in period_values),
-        provenance=_provenance(compiled, registry, pooling),
+        provenance=_provenance(compiled, registry, pooling) | _data_provenance(data) | _reference_provenance(reference),
         fitted_imputation=fitted_imputation,
         fitted_treatment=fitted_treatment,
         imputed=imputed,
@@ -212,6 +212,25 @@ def described() -> Callable[[Method], str]:
             return method.describe()
 
     return describe
+
+
+def _data_provenance(data: Dataset) -> dict[str, Any]:
+    """What the data's reading left out on request (``--ignore``): named wherever provenance goes."""
+    return {"ignored_columns": list(data.ignored)} if data.ignored else {}
+
+
+def _reference_provenance(reference: Any) -> dict[str, Any]:
+    """Whose scale the scores are on when fitted parameters were reused (a report must say so)."""
+    if reference is None:
+        return {}
+    from vises.engine.saved import SavedRound
+
+    if isinstance(reference, Results):
+        return {"reference": {"source": reference.dataset.source, "rows": len(reference)}}
+    if isinstance(reference, SavedRound):
+        source = f"round {reference.name}" if reference.name else "a saved round"
+        return {"reference": {"source": source, "rows": len(reference.organisations)}}
+    return {"reference": {"source": None, "rows": None}}
 
 
 def _provenance(compiled: CompiledGrid, registry: Any, pooling: Pooling) -> dict[str, Any]:

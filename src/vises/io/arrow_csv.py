@@ -28,7 +28,7 @@ from vises.errors import DataError, VisesError
 from vises.io.arrow_cells import MISSING_SPELLINGS, ArrowCells, to_float_array
 from vises.io.cells import NUMBER, Place
 from vises.io.frames import assemble
-from vises.io.layout import Plan, Planned, Role, plan_columns
+from vises.io.layout import NOTHING, Declared, Plan, Planned, Role, plan_columns
 from vises.limits import Limits
 from vises.model import Column, Dataset, Grid
 
@@ -63,11 +63,12 @@ def read_arrow_csv(
     period_column: str | None,
     attributes: Sequence[str],
     limits: Limits,
+    declared: Declared = NOTHING,
 ) -> Dataset:
-    dataset = _read(path, head, grid, id_column, period_column, attributes, limits, keep_blank=False)
+    dataset = _read(path, head, grid, id_column, period_column, attributes, limits, declared, keep_blank=False)
     if any(problem.row is not None for problem in dataset.read_problems) and _has_blank_line(path):
         # Problems to report, and blank lines that would shift their rows: read again, keeping them.
-        dataset = _read(path, head, grid, id_column, period_column, attributes, limits, keep_blank=True)
+        dataset = _read(path, head, grid, id_column, period_column, attributes, limits, declared, keep_blank=True)
     return dataset
 
 
@@ -79,6 +80,7 @@ def _read(
     period_column: str | None,
     attributes: Sequence[str],
     limits: Limits,
+    declared: Declared,
     *,
     keep_blank: bool,
 ) -> Dataset:
@@ -92,6 +94,7 @@ def _read(
         period_column=period_column,
         attributes=attributes,
         file=file,
+        declared=declared,
     )
     typed = _plain_number_columns(plan, head)
     try:

@@ -19,6 +19,7 @@ from typing import Any
 
 from vises.errors import ConfigError, DataError, GridValidationError, VisesError
 from vises.io.frames import build_dataset
+from vises.io.layout import NOTHING, Declared
 from vises.model import Dataset, Defaults, Direction, Grid, Indicator, Method, Node
 
 PathLike = str | os.PathLike[str]
@@ -187,7 +188,9 @@ def _meta_groups_beside(source: Path, meta: PathLike | None) -> dict[str, str]:
     return meta_groups(meta_path) if meta_path.is_file() and is_coinr_meta(meta_path) else {}
 
 
-def read_coinr_data(path: PathLike, grid: Grid | None = None, *, meta: PathLike | None = None) -> Dataset:
+def read_coinr_data(
+    path: PathLike, grid: Grid | None = None, *, meta: PathLike | None = None, declared: Declared = NOTHING
+) -> Dataset:
     """A ``Dataset`` from a COINr iData table.
 
     ``uCode`` is the organisation, ``Time`` the period, ``uName`` the attribute ``name``; columns
@@ -218,10 +221,13 @@ def read_coinr_data(path: PathLike, grid: Grid | None = None, *, meta: PathLike 
         period_column="Time" if "Time" in header else None,
         attributes=_attributes(header, grid, extra),
         file=file,
+        declared=declared,
     )
 
 
-def read_coinr_frame(frame: Any, grid: Grid | None = None, *, meta: PathLike | None = None) -> Dataset:
+def read_coinr_frame(
+    frame: Any, grid: Grid | None = None, *, meta: PathLike | None = None, declared: Declared = NOTHING
+) -> Dataset:
     """A ``Dataset`` from COINr's iData as a pandas DataFrame (``ASEM_iData`` exported from R, say).
 
     The same columns as ``read_coinr_data``; ``meta`` (an iMeta CSV) names the Group, Denominator and
@@ -244,6 +250,7 @@ def read_coinr_frame(frame: Any, grid: Grid | None = None, *, meta: PathLike | N
         id_column="uCode",
         period_column="Time" if "Time" in header else None,
         attributes=_attributes(header, grid, groups),
+        declared=declared,
     )
 
 

@@ -352,6 +352,36 @@ def _unstructure_method(method: Method) -> str | dict[str, Any]:
     return {"method": method.name, **thaw(method.params)}
 
 
+def _is_frozen_mapping(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is FrozenDict
+
+
+def _frozen_mapping_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Hook factory for ``FrozenDict[K, V]`` fields (labels, parameters): anything but a table is refused
+    with a message saying what is expected (cattrs would fail on ``.items()``)."""
+
+    def factory(type_: Any) -> Callable[[Any, Any], Any]:
+        from cattrs.gen import make_mapping_structure_fn
+
+        inner = make_mapping_structure_fn(type_, conv)
+        texts = get_args(type_) == (str, str)
+
+        def structure(value: Any, cls: Any) -> Any:
+            if not isinstance(value, Mapping):
+                if texts:
+                    raise Expected(
+                        f'expected a table of texts by language, e.g. {{ fr = "Heures", en = "Hours" }}, '
+                        f"got {describe(value)}"
+                    )
+                raise Expected(f"expected a table, got {describe(value)}")
+            return inner(value, cls)
+
+        return structure
+
+    return factory
+
+
 def _structure_value(value: Any, _: Any) -> float | str | None:
     """A requirement's threshold: a number (quantities) or a level value (text; ``4`` reads as ``"4"``)."""
     if value is None or isinstance(value, str):
@@ -383,6 +413,7 @@ def make_converter() -> cattrs.Converter:
     register_enums(conv, Kind, Direction, Pooling, Statistic, Calendar, RecordFormat)
     # The model keeps its mappings frozen; files read and write them as plain tables.
     conv.register_unstructure_hook(FrozenDict, thaw)
+    conv.register_structure_hook_factory(_is_frozen_mapping, _frozen_mapping_hook(conv))
     conv.register_structure_hook(Method, _structure_method)
     conv.register_unstructure_hook(Method, _unstructure_method)
     # Scale levels are often written as numbers (value = 3); their data value is that text.

@@ -31,6 +31,7 @@ import numpy as np
 
 from vises.errors import DataError, DataValidationError, VisesError
 from vises.io.frames import ATTRIBUTE_COLUMNS, build_dataset, finish
+from vises.io.layout import NOTHING, Declared
 from vises.io.read_log import note_read
 from vises.limits import Limits, current_limits, exceeded
 from vises.model import Dataset, Grid
@@ -229,6 +230,7 @@ def read_csv(
     attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
     keep_problems: bool = False,
     engine: str | None = None,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     """Read a wide CSV file into a ``Dataset``; every problem is reported at once.
 
@@ -250,6 +252,7 @@ def read_csv(
         "period_column": period_column,
         "attributes": attributes,
         "limits": limits,
+        "declared": declared,
     }
     if engine is None:
         try:
@@ -281,6 +284,7 @@ def _read_python(
     period_column: str | None,
     attributes: Sequence[str],
     limits: Limits,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     file = str(path)
     header, numbered = _python_rows(path, head, limits=limits)
@@ -341,6 +345,7 @@ def _read_python(
         rows=None if consecutive else row_numbers,
         keep_problems=True,
         limits=limits,
+        declared=declared,
     )
 
 

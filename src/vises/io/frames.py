@@ -33,9 +33,11 @@ from vises.io.cells import (
 )
 from vises.io.layout import (
     ATTRIBUTE_COLUMNS,
+    NOTHING,
     ORGANISATION_COLUMNS,
     PERIOD_COLUMNS,
     SINGLE_PERIOD,
+    Declared,
     Plan,
     Planned,
     Role,
@@ -220,7 +222,7 @@ def assemble(
     for planned in plan.columns:
         values = columns.get(planned.raw)
         role = planned.role
-        if role in (Role.ORGANISATION, Role.PERIOD, Role.UNKNOWN) or values is None:
+        if role in (Role.ORGANISATION, Role.PERIOD, Role.UNKNOWN, Role.IGNORED) or values is None:
             continue
         indicator_code = planned.name if planned.indicator is not None else None
         if role is Role.UNNAMED:
@@ -300,6 +302,7 @@ def assemble(
             code: Evidence(n=f.get("n"), source=f.get("source"), verified=f.get("verified"), sd=f.get("sd"))
             for code, f in evidence.items()
         },
+        ignored=plan.ignored,
     )
 
 
@@ -374,6 +377,7 @@ def build_dataset(
     letters: Sequence[str] | None = None,
     keep_problems: bool = False,
     limits: Limits | None = None,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     """The shared core of the numpy readers; header units (``name [unit]``) are split off here.
 
@@ -412,6 +416,7 @@ def build_dataset(
         has_organisations=organisations is not None,
         has_periods=periods is not None,
         letters=letters,
+        declared=declared,
     )
     raw = {str(name): values for name, values in columns.items()}
     cells = NumpyCells(decimal_comma=decimal_comma, limits=limits or current_limits())
@@ -442,16 +447,18 @@ def from_columns(
     period_column: str | None = None,
     attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
     keep_problems: bool = False,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     """A dataset from a mapping ``column -> values`` (lists or arrays, all the same length).
 
     ``organisations`` / ``periods`` may be given separately (``periods`` may be one text for every
-    row); otherwise they are columns found as in a CSV file.
+    row); otherwise they are columns found as in a CSV file. The keys' dtype (integer years, say)
+    is kept in ``Dataset.key_dtypes``.
     """
     columns = {
         name: values if isinstance(values, np.ndarray) else _object_array(values) for name, values in mapping.items()
     }
-    return build_dataset(
+    dataset = build_dataset(
         columns,
         grid=grid,
         units=units,
@@ -462,7 +469,52 @@ def from_columns(
         attributes=attributes,
         first_row=1,
         keep_problems=keep_problems,
+        declared=declared,
     )
+    given = {
+        "organisation": organisations if organisations is not None else _key_column(columns, id_column, "organisation"),
+        "period": periods if periods is not None and not isinstance(periods, str) else None,
+    }
+    if periods is None:
+        given["period"] = _key_column(columns, period_column, "period")
+    return _with_key_dtypes(dataset, given)
+
+
+def _key_column(columns: Mapping[str, Any], chosen: str | None, what: str) -> Any:
+    """The organisation or period column of a table, as the plan finds it (``None`` when absent)."""
+    names = [split_header(str(name))[0] for name in columns]
+    candidates = ORGANISATION_COLUMNS if what == "organisation" else PERIOD_COLUMNS
+    if chosen is not None:
+        position = names.index(chosen) if chosen in names else None
+    else:
+        lowered = {name.lower(): index for index, name in reversed(list(enumerate(names)))}
+        position = next((lowered[c] for c in candidates if c in lowered), None)
+    return None if position is None else list(columns.values())[position]
+
+
+def key_dtype(values: Any) -> str | None:
+    """The dtype a source gave a key column: a numpy dtype name for numbers (``int64``), ``"str"``
+    for text, ``None`` when mixed or unknown."""
+    if values is None:
+        return None
+    array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if array.dtype.kind in "iuf":
+        return str(array.dtype)
+    if array.dtype.kind in "US":
+        return "str"
+    if array.dtype.kind != "O" or not len(array):
+        return None
+    kinds = {type(value) for value in array.tolist()}
+    if kinds <= {str}:
+        return "str"
+    if kinds <= {int, np.int64, np.int32}:
+        return "int64"
+    return None
+
+
+def _with_key_dtypes(dataset: Dataset, given: Mapping[str, Any]) -> Dataset:
+    dtypes = {key: found for key, values in given.items() if (found := key_dtype(values)) is not None}
+    return attrs.evolve(dataset, key_dtypes=dtypes) if dtypes else dataset
 
 
 def _object_array(values: Sequence[Any]) -> np.ndarray:
@@ -481,11 +533,13 @@ def from_frame(
     attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
     source: str | None = None,
     keep_problems: bool = False,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     """A dataset from a pandas DataFrame (one row per organisation and period).
 
     A named index (or MultiIndex) is turned back into columns first, so a frame indexed by
-    organisation and year reads like the CSV it came from.
+    organisation and year reads like the CSV it came from. The keys' dtypes (an ``int64`` year)
+    are kept in ``Dataset.key_dtypes``, so ``Results.to_frame`` gives them back.
     """
     try:
         import pandas as pd
@@ -508,14 +562,22 @@ def from_frame(
             what="data",
         )
     columns: dict[str, Any] = {}
+    dtypes: dict[str, str | None] = {}
     for name, (_, series) in zip(names, frame.items(), strict=True):
         if pd.api.types.is_bool_dtype(series.dtype):
             columns[name] = series.to_numpy(dtype=bool)
         elif pd.api.types.is_numeric_dtype(series.dtype):
             columns[name] = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            if pd.api.types.is_integer_dtype(series.dtype):
+                dtypes[name] = str(
+                    np.dtype(series.dtype.numpy_dtype if hasattr(series.dtype, "numpy_dtype") else series.dtype)
+                )
+            else:
+                dtypes[name] = "float64"
         else:
             columns[name] = series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
-    return build_dataset(
+            dtypes[name] = key_dtype(columns[name])
+    dataset = build_dataset(
         columns,
         grid=grid,
         units=units,
@@ -525,7 +587,14 @@ def from_frame(
         file=source,
         first_row=1,
         keep_problems=keep_problems,
+        declared=declared,
     )
+    found: dict[str, str] = {}
+    for key, chosen in (("organisation", id_column), ("period", period_column)):
+        column = _key_column({name: name for name in columns}, chosen, key)
+        if column is not None and dtypes.get(column) is not None:
+            found[key] = str(dtypes[column])
+    return attrs.evolve(dataset, key_dtypes=found) if found else dataset
 
 
 __all__ = [

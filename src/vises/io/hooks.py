@@ -8,34 +8,47 @@ decides whether to raise them or hand them to validation.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vises.contract.hookspecs import hookimpl
 from vises.contract.records import Reader, ReadRequest
 from vises.model import Dataset
 
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.io.layout import Declared
+
+
+def _declared(request: ReadRequest) -> Declared:
+    """The columns the caller declared (``--attribute``, ``--ignore``), for the layout's plan."""
+    from vises.io.layout import Declared
+
+    return Declared(attributes=request.attributes, ignore=request.ignore)
+
 
 def _read_csv(path: Path, request: ReadRequest, /) -> Dataset:
     from vises.io.csv_data import read_csv
 
-    return read_csv(path, grid=request.grid, keep_problems=True)
+    return read_csv(path, grid=request.grid, keep_problems=True, declared=_declared(request))
 
 
 def _read_xlsx(path: Path, request: ReadRequest, /) -> Dataset:
     from vises.io.xlsx_data import read_xlsx
 
-    return read_xlsx(path, grid=request.grid, resolve_grid=request.resolve_grid, keep_problems=True)
+    return read_xlsx(
+        path, grid=request.grid, resolve_grid=request.resolve_grid, keep_problems=True, declared=_declared(request)
+    )
 
 
 def _read_parquet(path: Path, request: ReadRequest, /) -> Dataset:
     from vises.io.parquet_data import read_parquet
 
-    return read_parquet(path, grid=request.grid, keep_problems=True)
+    return read_parquet(path, grid=request.grid, keep_problems=True, declared=_declared(request))
 
 
 def _read_arrow(path: Path, request: ReadRequest, /) -> Dataset:
     from vises.io.parquet_data import read_arrow
 
-    return read_arrow(path, grid=request.grid, keep_problems=True)
+    return read_arrow(path, grid=request.grid, keep_problems=True, declared=_declared(request))
 
 
 @hookimpl

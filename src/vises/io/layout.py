@@ -17,6 +17,9 @@ text, never through number parsing):
   a denominator of the grid is a number column, ``family``, ``region``, ``size``, ``name`` (and
   ``attributes``) are per-row attributes, and anything else is a problem that is reported (the
   column is left out, never silently);
+- the caller may declare more columns (``Declared``): ``attributes`` kept as row descriptors
+  whatever the grid, and ``ignore`` left out on purpose (listed in ``Dataset.ignored``); a declared
+  column the header lacks, or one that is a grid indicator, is a problem;
 - without a grid, a column is numbers when every filled cell is a number, else text;
 - a unit comes from the header (``hours [min]``) or from the units row.
 
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -104,6 +107,31 @@ class Role(enum.Enum):
     MASK = "mask"
     #: ``<code>.n``, ``.source``, ``.verified``, ``.sd``: the evidence of indicator ``key`` (``Planned.field``).
     EVIDENCE = "evidence"
+    #: Left out on the caller's request (``Declared.ignore``): named in ``Dataset.ignored``.
+    IGNORED = "ignored"
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Declared:
+    """Columns the caller names explicitly (``load_data(attributes=..., ignore=...)``, ``--attribute``,
+    ``--ignore``): more row descriptors to keep, and columns to leave out on purpose.
+
+    Names are matched like attribute names: any case, the unit in brackets not part of the name.
+    """
+
+    attributes: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    ignore: tuple[str, ...] = attrs.field(default=(), converter=_names)
+
+    def __bool__(self) -> bool:
+        return bool(self.attributes or self.ignore)
+
+
+#: Nothing declared.
+NOTHING = Declared()
 
 
 #: Roles whose cells are text and never go through number parsing.
@@ -130,6 +158,8 @@ class Plan:
     columns: tuple[Planned, ...]
     #: Problems of single columns (unknown to the grid, two texts for one code): recorded, not raised.
     problems: tuple[VisesError, ...] = ()
+    #: Columns left out on request (``Declared.ignore``), as the header names them.
+    ignored: tuple[str, ...] = ()
 
     def of(self, role: Role) -> Planned | None:
         return next((column for column in self.columns if column.role is role), None)
@@ -149,6 +179,7 @@ def plan_columns(
     has_organisations: bool = False,
     has_periods: bool = False,
     letters: Sequence[str] | None = None,
+    declared: Declared = NOTHING,
 ) -> Plan:
     """Plan the columns of a table from its header (``letters``: spreadsheet column letters for messages).
 
@@ -213,10 +244,14 @@ def plan_columns(
 
     indicators = {ind.code: ind for ind in grid.indicators} if grid is not None else {}
     denominators = {ind.denominator for ind in grid.indicators if ind.denominator} if grid is not None else set()
+    recorded += _declared_problems(declared, plain, used, indicators, grid, file, sheet)
+    ignored_names = {name.strip().casefold() for name in declared.ignore}
+    declared_names = {name.strip().casefold() for name in declared.attributes} - ignored_names
     # The grid's declared organisation attributes (filière, agrément) are attributes in every file.
-    declared = tuple(getattr(grid, "attributes", None) or ()) if grid is not None else ()
-    attribute_names = {name.lower() for name in (*attributes, *declared)}
-    spelled = {name.lower(): name for name in declared}
+    grid_attributes = tuple(getattr(grid, "attributes", None) or ()) if grid is not None else ()
+    attribute_names = {name.lower() for name in (*attributes, *grid_attributes)}
+    spelled = {name.lower(): name for name in grid_attributes}
+    ignored: list[str] = []
     text_names = set(text_columns)
     planned: list[Planned] = []
     text_keys: dict[str, str] = {}
@@ -234,6 +269,11 @@ def plan_columns(
             role = Role.UNNAMED
         elif position in used:
             role = used[position]
+        elif name.casefold() in ignored_names and name not in indicators:
+            role = Role.IGNORED
+            ignored.append(name)
+        elif name.casefold() in declared_names and name not in indicators:
+            role, key = Role.ATTRIBUTE, name.lower() if name.lower() in ATTRIBUTE_COLUMNS else name
         elif target is not None or name in text_names:
             role, key = Role.TEXT, target if target is not None else name
         elif attribute is not None:
@@ -253,7 +293,8 @@ def plan_columns(
         elif grid is not None:
             role = Role.UNKNOWN
             hint = did_you_mean(name, indicators) or (
-                f"add it to the grid, name it '{name}.comment' to keep it as text, or declare it as an attribute"
+                f"add it to the grid, name it '{name}.comment' to keep it as text, pass attributes={[name]!r} to "
+                f"keep it as a row descriptor, or ignore={[name]!r} to leave it out"
             )
             recorded.append(
                 DataError(
@@ -292,7 +333,72 @@ def plan_columns(
                 field=field,
             )
         )
-    return Plan(columns=tuple(planned), problems=tuple(recorded))
+    return Plan(columns=tuple(planned), problems=tuple(recorded), ignored=tuple(ignored))
+
+
+def _declared_problems(
+    declared: Declared,
+    names: Sequence[str],
+    used: Mapping[int, Role],
+    indicators: Mapping[str, Indicator],
+    grid: Grid | None,
+    file: str | None,
+    sheet: str | None,
+) -> list[VisesError]:
+    """Each declared column the header lacks, that is a grid indicator, the organisation or period
+    column, or that is both kept and left out: said, never ignored."""
+    problems: list[VisesError] = []
+    by_name = {name.strip().casefold(): position for position, name in reversed(list(enumerate(names))) if name}
+    both = {name.strip().casefold() for name in declared.ignore} & {n.strip().casefold() for n in declared.attributes}
+    for keyword, chosen in (("attributes", declared.attributes), ("ignore", declared.ignore)):
+        what = "kept as an attribute" if keyword == "attributes" else "left out"
+        for name in chosen:
+            folded = name.strip().casefold()
+            position = by_name.get(folded)
+            if keyword == "attributes" and folded in both:
+                problems.append(
+                    DataError(
+                        f"column {name!r} is declared both as an attribute and as a column to leave out",
+                        file=file,
+                        sheet=sheet,
+                        column=name,
+                        hint="keep one of attributes= and ignore= for it",
+                    )
+                )
+            elif position is None:
+                close = did_you_mean(name, [n for n in names if n])
+                problems.append(
+                    DataError(
+                        f"column {name!r} is to be {what}, but the data has no such column",
+                        file=file,
+                        sheet=sheet,
+                        column=name,
+                        hint=close or f"the columns are: {', '.join(n for n in names if n)[:300]}",
+                    )
+                )
+            elif position in used:
+                problems.append(
+                    DataError(
+                        f"column {names[position]!r} is the {used[position].value} column; it cannot be {what}",
+                        file=file,
+                        sheet=sheet,
+                        column=names[position],
+                        hint=f"remove {names[position]!r} from {keyword}=",
+                    )
+                )
+            elif names[position] in indicators:
+                assert grid is not None
+                problems.append(
+                    DataError(
+                        f"column {names[position]!r} is an indicator of grid {grid.code!r}; it cannot be {what}",
+                        file=file,
+                        sheet=sheet,
+                        column=names[position],
+                        hint=f"remove it from {keyword}=; to score without it, drop it from the grid "
+                        f'(drop = ["{names[position]}"] in a grid file that extends {grid.code!r})',
+                    )
+                )
+    return problems
 
 
 def _find(
@@ -325,10 +431,12 @@ def _find(
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
+    "NOTHING",
     "ORGANISATION_COLUMNS",
     "PERIOD_COLUMNS",
     "SINGLE_PERIOD",
     "TEXT_ROLES",
+    "Declared",
     "Plan",
     "Planned",
     "Role",

@@ -75,6 +75,8 @@ def merge_data(datasets: Sequence[Dataset], *, grid: Grid | None = None) -> Data
         source=None,
         read_problems=tuple(problem for dataset in datasets for problem in dataset.read_problems),
         evidence=evidence,
+        ignored=_ordered(name for dataset in datasets for name in dataset.ignored),
+        key_dtypes=_common_dtypes(datasets),
     )
 
 
@@ -96,6 +98,16 @@ def _merge_evidence(code: str, datasets: Sequence[Dataset]) -> Evidence:
             fields[name] = _concatenate(parts, datasets)
     statistics = {d.evidence[code].statistic for d in datasets if code in d.evidence}
     return Evidence(**fields, statistic=statistics.pop() if len(statistics) == 1 else None)
+
+
+def _common_dtypes(datasets: Sequence[Dataset]) -> dict[str, str]:
+    """The key dtypes every input agrees on (a key typed differently by two inputs is left untyped)."""
+    out: dict[str, str] = {}
+    for key in {key for dataset in datasets for key in dataset.key_dtypes}:
+        found = {dataset.key_dtypes.get(key) for dataset in datasets}
+        if len(found) == 1 and None not in found:
+            out[key] = str(found.pop())
+    return out
 
 
 def _ordered(items: Any) -> list[str]:

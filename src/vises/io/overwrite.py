@@ -10,7 +10,8 @@ template) never replaces
   (a CSV report is known by its sidecar, an xlsx report by its ``provenance`` sheet, a JSON
   report by its ``provenance`` or SROI keys), never a data file, a workbook, a template or a
   grid; a template replaces only a template (or a CSV layout) that holds no value yet, never a
-  filled one.
+  filled one; a chart (``vises plot``) replaces only a file of its own suffix, a weighting file
+  (``vises weights -o``) only an earlier weighting file.
 
 The checks read at most the first megabyte of a JSON file and the cells of a template, so they
 cost nothing next to the command.
@@ -53,8 +54,8 @@ def protected(read: Iterable[Path]) -> list[Path]:
 
 
 def check_output(target: Path, *, read: Iterable[Path], writing: str, force: bool = False) -> None:
-    """Refuse to write ``target`` (``writing``: ``report``, ``sidecar``, ``template`` or ``data``) over an input
-    or over an existing file of another kind, unless ``force``."""
+    """Refuse to write ``target`` (``writing``: ``report``, ``sidecar``, ``template``, ``chart``,
+    ``weighting`` or ``data``) over an input or over an existing file of another kind, unless ``force``."""
     if force:
         return
     for source in protected(read):
@@ -72,7 +73,9 @@ def check_output(target: Path, *, read: Iterable[Path], writing: str, force: boo
     kind = existing_kind(target)
     allowed = _ALLOWED[writing](target)
     if kind not in allowed:
-        new = {"template": "template", "data": "data file"}.get(writing, "report")
+        new = {"template": "template", "chart": "chart", "weighting": "weighting file", "data": "data file"}.get(
+            writing, "report"
+        )
         raise ConfigError(
             f"refusing to replace {_DESCRIBED.get(kind, kind)} with a {new}",
             file=str(target),
@@ -95,11 +98,25 @@ def _template_kinds(target: Path) -> set[str]:
     return {"empty template"}
 
 
+def _chart_kinds(target: Path) -> set[str]:
+    return {f"file {target.suffix.lower()}"}
+
+
+def _weighting_kinds(target: Path) -> set[str]:
+    return {"weighting"}
+
+
 def _data_kinds(target: Path) -> set[str]:
     return set()  # collected values never silently replace an existing file
 
 
-_ALLOWED = {"report": _report_kinds, "template": _template_kinds, "data": _data_kinds}
+_ALLOWED = {
+    "report": _report_kinds,
+    "template": _template_kinds,
+    "chart": _chart_kinds,
+    "weighting": _weighting_kinds,
+    "data": _data_kinds,
+}
 _DESCRIBED = {
     "data": "a data file",
     "workbook": "a workbook that is not a vises report",
@@ -111,6 +128,7 @@ _DESCRIBED = {
     "json report": "a JSON report",
     "parquet report": "a Parquet report",
     "empty template": "an empty template",
+    "weighting": "a weighting file",
 }
 
 
@@ -125,14 +143,21 @@ def existing_kind(path: Path) -> str:
         if suffix == ".xlsx":
             return _xlsx_kind(path)
         if suffix in (".toml", ".yaml", ".yml"):
-            return "document"
+            return "weighting" if _is_weighting(path) else "document"
         if suffix == ".json":
-            return _json_kind(path)
+            kind = _json_kind(path)
+            return "weighting" if kind in ("json", "document") and _is_weighting(path) else kind
         if suffix in (".parquet", ".pq", ".arrow", ".feather", ".ipc"):
             return _arrow_kind(path)
     except (OSError, ValueError, VisesError):
         return "data" if suffix != ".json" else "json"
     return f"file {suffix}"
+
+
+def _is_weighting(path: Path) -> bool:
+    from vises.io.weighting_file import is_weighting_document
+
+    return path.stat().st_size <= current_limits().document_bytes and is_weighting_document(path)
 
 
 def _csv_holds_values(path: Path) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from vises.errors import DataError, MissingDependencyError
 from vises.io.frames import ATTRIBUTE_COLUMNS, assemble, finish
-from vises.io.layout import plan_columns
+from vises.io.layout import NOTHING, Declared, plan_columns
 from vises.io.read_log import note_read
 from vises.limits import current_limits
 from vises.model import Dataset, Grid
@@ -44,6 +44,7 @@ def read_parquet(
     period_column: str | None = None,
     attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
     keep_problems: bool = False,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     """Read a Parquet file into a ``Dataset`` (cell problems as in ``read_csv``)."""
     _pyarrow("reading Parquet data")
@@ -57,7 +58,13 @@ def read_parquet(
             f"cannot read as a Parquet file: {exc}", file=str(source), hint="is it really a .parquet file?"
         ) from exc
     dataset = table_dataset(
-        table, file=str(source), grid=grid, id_column=id_column, period_column=period_column, attributes=attributes
+        table,
+        file=str(source),
+        grid=grid,
+        id_column=id_column,
+        period_column=period_column,
+        attributes=attributes,
+        declared=declared,
     )
     return finish(dataset, keep_problems=keep_problems)
 
@@ -70,6 +77,7 @@ def read_arrow(
     period_column: str | None = None,
     attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
     keep_problems: bool = False,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     """Read an Arrow IPC file (Feather v2, ``.arrow``), memory-mapped, into a ``Dataset``."""
     pa = _pyarrow("reading Arrow IPC data")
@@ -86,7 +94,13 @@ def read_arrow(
             f"cannot read as an Arrow IPC file: {exc}", file=str(source), hint="is it really an .arrow/.feather file?"
         ) from exc
     dataset = table_dataset(
-        table, file=str(source), grid=grid, id_column=id_column, period_column=period_column, attributes=attributes
+        table,
+        file=str(source),
+        grid=grid,
+        id_column=id_column,
+        period_column=period_column,
+        attributes=attributes,
+        declared=declared,
     )
     return finish(dataset, keep_problems=keep_problems)
 
@@ -107,6 +121,7 @@ def table_dataset(
     id_column: str | None = None,
     period_column: str | None = None,
     attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     """A ``Dataset`` from a ``pyarrow.Table`` (problems of cells recorded in ``read_problems``)."""
     from vises.io.arrow_cells import ArrowCells
@@ -128,6 +143,7 @@ def table_dataset(
         period_column=period_column,
         attributes=attributes,
         file=file,
+        declared=declared,
     )
     columns = {raw: table.column(index) for index, raw in enumerate(raw_names)}
     cells = ArrowCells(decimal_comma=False, limits=current_limits())

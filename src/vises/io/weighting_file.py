@@ -56,17 +56,45 @@ def read_weighting(path: PathLike) -> Weighting:
     return structure_or_raise(_converter(), data, Weighting, file=str(file), what="weighting", kind=GridValidationError)
 
 
-def dump_weighting(weighting: Weighting) -> str:
-    """The TOML text of a weighting file (what ``read_weighting`` reads back)."""
-    import tomli_w
+def dump_weighting(weighting: Weighting, suffix: str = ".toml") -> str:
+    """The text of a weighting file (what ``read_weighting`` reads back), in the format of ``suffix``
+    (``.toml``, ``.yaml``/``.yml`` or ``.json``)."""
+    from vises.errors import ConfigError
 
+    kind = SUFFIXES.get(suffix.lower())
+    if kind is None:
+        raise ConfigError(
+            f"a weighting file ends in {', '.join(SUFFIXES)}, not {suffix or 'no suffix'!r}",
+            hint="name the file weights.toml",
+        )
     data: dict[str, Any] = {"code": weighting.code, "grid": weighting.grid}
     if weighting.label:
         data["label"] = dict(weighting.label)
     if weighting.description:
         data["description"] = dict(weighting.description)
     data["weights"] = {code: float(value) for code, value in weighting.weights.items()}
+    if kind == "json":
+        import json
+
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if kind == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    import tomli_w
+
     return tomli_w.dumps(data)
 
 
-__all__ = ["SUFFIXES", "dump_weighting", "is_weighting_file", "read_weighting"]
+def is_weighting_document(path: Path) -> bool:
+    """Whether an existing file is a weighting file (so writing a new one over it replaces its kind)."""
+    from vises.errors import VisesError
+
+    try:
+        read_weighting(path)
+    except (VisesError, OSError, ValueError):
+        return False
+    return True
+
+
+__all__ = ["SUFFIXES", "dump_weighting", "is_weighting_document", "is_weighting_file", "read_weighting"]

@@ -22,6 +22,7 @@ from vises.errors import DataError, DataValidationError, MissingDependencyError,
 from vises.io import template_layout as tpl
 from vises.io.cells import cell_types, of_type
 from vises.io.frames import ORGANISATION_COLUMNS, build_dataset, finish, split_header
+from vises.io.layout import NOTHING, Declared
 from vises.io.read_log import note_read
 from vises.io.template_reader import cell_text, read_template
 from vises.io.xlsx_guard import SheetScan, WorkbookScan, column_letters, column_number, inspect
@@ -35,6 +36,7 @@ def read_xlsx(
     grid: Grid | None = None,
     resolve_grid: Callable[[str], Grid] | None = None,
     keep_problems: bool = False,
+    declared: Declared = NOTHING,
 ) -> Dataset:
     """Read a filled vises template, or a plain wide table, into a ``Dataset``.
 
@@ -50,11 +52,11 @@ def read_xlsx(
     if tpl.META_SHEET in scan.sheets:
         dataset = read_template(source, scan, grid=grid, resolve_grid=resolve_grid)
     else:
-        dataset = _read_plain(source, scan, grid)
+        dataset = _read_plain(source, scan, grid, declared)
     return finish(dataset, keep_problems=keep_problems)
 
 
-def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None) -> Dataset:
+def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: Declared = NOTHING) -> Dataset:
     """The CSV layout in a sheet: header on row 1, one row per organisation and period."""
     file = str(source)
     reader = _CalamineSheets(source) if _has_calamine() else _OpenpyxlSheets(source)
@@ -141,6 +143,7 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None) -> Dataset:
             rows=None if consecutive else body_rows.astype(np.int64) + 1,
             letters=letters,
             keep_problems=True,
+            declared=declared,
         )
     except DataValidationError as exc:
         raise DataValidationError([p.with_context(sheet=title) for p in exc.problems], what=f"file {file!r}") from exc

@@ -115,12 +115,24 @@ def _refuse_nonpositive(name: str, scores: np.ndarray, use: np.ndarray, *, allow
         )
 
 
+def _weighted_sum(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Σ_j matrix[:, j] × weights[j], one column at a time.
+
+    Not ``matrix @ weights``: a BLAS product may round a row differently depending on how many rows
+    the matrix has, and a round rescored with more rows must give last year's scores bit for bit.
+    """
+    total = np.zeros(matrix.shape[0], dtype=np.float64)
+    for j in range(matrix.shape[1]):
+        total += matrix[:, j] * weights[j]
+    return total
+
+
 def _finish(
     numerator: np.ndarray, buffer: np.ndarray, use: np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (numerator / weight present, weight present), reusing ``buffer`` for the weights."""
     np.copyto(buffer, use)
-    present = buffer @ weights
+    present = _weighted_sum(buffer, weights)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = numerator / present
     mean[~(present > 0)] = np.nan
@@ -135,7 +147,7 @@ def _arithmetic(
     # (n, k) block only then, saves a full pass over the block on every node.
     _, scores, weights, use = _prepare("arithmetic", scores, weights, params, check_infinite=False)
     filled = np.where(use, scores, 0.0)
-    mean, present = _finish(filled @ weights, filled, use, weights)
+    mean, present = _finish(_weighted_sum(filled, weights), filled, use, weights)
     if not np.isfinite(mean[present > 0]).all():
         _refuse_infinite("arithmetic", scores)
     return mean
@@ -149,7 +161,7 @@ def _geometric(
     _refuse_nonpositive("geometric", scores, use, why="the geometric mean needs every score > 0")
     filled = np.where(use, scores, 1.0)
     np.log(filled, out=filled)
-    mean, _ = _finish(filled @ weights, filled, use, weights)
+    mean, _ = _finish(_weighted_sum(filled, weights), filled, use, weights)
     return np.asarray(np.exp(mean))
 
 
@@ -160,7 +172,7 @@ def _harmonic(
     _, scores, weights, use = _prepare("harmonic", scores, weights, params)
     _refuse_nonpositive("harmonic", scores, use, why="the harmonic mean needs every score > 0")
     filled = np.divide(1.0, scores, out=np.zeros_like(scores), where=use)
-    mean_inverse, _ = _finish(filled @ weights, filled, use, weights)
+    mean_inverse, _ = _finish(_weighted_sum(filled, weights), filled, use, weights)
     with np.errstate(divide="ignore"):
         return 1.0 / mean_inverse
 
@@ -189,7 +201,7 @@ def _power_mean(
         safe = np.where((pivot > 0) & np.isfinite(pivot), pivot, 1.0)
         filled /= safe[:, None]
         np.power(filled, power, out=filled)
-        mean, _ = _finish(filled @ weights, filled, use, weights)
+        mean, _ = _finish(_weighted_sum(filled, weights), filled, use, weights)
         result = safe * mean ** (1.0 / power)
     result[positive & (pivot == 0)] = 0.0
     result[~use.any(axis=1)] = np.nan

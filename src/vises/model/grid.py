@@ -402,6 +402,10 @@ def _problems(value: Iterable[VisesError]) -> tuple[VisesError, ...]:
     return tuple(value)
 
 
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Dataset:
     """Rows are (organisation, period) pairs; columns are stored per indicator as numpy arrays.
@@ -425,6 +429,13 @@ class Dataset:
     read_problems: tuple[VisesError, ...] = attrs.field(default=(), converter=_problems)
     #: What backs each indicator column's values (sample size, source, verified), by code.
     evidence: FrozenDict[str, Evidence] = attrs.field(default=EMPTY, converter=shallow_frozen)
+    #: Columns of the source left out on request (``load_data(ignore=...)``, ``--ignore``), by name,
+    #: so outputs can say what was not read.
+    ignored: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    #: The dtype the source gave the keys (``{"period": "int64"}`` for a DataFrame's integer year,
+    #: ``"str"`` for text it typed); empty for a file's untyped text. ``Results.to_frame`` gives
+    #: the keys back in it, so a frame merges onto the one it was scored from.
+    key_dtypes: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)
 
     def __len__(self) -> int:
         return len(self.organisations)
@@ -446,6 +457,8 @@ class Dataset:
             parts.append(f"{len(self.evaluations)} evaluations")
         if self.evidence:
             parts.append(f"evidence for {len(self.evidence)} columns")
+        if self.ignored:
+            parts.append(f"ignored {', '.join(self.ignored)}")
         if self.read_problems:
             parts.append(f"{len(self.read_problems)} read problems")
         return f"<Dataset{source}: {'; '.join(parts)}>"

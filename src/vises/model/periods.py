@@ -15,6 +15,7 @@ from datetime import datetime
 
 import numpy as np
 
+_SEPARATORS = re.compile("[\x1c-\x1f]")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -27,7 +28,8 @@ def period_key(label: object) -> tuple[int, tuple[float, ...], str]:
     """Sort key of one period label: (group, value within the group, the text itself)."""
     text = str(label)
     stripped = text.strip()
-    if _NUMBER.match(stripped):
+    # str.strip() also drops the separators \x1c-\x1f, which are no spaces to float(): such a label is text.
+    if _NUMBER.match(stripped) and not _SEPARATORS.search(text):
         return (NUMBER, (float(stripped),), text)
     month = _MONTH.match(stripped)
     if month and 1 <= int(month[2]) <= 12:

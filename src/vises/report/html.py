@@ -80,6 +80,7 @@ def _helpers(lang: str, digits: int, *, k: int = 1, dominance: float = 0.5) -> d
         "signed": lambda x: format_number(x, lang, digits, signed=True),
         "signeds": lambda column: format_number(np.asarray(column, dtype=float), lang, digits, signed=True),
         "pct": lambda x: format_number(x, lang, 0, percent=True),
+        "pct_signed": lambda x: format_number(x, lang, 1, signed=True, percent=True),
         "rank": rank,
         "total_value": total_value,
         "status_text": lambda status: status_text(status, lang),
@@ -141,6 +142,26 @@ def _network_charts(results: Results, view: NetworkView) -> tuple[list[str], lis
         for position, label in enumerate(labels)
     ]
     return summary, per_dimension
+
+
+def _structure_charts(results: Results, view: NetworkView) -> list[str]:
+    """The framework as a sunburst, and the correlations of the dimension scores in the latest period."""
+    from vises.engine.framework import wedges
+    from vises.numeric import pearson_matrix
+    from vises.report import structure_charts
+
+    lang = view.lang
+    laid = wedges(results.compiled)
+    labels = {w.code: results.label(w.code, lang) for w in laid}
+    out = [structure_charts.sunburst(laid, labels, title=translate("chart_framework", lang), lang=lang)]
+    if len(view.codes) > 2 and view.periods:  # two dimensions or more, then the overall score
+        period = view.periods[-1]
+        rows = results.periods == period
+        block = np.column_stack([results.score(code)[rows] for code in view.codes])
+        matrix, _ = pearson_matrix(block)
+        title = translate("chart_correlations", lang, period=period)
+        out.append(structure_charts.correlation_map(list(view.labels), matrix, title=title, lang=lang))
+    return out
 
 
 def _escaped(values: np.ndarray) -> np.ndarray:
@@ -240,21 +261,36 @@ def _network_tables(view: NetworkView, lang: str, digits: int) -> dict[str, Any]
 
 def render_html(results: Results, request: ReportRequest, /) -> str:
     """A self-contained HTML report of the chosen view, with charts unless ``charts`` is off."""
+    from vises.report import analysis_view
+
     resolved: Request = resolve(results, request, "html")
     opts = resolved.options
-    context: dict[str, Any] = {"view_name": resolved.view, "provenance": provenance(results)}
+    context: dict[str, Any] = {
+        "view_name": resolved.view,
+        "provenance": provenance(results),
+        "provenance_lines": analysis_view.provenance_lines(results, resolved.lang),
+        "insight": None,
+        "screening": None,
+        "structure_charts": [],
+    }
     data: ProfileView | NetworkView
     if resolved.view == "profile":
         profile = profile_view(
             results, organisation=resolved.organisation, period=resolved.period, lang=resolved.lang, options=opts
         )
         context.update(charts=_profile_charts(profile) if opts.charts else [], dimension_charts=[])
+        row = results.row(profile.organisation, profile.period)
+        context["insight"] = analysis_view.profile_analysis(results, row, profile.lang, show_ranks=opts.ranks)
         data = profile
     else:
         network = network_view(results, lang=resolved.lang, options=opts, period=resolved.period)
         summary, per_dimension = _network_charts(results, network) if opts.charts else ([], [])
         context.update(charts=summary, dimension_charts=per_dimension, dot_limit=charts.DOT_LIMIT)
+        context["structure_charts"] = _structure_charts(results, network) if opts.charts else []
         context.update(_network_tables(network, network.lang, opts.digits))
+        context["screening"] = analysis_view.screening_view(
+            results, network.lang, period=resolved.period, public=opts.public
+        )
         data = network
     methods: dict[str, list[str]] = {}
     for code, method in context["provenance"].methods:

@@ -3,7 +3,9 @@
 The network view carries the whole results: every node (label, parent, unit, method), every row's
 scores, ranks, coverage and reasons, the narratives, the evaluations, the fitted normaliser
 parameters and the provenance. The profile view carries one organisation's explain tree and every text of its row
-(``narratives``: narrative indicators, comment columns and the evaluation's texts, by code). Floats
+(``narratives``: narrative indicators, comment columns and the evaluation's texts, by code), its
+``strengths`` and ``weaknesses`` and its ``progress`` over the periods. The provenance carries the
+screening a build applied (who was screened out, and why) and the columns left out on request. Floats
 keep full precision (the shortest text that reads back to the same float); ``NaN`` becomes
 ``null``.
 
@@ -148,6 +150,43 @@ def ranked_counts(results: Results) -> dict[str, dict[str, int]]:
     return out
 
 
+def _numbers(values: np.ndarray) -> str:
+    """A JSON array of floats (``null`` where missing), built a column at a time."""
+    cells = machine_numbers(values)
+    return "[" + ",".join(np.where(cells == "", "null", cells).tolist()) + "]"
+
+
+def _texts(values: np.ndarray) -> str:
+    return json.dumps([str(v) if v else None for v in values.tolist()], ensure_ascii=False)
+
+
+def network_trends(results: Results) -> str | None:
+    """The ``trends`` of the network document as compact JSON text, ``None`` when the periods are not
+    years or there is only one: per top-level dimension and the overall score, each organisation's
+    change per year (least-squares slope) and growth per year (CAGR) over its periods, columnar
+    (``organisations`` once, one array per measure and code), so it costs a few array operations per code."""
+    from vises.engine.trends import TrendTable, numeric_periods, trend_table
+
+    if len(results.period_values) < 2 or not numeric_periods(results):
+        return None
+    root = results.compiled.root
+    codes = [*results.compiled.node(root).children, root]
+    slope: TrendTable = trend_table(results, codes, method="slope")
+    cagr: TrendTable = trend_table(results, codes, method="cagr")
+    parts = []
+    for j, code in enumerate(codes):
+        parts.append(
+            "{"
+            + f'"code":{json.dumps(code, ensure_ascii=False)},'
+            + f'"slope":{_numbers(slope.values[:, j])},"cagr":{_numbers(cagr.values[:, j])},'
+            + f'"first_period":{_texts(slope.first[:, j])},"last_period":{_texts(slope.last[:, j])},'
+            + f'"points":{json.dumps(slope.points[:, j].tolist())}'
+            + "}"
+        )
+    organisations = json.dumps(slope.organisations.tolist(), ensure_ascii=False)
+    return f'{{"organisations":{organisations},"codes":[{",".join(parts)}]}}'
+
+
 def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -> Iterator[str]:
     """The network document in pieces; ``"".join`` of them is the whole JSON text."""
     head = {
@@ -161,7 +200,8 @@ def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -
     }
     if ranks:
         head["ranked"] = ranked_counts(results)
-    tail = {"fitted": results.fitted, "evaluations": list(results.dataset.evaluations)}
+    tail: dict[str, Any] = {"fitted": results.fitted, "evaluations": list(results.dataset.evaluations)}
+    trends = network_trends(results)
     if indent:
         pad = " " * indent
         opening = json.dumps(plain(head), ensure_ascii=False, indent=indent, allow_nan=False)[:-2]
@@ -177,11 +217,14 @@ def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -
         separator = ",\n"
         yield ("\n" if start == 0 else separator) + separator.join(texts)
     if indent:
+        if trends is not None:
+            tail["trends"] = json.loads(trends)
         closing = json.dumps(plain(tail), ensure_ascii=False, indent=indent, allow_nan=False)
         body = "\n".join(closing.split("\n")[1:])
         yield ("\n" + " " * indent + "],\n" if total else "],\n") + body + "\n"
     else:
-        yield ("\n]," if total else "],") + _dumps(tail)[1:] + "\n"
+        closing = _dumps(tail)[1:] if trends is None else _dumps(tail)[1:-1] + f',"trends":{trends}}}'
+        yield ("\n]," if total else "],") + closing + "\n"
 
 
 def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
@@ -239,6 +282,15 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
             for row in profile.requirements
         }
         document["unmet"] = list(profile.unmet)
+    from vises.report.analysis_view import profile_analysis
+
+    row = results.row(profile.organisation, profile.period)
+    found = profile_analysis(results, row, resolved.lang, show_ranks=opts.ranks).to_dict()
+    if not opts.ranks:
+        for item in (*found["strengths"], *found["weaknesses"]):
+            item.pop("rank", None)
+            item.pop("ranked", None)
+    document.update(found)
     if opts.indent:
         yield json.dumps(plain(document), ensure_ascii=False, indent=opts.indent, allow_nan=False) + "\n"
     else:

@@ -75,22 +75,17 @@ def about(results: Results, code: str, lang: str) -> str:
 
 
 def row_texts(results: Results, row: int) -> dict[str, str]:
-    """Every text of one row, by code: ``Results.narrative`` plus a narrative indicator given as a column."""
+    """Every text of one row, by code (``Results.narrative``: text columns, a narrative indicator given
+    as a value column, the evaluation's text)."""
     codes = list(dict.fromkeys([*results.dataset.text, *results.narrative_codes]))
     evaluation = results.evaluation(str(results.organisations[row]), str(results.periods[row]))
     if evaluation is not None:
         codes += [code for code in evaluation.narrative if code not in codes]
     out: dict[str, str] = {}
     for code in codes:
-        parts = []
-        column = results.dataset.columns.get(code) if code in results.narrative_codes else None
-        if column is not None and present(np.asarray(column.values[row : row + 1], dtype=object))[0]:
-            parts.append(str(column.values[row]))
-        text = results.narrative(code, row)
+        text = results.narrative(code, row)  # text columns, a narrative value column, the evaluation's
         if text:
-            parts.append(text)
-        if parts:
-            out[code] = "\n".join(parts)
+            out[code] = text
     return out
 
 

@@ -508,17 +508,35 @@ def provenance_blocks(prov: Provenance, lang: str) -> list[Block]:
 
 def document(results: Results, request: Request) -> list[Block]:
     """The blocks of a report: the chosen view, then its provenance."""
+    from vises.report import analysis_blocks, analysis_view
+
     opts = request.options
     if request.view == "profile":
         profile = profile_view(
             results, organisation=request.organisation, period=request.period, lang=request.lang, options=opts
         )
         blocks = _profile_blocks(profile, _Fmt(profile.lang, opts.digits))
+        # Strengths, weaknesses and progress come before the overall score, which stays last.
+        found = analysis_view.profile_analysis(
+            results, results.row(profile.organisation, profile.period), profile.lang, show_ranks=opts.ranks
+        )
+        extra = analysis_blocks.profile_blocks(found, profile.lang, opts.digits)
+        overall = Heading(level=2, text=_t("overall", profile.lang))
+        at = next((i for i, block in enumerate(blocks) if block == overall), len(blocks))
+        blocks[at:at] = extra
     else:
         network = network_view(results, lang=request.lang, options=opts, period=request.period)
         fmt = _Fmt(network.lang, opts.digits, k=network.min_group, dominance=opts.dominance)
         blocks = _network_blocks(network, fmt, results.grid.label_in(network.lang))
-    return blocks + provenance_blocks(provenance(results), request.lang)
+        screening = analysis_view.screening_view(results, network.lang, period=request.period, public=opts.public)
+        blocks += analysis_blocks.screening_blocks(screening, network.lang)
+    provenance_part = provenance_blocks(provenance(results), request.lang)
+    lines = analysis_view.provenance_lines(results, request.lang)
+    if lines:
+        items = next(block for block in provenance_part if isinstance(block, Items))
+        more = Items(items=(*items.items, *analysis_blocks.provenance_items(lines, request.lang)))
+        provenance_part = [more if block is items else block for block in provenance_part]
+    return blocks + provenance_part
 
 
 def _plain(blocks: list[Block], width: int = 0) -> str:

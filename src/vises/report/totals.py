@@ -70,7 +70,11 @@ class Total:
 
 def is_pooled_rate(indicator: Indicator) -> bool:
     """Whether an indicator is a ratio whose numerator and denominator add up across organisations."""
-    return indicator.kind is Kind.QUANTITY and bool(indicator.denominator) and NO_TOTAL_TAG not in indicator.tags
+    return (
+        indicator.kind in (Kind.QUANTITY, Kind.RATE)
+        and bool(indicator.denominator)
+        and NO_TOTAL_TAG not in indicator.tags
+    )
 
 
 def network_totals(
@@ -81,7 +85,8 @@ def network_totals(
     from vises.report.disclosure import dominated
     from vises.report.views import unit_text
 
-    codes = [ind.code for ind in results.grid.scored_indicators if is_count(ind)]
+    # Volumes are usually context indicators (reported, never scored): they have totals too.
+    codes = [ind.code for ind in results.grid.measured_indicators if is_count(ind) and not ind.derived]
     rates = [ind for ind in results.grid.scored_indicators if is_pooled_rate(ind)]
     out: list[Total] = []
     for period in list(periods)[::-1]:
@@ -90,7 +95,8 @@ def network_totals(
         out += [_pooled_rate(results, ind, period, rows, of, lang, disclosure) for ind in rates]
         for code in codes:
             values = np.asarray(results.raw(code), dtype=np.float64)[rows]
-            values = np.where(results.imputed(code)[rows], np.nan, values)
+            if code in results.codes:  # context values are never imputed
+                values = np.where(results.imputed(code)[rows], np.nan, values)
             reported = ~np.isnan(values)
             count = int(reported.sum())
             value = float(values[reported].sum()) if count else math.nan

@@ -15,7 +15,6 @@ language is left to each format.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -220,13 +219,9 @@ def check_view(view: str) -> str:
 
 
 def report_lang(results: Results, lang: str | None) -> str:
-    """The language of the report: ``lang``, else the grid's first language vises writes, else English."""
-    if lang is not None:
-        return check_lang(lang)
-    for candidate in results.grid.languages:
-        if candidate in ("fr", "nl", "en"):
-            return candidate
-    return "en"
+    """The language of the report: ``lang``, else ``results.lang`` (the grid's first language vises
+    writes, else English: the default of explanations too)."""
+    return check_lang(lang) if lang is not None else results.lang
 
 
 def root_code(results: Results) -> str:
@@ -266,23 +261,11 @@ def method_label(method: str, lang: str) -> str:
     return words(method, lang)
 
 
-_LOW_COVERAGE = re.compile(r"^coverage (\d+)% below the minimum (\d+)%$")
-
-
 def reason_text(reason: str | None, lang: str) -> str | None:
-    """Why a score is missing, in the report language; reasons given in the data stay as written."""
-    if reason is None:
-        return None
-    key = "reason_" + reason.replace(" ", "_")
-    if _known(key):
-        return translate(key, lang)
-    found = _LOW_COVERAGE.match(reason)
-    if found:
-        from vises.i18n import format_percent
+    """Why a score is missing, in the report language (``vises.engine.explain.reason_text``)."""
+    from vises.engine.explain import reason_text as words
 
-        coverage, minimum = (format_percent(int(x) / 100, lang) for x in found.groups())
-        return translate("reason_low_coverage", lang, coverage=coverage, minimum=minimum)
-    return reason
+    return words(reason, lang)
 
 
 def pooling_text(pooling: str, lang: str) -> str:
@@ -501,20 +484,10 @@ def _previous_row(results: Results, organisation: str, period: str) -> int | Non
 
 
 def _level_text(results: Results, code: str, value: str | None, lang: str | None) -> str | None:
-    """A qualitative raw value as a reader knows it: "Oui", or "3 – Souvent" (code and label)."""
-    if value is None:
-        return None
-    from vises.i18n import translate
-    from vises.model import Kind, label_in
+    """A qualitative raw value as a reader knows it (``vises.engine.explain.level_text``)."""
+    from vises.engine.explain import level_text
 
-    indicator = results.grid.indicator(code)
-    level = next((lv for lv in indicator.levels if lv.value == value), None)
-    if level is not None and level.label:
-        label = label_in(level.label, lang, value)
-        return label if indicator.kind is Kind.BINARY or label == value else f"{value} – {label}"
-    if indicator.kind is Kind.BINARY and value in ("yes", "no"):
-        return translate(f"value_{value}", lang)
-    return value
+    return level_text(results, code, value, lang)
 
 
 def profile_view(

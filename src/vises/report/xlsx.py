@@ -1,7 +1,8 @@
 """The xlsx report: one sheet per level of the grid, raw values, coverage, ranks and provenance.
 
 Sheet names are stable codes (``indicators``, ``level_2``, ``level_1``, ``index``, ``raw``,
-``coverage``, ``ranks``, ``narratives`` when the rows carry texts, ``provenance``) so that a
+``coverage``, ``ranks``, ``strengths`` and ``progress`` in a profile, ``screened_out`` when a build
+screened units out, ``narratives`` when the rows carry texts, ``provenance``) so that a
 federation's own formulas and scripts keep working whatever language the report is written in;
 column headers are in the report language. Every data sheet has two frozen header rows (row 1
 labels, row 2 codes) and one row per organisation × period; scores are stored as numbers at full
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vises.i18n import translate, unit_label
+from vises.report.analysis_view import provenance_lines
 from vises.report.narratives import network_texts
 from vises.report.views import names_column, period_ranks, profile_row, provenance, rank_counts, resolve
 from vises.report.xlsx_package import Column, Style, Workbook
@@ -122,6 +124,7 @@ def render_xlsx(results: Results, request: ReportRequest, /) -> bytes:
         # Beside each rank, how many of its period are ranked: "5 / 33" is rank 5 of ranked 33.
         counts = [rank_counts(results, code) for code in results.codes]
         _data_sheet(book, RANKED, results, rows, list(results.codes), counts, lang, RANK)
+    _analysis_sheets(book, results, resolved.view, rows, lang, ranks=resolved.options.ranks, period=resolved.period)
     _narratives_sheet(book, results, rows, lang)
     if resolved.options.staff and resolved.view == "network":
         from vises.report.staff import staff_sheets
@@ -160,6 +163,109 @@ def _data_sheet(
     book.add_sheet(name, heads, body, widths=[min(w + 2, _MAX_WIDTH) for w in widths], freeze=(2, 2))
 
 
+def _text_column(values: Sequence[object]) -> Column:
+    return Column(
+        values=np.array(["" if v is None else str(v) for v in values], dtype=object), style=TEXT, numeric=False
+    )
+
+
+def _number_column(values: Sequence[float], style: str) -> Column:
+    return Column(values=np.array(values, dtype=np.float64), style=style, numeric=True)
+
+
+def _analysis_sheets(
+    book: Workbook, results: Results, view: str, rows: np.ndarray, lang: str, *, ranks: bool, period: str | None
+) -> None:
+    """``strengths`` and ``progress`` for a profile, ``screened_out`` for a screened network (stable names)."""
+    from vises.report import analysis_view
+
+    def heads(keys: Sequence[str], words: Sequence[str]) -> list[list[tuple[str, str]]]:
+        return [[(word, HEADER) for word in words], [(key, HEADER) for key in keys]]
+
+    if view == "profile":
+        found = analysis_view.profile_analysis(results, int(rows[0]), lang, show_ranks=ranks)
+        listed = [(translate("insight_strengths", lang), s) for s in found.strengths]
+        listed += [(translate("insight_weaknesses", lang), s) for s in found.weaknesses]
+        if listed:
+            keys = ["list", "code", "indicator", "dimension", *(["rank", "ranked"] if ranks else []), "value", "unit"]
+            words = [
+                "",
+                translate("code", lang),
+                translate("indicator", lang),
+                translate("dimension", lang),
+                *([translate("rank", lang), translate("count", lang)] if ranks else []),
+                translate("raw_value", lang),
+                translate("unit", lang),
+            ]
+            body = [
+                _text_column([kind for kind, _ in listed]),
+                _text_column([item.code for _, item in listed]),
+                _text_column([item.label for _, item in listed]),
+                _text_column([item.dimension for _, item in listed]),
+            ]
+            if ranks:
+                body += [
+                    _number_column([item.rank for _, item in listed], RANK),
+                    _number_column([item.ranked for _, item in listed], RANK),
+                ]
+            body += [
+                _text_column([item.value for _, item in listed]),
+                _text_column([item.unit_label for _, item in listed]),
+            ]
+            book.add_sheet(
+                "strengths",
+                heads(keys, words),
+                body,
+                widths=[14, 22, 45, 30, *([8, 8] if ranks else []), 22, 12],
+                freeze=(2, 0),
+            )
+        if found.progress:
+            progress = found.progress
+            keys = ["code", "dimension", "from", "to", "first_score", "last_score", "slope", "cagr"]
+            words = [
+                translate("code", lang),
+                translate("dimension", lang),
+                translate("from_period", lang),
+                translate("to_period", lang),
+                translate("insight_first_score", lang),
+                translate("insight_last_score", lang),
+                translate("insight_slope", lang),
+                translate("insight_cagr", lang),
+            ]
+            body = [
+                _text_column([t.code for t in progress]),
+                _text_column([t.label for t in progress]),
+                _text_column([t.first_period for t in progress]),
+                _text_column([t.last_period for t in progress]),
+                _number_column([t.first_score for t in progress], SCORE),
+                _number_column([t.last_score for t in progress], SCORE),
+                _number_column([t.slope for t in progress], SCORE),
+                _number_column([t.cagr for t in progress], SHARE),
+            ]
+            book.add_sheet("progress", heads(keys, words), body, widths=[18, 40, 8, 8, 12, 12, 14, 14], freeze=(2, 0))
+        return
+    screening = analysis_view.screening_view(results, lang, period=period)
+    if screening is None or not screening.units:
+        return
+    units = screening.units
+    keys = ["organisation", "name", "period", "availability", "reason"]
+    words = [
+        translate("organisation", lang),
+        translate("name", lang),
+        translate("period", lang),
+        translate("insight_availability", lang),
+        translate("insight_why", lang),
+    ]
+    body = [
+        _text_column([u.organisation for u in units]),
+        _text_column([u.name for u in units]),
+        _text_column([u.period for u in units]),
+        _number_column([u.availability for u in units], SHARE),
+        _text_column([u.reason for u in units]),
+    ]
+    book.add_sheet("screened_out", heads(keys, words), body, widths=(16, 30, 10, 14, 60), freeze=(2, 1))
+
+
 def _narratives_sheet(book: Workbook, results: Results, rows: np.ndarray, lang: str) -> None:
     """Every text of the rows (narrative indicators, comments, evaluations): one line per text."""
     texts = network_texts(results, rows, names_column(results)[rows], lang)
@@ -187,6 +293,7 @@ def _provenance_sheet(book: Workbook, results: Results, lang: str) -> None:
         [word("grid_version"), info.grid_version],
         [word("pooling"), info.pooling],
         [word("created"), info.created],
+        *([label, value] for label, value in provenance_lines(results, lang)),
         [],
         [word("plugins")],
         *([[plugin, version] for plugin, version in info.plugins] or [[word("none"), ""]]),

@@ -82,6 +82,7 @@ class _GridChecker:
 
     def run(self) -> list[VisesError]:
         self.check_codes()
+        self.check_labels()
         self.check_tree()
         self.check_weights()
         self.check_indicators()
@@ -108,6 +109,27 @@ class _GridChecker:
                 )
             else:
                 seen[code] = place
+
+    def check_labels(self) -> None:
+        """Labels and descriptions are texts by language (a grid built in Python may hold a number)."""
+        places: list[tuple[str, Any, dict[str, Any]]] = [("", self.grid, {})]
+        places += [(f"nodes[{i}].", n, {"node": n.code}) for i, n in enumerate(self.grid.nodes)]
+        places += [(f"indicators[{i}].", ind, {"indicator": ind.code}) for i, ind in enumerate(self.grid.indicators)]
+        places += [
+            (f"indicators[{i}].levels[{j}].", level, {"indicator": ind.code})
+            for i, ind in enumerate(self.grid.indicators)
+            for j, level in enumerate(ind.levels)
+        ]
+        for prefix, item, where in places:
+            for field in ("label", "description"):
+                for lang, text in getattr(item, field, {}).items():
+                    if not isinstance(lang, str) or not isinstance(text, str):
+                        self.error(
+                            f"a {field} is a text by language, got {text!r} for {lang!r}",
+                            path=f"{prefix}{field}.{lang}",
+                            hint=f'write it as text, e.g. {field} = {{ fr = "Heures", en = "Hours" }}',
+                            **where,
+                        )
 
     def check_tree(self) -> None:
         roots = [node.code for node in self.grid.nodes if node.parent is None]
