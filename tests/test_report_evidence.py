@@ -107,7 +107,10 @@ def test_wilson_bounds_of_the_issue(results: vises.Results) -> None:
 
 def test_profile_shows_n_source_interval_parts_and_marks_overlapping_change(results: vises.Results) -> None:
     page = vises.render(results, "markdown", lang="en", view="profile", organisation="a")
-    lines = {line.split("|")[1].strip(): line for line in page.splitlines() if line.startswith("| ")}
+    lines: dict[str, str] = {}
+    for line in page.splitlines():
+        if line.startswith("| "):
+            lines.setdefault(line.split("|")[1].strip(), line)  # the details table comes first
     rate, agree = lines["Exit rate"], lines["Agree (share)"]
     # The rate as its two parts, its n the denominator, its Wilson interval; 5/54 → 17/24 do not overlap.
     assert "17 / 24 (70.8 %)" in rate and "n = 24" in rate and "50.8–85.1 %" in rate

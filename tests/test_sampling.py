@@ -145,7 +145,9 @@ def test_sampling_without_any_estimate_is_refused(grid: vises.Grid) -> None:
 def test_sensitivity_command_with_sampling_on_the_cisp_example() -> None:
     data = ROOT / "examples" / "data" / "wallonie_cisp.csv"
     base = [sys.executable, "-m", "vises", "sensitivity", str(data), "--grid", "wallonie.cisp", "--runs", "40"]
-    done = subprocess.run([*base, "--sampling", "--code", "outcomes"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [*base, "--sampling", "--code", "outcomes", "--lang", "en"], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert "sampling distribution: exit_employment, exit_training, dropout" in done.stdout
     sobol = subprocess.run([*base, "--sampling", "--method", "sobol"], capture_output=True, text=True, timeout=300)

@@ -157,7 +157,10 @@ def _numbers(values: np.ndarray) -> str:
 
 
 def _texts(values: np.ndarray) -> str:
-    return json.dumps([str(v) if v else None for v in values.tolist()], ensure_ascii=False)
+    """A JSON array of period texts (``null`` where there is none), without a Python step per cell."""
+    texts = np.array(values, dtype=object)
+    texts[texts == ""] = None
+    return json.dumps(texts.tolist(), ensure_ascii=False)
 
 
 def network_trends(results: Results) -> str | None:
