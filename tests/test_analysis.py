@@ -373,11 +373,12 @@ def test_the_sensitivity_command():
     from vises.cli import cli
 
     runner = CliRunner()
-    csv = str(Path(__file__).resolve().parents[1] / "examples" / "data" / "wallonie_cisp.csv")
-    done = runner.invoke(cli, ["sensitivity", csv, "--grid", "wallonie.cisp", "--runs", "20", "--format", "json"])
+    here = Path(__file__).resolve().parent / "fixtures" / "network"
+    csv, grid = str(here / "network.csv"), str(here / "grid.toml")
+    done = runner.invoke(cli, ["sensitivity", csv, "--grid", grid, "--runs", "20", "--format", "json"])
     assert done.exit_code == 0, done.output
     payload = json.loads(done.output)
-    assert payload["runs"] == 20 and len(payload["rows"]) == 87 and payload["code"] == "cisp"
-    done = runner.invoke(cli, ["sensitivity", csv, "--grid", "wallonie.cisp", "--runs", "5", "--lang", "fr"])
+    assert payload["runs"] == 20 and len(payload["rows"]) == 24 and payload["code"] == "network"
+    done = runner.invoke(cli, ["sensitivity", csv, "--grid", grid, "--runs", "5", "--lang", "fr"])
     assert done.exit_code == 0, done.output
     assert "Rang médian" in done.output

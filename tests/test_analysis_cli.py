@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from vises.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-CSV = str(ROOT / "examples" / "data" / "wallonie_cisp.csv")
+CSV = str(ROOT / "tests" / "fixtures" / "network" / "network.csv")
+GRID = str(ROOT / "tests" / "fixtures" / "network" / "grid.toml")
 META = """Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type
 1,jobs,Jobs created,1,2,Thousand jobs,,Pop,Eco,Indicator
 1,sales,Sales,1,1,EUR,,,Eco,Indicator
@@ -86,14 +87,14 @@ def test_score_with_a_build_spec_names_who_was_screened_out(tables: Path) -> Non
 
 def test_sobol_sensitivity_on_the_command_line() -> None:
     runner = CliRunner()
-    args = ["sensitivity", CSV, "--grid", "wallonie.cisp", "--method", "sobol", "--runs", "16", "--bootstrap", "50"]
+    args = ["sensitivity", CSV, "--grid", GRID, "--method", "sobol", "--runs", "16", "--bootstrap", "50"]
     done = runner.invoke(
         cli, [*args, "--vary", "weights=0.3", "--vary", "aggregator=arithmetic,median", "--format", "json"]
     )
     assert done.exit_code == 0, done.output
     payload = json.loads(done.output)
     assert payload["runs"] == 16 * 4 and [r["choice"] for r in payload["indices"]] == ["weights", "aggregator"]
-    assert len(payload["rows"]) == 87
+    assert len(payload["rows"]) == 24
     done = runner.invoke(cli, args)
     assert done.exit_code == 2 and "needs the uncertain choices" in done.output
     done = runner.invoke(cli, [*args, "--vary", "winmax=a-b"])
@@ -125,18 +126,18 @@ def test_weights_file_is_usable_as_weighting(tables: Path) -> None:
 
 def test_trends_strengths_compare_and_stats(tables: Path) -> None:
     runner = CliRunner()
-    done = runner.invoke(cli, ["trends", CSV, "--grid", "wallonie.cisp", "--code", "cisp", "--format", "json"])
+    done = runner.invoke(cli, ["trends", CSV, "--grid", GRID, "--code", "network", "--format", "json"])
     assert done.exit_code == 0, done.output
     records = json.loads(done.output)
     assert records and {"organisation", "code", "cagr", "points"} <= set(records[0])
-    done = runner.invoke(cli, ["strengths", CSV, "--grid", "wallonie.cisp", "--org", "cisp_02", "--lang", "nl"])
+    done = runner.invoke(cli, ["strengths", CSV, "--grid", GRID, "--org", "centre_02", "--lang", "nl"])
     assert done.exit_code == 0 and "Sterke punten" in done.output
     meta, data = str(tables / "iMeta.csv"), str(tables / "iData.csv")
     done = runner.invoke(cli, ["compare", data, "--grid", meta, "--grid", meta, "--format", "json"])
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["summary"][0]["max_abs_rank_shift"] == 0
     done = runner.invoke(
-        cli, ["stats", CSV, "--grid", "wallonie.cisp", "--section", "consistency", "--missing", "complete", "-l", "en"]
+        cli, ["stats", CSV, "--grid", GRID, "--section", "consistency", "--missing", "complete", "-l", "en"]
     )
     assert done.exit_code == 0 and "Complete rows" in done.output
 
@@ -145,17 +146,17 @@ def test_trends_strengths_compare_and_stats(tables: Path) -> None:
 def test_plot_writes_a_standalone_chart(tmp_path: Path, kind: str) -> None:
     out = tmp_path / f"{kind}.svg"
     extra = {
-        "scatter": ["--x", "pedagogy"],
+        "scatter": ["--x", "practice"],
         "sobol": ["--vary", "weights=0.2", "--runs", "8"],
         "ranks": ["--runs", "10"],
     }
     done = CliRunner().invoke(
-        cli, ["plot", kind, CSV, "--grid", "wallonie.cisp", "-o", str(out), "--lang", "fr", *extra.get(kind, [])]
+        cli, ["plot", kind, CSV, "--grid", GRID, "-o", str(out), "--lang", "fr", *extra.get(kind, [])]
     )
     assert done.exit_code == 0, done.output
     assert out.read_bytes().lstrip().startswith(b"<?xml")
 
 
 def test_plot_refuses_an_unknown_suffix(tmp_path: Path) -> None:
-    done = CliRunner().invoke(cli, ["plot", "framework", CSV, "--grid", "wallonie.cisp", "-o", str(tmp_path / "x.gif")])
+    done = CliRunner().invoke(cli, ["plot", "framework", CSV, "--grid", GRID, "-o", str(tmp_path / "x.gif")])
     assert done.exit_code == 2 and ".svg or .png" in done.output

@@ -111,7 +111,8 @@ def validate(data: rdflib.Graph, shape_graph: rdflib.Graph) -> tuple[bool, list[
 
 
 @pytest.fixture(scope="module")
-def results() -> vises.Results:
+def results(federation) -> vises.Results:
+    federation("wallonie")
     return vises.score("wallonie.cisp", DATA)
 
 
@@ -645,6 +646,7 @@ def test_every_measured_value_is_reported_once(graph: rdflib.Graph, results: vis
     assert len(set(graph.subjects(rdflib.RDF.type, CIDS.IndicatorReport))) == measured
 
 
+@pytest.mark.federation
 def test_cli_writes_the_export(tmp_path: Path) -> None:
     out = tmp_path / "network.jsonld"
     done = subprocess.run(
@@ -671,6 +673,7 @@ def test_cli_writes_the_export(tmp_path: Path) -> None:
     assert sum(node["@type"] == "cids:Organization" for node in document["@graph"]) == 30
 
 
+@pytest.mark.federation
 def test_plugins_still_load_once_pyshacl_is_imported() -> None:
     """pyshacl imports the importlib_metadata backport, whose entry points the loader must still know."""
     pytest.importorskip("pyshacl", reason="pyshacl (dev extra) is what imports the backport")

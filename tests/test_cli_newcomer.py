@@ -17,8 +17,9 @@ from vises.cli.main import CORE_COMMANDS, cli
 from vises.errors import ConfigError, DataError, DataValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "examples" / "data" / "wallonie_cisp.csv"
-GRID = "wallonie.cisp"
+NETWORK = ROOT / "tests" / "fixtures" / "network"
+DATA = NETWORK / "network.csv"
+GRID = str(NETWORK / "grid.toml")
 
 
 def _run(*argv: str) -> click.testing.Result:
@@ -175,6 +176,7 @@ def _style_names() -> set[str]:
 STYLE_NAMES = _style_names()  # the xlsx report's named cell styles, which templates.md names (not commands)
 
 
+@pytest.mark.federation  # the docs' examples use the bundled plugins' grids
 def test_every_name_in_the_docs_command_examples_exists() -> None:
     """``--weighting X``, ``--format X``, ``--grid X`` and ``vises CMD`` in the docs name real things."""
     from vises.plugins.current import get_registry

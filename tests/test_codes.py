@@ -143,6 +143,7 @@ def test_other_schemes_are_not_checked() -> None:
     assert messages(grid_with(external_ids={"giin_theme": "anything at all"})) == []
 
 
+@pytest.mark.federation  # the bundled grids' codes
 @needs_iris
 def test_every_iris_id_of_the_bundled_grids_is_in_the_iris_code_list() -> None:
     known = iris_code_list(IRIS_TTL)

@@ -15,10 +15,6 @@ EXAMPLES = ROOT / "examples"
 DATA = EXAMPLES / "data"
 STEMS = ("wallonie_cisp", "wallonie_sis", "wallonie_economie_sociale", "vlaanderen_maatwerk", "hdf_iae")
 
-pytest.importorskip("vises_wallonie", reason="the examples use the regional plugins (pip install -e plugins/...)")
-pytest.importorskip("vises_vlaanderen")
-pytest.importorskip("vises_hauts_de_france")
-
 
 def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
@@ -27,6 +23,7 @@ def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.federation  # the examples use the bundled plugins
 def test_regenerating_gives_identical_files(tmp_path: Path) -> None:
     done = _run(EXAMPLES / "generate.py", "--out", tmp_path)
     assert done.returncode == 0, done.stderr
@@ -36,6 +33,7 @@ def test_regenerating_gives_identical_files(tmp_path: Path) -> None:
             assert filecmp.cmp(tmp_path / name, DATA / name, shallow=False), f"{name} differs from a fresh generation"
 
 
+@pytest.mark.federation  # the examples use the bundled plugins
 def test_demo_input_exists_and_looks_real() -> None:
     text = (DATA / "wallonie_cisp.csv").read_text(encoding="utf-8")
     header = text.splitlines()[0].split(",")
@@ -45,6 +43,7 @@ def test_demo_input_exists_and_looks_real() -> None:
     assert "(synthetic)" in text and "SYNTHETIC" in (DATA / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.federation  # the examples use the bundled plugins
 def test_embed_scoring() -> None:
     done = _run(EXAMPLES / "embed_scoring.py")
     assert done.returncode == 0, done.stderr
@@ -52,6 +51,7 @@ def test_embed_scoring() -> None:
     assert "Why cisp_" in done.stdout and "weakest indicator" in done.stdout
 
 
+@pytest.mark.federation  # the examples use the bundled plugins
 def test_extend_with_plugin() -> None:
     done = _run(EXAMPLES / "extend_with_plugin" / "run.py")
     assert done.returncode == 0, done.stderr
@@ -59,12 +59,14 @@ def test_extend_with_plugin() -> None:
     assert "'demo': 'in-process'" in done.stdout
 
 
+@pytest.mark.federation  # the examples use the bundled plugins
 def test_new_indicator_comparison() -> None:
     done = _run(EXAMPLES / "test_new_indicator.py")
     assert done.returncode == 0, done.stderr
     assert "rank correlation" in done.stdout and "Biggest movers" in done.stdout
 
 
+@pytest.mark.federation  # the examples use the bundled plugins
 def test_demo_command_scores_the_cisp_example() -> None:
     done = _run("-m", "vises", "score", DATA / "wallonie_cisp.csv", "--grid", "wallonie.cisp", "--format", "markdown")
     assert done.returncode == 0, done.stderr
@@ -80,6 +82,7 @@ def test_coinr_asem_example() -> None:
     assert "51 countries" in done.stdout and "Why Austria scores" in done.stdout
 
 
+@pytest.mark.federation  # the records example extends wallonie.cisp
 def test_records_example_goes_from_raw_records_to_a_profile(tmp_path: Path) -> None:
     done = _run(EXAMPLES / "records" / "run.py", "--out", tmp_path, "--centre", "cisp_04")
     assert done.returncode == 0, done.stderr
@@ -97,6 +100,7 @@ def test_records_example_goes_from_raw_records_to_a_profile(tmp_path: Path) -> N
     assert filecmp.cmp(tmp_path / "register.csv", again / "register.csv", shallow=False)
 
 
+@pytest.mark.federation  # the examples use the bundled plugins
 def test_round_demo(tmp_path: Path) -> None:
     """make demo's small round: last year's round file keeps last year's published scores."""
     done = _run(EXAMPLES / "round_demo.py", tmp_path)

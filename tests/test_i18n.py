@@ -199,6 +199,7 @@ def test_unit_labels_part_by_part():
     assert i18n.unit_label("tCO2e", "fr") == "tCO2e" and i18n.unit_label(None, "fr") is None
 
 
+@pytest.mark.federation  # a plugin grid's labels
 def test_a_plugin_grid_names_its_units_and_groups_in_each_language():
     import vises
 
@@ -211,6 +212,7 @@ def test_a_plugin_grid_names_its_units_and_groups_in_each_language():
     )
 
 
+@pytest.mark.federation  # a plugin grid's labels
 def test_french_report_shows_the_plugin_unit_and_stakeholders_in_french():
     import vises
 
@@ -229,6 +231,7 @@ def _words(text: str) -> set[str]:
     return {word.lower() for word in re.findall(r"[^\W\d][\w'’]*", text)}
 
 
+@pytest.mark.federation  # a plugin grid's labels
 @pytest.mark.parametrize(("lang", "name"), [("fr", "wallonie.cisp"), ("nl", "vlaanderen.maatwerk")])
 def test_vises_show_speaks_only_the_chosen_language(lang, name):
     """Every word of ``vises show --lang`` is the catalogue's, the grid's (labels, units) or a code."""

@@ -149,6 +149,7 @@ def test_json_and_csv_carry_the_evidence(results: vises.Results) -> None:
     assert b_2024["agree.small"] == "no"
 
 
+@pytest.mark.federation  # the économie sociale example
 def test_results_without_evidence_keep_their_outputs() -> None:
     root = Path(__file__).resolve().parents[1]
     results = vises.score("wallonie.economie_sociale", root / "examples" / "data" / "wallonie_economie_sociale.csv")

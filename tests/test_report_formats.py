@@ -309,18 +309,15 @@ def test_cli_indent_and_streamed_json(tmp_path):
 
     from vises.cli import cli as main
 
-    data = EXAMPLES / "wallonie_cisp.csv"
-    if not data.is_file():
-        pytest.skip("no example data")
+    network = EXAMPLES.parents[1] / "tests" / "fixtures" / "network"
+    data, grid = network / "network.csv", str(network / "grid.toml")
     runner = CliRunner()
     compact, indented = tmp_path / "a.json", tmp_path / "b.json"
     for path, extra in ((compact, []), (indented, ["--indent", "2"])):
-        done = runner.invoke(
-            main, ["score", str(data), "--grid", "wallonie.cisp", "--format", "json", "-o", str(path), *extra]
-        )
+        done = runner.invoke(main, ["score", str(data), "--grid", grid, "--format", "json", "-o", str(path), *extra])
         assert done.exit_code == 0, done.output
     a, b = json.loads(compact.read_text()), json.loads(indented.read_text())
     a["provenance"].pop("created"), b["provenance"].pop("created")
     assert a == b and len(indented.read_text()) > len(compact.read_text())
-    done = runner.invoke(main, ["score", str(data), "--grid", "wallonie.cisp", "--format", "csv", "--indent", "2"])
+    done = runner.invoke(main, ["score", str(data), "--grid", grid, "--format", "csv", "--indent", "2"])
     assert done.exit_code != 0 and "indent" in done.output

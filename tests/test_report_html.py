@@ -265,6 +265,7 @@ def test_network_scores_one_table_per_period_latest_first(results):
     assert 'class="rank"' not in bare
 
 
+@pytest.mark.federation  # the CISP grid's French levels and reasons
 def test_french_profile_reads_levels_methods_and_reasons_in_french():
     from vises import render, score
 

@@ -78,6 +78,7 @@ def test_a_label_table_that_is_not_text_is_refused_naming_its_path(tmp_path):
         vises.load_grid(path)
 
 
+@pytest.mark.federation  # the plugins' grids and variants
 def test_a_variant_extends_the_base_label_tables_code_by_code(tmp_path):
     base = vises.load_grid("wallonie.cisp")
     variant = tmp_path / "variant.toml"
@@ -91,6 +92,7 @@ def test_a_variant_extends_the_base_label_tables_code_by_code(tmp_path):
     assert grid.unit_labels == base.unit_labels  # kept from the base, not replaced by nothing
 
 
+@pytest.mark.federation  # the plugins' grids and variants
 def test_profile_names_the_stakeholders_in_the_report_language():
     results = vises.score("wallonie.cisp", ROOT / "examples" / "data" / "wallonie_cisp.csv")
     for fmt in ("html", "markdown", "table"):

@@ -71,7 +71,8 @@ def test_a_table_that_fits_is_left_as_it_is():
 
 
 @pytest.fixture(scope="module")
-def results():
+def results(federation):
+    federation("wallonie")
     return vises.score("wallonie.cisp", DATA)
 
 
@@ -104,6 +105,7 @@ def test_width_is_an_option_of_the_table_format_only(results):
     assert vises.render(results, "table", options={"width": 0}) == vises.render(results, "table")
 
 
+@pytest.mark.federation  # the CISP network on the terminal
 def test_vises_score_fits_the_terminal_and_leaves_files_whole(tmp_path):
     runner = CliRunner()
     shown = runner.invoke(cli, ["score", str(DATA), "--grid", "wallonie.cisp", "--lang", "fr"], env={"COLUMNS": "72"})

@@ -21,7 +21,8 @@ OTHERS = ("hdf", "vlaanderen")
 
 
 @pytest.fixture(scope="module")
-def cisp():
+def cisp(federation):
+    federation("wallonie")
     return vises.score("wallonie.cisp", DATA)
 
 
@@ -55,6 +56,7 @@ def test_machine_formats_keep_the_installed_plugins_apart(cisp, tmp_path):
     assert set(sidecar["plugins"]) == {"wallonie"} and "hdf" in sidecar["installed_plugins"]
 
 
+@pytest.mark.federation  # a plugin's unit
 def test_a_grid_of_ones_own_that_uses_a_plugin_unit_names_that_plugin():
     grid = Grid(
         code="own",

@@ -20,7 +20,8 @@ CISP = ROOT / "examples" / "data" / "wallonie_cisp.csv"
 
 
 @pytest.fixture(scope="module")
-def network():
+def network(federation):
+    federation("wallonie")
     return vises.score("wallonie.cisp", CISP)
 
 

@@ -23,6 +23,7 @@ import vises
 from vises.cli import main
 
 openpyxl = pytest.importorskip("openpyxl")
+pytestmark = pytest.mark.federation("wallonie")  # the round of the example CISP network
 
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK = ROOT / "examples" / "data" / "wallonie_cisp.csv"

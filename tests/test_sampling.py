@@ -142,6 +142,7 @@ def test_sampling_without_any_estimate_is_refused(grid: vises.Grid) -> None:
         weight_sensitivity(grid, data, runs=5, sampling=True)
 
 
+@pytest.mark.federation  # the CISP example
 def test_sensitivity_command_with_sampling_on_the_cisp_example() -> None:
     data = ROOT / "examples" / "data" / "wallonie_cisp.csv"
     base = [sys.executable, "-m", "vises", "sensitivity", str(data), "--grid", "wallonie.cisp", "--runs", "40"]

@@ -96,6 +96,7 @@ def test_a_round_file_reads_back_to_the_same_scale(tmp_path: Path) -> None:
     assert alone.raw("x")[0] == pytest.approx(results.fitted_imputation["x"]["values"]["2025"])
 
 
+@pytest.mark.federation  # the example CISP network
 def test_pooled_scores_move_and_frozen_ones_do_not(tmp_path: Path) -> None:
     grid = vises.load_grid("wallonie.cisp")
     data = vises.load_data(NETWORK, grid=grid)

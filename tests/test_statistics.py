@@ -239,9 +239,12 @@ def test_statistics_are_invariant_to_permuting_organisations(rows, random):
 
 
 # -- command line --------------------------------------------------------------------------------
+NETWORK = ("tests/fixtures/network/network.csv", "--grid", "tests/fixtures/network/grid.toml")
+
+
 def _run(*args):
     return subprocess.run(
-        [sys.executable, "-m", "vises", "stats", "examples/data/wallonie_cisp.csv", "--grid", "wallonie.cisp", *args],
+        [sys.executable, "-m", "vises", "stats", *NETWORK, *args],
         check=False,
         cwd=ROOT,
         capture_output=True,

@@ -30,7 +30,8 @@ def _visible(workbook: object) -> list[object]:
 
 
 @pytest.fixture(scope="module")
-def cisp() -> vises.Grid:
+def cisp(federation) -> vises.Grid:
+    federation("wallonie")
     return vises.load_grid(GRID)
 
 

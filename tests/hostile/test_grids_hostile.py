@@ -597,11 +597,12 @@ def test_an_sroi_horizon_past_the_limit_is_refused_before_any_work(tmp_path: Pat
         assert load_model(bad).code == "cisp_example_2023"
 
 
-def test_a_sensitivity_analysis_past_the_run_limits_is_refused_before_any_work(capsys) -> None:
-    data = Path(__file__).resolve().parents[2] / "examples" / "data" / "wallonie_cisp.csv"
-    pytest.importorskip("vises_wallonie", reason="the example network's grid comes with vises-wallonie")
-    code, _, err = cli(capsys, "sensitivity", str(data), "--grid", "wallonie.cisp", "--runs", "100000000")
+def test_a_sensitivity_analysis_past_the_run_limits_is_refused_before_any_work(capsys, monkeypatch) -> None:
+    network = Path(__file__).resolve().parents[1] / "fixtures" / "network"
+    data, grid = network / "network.csv", str(network / "grid.toml")
+    code, _, err = cli(capsys, "sensitivity", str(data), "--grid", grid, "--runs", "100000000")
     assert code == 2 and "Traceback" not in err
     assert "beyond the limit sensitivity_runs = 2,000,000" in err
-    code, _, err = cli(capsys, "sensitivity", str(data), "--grid", "wallonie.cisp", "--runs", "2000000")
+    monkeypatch.setenv("VISES_LIMIT_SENSITIVITY_CELLS", "10000000")  # the 24 test rows stay under the default
+    code, _, err = cli(capsys, "sensitivity", str(data), "--grid", grid, "--runs", "2000000")
     assert code == 2 and "2,000,000 runs × " in err and "sensitivity_cells" in err

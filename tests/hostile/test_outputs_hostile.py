@@ -155,6 +155,7 @@ def _example_with(tmp_path: Path, name: str, replace: dict[str, str]) -> Path:
     return target
 
 
+@pytest.mark.federation  # the plugins' own formats
 def test_dialogue_gestion_neutralises_structures(tmp_path):
     source = EXAMPLES / "hdf_iae.csv"
     if not source.is_file():
@@ -274,6 +275,7 @@ def test_core_markdown_tables_keep_their_columns(results):
         assert len({len(re.findall(r"(?<!\\)\|", line)) for line in table.splitlines()}) == 1, table
 
 
+@pytest.mark.federation  # the plugins' own formats
 def test_caips_markdown_escapes_centre_names(tmp_path):
     path = _example_with(
         tmp_path,
@@ -285,6 +287,7 @@ def test_caips_markdown_escapes_centre_names(tmp_path):
     assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text and r"a\|b\|c" in text
 
 
+@pytest.mark.federation  # the plugins' own formats
 def test_jaarverslag_markdown_escapes_names(tmp_path):
     path = _example_with(
         tmp_path,
@@ -436,20 +439,29 @@ def test_table_prints_no_control_sequence(results):
 
 
 def test_cli_score_strips_control_sequences_from_stdout(tmp_path):
-    if not (EXAMPLES / "wallonie_cisp.csv").is_file():
-        pytest.skip("no example data")
-    source = (EXAMPLES / "wallonie_cisp.csv").read_text(encoding="utf-8")
+    network = ROOT / "tests" / "fixtures" / "network"
+    source = (network / "network.csv").read_text(encoding="utf-8")
     data = tmp_path / "evil.csv"
-    data.write_text(source.replace("cisp_01", "\x1b]0;pwned\x07cisp_01"), encoding="utf-8")
+    data.write_text(source.replace("centre_01", "\x1b]0;pwned\x07centre_01"), encoding="utf-8")
     before = data.read_bytes()
     for format_name in ("table", "markdown", "csv", "json"):
         done = subprocess.run(
-            [sys.executable, "-m", "vises", "score", str(data), "--grid", "wallonie.cisp", "--format", format_name],
+            [
+                sys.executable,
+                "-m",
+                "vises",
+                "score",
+                str(data),
+                "--grid",
+                str(network / "grid.toml"),
+                "--format",
+                format_name,
+            ],
             capture_output=True,
         )
         assert done.returncode == 0, done.stderr
         assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout, format_name
-        assert b"cisp" in done.stdout
+        assert b"centre_01" in done.stdout or b"Centre A (synthetic)" in done.stdout
         if format_name == "json":
             assert b"\\u001b]0;pwned\\u0007" in done.stdout  # JSON escapes it: inert, and kept exactly
         else:
