@@ -178,6 +178,53 @@ def test_show_draws_the_tree_with_weights(runner: CliRunner, mini) -> None:
     assert any("└── b  w=1 (25%)" in line and "z-score" in line for line in lines)
 
 
+def test_show_says_what_a_derived_indicator_is_computed_from(runner: CliRunner, tmp_path: Path) -> None:
+    grid = tmp_path / "derived.toml"
+    grid.write_text(
+        """code = "derived"
+version = "1"
+languages = ["en"]
+[[nodes]]
+code = "root"
+[[indicators]]
+code = "hours"
+parent = "root"
+unit = "hour"
+context = true
+[[indicators]]
+code = "people"
+parent = "root"
+unit = "person"
+context = true
+[[indicators]]
+code = "per_person"
+parent = "root"
+unit = "hour / person"
+formula = "hours / people"
+[[indicators]]
+code = "share"
+parent = "root"
+kind = "rate"
+numerator = "people"
+denominator = "people"
+unit = "percent"
+""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["show", str(grid), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any("per_person" in line and "· = hours / people ·" in line for line in lines)
+    assert any("share" in line and "taux, " in line and "· = people / people ·" in line for line in lines)
+    assert not any("divisé" in line for line in lines if "share" in line)
+    # validate counts a derived indicator as given where its inputs give it a value
+    data = tmp_path / "data.csv"
+    data.write_text("organisation,period,hours,people\nx,2024,10,2\ny,2024,4,\n", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(data), "--grid", str(grid)])
+    assert result.exit_code == 0, result.output
+    assert "2 of 2 scored indicators" in result.output and "2 of 4 values given" in result.output
+
+
 def _valid_value(indicator: Indicator, position: int) -> str:
     """A value the indicator accepts, different for each organisation."""
     kind = indicator.kind.value

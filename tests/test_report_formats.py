@@ -256,6 +256,7 @@ def test_json_content_is_the_whole_results(results):
         "codes",
         "periods",
         "nodes",
+        "indicators",  # kind, unit, levels, external ids and SDG targets of the raw values (test_json_raw)
         "ranked",
         "records",
         "fitted",
@@ -266,7 +267,17 @@ def test_json_content_is_the_whole_results(results):
     in_2022 = results.periods == "2022"
     assert data["ranked"]["2022"]["net"] == int((~np.isnan(results.score("net")[in_2022])).sum())
     for row, record in enumerate(data["records"]):
-        assert list(record) == ["organisation", "period", "scores", "coverage", "reasons", "narratives", "ranks"]
+        assert list(record) == [
+            "organisation",
+            "period",
+            "scores",
+            "coverage",
+            "reasons",
+            "narratives",
+            "raw",
+            "imputed",
+            "ranks",
+        ]
         assert record["organisation"] == results.organisations[row] and record["period"] == results.periods[row]
         for code in results.codes:
             coverage, rank = results.coverage(code)[row], results.ranks(code)[row]
@@ -274,6 +285,11 @@ def test_json_content_is_the_whole_results(results):
             assert record["ranks"][code] == (None if math.isnan(rank) else int(rank))
             reason = results.reasons(code)[row]
             assert record["reasons"].get(code) == reason
+        for code, value in record["raw"].items():
+            if not results.grid.indicator(code).is_number:
+                continue  # levels as written: test_json_raw
+            raw = results.raw(code)[row]
+            assert value == (None if math.isnan(raw) or code in record["imputed"] else raw)
     assert data["nodes"][0]["code"] == results.codes[0] and data["grid"]["label"] == results.grid.label_in("en")
 
 

@@ -347,3 +347,21 @@ def test_workbook_without_a_table(tmp_path: Path) -> None:
     (tmp_path / "junk.xlsx").write_text("not a zip")
     with pytest.raises(DataError, match="cannot open"):
         read_xlsx(tmp_path / "junk.xlsx")
+
+
+def test_derived_indicators_get_no_column_or_row(tmp_path: Path, grid: Grid) -> None:
+    """A formula or a rate is computed from its inputs: a template asking for it would be refused on reading."""
+    import attrs
+
+    derived = (
+        Indicator(code="hours_per_exit", parent="pedagogy", unit="hour / percent", formula="hours / exit_rate"),
+        Indicator(code="rate", parent="env", kind=Kind.RATE, numerator="waste", denominator="hours", unit="kg / hour"),
+    )
+    grid = attrs.evolve(grid, indicators=(*grid.indicators, *derived))
+    path = write_template(grid, tmp_path / "c.csv", format="csv", organisations=["a"], periods=["2024"])
+    header = [cell.split(" [")[0] for cell in path.read_text(encoding="utf-8").splitlines()[0].split(",")]
+    assert header == ["organisation", "period", *(ind.code for ind in make_grid().indicators)]
+    book = openpyxl.load_workbook(write_template(grid, tmp_path / "c.xlsx", lang="fr"))
+    codes = {cell.value for sheet in book.worksheets for cell in sheet["A"]}
+    assert "hours" in codes and "waste" in codes
+    assert not {"hours_per_exit", "rate"} & codes

@@ -187,6 +187,7 @@ def _render_tree(grid: Any, *, lang: str | None) -> str:
     codes, method names and parameters stay as a grid file writes them.
     """
     from vises.i18n import colon, format_number, translate, unit_label
+    from vises.neutralise import terminal_text
     from vises.validation.grid import (
         effective_aggregator,
         effective_imputation,
@@ -205,10 +206,12 @@ def _render_tree(grid: Any, *, lang: str | None) -> str:
             parts.append(
                 f"{translate(f'kind_{item.kind.value}', lang)}, {translate(f'direction_{item.direction.value}', lang)}"
             )
+            if item.derived:  # computed, not collected: say from what
+                parts.append("= " + terminal_text(item.formula or f"{item.numerator} / {item.denominator}"))
             if item.scored:
                 # The optional stages, in the order they run, only when the grid turns them on.
                 imputation, treatment = effective_imputation(grid, item), effective_treatment(grid, item)
-                if item.denominator:
+                if item.denominator and not item.derived:
                     parts.append(translate("show_per", lang, column=item.denominator))
                 if imputation:
                     parts.append(

@@ -59,22 +59,39 @@ def validate(
         counted = f"{len(grid.indicators)} indicators"
         click.echo(f"grid {grid.code!r}: {counted}" + (", IRIS+ ids checked" if iris_codes else "") + ": valid.")
         return
-    # Cell problems are kept with the dataset, so validation lists them with its own: one pass.
+    import numpy as np
+
+    from vises.engine.score import emit_warnings
+    from vises.validation.dataset import check_dataset
+
+    # Cell problems are kept with the dataset, so validation lists them with its own: one pass
+    # (the checks vises.validate_data runs, kept here for the derived indicators' values).
     dataset = vises.load_data(data, grid=grid, keep_problems=True, attributes=attributes, ignore=ignore)
     note_ignored(dataset)
-    problems = vises.validate_data(grid, dataset)
-    if problems:
-        raise ValidationError(problems, what=str(data))
+    checked = check_dataset(grid, dataset, file=dataset.source)
+    emit_warnings(checked.warnings)
+    if checked.problems:
+        raise ValidationError(checked.problems, what=str(data))
     columns = [dataset.columns[ind.code] for ind in grid.scored_indicators if ind.code in dataset.columns]
-    cells = len(dataset) * len(columns)
+    present = len(columns)
     filled = sum(int((~column.missing()).sum()) for column in columns)
     not_applicable = sum(int(column.not_applicable.sum()) for column in columns if column.not_applicable is not None)
+    # A derived indicator has no column: it is there when its inputs give it a value (or an n/a).
+    for ind in grid.scored_indicators:
+        if ind.derived and ind.code in checked.raws:
+            given = ~np.isnan(checked.raws[ind.code])
+            na = checked.not_applicable.get(ind.code, np.zeros(len(dataset), bool))
+            if given.any() or na.any():
+                present += 1
+                filled += int(given.sum())
+                not_applicable += int(na.sum())
+    cells = len(dataset) * present
     if cells and filled == 0:
         # Valid but empty (a template not filled in yet): say so, since scoring it gives no score.
         click.echo(f"Warning: {data}: no value is filled in yet; every score would be missing.", err=True)
     click.echo(
         f"{data}: {len(dataset)} rows, {len(set(map(str, dataset.organisations)))} organisations, "
-        f"{len(dataset.period_values)} periods, {len(columns)} of {len(grid.scored_indicators)} scored indicators "
+        f"{len(dataset.period_values)} periods, {present} of {len(grid.scored_indicators)} scored indicators "
         f"of grid {grid.code!r}; {filled} of {cells} values given"
         + (f", {not_applicable} not applicable" if not_applicable else "")
         + ": ready to score."

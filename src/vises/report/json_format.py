@@ -99,6 +99,7 @@ def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[st
         else [""] * len(rows)
     )
     rank_rows = [",".join(cells) for cells in zip(*rank_parts, strict=True)] if ranks else []
+    raw_rows, imputed_rows = _measured_texts(results, rows)
     from vises.report.evidence_table import json_records
 
     evidence_rows = json_records(results, rows)
@@ -107,12 +108,58 @@ def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[st
         text = (
             f'{{"organisation":{organisations[position]},"period":{periods[position]},'
             f'"scores":{{{score_rows[position]}}},"coverage":{{{coverage_rows[position]}}},'
-            f'"reasons":{{{reason_rows[position]}}},"narratives":{narratives[position]}'
+            f'"reasons":{{{reason_rows[position]}}},"narratives":{narratives[position]},'
+            f'"raw":{{{raw_rows[position]}}},"imputed":[{imputed_rows[position]}]'
         )
         if evidence_rows is not None:
             text += f',"evidence":{{{evidence_rows[position]}}}'
         text += f',"ranks":{{{rank_rows[position]}}}}}' if ranks else "}"
         out.append(text)
+    return out
+
+
+def _measured_texts(results: Results, rows: np.ndarray) -> tuple[list[str], list[str]]:
+    """Per row, ``"code":value`` of every measured indicator value (``null`` when missing, not
+    applicable or imputed) and the quoted codes imputation filled in; built a column at a time."""
+    from vises.engine.measured import measured_column
+
+    raw_parts, imputed_parts = [], []
+    for ind in results.grid.measured_indicators:
+        column = measured_column(results, ind)
+        measured = column.measured[rows]
+        key = json.dumps(ind.code, ensure_ascii=False) + ":"
+        if ind.is_number:
+            cells = np.where(measured, machine_numbers(results.raw(ind.code)[rows]), "null").astype(object)
+        else:
+            texts = column.text[rows]
+            said = {value: json.dumps(value, ensure_ascii=False) for value in set(texts[measured].tolist())}
+            cells = np.array([said.get(value, "null") for value in texts.tolist()], dtype=object)
+        raw_parts.append(key + cells)
+        if ind.code in results.codes:
+            filled = results.imputed(ind.code)[rows]
+            if filled.any():
+                imputed_parts.append(np.where(filled, json.dumps(ind.code, ensure_ascii=False), ""))
+    raw_rows = [",".join(cells) for cells in zip(*raw_parts, strict=True)] if raw_parts else [""] * len(rows)
+    imputed_rows = (
+        [",".join(cell for cell in cells if cell) for cells in zip(*imputed_parts, strict=True)]
+        if imputed_parts
+        else [""] * len(rows)
+    )
+    return raw_rows, imputed_rows
+
+
+def _indicator_facts(results: Results) -> dict[str, Any]:
+    """What a reader of the raw values needs per measured indicator: kind, unit, levels, external ids, SDG targets."""
+    out: dict[str, Any] = {}
+    for ind in results.grid.measured_indicators:
+        levels = [level.value for level in ind.levels] or (["no", "yes"] if ind.kind.value == "binary" else [])
+        out[ind.code] = {
+            "kind": ind.kind.value,
+            "unit": ind.unit,
+            "levels": levels,
+            "external_ids": dict(ind.external_ids),
+            "sdg_targets": list(ind.sdg_targets),
+        }
     return out
 
 
@@ -200,6 +247,7 @@ def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -
         "codes": list(results.codes),
         "periods": list(results.period_values),
         "nodes": _nodes(results, lang),
+        "indicators": _indicator_facts(results),
     }
     if ranks:
         head["ranked"] = ranked_counts(results)
@@ -256,6 +304,7 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
         "period": profile.period,
         "previous_period": profile.previous_period,
         "provenance": provenance_record(results),
+        "indicators": _indicator_facts(results),
         "evaluation": profile.evaluation,
         "stakeholder_labels": {
             code: stakeholder_label(code, resolved.lang, results.grid.stakeholder_labels)

@@ -1,12 +1,12 @@
-"""Speaking the impact standards: the CIDS JSON-LD export, and raw values for other reports.
+"""Speaking the impact standards: the CIDS JSON-LD export.
 
-``vises.standards.raw_values(results)`` builds the raw values, units, external ids and SDG targets a
-report carries beside the scores; the ``cids`` report format (``standards/hooks.py``) writes the
-Common Impact Data Standard. The code checks live below, in ``vises.validation.codes``.
+The ``cids`` report format (``standards/hooks.py``) writes the Common Impact Data Standard. The
+measured values it reports (``raw_values``) live in the engine, which the JSON report shares; the
+code checks live below, in ``vises.validation.codes``.
 """
 
 from __future__ import annotations
 
-from vises.standards.raw import raw_values
+from vises.engine.raw import raw_values
 
 __all__ = ["raw_values"]

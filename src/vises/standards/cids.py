@@ -18,13 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from vises.errors import ConfigError, ReportError, did_you_mean
-from vises.i18n import check_lang
-from vises.model import Evaluation, Indicator, label_in
-from vises.model.calendar import period_spans, xsd_datetime
-from vises.standards import impact, jsonld
-from vises.standards.codebook import CodeBook, measure, segment
-from vises.standards.measures import (
+from vises.engine.measured import (
     MeasuredColumn,
     first_rows,
     measured_column,
@@ -34,6 +28,12 @@ from vises.standards.measures import (
     unit_description,
     value_text,
 )
+from vises.errors import ConfigError, ReportError, did_you_mean
+from vises.i18n import check_lang
+from vises.model import Evaluation, Indicator, label_in
+from vises.model.calendar import period_spans, xsd_datetime
+from vises.standards import impact, jsonld
+from vises.standards.codebook import CodeBook, measure, segment
 from vises.standards.options import DEFAULT_NAMESPACE, CidsOptions, parse_cids_options
 from vises.standards.outcomes import OutcomeMap, outcome_map
 from vises.validation.codes import sdg_goal_of

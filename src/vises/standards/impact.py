@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from vises.engine.measured import text_of, unit_description
 from vises.errors import ConfigError, did_you_mean
 from vises.model import Indicator, Node, label_in
 from vises.standards.codebook import measure, segment
-from vises.standards.measures import text_of, unit_description
 from vises.validation.codes import sdg_goal_of
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from vises.engine.measured import measured_column
 from vises.model import Kind
-from vises.standards.measures import measured_column
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.results import Results
