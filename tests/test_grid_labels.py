@@ -48,3 +48,12 @@ def test_a_grid_built_in_python_with_a_number_as_label_is_refused_with_its_place
     }
     with pytest.raises(vises.GridValidationError):
         vises.compile_grid(grid)
+
+
+@pytest.mark.parametrize("bad", [5, "Heures", ["fr", "Heures"]])
+def test_a_label_built_in_python_that_is_not_a_table_is_a_grid_error_at_once(bad) -> None:
+    with pytest.raises(vises.GridError, match="table of texts by language") as caught:
+        vises.Grid(code="g", label=bad, nodes=(), indicators=())
+    assert "{'fr': 'Heures', 'en': 'Hours'}" in str(caught.value)
+    with pytest.raises(vises.GridError, match="table of texts by language"):
+        vises.Level(value="1", label=bad)

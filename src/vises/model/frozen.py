@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn, TypeVar
 
+from vises.errors import GridError
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -84,6 +86,20 @@ def frozen_mapping(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | None) 
         return EMPTY
     items = value.items() if isinstance(value, Mapping) else value
     return FrozenDict({key: freeze(item) for key, item in items})
+
+
+def frozen_labels(value: Mapping[str, str] | None) -> FrozenDict[str, str]:
+    """The converter of label and description fields: texts by language, refused clearly otherwise.
+
+    A bare text or a number is the usual slip (``label="Heures"``); it is a ``GridError`` at once,
+    not a ``TypeError`` from deep inside the converter.
+    """
+    if value is not None and not isinstance(value, Mapping):
+        raise GridError(
+            f"a label or description is a table of texts by language, got {value!r}",
+            hint="write it as {'fr': 'Heures', 'en': 'Hours'} (in a grid file: { fr = \"Heures\", en = \"Hours\" })",
+        )
+    return frozen_mapping(value)
 
 
 def shallow_frozen(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any]:

@@ -23,7 +23,7 @@ import numpy as np
 
 from vises.errors import GridError, VisesError
 from vises.model.evidence import Evidence, EvidencePolicy
-from vises.model.frozen import EMPTY, FrozenDict, frozen_mapping, shallow_frozen, thaw
+from vises.model.frozen import EMPTY, FrozenDict, frozen_labels, frozen_mapping, shallow_frozen, thaw
 from vises.model.index import GridIndex, index_of
 from vises.model.periods import period_index
 from vises.model.records import Collection
@@ -112,7 +112,7 @@ class Level:
     """
 
     value: str
-    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_labels)
     score: float | None = None
 
 
@@ -136,8 +136,8 @@ class Indicator:
     """
 
     code: str
-    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
-    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_labels)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_labels)
     kind: Kind = attrs.field(default=Kind.QUANTITY, converter=Kind)
     unit: str | None = None
     direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
@@ -213,8 +213,8 @@ class Node:
     """
 
     code: str
-    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
-    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_labels)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_labels)
     parent: str | None = None
     weight: float = 1.0
     aggregator: Method | None = None
@@ -253,8 +253,8 @@ class Grid:
 
     code: str
     version: str = "1"
-    label: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
-    description: Labels = attrs.field(default=EMPTY, converter=frozen_mapping)
+    label: Labels = attrs.field(default=EMPTY, converter=frozen_labels)
+    description: Labels = attrs.field(default=EMPTY, converter=frozen_labels)
     languages: tuple[str, ...] = ("en",)
     nodes: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
