@@ -123,6 +123,7 @@ def test_asem_sensitivity_runs_as_tasks_on_worker_processes(client: Any) -> None
     assert_same_sensitivity(memory, on_dask)
 
 
+@pytest.mark.federation  # the example CISP network
 @pytest.mark.slow
 def test_cli_scores_on_a_running_scheduler(client: Any, tmp_path: Path) -> None:
     """``vises score --engine dask --scheduler ADDRESS`` through the real entry point, on this module's cluster."""

@@ -31,6 +31,7 @@ def _parts(frame: Any, cuts: list[int]) -> list[Any]:
     return [frame.iloc[a:b] for a, b in itertools.pairwise(bounds)]
 
 
+@pytest.mark.federation  # the example CISP network
 def test_parquet_folder_keeps_units_and_scores_as_one_file(tmp_path: Path) -> None:
     grid = vises.load_grid("wallonie.cisp")
     dataset = vises.load_data(EXAMPLE, grid=grid)
@@ -145,6 +146,7 @@ def test_vises_score_dispatches_a_dask_frame() -> None:
 # -- the command line ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.federation  # the example CISP network
 def test_cli_refuses_what_a_parquet_folder_cannot_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = _empty(tmp_path)
     cases = [
@@ -172,6 +174,7 @@ def test_cli_refuses_what_a_parquet_folder_cannot_hold(tmp_path: Path, capsys: p
     assert done.returncode == 2 and "needs the Dask engine" in done.stderr
 
 
+@pytest.mark.federation  # the example CISP network
 @pytest.mark.slow
 def test_cli_scores_a_parquet_folder_on_a_local_cluster(tmp_path: Path) -> None:
     grid = vises.load_grid("wallonie.cisp")
@@ -211,6 +214,7 @@ def test_cli_scores_a_parquet_folder_on_a_local_cluster(tmp_path: Path) -> None:
             _close(written[f"rank.{code}"].astype("float64"), memory.ranks(code)[order], f"rank of {code}")
 
 
+@pytest.mark.federation  # the example CISP network
 @pytest.mark.slow
 def test_cli_scores_a_csv_folder_with_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     """Three CSV files (one with its header only) through ``vises score --engine dask``, stderr a terminal."""
