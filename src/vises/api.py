@@ -371,7 +371,7 @@ def make_pseudonyms(
     organisations: Any, *, secret: bytes | str | None = None, file: PathLike | None = None
 ) -> dict[str, str]:
     """The pseudonym of each organisation code, for ``render(..., options={"public": True, "pseudonyms": ...})``:
-    keyed by the federation ``secret`` (``P-XXXX-XXXX``, the same every year), or read from the
+    keyed by the federation ``secret`` (``P-7QKD-M2XA``, the same every year), or read from the
     federation's pseudonym ``file`` (CSV ``organisation,pseudonym``), which must list every one."""
     from vises.io.pseudonyms import check_secret, pseudonyms_for, read_pseudonym_file
 

@@ -29,7 +29,7 @@ from vises.analysis._common import (
     period_groups,
     with_methods,
 )
-from vises.analysis.words import MISSING, number, rank_text, table, word
+from vises.analysis.words import number, rank_interval_records, rank_interval_rows, table, word
 from vises.errors import ConfigError
 from vises.model import Dataset, Grid, Method
 
@@ -90,33 +90,13 @@ class Sensitivity:
 
     def to_records(self) -> list[dict[str, Any]]:
         """One plain dict per row (``None`` for a missing number)."""
-        out = []
-        for i in range(len(self)):
-            record: dict[str, Any] = {"organisation": str(self.organisations[i]), "period": str(self.periods[i])}
-            for name in ("nominal_score", "nominal_rank", "median_rank", "rank_low", "rank_high", "mean_abs_shift"):
-                value = float(getattr(self, name)[i])
-                record[name] = None if math.isnan(value) else (int(value) if name == "nominal_rank" else value)
-            out.append(record)
-        return out
+        names = ("nominal_score", "nominal_rank", "median_rank", "rank_low", "rank_high", "mean_abs_shift")
+        return rank_interval_records(self, names)
 
     def table(self, lang: str | None = None) -> str:
         """Rows by period then nominal rank, with the rank interval, and the overall mean shift."""
         w = lang or "en"
-        order = np.lexsort((self.organisations, np.nan_to_num(self.nominal_rank, nan=np.inf), self.periods))
-        rows = [
-            (
-                self.organisations[i],
-                self.periods[i],
-                number(self.nominal_score[i], lang),
-                rank_text(self.nominal_rank[i], lang),
-                rank_text(self.median_rank[i], lang),
-                MISSING
-                if math.isnan(self.rank_low[i])
-                else f"{rank_text(self.rank_low[i], lang)}–{rank_text(self.rank_high[i], lang)}",
-                number(self.mean_abs_shift[i], lang, 2),
-            )
-            for i in order
-        ]
+        rows = rank_interval_rows(self, lang, [number(shift, lang, 2) for shift in self.mean_abs_shift.tolist()])
         headers = [
             word(k, w)
             for k in ("organisation", "period", "score", "nominal_rank", "median_rank", "interval", "mean_shift")

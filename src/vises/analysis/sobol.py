@@ -10,7 +10,6 @@ choices that act before aggregating; each run only re-aggregates (``aggregate_on
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from vises.analysis._common import (
     with_methods,
 )
 from vises.analysis.variance import SobolIndices, saltelli_sample, sobol_indices
-from vises.analysis.words import MISSING, number, rank_text, table, word
+from vises.analysis.words import rank_interval_records, rank_interval_rows, table, word
 from vises.errors import ConfigError
 from vises.model import Dataset, Grid, Method
 
@@ -215,32 +214,13 @@ class SobolSensitivity:
 
     def to_records(self) -> list[dict[str, Any]]:
         """One plain dict per row: nominal score and rank, and the rank interval over the runs."""
-        out = []
-        for i in range(len(self)):
-            record: dict[str, Any] = {"organisation": str(self.organisations[i]), "period": str(self.periods[i])}
-            for name in ("nominal_score", "nominal_rank", "median_rank", "mean_rank", "rank_low", "rank_high"):
-                value = float(getattr(self, name)[i])
-                record[name] = None if math.isnan(value) else (int(value) if name == "nominal_rank" else value)
-            out.append(record)
-        return out
+        names = ("nominal_score", "nominal_rank", "median_rank", "mean_rank", "rank_low", "rank_high")
+        return rank_interval_records(self, names)
 
     def table(self, lang: str | None = None) -> str:
         """The indices, then the rows by period and nominal rank with their rank interval."""
         w = lang or "en"
-        order = np.lexsort((self.organisations, np.nan_to_num(self.nominal_rank, nan=np.inf), self.periods))
-        rows = [
-            (
-                self.organisations[i],
-                self.periods[i],
-                number(self.nominal_score[i], lang),
-                rank_text(self.nominal_rank[i], lang),
-                rank_text(self.median_rank[i], lang),
-                MISSING
-                if math.isnan(self.rank_low[i])
-                else f"{rank_text(self.rank_low[i], lang)}–{rank_text(self.rank_high[i], lang)}",
-            )
-            for i in order
-        ]
+        rows = rank_interval_rows(self, lang)
         headers = [word(k, w) for k in ("organisation", "period", "score", "nominal_rank", "median_rank", "interval")]
         title = (
             f"{self.labels.get(lang, self.code)} ({self.code}): "

@@ -61,3 +61,38 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 
 
 __all__ = ["MISSING", "number", "rank_text", "stats_word", "table", "word"]
+
+
+def rank_interval_records(result: Any, names: Sequence[str]) -> list[dict[str, Any]]:
+    """One plain dict per row of a rank-interval result (Monte Carlo or Sobol): organisation,
+    period and the named columns, ``None`` for a missing number, the nominal rank a whole number."""
+    out = []
+    for i in range(len(result.organisations)):
+        record: dict[str, Any] = {"organisation": str(result.organisations[i]), "period": str(result.periods[i])}
+        for name in names:
+            value = float(getattr(result, name)[i])
+            record[name] = None if math.isnan(value) else (int(value) if name == "nominal_rank" else value)
+        out.append(record)
+    return out
+
+
+def rank_interval_rows(result: Any, lang: str | None, *extra: Sequence[str]) -> list[list[str]]:
+    """The table cells every rank-interval result shares, by period then nominal rank: who, when,
+    nominal score and rank, median rank and the rank interval, then each ``extra`` column's cell."""
+    import numpy as np
+
+    order = np.lexsort((result.organisations, np.nan_to_num(result.nominal_rank, nan=np.inf), result.periods))
+    return [
+        [
+            result.organisations[i],
+            result.periods[i],
+            number(result.nominal_score[i], lang),
+            rank_text(result.nominal_rank[i], lang),
+            rank_text(result.median_rank[i], lang),
+            MISSING
+            if math.isnan(result.rank_low[i])
+            else f"{rank_text(result.rank_low[i], lang)}–{rank_text(result.rank_high[i], lang)}",
+            *(column[i] for column in extra),
+        ]
+        for i in order
+    ]

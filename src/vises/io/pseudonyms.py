@@ -2,7 +2,7 @@
 
 Two ways, one result (a mapping organisation code -> pseudonym):
 
-* **a keyed hash** (the default): ``P-XXXX-XXXX`` from HMAC-SHA256 of the code under a federation
+* **a keyed hash** (the default): ``P-7QKD-M2XA`` from HMAC-SHA256 of the code under a federation
   secret. Nothing to carry from year to year but the secret; the same code gives the same
   pseudonym on any machine, and without the secret nobody can tell which code a pseudonym hides
   (organisation codes are few and guessable, so a plain hash would be reversed in a second). The
@@ -61,7 +61,7 @@ def read_secret(path: str | os.PathLike[str]) -> bytes:
 
 
 def keyed_pseudonyms(codes: Iterable[str], secret: bytes) -> dict[str, str]:
-    """``P-XXXX-XXXX`` for each code: HMAC-SHA256 of the code under ``secret``, in base 32."""
+    """``P-7QKD-M2XA`` for each code: HMAC-SHA256 of the code under ``secret``, in base 32."""
     out: dict[str, str] = {}
     taken: dict[str, str] = {}
     for code in sorted(set(map(str, codes))):
