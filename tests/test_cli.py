@@ -312,3 +312,22 @@ def test_validate_counts_the_values_given_and_warns_on_an_empty_file(tmp_path: P
     empty.write_text(header + "\n" + "c1,2024" + "," * (len(columns) - 2) + "\n", encoding="utf-8")
     done = run("validate", str(empty), "--grid", "wallonie.cisp")
     assert done.returncode == 0 and "no value is filled in yet" in done.stderr
+
+
+def test_show_gives_no_direction_to_context_indicators(network, tmp_path):
+    """Context is reported, never scored: ``vises show`` names its kind but no 'higher is better'."""
+    from click.testing import CliRunner
+
+    from vises.cli import cli
+
+    text = network.grid.read_text(encoding="utf-8").replace(
+        'code = "trainees"\n', 'code = "trainees"\ncontext = true\n'
+    )
+    grid = tmp_path / "grid.toml"
+    grid.write_text(text, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["show", str(grid), "--lang", "en"])
+    assert done.exit_code == 0, done.output
+    line = next(line for line in done.output.splitlines() if "── trainees " in line)
+    assert "(not scored)" in line and "better" not in line and "quantity" in line
+    scored = next(line for line in done.output.splitlines() if "── dropout " in line)
+    assert "lower is better" in scored

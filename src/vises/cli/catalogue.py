@@ -203,9 +203,9 @@ def _render_tree(grid: Any, *, lang: str | None) -> str:
         if hasattr(item, "kind"):
             unit = unit_label(item.unit, lang, grid.unit_labels)
             parts = [f"{item.label_in(lang)}" + (f" [{unit}]" if unit else "")]
-            parts.append(
-                f"{translate(f'kind_{item.kind.value}', lang)}, {translate(f'direction_{item.direction.value}', lang)}"
-            )
+            kind = translate(f"kind_{item.kind.value}", lang)
+            # A direction says how a score reads; context is reported, never scored, so it has none.
+            parts.append(f"{kind}, {translate(f'direction_{item.direction.value}', lang)}" if item.scored else kind)
             if item.derived:  # computed, not collected: say from what
                 parts.append("= " + terminal_text(item.formula or f"{item.numerator} / {item.denominator}"))
             if item.scored:
