@@ -270,3 +270,12 @@ def test_errors_reach_the_terminal_without_traceback() -> None:
         cwd=ROOT,
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr and not (ROOT / "report.unknown").exists()
+
+
+def test_a_folder_as_report_output_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = _run("score", str(DATA), "-g", GRID, "-o", str(folder))
+    assert result.exit_code == 2
+    assert "is a folder; a report is written to a file" in result.output and "--engine dask" in result.output
+    assert list(folder.iterdir()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -278,3 +279,21 @@ def test_a_saved_round_is_refused_as_a_reference_on_dask(tmp_path: Path) -> None
     for reference in (saved, vises.load_round(saved)):
         with pytest.raises(vises.ConfigError, match="a saved round is not a reference on Dask yet"):
             vises.score(grid, ddf, reference=reference)
+
+
+@pytest.mark.slow
+def test_cli_force_replaces_an_existing_output_folder(network: Any, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(network.data, data / "part.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    command = [sys.executable, "-m", "vises", "score", str(data), "-g", str(network.grid), "--engine", "dask"]
+    refused = subprocess.run([*command, "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2 and "the output folder exists" in refused.stderr and "--force" in refused.stderr
+    assert list(out.iterdir()) == []
+    done = subprocess.run([*command, "-o", str(out), "--force"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pq.read_table(out)
+    assert table.num_rows == 24 and "Traceback" not in done.stderr

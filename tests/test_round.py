@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +139,8 @@ def test_round_refuses_the_duplicate_naming_both_files_then_writes_the_whole_fol
     assert sorted(p.name for p in (output / "profiles").iterdir()) == [f"{code}.html" for code in organisations]
     for name in ("network.html", "private/staff.xlsx", "private/round-2020.json", "private/data.csv"):
         assert (output / name).is_file(), name
+    if os.name == "posix":
+        assert stat.S_IMODE((output / "private").stat().st_mode) == 0o700  # the owner's only
     assert report.round_file == output / "private" / "round-2020.json"
 
     # The minutes were converted once for the column: 3,600,000 minutes are 60,000 trainee hours.

@@ -163,9 +163,12 @@ def lang_option(
 
 
 def output_option(
-    *, help: str = "Write to this file (atomically) instead of stdout.", required: bool = False
+    *, help: str = "Write to this file (atomically) instead of stdout.", required: bool = False, folder: bool = False
 ) -> Callable[[F], F]:
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=required, help=help)
+    """``-o``; ``folder=True`` lets it name an existing folder (the command checks which it needs)."""
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=folder, path_type=Path), required=required, help=help
+    )
 
 
 def columns_options(command: F) -> F:

@@ -125,7 +125,7 @@ def _grid_file(grid_name: str) -> str | None:
     help="Report format: table (the default on a terminal), markdown, csv, json, html, xlsx, parquet, or a "
     "plugin's ('vises methods' lists them). Default: from the -o file's suffix, else table.",
 )
-@output_option()
+@output_option(help="Write to this file (atomically) instead of stdout; with --engine dask, a folder.", folder=True)
 @lang_option(help="Language of the report (default: the grid's first language).")
 @click.option(
     "--view",
@@ -233,6 +233,11 @@ def score(
     from vises.io.read_log import recording_reads
     from vises.neutralise import terminal_text
 
+    if output is not None and output.is_dir():
+        raise ReportError(
+            f"-o {output}: is a folder; a report is written to a file",
+            hint="name a file, e.g. -o report.html (a folder of Parquet files is what --engine dask writes)",
+        )
     if output is not None:
         refuse_overwriting_input(output, data, grid_name, force=force)
         if reference is not None:

@@ -98,7 +98,9 @@ def building(output: Path) -> Iterator[Path]:
         raise OutputError(f"cannot write the round folder: {exc.strerror or exc}", file=str(output)) from exc
     try:
         (work / PROFILES).mkdir()
-        (work / PRIVATE).mkdir()
+        # Names, unsuppressed tables and the pseudonym key stay with their owner on a shared machine.
+        (work / PRIVATE).mkdir(mode=0o700)
+        os.chmod(work / PRIVATE, 0o700)
         yield work
         _move(work, output)
     except BaseException:
