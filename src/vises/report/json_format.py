@@ -69,7 +69,7 @@ def _keyed(code: str, cells: np.ndarray) -> np.ndarray:
     return json.dumps(code, ensure_ascii=False) + ":" + values
 
 
-def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[str]:
+def _record_texts(results: Results, rows: np.ndarray, raw: list[_RawColumn], *, ranks: bool) -> list[str]:
     """The compact JSON text of each row's record, every part built a column at a time."""
     codes = results.codes
     scores = [_keyed(code, machine_numbers(results.score(code)[rows])) for code in codes]
@@ -99,7 +99,7 @@ def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[st
         else [""] * len(rows)
     )
     rank_rows = [",".join(cells) for cells in zip(*rank_parts, strict=True)] if ranks else []
-    raw_rows, imputed_rows = _measured_texts(results, rows)
+    raw_rows, imputed_rows = _measured_texts(raw, rows)
     from vises.report.evidence_table import json_records
 
     evidence_rows = json_records(results, rows)
@@ -118,27 +118,56 @@ def _record_texts(results: Results, rows: np.ndarray, *, ranks: bool) -> list[st
     return out
 
 
-def _measured_texts(results: Results, rows: np.ndarray) -> tuple[list[str], list[str]]:
-    """Per row, ``"code":value`` of every measured indicator value (``null`` when missing, not
-    applicable or imputed) and the quoted codes imputation filled in; built a column at a time."""
+@attrs.frozen(eq=False)
+class _RawColumn:
+    """One measured indicator's part of the records, prepared once for the whole document: its
+    key, which rows were measured, and the numbers (or the JSON text of each distinct level)."""
+
+    key: str
+    measured: np.ndarray
+    numbers: np.ndarray | None
+    levels: np.ndarray | None
+    level_of: np.ndarray | None
+    imputed: np.ndarray | None
+
+
+def _raw_columns(results: Results) -> list[_RawColumn]:
+    """The measured values of every indicator, a whole column at a time, once per document."""
     from vises.engine.measured import measured_column
 
-    raw_parts, imputed_parts = [], []
+    out = []
     for ind in results.grid.measured_indicators:
         column = measured_column(results, ind)
-        measured = column.measured[rows]
         key = json.dumps(ind.code, ensure_ascii=False) + ":"
+        filled = results.imputed(ind.code) if ind.code in results.codes else None
+        imputed = filled if filled is not None and filled.any() else None
         if ind.is_number:
-            cells = np.where(measured, machine_numbers(results.raw(ind.code)[rows]), "null").astype(object)
+            out.append(_RawColumn(key, column.measured, results.raw(ind.code), None, None, imputed))
+            continue
+        texts = column.text  # None where not measured
+        given = sorted({value for value in texts[column.measured].tolist()})
+        levels = np.array(["null", *(json.dumps(value, ensure_ascii=False) for value in given)], dtype=object)
+        position = {value: number for number, value in enumerate(given, start=1)}
+        level_of = np.zeros(len(texts), dtype=np.intp)
+        for value, number in position.items():  # one pass per distinct level, not per row
+            level_of[texts == value] = number
+        out.append(_RawColumn(key, column.measured, None, levels, level_of, imputed))
+    return out
+
+
+def _measured_texts(columns: list[_RawColumn], rows: np.ndarray) -> tuple[list[str], list[str]]:
+    """Per row, ``"code":value`` of every measured indicator value (``null`` when missing, not
+    applicable or imputed) and the quoted codes imputation filled in."""
+    raw_parts, imputed_parts = [], []
+    for column in columns:
+        if column.numbers is not None:
+            cells = np.where(column.measured[rows], machine_numbers(column.numbers[rows]), "null").astype(object)
         else:
-            texts = column.text[rows]
-            said = {value: json.dumps(value, ensure_ascii=False) for value in set(texts[measured].tolist())}
-            cells = np.array([said.get(value, "null") for value in texts.tolist()], dtype=object)
-        raw_parts.append(key + cells)
-        if ind.code in results.codes:
-            filled = results.imputed(ind.code)[rows]
-            if filled.any():
-                imputed_parts.append(np.where(filled, json.dumps(ind.code, ensure_ascii=False), ""))
+            assert column.levels is not None and column.level_of is not None
+            cells = column.levels[column.level_of[rows]]
+        raw_parts.append(column.key + cells)
+        if column.imputed is not None:
+            imputed_parts.append(np.where(column.imputed[rows], column.key[:-1], ""))
     raw_rows = [",".join(cells) for cells in zip(*raw_parts, strict=True)] if raw_parts else [""] * len(rows)
     imputed_rows = (
         [",".join(cell for cell in cells if cell) for cells in zip(*imputed_parts, strict=True)]
@@ -260,9 +289,10 @@ def iter_network(results: Results, *, lang: str, ranks: bool, indent: int = 0) -
     else:
         yield _dumps(head)[:-1] + ',"records":['
     total = len(results)
+    raw = _raw_columns(results)
     for start in range(0, total, CHUNK_ROWS):
         rows = np.arange(start, min(start + CHUNK_ROWS, total))
-        texts = _record_texts(results, rows, ranks=ranks)
+        texts = _record_texts(results, rows, raw, ranks=ranks)
         if indent:
             texts = [_indented(text, indent, 2) for text in texts]
         separator = ",\n"
