@@ -136,6 +136,41 @@ def test_to_parquet_writes_the_parquet_report_columns(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".out.vises-*")), "the work folder is removed"
 
 
+@pytest.mark.parametrize("bound", [None, "40"], ids=["searched", "shuffled"])
+def test_to_parquet_ranks_every_file_as_the_whole_table(
+    bound: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Partitions cutting periods, an empty one, tied and missing scores: the written ranks and
+    ranked counts are the memory report's, whether the scores are gathered or sorted by dask."""
+    from test_dask_score import partitioned
+
+    if bound is not None:
+        monkeypatch.setenv("VISES_DASK_MAX_GATHERED", bound)
+    frame = generated(n=400)
+    frame.loc[frame.index[::5], "hours"] = frame["hours"].iloc[0]  # many equal scores
+    frame.loc[frame.index[3::11], "hours"] = np.nan
+    grid = grid_with()
+    memory = vises.score(grid, frame)
+    report = tmp_path / "memory.parquet"
+    report.write_bytes(vises.render(memory, "parquet"))  # type: ignore[arg-type]
+    with dask.config.set(scheduler="sync"):
+        on_dask = vises.dask.score(grid, partitioned(frame, [90, 91, 250], empty_at=1))
+        written = on_dask.to_parquet(tmp_path / "out", ranks="all")
+        persisted = on_dask.persist().to_parquet(tmp_path / "persisted", ranks="all")
+    assert len(list(written.glob("*.parquet"))) == 4, "one file per partition holding rows"
+    assert pd.read_parquet(persisted).equals(pd.read_parquet(written)), "persisted results are written alike"
+    keys = ["period", "organisation"]
+    ours = pd.read_parquet(written).sort_values(keys, kind="stable").reset_index(drop=True)
+    theirs = pd.read_parquet(report).sort_values(keys, kind="stable").reset_index(drop=True)
+    assert list(ours.columns) == list(theirs.columns)
+    assert list(ours.dtypes) == list(theirs.dtypes), "the memory report's column types"
+    for column in ours.columns[2:]:
+        if column.startswith(("rank.", "ranked.")):
+            assert ours[column].astype("Int64").equals(theirs[column].astype("Int64")), column
+        else:
+            _close(ours[column].astype("float64"), theirs[column].astype("float64"), column)
+
+
 def test_vises_score_dispatches_a_dask_frame() -> None:
     frame = generated(n=120)
     with dask.config.set(scheduler="sync"):

@@ -75,11 +75,20 @@ def show_progress(futures: list[Any]) -> None:
 
 
 @contextlib.contextmanager
-def cluster(scheduler: str | None = None, *, workers: int | None = None, threads: int = 1) -> Iterator[Any]:
+def cluster(
+    scheduler: str | None = None,
+    *,
+    workers: int | None = None,
+    threads: int = 1,
+    memory_limit: str | int | None = None,
+) -> Iterator[Any]:
     """A client on ``scheduler`` (``tcp://host:8786``), or on a ``LocalCluster`` started for the block.
 
-    The local cluster has ``workers`` processes (default: one per core) of ``threads`` threads each;
-    it is closed when the block ends. A scheduler that cannot be reached is a ``ConfigError``.
+    The local cluster has ``workers`` processes (default: one per core) of ``threads`` threads each
+    (processes, not threads: the checks and the column kernels hold the GIL much of the time);
+    it is closed when the block ends. ``memory_limit`` bounds each worker (``"2GiB"``; default:
+    the machine's memory shared among the workers): past 60 % of it a worker spills its results to
+    disk, past 95 % it is restarted. A scheduler that cannot be reached is a ``ConfigError``.
     """
     require_dask("running on a Dask cluster")
     import logging
@@ -101,7 +110,13 @@ def cluster(scheduler: str | None = None, *, workers: int | None = None, threads
             yield client
         return
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True, dashboard_address=None) as local,
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=threads,
+            processes=True,
+            dashboard_address=None,
+            memory_limit="auto" if memory_limit is None else memory_limit,
+        ) as local,
         Client(local) as client,
     ):
         yield client

@@ -59,45 +59,82 @@ def _local_ranks(frame: Any, column: str, before: dict[str, float], ties: dict[s
     return pd.DataFrame({_ROW: frame[_ROW].to_numpy(), _RANK: ranks})
 
 
-def global_ranks(frame: Any, column: str) -> Any:
+def global_ranks(frame: Any, column: str, *, rows: int | None = None) -> Any:
     """A dask Series of ranks within each period (NaN where the score is missing), aligned with
-    ``frame``, whose index is the row number with known divisions."""
+    ``frame``, whose index is the row number with known divisions. ``rows`` (the frame's length,
+    when known) spares the pass counting the present scores when it is within the bound already."""
     from vises.dask.stats import max_gathered
 
-    (present,) = compute(frame[column].count())
-    if int(present) <= max_gathered():
+    if rows is None or rows > max_gathered():
+        (present,) = compute(frame[column].count())
+        rows = int(present)
+    if rows <= max_gathered():
         return _searched_ranks(frame, column)
     return _shuffled_ranks(frame, column)
 
 
-def _sorted_by_period(part: Any, column: str) -> dict[str, np.ndarray]:
-    """One partition's present scores, per period (unsorted; the merge sorts once)."""
+def values_by_period(
+    values: np.ndarray, periods: np.ndarray, labels: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """The present scores of some rows, per period (unsorted; the merge sorts once). ``periods``
+    holds the labels, or codes into ``labels`` when given."""
+    codes, uniques = _codes(periods, labels)
+    keep = ~np.isnan(values)
+    codes, values = codes[keep], values[keep]
+    if len(uniques) == 1:
+        return {str(uniques[0]): values} if len(values) else {}
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    ordered = values[order]
+    return {
+        str(period): ordered[bounds[k] : bounds[k + 1]] for k, period in enumerate(uniques) if bounds[k + 1] > bounds[k]
+    }
+
+
+def _codes(periods: np.ndarray, labels: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's period as a code, and the labels of the codes."""
+    if labels is not None:
+        return np.asarray(periods, dtype=np.intp), labels
     import pandas as pd
 
-    values = part[column].to_numpy(dtype=np.float64, na_value=np.nan)
-    keep = ~np.isnan(values)
-    periods = part["period"].to_numpy()[keep]
-    values = values[keep]
     codes, uniques = pd.factorize(periods)
-    return {str(period): values[codes == k] for k, period in enumerate(uniques)}
+    return codes, np.asarray(uniques)
 
 
-def _merge_values(*pieces: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _sorted_by_period(part: Any, column: str) -> dict[str, np.ndarray]:
+    return values_by_period(part[column].to_numpy(dtype=np.float64, na_value=np.nan), part["period"].to_numpy())
+
+
+def merge_values(*pieces: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     keys = dict.fromkeys(key for piece in pieces for key in piece)
     return {key: np.concatenate([piece[key] for piece in pieces if key in piece]) for key in keys}
 
 
-def _sort_all(merged: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {key: np.sort(values, kind="stable") for key, values in merged.items()}
+def sort_all(merged: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each period's scores sorted, in place (the merged arrays are this task's own)."""
+    for values in merged.values():
+        values.sort()
+    return merged
 
 
-def _searched(part: Any, column: str, ordered: dict[str, np.ndarray]) -> Any:
-    """Ranks of one partition: 1 + the period's scores strictly above each score, by binary search."""
-    import pandas as pd
+def merged_tree(pieces: list[Any]) -> Any:
+    """The delayed pieces' values per period, merged eight at a time in a tree of tasks, then sorted."""
+    import dask
 
-    values = part[column].to_numpy(dtype=np.float64, na_value=np.nan)
+    if not pieces:
+        return dask.delayed(dict)()
+    while len(pieces) > 1:
+        pieces = [dask.delayed(merge_values)(*pieces[i : i + 8]) for i in range(0, len(pieces), 8)]
+    return dask.delayed(sort_all)(pieces[0])
+
+
+def searched(
+    values: np.ndarray, periods: np.ndarray, ordered: dict[str, np.ndarray], labels: np.ndarray | None = None
+) -> np.ndarray:
+    """Ranks of some rows: 1 + the period's scores strictly above each score, by binary search in
+    the period's sorted scores (NaN where the score is missing). ``periods`` as for ``values_by_period``."""
     ranks = np.full(len(values), np.nan)
-    codes, uniques = pd.factorize(part["period"].to_numpy())
+    codes, uniques = _codes(periods, labels)
     present = ~np.isnan(values)
     for k, period in enumerate(uniques):
         mine = present & (codes == k)
@@ -105,17 +142,21 @@ def _searched(part: Any, column: str, ordered: dict[str, np.ndarray]) -> Any:
             sorted_values = ordered[str(period)]
             above = len(sorted_values) - np.searchsorted(sorted_values, values[mine], side="right")
             ranks[mine] = 1.0 + above
-    return pd.Series(ranks, index=part.index, name=_RANK)
+    return ranks
+
+
+def _searched(part: Any, column: str, ordered: dict[str, np.ndarray]) -> Any:
+    import pandas as pd
+
+    values = part[column].to_numpy(dtype=np.float64, na_value=np.nan)
+    return pd.Series(searched(values, part["period"].to_numpy(), ordered), index=part.index, name=_RANK)
 
 
 def _searched_ranks(frame: Any, column: str) -> Any:
     import dask
 
     scored = frame[["period", column]]
-    pieces = [dask.delayed(_sorted_by_period)(part, column) for part in scored.to_delayed()]
-    while len(pieces) > 1:  # a tree of merges, eight at a time
-        pieces = [dask.delayed(_merge_values)(*pieces[i : i + 8]) for i in range(0, len(pieces), 8)]
-    ordered = dask.delayed(_sort_all)(pieces[0])
+    ordered = merged_tree([dask.delayed(_sorted_by_period)(part, column) for part in scored.to_delayed()])
     return scored.map_partitions(_searched, column, ordered, meta=(_RANK, "f8"))
 
 
@@ -199,4 +240,4 @@ def _offsets(tables: list[Any]) -> tuple[list[dict[str, float]], list[dict[str, 
     return befores, ties
 
 
-__all__ = ["global_ranks"]
+__all__ = ["global_ranks", "merge_values", "merged_tree", "searched", "sort_all", "values_by_period"]

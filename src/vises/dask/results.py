@@ -12,9 +12,9 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from vises.engine.compile import CompiledGrid
 from vises.engine.results import Results
 from vises.errors import ConfigError, OutputError
 from vises.model import Dataset, Grid
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises.dask.scoring import ScoringPass
 
 PathLike = str | os.PathLike[str]
 
@@ -47,8 +50,10 @@ class DaskResults:
         provenance: dict[str, Any],
         rows: int,
         reference: Results | None,
+        scoring: ScoringPass | None = None,
     ) -> None:
         self.frame = frame
+        self._scoring = scoring
         self.compiled = compiled
         self.fitted = fitted
         self.fitted_imputation = fitted_imputation
@@ -108,7 +113,7 @@ class DaskResults:
         call ``persist()`` first when asking for several, so the scoring is not run again for each."""
         from vises.dask.ranks import global_ranks
 
-        return global_ranks(self.frame, f"score.{self._check(code)}")
+        return global_ranks(self.frame, f"score.{self._check(code)}", rows=self._rows)
 
     def persist(self) -> DaskResults:
         """The same results with the scores computed once and kept in the cluster's memory."""
@@ -175,7 +180,7 @@ class DaskResults:
         ranked codes, ``coverage.<code>``) and the provenance
         in each file's metadata (``vises.provenance``). Built beside ``path`` and moved into place when
         complete, so a failed run leaves no half-written folder. Ranks: see ``ranked_codes``."""
-        import dask.dataframe as dd
+        from vises.dask.write import write_results
 
         target = Path(path)
         ranked = self.ranked_codes(ranks)
@@ -186,66 +191,20 @@ class DaskResults:
                 hint="choose another folder, or allow overwriting (overwrite=True)",
             )
         work = target.parent / f".{target.name}.vises-{uuid.uuid4().hex[:8]}"
-        metadata = {"vises.provenance": json.dumps(self.provenance, ensure_ascii=False, default=str)}
+        provenance = json.dumps(self.provenance, ensure_ascii=False, default=str).encode("utf-8")
+        ordered = [code for code in self.codes if code in ranked]
         try:
             work.mkdir(parents=True)
-            if not ranked:
-                compute(_writing(self.frame.reset_index(drop=True), work / "out", metadata))
-            else:
-                compute(_writing(self.frame, work / "scores", metadata, index=True))
-                scores = dd.read_parquet(str(work / "scores"), index="row", calculate_divisions=True)
-                from vises.dask.ranks import global_ranks
-
-                for position, code in enumerate(ranked):
-                    column = global_ranks(scores, f"score.{code}").astype("Int32").to_frame(f"rank.{code}")
-                    compute(_writing(column, work / f"rank{position}", {}, index=True))
-                final = scores
-                for position, code in enumerate(ranked):
-                    rank = dd.read_parquet(str(work / f"rank{position}"), index="row", calculate_divisions=True)
-                    final = final.assign(**{f"rank.{code}": rank[f"rank.{code}"]})
-                (counts,) = compute(scores.groupby("period")[[f"score.{c}" for c in ranked]].count())
-                final = final.map_partitions(_with_counts, counts, ranked, meta=_counts_meta(final._meta, ranked))
-                order = [
-                    "organisation",
-                    "period",
-                    *(f"score.{c}" for c in self.codes),
-                    *(f"rank.{c}" for c in self.codes if c in ranked),
-                    *(f"ranked.{c}" for c in self.codes if c in ranked),
-                    *(f"coverage.{c}" for c in self.codes),
-                ]
-                compute(_writing(final[order].reset_index(drop=True), work / "out", metadata))
+            source = self._scoring if self._scoring is not None else self.frame
+            out = write_results(source, work, self.codes, ordered, {b"vises.provenance": provenance})
             if target.exists():
                 shutil.rmtree(target)
-            (work / "out").rename(target)
+            out.rename(target)
         except OSError as exc:
             raise OutputError(f"cannot write the results: {exc.strerror or exc}", file=str(target)) from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return target
-
-
-def _with_counts(part: Any, counts: Any, ranked: list[str]) -> Any:
-    """``ranked.<code>``: how many rows of each row's period are ranked (the N of "rank 5 / N")."""
-    added = {
-        f"ranked.{code}": counts[f"score.{code}"].reindex(part["period"]).fillna(0).to_numpy().astype(np.int32)
-        for code in ranked
-    }
-    return part.assign(**added)
-
-
-def _counts_meta(meta: Any, ranked: list[str]) -> Any:
-    return meta.assign(**{f"ranked.{code}": np.empty(0, dtype=np.int32) for code in ranked})
-
-
-def _writing(frame: Any, folder: Path, metadata: Mapping[str, str], *, index: bool = False) -> Any:
-    """The (lazy) write of ``frame`` as a folder of Parquet files, zstd-compressed."""
-    return frame.to_parquet(
-        str(folder),
-        write_index=index,
-        compression="zstd",
-        custom_metadata={key.encode(): value.encode("utf-8") for key, value in metadata.items()} or None,
-        compute=False,
-    )
 
 
 __all__ = ["DaskResults"]

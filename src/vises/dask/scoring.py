@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import numpy as np
 
 from vises.dask.client import compute, require_dask
@@ -105,9 +106,10 @@ def score(
     else:
         provenance = _provenance(compiled, registry, pooling)
         fitted_reference = reference
-    scored = _scored(frame, ctx, fitted_reference, lengths, pooling)
+    scored, scoring = _scored(frame, ctx, fitted_reference, lengths, pooling)
     return DaskResults(
         frame=scored,
+        scoring=scoring,
         compiled=compiled,
         fitted=fitted if reference is None else _fitted_of(reference),
         fitted_imputation=imputation,
@@ -365,6 +367,27 @@ class _NoPlugins:
     imputers: Mapping[str, Any] = {}
 
 
+def partition_results(
+    frame: Any, ctx: PassContext, reference: Results | Mapping[str, Mapping[str, Any]], pooling: Pooling, first_row: int
+) -> Results | None:
+    """One partition scored by ``vises.engine.score.score`` with ``reference``; ``None`` when empty."""
+    from vises.dask.partition import partition_dataset
+    from vises.engine.score import score as engine_score
+
+    dataset = partition_dataset(frame, ctx, first_row=first_row + 1)
+    if dataset is None:
+        return None
+    return engine_score(
+        ctx.compiled,
+        dataset,
+        pooling=pooling,
+        registry=_NoPlugins(),
+        reference=reference,
+        unused_columns=ctx.unused_columns,
+        emit_data_warnings=False,  # the first pass showed them once, rows numbered across partitions
+    )
+
+
 def score_partition(
     frame: Any,
     ctx: PassContext,
@@ -376,22 +399,10 @@ def score_partition(
     """One partition's scores and coverage by ``vises.engine.score.score`` with ``reference``."""
     import pandas as pd
 
-    from vises.dask.partition import partition_dataset
-    from vises.engine.score import score as engine_score
-
     number = partition_info["number"] if partition_info else 0
-    dataset = partition_dataset(frame, ctx, first_row=offsets[number] + 1)
-    if dataset is None:
+    results = partition_results(frame, ctx, reference, pooling, offsets[number])
+    if results is None:
         return output_meta(ctx.compiled)
-    results = engine_score(
-        ctx.compiled,
-        dataset,
-        pooling=pooling,
-        registry=_NoPlugins(),
-        reference=reference,
-        unused_columns=ctx.unused_columns,
-        emit_data_warnings=False,  # the first pass showed them once, rows numbered across partitions
-    )
     columns: dict[str, Any] = {
         "organisation": pd.array(results.organisations.astype(str), dtype="str"),
         "period": pd.array(results.periods.astype(str), dtype="str"),
@@ -402,6 +413,18 @@ def score_partition(
         columns[f"coverage.{code}"] = results.coverage(code)
     index = pd.Index(np.arange(offsets[number], offsets[number] + len(results), dtype=np.int64), name="row")
     return pd.DataFrame(columns, index=index)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ScoringPass:
+    """What the scoring pass runs on each partition, for a writer that scores and writes in one task
+    (``vises.dask.write``) without building the pandas frame of ``DaskResults.frame``."""
+
+    frame: Any  #: the input partitions that hold rows
+    ctx: PassContext
+    reference: Results | Mapping[str, Mapping[str, Any]]
+    pooling: Pooling
+    starts: tuple[int, ...]  #: the row number of each partition's first row
 
 
 def output_meta(compiled: CompiledGrid) -> Any:
@@ -424,7 +447,7 @@ def _scored(
     reference: Results | Mapping[str, Mapping[str, Any]],
     lengths: Sequence[int],
     pooling: Pooling,
-) -> Any:
+) -> tuple[Any, ScoringPass]:
     """The scoring pass over the partitions that hold rows, indexed by row number (known divisions)."""
     filled = [i for i, n in enumerate(lengths) if n]
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(int)
@@ -434,7 +457,8 @@ def _scored(
         score_partition, ctx, reference, pooling, starts, meta=output_meta(ctx.compiled), enforce_metadata=False
     )
     divisions = (*starts, int(offsets[-1]) - 1)
-    return scored.reset_index().set_index("row", sorted=True, divisions=divisions)
+    plan = ScoringPass(frame=part_frame, ctx=ctx, reference=reference, pooling=pooling, starts=tuple(starts))
+    return scored.reset_index().set_index("row", sorted=True, divisions=divisions), plan
 
 
-__all__ = ["output_meta", "score", "score_partition"]
+__all__ = ["ScoringPass", "output_meta", "partition_results", "score", "score_partition"]
