@@ -260,15 +260,20 @@ def placements(
     notes: list[SetApart],
     *,
     latest: np.datetime64 | None = None,
+    by_date: dict[str | None, list[VisesError]] | None = None,
 ) -> dict[str | None, Placed]:
-    """``source``'s records placed by its own rule (key ``None``) and by each of its measures' dates."""
+    """``source``'s records placed by its own rule (key ``None``) and by each of its measures' dates.
+
+    Problems go to ``found``, or to ``by_date`` (one list per placement) when given.
+    """
     spec = source.spec
     default_date = None if (spec.period or spec.date or spec.start) else source.survey.date
     out: dict[str | None, Placed] = {}
     for date in (None, *(m.date for m in collection.measures if collection.source(m.source).name == spec.name)):
         if date in out:
             continue
-        out[date] = place(spec, source.table, keep=keep, date=date or default_date, problems=found, latest=latest)
+        into = found if by_date is None else by_date.setdefault(date, [])
+        out[date] = place(spec, source.table, keep=keep, date=date or default_date, problems=into, latest=latest)
         if out[date].outside:
             notes.append(SetApart("outside", spec.name, out[date].outside, date))
     return out
@@ -411,7 +416,7 @@ def _resolve(spec: Collection | Grid | PathLike, grid: Grid | None) -> tuple[Col
     return read_collection(path), grid, path.parent
 
 
-def _rows(placements: Mapping[tuple[str, str | None], Placed]) -> tuple[np.ndarray, np.ndarray, dict[Any, Any]]:
+def _rows(placements: Mapping[Any, Placed]) -> tuple[np.ndarray, np.ndarray, dict[Any, Any]]:
     """Every (organisation, period) some placement has, organisations by code then periods in natural order.
 
     Returns the row keys and, per placement, the table from its (organisation code, period code)
