@@ -244,6 +244,7 @@ TWO_SOURCES = Collection(
 )
 
 
+@pytest.mark.filterwarnings("ignore::vises.errors.DataWarning")
 def test_two_sources_ids_periods_and_problems_equal_memory() -> None:
     """Rows are the union of both sources'; the survey's repeated id and its cell that is no number
     are problems named as in memory; records outside the periods are counted in the same warning."""
@@ -423,6 +424,7 @@ def client() -> Any:
         yield running
 
 
+@pytest.mark.filterwarnings("ignore::vises.errors.DataWarning")
 def test_local_cluster_of_two_worker_processes(client: Any) -> None:
     assert len(client.scheduler_info()["workers"]) == 2
     records = {"register": REGISTER, "survey": SURVEY}
@@ -435,3 +437,62 @@ def test_local_cluster_of_two_worker_processes(client: Any) -> None:
     assert_same(memory, on_dask)
     span_memory = vises.collect(SPAN, REGISTER)
     assert_same(span_memory, vises.dask.collect(SPAN, partitioned(REGISTER, [2, 6, 10], empty_at=0)))
+
+
+SPEC_FILE = """
+[[sources]]
+name = "register"
+organisation = "centre"
+start = "entry"
+end = "exit"
+
+[[measures]]
+code = "paths"
+statistic = "count"
+unit = "person"
+
+[[measures]]
+code = "median_hours"
+statistic = "median"
+column = "hours"
+unit = "hour"
+"""
+
+
+@pytest.mark.slow
+def test_cli_collects_a_folder_on_a_running_scheduler(client: Any, tmp_path: Path) -> None:
+    """``vises collect --engine dask --scheduler ADDRESS`` through the real entry point: the data file of memory."""
+    import subprocess
+    import sys
+
+    (tmp_path / "spec.toml").write_text(SPEC_FILE, encoding="utf-8")
+    folder = tmp_path / "register"
+    folder.mkdir()
+    for i, (a, b) in enumerate(itertools.pairwise([0, 4, 9, 12])):
+        REGISTER.iloc[a:b].to_csv(folder / f"part{i}.csv", index=False)
+    REGISTER.to_csv(tmp_path / "register.csv", index=False)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "vises", "collect", "spec.toml", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+            cwd=tmp_path,
+        )
+
+    address = client.scheduler.address
+    done = run("register=register", "--engine", "dask", "--scheduler", address, "-o", "on_dask.csv")
+    assert done.returncode == 0, done.stderr
+    assert f"on {address}" in done.stderr
+    memory = run("register.csv", "-o", "memory.csv")
+    assert memory.returncode == 0, memory.stderr
+    assert (tmp_path / "on_dask.csv").read_text(encoding="utf-8") == (tmp_path / "memory.csv").read_text(
+        encoding="utf-8"
+    )
+    refused = run("register", "-o", "never.csv")
+    assert refused.returncode == 2 and "needs the Dask engine" in refused.stderr and "Traceback" not in refused.stderr
+    scheduler_alone = run("register.csv", "--scheduler", address, "-o", "never.csv")
+    assert scheduler_alone.returncode == 2 and "--engine dask" in scheduler_alone.stderr
+    assert not (tmp_path / "never.csv").exists()
