@@ -308,15 +308,31 @@ rows_of = st.lists(
 )
 
 
+#: The same measures with a record's period from a year column, or from one date by quarter.
+BY_YEAR = Collection(sources=(RecordSource(name="register", organisation="centre", period="year"),), measures=MEASURES)
+BY_QUARTER = Collection(
+    sources=(RecordSource(name="register", organisation="centre", date="entry", calendar="quarter"),),
+    measures=MEASURES,
+)
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=rows_of, cuts=st.lists(st.integers(0, 40), max_size=4), empty=st.one_of(st.none(), st.integers(0, 5)))
-def test_generated_records_equal_memory(rows: list[tuple[Any, ...]], cuts: list[int], empty: int | None) -> None:
+@given(
+    rows=rows_of,
+    cuts=st.lists(st.integers(0, 40), max_size=4),
+    empty=st.one_of(st.none(), st.integers(0, 5)),
+    spec=st.sampled_from([SPAN, BY_YEAR, BY_QUARTER]),
+)
+def test_generated_records_equal_memory(
+    rows: list[tuple[Any, ...]], cuts: list[int], empty: int | None, spec: Collection
+) -> None:
     start = np.datetime64("2020-01-01")
     frame = pd.DataFrame(
         {
             "centre": [r[0] for r in rows],
             "path": [f"k{i}" for i in range(len(rows))],
             "entry": [str(start + r[1]) for r in rows],
+            "year": [str(start + r[1])[:4] for r in rows],
             "exit": [None if r[2] is None else str(start + r[1] + r[2]) for r in rows],
             "status": [r[3] for r in rows],
             "hours": np.array([r[4] for r in rows], dtype=np.float64),
@@ -328,7 +344,7 @@ def test_generated_records_equal_memory(rows: list[tuple[Any, ...]], cuts: list[
     positions = sorted({min(c, len(frame)) for c in cuts})
     parts = partitioned(frame, positions, empty_at=None if empty is None else min(empty, len(positions) + 1))
     memory, on_dask, memory_warnings, dask_warnings = both(
-        lambda: vises.collect(SPAN, frame), lambda: vises.dask.collect(SPAN, parts)
+        lambda: vises.collect(spec, frame), lambda: vises.dask.collect(spec, parts)
     )
     assert_same(memory, on_dask)
     assert dask_warnings == memory_warnings
