@@ -149,11 +149,11 @@ def _given(collection: Collection, records: Any, base: Path | None, blocksize: s
                 )
             path = Path(source.file)
             found = path if path.is_absolute() or base is None else base / path
-        out[source.name] = _as_frame(found, blocksize)
+        out[source.name] = _as_frame(found, blocksize, source.name)
     return out
 
 
-def _as_frame(found: Any, blocksize: str | int | None) -> _Given:
+def _as_frame(found: Any, blocksize: str | int | None, name: str) -> _Given:
     import dask.dataframe as dd
     import pandas as pd
 
@@ -164,7 +164,8 @@ def _as_frame(found: Any, blocksize: str | int | None) -> _Given:
     if isinstance(found, (str, os.PathLike)):
         return _read(Path(found), blocksize)
     raise DataError(
-        f"records on Dask are a dask DataFrame or a Parquet/CSV file or folder, got {type(found).__name__}",
+        f"the records of source {name!r} on Dask are a dask DataFrame or a Parquet/CSV file or folder, "
+        f"got {type(found).__name__}",
         hint="read them with dask.dataframe.read_parquet(...) or give the folder; in memory, use vises.collect",
     )
 
