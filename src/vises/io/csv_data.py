@@ -246,7 +246,7 @@ def _python_rows(path: Path, head: Header, *, limits: Limits) -> tuple[list[str]
     records = _rows(text, head.delimiter, file, limits, first_row=head.header_row)
     header = [cell.strip() for cell in records[0]]
     first = head.first_row
-    body = records[first - 1 :]
+    body = records[first - head.header_row :]
     return header, [(first + offset, row) for offset, row in enumerate(body)]
 
 

@@ -35,8 +35,8 @@ class CsvTemplate:
     #: What the caller declared; the readers get it with the dropped columns added as attributes.
     asked: Declared
     declared: Declared
-    #: Each dropped indicator and its columns (header names without unit).
-    dropped: Mapping[str, tuple[str, ...]]
+    #: Each dropped indicator and its columns: (name without unit, header as written).
+    dropped: Mapping[str, tuple[tuple[str, str], ...]]
     added: tuple[str, ...]
 
     def finish(self, dataset: Dataset) -> Dataset:
@@ -45,10 +45,10 @@ class CsvTemplate:
         given: dict[str, list[str]] = {}
         for code, names in self.dropped.items():
             given[code] = []
-            for name in names:
+            for name, raw in names:
                 cells = attributes.pop(name, None)
                 if cells is not None and _filled(cells):
-                    given[code].append(f"column {name!r}")
+                    given[code].append(f"column {raw.strip()!r}")
         n = len(dataset)
         columns = dict(dataset.columns)
         indicators = self.grid.index.indicator_by_code
@@ -86,17 +86,18 @@ def under_grid(
         return None
     raw = [name or " " * (index + 1) for index, name in enumerate(names)]
     planned = plan_columns(raw, grid=grid, file=file, declared=declared, **plan)
-    dropped: dict[str, list[str]] = {}
+    dropped: dict[str, list[tuple[str, str]]] = {}
     present: set[str] = set()
     for column in planned.columns:
         if column.role is Role.UNKNOWN and column.indicator is None and comment_target(column.name) is None:
             # Not a second text for one code: a column the grid does not know, an indicator dropped since.
             target = evidence_target(column.name)
-            dropped.setdefault(target[0] if target is not None else column.name, []).append(column.name)
+            code = target[0] if target is not None else column.name
+            dropped.setdefault(code, []).append((column.name, column.raw))
         elif column.indicator is not None:
             present.add(column.indicator.code)
     added = tuple(ind.code for ind in grid.indicators if not ind.derived and ind.code not in present)
-    names_kept = tuple(name for names_ in dropped.values() for name in names_)
+    names_kept = tuple(name for columns in dropped.values() for name, _ in columns)
     return CsvTemplate(
         grid=grid,
         line=line,

@@ -31,7 +31,7 @@ MAX_CHARS = 2_000
 
 _STARTS = re.compile(r'^\s*"?\s*#\s*vises[ _-]?template\b', re.IGNORECASE)
 _WHOLE = re.compile(
-    r'^\s*(?P<quote>"?)\s*#\s*vises[ _-]?template\s*:(?P<body>[^"]*)(?P=quote)[\s,;\t]*$', re.IGNORECASE
+    r'^\s*(?P<quote>"?)\s*#\s*vises[ _-]?template\s*:(?P<body>[^",;\t]*)(?P=quote)[\s,;\t]*$', re.IGNORECASE
 )
 _SAFE = frozenset("._-~/:+@")
 
