@@ -352,3 +352,36 @@ def test_the_dask_engine_refuses_a_csv_template_by_name(tmp_path: Path) -> None:
     with pytest.raises(vises.DataValidationError, match="CSV template") as refused:
         read_folder(folder)
     assert refused.value.problems[0].file == str(folder / "t.csv")
+
+
+def test_an_added_context_indicator_is_missing_and_an_added_derived_one_computed_in_both_templates(
+    tmp_path: Path,
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    import attrs
+
+    newer = attrs.evolve(
+        NEW,
+        indicators=(
+            *NEW.indicators,
+            Indicator(code="staff", parent="work", unit="person", context=True),
+            Indicator(code="double_jobs", parent="work", unit="person", formula="jobs * 2"),
+        ),
+    )
+    csv_path = filled(tmp_path / "old.csv", OLD, ["c1,2025,4,,2"])
+    xlsx_path = write_template(OLD, tmp_path / "old.xlsx", organisations=["c1"], periods=["2025"])
+    book = openpyxl.load_workbook(xlsx_path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(min_row=5):
+            if row[0].value == "jobs":
+                sheet.cell(row=row[0].row, column=6, value=4)
+    book.save(xlsx_path)
+    for path in (csv_path, xlsx_path):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            problems = vises.validate_data(newer, path)
+        [note] = data_warnings(caught)
+        assert not problems, problems
+        assert "added since: volunteers, staff (missing in this template)" in note, "a derived one is computed"
+        data = vises.load_data(path, grid=newer)
+        assert data.columns["staff"].missing().all() and "double_jobs" not in data.columns

@@ -21,7 +21,14 @@ import numpy as np
 
 from vises.io.layout import Declared, Role, comment_target, evidence_target, plan_columns
 from vises.io.template_line import TemplateLine
-from vises.io.template_version import check_grid, missing_column, version_changed, version_note
+from vises.io.template_version import (
+    added_since,
+    check_grid,
+    missing_column,
+    needs_column,
+    version_changed,
+    version_note,
+)
 from vises.model import Dataset, Grid
 
 
@@ -54,7 +61,7 @@ class CsvTemplate:
         indicators = self.grid.index.indicator_by_code
         for code in self.added:
             indicator = indicators[code]
-            if code not in columns and indicator.scored:
+            if code not in columns and needs_column(indicator):
                 columns[code] = missing_column(indicator, n)
         version_note(self.grid, self.line.version, dropped=given, added=self.added, file=self.file, stacklevel=3)
         return attrs.evolve(dataset, attributes=attributes, columns=columns)
@@ -96,7 +103,7 @@ def under_grid(
             dropped.setdefault(code, []).append((column.name, column.raw))
         elif column.indicator is not None:
             present.add(column.indicator.code)
-    added = tuple(ind.code for ind in grid.indicators if not ind.derived and ind.code not in present)
+    added = added_since(grid, present)
     names_kept = tuple(name for columns in dropped.values() for name, _ in columns)
     return CsvTemplate(
         grid=grid,

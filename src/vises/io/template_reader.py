@@ -25,7 +25,14 @@ from vises.errors import ConfigError, DataError, MissingDependencyError, VisesEr
 from vises.io import template_layout as tpl
 from vises.io.layout import evidence_target
 from vises.io.template_framing import read_framing
-from vises.io.template_version import check_grid, missing_column, version_changed, version_note
+from vises.io.template_version import (
+    added_since,
+    check_grid,
+    missing_column,
+    needs_column,
+    version_changed,
+    version_note,
+)
 from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, SOURCE_TOKENS, SOURCE_WORDS, YES_TOKENS
 from vises.io.xlsx_guard import SheetScan, WorkbookScan, column_letters, column_number
 from vises.model import Column, Dataset, Evidence, Grid, Indicator, Kind, label_in
@@ -468,7 +475,7 @@ class TemplateReader:
                 )
         # Indicators on no sheet (their rows deleted) are missing, as they are from any other reader.
         if self.version_changed:
-            self._version_note(dropped, [ind.code for ind in self.grid.indicators if ind.code not in where])
+            self._version_note(dropped, list(added_since(self.grid, where)))
         keep = self._blocks(nblocks, used)
         ident = self.layout.identification
         framing = read_framing(
@@ -660,7 +667,7 @@ class TemplateReader:
         text: dict[str, np.ndarray] = {}
         for ind in self.grid.indicators:
             if ind.code not in values:
-                if self.version_changed and ind.scored:
+                if self.version_changed and needs_column(ind):
                     # Added to the grid since the template was made: missing here, and said so.
                     columns[ind.code] = missing_column(ind, len(rows))
                 continue

@@ -12,7 +12,7 @@ wording for the xlsx template (``template_reader``) and the CSV template (``temp
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -66,6 +66,17 @@ def version_note(
     warnings.warn(DataWarning(DataError("; ".join(parts), file=file)), stacklevel=stacklevel + 1)
 
 
+def added_since(grid: Grid, present: Collection[str]) -> tuple[str, ...]:
+    """The grid's indicators a template asks for (derived ones are computed) that are not ``present``."""
+    return tuple(ind.code for ind in grid.indicators if not ind.derived and ind.code not in present)
+
+
+def needs_column(indicator: Indicator) -> bool:
+    """Whether an indicator added since gets an empty column: one with values of its own (a
+    narrative is text, a derived one is computed)."""
+    return indicator.kind is not Kind.NARRATIVE and not indicator.derived
+
+
 def missing_column(indicator: Indicator, n: int) -> Column:
     """An indicator added since the template was made: ``n`` missing values, in its unit."""
     if indicator.kind is Kind.QUANTITY:
@@ -73,4 +84,4 @@ def missing_column(indicator: Indicator, n: int) -> Column:
     return Column(values=np.full(n, None, dtype=object))
 
 
-__all__ = ["check_grid", "missing_column", "version_changed", "version_note"]
+__all__ = ["added_since", "check_grid", "missing_column", "needs_column", "version_changed", "version_note"]
