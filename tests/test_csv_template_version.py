@@ -383,5 +383,16 @@ def test_an_added_context_indicator_is_missing_and_an_added_derived_one_computed
         [note] = data_warnings(caught)
         assert not problems, problems
         assert "added since: volunteers, staff (missing in this template)" in note, "a derived one is computed"
-        data = vises.load_data(path, grid=newer)
+        with pytest.warns(vises.DataWarning, match="added since"):
+            data = vises.load_data(path, grid=newer)
         assert data.columns["staff"].missing().all() and "double_jobs" not in data.columns
+
+
+def test_a_dropped_indicator_left_out_on_request_is_still_named_as_dropped(tmp_path: Path) -> None:
+    path = filled(tmp_path / "old.csv", OLD, ["c1,2025,4,12,2"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = vises.load_data(path, grid=NEW, ignore=["trainees"])
+    [note] = data_warnings(caught)
+    assert "indicators dropped since: trainees;" in note and "values given" not in note
+    assert data.ignored == ("trainees",) and "trainees" not in data.attributes

@@ -42,7 +42,8 @@ class CsvTemplate:
     #: What the caller declared; the readers get it with the dropped columns added as attributes.
     asked: Declared
     declared: Declared
-    #: Each dropped indicator and its columns: (name without unit, header as written).
+    #: Each dropped indicator and its columns: (name without unit, header as written), those the
+    #: caller left out (``--ignore``) apart: they are named, never read.
     dropped: Mapping[str, tuple[tuple[str, str], ...]]
     added: tuple[str, ...]
 
@@ -101,6 +102,10 @@ def under_grid(
             target = evidence_target(column.name)
             code = target[0] if target is not None else column.name
             dropped.setdefault(code, []).append((column.name, column.raw))
+        elif column.role is Role.IGNORED:
+            # Left out on request; still dropped since, as far as the note goes (never read).
+            target = evidence_target(column.name)
+            dropped.setdefault(target[0] if target is not None else column.name, [])
         elif column.indicator is not None:
             present.add(column.indicator.code)
     added = added_since(grid, present)
