@@ -22,10 +22,10 @@ from vises.errors import DataError, DataValidationError, MissingDependencyError,
 from vises.io import template_layout as tpl
 from vises.io.cells import cell_types, of_type
 from vises.io.frames import ORGANISATION_COLUMNS, build_dataset, finish, split_header
-from vises.io.template_csv import under_grid
-from vises.io.template_line import read_template_line
 from vises.io.layout import NOTHING, Declared
 from vises.io.read_log import note_read
+from vises.io.template_csv import under_grid
+from vises.io.template_line import read_template_line
 from vises.io.template_reader import cell_text, read_template
 from vises.io.xlsx_guard import SheetScan, WorkbookScan, column_letters, column_number, inspect
 from vises.limits import current_limits
