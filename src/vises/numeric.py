@@ -130,7 +130,8 @@ def _group_codes(labels: np.ndarray) -> np.ndarray:
     else:
         codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
     top = int(codes.max()) if len(codes) else 0
-    return codes.astype(np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else np.int64, copy=False)
+    narrow: np.ndarray = codes.astype(np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else np.int64, copy=False)
+    return narrow
 
 
 # -- rank correlation ------------------------------------------------------------------------------
