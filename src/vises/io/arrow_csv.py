@@ -15,7 +15,6 @@ import io
 import mmap
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -309,6 +308,8 @@ def _numbers_in_parallel(
         return cells.numbers(columns[planned.raw], place, planned.unit)
 
     if len(numbers) > 1 and n * len(numbers) >= _PARALLEL_CELLS:
+        from concurrent.futures import ThreadPoolExecutor  # ~10 ms to import: only for a large table
+
         with ThreadPoolExecutor(max_workers=min(len(numbers), max(pa.cpu_count(), 1))) as pool:
             results = list(pool.map(convert, numbers))
     else:
