@@ -23,15 +23,21 @@ UNITS = ("hour", "min", "hour / FTE", "min / FTE", "kEUR", "k€", "EUR", "perce
 PAIRS = (("min", "hour"), ("min / FTE", "hour / FTE"), ("kEUR", "EUR"), ("tCO2e", "kgCO2e"), ("percent", None))
 
 
+def fresh() -> None:
+    """As in a new process: no units, and the plugins give their unit lines again when asked."""
+    units.reset()
+    plugins.reset_registry()
+
+
 @pytest.fixture
 def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "cache"
     monkeypatch.setenv(cache.ENV, str(folder))
-    units.reset()
+    fresh()
     yield folder
-    units.reset()
+    units.reset()  # stores what is pending in ``folder``
     monkeypatch.setenv(cache.ENV, "off")
-    units.reset()
+    fresh()
 
 
 def answers() -> dict[str, object]:
@@ -169,10 +175,6 @@ def test_formula_typings_are_remembered_and_a_damaged_one_is_worked_out_again(ca
     def typed() -> list[object]:
         return [(d.code, d.factor, d.proportion, sorted(d.factors.values())) for d in derivations(load_grid(path))]
 
-    def fresh() -> None:  # as a new process: the plugins give their unit lines again
-        units.reset()
-        plugins.reset_registry()
-
     first = typed()
     assert first == [("per_fte", 60.0, False, [(1.0, pytest.approx(1 / 60))])]
     fresh()
@@ -195,7 +197,7 @@ def test_an_unsafe_or_unusable_directory_is_not_used(tmp_path: Path, monkeypatch
     in_the_way.write_text("not a directory")
     for where in (shared, in_the_way, in_the_way / "below"):
         monkeypatch.setenv(cache.ENV, str(where))
-        units.reset()
+        fresh()
         assert cache.directory() is None and not cache.write_json("x.json", {})
         assert units.conversion_factors("min", "hour") == pytest.approx((1 / 60, 0.0))
         units.reset()
@@ -205,7 +207,8 @@ def test_an_unsafe_or_unusable_directory_is_not_used(tmp_path: Path, monkeypatch
     monkeypatch.delenv(cache.ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache.location() == tmp_path / "xdg" / "vises"
-    units.reset()
+    monkeypatch.setenv(cache.ENV, "off")
+    fresh()
 
 
 def test_vises_validate_of_a_small_csv_imports_neither_pandas_nor_pint(tmp_path: Path) -> None:

@@ -12,6 +12,12 @@ built) against everything pint can parse (``km``, ``hours``); a refused or malfo
 reported to the ``on_problem`` callback of the plugin that gave it and left out, so the rest of
 the registry keeps working.
 
+Answers are kept between runs: whether a unit string parses, its units and dimensions, the factors
+between two units, a formula's typing (``remember``) and the plugin lines pint refused are stored as
+pint gives them in vises' cache directory (``vises.unit_answers``, ``vises.cache``), so a run that
+asks only known questions never imports pint; ``check_unit``, ``same_unit``, ``is_currency``,
+``is_count_unit`` and ``conversion_factors`` use them, ``parse_unit`` and ``registry`` are pint's.
+
 Currencies are dimensions of their own (``[currency_EUR]``, ``[currency_USD]``, ...): pint cannot
 convert EUR to USD, so mixing currencies without a declared rate is an error, as it should be.
 """
@@ -19,6 +25,7 @@ convert EUR to USD, so mixing currencies without a declared rate is an error, as
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -94,7 +101,7 @@ _extra: dict[tuple[str, str], _Extra] = {}
 #: Every unit, symbol, alias, prefix or dimension name a definition line introduces -> its source.
 _owners: dict[str, str] = {}
 #: Every plugin line that passed the name check, in the order given: with pint's version, what the
-#: answers kept on disk were computed from (see ``_Answers``).
+#: answers kept on disk were computed from (``vises.unit_answers``).
 _given: list[tuple[str, str]] = []
 #: The lines pint refused, with why (kept so the answers on disk can report them again without pint).
 _refused: dict[tuple[str, str], DefinitionProblem] = {}
@@ -407,8 +414,6 @@ def remember(question: Any, compute: Callable[[], Any], read: Callable[[Any], An
     raises ``TypeError``/``ValueError``/``KeyError``/``IndexError`` on a stored answer of the wrong
     shape, which is then worked out again. Errors are never kept: ``compute`` raises them each time.
     """
-    import json
-
     text = json.dumps(question, ensure_ascii=False, sort_keys=True)
     answers = _answers_now()
     if answers is not None and text in answers.other:
@@ -474,7 +479,7 @@ def conversion(
 def conversion_factors(source: str, target: str | None) -> tuple[float, float]:
     """``(factor, offset)`` from ``source`` to ``target``, once per pair (the cache is cleared with the units)."""
     answers = _answers_now()
-    pair = f"{source}\n{target or ''}"
+    pair = json.dumps([source, target or ""], ensure_ascii=False)
     if answers is not None and pair in answers.pairs:
         return answers.pairs[pair]
     src = parse_unit(source)
