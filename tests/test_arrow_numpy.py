@@ -69,6 +69,7 @@ def test_long_texts_and_loaded_pandas_go_through_pyarrow(monkeypatch: pytest.Mon
     same(to_numpy(timestamps), timestamps.to_numpy(zero_copy_only=False))
 
 
+@settings(deadline=None)
 @given(st.lists(st.text()))
 def test_strings_and_integers_build_the_same_arrays(texts: list[str]) -> None:
     assert strings(texts).equals(pa.array(texts, type=pa.string()))
