@@ -396,3 +396,45 @@ def test_a_dropped_indicator_left_out_on_request_is_still_named_as_dropped(tmp_p
     [note] = data_warnings(caught)
     assert "indicators dropped since: trainees;" in note and "values given" not in note
     assert data.ignored == ("trainees",) and "trainees" not in data.attributes
+
+
+def _saved_as_xlsx(csv_path: Path, xlsx_path: Path) -> Path:
+    """The CSV file as a spreadsheet saves it as xlsx: the metadata line in A1, numbers as numbers."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in csv_path.read_text(encoding="utf-8").splitlines():
+        cells = [line] if line.startswith("#") else line.split(",")
+        sheet.append([float(c) if c.replace(".", "", 1).isdigit() and i > 1 else c for i, c in enumerate(cells)])
+    book.save(xlsx_path)
+    return xlsx_path
+
+
+def test_a_csv_template_saved_as_xlsx_keeps_its_line_in_a1_and_its_checks(tmp_path: Path) -> None:
+    """Opened in Excel and saved as .xlsx, the template's line sits in A1: the header is row 2, the
+    version is checked as in the CSV file, and rows in messages are the sheet's rows."""
+    same = _saved_as_xlsx(filled(tmp_path / "same.csv", NEW, ["c1,2026,4,2,1"]), tmp_path / "same.xlsx")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = vises.load_data(same, grid=NEW)
+    assert not data_warnings(caught)
+    assert data.columns["jobs"].values.tolist() == [4.0] and list(data.organisations) == ["c1"]
+    old = _saved_as_xlsx(filled(tmp_path / "old.csv", OLD, ["c1,2025,4,12,2"]), tmp_path / "old.xlsx")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = vises.load_data(old, grid=NEW)
+    [note] = data_warnings(caught)
+    assert "made for version 2025.1" in note and "indicators dropped since: trainees" in note
+    assert "volunteers" in data.columns and "trainees" not in data.columns
+    other = _saved_as_xlsx(
+        filled(tmp_path / "other.csv", versioned("1", ("jobs",), code="other"), ["c1,2026,4"]), tmp_path / "other.xlsx"
+    )
+    with pytest.raises(vises.VisesError, match="made for grid 'other'"):
+        vises.load_data(other, grid=NEW)
+    bad = _saved_as_xlsx(
+        filled(tmp_path / "bad.csv", NEW, ["c1,2026,4,2,1", "c2,2026,lots,2,1"]), tmp_path / "bad.xlsx"
+    )
+    with pytest.raises(vises.DataValidationError) as refused:
+        vises.load_data(bad, grid=NEW)
+    [problem] = refused.value.problems
+    assert problem.row == 4 and problem.column == "jobs"  # line 1, header 2, c1 on 3, c2 on 4
