@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from vises.errors import VisesError
 from vises.io import tokens
+from vises.io.arrow_numpy import FALSE, NULL_TEXT, integer_scalar, integers, strings, text_scalar, to_numpy
 from vises.io.cells import (
     NUMBER,
     Place,
@@ -51,8 +52,9 @@ _NA_SPELLINGS = _spellings(tokens.NA_TOKENS)
 #: Exact spellings of the missing tokens (the empty cell apart).
 MISSING_SPELLINGS = _spellings(tokens.MISSING_TOKENS)
 #: Exact spellings looked up by hash (with the empty cell); any other goes to the reference rules.
-_TOKENS = pa.array([*_NA_SPELLINGS, *MISSING_SPELLINGS, ""], type=pa.string())
-_NA_COUNT = len(_NA_SPELLINGS)
+_TOKENS = strings([*_NA_SPELLINGS, *MISSING_SPELLINGS, ""])
+_NA_COUNT = integer_scalar(len(_NA_SPELLINGS))
+_EMPTY = text_scalar("")
 #: ``vises.io.cells.NUMBER``, anchored, for RE2.
 _PLAIN = "^" + NUMBER.pattern + "$"
 
@@ -73,9 +75,9 @@ def to_objects(values: Any) -> np.ndarray:
     if pa.types.is_floating(kind) or pa.types.is_integer(kind):
         return _floats(values)
     if pa.types.is_boolean(kind) and values.null_count == 0:
-        return np.array(values.to_numpy(zero_copy_only=False), dtype=bool)
+        return np.array(to_numpy(values), dtype=bool)
     out = np.empty(len(values), dtype=object)
-    out[:] = values.to_numpy(zero_copy_only=False)
+    out[:] = to_numpy(values)
     return out
 
 
@@ -106,11 +108,14 @@ def _distinct(values: Any) -> tuple[np.ndarray, np.ndarray | None, int]:
     else:
         encoded = pc.dictionary_encode(values)
         words = encoded.dictionary
-        index = np.asarray(pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False), dtype=np.int64)
+        index = np.asarray(
+            to_numpy(pc.fill_null(encoded.indices, integer_scalar(len(words)).cast(encoded.indices.type))),
+            dtype=np.int64,
+        )
     trimmed = pc.utf8_trim_whitespace(words)
     longest = pc.max(pc.utf8_length(trimmed)).as_py() or 0
     texts = np.empty(len(trimmed) + 1, dtype=object)
-    texts[:-1] = pc.fill_null(trimmed, "").to_numpy(zero_copy_only=False)
+    texts[:-1] = to_numpy(pc.fill_null(trimmed, _EMPTY))
     texts[-1] = ""
     return texts, index, int(longest)
 
@@ -131,10 +136,7 @@ def to_float_array(values: Any) -> np.ndarray:
 
 
 def _writable(numbers: Any) -> np.ndarray:
-    if isinstance(numbers, pa.ChunkedArray):
-        out = np.asarray(numbers.to_numpy(), dtype=np.float64)  # one pass over the chunks (NaN for null)
-        return out if out.flags.writeable else out.copy()
-    return np.asarray(numbers.to_numpy(zero_copy_only=False, writable=True), dtype=np.float64)
+    return np.asarray(to_numpy(numbers, writable=True), dtype=np.float64)  # one pass over the chunks (NaN for null)
 
 
 class ArrowCells:
@@ -205,7 +207,7 @@ class ArrowCells:
 
     def mask(self, values: Any, place: Place) -> tuple[np.ndarray, list[VisesError]]:
         if pa.types.is_boolean(values.type):
-            return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool), []
+            return np.asarray(to_numpy(pc.fill_null(values, FALSE)), dtype=bool), []
         return self.numpy.mask(to_objects(values), place)
 
     def guess(self, values: Any, place: Place, unit: str | None) -> Column | np.ndarray:
@@ -243,9 +245,9 @@ class ArrowCells:
         problems = []
         found = pc.index_in(values, value_set=_TOKENS)
         if found.null_count != len(found):
-            applicable = pc.fill_null(pc.less(found, _NA_COUNT), False)
-            not_applicable = np.asarray(applicable.to_numpy(zero_copy_only=False), dtype=bool)
-            text = pc.if_else(pc.is_valid(found), pa.scalar(None, pa.string()), text)
+            applicable = pc.fill_null(pc.less(found, _NA_COUNT), FALSE)
+            not_applicable = np.asarray(to_numpy(applicable), dtype=bool)
+            text = pc.if_else(pc.is_valid(found), NULL_TEXT, text)
         try:
             numbers = pc.cast(text, pa.float64())
             out = _writable(numbers)
@@ -253,9 +255,9 @@ class ArrowCells:
             if not_applicable is None:
                 not_applicable = np.zeros(len(values), dtype=bool)
             numbers, out = self._odd_cells(values, text, not_applicable, place, problems)
-        nonfinite = pc.fill_null(pc.invert(pc.is_finite(numbers)), False)
+        nonfinite = pc.fill_null(pc.invert(pc.is_finite(numbers)), FALSE)
         if pc.any(nonfinite).as_py():
-            for index in np.flatnonzero(nonfinite.to_numpy(zero_copy_only=False)):
+            for index in np.flatnonzero(to_numpy(nonfinite)):
                 cell = str(values[int(index)].as_py()).strip()
                 problems.append(
                     place.error(int(index), f"{quoted(cell)} is not a number", number_hint(cell, self.decimal_comma))
@@ -270,12 +272,12 @@ class ArrowCells:
     ) -> tuple[Any, np.ndarray]:
         """Plain numbers cast in C; the few other cells (typos, grouping, spaces, odd spellings of a
         token) decided by the reference rules one by one. Returns the C-cast part and the values."""
-        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), False)
-        numbers = pc.cast(pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64())
+        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), FALSE)
+        numbers = pc.cast(pc.if_else(plain, text, NULL_TEXT), pa.float64())
         out = _writable(numbers)
-        odd = np.flatnonzero(pc.and_(pc.is_valid(text), pc.invert(plain)).to_numpy(zero_copy_only=False))
+        odd = np.flatnonzero(to_numpy(pc.and_(pc.is_valid(text), pc.invert(plain))))
         if len(odd):
-            cells = as_text(to_objects(pc.take(values, pa.array(odd))))
+            cells = as_text(to_objects(pc.take(values, integers(odd))))
             parsed = parse_numbers(cells, decimal_comma=self.decimal_comma, place=_rows(place, odd))
             out[odd] = parsed.values
             if parsed.not_applicable is not None:
@@ -285,9 +287,10 @@ class ArrowCells:
 
     def _check_length(self, values: Any, place: Place) -> None:
         lengths = pc.utf8_length(values)
-        longest = pc.max(lengths).as_py()
+        most = pc.max(lengths)
+        longest = most.as_py()
         if longest is not None and longest > self.limits.field_chars:
-            index = int(pc.index(lengths, longest).as_py())
+            index = int(pc.index(lengths, most).as_py())
             raise exceeded(
                 "field_chars",
                 int(longest),
