@@ -6,7 +6,9 @@ child processes: steadier than wall time on a machine shared with other work):
 
 - ``load_data(csv)`` with the grid, at 10k / 100k / 1M rows x 50 indicators: <= 1.5x
   ``pyarrow.csv.read_csv`` of the same file; per-row cost at each size (linear); peak RSS of a fresh
-  process <= 3x the float64 matrix. The same for a ``;`` file with decimal commas.
+  process <= 3x the float64 matrix. The same for a ``;`` file with decimal commas, against pyarrow
+  told the file's dialect (``ParseOptions(delimiter=";")``, ``ConvertOptions(decimal_point=",")``,
+  so it parses the decimal-comma columns as numbers itself).
 - ``load_data(parquet)``: <= 1.2x ``pyarrow.parquet.read_table``.
 - ``load_data(xlsx)`` at 10k rows: <= 2x python-calamine reading the sheet.
 - ``vises score DATA.csv --format csv -o OUT`` at 1M x 50, a fresh process: <= 2x a fresh process
@@ -16,6 +18,7 @@ Files: 5 % empty cells everywhere, 1 % ``n/a`` in ten of the columns, identifier
 periods. Timings on a shared machine are noisy: read the ratios, not one run.
 
     python benchmarks/bench_io.py [--sizes 10000,100000,1000000] [--repeats 3] [--e2e-repeats 1] [--keep DIR]
+                                  [--parts csv,semicolon,parquet,xlsx,e2e]
 """
 
 from __future__ import annotations
@@ -188,17 +191,25 @@ pv.write_csv(pa.table(out), target)
 """
 
 
+PARTS = ("csv", "semicolon", "parquet", "xlsx", "e2e")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--e2e-repeats", type=int, default=1, help="repeats of the end-to-end CLI runs")
-    parser.add_argument("--keep", help="write the generated files here (default: a temporary folder)")
+    parser.add_argument(
+        "--keep", help="write the generated files here, and reuse those already there (default: a temporary folder)"
+    )
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"which figures (default: all of {', '.join(PARTS)})")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if parts - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(parts - set(PARTS)))} (choose among {', '.join(PARTS)})")
     sizes = [int(size) for size in args.sizes.split(",")]
 
     import pyarrow.csv as pv
-    import pyarrow.parquet as pq
 
     import vises
 
@@ -211,11 +222,19 @@ def main() -> None:
     largest = max(sizes)
 
     for semicolon in (False, True):
-        kind = "';' + decimal comma" if semicolon else "','"
-        print(f"\nCSV ({kind}), load_data(path, grid=...) vs pyarrow.csv.read_csv")
+        if ("semicolon" if semicolon else "csv") not in parts:
+            continue
+        if semicolon:
+            print(
+                "\nCSV (';' + decimal comma), load_data(path, grid=...) vs pyarrow.csv.read_csv with "
+                "ParseOptions(delimiter=';'), ConvertOptions(decimal_point=',')"
+            )
+        else:
+            print("\nCSV (','), load_data(path, grid=...) vs pyarrow.csv.read_csv")
         for rows in sizes:
             path = folder / f"data-{rows}{'-sc' if semicolon else ''}.csv"
-            write_csv(make_table(rows), path, semicolon=semicolon)
+            if not (args.keep and path.exists()):
+                write_csv(make_table(rows), path, semicolon=semicolon)
             parse = pv.ParseOptions(delimiter=";" if semicolon else ",")
             convert = pv.ConvertOptions(decimal_point="," if semicolon else ".")
             repeats = args.repeats
@@ -230,9 +249,12 @@ def main() -> None:
         peak, before = peak_rss(
             "grid = vises.load_grid(sys.argv[2])", "vises.load_data(sys.argv[1], grid=grid)", str(path), str(grid_path)
         )
-        delimiter = ";" if semicolon else ","
-        options = f"pyarrow.csv.ParseOptions(delimiter={delimiter!r})"
-        base_peak, base_before = peak_rss("", f"pyarrow.csv.read_csv(sys.argv[1], parse_options={options})", str(path))
+        delimiter, point = (";", ",") if semicolon else (",", ".")
+        options = (
+            f"parse_options=pyarrow.csv.ParseOptions(delimiter={delimiter!r}), "
+            f"convert_options=pyarrow.csv.ConvertOptions(decimal_point={point!r})"
+        )
+        base_peak, base_before = peak_rss("", f"pyarrow.csv.read_csv(sys.argv[1], {options})", str(path))
         print(
             f"  peak RSS reading {largest:,} rows (fresh process): {peak:,.0f} MiB = {peak / matrix:.2f}x the float64 "
             f"matrix ({matrix:,.0f} MiB) (target <= 3); {peak - before:,.0f} MiB over the process before reading "
@@ -240,14 +262,31 @@ def main() -> None:
             f"({base_peak - base_before:,.0f} MiB over)"
         )
 
+    if "parquet" in parts:
+        parquet(folder, sizes, grid, args.repeats, keep=bool(args.keep))
+    if "xlsx" in parts:
+        xlsx(folder, grid, args.repeats)
+    if "e2e" in parts:
+        end_to_end(folder, grid_path, largest, args.e2e_repeats)
+
+
+def parquet(folder: Path, sizes: list[int], grid: Any, repeats: int, *, keep: bool) -> None:
+    import pyarrow.parquet as pq
+
+    import vises
+
     print("\nParquet, load_data(path, grid=...) vs pyarrow.parquet.read_table")
     for rows in sizes:
         path = folder / f"data-{rows}.parquet"
-        write_parquet(make_table(rows), path)
-        repeats = args.repeats
+        if not (keep and path.exists()):
+            write_parquet(make_table(rows), path)
         base = median_time(lambda p=path: pq.read_table(p), repeats)
         ours = median_time(lambda p=path: vises.load_data(p, grid=grid), repeats)
         report(f"{rows:>9,} rows x {COLUMNS}", ours, base, 1.2, rows)
+
+
+def xlsx(folder: Path, grid: Any, repeats: int) -> None:
+    import vises
 
     print("\nxlsx, load_data(path) vs python-calamine reading the sheet")
     try:
@@ -260,11 +299,13 @@ def main() -> None:
             write_xlsx(10_000, path)
         base = median_time(
             lambda: python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("data").to_python(),
-            args.repeats,
+            repeats,
         )
-        ours = median_time(lambda: vises.load_data(path, grid=grid), args.repeats)
+        ours = median_time(lambda: vises.load_data(path, grid=grid), repeats)
         report("10,000 rows x 50", ours, base, 2.0, 10_000)
 
+
+def end_to_end(folder: Path, grid_path: Path, largest: int, repeats: int) -> None:
     print(f"\nvises score DATA.csv --format csv -o OUT, a fresh process, {largest:,} rows x {COLUMNS}")
     data = folder / f"data-{largest}.csv"
     out_vises, out_base = folder / "scores.csv", folder / "baseline.csv"
@@ -293,8 +334,11 @@ def main() -> None:
     def pipeline() -> None:
         subprocess.run([sys.executable, "-c", BASELINE_PIPELINE, str(data), str(out_base)], check=True)
 
-    base = median_time(pipeline, args.e2e_repeats)
-    ours = median_time(cli, args.e2e_repeats)
+    data = folder / f"data-{largest}.csv"
+    if not data.exists():
+        write_csv(make_table(largest), data, semicolon=False)
+    base = median_time(pipeline, repeats)
+    ours = median_time(cli, repeats)
     report("end to end", ours, base, 2.0)
 
 
