@@ -47,6 +47,10 @@ _DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-
 _MISSING = tuple(MISSING_SPELLINGS)
 
 
+#: What a number column read is replaced with once converted, so its memory is freed early.
+_RELEASED = pa.chunked_array([], type=pa.string())
+
+
 class IrregularFile(Exception):
     """pyarrow cannot read the file as a regular table; the csv module reads it instead."""
 
@@ -138,11 +142,16 @@ def _convert(
     }
 
     def convert(planned: Planned) -> tuple[Column, list[VisesError]]:
+        values = columns[planned.raw]
         if planned.raw in typed:
-            return _typed_column(planned, columns[planned.raw])
-        indicator = planned.name if planned.indicator is not None else None
-        place = Place(file=file, column=planned.name, first_row=first_row, rows=rows, indicator=indicator)
-        return cells.numbers(columns[planned.raw], place, planned.unit)
+            result = _typed_column(planned, values)
+        else:
+            indicator = planned.name if planned.indicator is not None else None
+            place = Place(file=file, column=planned.name, first_row=first_row, rows=rows, indicator=indicator)
+            result = cells.numbers(values, place, planned.unit)
+        if planned.role is Role.NUMBER:  # assemble takes the result: the column read can go (peak memory)
+            columns[planned.raw] = _RELEASED
+        return result
 
     # Number columns on other threads (those pyarrow parsed are checked, the others parsed by the
     # rules) while the identifiers and text are converted here.
