@@ -12,6 +12,8 @@
    winsorisation, min-max, arithmetic mean — on COINr's ASEM example resampled, in the engine.
    The side-by-side with R's COINr runs only when ``Rscript`` and COINr are installed; otherwise
    the line says why it is skipped.
+4. Min-max + arithmetic mean at 100,000 units: ``vises score`` through the CLI, CSV in and CSV out,
+   beside COINr's ``new_coin`` → ``Normalise`` → ``Aggregate`` in R (target: vises ≥ 20× faster).
 
 Timings on shared machines are noisy: read the ratios and the medians, not one run. BLAS runs on
 one thread unless ``OPENBLAS_NUM_THREADS`` is set (see the note at the imports).
@@ -282,13 +284,8 @@ def coinr_build_a(units: int, repeats: int) -> bool:
         f"vises.score (engine)   median {t_engine:8.3f} s   ({imputed:,} cells imputed by group, "
         f"{len(results.compiled.indicators)} indicators)"
     )
-    rscript = shutil.which("Rscript")
+    rscript = _coinr_rscript()
     if rscript is None:
-        print("COINr side by side: skipped (Rscript is not installed on this machine)")
-        return True
-    check = subprocess.run([rscript, "-e", "library(COINr)"], capture_output=True, text=True)
-    if check.returncode != 0:
-        print("COINr side by side: skipped (R is installed but the COINr package is not)")
         return True
     t_coinr = _coinr_build_a(rscript, grid, data)
     print(
@@ -298,34 +295,31 @@ def coinr_build_a(units: int, repeats: int) -> bool:
     return True
 
 
+def _write_idata(data, path: Path) -> None:
+    """The dataset as COINr's iData: uCode, every attribute (uName for the name), every column; R reads
+    an empty numeric cell as NA."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = {"uCode": pa.array(data.organisations.astype(str)), "Time": pa.array(data.periods.astype(str))}
+    for name, values in data.attributes.items():
+        table["uName" if name == "name" else name] = pa.array(np.asarray(values, dtype=str))
+    for code, column in data.columns.items():
+        table[code] = pa.array(column.values, mask=np.isnan(column.values))
+    pacsv.write_csv(pa.table(table), path)
+
+
 def _coinr_build_a(rscript: str, grid, data) -> float:
     """Time COINr's build (a) on the same data in R (only when R and COINr are installed)."""
     with tempfile.TemporaryDirectory() as folder:
         here = Path(folder)
-        codes = list(data.columns)
-        header = ["uCode", "GDP_group", *codes]
-        lines = [",".join(header)]
-        group = data.attributes["GDP_group"]
-        for i in range(len(data)):
-            lines.append(
-                ",".join(
-                    [
-                        str(data.organisations[i]),
-                        str(group[i]),
-                        *(
-                            "NA" if np.isnan(data.columns[c].values[i]) else repr(float(data.columns[c].values[i]))
-                            for c in codes
-                        ),
-                    ]
-                )
-            )
-        (here / "iData.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _write_idata(data, here / "iData.csv")
         asem = _asem()
         assert asem is not None
         script = f"""
-library(COINr)
+suppressPackageStartupMessages(library(COINr))
 iData <- read.csv("{here / "iData.csv"}")
-iMeta <- read.csv("{asem / "iMeta.csv"}")
+iMeta <- read.csv("{asem / "iMeta.csv"}", na.strings = c("NA", ""))
 start <- Sys.time()
 coin <- new_coin(iData, iMeta, quietly = TRUE)
 coin <- Denominate(coin, dset = "Raw")
@@ -335,8 +329,103 @@ coin <- Normalise(coin, dset = "Treated")
 coin <- Aggregate(coin, dset = "Normalised")
 cat(as.numeric(difftime(Sys.time(), start, units = "secs")))
 """
-        done = subprocess.run([rscript, "-e", script], capture_output=True, text=True, check=True)
-        return float(done.stdout.strip().split()[-1])
+        return _run_r(rscript, script)
+
+
+def _resampled_idata(asem: Path, units: int, path: Path, seed: int = 13) -> None:
+    """ASEM's iData resampled to ``units`` units (log-normal noise on every number), written as CSV."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(asem / "iData.csv")
+    rng = np.random.default_rng(seed)
+    pick = pa.array(rng.integers(0, table.num_rows, size=units))
+    codes = pa.array(np.char.add("u", np.arange(units).astype(str)))
+    columns = {}
+    for name in table.column_names:
+        column = pc.take(table[name], pick)
+        if name in ("uName", "uCode"):
+            column = codes
+        elif pa.types.is_floating(column.type) or (pa.types.is_integer(column.type) and name != "Time"):
+            noise = pa.array(np.exp(rng.normal(0.0, 0.1, size=units)))
+            column = pc.multiply(pc.cast(column, pa.float64()), noise)
+        columns[name] = column
+    pacsv.write_csv(pa.table(columns), path)
+
+
+def coinr_minmax_mean(units: int, repeats: int) -> bool:
+    """`vises score` CSV in, CSV out, against COINr's new_coin ... Aggregate for min-max + mean."""
+    asem = _asem()
+    print(f"== min-max + arithmetic mean at {units:,} units: vises score (CLI, CSV in and out) beside COINr")
+    if asem is None:
+        print("skipped: COINr's ASEM example is not in ../shared/datasets/asem nor /work/shared/datasets/asem")
+        return True
+    vises_cli = Path(sys.executable).with_name("vises")
+    with tempfile.TemporaryDirectory() as folder:
+        here = Path(folder)
+        _resampled_idata(asem, units, here / "iData.csv")
+        # vises reads the denominators and groups of an iData from the iMeta beside it.
+        (here / "iMeta.csv").symlink_to(asem / "iMeta.csv")
+        command = [str(vises_cli), "score", str(here / "iData.csv"), "--grid", str(here / "iMeta.csv")]
+        command += ["--format", "csv", "-o", str(here / "scores.csv"), "--force"]
+        subprocess.run(command, check=True, capture_output=True)  # warm the file cache
+        t_vises, _ = timed(lambda: subprocess.run(command, check=True, capture_output=True), repeats)
+        print(f"vises score (CLI, end to end)   median {t_vises:8.3f} s")
+        rscript = _coinr_rscript()
+        if rscript is None:
+            return True
+        script = f"""
+suppressPackageStartupMessages(library(COINr))
+iData <- read.csv("{here / "iData.csv"}")
+iMeta <- read.csv("{asem / "iMeta.csv"}", na.strings = c("NA", ""))
+start <- Sys.time()
+coin <- new_coin(iData, iMeta, quietly = TRUE)
+coin <- Normalise(coin, dset = "Raw")
+coin <- Aggregate(coin, dset = "Normalised")
+seconds <- as.numeric(difftime(Sys.time(), start, units = "secs"))
+write.csv(coin$Data$Aggregated[, c("uCode", "Index")], "{here / "coinr.csv"}", row.names = FALSE)
+cat(seconds)
+"""
+        runs = [_run_r(rscript, script) for _ in range(max(1, min(repeats, 3)))]
+        t_coinr = statistics.median(runs)
+        print(f"the two indexes differ by at most {_index_gap(here / 'scores.csv', here / 'coinr.csv'):.1e}")
+        print(
+            f"COINr new_coin ... Aggregate (in R, reading excluded)   median {t_coinr:8.3f} s   "
+            f"ratio (COINr / vises) {t_coinr / t_vises:8.1f}   target >= 20   "
+            f"{'ok' if t_coinr / t_vises >= 20 else 'UNDER'}"
+        )
+    return True
+
+
+def _index_gap(vises_scores: Path, coinr_scores: Path) -> float:
+    """The largest difference between the index vises wrote and the one COINr wrote, unit by unit."""
+    import pyarrow.csv as pacsv
+
+    ours = pacsv.read_csv(vises_scores).select(["organisation", "Index"]).to_pydict()
+    theirs = pacsv.read_csv(coinr_scores).to_pydict()
+    by_unit = dict(zip(theirs["uCode"], theirs["Index"], strict=True))
+    return max(abs(score - by_unit[unit]) for unit, score in zip(ours["organisation"], ours["Index"], strict=True))
+
+
+def _coinr_rscript() -> str | None:
+    """Rscript when R and COINr are installed; otherwise None, after saying why."""
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        print("COINr side by side: skipped (Rscript is not installed on this machine)")
+        return None
+    check = subprocess.run([rscript, "-e", "library(COINr)"], capture_output=True, text=True)
+    if check.returncode != 0:
+        print("COINr side by side: skipped (R is installed but the COINr package is not)")
+        return None
+    return rscript
+
+
+def _run_r(rscript: str, script: str) -> float:
+    done = subprocess.run([rscript, "-e", script], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the COINr script failed:\n{done.stderr[-2000:]}")
+    return float(done.stdout.strip().split()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -353,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     if "one" in parts:
         ok &= one_organisation(args.repeats)
     if "coinr" in parts:
+        ok &= coinr_minmax_mean(args.units, args.repeats)
         ok &= coinr_build_a(args.units, args.repeats)
     return 0 if ok else 1
 

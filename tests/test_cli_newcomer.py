@@ -80,7 +80,9 @@ def test_format_did_you_mean() -> None:
 
 def test_template_and_sroi_infer_their_format_too(tmp_path: Path) -> None:
     result = _run("template", "-g", GRID, "-o", str(tmp_path / "t.csv"))
-    assert result.exit_code == 0 and (tmp_path / "t.csv").read_text(encoding="utf-8").startswith("organisation")
+    assert result.exit_code == 0 and (tmp_path / "t.csv").read_text(encoding="utf-8").startswith(
+        "# vises template: grid=network version=2026.1\norganisation"
+    )
     result = _run("template", "-g", GRID, "-o", str(tmp_path / "t.txt"))
     assert result.exit_code == 2 and "xlsx (.xlsx)" in result.output
     result = _run("template", "-g", GRID, "-f", "csv", "-o", str(tmp_path / "t.xlsx"))

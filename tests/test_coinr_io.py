@@ -59,6 +59,24 @@ def test_small_tables(tmp_path: Path) -> None:
     assert data.columns["waste"].not_applicable is None  # R's NA is missing, not "not applicable"
 
 
+def test_r_missing_values_in_every_kind_of_column(tmp_path: Path) -> None:
+    """``NA`` is missing in numbers and in groups; a read of many rows keeps each row's cells in place."""
+    (tmp_path / "iMeta.csv").write_text(META, encoding="utf-8")
+    rows = ["uName,uCode,Size_group,Time,Pop,jobs,waste"]
+    rows += [
+        f"U{i},u{i},{'NA' if i % 3 == 0 else 'S'},2020,{i},{'NA' if i % 5 == 0 else i / 4},{i % 7}" for i in range(500)
+    ]
+    (tmp_path / "iData.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = read_coinr_data(tmp_path / "iData.csv", grid=read_coinr_meta(tmp_path / "iMeta.csv"))
+    index = np.arange(500)
+    np.testing.assert_array_equal(data.columns["jobs"].values, np.where(index % 5 == 0, np.nan, index / 4))
+    np.testing.assert_array_equal(data.columns["waste"].values, index % 7)
+    assert all(column.not_applicable is None for column in data.columns.values())
+    assert list(data.attributes["Size_group"]) == ["" if i % 3 == 0 else "S" for i in index]
+    assert list(data.attributes["name"]) == [f"U{i}" for i in index] and "uName" not in data.attributes
+    assert list(data.organisations) == [f"u{i}" for i in index]
+
+
 def test_bad_meta_reports_every_row(tmp_path: Path) -> None:
     (tmp_path / "m.csv").write_text(
         "Level,iCode,Weight,Direction,Parent,Type\n1,a,heavy,2,X,Indicator\n1,b,1,1,X,Thing\n", encoding="utf-8"

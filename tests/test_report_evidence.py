@@ -157,3 +157,26 @@ def test_results_without_evidence_keep_their_outputs() -> None:
     assert header == ["organisation", "period", *results.codes]
     record = json.loads(vises.render(results, "json"))["records"][0]
     assert "evidence" not in record
+
+
+def test_profile_key_figures_give_the_context_values_as_reported(results: vises.Results, tmp_path: Path) -> None:
+    """Context indicators are never scored, yet a centre's profile gives them as reported: in every
+    format, with the previous period and the change, counts without decimals."""
+    page = vises.render(results, "markdown", lang="en", view="profile", organisation="a")
+    head, _, rest = page.partition("## Key figures")
+    assert rest and "## Evaluation" in head and "## Indicators by dimension" in rest
+    table = rest.split("##")[0]
+    leavers = next(line for line in table.splitlines() if line.startswith("| Leavers"))
+    cells = [cell.strip() for cell in leavers.strip("|").split("|")]
+    assert cells == ["Leavers", "24", "people", "54", "-30"]
+    exits = next(line for line in table.splitlines() if line.startswith("| Exits to work"))
+    assert [cell.strip() for cell in exits.strip("|").split("|")][1:] == ["17", "people", "5", "+12"]
+    assert "Exit rate" not in table and "Agree" not in table  # scored indicators keep their own tables
+    french = vises.render(results, "markdown", lang="fr", view="profile", organisation="a")
+    assert "## Chiffres clés" in french
+    document = json.loads(vises.render(results, "json", view="profile", organisation="a"))
+    assert document["key_figures"]["leavers"] == {"value": 24.0, "previous": 54.0, "change": -30.0}
+    first = json.loads(vises.render(results, "json", view="profile", organisation="a", period="2023"))
+    assert first["key_figures"]["exits_to_work"] == {"value": 5.0, "previous": None, "change": None}
+    html = vises.render(results, "html", lang="en", view="profile", organisation="a")
+    assert "Key figures" in html and "<td>Leavers</td>" in html

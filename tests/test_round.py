@@ -88,13 +88,14 @@ def minutes_template(path: Path) -> Path:
     from vises.templates.write import write_template
 
     write_template(vises.load_grid(GRID), path, format="csv", organisations=["cisp_02"], periods=["2020"])
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    line, *rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert line == [f"# vises template: grid={GRID} version=2025.1"], "the template names its grid and version"
     header = [("training_hours [min]" if cell.startswith("training_hours") else cell) for cell in rows[0]]
     given = {**{k: v for k, v in DUTCH.items() if k != "trainee_voices"}, "work_placement": "oui"}
     given.update(training_hours=3_600_000, reports_on_time="non", trainees=70)
     values = ["cisp_02", "2020"] + [str(given.get(cell.split(" [")[0], "")) for cell in rows[0][2:]]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows([header, values])
+    csv.writer(buffer, lineterminator="\r\n").writerows([line, header, values])
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
 

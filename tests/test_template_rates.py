@@ -183,7 +183,8 @@ def test_xlsx_template_refuses_bad_evidence_cells(grid: vises.Grid, tmp_path: Pa
 def test_csv_template_with_rates_and_evidence_round_trips(grid: vises.Grid, tmp_path: Path) -> None:
     template = write_template(grid, tmp_path / "t.csv", format="csv", organisations=list(FILLED), periods=["2024"])
     with template.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
+        line, header = list(csv.reader(handle))[:2]
+    assert line == [f"# vises template: grid={grid.code} version={grid.version}"]
     assert header == [
         "organisation",
         "period",
@@ -194,7 +195,7 @@ def test_csv_template_with_rates_and_evidence_round_trips(grid: vises.Grid, tmp_
         "satisfied.source",
         "satisfied.verified",
     ]
-    lines = [",".join(header)]
+    lines = [line[0], ",".join(header)]
     for org, (leavers, work, share, n, source, verified) in FILLED.items():
         lines.append(f"{org},2024,{leavers},{work},{share},{n},{source},{verified or ''}")
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")

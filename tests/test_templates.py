@@ -256,6 +256,7 @@ def test_csv_template(tmp_path: Path, grid: Grid) -> None:
     )
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
+    assert rows.pop(0) == [f"# vises template: grid={grid.code} version={grid.version}"]
     assert rows[0] == [
         "organisation",
         "period",
@@ -274,7 +275,7 @@ def test_csv_template_reads_back(tmp_path: Path, grid: Grid) -> None:
     csv_data = pytest.importorskip("vises.io.csv_data")
     path = write_template(grid, tmp_path / "collecte.csv", format="csv", organisations=["a"], periods=["2024"])
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = "a,2024,12,2,yes,coop,50,3,bien"
+    lines[2] = "a,2024,12,2,yes,coop,50,3,bien"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = csv_data.read_csv(path, grid=grid)
     assert data.columns["hours"].values[0] == 12
@@ -313,7 +314,11 @@ def test_template_command(tmp_path: Path, grid: Grid, monkeypatch: pytest.Monkey
     assert wb["Identificatie"]["B3"].value == "x"
     result = CliRunner().invoke(cli, ["template", "--grid", "demo", "-o", str(tmp_path / "c.csv")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "c.csv").read_text(encoding="utf-8").startswith("organisation,period,hours [hour]")
+    assert (
+        (tmp_path / "c.csv")
+        .read_text(encoding="utf-8")
+        .startswith("# vises template: grid=demo version=2\norganisation,period,hours [hour]")
+    )
 
 
 def test_plain_wide_sheet(tmp_path: Path, grid: Grid) -> None:
@@ -359,7 +364,7 @@ def test_derived_indicators_get_no_column_or_row(tmp_path: Path, grid: Grid) -> 
     )
     grid = attrs.evolve(grid, indicators=(*grid.indicators, *derived))
     path = write_template(grid, tmp_path / "c.csv", format="csv", organisations=["a"], periods=["2024"])
-    header = [cell.split(" [")[0] for cell in path.read_text(encoding="utf-8").splitlines()[0].split(",")]
+    header = [cell.split(" [")[0] for cell in path.read_text(encoding="utf-8").splitlines()[1].split(",")]
     assert header == ["organisation", "period", *(ind.code for ind in make_grid().indicators)]
     book = openpyxl.load_workbook(write_template(grid, tmp_path / "c.xlsx", lang="fr"))
     codes = {cell.value for sheet in book.worksheets for cell in sheet["A"]}

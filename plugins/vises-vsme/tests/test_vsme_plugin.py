@@ -195,7 +195,8 @@ def test_csv_template_round_trips(tmp_path: Path, example: vises.Results) -> Non
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     with out.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+        line, *rows = list(csv.reader(handle))
+    assert line[0].startswith("# vises template: grid=vsme.social version=")
     header = rows[0]
     codes = [cell.split(" [")[0] for cell in header[2:]]
     grid = example.grid
@@ -203,7 +204,7 @@ def test_csv_template_round_trips(tmp_path: Path, example: vises.Results) -> Non
     assert codes == [ind.code for ind in grid.indicators if not ind.derived]
     with EXAMPLE.open(encoding="utf-8", newline="") as handle:
         given = {(r["organisation"], r["period"]): _inputs(r) for r in csv.DictReader(handle)}
-    filled = [header] + [[org, per, *(given[(org, per)][code] for code in codes)] for org, per, *_ in rows[1:]]
+    filled = [line, header] + [[org, per, *(given[(org, per)][code] for code in codes)] for org, per, *_ in rows[1:]]
     with out.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(filled)
     back = vises.score(grid, vises.load_data(out, grid=grid))

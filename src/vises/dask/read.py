@@ -141,6 +141,17 @@ def _csv(folder: Path, files: list[Path], blocksize: str | int | None) -> Folder
     from vises.io.csv_data import read_header
 
     heads = [read_header(file) for file in files]
+    templates = [
+        DataError(
+            "a CSV template (its first line names its grid and version) is read without --engine dask",
+            file=str(file),
+            hint="read templates with the default engine, where their grid and version are checked",
+        )
+        for file, head in zip(files, heads, strict=True)
+        if head.template is not None
+    ]
+    if templates:
+        raise DataValidationError(templates, what=f"data folder {str(folder)!r}")
     first = heads[0]
     problems: list[VisesError] = [
         DataError(

@@ -110,7 +110,7 @@ def _convert(
     """The file read with ``typed`` columns as numbers, then every planned column converted."""
     file = str(path)
     table = _read_table(path, head, typed, keep_blank=keep_blank)
-    first_row = 3 if head.has_units_row else 2
+    first_row = head.first_row
     if table.num_rows == 0:
         raise DataError(
             "the file has a header but no data rows",
@@ -179,6 +179,7 @@ def _plain_number_columns(plan: Plan, head: Header) -> set[str]:
         sample = pv.read_csv(
             io.BytesIO(peek),
             read_options=pv.ReadOptions(
+                skip_rows=head.header_row - 1,
                 skip_rows_after_names=1 if head.has_units_row else 0,
                 **({} if head.encoding == "utf-8" else {"encoding": head.encoding}),
             ),
@@ -234,7 +235,12 @@ def _read_table(path: Path, head: Header, typed: set[str], *, keep_blank: bool =
     parse = pv.ParseOptions(delimiter=head.delimiter, newlines_in_values=head.quoted, ignore_empty_lines=not keep_blank)
     extra = {} if head.encoding == "utf-8" else {"encoding": head.encoding}
     for block_size in _BLOCK_SIZES:
-        read = pv.ReadOptions(block_size=block_size, skip_rows_after_names=1 if head.has_units_row else 0, **extra)
+        read = pv.ReadOptions(
+            block_size=block_size,
+            skip_rows=head.header_row - 1,
+            skip_rows_after_names=1 if head.has_units_row else 0,
+            **extra,
+        )
         try:
             table = pv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
         except pa.ArrowInvalid as exc:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from vises.errors import ConfigError, DataError, GridValidationError, VisesError
-from vises.io.frames import build_dataset
 from vises.io.layout import NOTHING, Declared
 from vises.model import Dataset, Defaults, Direction, Grid, Indicator, Method, Node
 
@@ -202,27 +201,39 @@ def read_coinr_data(
     if not Path(file).is_file():
         raise DataError("iData file not found", file=file)
     extra = _meta_groups_beside(Path(file), meta)
-    from vises.io.csv_data import read_rows
+    from vises.io.csv_data import read_csv
 
-    header, rows, _ = read_rows(path, delimiter=",")
+    header = _header(path)
     if "uCode" not in header:
         raise DataError("not a COINr iData table: no uCode column", file=file)
-    width = len(header)
-    columns: dict[str, Any] = {}
-    kept = [(row + [""] * (width - len(row)))[:width] for row in rows if any(cell.strip() for cell in row)]
-    for name, values in zip(header, zip(*kept, strict=True) if kept else [()] * width, strict=True):
-        key = "name" if name == "uName" else name
-        # R writes a missing value as NA; here it means missing, not "not applicable".
-        columns[key] = ["" if cell.strip() == "NA" else cell for cell in values]
-    return build_dataset(
-        columns,
+    attributes = ["uName" if name == "name" else name for name in _attributes(header, grid, extra)]
+    dataset = read_csv(
+        path,
         grid=grid,
         id_column="uCode",
         period_column="Time" if "Time" in header else None,
-        attributes=_attributes(header, grid, extra),
-        file=file,
+        delimiter=",",
+        attributes=attributes,
         declared=declared,
     )
+    return _as_r_missing(dataset)
+
+
+def _as_r_missing(dataset: Dataset) -> Dataset:
+    """R writes a missing value as ``NA``, which the data format reads as *not applicable*: in an iData
+    table every such cell is missing (COINr has no *not applicable*), column by column."""
+    import attrs
+    import numpy as np
+
+    columns = {
+        code: attrs.evolve(column, not_applicable=None) if column.not_applicable is not None else column
+        for code, column in dataset.columns.items()
+    }
+    attributes = {}
+    for name, values in dataset.attributes.items():
+        text = np.asarray(values, dtype=object)
+        attributes["name" if name == "uName" else name] = np.where(text == "NA", "", text)
+    return attrs.evolve(dataset, columns=columns, attributes=attributes)
 
 
 def read_coinr_frame(

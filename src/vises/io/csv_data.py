@@ -33,6 +33,8 @@ from vises.errors import DataError, DataValidationError, VisesError
 from vises.io.frames import ATTRIBUTE_COLUMNS, build_dataset, finish
 from vises.io.layout import NOTHING, Declared
 from vises.io.read_log import note_read
+from vises.io.template_csv import under_grid
+from vises.io.template_line import TemplateLine, after_template_line, read_template_line
 from vises.limits import Limits, current_limits, exceeded
 from vises.model import Dataset, Grid
 
@@ -76,6 +78,18 @@ class Header:
     peek: bytes = b""
     #: Whether ``peek`` is the whole file.
     complete: bool = False
+    #: A CSV template's metadata line, the file's first line (``vises.io.template_line``).
+    template: TemplateLine | None = None
+
+    @property
+    def header_row(self) -> int:
+        """The header's spreadsheet row: 1, or 2 below a template's metadata line."""
+        return 1 if self.template is None else 2
+
+    @property
+    def first_row(self) -> int:
+        """The spreadsheet row of the first data row (below the header and the units row)."""
+        return self.header_row + (2 if self.has_units_row else 1)
 
 
 def _decode(raw: bytes, file: str) -> tuple[str, str]:
@@ -130,11 +144,14 @@ def read_header(path: Path, *, delimiter: str | None = None, limits: Limits | No
     if not complete:  # cut at the last line end, so no character or row is cut in half
         head = head[: head.rfind(b"\n") + 1] or head
     text, encoding = _decode(head, file)
+    template = read_template_line(text, file)
+    if template is not None:
+        text = after_template_line(text)
     first_line = text.split("\n", 1)[0]
     if not text.strip() or not first_line.strip():
         raise DataError("the file is empty or its first line (the header) is blank", file=file)
     delimiter = delimiter or sniff_delimiter(first_line, path.suffix)
-    rows = _rows(text, delimiter, file, limits, stop=2, partial=not complete)
+    rows = _rows(text, delimiter, file, limits, stop=2, partial=not complete, first_row=1 if template is None else 2)
     raw_cells = tuple(rows[0]) if rows else ()
     header = tuple(cell.strip() for cell in raw_cells)
     units: dict[str, str | None] = {}
@@ -151,6 +168,7 @@ def read_header(path: Path, *, delimiter: str | None = None, limits: Limits | No
         quoted=quoted,
         peek=head,
         complete=complete,
+        template=template,
     )
 
 
@@ -163,11 +181,19 @@ def _has_quote(handle: Any) -> bool:
 
 
 def _rows(
-    text: str, delimiter: str, file: str, limits: Limits, *, stop: int | None = None, partial: bool = False
+    text: str,
+    delimiter: str,
+    file: str,
+    limits: Limits,
+    *,
+    stop: int | None = None,
+    partial: bool = False,
+    first_row: int = 1,
 ) -> list[list[str]]:
     """Records of ``text`` (quoted newlines kept), refusing a field past ``limits.field_chars``.
 
-    ``partial``: ``text`` is the start of the file, so a malformed last record is left out."""
+    ``partial``: ``text`` is the start of the file, so a malformed last record is left out;
+    ``first_row``: the spreadsheet row of ``text``'s first line, for messages."""
     if csv.field_size_limit() < limits.field_chars + 1:
         csv.field_size_limit(limits.field_chars + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -183,8 +209,10 @@ def _rows(
                 "field_chars", f"more than {limits.field_chars:,}", "a cell's length", limits=limits, file=file
             ) from None
         if not (partial and rows):
-            raise DataError(f"the file is not valid CSV: {exc}", file=file, row=reader.line_num) from exc
-    for number, row in enumerate(rows, start=1):
+            raise DataError(
+                f"the file is not valid CSV: {exc}", file=file, row=reader.line_num + first_row - 1
+            ) from exc
+    for number, row in enumerate(rows, start=first_row):
         for index, cell in enumerate(row):
             if len(cell) > limits.field_chars:
                 raise exceeded(
@@ -213,10 +241,12 @@ def _python_rows(path: Path, head: Header, *, limits: Limits) -> tuple[list[str]
     """The header and every record with its spreadsheet row (the header is row 1), with the csv module."""
     file = str(path)
     text, _ = _decode(_open_bytes(path), file)
-    records = _rows(text, head.delimiter, file, limits)
+    if head.template is not None:
+        text = after_template_line(text)
+    records = _rows(text, head.delimiter, file, limits, first_row=head.header_row)
     header = [cell.strip() for cell in records[0]]
-    first = 3 if head.has_units_row else 2
-    body = records[first - 1 :]
+    first = head.first_row
+    body = records[first - head.header_row :]
     return header, [(first + offset, row) for offset, row in enumerate(body)]
 
 
@@ -237,7 +267,8 @@ def read_csv(
     With a grid, scale/binary/category columns become text checked against the levels and
     quantity columns numbers; without one, columns whose filled cells are all numbers become
     numbers and the others text. Without a period column every row gets the period ``"all"``.
-    Rows in messages are spreadsheet rows (the header is row 1). A cell that cannot be read is
+    Rows in messages are spreadsheet rows (the header is row 1, or 2 below a CSV template's
+    metadata line, which is checked against ``grid``: ``vises.io.template_csv``). A cell that cannot be read is
     left missing and its problem kept in ``Dataset.read_problems`` with ``keep_problems``, else
     the problems are raised together. ``engine`` is ``"arrow"`` or ``"python"`` (default: arrow
     when pyarrow is installed).
@@ -246,6 +277,20 @@ def read_csv(
     limits = current_limits()
     head = read_header(path, delimiter=delimiter, limits=limits)
     note_read(path)
+    # A CSV template: refused under another grid; of another version, read with a note (template_csv).
+    template = under_grid(
+        head.template,
+        head.cells,
+        grid=grid,
+        declared=declared,
+        file=str(path),
+        units=head.units,
+        id_column=id_column,
+        period_column=period_column,
+        attributes=attributes,
+    )
+    if template is not None:
+        declared = template.declared
     options: dict[str, Any] = {
         "grid": grid,
         "id_column": id_column,
@@ -272,6 +317,8 @@ def read_csv(
         dataset = _read_python(path, head, **options)
     else:
         raise DataError(f"unknown CSV engine {engine!r}", hint="use 'arrow' or 'python'")
+    if template is not None:
+        dataset = template.finish(dataset)
     return finish(dataset, keep_problems=keep_problems)
 
 
@@ -289,7 +336,7 @@ def _read_python(
     file = str(path)
     header, numbered = _python_rows(path, head, limits=limits)
     if not any(header):
-        raise DataError("the header row has no column names", file=file, row=1)
+        raise DataError("the header row has no column names", file=file, row=head.header_row)
     width = len(header)
     problems: list[VisesError] = []
     kept: list[list[str]] = []
@@ -311,7 +358,7 @@ def _read_python(
         rows.append(line)
     if problems:
         raise DataValidationError(problems, what=f"data {file!r}")
-    first_row = 3 if head.has_units_row else 2
+    first_row = head.first_row
     if not kept:
         raise DataError(
             "the file has a header but no data rows",

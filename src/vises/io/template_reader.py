@@ -25,6 +25,14 @@ from vises.errors import ConfigError, DataError, MissingDependencyError, VisesEr
 from vises.io import template_layout as tpl
 from vises.io.layout import evidence_target
 from vises.io.template_framing import read_framing
+from vises.io.template_version import (
+    added_since,
+    check_grid,
+    missing_column,
+    needs_column,
+    version_changed,
+    version_note,
+)
 from vises.io.tokens import MISSING_TOKENS, NA_TOKENS, NO_TOKENS, SOURCE_TOKENS, SOURCE_WORDS, YES_TOKENS
 from vises.io.xlsx_guard import SheetScan, WorkbookScan, column_letters, column_number
 from vises.model import Column, Dataset, Evidence, Grid, Indicator, Kind, label_in
@@ -341,12 +349,7 @@ class TemplateReader:
                     file=self.file,
                     hint=f"pass the grid explicitly (--grid {code} or --grid path/to/grid.toml)",
                 ) from exc
-        if grid.code != code:
-            raise DataError(
-                f"this template was made for grid {code!r} (version {self.layout.grid_version}), not {grid.code!r}",
-                file=self.file,
-                hint=f"read it with --grid {code}, or make a new template for {grid.code!r}",
-            )
+        check_grid(code, self.layout.grid_version, grid, file=self.file)
         return grid
 
     # Cells --------------------------------------------------------------------------------------
@@ -472,7 +475,7 @@ class TemplateReader:
                 )
         # Indicators on no sheet (their rows deleted) are missing, as they are from any other reader.
         if self.version_changed:
-            self._version_note(dropped, [ind.code for ind in self.grid.indicators if ind.code not in where])
+            self._version_note(dropped, list(added_since(self.grid, where)))
         keep = self._blocks(nblocks, used)
         ident = self.layout.identification
         framing = read_framing(
@@ -536,30 +539,11 @@ class TemplateReader:
     @property
     def version_changed(self) -> bool:
         """Whether the template was made for another version of the grid than the one reading it."""
-        made = self.layout.grid_version
-        return made is not None and made != self.grid.version
+        return version_changed(self.layout.grid_version, self.grid)
 
     def _version_note(self, dropped: dict[str, list[str]], added: list[str]) -> None:
         """Say, as a warning, which indicators the grid dropped or added since the template was made."""
-        import warnings
-
-        from vises.errors import DataWarning
-
-        parts = [
-            f"the template was made for version {self.layout.grid_version} of grid {self.grid.code!r} and is read "
-            f"with version {self.grid.version}"
-        ]
-        if dropped:
-            unread = [f"{code} ({'; '.join(places)})" for code, places in dropped.items() if places]
-            parts.append(
-                f"indicators dropped since: {', '.join(dropped)}"
-                + (f"; the values given for {', '.join(unread)} are not read" if unread else "")
-            )
-        if added:
-            parts.append(f"indicators added since: {', '.join(added)} (missing in this template)")
-        if len(parts) == 1:
-            parts.append("its indicators are the same")
-        warnings.warn(DataWarning(DataError("; ".join(parts), file=self.file)), stacklevel=2)
+        version_note(self.grid, self.layout.grid_version, dropped=dropped, added=added, file=self.file, stacklevel=3)
 
     def _indicator_row(
         self,
@@ -683,10 +667,9 @@ class TemplateReader:
         text: dict[str, np.ndarray] = {}
         for ind in self.grid.indicators:
             if ind.code not in values:
-                if self.version_changed and ind.scored:
+                if self.version_changed and needs_column(ind):
                     # Added to the grid since the template was made: missing here, and said so.
-                    empty = np.full(len(rows), np.nan) if ind.kind is Kind.QUANTITY else np.full(len(rows), None)
-                    columns[ind.code] = Column(values=empty, unit=ind.unit if ind.kind is Kind.QUANTITY else None)
+                    columns[ind.code] = missing_column(ind, len(rows))
                 continue
             picked = [values[ind.code][b] for b in rows]
             mask = np.array([na[ind.code][b] for b in rows], dtype=bool)

@@ -24,6 +24,8 @@ from vises.io.cells import cell_types, of_type
 from vises.io.frames import ORGANISATION_COLUMNS, build_dataset, finish, split_header
 from vises.io.layout import NOTHING, Declared
 from vises.io.read_log import note_read
+from vises.io.template_csv import under_grid
+from vises.io.template_line import read_template_line
 from vises.io.template_reader import cell_text, read_template
 from vises.io.xlsx_guard import SheetScan, WorkbookScan, column_letters, column_number, inspect
 from vises.limits import current_limits
@@ -67,6 +69,8 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: D
             sheet_scan = scan.sheet(name)
             rows = reader.rows(name, sheet_scan)
             first = cell_text(rows[0][0]) if rows and rows[0] else ""
+            if read_template_line(first, file) is not None:  # a CSV template saved from a spreadsheet
+                first = cell_text(rows[1][0]) if len(rows) > 1 and rows[1] else ""
             if split_header(first)[0].casefold() in ORGANISATION_COLUMNS or len(names) == 1:
                 chosen = (sheet_scan, rows)
                 break
@@ -91,14 +95,21 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: D
         grid_rows = np.empty((len(rows), width), dtype=object)
         for index, row in enumerate(rows):
             grid_rows[index, : len(row)] = row
+    # A CSV template saved as xlsx keeps its metadata line in A1: the header is row 2 below it.
+    line = read_template_line(cell_text(grid_rows[0, 0]), file) if len(grid_rows) and width else None
+    if line is not None and (width == 1 or bool(_blank_rows(grid_rows[:1, 1:])[0])):
+        grid_rows = grid_rows[1:]
+    else:
+        line = None
+    skip = 0 if line is None else 1
     blank = _blank_rows(grid_rows)
     filled = np.flatnonzero(~blank)
     if not len(filled) or filled[0] != 0:
         raise DataError(
-            "the sheet is empty" if not len(filled) else "row 1 of the sheet is empty",
+            "the sheet is empty" if not len(filled) else f"row {1 + skip} of the sheet is empty",
             file=file,
             sheet=title,
-            hint="row 1 holds the headers: organisation, period, <indicator code> [unit], ...",
+            hint=f"row {1 + skip} holds the headers: organisation, period, <indicator code> [unit], ...",
         )
     header = [cell_text(value) for value in grid_rows[0]]
     body_rows = filled[1:]
@@ -107,14 +118,14 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: D
             "the sheet has a header but no data rows",
             file=file,
             sheet=title,
-            row=2,
+            row=2 + skip,
             hint="add one row per organisation and period below the header",
         )
     problems: list[VisesError] = []
     uncomputed = _uncomputed(sheet_scan)
     body = grid_rows[body_rows]
     for at_row, column in uncomputed:
-        if at_row >= 2:
+        if at_row >= 2 + skip:
             problems.append(
                 DataError(
                     "the cell holds a formula whose result was never computed; it was left empty",
@@ -127,6 +138,10 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: D
             )
     letters = [column_letters(index + 1) for index in range(width)]
     names_by_column = [name or " " * (index + 1) for index, name in enumerate(header)]
+    # Refused under another grid; of another version, read with the version note (template_csv).
+    template = under_grid(line, header, grid=grid, declared=declared, file=file)
+    if template is not None:
+        declared = template.declared
     columns = {name: body[:, index] for index, name in enumerate(names_by_column)}
     if len(columns) != len(names_by_column):
         from vises.io.layout import plan_columns
@@ -138,9 +153,9 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: D
             columns,
             grid=grid,
             file=file,
-            first_row=2,
+            first_row=2 + skip,
             sheet=title,
-            rows=None if consecutive else body_rows.astype(np.int64) + 1,
+            rows=None if consecutive else body_rows.astype(np.int64) + 1 + skip,
             letters=letters,
             keep_problems=True,
             declared=declared,
@@ -149,6 +164,8 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: D
         raise DataValidationError([p.with_context(sheet=title) for p in exc.problems], what=f"file {file!r}") from exc
     except VisesError as exc:
         raise exc.with_context(file=file, sheet=title) from exc
+    if template is not None:
+        dataset = template.finish(dataset)
     if problems:
         import attrs
 

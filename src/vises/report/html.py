@@ -72,8 +72,15 @@ def _helpers(lang: str, digits: int, *, k: int = 1, dominance: float = 0.5) -> d
 
         return shown(total, _Fmt(lang, digits, k=k, dominance=dominance), translate("suppressed_mark", lang))
 
+    def key_figure_cells(figure: Any) -> tuple[str, str, str]:
+        from vises.report.table import _Fmt
+        from vises.report.table import key_figure_cells as cells
+
+        return cells(figure, _Fmt(lang, digits))
+
     return {
         "t": lambda key, **values: translate(key, lang, **values),
+        "key_figure_cells": key_figure_cells,
         "c": colon(lang),
         "num": lambda x: format_number(x, lang, digits),
         "nums": lambda column: format_number(np.asarray(column, dtype=float), lang, digits),

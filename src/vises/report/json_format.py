@@ -59,6 +59,10 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+def _finite(x: float) -> float | None:
+    return None if math.isnan(x) else x
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(plain(value), ensure_ascii=False, allow_nan=False, separators=_COMPACT)
 
@@ -358,6 +362,15 @@ def iter_json(results: Results, request: ReportRequest, /) -> Iterator[str]:
         }
     if opts.ranks:
         document["ranked"] = ranked_counts(results)[profile.period]
+    if profile.key_figures:
+        document["key_figures"] = {
+            figure.code: {
+                "value": figure.text if figure.text is not None else _finite(figure.value),
+                "previous": None if figure.text is not None else _finite(figure.previous),
+                "change": None if figure.text is not None else _finite(figure.change),
+            }
+            for figure in profile.key_figures
+        }
     if profile.requirements:
         document["requirements"] = {
             row.code: {"status": row.status.value, "conditions": [c.status.value for c in row.conditions]}

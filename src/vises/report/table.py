@@ -23,6 +23,7 @@ from vises.report.layout import LEFT, RIGHT, Table, plain
 from vises.report.requirement_rows import status_text
 from vises.report.totals import Total
 from vises.report.views import (
+    KeyFigure,
     NetworkView,
     ProfileRow,
     ProfileView,
@@ -176,6 +177,7 @@ def _profile_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
         blocks.append(Paragraph(text=said(_t("general_evidence", lang), "").rstrip()))
         blocks.append(Items(items=view.general_evidence))
 
+    blocks += _key_figure_blocks(view, fmt)
     blocks.append(Heading(level=2, text=_t("dimension_profile", lang)))
     blocks.append(Paragraph(text=_t("profile_note", lang)))
     headers = [_t("dimension", lang), _t("score", lang), _t("coverage", lang)]
@@ -453,6 +455,39 @@ def _network_requirement_blocks(view: NetworkView, fmt: _Fmt, mark: str) -> list
             align=(LEFT, LEFT, *([RIGHT] * (len(answers) + 1))),
             keys=2,
         ),
+    ]
+
+
+def key_figure_cells(figure: KeyFigure, fmt: _Fmt) -> tuple[str, str, str]:
+    """A key figure's value, previous value and change as shown; counts without decimals."""
+    digits = 0 if figure.whole else fmt.digits
+    value = figure.text if figure.text is not None else format_number(figure.value, fmt.lang, digits)
+    previous = "" if figure.text is not None else format_number(figure.previous, fmt.lang, digits)
+    change = "" if figure.text is not None else format_number(figure.change, fmt.lang, digits, signed=True)
+    return value, previous, change
+
+
+def _key_figure_blocks(view: ProfileView, fmt: _Fmt) -> list[Block]:
+    """The context indicators as given: the centre's volumes beside its scores, never scored."""
+    if not view.key_figures:
+        return []
+    lang = view.lang
+    headers = [_t("key_figure", lang), _t("raw_value", lang), _t("unit", lang)]
+    align = [LEFT, LEFT, LEFT]
+    if view.previous_period:
+        headers += [view.previous_period, _t("change", lang)]
+        align += [RIGHT, RIGHT]
+    rows = []
+    for figure in view.key_figures:
+        value, previous, change = key_figure_cells(figure, fmt)
+        cells = [figure.label, value, figure.unit_label or ""]
+        if view.previous_period:
+            cells += [previous, change]
+        rows.append(cells)
+    return [
+        Heading(level=2, text=_t("key_figures", lang)),
+        Paragraph(text=_t("key_figures_note", lang)),
+        Table.from_rows(headers, rows, align),
     ]
 
 

@@ -15,6 +15,7 @@ language is left to each format.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -391,6 +392,54 @@ def _support(results: Results, code: str, row: int, before: int | None) -> Suppo
 
 
 @attrs.frozen(kw_only=True)
+class KeyFigure:
+    """A context indicator's value in a profile: reported as given (with the previous period's),
+    never scored, ranked or compared with the network."""
+
+    code: str
+    label: str
+    value: float
+    #: A qualitative value as a reader knows it (a level's label); ``None`` for numbers.
+    text: str | None
+    unit_label: str | None
+    previous: float
+    change: float
+
+    @property
+    def whole(self) -> bool:
+        """Whether the value and the previous one are whole numbers (counts are shown without decimals)."""
+        return all(math.isnan(x) or x == round(x) for x in (self.value, self.previous))
+
+
+def key_figures(results: Results, row: int, before: int | None, lang: str) -> tuple[KeyFigure, ...]:
+    """Every context indicator of the grid for one row, in grid order."""
+    out = []
+    for code in results.context_codes:
+        raw = results.raw(code)
+        texts = results.raw_text(code)
+        numeric = raw.dtype.kind == "f"
+        value = float(raw[row]) if numeric else float("nan")
+        previous = float(raw[before]) if numeric and before is not None else float("nan")
+        text = None
+        if texts is not None:
+            text = _level_text(results, code, _text(texts[row]), lang)
+        elif not numeric:
+            text = _text(raw[row])
+        out.append(
+            KeyFigure(
+                code=code,
+                label=results.label(code, lang),
+                value=value,
+                text=text,
+                unit_label=unit_text(results.unit(code), lang, results.grid.unit_labels),
+                previous=previous,
+                change=value - previous,
+            )
+        )
+    return tuple(out)
+
+
+@attrs.frozen(kw_only=True)
 class DimensionBlock:
     """A top-level dimension and every node and indicator below it, depth first."""
 
@@ -426,6 +475,8 @@ class ProfileView:
     unmet: tuple[str, ...] = ()
     #: What each attribute of ``portrait`` is called in the report language.
     portrait_titles: Mapping[str, str] = attrs.field(factory=dict)
+    #: The grid's context indicators (reported, never scored) for this row.
+    key_figures: tuple[KeyFigure, ...] = ()
 
 
 def _narrative_children(results: Results) -> dict[str, list[str]]:
@@ -587,6 +638,7 @@ def profile_view(
         requirements=requirements,
         unmet=unmet,
         portrait_titles=titles,
+        key_figures=key_figures(results, row, before, lang),
     )
 
 

@@ -1,5 +1,8 @@
 """The csv template: the wide table ``vises.io.csv_data.read_csv`` reads, one column per collected
-indicator (derived ones are computed by the grid) and one per evidence field it asks for.
+indicator (derived ones are computed by the grid) and one per evidence field it asks for, below a
+first line naming the grid and its version (``# vises template: grid=<code> version=<version>``,
+``vises.io.template_line``), so the file is checked against the grid it is read with, as an xlsx
+template is.
 
 A CSV file is opened by spreadsheets, so every cell a spreadsheet would take for a formula gets a
 leading ``'`` (``vises.spreadsheet_text``); codes and units come from a grid, organisations and
@@ -11,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 
+from vises.io.template_line import format_template_line
 from vises.model import Grid, Indicator
 from vises.neutralise import spreadsheet_text
 
@@ -35,8 +39,9 @@ def csv_columns(grid: Grid) -> list[str]:
 
 
 def csv_text(grid: Grid, pairs: list[tuple[str, str]]) -> str:
-    """The header row, then one empty row per block (none when no block is named)."""
+    """The metadata line, the header row, then one empty row per block (none when no block is named)."""
     buffer = io.StringIO()
+    buffer.write(format_template_line(grid.code, grid.version) + "\r\n")
     writer = csv.writer(buffer, lineterminator="\r\n")
     columns = csv_columns(grid)
     writer.writerow(["organisation", "period", *(spreadsheet_text(name) for name in columns)])
