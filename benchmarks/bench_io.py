@@ -13,12 +13,16 @@ child processes: steadier than wall time on a machine shared with other work):
 - ``load_data(xlsx)`` at 10k rows: <= 2x python-calamine reading the sheet.
 - ``vises score DATA.csv --format csv -o OUT`` at 1M x 50, a fresh process: <= 2x a fresh process
   doing pyarrow read + the numpy min-max / weighted-mean pipeline + pyarrow write.
+- ``vises score DATA.parquet --format parquet -o OUT`` at 1M x 50: <= 1.5x the same pipeline reading
+  and writing Parquet. The report also holds every code's rank in its period, the number ranked and
+  the coverage (224 columns, not 56): a second baseline line does that work too (numpy ranks).
+  ``--e2e-only`` runs just these two (the data files are made when missing).
 
 Files: 5 % empty cells everywhere, 1 % ``n/a`` in ten of the columns, identifiers ``org<n>``, three
 periods. Timings on a shared machine are noisy: read the ratios, not one run.
 
     python benchmarks/bench_io.py [--sizes 10000,100000,1000000] [--repeats 3] [--e2e-repeats 1] [--keep DIR]
-                                  [--parts csv,semicolon,parquet,xlsx,e2e]
+                                  [--e2e-only]
 """
 
 from __future__ import annotations
@@ -167,9 +171,9 @@ def report(
 
 
 BASELINE_PIPELINE = """
-import sys, numpy as np, pyarrow as pa, pyarrow.csv as pv, pyarrow.compute as pc
-source, target = sys.argv[1], sys.argv[2]
-table = pv.read_csv(source)
+import sys, numpy as np, pyarrow as pa, pyarrow.csv as pv, pyarrow.parquet as pq, pyarrow.compute as pc
+source, target, extras = sys.argv[1], sys.argv[2], sys.argv[3] == "extras"
+table = pq.read_table(source) if source.endswith(".parquet") else pv.read_csv(source)
 n = table.num_rows
 scores = np.empty((n, 56), order="F")
 for j in range(50):
@@ -187,11 +191,55 @@ for d in range(5):
 scores[:, 55] = mean(scores[:, 50:55])
 out = {"organisation": table.column("organisation"), "period": table.column("period")}
 out.update({f"s{j}": scores[:, j] for j in range(56)})
-pv.write_csv(pa.table(out), target)
+if extras:  # the rest of the parquet report: rank in the period (ties share the lowest), N ranked, coverage
+    period = np.unique(table.column("period").to_numpy(zero_copy_only=False), return_inverse=True)[1].reshape(-1)
+    position = np.arange(n)
+    for j in range(56):
+        x = scores[:, j]
+        order = np.lexsort((-x, period))
+        xs, gs = x[order], period[order]
+        start = np.r_[True, gs[1:] != gs[:-1]]
+        first_group = np.maximum.accumulate(np.where(start, position, 0))
+        first_tie = np.maximum.accumulate(np.where(start | np.r_[True, xs[1:] != xs[:-1]], position, 0))
+        ranks = np.empty(n, dtype=np.int32)
+        ranks[order] = first_tie - first_group + 1
+        present = ~np.isnan(x)
+        out[f"r{j}"] = pa.array(ranks, mask=~present)
+        out[f"n{j}"] = pa.array(np.bincount(period[present])[period].astype(np.int32))
+        out[f"c{j}"] = present.astype(np.float64)
+if target.endswith(".parquet"):
+    pq.write_table(pa.table(out), target)
+else:
+    pv.write_csv(pa.table(out), target)
 """
 
 
-PARTS = ("csv", "semicolon", "parquet", "xlsx", "e2e")
+def end_to_end(folder: Path, grid_path: Path, rows: int, repeats: int) -> None:
+    """``vises score`` in a fresh process, CSV to CSV and Parquet to Parquet, beside the baselines."""
+    for suffix, format_name, target in (("csv", "csv", 2.0), ("parquet", "parquet", 1.5)):
+        data = folder / f"data-{rows}.{suffix}"
+        if not data.exists():
+            table = make_table(rows)
+            write_csv(table, data, semicolon=False) if suffix == "csv" else write_parquet(table, data)
+        print(f"\nvises score DATA.{suffix} --format {format_name} -o OUT, a fresh process, {rows:,} rows x {COLUMNS}")
+        out_vises, out_base = folder / f"scores.{suffix}", folder / f"baseline.{suffix}"
+
+        def cli(data: Path = data, out_vises: Path = out_vises, format_name: str = format_name) -> None:
+            for stale in (out_vises, Path(str(out_vises) + ".provenance.json")):
+                stale.unlink(missing_ok=True)
+            command = ["score", str(data), "--grid", str(grid_path), "--format", format_name, "-o", str(out_vises)]
+            subprocess.run([sys.executable, "-m", "vises", *command], check=True, capture_output=True)
+
+        def pipeline(data: Path = data, out_base: Path = out_base, extras: bool = False) -> None:
+            argv = [str(data), str(out_base), "extras" if extras else "scores"]
+            subprocess.run([sys.executable, "-c", BASELINE_PIPELINE, *argv], check=True)
+
+        base = median_time(pipeline, repeats)
+        ours = median_time(cli, repeats)
+        report("end to end", ours, base, target)
+        if suffix == "parquet":
+            same_work = median_time(lambda: pipeline(extras=True), repeats)
+            report("  vs a baseline writing ranks too", ours, same_work, target)
 
 
 def main() -> None:
@@ -202,14 +250,12 @@ def main() -> None:
     parser.add_argument(
         "--keep", help="write the generated files here, and reuse those already there (default: a temporary folder)"
     )
-    parser.add_argument("--parts", default=",".join(PARTS), help=f"which figures (default: all of {', '.join(PARTS)})")
+    parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end CLI runs, at the largest size")
     args = parser.parse_args()
-    parts = set(args.parts.split(","))
-    if parts - set(PARTS):
-        parser.error(f"unknown parts: {', '.join(sorted(parts - set(PARTS)))} (choose among {', '.join(PARTS)})")
     sizes = [int(size) for size in args.sizes.split(",")]
 
     import pyarrow.csv as pv
+    import pyarrow.parquet as pq
 
     import vises
 
@@ -220,10 +266,11 @@ def main() -> None:
     grid = vises.load_grid(grid_path)
     print(f"vises {vises.__version__}, {os.cpu_count()} CPUs, files in {folder}")
     largest = max(sizes)
+    if args.e2e_only:
+        end_to_end(folder, grid_path, largest, args.e2e_repeats)
+        return
 
     for semicolon in (False, True):
-        if ("semicolon" if semicolon else "csv") not in parts:
-            continue
         if semicolon:
             print(
                 "\nCSV (';' + decimal comma), load_data(path, grid=...) vs pyarrow.csv.read_csv with "
@@ -262,31 +309,15 @@ def main() -> None:
             f"({base_peak - base_before:,.0f} MiB over)"
         )
 
-    if "parquet" in parts:
-        parquet(folder, sizes, grid, args.repeats, keep=bool(args.keep))
-    if "xlsx" in parts:
-        xlsx(folder, grid, args.repeats)
-    if "e2e" in parts:
-        end_to_end(folder, grid_path, largest, args.e2e_repeats)
-
-
-def parquet(folder: Path, sizes: list[int], grid: Any, repeats: int, *, keep: bool) -> None:
-    import pyarrow.parquet as pq
-
-    import vises
-
     print("\nParquet, load_data(path, grid=...) vs pyarrow.parquet.read_table")
     for rows in sizes:
         path = folder / f"data-{rows}.parquet"
-        if not (keep and path.exists()):
+        if not (args.keep and path.exists()):
             write_parquet(make_table(rows), path)
+        repeats = args.repeats
         base = median_time(lambda p=path: pq.read_table(p), repeats)
         ours = median_time(lambda p=path: vises.load_data(p, grid=grid), repeats)
         report(f"{rows:>9,} rows x {COLUMNS}", ours, base, 1.2, rows)
-
-
-def xlsx(folder: Path, grid: Any, repeats: int) -> None:
-    import vises
 
     print("\nxlsx, load_data(path) vs python-calamine reading the sheet")
     try:
@@ -299,47 +330,12 @@ def xlsx(folder: Path, grid: Any, repeats: int) -> None:
             write_xlsx(10_000, path)
         base = median_time(
             lambda: python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("data").to_python(),
-            repeats,
+            args.repeats,
         )
-        ours = median_time(lambda: vises.load_data(path, grid=grid), repeats)
+        ours = median_time(lambda: vises.load_data(path, grid=grid), args.repeats)
         report("10,000 rows x 50", ours, base, 2.0, 10_000)
 
-
-def end_to_end(folder: Path, grid_path: Path, largest: int, repeats: int) -> None:
-    print(f"\nvises score DATA.csv --format csv -o OUT, a fresh process, {largest:,} rows x {COLUMNS}")
-    data = folder / f"data-{largest}.csv"
-    out_vises, out_base = folder / "scores.csv", folder / "baseline.csv"
-
-    def cli() -> None:
-        for stale in (out_vises, Path(str(out_vises) + ".provenance.json")):
-            stale.unlink(missing_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "vises",
-                "score",
-                str(data),
-                "--grid",
-                str(grid_path),
-                "--format",
-                "csv",
-                "-o",
-                str(out_vises),
-            ],
-            check=True,
-            capture_output=True,
-        )
-
-    def pipeline() -> None:
-        subprocess.run([sys.executable, "-c", BASELINE_PIPELINE, str(data), str(out_base)], check=True)
-
-    data = folder / f"data-{largest}.csv"
-    if not data.exists():
-        write_csv(make_table(largest), data, semicolon=False)
-    base = median_time(pipeline, repeats)
-    ours = median_time(cli, repeats)
-    report("end to end", ours, base, 2.0)
+    end_to_end(folder, grid_path, largest, args.e2e_repeats)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,10 @@ import attrs
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The suite asks pint every time (as with a cold cache) and writes nothing to the user's cache
+# directory; tests/test_unit_answers.py turns the cache on in a temporary directory.
+os.environ["VISES_CACHE_DIR"] = "off"
 FEDERATION_PLUGINS = ("wallonie", "vlaanderen", "hdf")
 
 

@@ -112,3 +112,21 @@ def test_moments_are_coinr_s() -> None:
     assert skewness(x) == pytest.approx(m3 / m2**1.5 * math.sqrt(n * (n - 1)) / (n - 2), rel=1e-12)
     assert kurtosis(x) == pytest.approx(((n + 1) * (m4 / m2**2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)), rel=1e-12)
     assert math.isnan(skewness(np.ones(4))) and math.isnan(kurtosis(np.ones(3)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.sampled_from([0.0, 1.0, 2.5, math.nan, -3.0]), min_size=1, max_size=40),
+    seed=st.integers(0, 2**16),
+    offset=st.sampled_from([0, -5, 10**12, 70_000]),
+)
+def test_ranks_within_integer_groups_equal_those_within_the_same_groups_as_text(
+    values: list[float], seed: int, offset: int
+) -> None:
+    # Integer labels take a shortcut (no factorising sort, narrow codes); text labels do not.
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, 4, len(values)) * (1 if offset != 70_000 else 70_000) + offset
+    for ties in ("min", "average"):
+        np.testing.assert_array_equal(
+            rank(np.array(values), groups, ties=ties), rank(np.array(values), groups.astype(str), ties=ties)
+        )

@@ -12,6 +12,12 @@ built) against everything pint can parse (``km``, ``hours``); a refused or malfo
 reported to the ``on_problem`` callback of the plugin that gave it and left out, so the rest of
 the registry keeps working.
 
+Answers are kept between runs: whether a unit string parses, its units and dimensions, the factors
+between two units, a formula's typing (``remember``) and the plugin lines pint refused are stored as
+pint gives them in vises' cache directory (``vises.unit_answers``, ``vises.cache``), so a run that
+asks only known questions never imports pint; ``check_unit``, ``same_unit``, ``is_currency``,
+``is_count_unit`` and ``conversion_factors`` use them, ``parse_unit`` and ``registry`` are pint's.
+
 Currencies are dimensions of their own (``[currency_EUR]``, ``[currency_USD]``, ...): pint cannot
 convert EUR to USD, so mixing currencies without a declared rate is an error, as it should be.
 """
@@ -19,11 +25,14 @@ convert EUR to USD, so mixing currencies without a declared rate is an error, as
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from vises import cache
 from vises.errors import UnitError
+from vises.unit_answers import Answers, Record, Refusal, items, key
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -91,6 +100,11 @@ _registry: UnitRegistry | None = None
 _extra: dict[tuple[str, str], _Extra] = {}
 #: Every unit, symbol, alias, prefix or dimension name a definition line introduces -> its source.
 _owners: dict[str, str] = {}
+#: Every plugin line that passed the name check, in the order given: with pint's version, what the
+#: answers kept on disk were computed from (``vises.unit_answers``).
+_given: list[tuple[str, str]] = []
+#: The lines pint refused, with why (kept so the answers on disk can report them again without pint).
+_refused: dict[tuple[str, str], DefinitionProblem] = {}
 
 
 def registry() -> UnitRegistry:
@@ -184,6 +198,7 @@ def add_definitions(lines: Iterable[str], *, source: str, on_problem: OnProblem 
                 continue
             extra = _Extra(source, line, on_problem)
             _extra[key] = extra
+            _given.append(key)
             for name in defined_names(line):
                 _owners[name] = source
             if _registry is not None:
@@ -225,6 +240,11 @@ def _define_extra(reg: UnitRegistry, extra: _Extra) -> None:
             problem = DefinitionProblem(extra.source, extra.line, f"pint cannot define it: {exc}")
     if problem is None:
         return
+    _refused[(extra.source, extra.line)] = problem
+    _leave_out(extra, problem)
+
+
+def _leave_out(extra: _Extra, problem: DefinitionProblem) -> None:
     _extra.pop((extra.source, extra.line), None)
     for name in defined_names(extra.line):
         if _owners.get(name) == extra.source:
@@ -280,14 +300,143 @@ def _report(problem: DefinitionProblem, on_problem: OnProblem | None) -> None:
 
 
 def reset() -> None:
-    """Forget the registry and extra definitions (tests use this)."""
-    global _registry
+    """Forget the registry and extra definitions (tests use this); answers not yet stored are stored."""
+    global _registry, _answers, _off, _ident_memo
+    _save_answers()
     with _lock:
         _registry = None
+        _answers = _off = _ident_memo = None
         _extra.clear()
         _owners.clear()
+        _given.clear()
+        _refused.clear()
     parse_unit.cache_clear()
     conversion_factors.cache_clear()
+
+
+# -- answers kept between runs (vises.unit_answers) ------------------------------------------------
+
+_answers: Answers | None = None
+#: The definitions (their key) for which the cache was found off, so it is not looked for again.
+_off: str | None = None
+_ident_memo: tuple[int, str] | None = None
+_save_at_exit = False
+
+
+def _ident() -> str:
+    """The key of the current definitions: pint's version and place, vises' lines, every plugin line given."""
+    global _ident_memo
+    if _ident_memo is None or _ident_memo[0] != len(_given):
+        from importlib.metadata import version
+        from importlib.util import find_spec
+
+        spec = find_spec("pint")
+        where = None if spec is None else spec.origin
+        ident = key(version("pint"), where, sorted(_SYMBOLS.items()), _core_lines(), _given)
+        _ident_memo = (len(_given), ident)
+    return _ident_memo[1]
+
+
+def _answers_now() -> Answers | None:
+    """The answers for the current definitions, read from the cache once; ``None`` when the cache is off.
+
+    Answers read from disk also say which plugin lines pint refused: they are reported now, as
+    building pint would have reported them.
+    """
+    global _answers, _off
+    with _lock:
+        ident = _ident()
+        if _answers is not None and _answers.ident == ident:
+            return _answers
+        if _off == ident:
+            return None
+        _save_answers()
+        if cache.directory() is None:
+            _answers, _off = None, ident
+            return None
+        answers = Answers(ident)
+        answers.loaded = answers.merge(cache.read_json(answers.name))
+        _answers = answers
+        if answers.loaded and _registry is None:
+            for refusal in answers.refused.values():
+                extra = _extra.get((refusal.source, refusal.line))
+                if extra is not None:
+                    problem = DefinitionProblem(*refusal)
+                    _refused[(refusal.source, refusal.line)] = problem
+                    _leave_out(extra, problem)
+        return answers
+
+
+def _learnt() -> None:
+    """An answer was added: store the answers when the process ends."""
+    global _save_at_exit
+    if not _save_at_exit:
+        import atexit
+
+        atexit.register(_save_answers)
+        _save_at_exit = True
+
+
+def _save_answers() -> None:
+    """Store new answers (merged with what other runs stored meanwhile); a failure stores nothing."""
+    with _lock:
+        answers = _answers
+        if answers is None or not answers.dirty:
+            return
+        given = set(_given)
+        answers.add_refused(Refusal(*problem) for line, problem in _refused.items() if line in given)
+        answers.merge(cache.read_json(answers.name))
+        if cache.write_json(answers.name, answers.to_json()):
+            answers.dirty = False
+
+
+def _record(text: str | None) -> Record:
+    """A unit's units and dimensions: from the stored answers, else from pint (and then stored)."""
+    name = "" if text is None else str(text).strip()
+    answers = _answers_now()
+    if answers is not None:
+        found = answers.units.get(name)
+        if found is not None:
+            return found
+    unit = parse_unit(text)
+    record = Record(items(unit._units), items(unit.dimensionality))
+    if answers is not None:
+        answers.add_unit(name, record)
+        _learnt()
+    return record
+
+
+def remember(question: Any, compute: Callable[[], Any], read: Callable[[Any], Any]) -> Any:
+    """``read(answer)`` for a question about units whose answer ``compute`` works out with pint.
+
+    The answer (JSON: lists, numbers, strings) is kept with the other answers, so a later run with
+    the same definitions does not load pint for it. ``read`` turns it into what the caller uses and
+    raises ``TypeError``/``ValueError``/``KeyError``/``IndexError`` on a stored answer of the wrong
+    shape, which is then worked out again. Errors are never kept: ``compute`` raises them each time.
+    """
+    text = json.dumps(question, ensure_ascii=False, sort_keys=True)
+    answers = _answers_now()
+    if answers is not None and text in answers.other:
+        try:
+            return read(answers.other[text])
+        except (TypeError, ValueError, KeyError, IndexError):
+            pass
+    answer = json.loads(json.dumps(compute()))  # as it will read back from disk
+    found = read(answer)
+    if answers is not None:
+        answers.add_other(text, answer)
+        _learnt()
+    return found
+
+
+def check_unit(text: str | None) -> None:
+    """Raise ``UnitError`` (pint's words) unless ``text`` is a unit; pint is not loaded for a known one."""
+    _record(text)
+
+
+def same_unit(a: str | None, b: str | None) -> bool:
+    """Whether two unit strings are the same unit (``hours`` and ``hour``; not ``percent`` and ``1``)."""
+    return _record(a).units == _record(b).units
 
 
 @functools.lru_cache(maxsize=4096)
@@ -329,20 +478,29 @@ def conversion(
 @functools.lru_cache(maxsize=4096)
 def conversion_factors(source: str, target: str | None) -> tuple[float, float]:
     """``(factor, offset)`` from ``source`` to ``target``, once per pair (the cache is cleared with the units)."""
+    answers = _answers_now()
+    pair = json.dumps([source, target or ""], ensure_ascii=False)
+    if answers is not None and pair in answers.pairs:
+        return answers.pairs[pair]
     src = parse_unit(source)
     dst = parse_unit(target)
     if src == dst:
-        return 1.0, 0.0
-    reg = registry()
-    try:
-        zero = reg.Quantity(0.0, src).to(dst).magnitude
-        one = reg.Quantity(1.0, src).to(dst).magnitude
-    except Exception as exc:
-        raise UnitError(
-            f"values in {source!r} cannot be converted to {target!r} ({_dimension(src)} vs {_dimension(dst)})",
-            hint=f"give the column in a unit compatible with {target!r}",
-        ) from exc
-    return float(one - zero), float(zero)
+        found = (1.0, 0.0)
+    else:
+        reg = registry()
+        try:
+            zero = reg.Quantity(0.0, src).to(dst).magnitude
+            one = reg.Quantity(1.0, src).to(dst).magnitude
+        except Exception as exc:
+            raise UnitError(
+                f"values in {source!r} cannot be converted to {target!r} ({_dimension(src)} vs {_dimension(dst)})",
+                hint=f"give the column in a unit compatible with {target!r}",
+            ) from exc
+        found = (float(one - zero), float(zero))
+    if answers is not None:
+        answers.add_pair(pair, found)
+        _learnt()
+    return found
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -360,10 +518,9 @@ def is_currency(unit: str | None) -> str | None:
     """The ISO code when ``unit`` is a currency (or a multiple of one), else ``None``."""
     if not unit:
         return None
-    dims = parse_unit(unit).dimensionality
-    keys = [str(key) for key in dims]
-    if len(keys) == 1 and keys[0].startswith("[currency_") and dims[keys[0]] == 1:
-        return keys[0][len("[currency_") : -1]
+    dims = _record(unit).dims
+    if len(dims) == 1 and dims[0][0].startswith("[currency_") and dims[0][1] == 1:
+        return dims[0][0][len("[currency_") : -1]
     return None
 
 
@@ -407,8 +564,7 @@ def is_count_unit(unit: str | None) -> bool:
     if not unit:
         return False
     try:
-        dims = parse_unit(unit).dimensionality
+        dims = _record(unit).dims
     except UnitError:
         return False
-    keys = [str(key) for key in dims]
-    return len(keys) == 1 and keys[0] in COUNT_DIMENSIONS and dims[keys[0]] == 1
+    return len(dims) == 1 and dims[0][0] in COUNT_DIMENSIONS and dims[0][1] == 1

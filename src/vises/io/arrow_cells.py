@@ -14,9 +14,8 @@ pyarrow is imported by the caller; this module is only imported when pyarrow is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import numpy as np
@@ -25,6 +24,7 @@ import pyarrow.compute as pc
 
 from vises.errors import VisesError
 from vises.io import tokens
+from vises.io.arrow_numpy import FALSE, NULL_TEXT, integer_scalar, integers, strings, text_scalar, to_numpy
 from vises.io.cells import (
     NUMBER,
     Place,
@@ -41,6 +41,9 @@ from vises.io.layout import Planned
 from vises.limits import Limits, exceeded
 from vises.model import Column
 
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future
+
 
 def _spellings(words: frozenset[str]) -> list[str]:
     found: set[str] = set()
@@ -54,8 +57,9 @@ _NA_SPELLINGS = _spellings(tokens.NA_TOKENS)
 #: Exact spellings of the missing tokens (the empty cell apart).
 MISSING_SPELLINGS = _spellings(tokens.MISSING_TOKENS)
 #: Exact spellings looked up by hash (with the empty cell); any other goes to the reference rules.
-_TOKENS = pa.array([*_NA_SPELLINGS, *MISSING_SPELLINGS, ""], type=pa.string())
+_TOKENS = strings([*_NA_SPELLINGS, *MISSING_SPELLINGS, ""])
 _NA_COUNT = len(_NA_SPELLINGS)
+_EMPTY = text_scalar("")
 #: ``vises.io.cells.NUMBER``, anchored, for RE2.
 _PLAIN = "^" + NUMBER.pattern + "$"
 
@@ -76,9 +80,9 @@ def to_objects(values: Any) -> np.ndarray:
     if pa.types.is_floating(kind) or pa.types.is_integer(kind):
         return _floats(values)
     if pa.types.is_boolean(kind) and values.null_count == 0:
-        return np.array(values.to_numpy(zero_copy_only=False), dtype=bool)
+        return np.array(to_numpy(values), dtype=bool)
     out = np.empty(len(values), dtype=object)
-    out[:] = values.to_numpy(zero_copy_only=False)
+    out[:] = to_numpy(values)
     return out
 
 
@@ -109,11 +113,14 @@ def _distinct(values: Any) -> tuple[np.ndarray, np.ndarray | None, int]:
     else:
         encoded = pc.dictionary_encode(values)
         words = encoded.dictionary
-        index = np.asarray(pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False), dtype=np.int64)
+        index = np.asarray(
+            to_numpy(pc.fill_null(encoded.indices, integer_scalar(len(words)).cast(encoded.indices.type))),
+            dtype=np.int64,
+        )
     trimmed = pc.utf8_trim_whitespace(words)
     longest = pc.max(pc.utf8_length(trimmed)).as_py() or 0
     texts = np.empty(len(trimmed) + 1, dtype=object)
-    texts[:-1] = pc.fill_null(trimmed, "").to_numpy(zero_copy_only=False)
+    texts[:-1] = to_numpy(pc.fill_null(trimmed, _EMPTY))
     texts[-1] = ""
     return texts, index, int(longest)
 
@@ -166,22 +173,15 @@ def _writable(numbers: Any) -> np.ndarray:
     return out if out.flags.writeable else out.copy()
 
 
-#: NaN, -1 and a null string as Arrow scalars built from buffers (``pa.scalar`` goes through pandas).
+#: NaN and -1 as Arrow scalars built from buffers (``pa.scalar`` goes through pandas).
 _NAN = pa.Array.from_buffers(pa.float64(), 1, [None, pa.py_buffer(np.array([np.nan]))])[0]
 _NO_CODE = pa.Array.from_buffers(pa.int32(), 1, [None, pa.py_buffer(np.array([-1], dtype=np.int32))])[0]
-_NULL_TEXT = pa.nulls(1, pa.string())[0]
 #: First bytes of the token spellings: a cell that starts with any other byte is no token.
 _TOKEN_START = np.zeros(256, dtype=bool)
 for _spelling in (*_NA_SPELLINGS, *MISSING_SPELLINGS):
     _TOKEN_START[_spelling.encode("utf-8")[0]] = True
 #: Every byte to itself, but the comma to the point.
 _COMMA_TO_POINT = bytes.maketrans(b",", b".")
-
-
-def _positions(rows: np.ndarray) -> Any:
-    """Row positions as an Arrow int64 array (for ``take``), without a copy when already int64."""
-    data = np.ascontiguousarray(rows, dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
 
 
 def _flags(mask: np.ndarray) -> Any:
@@ -312,7 +312,7 @@ class ArrowCells:
 
     def mask(self, values: Any, place: Place) -> tuple[np.ndarray, list[VisesError]]:
         if pa.types.is_boolean(values.type):
-            return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool), []
+            return np.asarray(to_numpy(pc.fill_null(values, FALSE)), dtype=bool), []
         return self.numpy.mask(to_objects(values), place)
 
     def guess(self, values: Any, place: Place, unit: str | None) -> Column | np.ndarray:
@@ -356,7 +356,7 @@ class ArrowCells:
         problems = []
         maybe = cells.maybe_tokens()
         if len(maybe):
-            codes = pc.fill_null(pc.index_in(pc.take(values, _positions(maybe)), value_set=_TOKENS), _NO_CODE)
+            codes = pc.fill_null(pc.index_in(pc.take(values, integers(maybe)), value_set=_TOKENS), _NO_CODE)
             code = np.frombuffer(codes.buffers()[1], dtype=np.int32, count=len(codes), offset=codes.offset * 4)
             hit = code >= 0
             if hit.any():
@@ -365,7 +365,7 @@ class ArrowCells:
                 not_applicable[tokens_at[code[hit] < _NA_COUNT]] = True
                 token = np.zeros(len(values), dtype=bool)
                 token[tokens_at] = True
-                text = pc.if_else(_flags(token), _NULL_TEXT, text)
+                text = pc.if_else(_flags(token), NULL_TEXT, text)
         try:
             numbers = pc.cast(text, pa.float64())
             out = _writable(numbers)
@@ -389,12 +389,12 @@ class ArrowCells:
     ) -> tuple[Any, np.ndarray]:
         """Plain numbers cast in C; the few other cells (typos, grouping, spaces, odd spellings of a
         token) decided by the reference rules one by one. Returns the C-cast part and the values."""
-        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), False)
-        numbers = pc.cast(pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64())
+        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), FALSE)
+        numbers = pc.cast(pc.if_else(plain, text, NULL_TEXT), pa.float64())
         out = _writable(numbers)
-        odd = np.flatnonzero(pc.and_(pc.is_valid(text), pc.invert(plain)).to_numpy(zero_copy_only=False))
+        odd = np.flatnonzero(to_numpy(pc.and_(pc.is_valid(text), pc.invert(plain))))
         if len(odd):
-            cells = as_text(to_objects(pc.take(values, pa.array(odd))))
+            cells = as_text(to_objects(pc.take(values, integers(odd))))
             parsed = parse_numbers(cells, decimal_comma=self.decimal_comma, place=_rows(place, odd))
             out[odd] = parsed.values
             if parsed.not_applicable is not None:
@@ -404,9 +404,10 @@ class ArrowCells:
 
     def _check_length(self, values: Any, place: Place) -> None:
         lengths = pc.utf8_length(values)
-        longest = pc.max(lengths).as_py()
+        most = pc.max(lengths)
+        longest = most.as_py()
         if longest is not None and longest > self.limits.field_chars:
-            index = int(pc.index(lengths, longest).as_py())
+            index = int(pc.index(lengths, most).as_py())
             raise exceeded(
                 "field_chars",
                 int(longest),
@@ -451,6 +452,8 @@ def in_parallel(convert: Callable[[_T], _R], items: Mapping[str, _T], *, rows: i
     if not (len(items) > 1 and rows * len(items) >= PARALLEL_CELLS and pa.cpu_count() > 1):
         yield {key: convert(item) for key, item in items.items()}
         return
+    from concurrent.futures import ThreadPoolExecutor  # ~10 ms to import: only for a large table
+
     with ThreadPoolExecutor(max_workers=min(len(items), pa.cpu_count())) as pool:
         futures = {key: pool.submit(convert, item) for key, item in items.items()}
         try:

@@ -25,6 +25,7 @@ import pyarrow.csv as pv
 
 from vises.errors import DataError, VisesError
 from vises.io.arrow_cells import MISSING_SPELLINGS, ArrowCells, in_parallel, to_float_array
+from vises.io.arrow_numpy import FALSE, TRUE, integers, strings, text_scalar, to_numpy
 from vises.io.cells import NUMBER, Place
 from vises.io.frames import assemble
 from vises.io.layout import NOTHING, Declared, Plan, Planned, Role, plan_columns
@@ -45,6 +46,7 @@ _FILLED = re.compile(rb"\S")
 _DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
 #: Spellings of the missing tokens pyarrow treats as null in number columns read as numbers.
 _MISSING = tuple(MISSING_SPELLINGS)
+_EMPTY = text_scalar("")
 
 
 #: What a number column read is replaced with once converted, so its memory is freed early.
@@ -128,7 +130,7 @@ def _convert(
                 row=first_row,
                 hint="add one row per organisation and period below the header",
             )
-        table = table.take(pa.array(keep))
+        table = table.take(integers(keep))
         rows = keep.astype(np.int64) + first_row
     cells = ArrowCells(
         decimal_comma=head.delimiter == ";", limits=limits, check_length=path.stat().st_size > limits.field_chars
@@ -193,12 +195,12 @@ def _plain_number_columns(plan: Plan, head: Header) -> set[str]:
     if sample.num_rows == 0 or sample.num_columns != len(plan.columns):
         return set()
     pattern = "^" + (_DECIMAL_COMMA if head.delimiter == ";" else NUMBER).pattern + "$"
-    missing = pa.array(["", *_MISSING], type=pa.string())
+    missing = strings(["", *_MISSING])
     found = set()
     for planned in wanted:
         cells = sample.column(planned.position)
         plain = pc.or_(pc.is_in(cells, value_set=missing), pc.match_substring_regex(cells, pattern))
-        filled = pc.any(pc.not_equal(cells, "")).as_py()
+        filled = pc.any(pc.not_equal(cells, _EMPTY)).as_py()
         if filled and pc.all(plain).as_py():
             found.add(planned.raw)
     return found
@@ -274,18 +276,18 @@ def _has_blank_line(path: Path) -> bool:
 
 def _filled_rows(table: pa.Table) -> np.ndarray | None:
     """Indices of the rows with at least one non-blank cell, or ``None`` when every row has one."""
-    candidates = np.flatnonzero(np.asarray(_maybe_blank(table).to_numpy(zero_copy_only=False), dtype=bool))
+    candidates = np.flatnonzero(np.asarray(to_numpy(_maybe_blank(table)), dtype=bool))
     if not len(candidates):
         return None
     blank = np.ones(len(candidates), dtype=bool)
-    picked = pa.array(candidates)
+    picked = integers(candidates)
     for column in table.columns:
         part = pc.take(column, picked)
         if pa.types.is_string(part.type):
-            filled = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(part), ""), False)
+            filled = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(part), _EMPTY), FALSE)
         else:
             filled = pc.is_valid(part)
-        blank &= ~np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
+        blank &= ~np.asarray(to_numpy(filled), dtype=bool)
     if not blank.any():
         return None
     keep = np.ones(table.num_rows, dtype=bool)
@@ -298,7 +300,7 @@ def _maybe_blank(table: pa.Table) -> Any:
     first = table.column(0)
     if not pa.types.is_string(first.type):
         return pc.is_null(first)
-    return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(first), ""), True)
+    return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(first), _EMPTY), TRUE)
 
 
 __all__ = ["IrregularFile", "read_arrow_csv"]

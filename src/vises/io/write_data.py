@@ -180,31 +180,23 @@ def csv_bytes(columns: list[OutColumn], *, delimiter: str = ",", neutralise: boo
 
 
 def _csv_body_arrow(columns: list[OutColumn], delimiter: str, neutralise: bool) -> bytes:
+    """The rows, each column formatted whole (``vises.io.csv_text``): the text of the ``csv`` module,
+    numbers as ``repr``, and a carriage return inside a cell quoted too, so the file reads back."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.csv as pv
+
+    from vises.io.csv_text import csv_lines, number_cells, text_cells
 
     arrays = []
     for column in columns:
         if column.numeric:
-            array = pa.array(column.values, from_pandas=True)
-            if column.not_applicable is not None:
-                array = pc.if_else(
-                    pa.array(column.not_applicable), pa.scalar(NOT_APPLICABLE), pc.cast(array, pa.string())
-                )
+            array = number_cells(column.values)
         else:
-            cells = _safe(column.values, neutralise)
-            if column.not_applicable is not None:
-                cells = cells.copy()
-                cells[column.not_applicable] = NOT_APPLICABLE
-            array = pa.array(cells.tolist(), type=pa.string())
+            array = text_cells(column.values, delimiter=delimiter, neutralise=neutralise)
+        if column.not_applicable is not None:
+            array = pc.if_else(pa.array(column.not_applicable), pa.scalar(NOT_APPLICABLE), array)
         arrays.append(array)
-    table = pa.Table.from_arrays(arrays, names=[f"c{index}" for index in range(len(arrays))])
-    out = io.BytesIO()
-    pv.write_csv(
-        table, out, write_options=pv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style="needed")
-    )
-    return out.getvalue().replace(b"\r\n", b"\n")
+    return csv_lines(arrays, delimiter=delimiter, lineterminator="\n")
 
 
 def _csv_body_python(columns: list[OutColumn], delimiter: str, neutralise: bool) -> bytes:

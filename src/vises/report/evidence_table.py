@@ -64,10 +64,9 @@ def evidence_fields(results: Results, rows: np.ndarray) -> list[EvidenceField]:
 
 def number_cells(values: np.ndarray, missing: str) -> np.ndarray:
     """Shortest round-trip text of each number (``missing`` where unknown), a whole column at once."""
-    numbers = np.asarray(values, dtype=np.float64)
-    text = np.array(list(map(float.__repr__, numbers.tolist())), dtype=object)
-    text[~np.isfinite(numbers)] = missing
-    return text
+    from vises.numeric import machine_text
+
+    return machine_text(values, missing)
 
 
 def flag_cells(values: np.ndarray, yes: str, no: str, missing: str) -> np.ndarray:

@@ -9,7 +9,6 @@ imported only when the report is written (``pip install vises[parquet]``).
 
 from __future__ import annotations
 
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -41,30 +40,37 @@ def render_parquet(results: Results, request: ReportRequest, /) -> bytes:
 
         return public_parquet(results, resolved)
     pa = _pyarrow()
+    from vises.io.csv_text import text_array
+
     rows = csv_rows(resolved, results)
     arrays: dict[str, Any] = {
-        "organisation": pa.array(results.organisations[rows].astype(str), type=pa.string()),
-        "period": pa.array(results.periods[rows].astype(str), type=pa.string()),
+        "organisation": text_array(results.organisations[rows]),
+        "period": text_array(results.periods[rows]),
     }
     for code in results.codes:
-        scores = results.score(code)[rows]
-        arrays[f"score.{code}"] = pa.array(scores, mask=~np.isfinite(scores), type=pa.float64())
+        arrays[f"score.{code}"] = _floats(pa, results.score(code)[rows])
     if resolved.options.ranks:
         for code in results.codes:
             ranks = results.ranks(code)[rows]
             known = ~np.isnan(ranks)
             arrays[f"rank.{code}"] = pa.array(np.where(known, ranks, 0).astype(np.int32), mask=~known, type=pa.int32())
         for code in results.codes:  # the N of "rank 5 / N": how many of the period are ranked
-            counts = rank_counts(results, code)[rows]
-            arrays[f"ranked.{code}"] = pa.array(counts.astype(np.int32), type=pa.int32())
+            arrays[f"ranked.{code}"] = pa.array(rank_counts(results, code)[rows].astype(np.int32), type=pa.int32())
     for code in results.codes:
-        coverage = results.coverage(code)[rows]
-        arrays[f"coverage.{code}"] = pa.array(coverage, mask=~np.isfinite(coverage), type=pa.float64())
+        arrays[f"coverage.{code}"] = _floats(pa, results.coverage(code)[rows])
     table = pa.table(arrays)
     metadata = {
         b"vises.provenance": json.dumps(provenance_record(results), ensure_ascii=False, default=str).encode("utf-8")
     }
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
-    buffer = io.BytesIO()
-    pa.parquet.write_table(table, buffer, compression="zstd")
-    return buffer.getvalue()
+    sink = pa.BufferOutputStream()
+    # Dictionary pages only for the two text columns: tried on a million distinct floats they are
+    # built, then thrown away, for every column (3.5x the writing time, and a larger file).
+    pa.parquet.write_table(table, sink, compression="zstd", use_dictionary=["organisation", "period"])
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
+
+
+def _floats(pa: Any, values: np.ndarray) -> Any:
+    """A float64 column, null where not finite (pyarrow takes the array without a copy where it can)."""
+    return pa.array(values, mask=~np.isfinite(values), type=pa.float64())

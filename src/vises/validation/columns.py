@@ -98,7 +98,7 @@ def _quantity(indicator: Indicator, column: Column, *, file: str | None) -> np.n
     values = np.asarray(column.values, dtype=np.float64)
     declared = indicator.unit
     if column.unit is None or declared is None:
-        if column.unit is not None and declared is None and units.parse_unit(column.unit) != units.parse_unit(None):
+        if column.unit is not None and declared is None and not units.same_unit(column.unit, None):
             raise DataError(
                 f"the column is in {column.unit!r} but the indicator declares no unit",
                 hint="declare the indicator's unit in the grid, or drop the unit from the column header",

@@ -363,8 +363,7 @@ def check_derived(grid: Grid, *, file: str | None = None) -> tuple[list[Derivati
         indicator, formula, names = parsed[code]
         unit_of = {name: _unit_of(checker.indicators[name]) for name in names}
         try:
-            unit, factors = formula_unit(formula, unit_of)
-            factor = _declared_factor(indicator, formula, unit)
+            factors, factor, proportion = _typed(indicator, formula, names, unit_of)
         except FormulaError as exc:
             if indicator.kind is Kind.RATE:
                 top = unit_of.get(str(indicator.numerator)) or "no unit"
@@ -377,9 +376,6 @@ def check_derived(grid: Grid, *, file: str | None = None) -> tuple[list[Derivati
                 )
             checker.located(indicator, "unit" if indicator.kind is Kind.RATE else "formula", exc)
             continue
-        proportion = False
-        if indicator.kind is Kind.RATE:
-            proportion = _same_dimension(unit_of.get(names[0]), unit_of.get(names[-1])) and len(names) == 2
         derivations.append(
             Derivation(
                 code=code,
@@ -392,6 +388,41 @@ def check_derived(grid: Grid, *, file: str | None = None) -> tuple[list[Derivati
             )
         )
     return derivations, checker.problems
+
+
+def _typed(
+    indicator: Indicator, formula: Formula, names: list[str], unit_of: Mapping[str, str | None]
+) -> tuple[Mapping[Expr, tuple[float, ...]], float, bool]:
+    """The merge factors, the factor into the declared unit and, for a rate, whether it is a proportion.
+
+    Worked out with pint once; the answer is kept between runs (``vises.units.remember``), so a
+    known grid is checked without loading pint.
+    """
+    from vises import units
+
+    nodes = list(walk(formula.tree))
+
+    def compute() -> list[Any]:
+        unit, factors = formula_unit(formula, unit_of)
+        factor = _declared_factor(indicator, formula, unit)
+        proportion = False
+        if indicator.kind is Kind.RATE:
+            proportion = _same_dimension(unit_of.get(names[0]), unit_of.get(names[-1])) and len(names) == 2
+        position = {node: index for index, node in enumerate(nodes)}
+        return [[[position[node], list(values)] for node, values in factors.items()], factor, proportion]
+
+    def read(answer: Any) -> tuple[dict[Expr, tuple[float, ...]], float, bool]:
+        stored, factor, proportion = answer
+        factors = {nodes[index]: tuple(float(value) for value in values) for index, values in stored}
+        if min((index for index, _ in stored), default=0) < 0:
+            raise IndexError("not a node of the formula")
+        if not isinstance(factor, int | float) or not isinstance(proportion, bool):
+            raise TypeError("not a stored typing")
+        return factors, float(factor), proportion
+
+    question = ["formula", formula.text, sorted(unit_of.items()), indicator.unit, indicator.kind.value, names]
+    result: tuple[dict[Expr, tuple[float, ...]], float, bool] = units.remember(question, compute, read)
+    return result
 
 
 def _declared_factor(indicator: Indicator, formula: Formula, unit: Any) -> float:

@@ -260,10 +260,10 @@ class _GridChecker:
                     self.check_unit(ind.unit, place, ind.code)
 
     def check_unit(self, unit: str, place: str, code: str) -> None:
-        from vises.units import parse_unit  # pint loads only for grids that declare units
+        from vises.units import check_unit  # pint loads only for a unit not answered before (vises.unit_answers)
 
         try:
-            parse_unit(unit)
+            check_unit(unit)
         except VisesError as exc:
             self.error(exc.message, path=f"{place}.unit", indicator=code, hint=exc.hint, kind=type(exc))
 

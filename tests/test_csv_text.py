@@ -1,0 +1,126 @@
+"""The columnar CSV writer gives byte for byte the text of the csv module and of ``repr``.
+
+``vises.io.csv_text`` formats whole columns in pyarrow; output is a user contract, so every cell
+must be what the per-cell route (``float.__repr__``, ``spreadsheet_text``, ``csv.writer``) wrote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("pyarrow")
+
+from test_report_evidence import results as evidence_results  # noqa: F401 - a fixture
+from test_report_views import ask, make_results
+
+from vises.io.csv_text import csv_lines, number_cells, text_cells
+from vises.neutralise import spreadsheet_text
+from vises.numeric import machine_text, machine_text_arrow
+from vises.report import csv_format
+
+#: Powers of ten and their neighbours: where the two notations switch.
+EDGES = [
+    v
+    for e in range(-323, 309)
+    for p in (10.0**e,)
+    if math.isfinite(p)
+    for v in (p, -p, math.nextafter(p, 0.0), math.nextafter(p, math.inf), 1.5 * p, 9.999999999999998 * p)
+] + [0.0, -0.0, 5e-324, 1.7976931348623157e308, 2.0**53, 2.0**53 + 2, 123456789012345.6, 12.0, 100.0]
+
+
+def _expected_numbers(values: list[float]) -> list[str | None]:
+    return [repr(v) if math.isfinite(v) else None for v in values]
+
+
+def test_machine_numbers_are_repr_at_every_power_of_ten() -> None:
+    values = np.array([*EDGES, math.nan, math.inf, -math.inf])
+    assert machine_text_arrow(values).to_pylist() == _expected_numbers(values.tolist())
+    assert (
+        machine_text(values, "-").tolist()
+        == [t if t is not None else "-" for t in _expected_numbers(EDGES)] + ["-"] * 3
+    )
+
+
+def test_machine_numbers_are_repr_for_random_bit_patterns() -> None:
+    bits = np.random.default_rng(11).integers(0, 2**64, size=200_000, dtype=np.uint64)
+    values = bits.view(np.float64)
+    assert machine_text_arrow(values).to_pylist() == _expected_numbers(values.tolist())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(width=64), min_size=1, max_size=40))
+def test_machine_numbers_are_repr(values: list[float]) -> None:
+    assert machine_text_arrow(np.array(values)).to_pylist() == _expected_numbers(values)
+
+
+CELL = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.text(alphabet=st.sampled_from(list("=+-@\t\r\n,;\"' a1.é")), max_size=8),
+    st.from_regex(r"[=+\-@][0-9]{1,3}([.,][0-9]*)?", fullmatch=True),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(st.tuples(CELL, CELL, st.floats(width=64)), min_size=1, max_size=30),
+    delimiter=st.sampled_from([",", "\t", ";"]),
+    neutralise=st.booleans(),
+)
+def test_lines_are_what_the_csv_module_writes(
+    rows: list[tuple[str | None, str | None, float]], delimiter: str, neutralise: bool
+) -> None:
+    first, second, numbers = (list(column) for column in zip(*rows, strict=True))
+    columns = [
+        text_cells(np.array(first, dtype=object), delimiter=delimiter, neutralise=neutralise),
+        text_cells(np.array(second, dtype=object), delimiter=delimiter, neutralise=neutralise),
+        number_cells(np.array(numbers)),
+    ]
+    got = csv_lines(columns, delimiter=delimiter, lineterminator="\r\n").decode("utf-8")
+
+    def cell(text: str | None) -> str:
+        if text is None:
+            return ""
+        return spreadsheet_text(text) if neutralise else text
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(
+        (cell(a), cell(b), repr(x) if math.isfinite(x) else "") for a, b, x in rows
+    )
+    assert got == buffer.getvalue()
+
+
+def test_formula_like_names_are_inert_and_numbers_are_not() -> None:
+    cells = text_cells(np.array(["=1+1", "@SUM(A1)", "-3", "+32 2 555", "\tx", "plain", "-", "a,b"], dtype=object))
+    assert cells.to_pylist() == ["'=1+1", "'@SUM(A1)", "-3", "'+32 2 555", "'\tx", "plain", "'-", '"a,b"']
+
+
+def _both_routes(results, request) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    resolved = csv_format.resolve(results, request, "csv")
+    rows = csv_format.csv_rows(resolved, results)
+    from vises.report.evidence_table import evidence_fields
+
+    evidence = bool(evidence_fields(results, rows[:0]))
+    arrow = "".join(csv_format._arrow_chunks(results, rows, evidence))
+    python = "".join(csv_format._python_chunks(results, rows, evidence))
+    return arrow, python
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 20_000])
+def test_the_report_is_the_same_text_with_and_without_pyarrow(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(csv_format, "CHUNK_ROWS", chunk)
+    results = make_results()
+    arrow, python = _both_routes(results, ask())
+    assert arrow == python and arrow.count("\r\n") == len(results)
+
+
+def test_the_evidence_columns_are_the_same_text_with_and_without_pyarrow(evidence_results) -> None:  # noqa: F811
+    arrow, python = _both_routes(evidence_results, ask())
+    assert arrow == python and "survey" in arrow
