@@ -244,11 +244,31 @@ def collect(
     one source; a spec may name its sources' files. ``grid`` checks what the measures fill.
     ``into`` (a dataset or a data file, read with ``grid``) receives the values: a column both
     give is refused, never overwritten. Records that cannot be placed are raised together
-    (``DataValidationError``), or kept in ``read_problems`` with ``keep_problems``. See
-    docs/records.md.
+    (``DataValidationError``), or kept in ``read_problems`` with ``keep_problems``. Records given as
+    dask DataFrames are collected on Dask (``vises.dask.collect``, the ``dask`` extra), with the
+    same result. See docs/records.md.
     """
-    from vises.model import Collection, Dataset, Grid
     from vises.records import collect as run
+
+    chosen, loaded_grid, base = collect_inputs(spec, grid, into)
+    if _on_dask(records):
+        from vises.dask.collect import collect as collect_on_dask
+
+        return collect_on_dask(chosen, records, grid=loaded_grid, into=base, keep_problems=keep_problems)
+    return run(chosen, records, grid=loaded_grid, into=base, keep_problems=keep_problems)
+
+
+def _on_dask(records: Any) -> bool:
+    """Records given as dask DataFrames (one, or any of a mapping's) are collected on Dask."""
+    values = records.values() if isinstance(records, Mapping) else [records]
+    return any(type(value).__module__.startswith("dask.") for value in values)
+
+
+def collect_inputs(
+    spec: Collection | Grid | PathLike, grid: Grid | PathLike | None, into: Dataset | PathLike | Any | None
+) -> tuple[Collection | Grid | PathLike, Grid | None, Dataset | None]:
+    """The spec as ``collect`` takes it (a registered grid name or a grid file loaded), the grid, and ``into`` read."""
+    from vises.model import Collection, Dataset, Grid
 
     loaded_grid = None if grid is None else load_grid(grid)
     chosen: Collection | Grid | PathLike = spec
@@ -266,7 +286,7 @@ def collect(
         base = into
     elif into is not None:
         base = load_data(into, grid=loaded_grid or (chosen if isinstance(chosen, Grid) else None))
-    return run(chosen, records, grid=loaded_grid, into=base, keep_problems=keep_problems)
+    return chosen, loaded_grid, base
 
 
 def _holds_grid(path: Path) -> bool:

@@ -1,4 +1,5 @@
-"""``vises score --engine dask``: score a folder of Parquet/CSV files on Dask into a folder of Parquet files.
+"""``vises score --engine dask``: score a folder of Parquet/CSV files on Dask into a folder of Parquet files;
+``vises collect --engine dask``: records (files or folders) collected on Dask into one data file.
 
 The options that shape a report on screen (``--view``, ``--org``, ``--period``, ``--width``,
 ``--indent``, ``--spec``, a format other than parquet) have no meaning for a Parquet folder of every
@@ -79,6 +80,28 @@ def score_on_dask(
     click.echo(f"wrote {output} ({len(results)} rows, {len(results.period_values)} periods)", err=True)
 
 
+def collect_on_dask(
+    spec: str,
+    tables: Mapping[str, Path] | Path | None,
+    *,
+    grid_name: str | None,
+    into: Path | None,
+    scheduler: str | None,
+) -> Any:
+    """``vises collect --engine dask``: the records read and collected on Dask; the ``Dataset`` of memory."""
+    from vises.dask.client import require_dask
+
+    require_dask("vises collect --engine dask")
+    import vises.dask
+    from vises.api import collect_inputs
+
+    chosen, grid, base = collect_inputs(spec, grid_name, into)
+    with vises.dask.progress_bars(sys.stderr.isatty()), vises.dask.cluster(scheduler) as client:
+        where = scheduler or f"a local cluster of {len(client.scheduler_info()['workers'])} workers"
+        click.echo(f"collecting the records on {where}", err=True)
+        return vises.dask.collect(chosen, tables, grid=grid, into=base)
+
+
 def _refuse_inside(output: Path, data: Path) -> None:
     """The output folder is neither the data nor a folder holding it or held in it."""
     out, source = output.resolve(), data.resolve()
@@ -88,4 +111,4 @@ def _refuse_inside(output: Path, data: Path) -> None:
         )
 
 
-__all__ = ["refuse_memory_folder", "score_on_dask"]
+__all__ = ["collect_on_dask", "refuse_memory_folder", "score_on_dask"]

@@ -36,6 +36,19 @@ class Placed:
     period_labels: np.ndarray
     #: Records left out on purpose (outside ``periods``), counted for the summary.
     outside: int = 0
+    #: The latest date of the table's own usable records (starts and ends; spans only, else ``NaT``).
+    latest: np.datetime64 = attrs.field(factory=lambda: np.datetime64("NaT"))
+
+
+class MoreRecords(DataError):
+    """ "N more records: ..." after the first rows listed; keeps the count and rows so lists can merge."""
+
+    def __init__(self, base: str, count: int, shown: list[int], **where: object) -> None:
+        rows = ", ".join(map(str, shown)) + (", ..." if count > len(shown) else "")
+        super().__init__(f"{count} more records: {base} (rows {rows})", **where)  # type: ignore[arg-type]
+        self.base = base
+        self.count = count
+        self.shown = shown
 
 
 def record_problems(
@@ -47,8 +60,7 @@ def record_problems(
         )
 
     def more(count: int, shown: list[int]) -> VisesError:
-        rows = ", ".join(map(str, shown)) + (", ..." if count > len(shown) else "")
-        return DataError(f"{count} more records: {message} (rows {rows})", file=table.file, column=column, hint=hint)
+        return MoreRecords(message, count, shown, file=table.file, column=column, hint=hint)
 
     return listed_rows(np.flatnonzero(bad), problem, first_row=table.first_row, more=more)
 
@@ -72,8 +84,13 @@ def place(
     keep: np.ndarray | None = None,
     date: str | None = None,
     problems: list[VisesError],
+    latest: np.datetime64 | None = None,
 ) -> Placed:
-    """Place the records of ``table`` (those in ``keep``) by ``source``'s rule, or by ``date`` when given."""
+    """Place the records of ``table`` (those in ``keep``) by ``source``'s rule, or by ``date`` when given.
+
+    An open span runs to ``latest`` when given (the whole source's latest date, when ``table`` is
+    one partition of it), else to the latest date of ``table``'s own usable records.
+    """
     n = len(table)
     usable = np.ones(n, dtype=bool) if keep is None else keep.copy()
     org_codes, org_names = coded(table.column(source.organisation, what="organisation column"))
@@ -121,6 +138,7 @@ def place(
     usable &= ~np.isnat(first_dates)
     first = period_ordinals(first_dates, calendar)
     last = first
+    own_latest = np.datetime64("NaT")
     if date is None and source.start and source.end:
         end_dates, end_bad = parse_dates(table.column(source.end, what="end date column"))
         bad = usable & end_bad
@@ -135,8 +153,8 @@ def place(
         usable &= ~backwards
         # An open end runs to the latest date the source knows (a start or an end).
         known = np.concatenate([first_dates[usable], end_dates[usable & ~np.isnat(end_dates)]])
-        latest = known.max() if len(known) else np.datetime64("NaT")
-        ends = np.where(np.isnat(end_dates), latest, end_dates)
+        own_latest = known.max() if len(known) else np.datetime64("NaT")
+        ends = np.where(np.isnat(end_dates), own_latest if latest is None else latest, end_dates)
         last = period_ordinals(ends.astype("datetime64[D]"), calendar)
     rows = np.flatnonzero(usable)
     lengths = (last[rows] - first[rows] + 1).astype(np.int64)
@@ -157,6 +175,7 @@ def place(
         organisation_names=org_names,
         period_labels=ordinal_labels(distinct, calendar),
         outside=outside,
+        latest=own_latest,
     )
 
 
@@ -173,19 +192,42 @@ def _date_problems(
         found.extend(record_problems(empty & usable, table, column, "the record has no date", "fill in the date"))
 
 
-def repeated_ids(table: RecordTable, column: str, keep: np.ndarray | None) -> list[VisesError]:
-    """Records whose identifier appeared on an earlier record (a submission counted twice)."""
+def identifiers(table: RecordTable, column: str, keep: np.ndarray | None) -> Categorical:
+    """The identifier of each record (code ``-1``: none, or a record not counted)."""
     values = Categorical.of(table.column(column, what="identifier column"))
-    codes = values.codes if keep is None else np.where(keep, values.codes, -1)
+    return values if keep is None else Categorical(codes=np.where(keep, values.codes, -1), categories=values.categories)
+
+
+def again(codes: np.ndarray) -> np.ndarray:
+    """The positions whose code (``>= 0``) is on an earlier position too."""
     present = np.flatnonzero(codes >= 0)
     order = present[np.argsort(codes[present], kind="stable")]
     ordered = codes[order]
-    again = order[1:][ordered[1:] == ordered[:-1]]
-    bad = np.zeros(len(table), dtype=bool)
-    bad[again] = True
+    found: np.ndarray = order[1:][ordered[1:] == ordered[:-1]]
+    return found
+
+
+def repeated_problems(bad: np.ndarray, table: RecordTable, column: str) -> list[VisesError]:
     return record_problems(
         bad, table, column, "this identifier is already on an earlier record", "keep each record once"
     )
 
 
-__all__ = ["Placed", "coded", "place", "record_problems", "repeated_ids"]
+def repeated_ids(table: RecordTable, column: str, keep: np.ndarray | None) -> list[VisesError]:
+    """Records whose identifier appeared on an earlier record (a submission counted twice)."""
+    bad = np.zeros(len(table), dtype=bool)
+    bad[again(identifiers(table, column, keep).codes)] = True
+    return repeated_problems(bad, table, column)
+
+
+__all__ = [
+    "MoreRecords",
+    "Placed",
+    "again",
+    "coded",
+    "identifiers",
+    "place",
+    "record_problems",
+    "repeated_ids",
+    "repeated_problems",
+]

@@ -210,6 +210,75 @@ def _condition(text: str | None, columns: _Columns) -> np.ndarray | None:
     return evaluate(parse(text), columns.resolve, len(columns.table))
 
 
+@attrs.frozen
+class SetApart:
+    """Records set apart on purpose, counted for a warning: ``kind`` is ``incomplete`` (LimeSurvey
+    responses never completed; ``key`` the source), ``outside`` (periods outside ``periods``; ``key``
+    the source, ``date`` the measure's date column) or ``off_scale`` (top-box answers outside the
+    scale; ``key`` the measure's code)."""
+
+    kind: str
+    key: str
+    count: int
+    date: str | None = None
+
+
+def set_apart_warning(note: SetApart, collection: Collection, files: Mapping[str, str | None]) -> DataWarning:
+    """The warning for records set apart (``files``: each source's file, when it has one)."""
+    if note.kind == "incomplete":
+        return DataWarning(
+            f"{note.count} response(s) of {files.get(note.key) or note.key!r} were never completed "
+            "(no submit date) and are not counted"
+        )
+    if note.kind == "outside":
+        spec = collection.source(note.key)
+        return DataWarning(
+            f"{note.count} record(s) of source {note.key!r} fall outside the periods "
+            f"the spec asks for ({', '.join(spec.periods)}) and are not counted there"
+        )
+    measure = next(m for m in collection.measures if m.code == note.key)
+    where = files.get(collection.source(measure.source).name) or "the records"
+    return DataWarning(
+        f"{note.count} answer(s) of column {measure.column!r} in {where!r} are not in "
+        f"the scale of {measure.code!r} ({', '.join(measure.scale)}) and are left out of its n"
+    )
+
+
+def kept(source: _Source, notes: list[SetApart]) -> np.ndarray | None:
+    """The records of ``source`` that count (LimeSurvey: completed responses), noting those set apart."""
+    complete = source.survey.complete
+    if complete is not None and not complete.all():
+        notes.append(SetApart("incomplete", source.spec.name, int((~complete).sum())))
+    return complete
+
+
+def placements(
+    collection: Collection,
+    source: _Source,
+    keep: np.ndarray | None,
+    found: list[VisesError],
+    notes: list[SetApart],
+    *,
+    latest: np.datetime64 | None = None,
+    by_date: dict[str | None, list[VisesError]] | None = None,
+) -> dict[str | None, Placed]:
+    """``source``'s records placed by its own rule (key ``None``) and by each of its measures' dates.
+
+    Problems go to ``found``, or to ``by_date`` (one list per placement) when given.
+    """
+    spec = source.spec
+    default_date = None if (spec.period or spec.date or spec.start) else source.survey.date
+    out: dict[str | None, Placed] = {}
+    for date in (None, *(m.date for m in collection.measures if collection.source(m.source).name == spec.name)):
+        if date in out:
+            continue
+        into = found if by_date is None else by_date.setdefault(date, [])
+        out[date] = place(spec, source.table, keep=keep, date=date or default_date, problems=into, latest=latest)
+        if out[date].outside:
+            notes.append(SetApart("outside", spec.name, out[date].outside, date))
+    return out
+
+
 def collect(
     spec: Collection | Grid | PathLike,
     records: Any = None,
@@ -228,98 +297,107 @@ def collect(
     reported values: its rows are kept, rows only the records have are added, and a column the
     two both give is a problem, never overwritten.
     """
-    collection, grid, base = _resolve(spec, grid)
-    problems = collection_problems(collection, grid=grid)
-    if problems:
-        raise GridValidationError(problems, what="the collection spec")
+    collection, grid, base = resolve(spec, grid)
     sources = _tables(collection, records, base)
-    column_problems = _column_problems(collection, sources)
-    if column_problems:
-        raise DataValidationError(column_problems, what="the records")
+    check_columns(collection, sources)
 
     found: list[VisesError] = []
-    keep: dict[str, np.ndarray | None] = {}
+    notes: list[SetApart] = []
+    placed: dict[tuple[str, str | None], Placed] = {}
     for name, source in sources.items():
-        complete = source.survey.complete
-        if complete is not None and not complete.all():
-            warnings.warn(
-                DataWarning(
-                    f"{int((~complete).sum())} response(s) of {source.table.file or name!r} were never completed "
-                    "(no submit date) and are not counted"
-                ),
-                stacklevel=2,
-            )
-        keep[name] = complete
+        keep = kept(source, notes)
         identifier = source.spec.id or source.survey.id
         if identifier is not None:
-            found.extend(repeated_ids(source.table, identifier, complete))
-
-    placements: dict[tuple[str, str | None], Placed] = {}
-    columns = {name: _Columns(source.table, found) for name, source in sources.items()}
-
-    def placed(source: _Source, date: str | None) -> Placed:
-        key = (source.spec.name, date)
-        if key not in placements:
-            default_date = None if (source.spec.period or source.spec.date or source.spec.start) else source.survey.date
-            placements[key] = place(
-                source.spec, source.table, keep=keep[source.spec.name], date=date or default_date, problems=found
-            )
-            if placements[key].outside:
-                warnings.warn(
-                    DataWarning(
-                        f"{placements[key].outside} record(s) of source {source.spec.name!r} fall outside the periods "
-                        f"the spec asks for ({', '.join(source.spec.periods)}) and are not counted there"
-                    ),
-                    stacklevel=3,
-                )
-        return placements[key]
-
-    for source in sources.values():
-        placed(source, None)  # where each source has records at all: its measures are known there
-    for measure in collection.measures:
-        placed(sources[collection.source(measure.source).name], measure.date)
-    organisations, periods, lookups = _rows(placements)
+            found.extend(repeated_ids(source.table, identifier, keep))
+        for date, placement in placements(collection, source, keep, found, notes).items():
+            placed[(name, date)] = placement
+    files = {name: source.table.file for name, source in sources.items()}
+    for note in notes:
+        warnings.warn(set_apart_warning(note, collection, files), stacklevel=2)
+    organisations, periods, lookups = _rows(placed)
     size = len(organisations)
-    entry_rows = {key: _groups(placement, lookups[key]) for key, placement in placements.items()}
+    entry_rows = {key: _groups(placement, lookups[key]) for key, placement in placed.items()}
     present = {name: np.bincount(entry_rows[(name, None)], minlength=size)[:size] > 0 for name in sources}
+    columns = {name: _Columns(source.table, found) for name, source in sources.items()}
+    values: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
+    for measure in collection.measures:
+        name = collection.source(measure.source).name
+        key = (name, measure.date)
+        inputs = measure_inputs(measure, placed[key], entry_rows[key], columns[name], sources[name].table)
+        if inputs.outside:
+            warnings.warn(
+                set_apart_warning(SetApart("off_scale", measure.code, inputs.outside), collection, files), stacklevel=2
+            )
+        if measure.statistic in stats.DECOMPOSABLE:
+            values[measure.code] = stats.finish(measure.statistic, parts(measure, inputs, size))
+        else:
+            values[measure.code] = whole(measure, inputs, size)
+    dataset = assemble(collection, grid, organisations, periods, values, present, found, files)
+    if found and not keep_problems:
+        raise DataValidationError(found, what=f"the records ({dataset_what(files)})")
+    return dataset if into is None else join(into, dataset)
 
+
+def dataset_what(files: Mapping[str, str | None]) -> str:
+    return ", ".join(file or name for name, file in files.items())
+
+
+def assemble(
+    collection: Collection,
+    grid: Grid | None,
+    organisations: np.ndarray,
+    periods: np.ndarray,
+    values: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+    present: Mapping[str, np.ndarray],
+    found: list[VisesError],
+    files: Mapping[str, str | None],
+) -> Dataset:
+    """The collected ``Dataset``: each measure's value and evidence where its source has records."""
+    size = len(organisations)
     dataset_columns: dict[str, Column] = {}
     evidence: dict[str, Evidence] = {}
     for measure in collection.measures:
-        source = sources[collection.source(measure.source).name]
-        key = (source.spec.name, measure.date)
-        value, n, sd, unit = _measure(
-            measure, placements[key], entry_rows[key], size, columns[source.spec.name], source.table
-        )
-        here = present[source.spec.name]
-        value = np.where(here, value, np.nan)
-        n = np.where(here, n, np.nan)
-        dataset_columns[measure.code] = Column(values=value, unit=_unit(measure, unit, grid))
+        spec = collection.source(measure.source)
+        value, n, sd = values[measure.code]
+        here = present[spec.name]
+        dataset_columns[measure.code] = Column(values=np.where(here, value, np.nan), unit=_unit(measure, grid))
         kind = np.full(size, None, dtype=object)
-        kind[here] = source.spec.evidence_source
+        kind[here] = spec.evidence_source
         verified = None
-        if source.spec.verified is not None:
+        if spec.verified is not None:
             verified = np.full(size, None, dtype=object)
-            verified[here] = source.spec.verified
+            verified[here] = spec.verified
         evidence[measure.code] = Evidence(
-            n=n,
+            n=np.where(here, n, np.nan),
             source=kind,
             verified=verified,
             sd=None if sd is None else np.where(here, sd, np.nan),
             statistic=measure.statistic.value,
         )
-    what = ", ".join(source.table.file or name for name, source in sources.items())
-    dataset = Dataset(
+    return Dataset(
         organisations=organisations,
         periods=periods,
         columns=dataset_columns,
         evidence=evidence,
-        source=f"records ({what})",
+        source=f"records ({dataset_what(files)})",
         read_problems=tuple(found),
     )
-    if found and not keep_problems:
-        raise DataValidationError(found, what=f"the records ({what})")
-    return dataset if into is None else join(into, dataset)
+
+
+def check_columns(collection: Collection, sources: Mapping[str, _Source]) -> None:
+    """Every column the spec names is in its table; else every one missing, at once."""
+    column_problems = _column_problems(collection, sources)
+    if column_problems:
+        raise DataValidationError(column_problems, what="the records")
+
+
+def resolve(spec: Collection | Grid | PathLike, grid: Grid | None) -> tuple[Collection, Grid | None, Path | None]:
+    """The spec (checked), the grid it feeds, and the folder its files are relative to."""
+    collection, grid, base = _resolve(spec, grid)
+    problems = collection_problems(collection, grid=grid)
+    if problems:
+        raise GridValidationError(problems, what="the collection spec")
+    return collection, grid, base
 
 
 def _resolve(spec: Collection | Grid | PathLike, grid: Grid | None) -> tuple[Collection, Grid | None, Path | None]:
@@ -338,7 +416,7 @@ def _resolve(spec: Collection | Grid | PathLike, grid: Grid | None) -> tuple[Col
     return read_collection(path), grid, path.parent
 
 
-def _rows(placements: Mapping[tuple[str, str | None], Placed]) -> tuple[np.ndarray, np.ndarray, dict[Any, Any]]:
+def _rows(placements: Mapping[Any, Placed]) -> tuple[np.ndarray, np.ndarray, dict[Any, Any]]:
     """Every (organisation, period) some placement has, organisations by code then periods in natural order.
 
     Returns the row keys and, per placement, the table from its (organisation code, period code)
@@ -388,65 +466,86 @@ def _groups(placed: Placed, lookup: tuple[np.ndarray, np.ndarray, int, np.ndarra
     return rows
 
 
-def _measure(
-    measure: Measure, placed: Placed, entry_rows: np.ndarray, size: int, columns: _Columns, table: RecordTable
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str | None]:
-    """One measure's value, n, standard deviation (means only) and unit, for every row at once."""
+@attrs.frozen(kw_only=True, eq=False)
+class Inputs:
+    """What one measure's statistic reads, per entry: its group (``-1``: not counted) and its value."""
+
+    groups: np.ndarray
+    numbers: np.ndarray | None = None
+    answers: Categorical | None = None
+    #: 1/0/NaN per entry (a share's condition, a top-box answer among the top levels).
+    condition: np.ndarray | None = None
+    #: Counted top-box answers outside the scale.
+    outside: int = 0
+
+
+def measure_inputs(
+    measure: Measure, placed: Placed, entry_rows: np.ndarray, columns: _Columns, table: RecordTable
+) -> Inputs:
+    """The groups (after the filter) and values one measure reads; cells that are not numbers are problems."""
     records = placed.records
     groups = entry_rows
     chosen = _condition(measure.filter, columns)
     if chosen is not None:
         groups = np.where(chosen[records] == 1.0, entry_rows, -1)
     statistic = measure.statistic
-    unit = measure.unit
     if statistic is Statistic.COUNT:
-        value, n = stats.count(groups, size)
-        return value, n, None, unit
+        return Inputs(groups=groups)
     if statistic is Statistic.SHARE:
         condition = _condition(measure.condition, columns)
         assert condition is not None
-        value, n = stats.share(groups, condition[records], size)
-        return value, n, None, "percent"
+        return Inputs(groups=groups, condition=condition[records])
     assert measure.column is not None
     if statistic in (Statistic.COUNT_DISTINCT, Statistic.TOP_BOX):
         answers = columns.categorical(measure.column)
         picked = Categorical(codes=answers.codes[records], categories=answers.categories)
         if statistic is Statistic.COUNT_DISTINCT:
-            value, n = stats.count_distinct(groups, picked, size)
-            return value, n, None, unit
-        value, n, outside = stats.top_box(groups, picked, measure.top, measure.scale, size)
-        if outside:
-            warnings.warn(
-                DataWarning(
-                    f"{outside} answer(s) of column {measure.column!r} in {table.file or 'the records'!r} are not in "
-                    f"the scale of {measure.code!r} ({', '.join(measure.scale)}) and are left out of its n"
-                ),
-                stacklevel=4,
-            )
-        return value, n, None, "percent"
+            return Inputs(groups=groups, answers=picked)
+        condition, outside = stats.top_box_condition(groups, picked, measure.top, measure.scale)
+        return Inputs(groups=groups, condition=condition, outside=outside)
     all_numbers, bad = columns.numbers(measure.column)
-    numbers = all_numbers[records]
     if bad.any():
         used = np.zeros(len(table), dtype=bool)
         used[records[groups >= 0]] = True
         columns.report(measure.column, bad & used)
+    return Inputs(groups=groups, numbers=all_numbers[records])
+
+
+def parts(measure: Measure, inputs: Inputs, size: int) -> stats.Parts:
+    """A decomposable statistic's parts for every group (``stats.DECOMPOSABLE``)."""
+    statistic, groups = measure.statistic, inputs.groups
+    if statistic is Statistic.COUNT:
+        return stats.count_parts(groups, size)
+    if statistic in (Statistic.SHARE, Statistic.TOP_BOX):
+        assert inputs.condition is not None
+        return stats.share_parts(groups, inputs.condition, size)
+    assert inputs.numbers is not None
     if statistic is Statistic.SUM:
-        value, n = stats.total(groups, numbers, size)
-        return value, n, None, unit
-    if statistic is Statistic.MEAN:
-        value, n, sd = stats.mean(groups, numbers, size)
-        return value, n, sd, unit
-    value, n = stats.median(groups, numbers, size)
-    return value, n, None, unit
+        return stats.total_parts(groups, inputs.numbers, size)
+    return stats.mean_parts(groups, inputs.numbers, size)
 
 
-def _unit(measure: Measure, unit: str | None, grid: Grid | None) -> str | None:
-    """The unit of a measure's column; none for a mean filling a scale (it is in the scale's scores)."""
+def whole(measure: Measure, inputs: Inputs, size: int) -> tuple[np.ndarray, np.ndarray, None]:
+    """Count distinct or median, from every record of each group at once."""
+    if measure.statistic is Statistic.COUNT_DISTINCT:
+        assert inputs.answers is not None
+        value, n = stats.count_distinct(inputs.groups, inputs.answers, size)
+    else:
+        assert inputs.numbers is not None
+        value, n = stats.median(inputs.groups, inputs.numbers, size)
+    return value, n, None
+
+
+def _unit(measure: Measure, grid: Grid | None) -> str | None:
+    """The unit of a measure's column (percent for a share); none for a mean filling a scale (it is in
+    the scale's scores)."""
     if grid is not None:
         indicator = grid.index.indicator_by_code.get(measure.code)
         if indicator is not None and indicator.kind is Kind.SCALE:
             return None
-    return unit or None
+    if measure.statistic in (Statistic.SHARE, Statistic.TOP_BOX):
+        return "percent"
+    return measure.unit or None
 
 
 def _keys(dataset: Dataset) -> np.ndarray:
@@ -538,4 +637,19 @@ def _grown(evidence: Evidence, positions: np.ndarray, size: int) -> Evidence:
     )
 
 
-__all__ = ["collect", "join"]
+__all__ = [
+    "Inputs",
+    "SetApart",
+    "assemble",
+    "check_columns",
+    "collect",
+    "dataset_what",
+    "join",
+    "kept",
+    "measure_inputs",
+    "parts",
+    "placements",
+    "resolve",
+    "set_apart_warning",
+    "whole",
+]

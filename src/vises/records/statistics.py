@@ -4,13 +4,29 @@ Every function takes each record's group code (``-1``: the record is not counted
 of groups, and returns one value per group with its ``n`` (the records or answers behind it). A
 group without any usable record gets ``n = 0`` and, for a mean, median or share, no value (NaN);
 a count or a sum over no record is 0.
+
+The decomposable statistics (count, sum, mean, share, top-box) are computed in two steps: their
+**parts** per group (counts, sums, a mean's sum of squared deviations), which ``merge_parts``
+combines across batches of records exactly (Chan's formula for the deviations, never a difference
+of large sums), then ``finish``. In memory there is one batch; on Dask (``vises.dask.collect``)
+one per partition. Count distinct and median are not decomposable: they need a group's records
+together (``count_distinct``, ``median``), which Dask arranges by shuffling on the group key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
+from vises.model.records import Statistic
 from vises.validation.derived import Categorical
+
+#: A decomposable statistic's parts, one array per field, each one value per group.
+Parts = dict[str, np.ndarray]
+
+#: Statistics whose parts merge across batches; the others need a group's records together.
+DECOMPOSABLE = frozenset({Statistic.COUNT, Statistic.SUM, Statistic.MEAN, Statistic.SHARE, Statistic.TOP_BOX})
 
 
 def _used(groups: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
@@ -18,10 +34,100 @@ def _used(groups: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     return keep if mask is None else keep & mask
 
 
+def _tally(groups: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
+    found = np.bincount(groups, weights=weights, minlength=size)[:size]
+    return np.asarray(found, dtype=np.float64)
+
+
+def count_parts(groups: np.ndarray, size: int) -> Parts:
+    """Records per group."""
+    return {"n": _tally(groups[groups >= 0], size)}
+
+
+def total_parts(groups: np.ndarray, numbers: np.ndarray, size: int) -> Parts:
+    """Sum and count of the values present, and the records counted at all (with or without a value)."""
+    keep = _used(groups, ~np.isnan(numbers))
+    return {
+        "sum": _tally(groups[keep], size, numbers[keep]),
+        "n": _tally(groups[keep], size),
+        "present": _tally(groups[groups >= 0], size),
+    }
+
+
+def mean_parts(groups: np.ndarray, numbers: np.ndarray, size: int) -> Parts:
+    """Count, sum and sum of squared deviations from the batch's own mean (two passes: no cancellation)."""
+    keep = _used(groups, ~np.isnan(numbers))
+    g, x = groups[keep], numbers[keep]
+    n = _tally(g, size)
+    sums = _tally(g, size, x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(n > 0, sums / np.where(n > 0, n, 1.0), np.nan)
+        m2 = _tally(g, size, (x - means[g]) ** 2)
+    return {"n": n, "sum": sums, "m2": m2}
+
+
+def share_parts(groups: np.ndarray, condition: np.ndarray, size: int) -> Parts:
+    """Records where ``condition`` (1/0, NaN unknown) holds, and those where it is known."""
+    keep = _used(groups, ~np.isnan(condition))
+    return {"hits": _tally(groups[keep], size, condition[keep]), "n": _tally(groups[keep], size)}
+
+
+def merge_parts(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> Parts:
+    """The parts of two batches of records of the same groups: sums add; deviations by Chan et al."""
+    merged = {field: a[field] + b[field] for field in a if field != "m2"}
+    if "m2" in a:
+        na, nb = a["n"], b["n"]
+        n = na + nb
+        with np.errstate(invalid="ignore", divide="ignore"):
+            delta = np.where(nb > 0, b["sum"] / np.where(nb > 0, nb, 1.0), 0.0) - np.where(
+                na > 0, a["sum"] / np.where(na > 0, na, 1.0), 0.0
+            )
+            extra = np.where((na > 0) & (nb > 0), delta * delta * na * nb / np.where(n > 0, n, 1.0), 0.0)
+        merged["m2"] = a["m2"] + b["m2"] + extra
+    return merged
+
+
+def finish(statistic: Statistic, parts: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """A decomposable statistic's value, n and (a mean's) sample standard deviation, from its parts."""
+    n = np.asarray(parts["n"], dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if statistic is Statistic.COUNT:
+            return n, n, None
+        if statistic is Statistic.SUM:
+            # No record at all sums to 0; records whose values are all missing give no value (not a 0 nobody said).
+            return np.where((n == 0) & (parts["present"] > 0), np.nan, parts["sum"]), n, None
+        if statistic is Statistic.MEAN:
+            means = np.where(n > 0, parts["sum"] / np.where(n > 0, n, 1.0), np.nan)
+            sd = np.where(n > 1, np.sqrt(parts["m2"] / np.where(n > 1, n - 1.0, 1.0)), np.nan)
+            return means, n, sd
+        if statistic in (Statistic.SHARE, Statistic.TOP_BOX):
+            return np.where(n > 0, 100.0 * parts["hits"] / np.where(n > 0, n, 1.0), np.nan), n, None
+    raise ValueError(f"{statistic.value} has no parts: it needs each group's records together")
+
+
 def count(groups: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Records per group (value and n are the same)."""
-    found = np.bincount(groups[groups >= 0], minlength=size)[:size].astype(np.float64)
-    return found, found
+    value, n, _ = finish(Statistic.COUNT, count_parts(groups, size))
+    return value, n
+
+
+def total(groups: np.ndarray, numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of a column per group over the records that have a value; n: those records."""
+    value, n, _ = finish(Statistic.SUM, total_parts(groups, numbers, size))
+    return value, n
+
+
+def mean(groups: np.ndarray, numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, n and sample standard deviation per group."""
+    value, n, sd = finish(Statistic.MEAN, mean_parts(groups, numbers, size))
+    assert sd is not None
+    return value, n, sd
+
+
+def share(groups: np.ndarray, condition: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Percent of the records where ``condition`` (1/0, NaN unknown) holds, among those where it is known."""
+    value, n, _ = finish(Statistic.SHARE, share_parts(groups, condition, size))
+    return value, n
 
 
 def count_distinct(groups: np.ndarray, values: Categorical, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -33,31 +139,6 @@ def count_distinct(groups: np.ndarray, values: Categorical, size: int) -> tuple[
     found = np.bincount((distinct // width).astype(np.intp), minlength=size)[:size].astype(np.float64)
     n = np.bincount(groups[keep], minlength=size)[:size].astype(np.float64)
     return found, n
-
-
-def total(groups: np.ndarray, numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sum of a column per group over the records that have a value; n: those records.
-
-    No record at all sums to 0; records whose values are all missing give no value (not a 0 nobody said).
-    """
-    keep = _used(groups, ~np.isnan(numbers))
-    found = np.bincount(groups[keep], weights=numbers[keep], minlength=size)[:size]
-    n = np.bincount(groups[keep], minlength=size)[:size].astype(np.float64)
-    present = np.bincount(groups[groups >= 0], minlength=size)[:size]
-    return np.where((n == 0) & (present > 0), np.nan, found), n
-
-
-def mean(groups: np.ndarray, numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean, n and sample standard deviation (two passes, so no cancellation) per group."""
-    keep = _used(groups, ~np.isnan(numbers))
-    g, x = groups[keep], numbers[keep]
-    n = np.bincount(g, minlength=size)[:size].astype(np.float64)
-    sums = np.bincount(g, weights=x, minlength=size)[:size]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(n > 0, sums / np.where(n > 0, n, 1.0), np.nan)
-        squares = np.bincount(g, weights=(x - means[g]) ** 2, minlength=size)[:size]
-        sd = np.where(n > 1, np.sqrt(squares / np.where(n > 1, n - 1.0, 1.0)), np.nan)
-    return means, n, sd
 
 
 def median(groups: np.ndarray, numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -87,19 +168,11 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return np.asarray(pd.unique(keys))
 
 
-def share(groups: np.ndarray, condition: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Percent of the records where ``condition`` (1/0, NaN unknown) holds, among those where it is known."""
-    keep = _used(groups, ~np.isnan(condition))
-    n = np.bincount(groups[keep], minlength=size)[:size].astype(np.float64)
-    hits = np.bincount(groups[keep], weights=condition[keep], minlength=size)[:size]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, 100.0 * hits / np.where(n > 0, n, 1.0), np.nan), n
-
-
-def top_box(
-    groups: np.ndarray, answers: Categorical, top: tuple[str, ...], scale: tuple[str, ...], size: int
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Percent of answers among ``top``; answers outside ``scale`` (when given) are left out of n and counted."""
+def top_box_condition(
+    groups: np.ndarray, answers: Categorical, top: tuple[str, ...], scale: tuple[str, ...]
+) -> tuple[np.ndarray, int]:
+    """Each answer as 1 (among ``top``), 0 or NaN (missing, or outside ``scale`` when given), and how
+    many counted answers lie outside the scale (left out of n, and counted in a warning)."""
     categories = [str(text) for text in answers.categories.tolist()]
     in_top = np.array([_canonical(text) in {_canonical(t) for t in top} for text in categories] + [False])
     in_scale = (
@@ -110,7 +183,14 @@ def top_box(
     codes = answers.codes
     valid = in_scale[codes] & (codes >= 0)
     outside = int(np.count_nonzero((codes >= 0) & ~in_scale[codes] & (groups >= 0)))
-    condition = np.where(valid, in_top[codes].astype(np.float64), np.nan)
+    return np.where(valid, in_top[codes].astype(np.float64), np.nan), outside
+
+
+def top_box(
+    groups: np.ndarray, answers: Categorical, top: tuple[str, ...], scale: tuple[str, ...], size: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Percent of answers among ``top``; answers outside ``scale`` (when given) are left out of n and counted."""
+    condition, outside = top_box_condition(groups, answers, top, scale)
     value, n = share(groups, condition, size)
     return value, n, outside
 
@@ -125,4 +205,21 @@ def _canonical(text: str) -> str:
     return repr(number)
 
 
-__all__ = ["count", "count_distinct", "mean", "median", "share", "top_box", "total"]
+__all__ = [
+    "DECOMPOSABLE",
+    "Parts",
+    "count",
+    "count_distinct",
+    "count_parts",
+    "finish",
+    "mean",
+    "mean_parts",
+    "median",
+    "merge_parts",
+    "share",
+    "share_parts",
+    "top_box",
+    "top_box_condition",
+    "total",
+    "total_parts",
+]
