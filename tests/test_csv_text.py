@@ -124,3 +124,25 @@ def test_the_report_is_the_same_text_with_and_without_pyarrow(monkeypatch: pytes
 def test_the_evidence_columns_are_the_same_text_with_and_without_pyarrow(evidence_results) -> None:  # noqa: F811
     arrow, python = _both_routes(evidence_results, ask())
     assert arrow == python and "survey" in arrow
+
+
+def test_a_small_csv_report_does_not_import_pandas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # pyarrow's first array imports pandas (~150 ms); below ARROW_ROWS the csv module writes the same text.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    script = (
+        "import sys\n"
+        "from vises.cli.main import main\n"
+        "try:\n"
+        f"    main(['score', {str(root / 'examples' / 'data' / 'wallonie_cisp.csv')!r}, '--grid', 'wallonie.cisp',"
+        f" '--format', 'csv', '-o', {str(tmp_path / 'out.csv')!r}])\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("organisation,period,")
