@@ -6,7 +6,9 @@ child processes: steadier than wall time on a machine shared with other work):
 
 - ``load_data(csv)`` with the grid, at 10k / 100k / 1M rows x 50 indicators: <= 1.5x
   ``pyarrow.csv.read_csv`` of the same file; per-row cost at each size (linear); peak RSS of a fresh
-  process <= 3x the float64 matrix. The same for a ``;`` file with decimal commas.
+  process <= 3x the float64 matrix. The same for a ``;`` file with decimal commas, against pyarrow
+  told the file's dialect (``ParseOptions(delimiter=";")``, ``ConvertOptions(decimal_point=",")``,
+  so it parses the decimal-comma columns as numbers itself).
 - ``load_data(parquet)``: <= 1.2x ``pyarrow.parquet.read_table``.
 - ``load_data(xlsx)`` at 10k rows: <= 2x python-calamine reading the sheet.
 - ``vises score DATA.csv --format csv -o OUT`` at 1M x 50, a fresh process: <= 2x a fresh process
@@ -247,7 +249,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--e2e-repeats", type=int, default=1, help="repeats of the end-to-end CLI runs")
-    parser.add_argument("--keep", help="write the generated files here (default: a temporary folder)")
+    parser.add_argument(
+        "--keep", help="write the generated files here, and reuse those already there (default: a temporary folder)"
+    )
     parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end CLI runs, at the largest size")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -269,11 +273,17 @@ def main() -> None:
         return
 
     for semicolon in (False, True):
-        kind = "';' + decimal comma" if semicolon else "','"
-        print(f"\nCSV ({kind}), load_data(path, grid=...) vs pyarrow.csv.read_csv")
+        if semicolon:
+            print(
+                "\nCSV (';' + decimal comma), load_data(path, grid=...) vs pyarrow.csv.read_csv with "
+                "ParseOptions(delimiter=';'), ConvertOptions(decimal_point=',')"
+            )
+        else:
+            print("\nCSV (','), load_data(path, grid=...) vs pyarrow.csv.read_csv")
         for rows in sizes:
             path = folder / f"data-{rows}{'-sc' if semicolon else ''}.csv"
-            write_csv(make_table(rows), path, semicolon=semicolon)
+            if not (args.keep and path.exists()):
+                write_csv(make_table(rows), path, semicolon=semicolon)
             parse = pv.ParseOptions(delimiter=";" if semicolon else ",")
             convert = pv.ConvertOptions(decimal_point="," if semicolon else ".")
             repeats = args.repeats
@@ -288,9 +298,12 @@ def main() -> None:
         peak, before = peak_rss(
             "grid = vises.load_grid(sys.argv[2])", "vises.load_data(sys.argv[1], grid=grid)", str(path), str(grid_path)
         )
-        delimiter = ";" if semicolon else ","
-        options = f"pyarrow.csv.ParseOptions(delimiter={delimiter!r})"
-        base_peak, base_before = peak_rss("", f"pyarrow.csv.read_csv(sys.argv[1], parse_options={options})", str(path))
+        delimiter, point = (";", ",") if semicolon else (",", ".")
+        options = (
+            f"parse_options=pyarrow.csv.ParseOptions(delimiter={delimiter!r}), "
+            f"convert_options=pyarrow.csv.ConvertOptions(decimal_point={point!r})"
+        )
+        base_peak, base_before = peak_rss("", f"pyarrow.csv.read_csv(sys.argv[1], {options})", str(path))
         print(
             f"  peak RSS reading {largest:,} rows (fresh process): {peak:,.0f} MiB = {peak / matrix:.2f}x the float64 "
             f"matrix ({matrix:,.0f} MiB) (target <= 3); {peak - before:,.0f} MiB over the process before reading "
@@ -301,7 +314,8 @@ def main() -> None:
     print("\nParquet, load_data(path, grid=...) vs pyarrow.parquet.read_table")
     for rows in sizes:
         path = folder / f"data-{rows}.parquet"
-        write_parquet(make_table(rows), path)
+        if not (args.keep and path.exists()):
+            write_parquet(make_table(rows), path)
         repeats = args.repeats
         base = median_time(lambda p=path: pq.read_table(p), repeats)
         ours = median_time(lambda p=path: vises.load_data(p, grid=grid), repeats)

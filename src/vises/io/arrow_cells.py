@@ -13,7 +13,9 @@ pyarrow is imported by the caller; this module is only imported when pyarrow is 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import numpy as np
@@ -39,6 +41,9 @@ from vises.io.layout import Planned
 from vises.limits import Limits, exceeded
 from vises.model import Column
 
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future
+
 
 def _spellings(words: frozenset[str]) -> list[str]:
     found: set[str] = set()
@@ -53,7 +58,7 @@ _NA_SPELLINGS = _spellings(tokens.NA_TOKENS)
 MISSING_SPELLINGS = _spellings(tokens.MISSING_TOKENS)
 #: Exact spellings looked up by hash (with the empty cell); any other goes to the reference rules.
 _TOKENS = strings([*_NA_SPELLINGS, *MISSING_SPELLINGS, ""])
-_NA_COUNT = integer_scalar(len(_NA_SPELLINGS))
+_NA_COUNT = len(_NA_SPELLINGS)
 _EMPTY = text_scalar("")
 #: ``vises.io.cells.NUMBER``, anchored, for RE2.
 _PLAIN = "^" + NUMBER.pattern + "$"
@@ -125,26 +130,126 @@ def _spread(unique: np.ndarray, index: np.ndarray | None) -> np.ndarray:
     return unique[index] if index is not None else unique[:-1]
 
 
-def _floats(values: Any) -> np.ndarray:
-    """float64, writable (Arrow's zero-copy views are read-only), null as NaN."""
-    return _writable(pc.cast(values, pa.float64()))
+def _floats(values: Any, *, in_place: bool = False) -> np.ndarray:
+    """float64, null as NaN, with at most one copy: chunks joined (or the type cast) in Arrow, then
+    viewed, the nulls' slots set to NaN in the view.
+
+    The array is writable when its buffer was made here, or ``in_place`` says the caller owns the
+    column's buffer (a table just read) and it may be written; a view of another buffer (a column
+    without nulls, in one chunk) is read-only, so writing to it means copying it first.
+    """
+    own = False
+    if values.type != pa.float64():
+        values, own = pc.cast(values, pa.float64()), True
+    if isinstance(values, pa.ChunkedArray):
+        if values.num_chunks != 1:
+            if not values.num_chunks:
+                return np.zeros(0)
+            values, own = pa.concat_arrays(values.chunks), True
+        else:
+            values = values.chunk(0)
+    if not len(values):
+        return np.zeros(0)
+    data = values.buffers()[1]
+    if values.null_count and not (own or (in_place and data.is_mutable)):
+        values, own = pc.fill_null(values, _NAN), True
+        data = values.buffers()[1]
+    out = np.frombuffer(data, dtype=np.float64, count=len(values), offset=values.offset * 8)
+    if values.null_count:
+        out[_true_at(pc.is_null(values))] = np.nan
+    elif not (own or in_place):
+        out.flags.writeable = False
+    return out
 
 
 def to_float_array(values: Any) -> np.ndarray:
-    """A numeric Arrow column as a writable float64 array, null as NaN."""
+    """A numeric Arrow column as float64, null as NaN (read-only when it is a view of ``values``)."""
     return _floats(values)
 
 
 def _writable(numbers: Any) -> np.ndarray:
-    return np.asarray(to_numpy(numbers, writable=True), dtype=np.float64)  # one pass over the chunks (NaN for null)
+    """A float64 array made here (a cast's result), writable: its own buffer, unless that is read-only."""
+    out = _floats(numbers, in_place=True)
+    return out if out.flags.writeable else out.copy()
+
+
+#: NaN and -1 as Arrow scalars built from buffers (``pa.scalar`` goes through pandas).
+_NAN = pa.Array.from_buffers(pa.float64(), 1, [None, pa.py_buffer(np.array([np.nan]))])[0]
+_NO_CODE = pa.Array.from_buffers(pa.int32(), 1, [None, pa.py_buffer(np.array([-1], dtype=np.int32))])[0]
+#: First bytes of the token spellings: a cell that starts with any other byte is no token.
+_TOKEN_START = np.zeros(256, dtype=bool)
+for _spelling in (*_NA_SPELLINGS, *MISSING_SPELLINGS):
+    _TOKEN_START[_spelling.encode("utf-8")[0]] = True
+#: Every byte to itself, but the comma to the point.
+_COMMA_TO_POINT = bytes.maketrans(b",", b".")
+
+
+def _flags(mask: np.ndarray) -> Any:
+    """A numpy boolean mask as an Arrow boolean array (bit-packed, no nulls)."""
+    bits = np.packbits(mask, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(bits)])
+
+
+def _true_at(flags: Any) -> np.ndarray:
+    """Positions where an Arrow boolean array is true (null counts as false)."""
+    found = pc.indices_nonzero(flags)
+    if not len(found):
+        return np.zeros(0, dtype=np.int64)
+    return np.frombuffer(found.buffers()[1], dtype=np.uint64, count=len(found), offset=found.offset * 8).astype(
+        np.int64
+    )
+
+
+class _Bytes:
+    """A string array's cells as byte ranges of its data buffer (no copy)."""
+
+    def __init__(self, values: Any) -> None:
+        _, offsets, data = values.buffers()
+        width = np.dtype(np.int64 if pa.types.is_large_string(values.type) else np.int32)
+        n = len(values)
+        self.values = values
+        self.bounds = np.frombuffer(offsets, dtype=width, count=n + 1, offset=values.offset * width.itemsize)
+        self.data = np.zeros(0, dtype=np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
+        self.lengths = np.diff(self.bounds)
+
+    def longest(self) -> int:
+        """The longest cell in bytes (at least its length in characters)."""
+        return int(self.lengths.max()) if len(self.lengths) else 0
+
+    def maybe_tokens(self) -> np.ndarray:
+        """Rows that may hold a token (or are empty, or null): the others cannot equal any spelling."""
+        candidate = self.lengths == 0
+        if len(self.data):  # an empty cell at the very end starts past the data: clipped, and empty anyway
+            candidate |= _TOKEN_START.take(self.data.take(self.bounds[:-1], mode="clip"))
+        return np.flatnonzero(candidate)
+
+    def with_points(self) -> Any:
+        """The same cells with every decimal comma a point: a comma is one byte in UTF-8 and never part
+        of another character, so the cells keep their offsets and only the data bytes are mapped."""
+        if not len(self.data):
+            return self.values
+        validity, offsets, data = self.values.buffers()
+        data = pa.py_buffer(data.to_pybytes().translate(_COMMA_TO_POINT))
+        return pa.Array.from_buffers(
+            self.values.type,
+            len(self.values),
+            [validity, offsets, data],
+            null_count=self.values.null_count,
+            offset=self.values.offset,
+        )
 
 
 class ArrowCells:
     """Numbers in C; identifiers, levels and text through ``NumpyCells`` as Python strings."""
 
-    def __init__(self, *, decimal_comma: bool, limits: Limits, check_length: bool = True) -> None:
+    def __init__(
+        self, *, decimal_comma: bool, limits: Limits, check_length: bool = True, own_buffers: bool = False
+    ) -> None:
         self.decimal_comma = decimal_comma
         self.limits = limits
+        #: True when the columns are a table just read here: typed number columns are then made
+        #: float64 arrays in their own buffers (nulls set to NaN there), without a copy.
+        self.own_buffers = own_buffers
         #: False when no cell can be longer than the limit (the whole file is shorter): skips a pass.
         self.check_length = check_length
         self.numpy = NumpyCells(decimal_comma=decimal_comma, limits=limits)
@@ -222,32 +327,45 @@ class ArrowCells:
     def numbers(self, values: Any, place: Place, unit: str | None) -> tuple[Column, list[VisesError]]:
         kind = values.type
         if pa.types.is_floating(kind) or pa.types.is_integer(kind):  # a typed column (Parquet, Arrow)
-            out = _floats(values)
-            infinite = np.flatnonzero(np.isinf(out))
-            out[infinite] = np.nan
-            problems: list[VisesError] = [
-                place.error(int(i), "the value is not a finite number", "write a number, or leave the cell empty")
-                for i in infinite
-            ]
+            out = _floats(values, in_place=self.own_buffers)
+            infinite = np.flatnonzero(np.isinf(out)) if np.isinf(out).any() else ()
+            problems: list[VisesError] = []
+            if len(infinite):
+                out = out if out.flags.writeable else out.copy()
+                out[infinite] = np.nan
+                problems = [
+                    place.error(int(i), "the value is not a finite number", "write a number, or leave the cell empty")
+                    for i in infinite
+                ]
             return Column(values=out, unit=unit), problems
         if pa.types.is_dictionary(kind):
             values = values.cast(kind.value_type)
         if not is_text(values):
             return self.numpy.numbers(to_objects(values), place, unit)
-        if self.check_length:
-            self._check_length(values, place)
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-        # The tokens first (one hash lookup; a number column read as text here usually has some),
-        # then one cast of what is left; the reference rules only for cells that still fail.
-        text = pc.replace_substring(values, ",", ".") if self.decimal_comma else values
+        if not len(values):
+            return Column(values=np.zeros(0), unit=unit), []
+        cells = _Bytes(values)
+        if self.check_length and cells.longest() > self.limits.field_chars:
+            self._check_length(values, place)  # bytes over the limit: count the characters
+        # The tokens first: only cells that start like one are looked up (a hash each); then one cast
+        # of the rest, commas made points byte for byte; the reference rules only for cells that still fail.
+        text = cells.with_points() if self.decimal_comma else values
         not_applicable: np.ndarray | None = None
         problems = []
-        found = pc.index_in(values, value_set=_TOKENS)
-        if found.null_count != len(found):
-            applicable = pc.fill_null(pc.less(found, _NA_COUNT), FALSE)
-            not_applicable = np.asarray(to_numpy(applicable), dtype=bool)
-            text = pc.if_else(pc.is_valid(found), NULL_TEXT, text)
+        maybe = cells.maybe_tokens()
+        if len(maybe):
+            codes = pc.fill_null(pc.index_in(pc.take(values, integers(maybe)), value_set=_TOKENS), _NO_CODE)
+            code = np.frombuffer(codes.buffers()[1], dtype=np.int32, count=len(codes), offset=codes.offset * 4)
+            hit = code >= 0
+            if hit.any():
+                tokens_at = maybe[hit]
+                not_applicable = np.zeros(len(values), dtype=bool)
+                not_applicable[tokens_at[code[hit] < _NA_COUNT]] = True
+                token = np.zeros(len(values), dtype=bool)
+                token[tokens_at] = True
+                text = pc.if_else(_flags(token), NULL_TEXT, text)
         try:
             numbers = pc.cast(text, pa.float64())
             out = _writable(numbers)
@@ -255,9 +373,8 @@ class ArrowCells:
             if not_applicable is None:
                 not_applicable = np.zeros(len(values), dtype=bool)
             numbers, out = self._odd_cells(values, text, not_applicable, place, problems)
-        nonfinite = pc.fill_null(pc.invert(pc.is_finite(numbers)), FALSE)
-        if pc.any(nonfinite).as_py():
-            for index in np.flatnonzero(to_numpy(nonfinite)):
+        if pc.any(pc.invert(pc.is_finite(numbers))).as_py():  # nulls skipped
+            for index in _true_at(pc.invert(pc.is_finite(numbers))):
                 cell = str(values[int(index)].as_py()).strip()
                 problems.append(
                     place.error(int(index), f"{quoted(cell)} is not a number", number_hint(cell, self.decimal_comma))
@@ -303,9 +420,63 @@ class ArrowCells:
             )
 
 
+#: Tables of at least this many cells convert their number columns on several threads.
+PARALLEL_CELLS = 1_000_000
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class _Pending(Mapping[str, _R]):
+    """Results being computed on other threads; each is waited for when it is asked for."""
+
+    def __init__(self, futures: dict[str, Future[_R]]) -> None:
+        self.futures = futures
+
+    def __getitem__(self, key: str) -> _R:
+        return self.futures[key].result()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.futures)
+
+    def __len__(self) -> int:
+        return len(self.futures)
+
+
+@contextmanager
+def in_parallel(convert: Callable[[_T], _R], items: Mapping[str, _T], *, rows: int) -> Iterator[Mapping[str, _R]]:
+    """``convert`` of each item (a column of ``rows`` cells) by key. For a large table they run on
+    other threads (pyarrow's kernels and numpy's loops free the GIL) while the caller goes on with
+    the text columns, and each result is waited for when asked for; every one is waited for at the
+    end, so an exception of any is raised."""
+    if not (len(items) > 1 and rows * len(items) >= PARALLEL_CELLS and pa.cpu_count() > 1):
+        yield {key: convert(item) for key, item in items.items()}
+        return
+    from concurrent.futures import ThreadPoolExecutor  # ~10 ms to import: only for a large table
+
+    with ThreadPoolExecutor(max_workers=min(len(items), pa.cpu_count())) as pool:
+        futures = {key: pool.submit(convert, item) for key, item in items.items()}
+        try:
+            yield _Pending(futures)
+        except BaseException:
+            for future in futures.values():
+                future.cancel()
+            raise
+        for future in futures.values():
+            future.result()
+
+
 def _rows(place: Place, positions: np.ndarray) -> Place:
     rows = place.rows[positions] if place.rows is not None else positions + place.first_row
     return attrs.evolve(place, rows=rows)
 
 
-__all__ = ["MISSING_SPELLINGS", "ArrowCells", "is_text", "to_float_array", "to_objects"]
+__all__ = [
+    "MISSING_SPELLINGS",
+    "PARALLEL_CELLS",
+    "ArrowCells",
+    "in_parallel",
+    "is_text",
+    "to_float_array",
+    "to_objects",
+]

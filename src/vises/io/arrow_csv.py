@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from vises.errors import DataError, VisesError
-from vises.io.arrow_cells import MISSING_SPELLINGS, ArrowCells, to_float_array
+from vises.io.arrow_cells import MISSING_SPELLINGS, ArrowCells, in_parallel, to_float_array
 from vises.io.arrow_numpy import FALSE, TRUE, integers, strings, text_scalar, to_numpy
 from vises.io.cells import NUMBER, Place
 from vises.io.frames import assemble
@@ -39,8 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
 _BLOCK_SIZES = (1 << 20, 1 << 26)
 #: The start of the file sampled for columns of plain numbers (a thousand rows or so).
 _SAMPLE_BYTES = 1 << 18
-#: Tables of at least this many cells convert their number columns on several threads.
-_PARALLEL_CELLS = 1_000_000
 
 
 _FILLED = re.compile(rb"\S")
@@ -49,6 +47,10 @@ _DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-
 #: Spellings of the missing tokens pyarrow treats as null in number columns read as numbers.
 _MISSING = tuple(MISSING_SPELLINGS)
 _EMPTY = text_scalar("")
+
+
+#: What a number column read is replaced with once converted, so its memory is freed early.
+_RELEASED = pa.chunked_array([], type=pa.string())
 
 
 class IrregularFile(Exception):
@@ -99,12 +101,17 @@ def _read(
     )
     typed = _plain_number_columns(plan, head)
     try:
-        table = _read_table(path, head, typed, keep_blank=keep_blank)
-        ready_typed = _typed_columns(plan, table, typed)
+        return _convert(plan, path, head, typed, raw_names, limits, keep_blank=keep_blank)
     except _Retry:  # a cell beyond the sample is no plain number: every column as text, then the rules
-        typed = set()
-        table = _read_table(path, head, typed, keep_blank=keep_blank)
-        ready_typed = {}
+        return _convert(plan, path, head, set(), raw_names, limits, keep_blank=keep_blank)
+
+
+def _convert(
+    plan: Plan, path: Path, head: Header, typed: set[str], raw_names: list[str], limits: Limits, *, keep_blank: bool
+) -> Dataset:
+    """The file read with ``typed`` columns as numbers, then every planned column converted."""
+    file = str(path)
+    table = _read_table(path, head, typed, keep_blank=keep_blank)
     first_row = head.first_row
     if table.num_rows == 0:
         raise DataError(
@@ -128,18 +135,31 @@ def _read(
     cells = ArrowCells(
         decimal_comma=head.delimiter == ";", limits=limits, check_length=path.stat().st_size > limits.field_chars
     )
-    if rows is not None and ready_typed:  # blank rows dropped: drop them from the typed columns too
-        ready_typed = {
-            raw: (Column(values=column.values[keep], unit=column.unit), found)
-            for raw, (column, found) in ready_typed.items()
-        }
     columns = {raw: table.column(index) for index, raw in enumerate(raw_names)}
     del table
-    ready = _numbers_in_parallel(plan, columns, cells, file=file, first_row=first_row, rows=rows, skip=typed)
-    ready.update(ready_typed)
-    return assemble(
-        plan, columns, cells, n=len(columns[raw_names[0]]), file=file, first_row=first_row, rows=rows, ready=ready
-    )
+    numbers = {
+        planned.raw: planned
+        for planned in plan.columns
+        if planned.raw in typed or (planned.role is Role.NUMBER and planned.raw in columns)
+    }
+
+    def convert(planned: Planned) -> tuple[Column, list[VisesError]]:
+        values = columns[planned.raw]
+        if planned.raw in typed:
+            result = _typed_column(planned, values)
+        else:
+            indicator = planned.name if planned.indicator is not None else None
+            place = Place(file=file, column=planned.name, first_row=first_row, rows=rows, indicator=indicator)
+            result = cells.numbers(values, place, planned.unit)
+        if planned.role is Role.NUMBER:  # assemble takes the result: the column read can go (peak memory)
+            columns[planned.raw] = _RELEASED
+        return result
+
+    # Number columns on other threads (those pyarrow parsed are checked, the others parsed by the
+    # rules) while the identifiers and text are converted here.
+    n = len(columns[raw_names[0]])
+    with in_parallel(convert, numbers, rows=n) as ready:
+        return assemble(plan, columns, cells, n=n, file=file, first_row=first_row, rows=rows, ready=ready)
 
 
 class _Retry(Exception):
@@ -186,21 +206,15 @@ def _plain_number_columns(plan: Plan, head: Header) -> set[str]:
     return found
 
 
-def _typed_columns(plan: Plan, table: pa.Table, typed: set[str]) -> dict[str, tuple[Column, list[VisesError]]]:
-    """The columns pyarrow parsed as numbers; ``inf``, ``nan`` or nothing but gaps mean a retry as text."""
-    ready: dict[str, tuple[Column, list[VisesError]]] = {}
-    for planned in plan.columns:
-        if planned.raw not in typed:
-            continue
-        values = table.column(planned.position)
-        out = to_float_array(values)
-        gaps = int(np.count_nonzero(np.isnan(out)))
-        if gaps != values.null_count or np.isinf(out).any():
-            raise _Retry(planned.raw)  # a 'nan' or 'inf' cell: the rules word the problem
-        if planned.role is Role.GUESS and gaps == len(out):
-            raise _Retry(planned.raw)  # no number at all: without a grid such a column is text
-        ready[planned.raw] = (Column(values=out, unit=planned.unit), [])
-    return ready
+def _typed_column(planned: Planned, values: Any) -> tuple[Column, list[VisesError]]:
+    """A column pyarrow parsed as numbers; ``inf``, ``nan`` or nothing but gaps mean a retry as text."""
+    out = to_float_array(values)
+    gaps = int(np.count_nonzero(np.isnan(out)))
+    if gaps != values.null_count or np.isinf(out).any():
+        raise _Retry(planned.raw)  # a 'nan' or 'inf' cell: the rules word the problem
+    if planned.role is Role.GUESS and gaps == len(out):
+        raise _Retry(planned.raw)  # no number at all: without a grid such a column is text
+    return Column(values=out, unit=planned.unit), []
 
 
 def _read_table(path: Path, head: Header, typed: set[str], *, keep_blank: bool = False) -> pa.Table:
@@ -287,40 +301,6 @@ def _maybe_blank(table: pa.Table) -> Any:
     if not pa.types.is_string(first.type):
         return pc.is_null(first)
     return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(first), _EMPTY), TRUE)
-
-
-def _numbers_in_parallel(
-    plan: Plan,
-    columns: dict[str, Any],
-    cells: ArrowCells,
-    *,
-    file: str,
-    first_row: int,
-    rows: np.ndarray | None,
-    skip: set[str],
-) -> dict[str, tuple[Column, list[VisesError]]]:
-    """Number columns converted up front, on several threads for a large table (pyarrow frees the GIL)."""
-    numbers = [planned for planned in plan.columns if planned.role is Role.NUMBER and planned.raw not in skip]
-    n = len(next(iter(columns.values()))) if columns else 0
-
-    def convert(planned: Planned) -> tuple[Column, list[VisesError]]:
-        place = Place(
-            file=file,
-            column=planned.name,
-            first_row=first_row,
-            rows=rows,
-            indicator=planned.name if planned.indicator is not None else None,
-        )
-        return cells.numbers(columns[planned.raw], place, planned.unit)
-
-    if len(numbers) > 1 and n * len(numbers) >= _PARALLEL_CELLS:
-        from concurrent.futures import ThreadPoolExecutor  # ~10 ms to import: only for a large table
-
-        with ThreadPoolExecutor(max_workers=min(len(numbers), max(pa.cpu_count(), 1))) as pool:
-            results = list(pool.map(convert, numbers))
-    else:
-        results = [convert(planned) for planned in numbers]
-    return {planned.raw: result for planned, result in zip(numbers, results, strict=True)}
 
 
 __all__ = ["IrregularFile", "read_arrow_csv"]

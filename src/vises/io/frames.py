@@ -349,10 +349,13 @@ def _mark(column: Column, mask: np.ndarray) -> Column:
     """``column`` with the rows of ``mask`` not applicable (their values, if any, dropped)."""
     if not mask.any():
         return column
-    values = column.values.copy()
+    values = column.values
     if values.dtype.kind == "f":
-        values[mask] = np.nan
+        if not np.isnan(values[mask]).all():  # already empty there (as vises writes them): no copy
+            values = values.copy()
+            values[mask] = np.nan
     else:
+        values = values.copy()
         values[mask] = None
     marked = mask if column.not_applicable is None else (mask | column.not_applicable)
     return Column(values=values, unit=column.unit, not_applicable=marked)

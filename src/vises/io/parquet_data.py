@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vises.errors import DataError, MissingDependencyError
+from vises.errors import DataError, MissingDependencyError, VisesError
+from vises.io.cells import Place
 from vises.io.frames import ATTRIBUTE_COLUMNS, assemble, finish
-from vises.io.layout import NOTHING, Declared, plan_columns
+from vises.io.layout import NOTHING, Declared, Planned, Role, plan_columns
 from vises.io.read_log import note_read
 from vises.limits import current_limits
-from vises.model import Dataset, Grid
+from vises.model import Column, Dataset, Grid
 
 PathLike = str | os.PathLike[str]
 
@@ -52,7 +53,10 @@ def read_parquet(
 
     source = _existing(path)
     try:
-        table = pq.read_table(source)
+        # One chunk per row group (read_table cuts them in batches): number columns become numpy
+        # arrays in place, without joining chunks.
+        with pq.ParquetFile(source) as parquet:
+            table = parquet.read()
     except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
         raise DataError(
             f"cannot read as a Parquet file: {exc}", file=str(source), hint="is it really a .parquet file?"
@@ -65,7 +69,9 @@ def read_parquet(
         period_column=period_column,
         attributes=attributes,
         declared=declared,
+        owned=True,
     )
+    del table
     return finish(dataset, keep_problems=keep_problems)
 
 
@@ -122,9 +128,14 @@ def table_dataset(
     period_column: str | None = None,
     attributes: Sequence[str] = ATTRIBUTE_COLUMNS,
     declared: Declared = NOTHING,
+    owned: bool = False,
 ) -> Dataset:
-    """A ``Dataset`` from a ``pyarrow.Table`` (problems of cells recorded in ``read_problems``)."""
-    from vises.io.arrow_cells import ArrowCells
+    """A ``Dataset`` from a ``pyarrow.Table`` (problems of cells recorded in ``read_problems``).
+
+    ``owned``: the table was just read here and nothing else holds it, so its number columns'
+    buffers may become the dataset's arrays (nulls set to NaN in place) instead of being copied.
+    """
+    from vises.io.arrow_cells import ArrowCells, in_parallel
 
     if table.num_rows == 0:
         raise DataError("the data has no rows", file=file, hint="give at least one organisation and period")
@@ -146,8 +157,18 @@ def table_dataset(
         declared=declared,
     )
     columns = {raw: table.column(index) for index, raw in enumerate(raw_names)}
-    cells = ArrowCells(decimal_comma=False, limits=current_limits())
-    return assemble(plan, columns, cells, n=table.num_rows, file=file, first_row=1)
+    cells = ArrowCells(decimal_comma=False, limits=current_limits(), own_buffers=owned)
+    numbers = {planned.raw: planned for planned in plan.columns if planned.role is Role.NUMBER}
+
+    def convert(planned: Planned) -> tuple[Column, list[VisesError]]:
+        indicator = planned.name if planned.indicator is not None else None
+        place = Place(file=file, column=planned.name, first_row=1, indicator=indicator)
+        return cells.numbers(columns[planned.raw], place, planned.unit)
+
+    n = table.num_rows
+    del table
+    with in_parallel(convert, numbers, rows=n) as ready:  # number columns on other threads meanwhile
+        return assemble(plan, columns, cells, n=n, file=file, first_row=1, ready=ready)
 
 
 __all__ = ["UNIT_KEY", "read_arrow", "read_parquet", "table_dataset"]
