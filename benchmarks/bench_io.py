@@ -224,11 +224,11 @@ def end_to_end(folder: Path, grid_path: Path, rows: int, repeats: int) -> None:
         print(f"\nvises score DATA.{suffix} --format {format_name} -o OUT, a fresh process, {rows:,} rows x {COLUMNS}")
         out_vises, out_base = folder / f"scores.{suffix}", folder / f"baseline.{suffix}"
 
-        def cli(data: Path = data, out_vises: Path = out_vises, format_name: str = format_name) -> None:
+        def cli(data: Path = data, out_vises: Path = out_vises, format_name: str = format_name, *extra: str) -> None:
             for stale in (out_vises, Path(str(out_vises) + ".provenance.json")):
                 stale.unlink(missing_ok=True)
             command = ["score", str(data), "--grid", str(grid_path), "--format", format_name, "-o", str(out_vises)]
-            subprocess.run([sys.executable, "-m", "vises", *command], check=True, capture_output=True)
+            subprocess.run([sys.executable, "-m", "vises", *command, *extra], check=True, capture_output=True)
 
         def pipeline(data: Path = data, out_base: Path = out_base, extras: bool = False) -> None:
             argv = [str(data), str(out_base), "extras" if extras else "scores"]
@@ -240,6 +240,8 @@ def end_to_end(folder: Path, grid_path: Path, rows: int, repeats: int) -> None:
         if suffix == "parquet":
             same_work = median_time(lambda: pipeline(extras=True), repeats)
             report("  vs a baseline writing ranks too", ours, same_work, target)
+            unranked = median_time(lambda d=data, o=out_vises, f=format_name: cli(d, o, f, "--no-ranks"), repeats)
+            report("--no-ranks (scores and coverage)", unranked, base, target)
 
 
 def main() -> None:

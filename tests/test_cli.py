@@ -331,3 +331,26 @@ def test_show_gives_no_direction_to_context_indicators(network, tmp_path):
     assert "(not scored)" in line and "better" not in line and "quantity" in line
     scored = next(line for line in done.output.splitlines() if "── dropout " in line)
     assert "lower is better" in scored
+
+
+def test_score_no_ranks_leaves_ranks_out_of_every_format(network, tmp_path: Path) -> None:
+    """``--no-ranks`` through the real entry point: no rank in json, markdown or parquet; csv has none
+    to leave out and is unchanged; the Dask engine, which does not take it, refuses it by name."""
+    base = ["score", str(network.data), "--grid", str(network.grid), "--lang", "en"]
+    ranked = run(*base, "--format", "json")
+    assert ranked.returncode == 0, ranked.stderr
+    assert '"rank' in ranked.stdout
+    for name in ("json", "markdown", "parquet", "csv"):
+        out = tmp_path / f"plain.{name}"
+        done = run(*base, "--format", name, "--no-ranks", "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        if name == "parquet":
+            pq = pytest.importorskip("pyarrow.parquet")
+            columns = pq.read_table(out).column_names
+            assert not any("rank" in c for c in columns) and any(c.startswith("coverage.") for c in columns)
+        else:
+            assert "rank" not in out.read_text(encoding="utf-8").casefold()
+    same = run(*base, "--format", "csv")
+    assert same.stdout == (tmp_path / "plain.csv").read_text(encoding="utf-8")
+    dask = run(*base, "--no-ranks", "--engine", "dask", "-o", str(tmp_path / "folder"))
+    assert dask.returncode == 2 and "--no-ranks" in dask.stderr

@@ -166,6 +166,12 @@ def _grid_file(grid_name: str) -> str | None:
     "or a data file (the network's, say) scored on the same grid, whose fitted normalisation, imputation and "
     "treatment are reused.",
 )
+@click.option(
+    "--no-ranks",
+    is_flag=True,
+    help="Leave ranks out of the report (every format): for a network that does not rank its members, "
+    "or a data tool that does not need them.",
+)
 @columns_options
 @click.option(
     "--engine",
@@ -194,6 +200,7 @@ def score(
     spec_file: Path | None,
     width: int | None,
     reference: Path | None,
+    no_ranks: bool,
     attributes: tuple[str, ...],
     ignore: tuple[str, ...],
     engine: str,
@@ -211,7 +218,7 @@ def score(
             "--period": period,
             "--spec": spec_file,
         }
-        refused |= {"--indent": indent, "--width": width, "--reference": reference}
+        refused |= {"--indent": indent, "--width": width, "--reference": reference, "--no-ranks": no_ranks or None}
         refused |= {"--attribute": attributes or None, "--ignore": ignore or None}
         score_on_dask(
             data,
@@ -272,7 +279,13 @@ def score(
                 click.echo(f"Note: {note}", err=True)
         note_ignored(results.dataset)
         advance()
-        options: dict[str, int] = {} if indent is None else {"indent": indent}
+        options: dict[str, int | bool] = {} if indent is None else {"indent": indent}
+        if no_ranks:
+            from vises.report.views import FORMAT_OPTIONS
+
+            # The csv format has no ranks to leave out; a plugin's format is asked, and refuses what it lacks.
+            if "ranks" in FORMAT_OPTIONS.get(format_name, ("ranks",)):
+                options["ranks"] = False
         if format_name == "table":
             if width is None and output is None:
                 # On screen, the table fits the terminal (COLUMNS, else the terminal, else 80).
