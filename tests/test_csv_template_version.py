@@ -438,3 +438,20 @@ def test_a_csv_template_saved_as_xlsx_keeps_its_line_in_a1_and_its_checks(tmp_pa
         vises.load_data(bad, grid=NEW)
     [problem] = refused.value.problems
     assert problem.row == 4 and problem.column == "jobs"  # line 1, header 2, c1 on 3, c2 on 4
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_column_without_a_name_is_on_the_header_row_below_the_line(tmp_path: Path, engine: str) -> None:
+    """With the metadata line, the header is row 2: a message about the header says row 2."""
+    path = filled(tmp_path / "t.csv", NEW, ["c1,2026,4,2,1,9"])
+    line, header, *rows = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([line, header + ",", *rows, ""]), encoding="utf-8")
+    data = read_csv(path, grid=NEW, engine=engine_param(engine), keep_problems=True)
+    [problem] = [p for p in data.read_problems if "no name in the header" in str(p)]
+    assert problem.row == 2
+    empty = tmp_path / "empty.csv"
+    empty.write_text(line + "\n,,\nc1,2026,4\n", encoding="utf-8")
+    with pytest.raises(vises.VisesError, match="no column names") as refused:
+        read_csv(empty, grid=NEW, engine=engine_param(engine))
+    problems = getattr(refused.value, "problems", None) or [refused.value]
+    assert problems[0].row == 2

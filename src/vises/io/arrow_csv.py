@@ -98,6 +98,7 @@ def _read(
         attributes=attributes,
         file=file,
         declared=declared,
+        header_row=head.header_row,
     )
     typed = _plain_number_columns(plan, head)
     try:

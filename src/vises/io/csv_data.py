@@ -371,7 +371,7 @@ def _read_python(
     if len(set(raw_names)) != len(raw_names):  # a repeated header: the plan says which, and stops
         from vises.io.layout import plan_columns
 
-        plan_columns(raw_names, grid=grid, units=head.units, file=file)
+        plan_columns(raw_names, grid=grid, units=head.units, file=file, header_row=head.header_row)
     columns: dict[str, Any] = {}
     for index, name in enumerate(raw_names):
         cells = np.empty(len(kept), dtype=object)
@@ -393,6 +393,7 @@ def _read_python(
         keep_problems=True,
         limits=limits,
         declared=declared,
+        header_row=head.header_row,
     )
 
 

@@ -232,7 +232,7 @@ def assemble(
                         f"column {planned.position + 1} has values but no name in the header; it was left out",
                         file=file,
                         sheet=sheet,
-                        row=1,
+                        row=plan.header_row,
                         column=place(planned).column if letters is not None else None,
                         hint="write its indicator code (and [unit]) in the header, or delete the column",
                     )
@@ -381,6 +381,7 @@ def build_dataset(
     keep_problems: bool = False,
     limits: Limits | None = None,
     declared: Declared = NOTHING,
+    header_row: int = 1,
 ) -> Dataset:
     """The shared core of the numpy readers; header units (``name [unit]``) are split off here.
 
@@ -420,6 +421,7 @@ def build_dataset(
         has_periods=periods is not None,
         letters=letters,
         declared=declared,
+        header_row=header_row,
     )
     raw = {str(name): values for name, values in columns.items()}
     cells = NumpyCells(decimal_comma=decimal_comma, limits=limits or current_limits())

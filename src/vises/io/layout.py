@@ -160,6 +160,8 @@ class Plan:
     problems: tuple[VisesError, ...] = ()
     #: Columns left out on request (``Declared.ignore``), as the header names them.
     ignored: tuple[str, ...] = ()
+    #: The header's spreadsheet row (2 below a CSV template's metadata line), for messages.
+    header_row: int = 1
 
     def of(self, role: Role) -> Planned | None:
         return next((column for column in self.columns if column.role is role), None)
@@ -180,6 +182,7 @@ def plan_columns(
     has_periods: bool = False,
     letters: Sequence[str] | None = None,
     declared: Declared = NOTHING,
+    header_row: int = 1,
 ) -> Plan:
     """Plan the columns of a table from its header (``letters``: spreadsheet column letters for messages).
 
@@ -193,7 +196,7 @@ def plan_columns(
         return letters[position] if letters is not None and position < len(letters) else None
 
     if raw_names and not any(str(name).strip() for name in raw_names):
-        raise DataError("the header row has no column names", file=file, sheet=sheet, row=1)
+        raise DataError("the header row has no column names", file=file, sheet=sheet, row=header_row)
     names: list[tuple[str, str | None]] = []
     seen: dict[str, int] = {}
     units = units or {}
@@ -333,7 +336,7 @@ def plan_columns(
                 field=field,
             )
         )
-    return Plan(columns=tuple(planned), problems=tuple(recorded), ignored=tuple(ignored))
+    return Plan(columns=tuple(planned), problems=tuple(recorded), ignored=tuple(ignored), header_row=header_row)
 
 
 def _declared_problems(

@@ -146,7 +146,7 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: D
     if len(columns) != len(names_by_column):
         from vises.io.layout import plan_columns
 
-        plan_columns(names_by_column, grid=grid, file=file, sheet=title, letters=letters)
+        plan_columns(names_by_column, grid=grid, file=file, sheet=title, letters=letters, header_row=1 + skip)
     consecutive = body_rows[-1] - body_rows[0] + 1 == len(body_rows)
     try:
         dataset = build_dataset(
@@ -154,6 +154,7 @@ def _read_plain(source: Path, scan: WorkbookScan, grid: Grid | None, declared: D
             grid=grid,
             file=file,
             first_row=2 + skip,
+            header_row=1 + skip,
             sheet=title,
             rows=None if consecutive else body_rows.astype(np.int64) + 1 + skip,
             letters=letters,
