@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 pd = pytest.importorskip("pandas")
 dd = pytest.importorskip("dask.dataframe")
 dask = pytest.importorskip("dask")
+
+from test_dask_score import partitioned  # noqa: E402
 
 import vises  # noqa: E402
 import vises.dask  # noqa: E402
@@ -86,15 +88,6 @@ REGISTER = pd.DataFrame(
         "age": [22.0, 31.0, 24.0, 22.0, 45.0, 19.0, 25.0, 46.0, 24.0, 29.0, 33.0, 20.0],
     }
 )
-
-
-def partitioned(frame: Any, cuts: Sequence[int], *, empty_at: int | None = None) -> Any:
-    """``frame`` as a dask DataFrame cut at ``cuts`` (row positions), with an empty partition inserted."""
-    bounds = [0, *cuts, len(frame)]
-    chunks = [frame.iloc[a:b] for a, b in itertools.pairwise(bounds)]
-    if empty_at is not None:
-        chunks.insert(empty_at, frame.iloc[0:0])
-    return dd.from_delayed([dask.delayed(lambda c: c)(chunk) for chunk in chunks], meta=frame.iloc[0:0])
 
 
 def _close(a: Any, b: Any, what: str) -> None:
