@@ -128,14 +128,15 @@ _PACKED_ROWS = 4096
 
 
 def _packed_order(key: np.ndarray, codes: np.ndarray | None) -> np.ndarray | None:
-    """Rows sorted by group, then ``key`` ascending (NaN last), ties in any order; ``None`` when not possible.
+    """Rows sorted by group, then ``key`` ascending (NaN last), ties in any order; ``None`` when too
+    few rows or too many groups to pack.
 
     Sorting plain integers is several times faster in numpy than arg-sorting floats: each row's
     group, the leading bits of its key (mapped to integers in the same order) and its position are
-    packed into one unsigned 64-bit word and sorted. Keys that differ only in the bits left out
-    could come out of order; the sorted keys are checked in full and ``None`` is returned then
-    (the caller's exact argsort runs). Rank ties are blocks of equal keys, so their order inside a
-    block does not matter.
+    packed into one unsigned 64-bit word and sorted. Keys that differ only in the bits left out (an
+    aggregate's means one ulp apart) come out in position order: only those runs are sorted again,
+    by their full keys. Rank ties are blocks of equal keys, so their order inside a block does not
+    matter.
     """
     n = len(key)
     if n < _PACKED_ROWS:
@@ -156,12 +157,13 @@ def _packed_order(key: np.ndarray, codes: np.ndarray | None) -> np.ndarray | Non
     packed.sort()
     order = (packed & np.uint64((1 << index_bits) - 1)).astype(np.intp)
     full = ordered[order]
-    if codes is None:
-        in_order = bool((full[1:] >= full[:-1]).all())
-    else:
-        group = codes[order]
-        in_order = bool(((full[1:] >= full[:-1]) | (group[1:] != group[:-1])).all())
-    return order if in_order else None
+    disordered = np.flatnonzero(full[1:] < full[:-1])  # within a run of one packed prefix (one group)
+    if len(disordered):
+        prefix = packed >> np.uint64(index_bits)
+        run = np.cumsum(np.r_[True, prefix[1:] != prefix[:-1]])
+        again = np.flatnonzero(np.isin(run, run[disordered]))  # whole runs, in place: runs are contiguous
+        order[again] = order[again][np.lexsort((full[again], run[again]))]
+    return order
 
 
 def _group_codes(labels: np.ndarray) -> np.ndarray:

@@ -271,15 +271,21 @@ class Results:
                     present_here &= ~self.imputed(code)
                 cov = present_here.astype(np.float64)
             else:
+                # Child by child into two sums (no (rows, children) block: a bool matrix product is not BLAS).
                 node = self.compiled.node(code)
-                block = self.scores[:, node.child_index]
-                applicable = np.column_stack([~self.not_applicable(c) for c in node.children])
-                present = (~np.isnan(block)).astype(np.float64)
-                if not imputed:
-                    measured = np.column_stack([self.coverage(c, imputed=False) for c in node.children])
-                    present *= np.nan_to_num(measured, nan=0.0)
+                covered, weight = np.zeros(len(self)), np.zeros(len(self))
+                for position, child in enumerate(node.children):
+                    applicable = ~self.not_applicable(child)
+                    share = applicable & ~np.isnan(self.scores[:, node.child_index[position]])
+                    child_weight = float(node.weights[position])
+                    if imputed:
+                        covered += np.where(share, child_weight, 0.0)
+                    else:
+                        measured = np.nan_to_num(self.coverage(child, imputed=False), nan=0.0)
+                        covered += np.where(share, measured * child_weight, 0.0)
+                    weight += np.where(applicable, child_weight, 0.0)
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    cov = (present * applicable) @ node.weights / (applicable @ node.weights)
+                    cov = covered / weight
             cov = np.where(na, np.nan, cov)
             self._cache[key] = cov
         return np.asarray(self._cache[key])
