@@ -214,7 +214,7 @@ def _table_cells() -> Any:
             problems: list[VisesError] = [place.error(int(i), f"the {what} is empty") for i in blank]
             if isinstance(kept, np.ndarray):
                 return kept, problems
-            return DeferredText(kept, objects, len(kept)), problems
+            return DeferredText(kept, objects, len(kept), rank=_sorted_codes), problems
 
         def numbers(self, values: Any, place: Place, unit: str | None) -> tuple[Column, list[VisesError]]:
             column = _owned_floats(values) if self.own_buffers else None
@@ -224,6 +224,21 @@ def _table_cells() -> Any:
             return Column(values=column, unit=unit), []
 
     return TableCells
+
+
+def _sorted_codes(values: Any) -> np.ndarray:
+    """Each row's position among the distinct texts in sorted order (UTF-8 bytes sort as code points)."""
+    import pyarrow.compute as pc
+
+    from vises.io.arrow_numpy import to_numpy
+
+    encoded = pc.dictionary_encode(values)
+    order = np.asarray(to_numpy(pc.array_sort_indices(encoded.dictionary)), dtype=np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    indices = np.asarray(to_numpy(encoded.indices), dtype=np.int64)  # no nulls: filled with "" when read
+    out: np.ndarray = rank[indices]
+    return out
 
 
 #: ASCII white space (``str.strip``'s); a byte from 0x80 may start a Unicode space (NBSP, ...).

@@ -42,11 +42,14 @@ def render_parquet(results: Results, request: ReportRequest, /) -> bytes:
 
         return public_parquet(results, resolved)
     pa = _pyarrow()
+    from vises.io.arrow_numpy import integers
     from vises.io.csv_text import text_array
+    from vises.model.keys import deferred_source
 
     rows = csv_rows(resolved, results)
+    held = deferred_source(results.dataset)  # the reader's Arrow column: taken as it is, never made strings
     arrays: dict[str, Any] = {
-        "organisation": text_array(results.organisations[rows]),
+        "organisation": text_array(results.organisations[rows]) if held is None else held.take(integers(rows)),
         "period": text_array(results.periods[rows]),
     }
     # Each column is built once from its numpy buffer (no copy) and a validity bitmap; a rank is
