@@ -157,13 +157,29 @@ def _packed_order(key: np.ndarray, codes: np.ndarray | None) -> np.ndarray | Non
     packed.sort()
     order = (packed & np.uint64((1 << index_bits) - 1)).astype(np.intp)
     full = ordered[order]
-    disordered = np.flatnonzero(full[1:] < full[:-1])  # within a run of one packed prefix (one group)
+    prefix = packed >> np.uint64(index_bits)
+    same = prefix[1:] == prefix[:-1]
+    disordered = np.flatnonzero(same & (full[1:] < full[:-1]))  # within a run of one packed prefix
     if len(disordered):
-        prefix = packed >> np.uint64(index_bits)
-        run = np.cumsum(np.r_[True, prefix[1:] != prefix[:-1]])
+        run = np.cumsum(np.r_[True, ~same])
         again = np.flatnonzero(np.isin(run, run[disordered]))  # whole runs, in place: runs are contiguous
-        order[again] = order[again][np.lexsort((full[again], run[again]))]
+        order[again] = order[again][_by_run(run[again], full[again], 64 - key_bits)]
     return order
+
+
+def _by_run(run: np.ndarray, full: np.ndarray, low_bits: int) -> np.ndarray:
+    """The order of rows sorting by ``run`` (non-decreasing already), then by ``full``, whose bits
+    above ``low_bits`` are equal within a run: packed again (run, low bits, position) when they fit."""
+    m = len(run)
+    dense = np.cumsum(np.r_[False, run[1:] != run[:-1]])
+    position_bits, run_bits = max(int(m - 1).bit_length(), 1), max(int(dense[-1]).bit_length(), 1)
+    if position_bits + run_bits + low_bits > 64:
+        return np.lexsort((full, run))
+    packed = dense.astype(np.uint64) << np.uint64(low_bits + position_bits)
+    packed |= (full & np.uint64((1 << low_bits) - 1)) << np.uint64(position_bits)
+    packed |= np.arange(m, dtype=np.uint64)
+    packed.sort()
+    return (packed & np.uint64((1 << position_bits) - 1)).astype(np.intp)
 
 
 def _group_codes(labels: np.ndarray) -> np.ndarray:

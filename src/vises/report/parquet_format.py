@@ -66,7 +66,8 @@ def render_parquet(results: Results, request: ReportRequest, /) -> bytes:
             ranked[code] = np.bincount(periods[present], minlength=len(results.period_values)).astype(np.int32)
     if resolved.options.ranks:
         for code in results.codes:
-            whole = np.nan_to_num(results.ranks(code)[rows], nan=0.0).astype(np.int32)
+            with np.errstate(invalid="ignore"):  # an unranked row's slot is null: its value is never read
+                whole = results.ranks(code)[rows].astype(np.int32)
             arrays[f"rank.{code}"] = _column(pa, pa.int32(), whole, known[code])
         for code in results.codes:
             arrays[f"ranked.{code}"] = _column(pa, pa.int32(), ranked[code][periods], None)
