@@ -121,3 +121,45 @@ def test_a_code_over_the_field_limit_names_its_row_on_both_paths(tmp_path: Path)
             _read(path, deferred=deferred)
         messages.append(str(caught.value))
     assert messages[0] == messages[1] and "row 3," in messages[0]  # Parquet rows count from 1
+
+
+def test_reports_of_a_deferred_column_equal_those_of_strings(tmp_path: Path) -> None:
+    """The reports' order (period, then code as text) and content do not depend on the path read."""
+    rng = np.random.default_rng(8)
+    words = np.array(["b", "a", "é", "z", "Z", "ab", "a b", "\u00e9t\u00e9", "10", "9", "ß"], dtype=object)
+    n = 300
+    organisations = [f"{words[i % len(words)]}{i // len(words)}" for i in rng.permutation(n)]
+    periods = rng.choice(["2021", "2020", "2022"], n).tolist()
+    table = pa.table(
+        {
+            "organisation": organisations,
+            "period": periods,
+            "hours": rng.gamma(2.0, 5.0, n).round(1),
+            "rate": np.where(rng.random(n) < 0.1, np.nan, rng.random(n)),
+        }
+    )
+    path = tmp_path / "data.parquet"
+    pq.write_table(table, path)
+    reports = []
+    for deferred in (True, False):
+        results = vises.score(GRID, _read(path, deferred=deferred))
+        assert (deferred_source(results.dataset) is not None) is deferred
+        parquet = pq.read_table(pa.BufferReader(vises.render(results, "parquet")))
+        reports.append((vises.render(results, "csv"), parquet.to_pydict()))
+    assert reports[0] == reports[1]
+
+
+def test_repeated_rows_are_named_alike_on_both_paths(tmp_path: Path) -> None:
+    path = tmp_path / "data.parquet"
+    organisations = ["a", "b", "a", "c", "b", "a"]
+    periods = ["2020", "2020", "2021", "2020", "2020", "2020"]
+    pq.write_table(pa.table({"organisation": organisations, "period": periods, "hours": np.arange(6.0)}), path)
+    messages = []
+    for deferred in (True, False):
+        with pytest.raises(vises.DataValidationError) as caught:
+            vises.score(GRID, _read(path, deferred=deferred))
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].count("appears again") == 2
+    assert "organisation 'b', period '2020' appears again" in messages[0]
+    assert "organisation 'a', period '2020' appears again" in messages[0]
