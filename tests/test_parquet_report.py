@@ -80,3 +80,14 @@ def test_cli_no_coverage(network, tmp_path: Path) -> None:
     assert refused.returncode != 0 and "--no-coverage applies to the parquet format" in refused.stderr
     dask = _vises(*base, "--no-coverage", "--engine", "dask", "-o", str(tmp_path / "folder"))
     assert dask.returncode == 2 and "--no-coverage" in dask.stderr
+
+
+def test_row_groups_hold_the_same_table(results, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vises.report import parquet_format
+
+    whole = _table(results)
+    monkeypatch.setattr(parquet_format, "ROW_GROUP_ROWS", 2)
+    data = vises.render(results, "parquet")
+    assert pq.ParquetFile(io.BytesIO(data)).num_row_groups == -(-len(results) // 2)
+    split = pq.read_table(io.BytesIO(data))
+    assert split.equals(whole) and split.schema.metadata[b"vises.provenance"]

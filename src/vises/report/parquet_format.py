@@ -35,6 +35,11 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
+#: Rows per row group: each group's columns are gathered, written and freed before the next, so the
+#: memory of the arrays written is one group's, used again by each (not the whole file's 224 columns).
+ROW_GROUP_ROWS = 131_072
+
+
 def render_parquet(results: Results, request: ReportRequest, /) -> bytes:
     """The scores, ranks and coverage as a Parquet file (bytes)."""
     resolved = resolve(results, request, "parquet")
@@ -43,54 +48,70 @@ def render_parquet(results: Results, request: ReportRequest, /) -> bytes:
 
         return public_parquet(results, resolved)
     pa = _pyarrow()
+    options = resolved.options
+    rows = csv_rows(resolved, results)
+    # The N of "rank 5 / N": how many rows of each period are ranked, per code (counted once).
+    ranked = {
+        code: np.bincount(
+            results.period_codes[~np.isnan(results.score(code))], minlength=len(results.period_values)
+        ).astype(np.int32)
+        for code in (results.codes if options.ranks else ())
+    }
+    metadata = {
+        b"vises.provenance": json.dumps(provenance_record(results), ensure_ascii=False, default=str).encode("utf-8")
+    }
+    # Into a BytesIO, whose getvalue() hands over its own buffer: an Arrow buffer's to_pybytes() would
+    # copy the whole file once more (a fresh page per 4 KiB: seconds at a million rows).
+    sink = io.BytesIO()
+    writer = None
+    for start in range(0, max(len(rows), 1), ROW_GROUP_ROWS):
+        table = pa.table(_arrays(pa, results, rows[start : start + ROW_GROUP_ROWS], ranked, coverage=options.coverage))
+        if writer is None:
+            # Dictionary pages only where the values repeat: text keys, counts per period, coverage
+            # shares. Tried on a million distinct floats (scores, ranks) they are built, then thrown
+            # away, for every column (3.5x the writing time, and a larger file). Snappy, pyarrow's
+            # default codec: zstd compresses the scores 8 % smaller and takes 2.6x as long to write.
+            repeating = [name for name in table.column_names if not name.startswith(("score.", "rank."))]
+            schema = table.schema.with_metadata(metadata)
+            writer = pa.parquet.ParquetWriter(sink, schema, compression="snappy", use_dictionary=repeating)
+        writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+    assert writer is not None
+    writer.close()
+    return sink.getvalue()
+
+
+def _arrays(
+    pa: Any, results: Results, rows: np.ndarray, ranked: dict[str, np.ndarray], *, coverage: bool
+) -> dict[str, Any]:
+    """The report's columns for ``rows``, each over its numpy buffer (no copy) with a validity bitmap;
+    a rank is known exactly where its score is, so the two share the bitmap."""
     from vises.io.arrow_numpy import integers
     from vises.io.csv_text import text_array
     from vises.model.keys import deferred_source
 
-    rows = csv_rows(resolved, results)
     held = deferred_source(results.dataset)  # the reader's Arrow column: taken as it is, never made strings
     arrays: dict[str, Any] = {
         "organisation": text_array(results.organisations[rows]) if held is None else held.take(integers(rows)),
         "period": text_array(results.periods[rows]),
     }
-    # Each column is built once from its numpy buffer (no copy) and a validity bitmap; a rank is
-    # known exactly where its score is, so the two share the bitmap.
     known: dict[str, tuple[Any, int] | None] = {}
-    ranked: dict[str, np.ndarray] = {}
-    periods = results.period_codes[rows]
     for code in results.codes:
         values = results.score(code)[rows]
-        present = np.isfinite(values)
-        known[code] = _validity(pa, present)
+        known[code] = _validity(pa, np.isfinite(values))
         arrays[f"score.{code}"] = _column(pa, pa.float64(), values, known[code])
-        if resolved.options.ranks:  # the N of "rank 5 / N": how many of the period are ranked
-            ranked[code] = np.bincount(periods[present], minlength=len(results.period_values)).astype(np.int32)
-    if resolved.options.ranks:
+    if ranked:
+        periods = results.period_codes[rows]
         for code in results.codes:
             with np.errstate(invalid="ignore"):  # an unranked row's slot is null: its value is never read
                 whole = results.ranks(code)[rows].astype(np.int32)
             arrays[f"rank.{code}"] = _column(pa, pa.int32(), whole, known[code])
         for code in results.codes:
             arrays[f"ranked.{code}"] = _column(pa, pa.int32(), ranked[code][periods], None)
-    if resolved.options.coverage:
+    if coverage:
         for code in results.codes:
-            coverage = results.coverage(code)[rows]
-            arrays[f"coverage.{code}"] = _column(pa, pa.float64(), coverage, _validity(pa, ~np.isnan(coverage)))
-    table = pa.table(arrays)
-    metadata = {
-        b"vises.provenance": json.dumps(provenance_record(results), ensure_ascii=False, default=str).encode("utf-8")
-    }
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
-    # Into a BytesIO, whose getvalue() hands over its own buffer: an Arrow buffer's to_pybytes() would
-    # copy the whole file once more (a fresh page per 4 KiB: seconds at a million rows).
-    sink = io.BytesIO()
-    # Dictionary pages only where the values repeat: text keys, counts per period, coverage shares.
-    # Tried on a million distinct floats (scores, ranks) they are built, then thrown away, for every
-    # column (3.5x the writing time, and a larger file). Snappy, pyarrow's default codec: zstd
-    # compresses the scores 8 % smaller and takes 2.6x as long to write.
-    repeating = [name for name in arrays if not name.startswith(("score.", "rank."))]
-    pa.parquet.write_table(table, sink, compression="snappy", use_dictionary=repeating)
-    return sink.getvalue()
+            shares = results.coverage(code)[rows]
+            arrays[f"coverage.{code}"] = _column(pa, pa.float64(), shares, _validity(pa, ~np.isnan(shares)))
+    return arrays
 
 
 def _validity(pa: Any, present: np.ndarray) -> tuple[Any, int] | None:
