@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
+from vises.cache import parsed
 from vises.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +60,8 @@ def check_lang(lang: str | None, *, default: str = FALLBACK) -> str:
 def _document(lang: str) -> dict[str, Any]:
     source = resources.files("vises").joinpath("locale", f"{lang}.toml")
     try:
-        return tomllib.loads(source.read_text(encoding="utf-8"))
+        found: dict[str, Any] = parsed("toml", source.read_text(encoding="utf-8"), tomllib.loads)
+        return found
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"cannot read the {lang!r} word catalogue: {error}", file=str(source)) from error
 
