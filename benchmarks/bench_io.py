@@ -23,7 +23,7 @@ Files: 5 % empty cells everywhere, 1 % ``n/a`` in ten of the columns, identifier
 periods. Timings on a shared machine are noisy: read the ratios, not one run.
 
     python benchmarks/bench_io.py [--sizes 10000,100000,1000000] [--repeats 3] [--e2e-repeats 1] [--keep DIR]
-                                  [--e2e-only] [--parquet-only]
+                                  [--e2e-only] [--parquet-only] [--e2e-formats csv,parquet]
 """
 
 from __future__ import annotations
@@ -226,9 +226,11 @@ else:
 """
 
 
-def end_to_end(folder: Path, grid_path: Path, rows: int, repeats: int) -> None:
+def end_to_end(folder: Path, grid_path: Path, rows: int, repeats: int, formats: tuple[str, ...]) -> None:
     """``vises score`` in a fresh process, CSV to CSV and Parquet to Parquet, beside the baselines."""
     for suffix, format_name, target in (("csv", "csv", 2.0), ("parquet", "parquet", 1.5)):
+        if suffix not in formats:
+            continue
         data = folder / f"data-{rows}.{suffix}"
         if not data.exists():
             table = make_table(rows)
@@ -272,8 +274,10 @@ def main() -> None:
     )
     parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end CLI runs, at the largest size")
     parser.add_argument("--parquet-only", action="store_true", help="only load_data(parquet) against read_table")
+    parser.add_argument("--e2e-formats", default="csv,parquet", help="the end-to-end runs to make (csv, parquet)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    formats = tuple(name.strip() for name in args.e2e_formats.split(","))
 
     import pyarrow.csv as pv
     import pyarrow.parquet as pq
@@ -288,7 +292,7 @@ def main() -> None:
     print(f"vises {vises.__version__}, {os.cpu_count()} CPUs, files in {folder}")
     largest = max(sizes)
     if args.e2e_only:
-        end_to_end(folder, grid_path, largest, args.e2e_repeats)
+        end_to_end(folder, grid_path, largest, args.e2e_repeats, formats)
         return
 
     for semicolon in () if args.parquet_only else (False, True):
@@ -359,7 +363,7 @@ def main() -> None:
         ours = median_time(lambda: vises.load_data(path, grid=grid), args.repeats)
         report("10,000 rows x 50", ours, base, 2.0, 10_000)
 
-    end_to_end(folder, grid_path, largest, args.e2e_repeats)
+    end_to_end(folder, grid_path, largest, args.e2e_repeats, formats)
 
 
 if __name__ == "__main__":
