@@ -296,11 +296,13 @@ def _few(values: Any) -> tuple[np.ndarray, int, np.ndarray] | None:
     texts[:-1] = pc.utf8_trim_whitespace(words).to_pylist()  # each distinct text once, as the other readers trim
     texts[-1] = ""  # null
     indices = encoded.indices
+    empty = np.flatnonzero(texts[:-1] == "")
     if indices.null_count:
         indices = pc.fill_null(indices, integer_scalar(len(words)).cast(indices.type))
+        empty = np.r_[empty, len(words)]
     codes = np.asarray(to_numpy(indices), dtype=np.intp)
     longest = max((len(text) for text in texts.tolist()), default=0)
-    blank = np.flatnonzero(np.isin(codes, np.flatnonzero(texts == "")))
+    blank = np.flatnonzero(np.isin(codes, empty)) if len(empty) else np.zeros(0, dtype=np.intp)
     return texts[codes], longest, blank
 
 
