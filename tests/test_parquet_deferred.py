@@ -163,3 +163,15 @@ def test_repeated_rows_are_named_alike_on_both_paths(tmp_path: Path) -> None:
     assert messages[0].count("appears again") == 2
     assert "organisation 'b', period '2020' appears again" in messages[0]
     assert "organisation 'a', period '2020' appears again" in messages[0]
+
+
+def test_a_dataset_with_deferred_codes_pickles_as_its_strings(tmp_path: Path) -> None:
+    import pickle
+
+    path = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"organisation": ["a", "b", "c"], "hours": [1.0, 2.0, 3.0]}), path)
+    dataset = _read(path, deferred=True)
+    assert deferred_source(dataset) is not None
+    again = pickle.loads(pickle.dumps(dataset))
+    assert again.organisations.tolist() == ["a", "b", "c"] and len(again) == 3
+    assert again.columns["hours"].values.tolist() == [1.0, 2.0, 3.0]

@@ -39,6 +39,10 @@ class DeferredText:
     def __len__(self) -> int:
         return self.length
 
+    def __reduce__(self) -> tuple[Any, tuple[np.ndarray]]:
+        """Pickled as the numpy array it stands for (a lock and the reader's closures do not travel)."""
+        return _built, (self.array(),)
+
     def __repr__(self) -> str:
         state = "built" if self._array is not None else "deferred"
         return f"<DeferredText of {self.length} values, {state}>"
@@ -67,6 +71,10 @@ class DeferredText:
                     codes.flags.writeable = False
                     self._codes = codes
         return self._codes
+
+
+def _built(array: np.ndarray) -> np.ndarray:
+    return array
 
 
 def deferred_codes(dataset: Any, field: str = "organisations") -> np.ndarray | None:
