@@ -112,10 +112,19 @@ def iter_csv(results: Results, request: ReportRequest, /) -> Iterator[str]:
 
 def _arrow_chunks(results: Results, rows: np.ndarray, evidence: bool) -> Iterator[str]:
     """The rows as CSV text, every column formatted whole in pyarrow's C kernels."""
-    from vises.io.csv_text import csv_lines, number_cells, text_array, text_cells
+    from vises.io.csv_text import csv_lines, first_cells, number_cells, number_lines, text_array, text_cells
+    from vises.numeric import machine_rows_open
     from vises.report.evidence_table import evidence_fields, flag_cells
 
     names, periods = text_cells(results.organisations[rows]), text_cells(results.periods[rows])
+    if not evidence and len(results.codes) and machine_rows_open():
+        # The numbers of a chunk as one block: the same text, a few times faster (orjson).
+        first = first_cells([names, periods])
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = rows[start : start + CHUNK_ROWS]
+            text: Any = number_lines(first.slice(start, len(chunk)), results.scores[chunk])
+            yield str(memoryview(text), "utf-8")
+        return
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
         columns = [names.slice(start, len(chunk)), periods.slice(start, len(chunk))]
