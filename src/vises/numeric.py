@@ -304,10 +304,13 @@ def _arrow_text(values: Sequence[str]) -> Any:
     compute function import pandas, ~200 ms, the first time)."""
     import pyarrow as pa
 
-    encoded = [value.encode("utf-8") for value in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(item) for item in encoded], out=offsets[1:])
-    return pa.StringArray.from_buffers(len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+    data = "".join(values).encode("utf-8")
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if len(data) != int(lengths.sum()):  # not all ASCII: byte lengths, one by one
+        lengths = np.fromiter((len(value.encode("utf-8")) for value in values), dtype=np.int64, count=len(values))
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _arrow_flags(mask: np.ndarray) -> Any:
