@@ -116,6 +116,17 @@ def test_the_block_route_is_closed_where_it_cannot_write_the_same_text(monkeypat
 
 
 @needs_orjson
+def test_a_block_past_a_string_arrays_reach_is_written_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    block = np.array([[1.0, math.nan], [1e-5, 2.5], [math.inf, -0.0], [3.0, 4.0], [5.0, 1e-7]])
+    whole = machine_rows(block).to_pylist()
+    first = first_cells([text_cells(np.array(list("abcde"), dtype=object))])
+    lines = bytes(number_lines(first, block))
+    monkeypatch.setattr(numeric, "_MAX_TEXT", 30)
+    assert machine_rows(block).num_chunks > 1 and machine_rows(block).to_pylist() == whole == _expected_rows(block)
+    assert bytes(number_lines(first, block)) == lines
+
+
+@needs_orjson
 def test_number_lines_follow_the_first_cells() -> None:
     names = text_cells(np.array(["a", "=b", 'c"d'], dtype=object))
     periods = text_cells(np.array(["2019", "2020", "x,y"], dtype=object))

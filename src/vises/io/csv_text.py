@@ -20,7 +20,7 @@ import numpy as np
 
 from vises.io.arrow_numpy import FALSE, strings
 from vises.neutralise import FORMULA_TRIGGERS, spreadsheet_text
-from vises.numeric import machine_rows, machine_text_arrow
+from vises.numeric import machine_row_parts, machine_text_arrow
 
 
 def _arrow() -> tuple[Any, Any]:
@@ -125,20 +125,22 @@ def first_cells(columns: Sequence[Any], *, delimiter: str = ",") -> Any:
 
 def number_lines(first: Any, block: np.ndarray, *, delimiter: str = ",", lineterminator: str = "\r\n") -> Any | None:
     """CSV lines of ``first`` (``first_cells``) followed by each row's numbers of ``block``, as a buffer of
-    UTF-8 text; the whole block is formatted at once (``vises.numeric.machine_rows``). ``None`` when
-    that route is not open (no orjson): ``csv_lines`` of ``number_cells`` writes the same text."""
+    UTF-8 text; the whole block is formatted at once and joined in one pass (``vises.numeric.machine_row_parts``).
+    ``None`` when that route is not open (no orjson): ``csv_lines`` of ``number_cells`` writes the same text."""
     pa, pc = _arrow()
-    rows = machine_rows(block, delimiter=delimiter, lineterminator=lineterminator)
-    if rows is None:
+    parts = machine_row_parts(block, delimiter=delimiter, lineterminator=lineterminator)
+    if parts is None:
         return None
     empty = strings([""])[0]
-    if isinstance(rows, pa.ChunkedArray):  # more than 2 GiB of numbers: a part at a time
-        done, parts = 0, []
-        for part in rows.chunks:
-            parts.append(_text(pc.binary_join_element_wise(first.slice(done, len(part)), part, empty)).to_pybytes())
-            done += len(part)
-        return pa.py_buffer(b"".join(parts))
-    return _text(pc.binary_join_element_wise(first, rows, empty))
+    if isinstance(parts, list):  # more than 2 GiB of numbers: a part at a time
+        done, pieces = 0, []
+        for rows, exact in parts:
+            lines = pc.binary_join_element_wise(first.slice(done, len(rows)), rows, exact, empty, **_JOIN)
+            pieces.append(_text(lines).to_pybytes())
+            done += len(rows)
+        return pa.py_buffer(b"".join(pieces))
+    rows, exact = parts
+    return _text(pc.binary_join_element_wise(first, rows, exact, empty, **_JOIN))
 
 
 def _lines(columns: Sequence[Any], *, delimiter: str, lineterminator: str) -> Any:
