@@ -456,11 +456,11 @@ def machine_row_parts(
     magnitude = np.abs(x)
     with np.errstate(invalid="ignore"):
         odd = np.asarray(((magnitude >= _ORJSON_ODD[0]) & (magnitude < _ORJSON_ODD[1])).any(axis=1))
-    valid = _arrow_flags(~odd).buffers()[1] if odd.any() else None
-    rows = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data), valid)
-    if valid is None:
+    rows = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    if not odd.any():
         return rows, pa.nulls(n, pa.string())
-    exact = _exact_rows(x[odd], delimiter, lineterminator)
+    exact = _exact_rows(rows.filter(_arrow_flags(odd)), x[odd], delimiter, lineterminator)
+    rows = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data), _arrow_flags(~odd).buffers()[1])
     bounds = np.frombuffer(exact.buffers()[1], dtype=np.int32, count=len(exact) + 1, offset=exact.offset * 4)
     lengths = np.zeros(n, dtype=np.int32)
     lengths[odd] = np.diff(bounds)
@@ -483,38 +483,29 @@ def _positions(data: np.ndarray, byte: int) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
 
 
-def _exact_rows(x: np.ndarray, delimiter: str, lineterminator: str) -> Any:
-    """``machine_rows`` of rows holding a cell in orjson's odd band: those cells written by ``repr``.
-
-    The rows' cells are written as one JSON list, cut at its commas into cells that each begin with
-    the delimiter (the list's ``[`` becomes the first one's), the odd cells replaced, and the cells of
-    each row joined (a list array's offsets every ``k`` cells)."""
+def _exact_rows(rows: Any, x: np.ndarray, delimiter: str, lineterminator: str) -> Any:
+    """``rows`` (orjson's text of the rows ``x``, each holding a cell in its odd band) with those cells
+    written by ``repr``: each row cut at its delimiters into its cells (the first one empty, the line
+    end on the last), the odd cells replaced, and the cells of each row joined again."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    orjson = _orjson()
-    n = x.size
-    flat = x.reshape(-1)
-    text = np.frombuffer(orjson.dumps(flat, option=orjson.OPT_SERIALIZE_NUMPY), dtype=np.uint8).copy()
-    commas = np.flatnonzero(text == ord(","))
-    if delimiter != ",":
-        text[commas] = ord(delimiter)
-    text[0] = ord(delimiter)
-    offsets = np.empty(n + 1, dtype=np.int32)
-    offsets[0], offsets[1:n], offsets[n] = 0, commas, len(text) - 1
-    cells = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
-    magnitude = np.abs(flat)
+    n, k = x.shape
+    magnitude = np.abs(x)
     with np.errstate(invalid="ignore"):
         odd = (magnitude >= _ORJSON_ODD[0]) & (magnitude < _ORJSON_ODD[1])
-    cells = pc.replace_with_mask(
-        cells, _arrow_flags(odd), _arrow_text([delimiter + repr(v) for v in flat[odd].tolist()])
-    )
-    if not np.isfinite(flat).all():
-        cells = pc.replace_substring(cells, "null", "")
-    starts = np.arange(0, n + 1, x.shape[1], dtype=np.int32)
-    rows = pa.ListArray.from_arrays(pa.Array.from_buffers(pa.int32(), len(starts), [None, pa.py_buffer(starts)]), cells)
-    empty, terminator = _arrow_text(["", lineterminator])
-    return pc.binary_join_element_wise(pc.binary_join(rows, empty), terminator, empty)
+    at = np.zeros((n, k + 1), dtype=bool)
+    at[:, 1:] = odd
+    last = np.nonzero(odd)[1] == k - 1
+    texts = [
+        text + lineterminator if end else text
+        for text, end in zip(map(repr, x[odd].tolist()), last.tolist(), strict=True)
+    ]
+    cells = pc.split_pattern(rows, delimiter).values
+    fixed = pc.replace_with_mask(cells, _arrow_flags(at.reshape(-1)), _arrow_text(texts))
+    offsets = np.arange(0, (k + 1) * n + 1, k + 1, dtype=np.int32)
+    lists = pa.ListArray.from_arrays(pa.Array.from_buffers(pa.int32(), n + 1, [None, pa.py_buffer(offsets)]), fixed)
+    return pc.binary_join(lists, _arrow_text([delimiter])[0])
 
 
 def machine_text(values: np.ndarray | Sequence[float], missing: str = "") -> np.ndarray:
