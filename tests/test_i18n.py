@@ -169,7 +169,10 @@ def test_babel_is_asked_once_per_language():
 
     import numpy as np
 
+    from vises import locale_answers
+
     i18n._style.cache_clear()
+    locale_answers.answers.cache_clear()
     with mock.patch("babel.numbers.parse_pattern", wraps=__import__("babel.numbers").numbers.parse_pattern) as parse:
         i18n.format_number(np.arange(100_000, dtype=float), "fr", 1)
         for value in range(100):

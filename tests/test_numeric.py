@@ -130,3 +130,43 @@ def test_ranks_within_integer_groups_equal_those_within_the_same_groups_as_text(
         np.testing.assert_array_equal(
             rank(np.array(values), groups, ties=ties), rank(np.array(values), groups.astype(str), ties=ties)
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=hnp.arrays(
+        np.float64,
+        st.integers(1, 60),
+        elements=st.floats(-1e12, 1e12, allow_nan=False) | st.sampled_from([0.0, 1.0, 0.1, 1e-300]),
+    ),
+    percents=st.lists(st.floats(0, 100) | st.sampled_from([0.0, 10.0, 25.0, 50.0, 75.0, 90.0, 100.0]), min_size=1),
+)
+def test_percentiles_are_numpy_bit_for_bit(values: np.ndarray, percents: list[float]) -> None:
+    ours = numeric.percentiles(values, percents)
+    theirs = np.percentile(values, percents)
+    assert ours.tobytes() == np.asarray(theirs, dtype=np.float64).tobytes()
+
+
+def test_percentiles_of_nothing_are_missing() -> None:
+    assert np.isnan(numeric.percentiles(np.array([]), [25, 50])).all()
+
+
+@given(values=hnp.arrays(np.int64, st.integers(0, 9000), elements=st.integers(-50, 50)))
+@settings(max_examples=40, deadline=None)
+def test_sorted_distinct_is_np_unique(values: np.ndarray) -> None:
+    assert numeric.sorted_distinct(values).tolist() == np.unique(values).tolist()
+
+
+def test_sorted_distinct_of_texts_and_small_files_leaves_numpy_ma_alone() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from vises.numeric import percentiles, sorted_distinct\n"
+        "assert sorted_distinct(np.array(['b', 'a', 'b'], dtype=object)).tolist() == ['a', 'b']\n"
+        "assert percentiles(np.array([1.0, 2.0, 3.0]), [50]).tolist() == [2.0]\n"
+        "print('numpy.ma' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -14,10 +14,12 @@ renamed over the old one), so concurrent runs never see half an entry.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,8 @@ from typing import Any
 ENV = "VISES_CACHE_DIR"
 #: An entry larger than this is not read (a cache entry is a few kilobytes).
 MAX_ENTRY_BYTES = 4 << 20
+#: Parsed documents kept at most; past it the oldest entries are removed when one is added.
+MAX_DOCUMENTS = 256
 
 
 def location() -> Path | None:
@@ -97,4 +101,49 @@ def write_json(name: str, value: Any) -> bool:
         return False
 
 
-__all__ = ["ENV", "MAX_ENTRY_BYTES", "directory", "location", "read_json", "write_json"]
+def parsed(syntax: str, text: str, parse: Callable[[str], Any]) -> Any:
+    """``parse(text)``, kept under the digest of ``text`` when the answer is plain JSON data.
+
+    For syntaxes whose answer grows with the text only (TOML, not YAML with its aliases).
+    Parsing a grid or a word catalogue as TOML costs ten times reading the same data as JSON; the
+    entry is named by the syntax and the SHA-256 of the text, so a changed file is parsed again.
+    Only dicts with text keys, lists, texts, numbers and booleans are kept (a TOML date is not), so
+    what comes back is exactly what the parser gave. A parse error is raised as ever, never kept.
+    """
+    if len(text) > MAX_ENTRY_BYTES // 2:
+        return parse(text)
+    name = f"{syntax}-{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}.json"
+    kept = read_json(name)
+    if isinstance(kept, dict) and set(kept) == {"value"}:
+        return kept["value"]
+    value = parse(text)
+    if _plain(value, 0) and write_json(name, {"value": value}):
+        _prune(f"{syntax}-")
+    return value
+
+
+def _plain(value: Any, depth: int) -> bool:
+    if depth > 200:
+        return False
+    if isinstance(value, dict):
+        return all(type(key) is str and _plain(item, depth + 1) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_plain(item, depth + 1) for item in value)
+    return type(value) in (str, int, float, bool) or value is None
+
+
+def _prune(prefix: str) -> None:
+    """Remove the oldest entries starting with ``prefix`` past ``MAX_DOCUMENTS``."""
+    where = directory()
+    if where is None:
+        return
+    with contextlib.suppress(OSError):
+        entries = [entry for entry in os.scandir(where) if entry.name.startswith(prefix)]
+        if len(entries) > MAX_DOCUMENTS:
+            entries.sort(key=lambda entry: entry.stat().st_mtime)
+            for entry in entries[: len(entries) - MAX_DOCUMENTS]:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+__all__ = ["ENV", "MAX_DOCUMENTS", "MAX_ENTRY_BYTES", "directory", "location", "parsed", "read_json", "write_json"]

@@ -11,7 +11,8 @@ shows its key in brackets. Nothing is ever left blank.
 
 ``format_number`` is the one number formatter: a scalar gives a string, a column (any sequence or
 numpy array) gives a list of strings, formatted with whole-array numpy operations after the
-language's babel pattern, which is parsed once per language and cached. An unknown language is a
+language's babel pattern, taken once per language and kept in vises' cache directory
+(``vises.locale_answers``), so a warm run imports no babel. An unknown language is a
 ``ConfigError``: a report quietly written in the wrong language is worse than no report.
 """
 
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
+from vises.cache import parsed
 from vises.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,7 +60,8 @@ def check_lang(lang: str | None, *, default: str = FALLBACK) -> str:
 def _document(lang: str) -> dict[str, Any]:
     source = resources.files("vises").joinpath("locale", f"{lang}.toml")
     try:
-        return tomllib.loads(source.read_text(encoding="utf-8"))
+        found: dict[str, Any] = parsed("toml", source.read_text(encoding="utf-8"), tomllib.loads)
+        return found
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"cannot read the {lang!r} word catalogue: {error}", file=str(source)) from error
 
@@ -199,23 +202,18 @@ class _Style:
 
 @functools.cache
 def _style(lang: str) -> _Style:
-    from babel import Locale
-    from babel.numbers import parse_pattern
+    from vises.locale_answers import answers
 
-    locale = Locale.parse(babel_locale(lang))
-    symbols = locale.number_symbols["latn"]
-    percent = parse_pattern(locale.percent_formats[None].pattern)
-    grouping = locale.decimal_formats[None].grouping
-    sign = str(symbols["percentSign"])
+    found = answers(babel_locale(lang))
     return _Style(
-        decimal=str(symbols["decimal"]),
-        group=str(symbols["group"]),
-        minus=str(symbols["minusSign"]),
-        plus=str(symbols["plusSign"]),
-        primary=int(grouping[0]),
-        secondary=int(grouping[1]),
-        percent_prefix=str(percent.prefix[0]).replace("%", sign),
-        percent_suffix=str(percent.suffix[0]).replace("%", sign),
+        decimal=found["decimal"],
+        group=found["group"],
+        minus=found["minus"],
+        plus=found["plus"],
+        primary=found["primary"],
+        secondary=found["secondary"],
+        percent_prefix=found["percent_prefix"],
+        percent_suffix=found["percent_suffix"],
     )
 
 
@@ -418,6 +416,12 @@ def format_date(d: _dt.date | _dt.datetime | str | None, lang: str | None = None
             raise ConfigError(f"{d!r} is not an ISO date", hint="write dates as YYYY-MM-DD") from error
     if isinstance(d, _dt.datetime):
         d = d.date()
+    from vises.locale_answers import long_date
+
+    locale = babel_locale(check_lang(lang))
+    written = long_date(d, locale)
+    if written is not None:
+        return written
     from babel.dates import format_date as babel_format_date
 
-    return str(babel_format_date(d, format="long", locale=babel_locale(check_lang(lang))))
+    return str(babel_format_date(d, format="long", locale=locale))

@@ -45,6 +45,45 @@ def safe_divide(
     return out, not_positive & ~np.isnan(num), den_missing
 
 
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an array, as ``np.unique(values)``.
+
+    ``np.unique`` without ``return_*`` consults ``numpy.ma``, whose import (about 30 ms) would be
+    most of the work on a small file; asking for counts takes the sort path, which never does.
+    Large arrays keep numpy's hash path, far faster there, and pay the import once.
+    """
+    values = np.asarray(values)
+    if values.size > 4096:
+        found: np.ndarray = np.unique(values)
+        return found
+    first: np.ndarray = np.unique(values, return_counts=True)[0]
+    return first
+
+
+def percentiles(values: np.ndarray, percents: Sequence[float]) -> np.ndarray:
+    """``np.percentile(values, percents)`` of NaN-free 1-D data, bit for bit (numpy's "linear" method).
+
+    numpy's own percentile imports ``numpy.ma`` on its first call (through ``np.unique``), about
+    10 ms that a report of 30 rows would otherwise pay; the arithmetic below is numpy's, step for step.
+    """
+    ordered = np.sort(np.asarray(values, dtype=np.float64).reshape(-1))
+    n = ordered.size
+    if n == 0:
+        return np.full(len(percents), np.nan)
+    virtual = (n - 1) * (np.asarray(percents, dtype=np.float64) / 100)
+    previous = np.floor(virtual)
+    following = previous + 1
+    last = virtual >= n - 1
+    previous[last] = -1
+    following[last] = -1
+    gamma = virtual - previous
+    low = ordered[previous.astype(np.intp)]
+    high = ordered[following.astype(np.intp)]
+    step = high - low
+    out: np.ndarray = np.where(gamma >= 0.5, high - step * (1 - gamma), low + step * gamma)
+    return out
+
+
 # -- ranks -----------------------------------------------------------------------------------------
 def rank(
     values: np.ndarray | Sequence[float],
@@ -526,9 +565,11 @@ __all__ = [
     "machine_text_arrow",
     "masked_moments",
     "pearson_matrix",
+    "percentiles",
     "rank",
     "safe_divide",
     "skewness",
+    "sorted_distinct",
     "spearman",
     "spearman_matrix",
 ]

@@ -17,7 +17,7 @@ import numpy as np
 from vises.analysis._common import SEP, frozen, labels_of, row_keys
 from vises.analysis.words import MISSING, number, rank_text, table, word
 from vises.errors import ConfigError
-from vises.numeric import spearman
+from vises.numeric import sorted_distinct, spearman
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.results import Results
@@ -228,7 +228,7 @@ def compare(base: Results, variant: Results, *, code: str | None = None, top: in
     rank_shift = base_rank - variant_rank
 
     summaries = []
-    for period in np.unique(periods):
+    for period in sorted_distinct(periods):
         rows = periods == period
         mean_shift, max_shift = _shift_stats(rank_shift[rows])
         base_top = set(organisations[rows & (base_rank <= top)].tolist())
@@ -403,7 +403,7 @@ def compare_many(
     comparisons = {name: compare(reference, named[name], code=target, top=top) for name in names[1:]}
 
     all_keys = [row_keys(named[name], name) for name in names]
-    union = np.unique(np.concatenate(all_keys))
+    union = sorted_distinct(np.concatenate(all_keys))
     n, m = len(union), len(names)
     scores, ranks = np.full((n, m), np.nan), np.full((n, m), np.nan)
     present = np.zeros((n, m), dtype=bool)

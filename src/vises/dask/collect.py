@@ -47,6 +47,7 @@ from vises.dask.records_partition import (
 from vises.errors import DataError, DataValidationError, VisesError
 from vises.model import Dataset, Grid
 from vises.model.records import Collection, Statistic
+from vises.numeric import sorted_distinct
 from vises.records import statistics as stats
 from vises.records.run import (
     SetApart,
@@ -309,7 +310,7 @@ def _finish(
     names = np.asarray(index.get_level_values(0), dtype=object).astype(str)
     labels = np.asarray(index.get_level_values(1), dtype=object).astype(str)
     if len(index):
-        period_order, _ = period_index(np.unique(labels).astype(object))
+        period_order, _ = period_index(sorted_distinct(labels).astype(object))
         period_rank = {label: rank for rank, label in enumerate(period_order.tolist())}
         ranks = np.array([period_rank[label] for label in labels.tolist()], dtype=np.int64)
         order = np.lexsort((ranks, names))

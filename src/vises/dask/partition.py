@@ -21,6 +21,7 @@ from vises.dask.support import Need, Stage, StagePlan
 from vises.engine.compile import CompiledGrid, CompiledIndicator
 from vises.errors import VisesError
 from vises.model import Dataset, Pooling
+from vises.numeric import sorted_distinct
 from vises.validation.dataset import UnusedColumns
 
 #: Hash buckets of the (organisation, period) keys, for finding a row repeated in another partition.
@@ -309,7 +310,7 @@ def _key_buckets(dataset: Dataset, bits: int) -> list[np.ndarray]:
 def repeated(parts: list[np.ndarray]) -> np.ndarray:
     """The hashes of one bucket that occur more than once across every partition."""
     keys = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
-    return np.unique(keys[1:][keys[1:] == keys[:-1]])
+    return sorted_distinct(keys[1:][keys[1:] == keys[:-1]])
 
 
 def rows_with_keys(frame: Any, ctx: PassContext, candidates: np.ndarray, offset: int) -> list[tuple[str, str, int]]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import numpy as np
 
 from vises.errors import ConfigError, MissingDependencyError
+from vises.numeric import sorted_distinct
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -55,7 +56,7 @@ def key_values(text: np.ndarray, given: np.ndarray, dtype: str | None) -> np.nda
             return text.astype(np.dtype(dtype))
         except (TypeError, ValueError):
             return text.astype(object)
-    distinct = np.unique(text)
+    distinct = sorted_distinct(text)
     if len(distinct) and all(_PLAIN_WHOLE.match(str(value)) for value in distinct.tolist()):
         return text.astype(np.int64)
     return text.astype(object)

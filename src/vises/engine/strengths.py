@@ -21,6 +21,7 @@ import numpy as np
 
 from vises.engine.arrays import indicator_codes, period_rows, whole
 from vises.errors import ConfigError
+from vises.numeric import sorted_distinct
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.results import Results
@@ -103,7 +104,7 @@ def standings(
             continue
         if unique_share is not None:
             raw = results.raw(code)[rows]
-            distinct = np.unique(raw[~np.isnan(raw)]).size + int(np.isnan(raw).any())
+            distinct = sorted_distinct(raw[~np.isnan(raw)]).size + int(np.isnan(raw).any())
             if distinct / raw.size <= unique_share:
                 continue
         items.append(

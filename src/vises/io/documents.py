@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from vises.cache import parsed
 from vises.errors import ConfigError, VisesError
 from vises.io.read_log import note_read
 from vises.limits import Limits, current_limits, exceeded
@@ -133,7 +134,7 @@ def _toml(text: str, *, file: str | None, error: type[VisesError]) -> Any:
     import tomllib
 
     try:
-        return tomllib.loads(text)
+        return parsed("toml", text, tomllib.loads)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = column = None

@@ -17,6 +17,7 @@ import numpy as np
 from vises.errors import DataError, VisesError
 from vises.model.calendar import label_ordinal, ordinal_labels, period_ordinals
 from vises.model.records import RecordSource
+from vises.numeric import sorted_distinct
 from vises.records.dates import parse_dates
 from vises.records.tables import RecordTable
 from vises.validation.columns import listed_rows, numeric_text
@@ -165,7 +166,7 @@ def place(
     if source.periods:
         wanted_ordinals = np.array([label_ordinal(label, calendar) for label in source.periods], dtype=np.int64)
         inside = np.isin(ordinals, wanted_ordinals)
-        outside = len(np.unique(records[~inside])) if (~inside).any() else 0
+        outside = len(sorted_distinct(records[~inside])) if (~inside).any() else 0
         records, ordinals = records[inside], ordinals[inside]
     distinct, period_codes = np.unique(ordinals, return_inverse=True)
     return Placed(

@@ -33,6 +33,7 @@ from vises.model import Column, Dataset, Evidence, Grid, Kind
 from vises.model.formula import Formula, Name, parse, walk
 from vises.model.periods import period_index
 from vises.model.records import Collection, Measure, RecordSource, Statistic
+from vises.numeric import sorted_distinct
 from vises.records import statistics as stats
 from vises.records.placement import Placed, place, repeated_ids
 from vises.records.surveys import Survey, survey
@@ -448,9 +449,9 @@ def _rows(placements: Mapping[Any, Placed]) -> tuple[np.ndarray, np.ndarray, dic
         org_map, per_map = maps[key]
         if len(placed.records):
             keys.append(
-                np.unique(org_ranks[org_map[placed.organisations]] * width + per_ranks[per_map[placed.periods]])
+                sorted_distinct(org_ranks[org_map[placed.organisations]] * width + per_ranks[per_map[placed.periods]])
             )
-    distinct = np.unique(np.concatenate(keys)) if keys else np.array([], dtype=np.int64)
+    distinct = sorted_distinct(np.concatenate(keys)) if keys else np.array([], dtype=np.int64)
     sorted_names = np.array(sorted(names), dtype=object)
     organisations = sorted_names[distinct // width] if len(distinct) else np.array([], dtype=object)
     periods = period_order[distinct % width] if len(distinct) else np.array([], dtype=object)

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from vises.model.records import Statistic
+from vises.numeric import sorted_distinct
 from vises.validation.derived import Categorical
 
 #: A decomposable statistic's parts, one array per field, each one value per group.
@@ -164,7 +165,7 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas comes with the dev and all extras
-        return np.unique(keys)
+        return sorted_distinct(keys)
     return np.asarray(pd.unique(keys))
 
 

@@ -32,6 +32,7 @@ import numpy as np
 
 from vises.i18n import format_number
 from vises.neutralise import terminal_text
+from vises.numeric import percentiles
 
 #: Colours that stay distinct in grey print and for the common colour-vision deficiencies.
 PALETTE = ("#1b6ca8", "#d1495b", "#66a182", "#edae49", "#5f4b8b", "#8d6a46")
@@ -352,7 +353,7 @@ class DistributionCharts:
             body.append(element)
             if len(values) == 0:
                 continue
-            p10, q1, median, q3, p90 = x_of(np.percentile(values, [10, 25, 50, 75, 90])).tolist()
+            p10, q1, median, q3, p90 = x_of(percentiles(values, [10, 25, 50, 75, 90])).tolist()
             body.append(
                 f'<rect x="{_n(p10)}" y="{_n(middle - 12)}" width="{_n(p90 - p10)}" height="24" '
                 f'fill="{PALETTE[0]}" fill-opacity="0.16"/>'

@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 
 from vises.errors import ConfigError
+from vises.numeric import sorted_distinct
 
 #: Fewest organisations behind a published aggregate, unless the request says otherwise.
 DEFAULT_MIN_GROUP = 3
@@ -113,7 +114,7 @@ def suppress_groups(groups: np.ndarray, partitions: np.ndarray, present: np.ndar
         changed = True
         while changed:
             changed = False
-            for partition in np.unique(partitions).tolist():
+            for partition in sorted_distinct(partitions).tolist():
                 mine = partitions == partition
                 left_out = total - int(sizes[mine].sum())
                 while True:

@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 
 from vises.model import Indicator, Kind
+from vises.numeric import sorted_distinct
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.engine.results import Results
@@ -91,7 +92,7 @@ def network_totals(
     out: list[Total] = []
     for period in list(periods)[::-1]:
         rows = results.periods == period
-        of = len(np.unique(results.organisations[rows]))
+        of = len(sorted_distinct(results.organisations[rows]))
         out += [_pooled_rate(results, ind, period, rows, of, lang, disclosure) for ind in rates]
         for code in codes:
             values = np.asarray(results.raw(code), dtype=np.float64)[rows]

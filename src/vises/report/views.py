@@ -24,6 +24,7 @@ import numpy as np
 
 from vises.errors import ConfigError
 from vises.i18n import check_lang, colon, stakeholder_label, translate
+from vises.numeric import percentiles, sorted_distinct
 from vises.report.narratives import NarrativeTable, network_texts
 from vises.report.peers import (
     DEFAULT_ATTRIBUTES,
@@ -810,7 +811,7 @@ def _describe(values: np.ndarray) -> tuple[int, float, float, float, float, floa
     if len(present) == 0:
         nan = float("nan")
         return 0, nan, nan, nan, nan, nan, nan
-    q1, median, q3 = np.percentile(present, [25, 50, 75])
+    q1, median, q3 = percentiles(present, [25, 50, 75])
     return (
         len(present),
         float(present.min()),
@@ -955,7 +956,7 @@ def network_view(
         peer_groups=groups,
         change_table=_changes(results, matrix, ranks_of_period, names, period, shown),
         show_ranks=options.ranks,
-        organisation_count=len(np.unique(table.organisations)),
+        organisation_count=len(sorted_distinct(table.organisations)),
         narratives=texts,
         totals=network_totals(results, periods, lang, disclosure),
         requirements=network_requirements(results, periods, lang, k=k),

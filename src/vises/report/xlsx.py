@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vises.i18n import translate, unit_label
+from vises.numeric import sorted_distinct
 from vises.report.analysis_view import provenance_lines
 from vises.report.narratives import network_texts
 from vises.report.views import names_column, period_ranks, profile_row, provenance, rank_counts, resolve
@@ -157,7 +158,7 @@ def _data_sheet(
     periods = results.periods[rows].astype(str)
     body = [Column(values=organisations, style=TEXT, numeric=False), Column(values=periods, style=TEXT, numeric=False)]
     body += [Column(values=np.asarray(column)[rows], style=style, numeric=True) for column in columns]
-    longest = max((len(o) for o in np.unique(organisations).tolist()), default=0)
+    longest = max((len(o) for o in sorted_distinct(organisations).tolist()), default=0)
     widths = [max(len(labels[0]), longest, 12), max(len(labels[1]), 8)]
     widths += [max(len(label), len(code), 8) for label, code in zip(labels[2:], codes, strict=True)]
     book.add_sheet(name, heads, body, widths=[min(w + 2, _MAX_WIDTH) for w in widths], freeze=(2, 2))

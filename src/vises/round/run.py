@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import numpy as np
 
 from vises.contract.records import ReportRequest
 from vises.engine.load import load_grid
@@ -40,6 +39,7 @@ from vises.errors import ConfigError
 from vises.io.atomic import write_bytes_atomic
 from vises.io.pseudonyms import pseudonym_csv, pseudonyms_for, read_pseudonym_file
 from vises.model import Grid
+from vises.numeric import sorted_distinct
 from vises.round.folder import PRIVATE, PROFILES, building, check_output, safe_names
 from vises.round.gather import Progress, _noted, gather
 from vises.round.submissions import collect
@@ -67,7 +67,7 @@ class RoundReport:
 
     @property
     def organisations(self) -> int:
-        return len(np.unique(self.results.organisations))
+        return len(sorted_distinct(self.results.organisations))
 
     def __repr__(self) -> str:
         return (

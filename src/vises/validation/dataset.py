@@ -23,6 +23,7 @@ import numpy as np
 from vises.errors import DataError, VisesError, did_you_mean
 from vises.model import Dataset, Grid
 from vises.model.periods import period_index
+from vises.numeric import sorted_distinct
 from vises.validation.columns import Prepared, listed_rows, prepare_column
 from vises.validation.effective import effective_imputation
 from vises.validation.evidence import evidence_problems
@@ -350,7 +351,7 @@ def framing_warnings(grid: Grid, dataset: Dataset, *, file: str | None = None) -
     found: list[VisesError] = []
     organisations = np.asarray(dataset.organisations).astype(str)
     periods = np.asarray(dataset.periods).astype(str)
-    known_organisations = set(np.unique(organisations).tolist()) if len(organisations) else set()
+    known_organisations = set(sorted_distinct(organisations).tolist()) if len(organisations) else set()
     codes = {grid.code, "*", *grid.index.node_by_code, *grid.index.indicator_by_code}
     periods_of: dict[str, set[str]] | None = None
     where = f"the framing of {file!r}" if file else "the framing (evaluations)"

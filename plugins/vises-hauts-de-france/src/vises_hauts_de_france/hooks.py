@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vises import GridSource, ReportFormat, Weighting, hookimpl
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises import ReportRequest, Results
 
 GRID_DIR = Path(__file__).parent / "grids"
 
@@ -56,13 +60,18 @@ def vises_register_weightings() -> Iterable[Weighting]:
 
 @hookimpl
 def vises_register_report_formats() -> Iterable[ReportFormat]:
-    from .report import render_dialogue_gestion  # cheap: numpy is imported when a report is rendered
-
     return [
         ReportFormat(
             name="dialogue_gestion",
             suffix=".csv",
-            render=render_dialogue_gestion,
+            render=_render_dialogue_gestion,
             summary="CSV table per structure and year, like an IAE 'dialogue de gestion' (';' and decimal comma)",
         )
     ]
+
+
+def _render_dialogue_gestion(results: Results, request: ReportRequest, /) -> str:
+    """The report module (and what it imports) is loaded only when this format is rendered."""
+    from .report import render_dialogue_gestion
+
+    return render_dialogue_gestion(results, request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vises import (
     Direction,
@@ -16,6 +17,9 @@ from vises import (
     Weighting,
     hookimpl,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises import ReportRequest, Results
 
 GRID_DIR = Path(__file__).parent / "grids"
 
@@ -92,13 +96,18 @@ def vises_register_weightings() -> Iterable[Weighting]:
 
 @hookimpl
 def vises_register_report_formats() -> Iterable[ReportFormat]:
-    from .report import render_jaarverslag  # cheap: numpy is imported when a report is rendered
-
     return [
         ReportFormat(
             name="jaarverslag",
             suffix=".md",
-            render=render_jaarverslag,
+            render=_render_jaarverslag,
             summary="Dutch one-page annual summary: profile per dimension and change on the previous year",
         )
     ]
+
+
+def _render_jaarverslag(results: Results, request: ReportRequest, /) -> str:
+    """The report module (and what it imports) is loaded only when this format is rendered."""
+    from .report import render_jaarverslag
+
+    return render_jaarverslag(results, request)

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vises import GridSource, ReportFormat, Weighting, hookimpl
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vises import ReportRequest, Results
 
 GRID_DIR = Path(__file__).parent / "grids"
 
@@ -71,13 +75,18 @@ def vises_register_weightings() -> Iterable[Weighting]:
 
 @hookimpl
 def vises_register_report_formats() -> Iterable[ReportFormat]:
-    from .report import render_caips  # cheap: numpy is imported when a report is rendered
-
     return [
         ReportFormat(
             name="caips",
             suffix=".md",
-            render=render_caips,
+            render=_render_caips,
             summary="French markdown summary per area and centre, with the evaluation framing",
         )
     ]
+
+
+def _render_caips(results: Results, request: ReportRequest, /) -> str:
+    """The report module (and what it imports) is loaded only when this format is rendered."""
+    from .report import render_caips
+
+    return render_caips(results, request)
