@@ -26,7 +26,7 @@ import numpy as np
 
 from vises.neutralise import spreadsheet_text
 from vises.numeric import machine_text
-from vises.report.views import Request, period_ranks, profile_row, provenance_record, resolve
+from vises.report.views import Request, profile_row, provenance_record, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from vises.contract.records import ReportRequest
@@ -74,7 +74,9 @@ def csv_rows(request: Request, results: Results) -> np.ndarray:
     """The rows written: the profile's one row, or every row by period (natural order) and code."""
     if request.view == "profile":
         return np.array([profile_row(results, request)])
-    rows = np.lexsort((results.organisations, period_ranks(results)))
+    from vises.engine.results import network_order
+
+    rows = network_order(results)
     if request.period is not None:
         rows = rows[results.periods[rows] == request.period]
     return rows
