@@ -172,6 +172,11 @@ def _grid_file(grid_name: str) -> str | None:
     help="Leave ranks out of the report (every format): for a network that does not rank its members, "
     "or a data tool that does not need them.",
 )
+@click.option(
+    "--no-coverage",
+    is_flag=True,
+    help="Leave the coverage columns out of a Parquet report (with --no-ranks: the scores alone).",
+)
 @columns_options
 @click.option(
     "--engine",
@@ -201,6 +206,7 @@ def score(
     width: int | None,
     reference: Path | None,
     no_ranks: bool,
+    no_coverage: bool,
     attributes: tuple[str, ...],
     ignore: tuple[str, ...],
     engine: str,
@@ -219,6 +225,7 @@ def score(
             "--spec": spec_file,
         }
         refused |= {"--indent": indent, "--width": width, "--reference": reference, "--no-ranks": no_ranks or None}
+        refused["--no-coverage"] = no_coverage or None
         refused |= {"--attribute": attributes or None, "--ignore": ignore or None}
         score_on_dask(
             data,
@@ -286,6 +293,16 @@ def score(
             # The csv format has no ranks to leave out; a plugin's format is asked, and refuses what it lacks.
             if "ranks" in FORMAT_OPTIONS.get(format_name, ("ranks",)):
                 options["ranks"] = False
+        if no_coverage:
+            from vises.report.views import FORMAT_OPTIONS
+
+            # Only Parquet writes coverage in columns of its own; elsewhere the flag would be ignored: refused.
+            if "coverage" not in FORMAT_OPTIONS.get(format_name, ("coverage",)):
+                raise ReportError(
+                    f"--no-coverage applies to the parquet format, not {format_name!r}",
+                    hint="leave --no-coverage out, or use --format parquet",
+                )
+            options["coverage"] = False
         if format_name == "table":
             if width is None and output is None:
                 # On screen, the table fits the terminal (COLUMNS, else the terminal, else 80).

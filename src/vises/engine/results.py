@@ -87,9 +87,17 @@ class Results:
         self._imputed = imputed or {}
         self._treated = treated or {}
         self._missing_reasons = missing_reasons or {}
-        self.organisations = np.asarray(dataset.organisations).astype(str, copy=False)
+        self._organisations: np.ndarray | None = None
         self.periods = np.asarray(dataset.periods).astype(str, copy=False)
         self._cache: dict[tuple[str, str], Any] = {}
+
+    @property
+    def organisations(self) -> np.ndarray:
+        """Each row's organisation code (strings), made from the dataset's the first time it is asked for:
+        a Parquet report of a Parquet file writes the reader's Arrow column and never needs them."""
+        if self._organisations is None:
+            self._organisations = np.asarray(self.dataset.organisations).astype(str, copy=False)
+        return self._organisations
 
     # -- structure -------------------------------------------------------------------------
     @property
@@ -271,15 +279,21 @@ class Results:
                     present_here &= ~self.imputed(code)
                 cov = present_here.astype(np.float64)
             else:
+                # Child by child into two sums (no (rows, children) block: a bool matrix product is not BLAS).
                 node = self.compiled.node(code)
-                block = self.scores[:, node.child_index]
-                applicable = np.column_stack([~self.not_applicable(c) for c in node.children])
-                present = (~np.isnan(block)).astype(np.float64)
-                if not imputed:
-                    measured = np.column_stack([self.coverage(c, imputed=False) for c in node.children])
-                    present *= np.nan_to_num(measured, nan=0.0)
+                covered, weight = np.zeros(len(self)), np.zeros(len(self))
+                for position, child in enumerate(node.children):
+                    applicable = ~self.not_applicable(child)
+                    share = applicable & ~np.isnan(self.scores[:, node.child_index[position]])
+                    child_weight = float(node.weights[position])
+                    if imputed:
+                        covered += np.where(share, child_weight, 0.0)
+                    else:
+                        measured = np.nan_to_num(self.coverage(child, imputed=False), nan=0.0)
+                        covered += np.where(share, measured * child_weight, 0.0)
+                    weight += np.where(applicable, child_weight, 0.0)
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    cov = (present * applicable) @ node.weights / (applicable @ node.weights)
+                    cov = covered / weight
             cov = np.where(na, np.nan, cov)
             self._cache[key] = cov
         return np.asarray(self._cache[key])
@@ -519,3 +533,29 @@ class Results:
         from vises.engine.pooled import pooled_rate
 
         return pooled_rate(self, code, groups=groups, rows=rows)
+
+
+def network_order(results: Results) -> np.ndarray:
+    """Every row, by period (natural order) then organisation code, as the network reports list them.
+
+    With the organisations' sorted-order codes from the reader (``model.keys.deferred_codes``),
+    period, code and position are packed into one integer each and sorted; otherwise the codes
+    themselves are sorted as text (``numpy.lexsort``).
+    """
+    from vises.model.keys import deferred_codes
+
+    periods = results.period_codes
+    codes = deferred_codes(results.dataset)
+    n = len(results)
+    if codes is None or not n:
+        return np.lexsort((results.organisations, periods))
+    bits = [max(int(top).bit_length(), 1) for top in (n - 1, int(codes.max()), int(periods.max()))]
+    if sum(bits) > 64:
+        return np.lexsort((codes, periods))
+    position_bits, code_bits, _ = bits
+    packed = periods.astype(np.uint64) << np.uint64(position_bits + code_bits)
+    packed |= codes.astype(np.uint64) << np.uint64(position_bits)
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    order: np.ndarray = (packed & np.uint64((1 << position_bits) - 1)).astype(np.intp)
+    return order

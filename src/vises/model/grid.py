@@ -25,6 +25,7 @@ from vises.errors import GridError, VisesError
 from vises.model.evidence import Evidence, EvidencePolicy
 from vises.model.frozen import EMPTY, FrozenDict, frozen_labels, frozen_mapping, shallow_frozen, thaw
 from vises.model.index import GridIndex, index_of
+from vises.model.keys import DeferredText
 from vises.model.periods import period_index
 from vises.model.records import Collection
 from vises.model.requirements import Requirement
@@ -357,6 +358,11 @@ def _as_optional_array(values: Any) -> np.ndarray | None:
     return None if values is None else _as_array(values)
 
 
+def _as_keys(values: Any) -> np.ndarray | DeferredText:
+    """Row keys: a read-only array, or texts a reader keeps in its own engine until they are asked for."""
+    return values if isinstance(values, DeferredText) else _as_array(values)
+
+
 def _read_only_arrays(value: Any) -> FrozenDict[str, np.ndarray]:
     return FrozenDict({key: _as_array(item) for key, item in (value or {}).items()})
 
@@ -416,7 +422,9 @@ class Dataset:
     Datasets compare and hash by identity (comparing arrays by value would cost a pass over them).
     """
 
-    organisations: np.ndarray = attrs.field(converter=_as_array)
+    # Organisations as a reader gave them: an array, or ``DeferredText`` (Arrow strings made an
+    # array the first time ``organisations`` is read). ``Dataset(organisations=...)`` as before.
+    _organisations: np.ndarray | DeferredText = attrs.field(converter=_as_keys, alias="organisations")
     periods: np.ndarray = attrs.field(converter=_as_array)
     columns: FrozenDict[str, Column] = attrs.field(default=EMPTY, converter=shallow_frozen)
     text: FrozenDict[str, np.ndarray] = attrs.field(default=EMPTY, converter=_read_only_arrays)
@@ -437,8 +445,14 @@ class Dataset:
     #: the keys back in it, so a frame merges onto the one it was scored from.
     key_dtypes: FrozenDict[str, str] = attrs.field(default=EMPTY, converter=frozen_mapping)
 
+    @property
+    def organisations(self) -> np.ndarray:
+        """Each row's organisation code (a read-only object array of strings)."""
+        keys = self._organisations
+        return keys.array() if isinstance(keys, DeferredText) else keys
+
     def __len__(self) -> int:
-        return len(self.organisations)
+        return len(self._organisations)
 
     def __repr__(self) -> str:
         source = f" {self.source!r}" if self.source else ""

@@ -57,6 +57,8 @@ class Options:
 
     #: Show ranks; a federation may publish scores without a league table.
     ranks: bool = True
+    #: Write each code's coverage beside its score (Parquet): off for a data tool that wants scores only.
+    coverage: bool = True
     #: Decimals of scores and raw values in human-readable formats.
     digits: int = 1
     #: Draw charts in the HTML report (turn off for a quick, text-only file).
@@ -93,7 +95,7 @@ FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
     "json": ("ranks", "indent", *DISCLOSURE_OPTIONS),
     "html": ("ranks", "digits", "charts", *DISCLOSURE_OPTIONS),
     "xlsx": ("ranks", "digits", "staff", *DISCLOSURE_OPTIONS),
-    "parquet": ("ranks", *DISCLOSURE_OPTIONS),
+    "parquet": ("ranks", "coverage", *DISCLOSURE_OPTIONS),
 }
 
 
@@ -209,9 +211,7 @@ def profile_row(results: Results, request: Request) -> int:
 
 def period_ranks(results: Results) -> np.ndarray:
     """Each row's period as its position in ``results.period_values`` (their natural order)."""
-    position = {period: index for index, period in enumerate(results.period_values)}
-    distinct, inverse = np.unique(results.periods, return_inverse=True)
-    return np.array([position[str(p)] for p in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+    return np.asarray(results.period_codes, dtype=np.int64)
 
 
 def check_view(view: str) -> str:

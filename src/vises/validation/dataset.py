@@ -22,6 +22,7 @@ import numpy as np
 
 from vises.errors import DataError, VisesError, did_you_mean
 from vises.model import Dataset, Grid
+from vises.model.keys import deferred_codes
 from vises.model.periods import period_index
 from vises.numeric import sorted_distinct
 from vises.validation.columns import Prepared, listed_rows, prepare_column
@@ -290,20 +291,25 @@ def duplicate_rows(
     """Each row whose (organisation, period) appeared on an earlier row, naming that first row.
 
     Hashes of the two keys are sorted once; only rows whose hash repeats are compared as text, so a
-    million rows without duplicates cost two whole-column passes and a sort of integers.
+    million rows without duplicates cost two whole-column passes and a sort of integers. A reader
+    that kept the organisations in Arrow gives their codes instead of hashes (no Python strings).
     """
     n = len(dataset)
     if n < 2:
         return []
-    organisations = np.asarray(dataset.organisations)
-    periods = np.asarray(dataset.periods).astype(str, copy=False)
     if period_codes is None:
-        period_codes = period_index(periods)[1]
-    keys = _text_hashes(organisations) ^ (period_codes.astype(np.uint64) * _GOLDEN)
+        period_codes = period_index(np.asarray(dataset.periods).astype(str, copy=False))[1]
+    codes = deferred_codes(dataset)
+    if codes is not None:  # the reader's codes, equal exactly where the organisations are: exact keys
+        keys = codes.astype(np.uint64) * np.uint64(int(period_codes.max()) + 1) + period_codes.astype(np.uint64)
+    else:
+        keys = _text_hashes(np.asarray(dataset.organisations)) ^ (period_codes.astype(np.uint64) * _GOLDEN)
     ordered = np.sort(keys)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     if not len(repeated):
         return []
+    organisations = np.asarray(dataset.organisations)
+    periods = np.asarray(dataset.periods).astype(str, copy=False)
     candidates = np.flatnonzero(np.isin(keys, repeated))
     first_of: dict[tuple[str, str], int] = {}
     duplicates: list[tuple[int, int]] = []
