@@ -369,9 +369,13 @@ def coinr_minmax_mean(units: int, repeats: int) -> bool:
         (here / "iMeta.csv").symlink_to(asem / "iMeta.csv")
         command = [str(vises_cli), "score", str(here / "iData.csv"), "--grid", str(here / "iMeta.csv")]
         command += ["--format", "csv", "-o", str(here / "scores.csv"), "--force"]
-        subprocess.run(command, check=True, capture_output=True)  # warm the file cache
-        t_vises, _ = timed(lambda: subprocess.run(command, check=True, capture_output=True), repeats)
-        print(f"vises score (CLI, end to end)   median {t_vises:8.3f} s")
+        # As an installed package has: modules' bytecode cached (pip compiles it at install). A
+        # PYTHONDONTWRITEBYTECODE in the environment would make every run compile vises anew (~0.3 s).
+        env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+        subprocess.run(command, check=True, capture_output=True, env=env)  # warm the file and bytecode caches
+        print(f"load average before: {_load()}")
+        t_vises, _ = timed(lambda: subprocess.run(command, check=True, capture_output=True, env=env), repeats)
+        print(f"vises score (CLI, end to end)   median {t_vises:8.3f} s   (load average after: {_load()})")
         rscript = _coinr_rscript()
         if rscript is None:
             return True
@@ -389,6 +393,7 @@ cat(seconds)
 """
         runs = [_run_r(rscript, script) for _ in range(max(1, min(repeats, 3)))]
         t_coinr = statistics.median(runs)
+        print(f"load average after COINr: {_load()}")
         print(f"the two indexes differ by at most {_index_gap(here / 'scores.csv', here / 'coinr.csv'):.1e}")
         print(
             f"COINr new_coin ... Aggregate (in R, reading excluded)   median {t_coinr:8.3f} s   "
@@ -396,6 +401,14 @@ cat(seconds)
             f"{'ok' if t_coinr / t_vises >= 20 else 'UNDER'}"
         )
     return True
+
+
+def _load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (timings on a shared machine depend on it)."""
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def _index_gap(vises_scores: Path, coinr_scores: Path) -> float:

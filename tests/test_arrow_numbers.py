@@ -247,3 +247,21 @@ def test_semicolon_files_read_the_same_by_both_engines(tmp_path: Path, cells: li
     np.testing.assert_array_equal(*na)
     assert sorted(map(str, arrow.read_problems)) == sorted(map(str, python.read_problems))
     assert list(arrow.text["hours"]) == [f"note, {cell}".strip() for cell in cells]  # comments never rewritten
+
+
+EDGE_TEXT = st.text(alphabet=st.sampled_from(list("ab é\t\u00a0\u3000\u2028\x1f\u0085\r\n-")), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(EDGE_TEXT | st.none(), min_size=1, max_size=40), cut=st.integers(0, 40))
+def test_text_cells_are_trimmed_as_the_reference_rules_say(cells: list[str | None], cut: int) -> None:
+    """Identifiers and text lose their surrounding white space (Unicode's too) and nothing else, whether
+    or not the column needed trimming, in every layout (the untrimmed shortcut looks at edge bytes)."""
+    cells_ = arrow_cells.ArrowCells(decimal_comma=False, limits=current_limits())
+    place = Place(file="f.csv", column="name", first_row=2)
+    expected = [None if cell is None or not cell.strip() else cell.strip() for cell in cells]
+    for layout in _layouts(cells, cut):
+        got = cells_.text(layout, place)
+        assert [None if value is None or value == "" else value for value in got.tolist()] == expected
+        names, _ = cells_.identifiers(layout, place, "organisation")
+        assert names.tolist() == ["" if cell is None else cell.strip() for cell in cells]

@@ -20,9 +20,11 @@ pytest.importorskip("pyarrow")
 from test_report_evidence import results as evidence_results  # noqa: F401 - a fixture
 from test_report_views import ask, make_results
 
-from vises.io.csv_text import csv_lines, number_cells, text_cells
+from vises import numeric
+from vises.io import csv_text
+from vises.io.csv_text import csv_lines, first_cells, number_cells, number_lines, text_array, text_cells
 from vises.neutralise import spreadsheet_text
-from vises.numeric import machine_text, machine_text_arrow
+from vises.numeric import machine_rows, machine_rows_open, machine_text, machine_text_arrow
 from vises.report import csv_format
 
 #: Powers of ten and their neighbours: where the two notations switch.
@@ -58,6 +60,99 @@ def test_machine_numbers_are_repr_for_random_bit_patterns() -> None:
 @given(st.lists(st.floats(width=64), min_size=1, max_size=40))
 def test_machine_numbers_are_repr(values: list[float]) -> None:
     assert machine_text_arrow(np.array(values)).to_pylist() == _expected_numbers(values)
+
+
+def _expected_rows(block: np.ndarray, delimiter: str = ",", end: str = "\r\n") -> list[str]:
+    return [
+        delimiter + delimiter.join(repr(v) if math.isfinite(v) else "" for v in row) + end for row in block.tolist()
+    ]
+
+
+needs_orjson = pytest.mark.skipif(not machine_rows_open(), reason="orjson is not installed (the block route is closed)")
+
+
+@needs_orjson
+def test_rows_of_machine_numbers_are_repr_at_every_power_of_ten() -> None:
+    values = np.array([*EDGES, math.nan, math.inf, -math.inf, 1e-5, 9.99e-5, 1.5e-7, 1e-9, 1.01e-4])
+    for k in (1, 2, 7):
+        block = np.resize(values, (len(values) // k, k))
+        assert machine_rows(block).to_pylist() == _expected_rows(block)
+
+
+@needs_orjson
+def test_rows_of_machine_numbers_are_repr_for_random_bit_patterns() -> None:
+    bits = np.random.default_rng(12).integers(0, 2**64, size=300_000, dtype=np.uint64)
+    block = bits.view(np.float64).reshape(-1, 30)
+    assert machine_rows(block).to_pylist() == _expected_rows(block)
+
+
+@needs_orjson
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.floats(width=64), st.floats(min_value=1e-10, max_value=2e-4), st.sampled_from([0.0, 100.0])),
+        min_size=1,
+        max_size=60,
+    ),
+    k=st.integers(1, 6),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    end=st.sampled_from(["\r\n", "\n\r"]),
+)
+def test_rows_of_machine_numbers_are_what_repr_writes(values: list[float], k: int, delimiter: str, end: str) -> None:
+    block = np.resize(np.array(values), (max(1, len(values) // k), k))
+    assert machine_rows(block, delimiter=delimiter, lineterminator=end).to_pylist() == _expected_rows(
+        block, delimiter, end
+    )
+
+
+def test_the_block_route_is_closed_where_it_cannot_write_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    block = np.ones((3, 2))
+    assert machine_rows(block, lineterminator="\n") is None  # one character: the column-wise route
+    assert machine_rows(block, delimiter=".") is None  # a character numbers hold
+    assert machine_rows(np.ones((0, 2))) is None and machine_rows(np.ones((2, 0))) is None
+    monkeypatch.setattr(numeric, "_checked", [None])  # orjson missing, or writing otherwise than repr
+    assert not machine_rows_open() and machine_rows(block) is None
+    assert number_lines(first_cells([text_cells(np.array(["a", "b", "c"], dtype=object))]), block) is None
+
+
+@needs_orjson
+def test_a_block_past_a_string_arrays_reach_is_written_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    block = np.array([[1.0, math.nan], [1e-5, 2.5], [math.inf, -0.0], [3.0, 4.0], [5.0, 1e-7]])
+    whole = machine_rows(block).to_pylist()
+    first = first_cells([text_cells(np.array(list("abcde"), dtype=object))])
+    lines = bytes(number_lines(first, block))
+    monkeypatch.setattr(numeric, "_MAX_TEXT", 30)
+    assert machine_rows(block).num_chunks > 1 and machine_rows(block).to_pylist() == whole == _expected_rows(block)
+    assert bytes(number_lines(first, block)) == lines
+
+
+@needs_orjson
+def test_number_lines_follow_the_first_cells() -> None:
+    names = text_cells(np.array(["a", "=b", 'c"d'], dtype=object))
+    periods = text_cells(np.array(["2019", "2020", "x,y"], dtype=object))
+    block = np.array([[1.0, math.nan], [1e-5, 2.5], [math.inf, -0.0]])
+    text = bytes(number_lines(first_cells([names, periods]), block)).decode("utf-8")
+    assert text == csv_lines([names, periods, number_cells(block[:, 0]), number_cells(block[:, 1])]).decode("utf-8")
+    assert text == 'a,2019,1.0,\r\n\'=b,2020,1e-05,2.5\r\n"c""d","x,y",,-0.0\r\n'
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["a", "b"],
+        [],
+        ["é", "", "x y", "\u2028"],
+        ["a\nb", "c"],  # a line feed in a cell: pa.array
+        ["a", None],  # not a string: pa.array
+        [1, "x"],
+    ],
+)
+def test_text_arrays_are_built_without_pa_array_where_they_can(cells: list[object]) -> None:
+    expected = [None if cell is None else str(cell) for cell in cells]
+    assert text_array(np.array(cells, dtype=object)).to_pylist() == expected
+    joined = csv_text._joined_text(np.array(cells, dtype=object))  # the route taken while pandas is not loaded
+    plain = all(isinstance(cell, str) and "\n" not in cell for cell in cells)
+    assert (joined.to_pylist() == expected) if plain else joined is None
 
 
 CELL = st.one_of(
@@ -113,9 +208,14 @@ def _both_routes(results, request) -> tuple[str, str]:  # type: ignore[no-untype
     return arrow, python
 
 
+@pytest.mark.parametrize("orjson", [True, False])
 @pytest.mark.parametrize("chunk", [1, 3, 20_000])
-def test_the_report_is_the_same_text_with_and_without_pyarrow(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+def test_the_report_is_the_same_text_with_and_without_pyarrow(
+    monkeypatch: pytest.MonkeyPatch, chunk: int, orjson: bool
+) -> None:
     monkeypatch.setattr(csv_format, "CHUNK_ROWS", chunk)
+    if not orjson:
+        monkeypatch.setattr(numeric, "_checked", [None])
     results = make_results()
     arrow, python = _both_routes(results, ask())
     assert arrow == python and arrow.count("\r\n") == len(results)

@@ -93,10 +93,29 @@ _length = np.frompyfunc(len, 1, 1)
 _PROBE = 8192
 
 
+#: Bytes that may begin or end a white-space character (ASCII white space, and any byte of a
+#: multi-byte character: Unicode white space such as U+00A0 is trimmed too, so such cells are trimmed).
+_EDGE_SPACE = np.zeros(256, dtype=bool)
+_EDGE_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_EDGE_SPACE[128:] = True
+
+
+def _untrimmed(words: Any) -> bool:
+    """Whether no cell of a string array (without nulls) begins or ends with white space: two lookups
+    per cell in its bytes, instead of a trimmed copy of the column."""
+    cells = _Bytes(words)
+    filled = cells.lengths > 0
+    if not filled.any():
+        return True
+    starts = cells.bounds[:-1][filled]
+    return not (_EDGE_SPACE[cells.data[starts]].any() or _EDGE_SPACE[cells.data[cells.bounds[1:][filled] - 1]].any())
+
+
 def _distinct(values: Any) -> tuple[np.ndarray, np.ndarray | None, int]:
     """The texts of a column stripped of surrounding white space, as Python strings with ``""`` last
     (for null); each row's position among them, ``None`` when the texts are the rows themselves; and
-    the length of the longest text.
+    the length of the longest text in bytes (at least its length in characters: ``_lengths`` counts
+    the characters when that is past the limit).
 
     A column of few distinct texts is dictionary-encoded (a million periods are three strings); a
     column of many (organisation names) is trimmed in Arrow and turned into strings directly.
@@ -117,12 +136,14 @@ def _distinct(values: Any) -> tuple[np.ndarray, np.ndarray | None, int]:
             to_numpy(pc.fill_null(encoded.indices, integer_scalar(len(words)).cast(encoded.indices.type))),
             dtype=np.int64,
         )
-    trimmed = pc.utf8_trim_whitespace(words)
-    longest = pc.max(pc.utf8_length(trimmed)).as_py() or 0
+    if words.null_count:
+        words = pc.fill_null(words, _EMPTY)
+    trimmed = words if _untrimmed(words) else pc.utf8_trim_whitespace(words)
+    longest = _Bytes(trimmed).longest()
     texts = np.empty(len(trimmed) + 1, dtype=object)
-    texts[:-1] = to_numpy(pc.fill_null(trimmed, _EMPTY))
+    texts[:-1] = to_numpy(trimmed)
     texts[-1] = ""
-    return texts, index, int(longest)
+    return texts, index, longest
 
 
 def _spread(unique: np.ndarray, index: np.ndarray | None) -> np.ndarray:

@@ -4,8 +4,8 @@ pyarrow's ``to_numpy``, ``pa.array``, ``pa.scalar`` and any Python value handed 
 function go through its pandas compatibility layer, which imports pandas (~150 ms) the first time
 even when no pandas object is involved. Reading a 30-row file must not pay that, so the readers
 build their arrays from buffers and read them back through the buffers. For a long text column
-pyarrow's own conversion is faster than ``to_pylist``, and the import is then small beside the work:
-it is used from ``BULK`` values on, and whenever pandas is already loaded.
+pyarrow's own conversion is a little faster than ``to_pylist`` (65 ms against 95 ms for a million
+names), far less than the import: it is used from ``BULK`` values on, and whenever pandas is already loaded.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-#: Text values from which pyarrow's converter (and the pandas import it brings) pays for itself.
-BULK = 100_000
+#: Text values from which pyarrow's converter (and the pandas import it brings, ~200 ms) pays for itself.
+BULK = 8_000_000
 
 
 def strings(values: Sequence[str]) -> pa.StringArray:

@@ -190,7 +190,7 @@ def numbers_as_text(
     integral numbers become their digits, other numbers their decimal form when ``fractions``;
     a list of such numbers becomes a list of texts.
     """
-    plain = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+    made: list[Callable[[Any, Any], T]] = []  # generated on first use: most runs never read a ``cls``
 
     def text(raw: Any) -> Any:
         if isinstance(raw, bool):
@@ -206,7 +206,9 @@ def numbers_as_text(
     def structure(value: Any, _: Any) -> T:
         if isinstance(value, Mapping) and any(key in value for key in keys):
             value = {name: text(item) if name in keys else item for name, item in value.items()}
-        return plain(value, cls)
+        if not made:
+            made.append(make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True))
+        return made[0](value, cls)
 
     return structure
 
@@ -418,20 +420,22 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Method, _unstructure_method)
     # Scale levels are often written as numbers (value = 3); their data value is that text.
     conv.register_structure_hook(Level, numbers_as_text(conv, Level, "value", fractions=True))
-    conv.register_structure_hook(
-        Grid, make_dict_structure_fn(Grid, conv, _cattrs_forbid_extra_keys=True, plugin=override(omit=True))
+    # The hooks cattrs generates (compiled code, a few ms each) are made on first use, by factories.
+    conv.register_structure_hook_factory(
+        lambda t: t is Grid,
+        lambda _: make_dict_structure_fn(Grid, conv, _cattrs_forbid_extra_keys=True, plugin=override(omit=True)),
     )
     # Periods and answers of a collection spec are often written as numbers (2019, 5): they are text.
     conv.register_structure_hook(RecordSource, numbers_as_text(conv, RecordSource, "periods"))
     conv.register_structure_hook(Measure, numbers_as_text(conv, Measure, "top", "scale"))
     conv.register_structure_hook_func(_is_requirement_value, _structure_value)
-    conv.register_structure_hook(
-        Condition,
-        make_dict_structure_fn(
+    conv.register_structure_hook_factory(
+        lambda t: t is Condition,
+        lambda _: make_dict_structure_fn(
             Condition, conv, _cattrs_forbid_extra_keys=True, one_of=override(struct_hook=_structure_one_of)
         ),
     )
-    for cls in (
+    plain = (
         Level,
         Indicator,
         Node,
@@ -442,10 +446,14 @@ def make_converter() -> cattrs.Converter:
         Collection,
         RecordSource,
         Measure,
-    ):
-        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
-    conv.register_unstructure_hook(
-        Grid, make_dict_unstructure_fn(Grid, conv, _cattrs_omit_if_default=True, plugin=override(omit=True))
+    )
+    conv.register_unstructure_hook_factory(
+        lambda t: isinstance(t, type) and t in plain,
+        lambda t: make_dict_unstructure_fn(t, conv, _cattrs_omit_if_default=True),
+    )
+    conv.register_unstructure_hook_factory(
+        lambda t: t is Grid,
+        lambda _: make_dict_unstructure_fn(Grid, conv, _cattrs_omit_if_default=True, plugin=override(omit=True)),
     )
     return conv
 
