@@ -91,3 +91,19 @@ def test_row_groups_hold_the_same_table(results, monkeypatch: pytest.MonkeyPatch
     assert pq.ParquetFile(io.BytesIO(data)).num_row_groups == -(-len(results) // 2)
     split = pq.read_table(io.BytesIO(data))
     assert split.equals(whole) and split.schema.metadata[b"vises.provenance"]
+
+
+@pytest.mark.parametrize("group_rows", [2, 131_072])
+@pytest.mark.parametrize("options", [{}, {"ranks": False, "coverage": False}])
+def test_the_streamed_file_is_the_rendered_file_byte_for_byte(
+    results, monkeypatch: pytest.MonkeyPatch, group_rows: int, options: dict[str, bool]
+) -> None:
+    from vises.report import parquet_format
+
+    monkeypatch.setattr(parquet_format, "ROW_GROUP_ROWS", group_rows)
+    request = vises.ReportRequest(options=options)
+    pieces = list(parquet_format.iter_parquet(results, request))
+    assert all(isinstance(piece, bytes) for piece in pieces)
+    if group_rows == 2:
+        assert len(pieces) > -(-len(results) // 2)  # written as it goes, not in one block
+    assert b"".join(pieces) == parquet_format.render_parquet(results, request)

@@ -623,10 +623,14 @@ def _pieces_then(failure: BaseException) -> Any:
         ),
         (
             ReportFormat(name="f", suffix=".bin", render=lambda r, q: b"", binary=True, stream=lambda r, q: iter([""])),
-            "stream is for text formats",
+            "stream yielded str, expected bytes",
+        ),
+        (
+            ReportFormat(name="f", suffix=".bin", render=lambda r, q: b"", binary=True, stream=lambda r, q: b"whole"),
+            "stream returned bytes, expected an iterable of bytes",
         ),
     ],
-    ids=["bytes-piece", "none", "one-str", "raises-mid-way", "exits-mid-way", "binary-streams"],
+    ids=["bytes-piece", "none", "one-str", "raises-mid-way", "exits-mid-way", "binary-str-piece", "binary-whole"],
 )
 def test_a_streamed_report_breaking_its_contract_exits_2_naming_it_and_writes_nothing(
     tmp_path: Path, in_process: Any, format_: ReportFormat, words: str
@@ -659,6 +663,19 @@ def test_a_good_stream_is_passed_through_piece_by_piece(in_process: Any) -> None
     pieces = spec.stream(None, vises.ReportRequest())
     assert next(pieces) == "a" and seen == ["a"]  # lazily, one piece at a time
     assert list(pieces) == ["b", "c"]
+
+
+def test_a_binary_format_streams_its_bytes_to_the_output(tmp_path: Path, in_process: Any) -> None:
+    from vises.cli import cli
+
+    stream = lambda r, q: iter([b"PK", b"\x00\x01", b"end"])  # noqa: E731
+    binary = ReportFormat(name="f", suffix=".bin", render=lambda r, q: b"PK\x00\x01end", binary=True, stream=stream)
+    in_process(Methods(formats=[binary]), "ok")
+    grid_file, data = write_case(tmp_path, "minmax")
+    out = tmp_path / "out.bin"
+    result = CliRunner().invoke(cli, ["score", str(data), "--grid", str(grid_file), "--format", "ok.f", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == b"PK\x00\x01end"
 
 
 def test_a_normaliser_breaking_its_contract_through_the_cli(tmp_path: Path, in_process: Any) -> None:

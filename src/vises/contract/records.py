@@ -264,16 +264,16 @@ class RenderFunction(Protocol):
 
 
 class StreamFunction(Protocol):
-    def __call__(self, results: Results, request: ReportRequest, /) -> Iterable[str]: ...
+    def __call__(self, results: Results, request: ReportRequest, /) -> Iterable[str | bytes]: ...
 
 
 @attrs.frozen(kw_only=True)
 class ReportFormat:
     """A report format: ``render(results, request)`` returns ``str``, or ``bytes`` when ``binary``.
 
-    ``stream`` (optional, text formats) yields the same text in pieces, so a large report is
-    written to a file without being held whole in memory; ``"".join(stream(...))`` must equal
-    ``render(...)``.
+    ``stream`` (optional) yields the same text — or bytes, for a binary format — in pieces, so a
+    large report is written to a file without being held whole in memory; joined, the pieces must
+    equal ``render(...)``.
     """
 
     name: str

@@ -332,19 +332,16 @@ def guard_report_format(spec: ReportFormat, culprit: Culprit) -> ReportFormat:
     if stream is None:
         return attrs.evolve(spec, render=guarded_render)
 
-    def guarded_stream(results: Results, request: ReportRequest, /) -> Iterator[str]:
-        """The plugin's pieces, each checked as it comes: an escape mid-way or a piece that is not
-        ``str`` is an error naming the plugin (so an output written piece by piece is abandoned)."""
-        if binary:
-            raise culprit.error(
-                "stream is for text formats; a binary format writes its bytes with render",
-                hint="leave stream out of a format with binary=True",
-            )
+    def guarded_stream(results: Results, request: ReportRequest, /) -> Iterator[str | bytes]:
+        """The plugin's pieces, each checked as it comes: an escape mid-way or a piece of the wrong
+        type (``str`` for a text format, ``bytes`` for a binary one) is an error naming the plugin
+        (so an output written piece by piece is abandoned)."""
         pieces = call(culprit, "stream", stream, results, request)
         if isinstance(pieces, (str, bytes)) or not hasattr(pieces, "__iter__"):
             raise culprit.error(
-                f"stream returned {_type_name(pieces)}, expected an iterable of str",
-                hint="yield the report's text in pieces (a generator), or return a list of str",
+                f"stream returned {_type_name(pieces)}, expected an iterable of {expected.__name__}",
+                hint=f"yield the report's {'bytes' if binary else 'text'} in pieces (a generator), "
+                f"or return a list of {expected.__name__}",
             )
         iterator = call(culprit, "stream", iter, pieces)
         try:
@@ -359,10 +356,10 @@ def guard_report_format(spec: ReportFormat, culprit: Culprit) -> ReportFormat:
                     raise exc.with_context(plugin=culprit.plugin) from exc
                 except BaseException as exc:
                     raise culprit.error(f"stream raised {describe_escape(exc)}") from exc
-                if not isinstance(piece, str):
+                if not isinstance(piece, expected):
                     raise culprit.error(
-                        f"stream yielded {_type_name(piece)}, expected str",
-                        hint="a text format yields str pieces; set binary=True and use render for bytes",
+                        f"stream yielded {_type_name(piece)}, expected {expected.__name__}",
+                        hint="a text format yields str pieces, a format with binary=True bytes pieces",
                     )
                 yield piece
         finally:

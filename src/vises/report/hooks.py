@@ -77,6 +77,7 @@ def vises_register_report_formats() -> Iterable[ReportFormat]:
             suffix=".parquet",
             binary=True,
             render=_lazy("parquet_format", "render_parquet"),
+            stream=_lazy("parquet_format", "iter_parquet"),
             summary="Scores, ranks and coverage as typed columns (needs the parquet extra)",
         ),
     ]
