@@ -73,11 +73,9 @@ def test_demo_command_scores_the_cisp_example() -> None:
     assert "Centre" in done.stdout or "cisp_01" in done.stdout
 
 
-def test_coinr_asem_example() -> None:
-    asem = ROOT.parent / "shared" / "datasets" / "asem" / "iMeta.csv"
-    if not asem.is_file():
-        pytest.skip(f"COINr's ASEM tables are not at {asem.parent} (the shared data folder is absent)")
-    done = _run(EXAMPLES / "coinr_asem.py")
+def test_coinr_asem_example(asem_dir: Path) -> None:
+    # The shared folder found by conftest (beside the checkout, else /work/shared), given to the example.
+    done = _run(EXAMPLES / "coinr_asem.py", asem_dir)
     assert done.returncode == 0, done.stderr
     assert "51 countries" in done.stdout and "Why Austria scores" in done.stdout
 
