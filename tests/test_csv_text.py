@@ -20,11 +20,11 @@ pytest.importorskip("pyarrow")
 from test_report_evidence import results as evidence_results  # noqa: F401 - a fixture
 from test_report_views import ask, make_results
 
-from vises import numeric
 from vises.io import csv_text
+from vises.io import machine_text as machine_text_module
 from vises.io.csv_text import csv_lines, first_cells, number_cells, number_lines, text_array, text_cells
+from vises.io.machine_text import machine_rows, machine_rows_open, machine_text, machine_text_arrow
 from vises.neutralise import spreadsheet_text
-from vises.numeric import machine_rows, machine_rows_open, machine_text, machine_text_arrow
 from vises.report import csv_format
 
 #: Powers of ten and their neighbours: where the two notations switch.
@@ -110,7 +110,7 @@ def test_the_block_route_is_closed_where_it_cannot_write_the_same_text(monkeypat
     assert machine_rows(block, lineterminator="\n") is None  # one character: the column-wise route
     assert machine_rows(block, delimiter=".") is None  # a character numbers hold
     assert machine_rows(np.ones((0, 2))) is None and machine_rows(np.ones((2, 0))) is None
-    monkeypatch.setattr(numeric, "_checked", [None])  # orjson missing, or writing otherwise than repr
+    monkeypatch.setattr(machine_text_module, "_checked", [None])  # orjson missing, or writing otherwise than repr
     assert not machine_rows_open() and machine_rows(block) is None
     assert number_lines(first_cells([text_cells(np.array(["a", "b", "c"], dtype=object))]), block) is None
 
@@ -121,7 +121,7 @@ def test_a_block_past_a_string_arrays_reach_is_written_in_parts(monkeypatch: pyt
     whole = machine_rows(block).to_pylist()
     first = first_cells([text_cells(np.array(list("abcde"), dtype=object))])
     lines = bytes(number_lines(first, block))
-    monkeypatch.setattr(numeric, "_MAX_TEXT", 30)
+    monkeypatch.setattr(machine_text_module, "_MAX_TEXT", 30)
     assert machine_rows(block).num_chunks > 1 and machine_rows(block).to_pylist() == whole == _expected_rows(block)
     assert bytes(number_lines(first, block)) == lines
 
@@ -215,7 +215,7 @@ def test_the_report_is_the_same_text_with_and_without_pyarrow(
 ) -> None:
     monkeypatch.setattr(csv_format, "CHUNK_ROWS", chunk)
     if not orjson:
-        monkeypatch.setattr(numeric, "_checked", [None])
+        monkeypatch.setattr(machine_text_module, "_checked", [None])
     results = make_results()
     arrow, python = _both_routes(results, ask())
     assert arrow == python and arrow.count("\r\n") == len(results)

@@ -22,11 +22,21 @@ BULK = 8_000_000
 
 
 def strings(values: Sequence[str]) -> pa.StringArray:
-    """A string array of ``values`` (no nulls), built from its buffers."""
-    encoded = [value.encode("utf-8") for value in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(item) for item in encoded], out=offsets[1:])
-    return pa.StringArray.from_buffers(len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+    """A string array of ``values`` (no nulls), built from its buffers: the texts joined and
+    encoded once (``pa.array`` and Python scalars given to a compute function import pandas)."""
+    data = "".join(values).encode("utf-8")
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if len(data) != int(lengths.sum()):  # not all ASCII: byte lengths, one by one
+        lengths = np.fromiter((len(value.encode("utf-8")) for value in values), dtype=np.int64, count=len(values))
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def flags(mask: np.ndarray) -> pa.BooleanArray:
+    """A numpy boolean mask as an Arrow boolean array (no nulls), from its bits."""
+    bits = np.packbits(mask, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(bits)])
 
 
 def integers(values: Any) -> pa.Int64Array:
@@ -123,4 +133,15 @@ def _bits(buffer: Any, offset: int, n: int) -> np.ndarray:
     return np.unpackbits(packed, count=offset + n, bitorder="little")[offset:].astype(bool)
 
 
-__all__ = ["BULK", "FALSE", "NULL_TEXT", "TRUE", "integer_scalar", "integers", "strings", "text_scalar", "to_numpy"]
+__all__ = [
+    "BULK",
+    "FALSE",
+    "NULL_TEXT",
+    "TRUE",
+    "flags",
+    "integer_scalar",
+    "integers",
+    "strings",
+    "text_scalar",
+    "to_numpy",
+]

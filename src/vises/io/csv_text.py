@@ -2,7 +2,7 @@
 
 Python's ``csv`` module formats one cell at a time; at a million rows × fifty columns that is most of
 a ``vises score --format csv`` run. Here each column becomes an Arrow string array once: numbers as
-machine numbers (``vises.numeric.machine_text_arrow``, the same text as ``repr``), text made inert
+machine numbers (``vises.io.machine_text``, the same text as ``repr``), text made inert
 for a spreadsheet (``vises.neutralise.spreadsheet_text``, applied to each distinct cell whose first
 character could start a formula) and quoted exactly where the ``csv`` module quotes (a delimiter, a
 quote, a line break: ``QUOTE_MINIMAL``, quotes doubled); then the cells are joined into lines in C.
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from vises.io.arrow_numpy import FALSE, strings
+from vises.io.machine_text import machine_row_parts, machine_text_arrow
 from vises.neutralise import FORMULA_TRIGGERS, spreadsheet_text
-from vises.numeric import machine_row_parts, machine_text_arrow
 
 
 def _arrow() -> tuple[Any, Any]:
@@ -125,7 +125,7 @@ def first_cells(columns: Sequence[Any], *, delimiter: str = ",") -> Any:
 
 def number_lines(first: Any, block: np.ndarray, *, delimiter: str = ",", lineterminator: str = "\r\n") -> Any | None:
     """CSV lines of ``first`` (``first_cells``) followed by each row's numbers of ``block``, as a buffer of
-    UTF-8 text; the whole block is formatted at once and joined in one pass (``vises.numeric.machine_row_parts``).
+    UTF-8 text; the whole block is formatted at once and joined in one pass (``machine_row_parts``).
     ``None`` when that route is not open (no orjson): ``csv_lines`` of ``number_cells`` writes the same text."""
     pa, pc = _arrow()
     parts = machine_row_parts(block, delimiter=delimiter, lineterminator=lineterminator)

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from vises.io.machine_text import machine_text
 from vises.neutralise import spreadsheet_text
-from vises.numeric import machine_text
 from vises.report.views import Request, profile_row, provenance_record, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,7 +119,7 @@ def iter_csv(results: Results, request: ReportRequest, /) -> Iterator[str]:
 def _arrow_chunks(results: Results, rows: np.ndarray, evidence: bool) -> Iterator[str]:
     """The rows as CSV text, every column formatted whole in pyarrow's C kernels."""
     from vises.io.csv_text import csv_lines, first_cells, number_cells, text_array, text_cells
-    from vises.numeric import machine_rows_open
+    from vises.io.machine_text import machine_rows_open
     from vises.report.evidence_table import evidence_fields, flag_cells
 
     names, periods = text_cells(results.organisations[rows]), text_cells(results.periods[rows])

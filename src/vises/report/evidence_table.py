@@ -64,7 +64,7 @@ def evidence_fields(results: Results, rows: np.ndarray) -> list[EvidenceField]:
 
 def number_cells(values: np.ndarray, missing: str) -> np.ndarray:
     """Shortest round-trip text of each number (``missing`` where unknown), a whole column at once."""
-    from vises.numeric import machine_text
+    from vises.io.machine_text import machine_text
 
     return machine_text(values, missing)
 
