@@ -107,3 +107,17 @@ def test_the_streamed_file_is_the_rendered_file_byte_for_byte(
     if group_rows == 2:
         assert len(pieces) > -(-len(results) // 2)  # written as it goes, not in one block
     assert b"".join(pieces) == parquet_format.render_parquet(results, request)
+
+
+def test_coverage_of_indicators_not_applicable_in_some_rows_matches_the_results() -> None:
+    """The writer makes an indicator's coverage from its scores and N/A marks row group by row
+    group; it must equal ``Results.coverage`` (NaN where N/A), on the example network with ``n/a``."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "data" / "wallonie_cisp.csv"
+    results = vises.score("wallonie.cisp", example)
+    marked = [code for code in results.codes if results.not_applicable(code).any()]
+    assert marked, "the example data should hold n/a cells"
+    table = _table(results)
+    rows = _rows(results, table)
+    for code in results.codes:
+        coverage = results.coverage(code)
+        assert table[f"coverage.{code}"].to_pylist() == [None if math.isnan(coverage[r]) else coverage[r] for r in rows]

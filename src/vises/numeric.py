@@ -126,7 +126,7 @@ def rank(
         codes = _group_codes(labels)
     packed = _packed_order(key[:, 0], codes) if flat else None
     if packed is not None:
-        order = packed[:, None]
+        return _flat_ranks(key[:, 0], packed, codes, ties=ties, tolerance=tolerance)
     else:
         order = np.argsort(key, axis=0, kind="stable")  # NaN sorts last
         if codes is not None:
@@ -161,6 +161,47 @@ def rank(
         np.put_along_axis(out, order, sorted_ranks, axis=0)
     out[np.isnan(block)] = np.nan
     return out[:, 0] if flat else out
+
+
+def _flat_ranks(
+    key: np.ndarray, order: np.ndarray, codes: np.ndarray | None, *, ties: Ties, tolerance: float | None
+) -> np.ndarray:
+    """``rank`` of one column from its sorted order, worked out per block of tied keys.
+
+    A block's rank is its first position less its group's first position, plus one (``"min"``),
+    or the middle of its positions (``"average"``); each row takes its block's rank by one repeat,
+    instead of running maxima over every row.
+    """
+    n = len(key)
+    ordered = key[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    with np.errstate(invalid="ignore"):
+        if tolerance is None:
+            np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+        else:
+            np.logical_not(ordered[1:] - ordered[:-1] <= tolerance, out=new[1:])
+    group_first = None
+    if codes is not None:
+        group_sorted = codes[order]
+        boundary = np.flatnonzero(group_sorted[1:] != group_sorted[:-1]) + 1
+        new[boundary] = True
+        group_first = np.r_[0, boundary]
+    starts = np.flatnonzero(new)
+    lengths = np.diff(np.append(starts, n))
+    if group_first is None:
+        block_rank = starts.astype(np.float64)
+    else:
+        # Each block's group is the last group start at or before it (groups are contiguous).
+        group_of_block = np.searchsorted(group_first, starts, side="right") - 1
+        block_rank = (starts - group_first[group_of_block]).astype(np.float64)
+    block_rank += 1.0
+    if ties == "average":
+        block_rank += (lengths - 1) / 2.0
+    out = np.empty(n, dtype=np.float64)
+    out[order] = np.repeat(block_rank, lengths)
+    out[np.isnan(key)] = np.nan
+    return out
 
 
 #: Rows from which one packed sort beats numpy's argsort of floats (a merge sort, ~10x slower per row).

@@ -279,22 +279,33 @@ class Results:
                     present_here &= ~self.imputed(code)
                 cov = present_here.astype(np.float64)
             else:
-                # Child by child into two sums (no (rows, children) block: a bool matrix product is not BLAS).
+                # Child by child into two sums, in place (no (rows, children) block: a bool matrix
+                # product is not BLAS; and no temporary per child: each would be fresh pages).
                 node = self.compiled.node(code)
                 covered, weight = np.zeros(len(self)), np.zeros(len(self))
+                share = np.empty(len(self), dtype=bool)
                 for position, child in enumerate(node.children):
-                    applicable = ~self.not_applicable(child)
-                    share = applicable & ~np.isnan(self.scores[:, node.child_index[position]])
+                    child_na = self.not_applicable(child)
+                    some_na = bool(child_na.any())
+                    np.isnan(self.scores[:, node.child_index[position]], out=share)
+                    np.logical_not(share, out=share)
+                    if some_na:
+                        share &= ~child_na
                     child_weight = float(node.weights[position])
                     if imputed:
-                        covered += np.where(share, child_weight, 0.0)
+                        np.add(covered, child_weight, out=covered, where=share)
                     else:
                         measured = np.nan_to_num(self.coverage(child, imputed=False), nan=0.0)
-                        covered += np.where(share, measured * child_weight, 0.0)
-                    weight += np.where(applicable, child_weight, 0.0)
+                        measured *= child_weight
+                        np.add(covered, measured, out=covered, where=share)
+                    if some_na:
+                        np.add(weight, child_weight, out=weight, where=~child_na)
+                    else:
+                        weight += child_weight
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    cov = covered / weight
-            cov = np.where(na, np.nan, cov)
+                    np.divide(covered, weight, out=covered)
+                cov = covered
+            cov[na] = np.nan
             self._cache[key] = cov
         return np.asarray(self._cache[key])
 
