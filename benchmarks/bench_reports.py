@@ -163,8 +163,8 @@ def worker(format_name: str, rows: int, output: str) -> None:
     organisations = rows // 2
     columns = {}
     for indicator in grid.indicators:
-        if indicator.kind is Kind.NARRATIVE:
-            continue
+        if indicator.kind in (Kind.NARRATIVE, Kind.RATE) or getattr(indicator, "formula", None):
+            continue  # computed by the grid from its inputs (a rate's are drawn below), never given
         if indicator.kind is Kind.QUANTITY:
             low = indicator.minimum if indicator.minimum is not None else 0.0
             high = indicator.maximum if indicator.maximum is not None else low + 100.0
@@ -174,6 +174,16 @@ def worker(format_name: str, rows: int, output: str) -> None:
         else:
             levels = [level.value for level in indicator.levels] or ["yes", "no"]
             columns[indicator.code] = Column(values=np.array(levels, dtype=object)[rng.integers(0, len(levels), rows)])
+    for indicator in grid.indicators:
+        # A rate's numerator is a share of its denominator (drop-outs among leavers), within the
+        # rate's range: drawn apart, they would make rates over 100 % that validation refuses.
+        if indicator.kind is Kind.RATE and indicator.numerator in columns and indicator.denominator in columns:
+            cap = 1.0
+            if indicator.unit == "percent" and indicator.maximum is not None:
+                cap = min(1.0, indicator.maximum / 100.0)
+            below = columns[indicator.denominator].values
+            share = rng.uniform(0.0, cap, rows)
+            columns[indicator.numerator] = Column(values=below * share, unit=columns[indicator.numerator].unit)
     dataset = Dataset(
         organisations=np.array([f"org_{i // 2:06d}" for i in range(rows)], dtype=object),
         periods=np.array(["2018", "2019"] * (rows // 2), dtype=object),
