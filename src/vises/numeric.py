@@ -169,8 +169,8 @@ def _flat_ranks(
     """``rank`` of one column from its sorted order, worked out per block of tied keys.
 
     A block's rank is its first position less its group's first position, plus one (``"min"``),
-    or the middle of its positions (``"average"``); each row takes its block's rank by one repeat,
-    instead of running maxima over every row.
+    or the middle of its positions (``"average"``); each row takes its block's rank through its
+    block number (a running count of block starts), instead of running maxima over every row.
     """
     n = len(key)
     ordered = key[order]
@@ -188,7 +188,6 @@ def _flat_ranks(
         new[boundary] = True
         group_first = np.r_[0, boundary]
     starts = np.flatnonzero(new)
-    lengths = np.diff(np.append(starts, n))
     if group_first is None:
         block_rank = starts.astype(np.float64)
     else:
@@ -197,9 +196,11 @@ def _flat_ranks(
         block_rank = (starts - group_first[group_of_block]).astype(np.float64)
     block_rank += 1.0
     if ties == "average":
-        block_rank += (lengths - 1) / 2.0
+        block_rank += (np.diff(np.append(starts, n)) - 1) / 2.0
+    block = np.cumsum(new, dtype=np.intp)
+    block -= 1
     out = np.empty(n, dtype=np.float64)
-    out[order] = np.repeat(block_rank, lengths)
+    out[order] = block_rank[block]
     out[np.isnan(key)] = np.nan
     return out
 
