@@ -121,3 +121,7 @@ def test_coverage_of_indicators_not_applicable_in_some_rows_matches_the_results(
     for code in results.codes:
         coverage = results.coverage(code)
         assert table[f"coverage.{code}"].to_pylist() == [None if math.isnan(coverage[r]) else coverage[r] for r in rows]
+    some = np.arange(0, len(results), 3)
+    fresh = vises.score("wallonie.cisp", example)  # nothing cached yet: the indicators' rows made anew
+    for code in fresh.codes:
+        np.testing.assert_array_equal(fresh.coverage_of_rows(code, some), results.coverage(code)[some])

@@ -127,11 +127,10 @@ def rank(
     packed = _packed_order(key[:, 0], codes) if flat else None
     if packed is not None:
         return _flat_ranks(key[:, 0], packed, codes, ties=ties, tolerance=tolerance)
-    else:
-        order = np.argsort(key, axis=0, kind="stable")  # NaN sorts last
-        if codes is not None:
-            by_group = np.argsort(codes[order], axis=0, kind="stable")
-            order = np.take_along_axis(order, by_group, axis=0)
+    order = np.argsort(key, axis=0, kind="stable")  # NaN sorts last
+    if codes is not None:
+        by_group = np.argsort(codes[order], axis=0, kind="stable")
+        order = np.take_along_axis(order, by_group, axis=0)
     group_sorted = codes[order] if codes is not None else np.zeros(order.shape, dtype=np.intp)
     # One column: plain indexing (take/put along an axis build index grids, ~3x slower).
     ordered = key[order[:, 0]] if flat else np.take_along_axis(key, order, axis=0)

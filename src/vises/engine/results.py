@@ -309,6 +309,15 @@ class Results:
             self._cache[key] = cov
         return np.asarray(self._cache[key])
 
+    def coverage_of_rows(self, code: str, rows: np.ndarray) -> np.ndarray:
+        """``coverage(code)[rows]``, without keeping an indicator's whole column: for a writer going
+        a row group at a time, where a cached column per indicator would be fresh pages for each."""
+        if code in self.compiled.node_index or ("coverage", code) in self._cache:
+            return np.asarray(self.coverage(code)[rows])
+        cov: np.ndarray = (~np.isnan(self.score(code)[rows])).astype(np.float64)
+        cov[self.not_applicable(code)[rows]] = np.nan
+        return cov
+
     def reasons(self, code: str) -> np.ndarray:
         """Why ``code`` has no score in a row (``None`` where it has one)."""
         key = ("reasons", code)

@@ -159,15 +159,8 @@ def _arrays(
         for code in results.codes:
             arrays[f"ranked.{code}"] = _column(pa, pa.int32(), ranked[code][periods], None)
     if coverage:
-        nodes = results.compiled.node_index
         for code in results.codes:
-            if code in nodes:
-                shares = results.coverage(code)[rows]
-            else:
-                # An indicator's coverage is 1 where it has a score, 0 where not, none where N/A
-                # (Results.coverage): made for these rows only, not kept whole for every indicator.
-                shares = (~np.isnan(results.score(code)[rows])).astype(np.float64)
-                shares[results.not_applicable(code)[rows]] = np.nan
+            shares = results.coverage_of_rows(code, rows)
             arrays[f"coverage.{code}"] = _column(pa, pa.float64(), shares, _validity(pa, ~np.isnan(shares)))
     return arrays
 
