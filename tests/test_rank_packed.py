@@ -52,11 +52,9 @@ def test_packed_order_gives_the_argsort_ranks(
     np.testing.assert_array_equal(got, expected)
 
 
-def test_keys_differing_below_the_packed_bits_are_sorted_again_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    n = 5000  # 13 bits of position and 2 of group: the packed key keeps 49 of the float's 64 bits
-    rng = np.random.default_rng(4)
-    base = 1.0 + rng.integers(0, 4, n) * 2.0**-20
-    x = base + rng.integers(0, 3, n) * np.spacing(1.0)  # apart by an ulp or two: below the kept bits
+@pytest.fixture
+def packed_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each call of ``rank`` took the packed sort (``_packed_order`` watched)."""
     calls: list[bool] = []
     packed = numeric._packed_order
 
@@ -66,26 +64,25 @@ def test_keys_differing_below_the_packed_bits_are_sorted_again_in_full(monkeypat
         return out
 
     monkeypatch.setattr(numeric, "_packed_order", watched)
+    return calls
+
+
+def test_keys_differing_below_the_packed_bits_are_sorted_again_in_full(packed_calls: list[bool]) -> None:
+    n = 5000  # 13 bits of position and 2 of group: the packed key keeps 49 of the float's 64 bits
+    rng = np.random.default_rng(4)
+    base = 1.0 + rng.integers(0, 4, n) * 2.0**-20
+    x = base + rng.integers(0, 3, n) * np.spacing(1.0)  # apart by an ulp or two: below the kept bits
     groups = rng.integers(0, 3, n)
     got = rank(x, groups)
-    assert calls[0]  # packed, its runs of keys one or two ulps apart sorted again
+    assert packed_calls[0]  # packed, its runs of keys one or two ulps apart sorted again
     np.testing.assert_array_equal(got, _argsort_ranks(x, groups))
 
 
-def test_a_large_column_takes_the_packed_sort_and_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_column_takes_the_packed_sort_and_matches(packed_calls: list[bool]) -> None:
     rng = np.random.default_rng(5)
     n = 50_000
     x = rng.gamma(2.0, 50.0, n).round(2)
     x[rng.random(n) < 0.05] = np.nan
     periods = np.arange(n) % 3
-    used: list[bool] = []
-    packed = numeric._packed_order
-
-    def watched(key: np.ndarray, codes: np.ndarray | None) -> np.ndarray | None:
-        out = packed(key, codes)
-        used.append(out is not None)
-        return out
-
-    monkeypatch.setattr(numeric, "_packed_order", watched)
     np.testing.assert_array_equal(rank(x, periods), _argsort_ranks(x, periods))
-    assert used == [True, False]  # packed, then the reference's argsorts
+    assert packed_calls == [True, False]  # packed, then the reference's argsorts
